@@ -1,0 +1,30 @@
+// --json-fields: offload the large values of a JSON document in place (as
+// the Go runner does for workflow state), and restore every reference found
+// anywhere in a document.
+#pragma once
+
+#include <cstddef>
+
+#include <nlohmann/json.hpp>
+
+#include "claimcheck/manager.hpp"
+
+namespace claimcheck {
+
+struct FieldOffloadResult {
+  std::size_t offloaded = 0;
+  std::size_t kept = 0;
+};
+
+/// Top-level values of the object, and of `data` and `context` when those are
+/// objects, whose compact JSON is >= threshold become references. depth > 1
+/// descends further into nested objects.
+FieldOffloadResult offload_fields(nlohmann::ordered_json& document, Manager& manager,
+                                  const OffloadOptions& options, int depth = 1);
+
+/// Every reference anywhere becomes its payload: JSON payloads as JSON, others
+/// as a string. References are fetched `concurrency` at a time.
+std::size_t restore_fields(nlohmann::ordered_json& document, Manager& manager,
+                           int concurrency = 8);
+
+}  // namespace claimcheck

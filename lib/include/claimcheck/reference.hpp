@@ -1,0 +1,63 @@
+// The claim-check reference: claimcheck's own JSON (a superset of the Go
+// runner's), the Go runner's, and the TypeScript runner's payload data.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace claimcheck {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+enum class ReferenceFormat {
+  ClaimCheck,  // claimcheck's own (has sha256 or version)
+  GoRunner,    // the five Go fields only
+  TypeScript,  // {"key","size","compressed"[,"metadata"]}
+};
+
+struct Reference {
+  std::string key;
+  std::uint64_t size_bytes = 0;       // original payload length
+  bool compressed = false;            // stored object is gzip
+  TimePoint stored_at{};
+  std::optional<std::string> sha256;  // hex, of the original payload
+  std::optional<std::uint64_t> stored_bytes;
+  std::optional<TimePoint> expires_at;
+  std::optional<std::string> content_type;
+  std::optional<std::string> store;   // "s3://bucket", "file:///path"; never a secret
+  ReferenceFormat format = ReferenceFormat::ClaimCheck;
+};
+
+constexpr std::size_t kMaxKeyBytes = 1024;
+
+/// Compact JSON, Go's five fields first in Go's order, then ours
+/// (sha256, stored_bytes, expires_at, content_type, store, v).
+std::string to_json(const Reference& ref, bool pretty = false);
+
+/// The ordered JSON value (for embedding in documents, --json-fields).
+nlohmann::ordered_json to_json_value(const Reference& ref);
+
+/// Parses a document that must be a reference; throws Error(InvalidInput)
+/// with a precise reason otherwise.
+Reference parse_reference(std::string_view text);
+
+/// nullopt when `value` is not a reference at all (no `_type`, not the
+/// TypeScript shape); throws Error(InvalidInput) when it claims to be one
+/// (`_type` == "claim_check_ref") but is malformed.
+std::optional<Reference> reference_from_json(const nlohmann::json& value);
+
+/// Checks a key from untrusted input: not empty, <= 1024 bytes, no NUL or
+/// control characters. Throws Error(InvalidInput).
+void validate_key(std::string_view key);
+
+/// RFC 3339 "2026-01-09T13:24:00Z" (UTC, whole seconds), both ways.
+std::string format_rfc3339(TimePoint t);
+/// Accepts Z or numeric offsets and fractional seconds; throws Error(InvalidInput).
+TimePoint parse_rfc3339(std::string_view text);
+
+}  // namespace claimcheck

@@ -1,0 +1,66 @@
+// Byte streams inside the library: nothing in lib/ touches stdin/stdout
+// directly, so every part can be tested with in-memory streams.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace claimcheck {
+
+/// Pull-style input of unknown length.
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Reads up to `capacity` bytes; returns 0 only at end of input.
+  virtual std::size_t read(char* buffer, std::size_t capacity) = 0;
+};
+
+/// Push-style output.
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual void write(const char* data, std::size_t size) = 0;
+  virtual void flush() {}
+};
+
+/// Reads from a file descriptor (stdin, a file). Does not own it.
+class FdSource : public ByteSource {
+ public:
+  explicit FdSource(int fd, std::string name = "stdin") : fd_(fd), name_(std::move(name)) {}
+  std::size_t read(char* buffer, std::size_t capacity) override;
+ private:
+  int fd_;
+  std::string name_;
+};
+
+/// Writes to a file descriptor, retrying short writes. Does not own it.
+class FdSink : public ByteSink {
+ public:
+  explicit FdSink(int fd, std::string name = "stdout") : fd_(fd), name_(std::move(name)) {}
+  void write(const char* data, std::size_t size) override;
+ private:
+  int fd_;
+  std::string name_;
+};
+
+/// In-memory source and sink, for tests and small payloads.
+class StringSource : public ByteSource {
+ public:
+  explicit StringSource(std::string data) : data_(std::move(data)) {}
+  std::size_t read(char* buffer, std::size_t capacity) override;
+ private:
+  std::string data_;
+  std::size_t offset_ = 0;
+};
+
+class StringSink : public ByteSink {
+ public:
+  void write(const char* data, std::size_t size) override { data_.append(data, size); }
+  const std::string& data() const { return data_; }
+  std::string take() { return std::move(data_); }
+ private:
+  std::string data_;
+};
+
+}  // namespace claimcheck

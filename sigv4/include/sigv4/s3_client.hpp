@@ -1,0 +1,178 @@
+// A small S3 client over libcurl: path-style by default, SigV4-signed,
+// connections reused, retries with backoff and full jitter.
+// Knows nothing of claim checks.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sigv4/signer.hpp"
+
+namespace sigv4 {
+
+/// A failed S3 request after retries. `code` is the S3 error code
+/// ("NoSuchKey", "SignatureDoesNotMatch"...) or a transport code
+/// ("ConnectionFailed", "Timeout", "TlsError"); http_status is 0 when no
+/// response arrived. Never carries a secret.
+class S3Error : public std::runtime_error {
+ public:
+  S3Error(int http_status, std::string code, std::string message,
+          std::string request_id, std::string operation);
+  int http_status() const { return http_status_; }
+  const std::string& code() const { return code_; }
+  const std::string& message() const { return message_; }  // may be empty
+  const std::string& request_id() const { return request_id_; }
+  const std::string& operation() const { return operation_; }
+  bool not_found() const;       // 404 / NoSuchKey / NoSuchBucket / NoSuchUpload
+  bool transport() const { return http_status_ == 0; }
+
+ private:
+  int http_status_;
+  std::string code_, message_, request_id_, operation_;
+};
+
+struct S3Config {
+  /// "http://127.0.0.1:7480", "https://<acct>.r2.cloudflarestorage.com".
+  /// Empty: https://s3.<region>.amazonaws.com.
+  std::string endpoint;
+  std::string region = "us-east-1";  // "auto" for R2 is signed as-is
+  Credentials credentials;
+  bool virtual_hosted = false;       // path-style by default
+  std::string ca_bundle;             // AWS_CA_BUNDLE / SSL_CERT_FILE; empty: system
+  int max_attempts = 5;              // first try included
+  std::chrono::milliseconds backoff_base{100};
+  std::chrono::milliseconds backoff_cap{5000};
+  std::chrono::milliseconds connect_timeout{5000};
+  /// A transfer slower than 1 byte/s for this long is abandoned (and retried).
+  std::chrono::seconds stall_timeout{30};
+  /// Sign the body hash (false) or send UNSIGNED-PAYLOAD (true; only over TLS
+  /// by default, see S3Client).
+  bool unsigned_payload = false;
+  /// Verbose trace, one line per call; secrets and signatures redacted.
+  std::function<void(std::string_view)> trace;
+};
+
+struct ObjectInfo {
+  std::string key;
+  std::uint64_t size = 0;
+  std::string etag;
+  std::chrono::system_clock::time_point last_modified{};
+  std::string content_type;
+  std::map<std::string, std::string> metadata;  // x-amz-meta-*, name lower-case, prefix stripped
+};
+
+struct ListPage {
+  std::vector<ObjectInfo> objects;   // metadata empty in listings
+  std::vector<std::string> common_prefixes;
+  std::string next_continuation_token;  // empty: last page
+};
+
+struct DeleteError {
+  std::string key, code, message;
+};
+struct DeleteResult {
+  std::vector<std::string> deleted;
+  std::vector<DeleteError> errors;
+};
+
+struct PutOptions {
+  std::string content_type;
+  std::map<std::string, std::string> metadata;  // becomes x-amz-meta-<name>
+};
+
+struct MultipartUpload {
+  std::string key, upload_id;
+};
+
+struct CompletedPart {
+  int part_number = 0;
+  std::string etag;
+};
+
+/// A request body that can be read again from the start (for retries).
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual std::uint64_t size() const = 0;
+  virtual std::size_t read(char* buffer, std::size_t capacity) = 0;  // 0 at end
+  virtual void rewind() = 0;
+  /// Hex SHA-256 of the whole body (used for x-amz-content-sha256).
+  virtual std::string sha256_hex() = 0;
+};
+
+/// Receives a GET body. Called with consecutive chunks; on a retry after a
+/// partial body, the client resumes with a Range request, so the sink never
+/// sees a byte twice.
+using BodySink = std::function<void(const char* data, std::size_t size)>;
+
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::optional<std::uint64_t> last;  // inclusive; nullopt: to the end
+};
+
+/// Thread-safe: each call borrows a libcurl handle from an internal pool, so
+/// parallel callers (multipart parts) keep their connections alive.
+class S3Client {
+ public:
+  explicit S3Client(S3Config config);
+  ~S3Client();
+  S3Client(const S3Client&) = delete;
+  S3Client& operator=(const S3Client&) = delete;
+
+  void put_object(const std::string& bucket, const std::string& key,
+                  std::string_view body, const PutOptions& options = {});
+  void put_object(const std::string& bucket, const std::string& key,
+                  BodySource& body, const PutOptions& options = {});
+  void get_object(const std::string& bucket, const std::string& key,
+                  const BodySink& sink, std::optional<ByteRange> range = {});
+  ObjectInfo head_object(const std::string& bucket, const std::string& key);
+  void delete_object(const std::string& bucket, const std::string& key);
+  void head_bucket(const std::string& bucket);
+  ListPage list_objects_v2(const std::string& bucket, const std::string& prefix,
+                           const std::string& continuation_token = {},
+                           const std::string& delimiter = {}, int max_keys = 1000);
+  /// Up to 1000 keys; per-key failures come back in DeleteResult::errors.
+  DeleteResult delete_objects(const std::string& bucket,
+                              const std::vector<std::string>& keys);
+  /// Server-side copy onto itself (or another key) with replaced metadata.
+  void copy_object_replace_metadata(const std::string& bucket,
+                                    const std::string& key,
+                                    const PutOptions& options);
+
+  std::string create_multipart_upload(const std::string& bucket,
+                                      const std::string& key,
+                                      const PutOptions& options = {});
+  /// Returns the part's ETag.
+  std::string upload_part(const std::string& bucket, const std::string& key,
+                          const std::string& upload_id, int part_number,
+                          std::string_view data);
+  void complete_multipart_upload(const std::string& bucket,
+                                 const std::string& key,
+                                 const std::string& upload_id,
+                                 const std::vector<CompletedPart>& parts);
+  void abort_multipart_upload(const std::string& bucket, const std::string& key,
+                              const std::string& upload_id);
+  std::vector<MultipartUpload> list_multipart_uploads(const std::string& bucket,
+                                                      const std::string& prefix = {});
+
+  /// A presigned GET URL valid for `lifetime`.
+  std::string presign_get(const std::string& bucket, const std::string& key,
+                          std::chrono::seconds lifetime);
+
+  /// Requests sent (attempts included), for tests and stats.
+  std::uint64_t request_count() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sigv4
