@@ -45,11 +45,31 @@ class Store {
   /// "file:///home/u/.local/share/claimcheck". Never a secret.
   virtual std::string location() const = 0;
 
+  /// Metadata that is only known once the source is drained (the sha256 and
+  /// size of the original payload, computed while it streams).
+  using FinalMeta = std::function<ObjectMeta()>;
+
   /// Stores everything `source` yields under `key`, atomically (a reader
   /// never sees a partial object). Returns the stored size. On failure
-  /// nothing half-written remains.
+  /// (including an exception thrown by `source`) nothing half-written
+  /// remains and the error propagates.
+  ///
+  /// `meta` is what is known up front (content type, expiry). When
+  /// `final_meta` is set, the store calls it exactly once, after `source`
+  /// has returned 0, and records its result instead of `meta`:
+  ///  - LocalStore: the sidecar holds the final metadata before the object
+  ///    is renamed into place.
+  ///  - S3Store, single PUT (source ends within one part): sent with the PUT.
+  ///  - S3Store, multipart: the upload is created with `meta`; after
+  ///    completion the object is copied onto itself with the final metadata
+  ///    (REPLACE). S3 limits that copy to 5 GiB: larger objects keep `meta`.
   virtual std::uint64_t put(const std::string& key, ByteSource& source,
-                            const ObjectMeta& meta) = 0;
+                            const ObjectMeta& meta, const FinalMeta& final_meta) = 0;
+
+  /// Same, with metadata fully known up front.
+  std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta) {
+    return put(key, source, meta, FinalMeta{});
+  }
 
   /// Streams the stored bytes to `sink`; throws Error(NotFound) when absent.
   virtual void get(const std::string& key, ByteSink& sink) = 0;
