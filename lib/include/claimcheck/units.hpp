@@ -8,7 +8,13 @@
 
 namespace claimcheck {
 
-/// Throws Error(Usage) with `what` naming the source (flag or variable).
+/// Sizes: a byte count with an optional case-insensitive suffix. KB, MB, GB,
+/// TB are powers of 1000; KiB, MiB, GiB, TiB and the bare K, M, G, T are
+/// powers of 1024. A fraction needs a suffix ("1.5MiB"), rounded down.
+/// Durations: one or more <count><unit> with units s, m, h, d, w ("1d12h");
+/// a bare number is refused (the caller decides what it would mean).
+/// Both throw Error(Usage) with `what` naming the source (flag or variable)
+/// and the bad value quoted in the reason.
 std::uint64_t parse_size(std::string_view text, std::string_view what);
 std::chrono::seconds parse_duration(std::string_view text, std::string_view what);
 
