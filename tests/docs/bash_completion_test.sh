@@ -1,0 +1,56 @@
+#!/bin/bash
+# Completes `claimcheck off<TAB>` and `claimcheck offload --c<TAB>` through the
+# real completion function, as bash-completion would call it.
+# Usage: bash_completion_test.sh <source root>
+set -uo pipefail
+root=$1
+# shellcheck disable=SC1091
+source /usr/share/bash-completion/bash_completion || { echo "bash-completion missing"; exit 1; }
+# shellcheck disable=SC1091
+source "$root/completions/claimcheck.bash"
+
+# complete_words WORD...: the candidates bash would offer for the last word
+complete_words() {
+  COMP_WORDS=("$@")
+  COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+  COMP_LINE="$*"
+  COMP_POINT=${#COMP_LINE}
+  COMPREPLY=()
+  local spec fn
+  spec=$(complete -p claimcheck) || { echo "no completion registered for claimcheck"; exit 1; }
+  fn=$(sed -E 's/.*-F ([^ ]+).*/\1/' <<<"$spec")
+  "$fn" claimcheck "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+  printf '%s\n' "${COMPREPLY[@]}"
+}
+
+fail=0
+expect() {  # expect "<description>" "<got>" <wanted...>
+  local what=$1 got=$2; shift 2
+  for w in "$@"; do
+    grep -qxF -- "$w" <<<"$got" || { echo "FAIL: $what: '$w' not offered (got: $(tr '\n' ' ' <<<"$got"))"; fail=1; }
+  done
+}
+reject() {  # reject "<description>" "<got>" <unwanted...>
+  local what=$1 got=$2; shift 2
+  for w in "$@"; do
+    grep -qxF -- "$w" <<<"$got" && { echo "FAIL: $what: '$w' offered"; fail=1; }
+  done
+  return 0
+}
+
+got=$(complete_words claimcheck off)
+expect "claimcheck off<TAB>" "$got" offload
+reject "claimcheck off<TAB>" "$got" retrieve inspect
+
+got=$(complete_words claimcheck offload --c)
+expect "claimcheck offload --c<TAB>" "$got" --compress --content-type
+reject "claimcheck offload --c<TAB>" "$got" --threshold
+
+got=$(complete_words claimcheck offload --compress "")
+expect "claimcheck offload --compress <TAB>" "$got" auto always never
+
+got=$(complete_words claimcheck "")
+expect "claimcheck <TAB>" "$got" offload retrieve inspect gc stats
+
+[ $fail -eq 0 ] && echo "bash completion: 4 completions checked, all as expected"
+exit $fail
