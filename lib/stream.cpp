@@ -1,1 +1,49 @@
-// placeholder
+// File-descriptor and in-memory streams. EINTR is retried, short writes are
+// continued, and every failure becomes one claimcheck::Error naming the stream.
+#include "claimcheck/stream.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <unistd.h>
+
+#include "claimcheck/error.hpp"
+
+namespace claimcheck {
+
+namespace {
+std::string system_reason(int error_number) { return std::strerror(error_number); }
+}  // namespace
+
+std::size_t FdSource::read(char* buffer, std::size_t capacity) {
+  for (;;) {
+    const ssize_t got = ::read(fd_, buffer, capacity);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    if (errno == EINTR) continue;
+    throw Error(ErrorKind::Internal, "cannot read " + name_, system_reason(errno));
+  }
+}
+
+void FdSink::write(const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t put = ::write(fd_, data, size);
+    if (put < 0) {
+      if (errno == EINTR) continue;
+      // EPIPE (reader went away) is reported like any other failure; the
+      // CLI ignores SIGPIPE so that it arrives here instead of killing us.
+      throw Error(ErrorKind::Internal, "cannot write " + name_, system_reason(errno));
+    }
+    data += put;
+    size -= static_cast<std::size_t>(put);
+  }
+}
+
+std::size_t StringSource::read(char* buffer, std::size_t capacity) {
+  const std::size_t n = std::min(capacity, data_.size() - offset_);
+  std::memcpy(buffer, data_.data() + offset_, n);
+  offset_ += n;
+  return n;
+}
+
+}  // namespace claimcheck

@@ -50,9 +50,10 @@ Reference parse_reference(std::string_view text);
 /// TypeScript shape); throws Error(InvalidInput) when it claims to be one
 /// (`_type` == "claim_check_ref") but is malformed.
 std::optional<Reference> reference_from_json(const nlohmann::json& value);
+std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value);
 
-/// Checks a key from untrusted input: not empty, <= 1024 bytes, no NUL or
-/// control characters. Throws Error(InvalidInput).
+/// Checks a key from untrusted input: not empty, <= 1024 bytes, valid UTF-8,
+/// no NUL or control characters. Throws Error(InvalidInput, "invalid key", why).
 void validate_key(std::string_view key);
 
 /// RFC 3339 "2026-01-09T13:24:00Z" (UTC, whole seconds), both ways.

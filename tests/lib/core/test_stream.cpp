@@ -1,0 +1,92 @@
+// File-descriptor and in-memory streams.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <string>
+#include <thread>
+
+#include <unistd.h>
+
+#include "claimcheck/error.hpp"
+#include "claimcheck/stream.hpp"
+
+using namespace claimcheck;
+
+namespace {
+std::string read_all(ByteSource& source, std::size_t chunk) {
+  std::string out;
+  std::string buffer(chunk, '\0');
+  while (const std::size_t n = source.read(buffer.data(), buffer.size())) out.append(buffer.data(), n);
+  return out;
+}
+
+struct Pipe {
+  int fds[2] = {-1, -1};
+  Pipe() { REQUIRE(::pipe(fds) == 0); }
+  ~Pipe() {
+    close_read();
+    close_write();
+  }
+  void close_read() {
+    if (fds[0] >= 0) ::close(fds[0]);
+    fds[0] = -1;
+  }
+  void close_write() {
+    if (fds[1] >= 0) ::close(fds[1]);
+    fds[1] = -1;
+  }
+};
+}  // namespace
+
+TEST_CASE("StringSource hands out its data in chunks, then 0") {
+  StringSource source("hello, world");
+  CHECK(read_all(source, 5) == "hello, world");
+  char c;
+  CHECK(source.read(&c, 1) == 0);
+  StringSource empty("");
+  CHECK(empty.read(&c, 1) == 0);
+}
+
+TEST_CASE("FdSink writes everything through a pipe larger than its buffer") {
+  // 1 MiB does not fit a pipe buffer (64 KiB), so writes come back short or block.
+  const std::string payload(1 << 20, 'x');
+  Pipe pipe;
+  std::string received;
+  std::thread reader([&] {
+    FdSource source(pipe.fds[0], "pipe");
+    received = read_all(source, 4096);
+  });
+  FdSink sink(pipe.fds[1], "pipe");
+  sink.write(payload.data(), payload.size());
+  pipe.close_write();
+  reader.join();
+  CHECK(received == payload);
+}
+
+TEST_CASE("writing to a pipe nobody reads is an Error naming the stream, not a signal") {
+  std::signal(SIGPIPE, SIG_IGN);
+  Pipe pipe;
+  pipe.close_read();
+  FdSink sink(pipe.fds[1], "the output pipe");
+  try {
+    sink.write("abc", 3);
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.what_failed() == "cannot write the output pipe");
+    CHECK(e.why() == "Broken pipe");
+  }
+}
+
+TEST_CASE("reading a bad descriptor is an Error naming the stream") {
+  FdSource source(-1, "input.json");
+  char buffer[4];
+  CHECK_THROWS_WITH_AS(source.read(buffer, sizeof buffer), "cannot read input.json: Bad file descriptor", Error);
+}
+
+TEST_CASE("Error keeps kind, what and why, and joins them for what()") {
+  const Error e(ErrorKind::Integrity, "cannot retrieve k", "sha256 mismatch");
+  CHECK(e.kind() == ErrorKind::Integrity);
+  CHECK(exit_code(e.kind()) == 5);
+  CHECK(std::string(e.what()) == "cannot retrieve k: sha256 mismatch");
+  CHECK(std::string(Error(ErrorKind::Usage, "bad flag", "").what()) == "bad flag");
+}
