@@ -4,11 +4,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "claimcheck/config.hpp"
+#include "claimcheck/store.hpp"
 
 namespace claimcheck::cli {
 
@@ -20,6 +22,13 @@ struct GlobalOptions {
 
 /// Set by the selected command; returns the exit code.
 using CommandRunner = std::function<int()>;
+
+/// The Config for this run: global options and the command's overrides,
+/// verbosity and quiet applied. With -v, prints where each value came from.
+Config load_config_for(const GlobalOptions& global);
+
+/// Opens the configured store; with -v its request trace goes to stderr.
+std::unique_ptr<Store> open_store_for(const Config& config);
 
 void add_offload_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void add_retrieve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);

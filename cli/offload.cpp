@@ -1,11 +1,107 @@
-// placeholder until the offload command lands
+// `claimcheck offload [FILE|-]`: below the threshold the input comes out
+// unchanged; at or above it, it goes to the store and a reference comes out.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "claimcheck/error.hpp"
+#include "claimcheck/json_fields.hpp"
+#include "claimcheck/reference.hpp"
 #include "command.hpp"
+#include "input.hpp"
+#include "progress.hpp"
+#include "session.hpp"
 
 namespace claimcheck::cli {
+namespace {
 
-void add_offload_command(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* sub = app.add_subcommand("offload", "(not implemented yet)");
-  sub->callback([&run] { run = [] { return 1; }; });
+struct OffloadFlags {
+  std::string input = "-";
+  std::string output;
+  std::string content_type;
+  bool force = false;
+  bool pretty = false;
+  bool json_fields = false;
+  int depth = 1;
+};
+
+void write_text(ByteSink& sink, const std::string& text) { sink.write(text.data(), text.size()); }
+
+void offload_stream(Session& session, Input& input, StagedOutput& output, OffloadOptions options,
+                    const OffloadFlags& flags) {
+  ProgressBar bar(session.config().quiet, input.size_hint());
+  options.progress = [&bar](std::uint64_t bytes) { bar.update(bytes); };
+  OffloadOutcome outcome = session.manager().maybe_offload(input.source(), output, options);
+  bar.finish();
+  if (outcome.offloaded) write_text(output, to_json(outcome.reference, flags.pretty) + "\n");
+}
+
+void offload_document(Session& session, Input& input, StagedOutput& output,
+                      const OffloadOptions& options, const OffloadFlags& flags) {
+  auto document = parse_document(input.read_all(), "offload", true);
+  FieldOffloadResult result = offload_fields(document, session.manager(), options, flags.depth);
+  write_text(output, document.dump(flags.pretty ? 2 : -1) + "\n");
+  if (session.config().verbosity > 0)
+    std::fprintf(stderr, "claimcheck: offloaded %zu fields, kept %zu\n", result.offloaded,
+                 result.kept);
+}
+
+int run_offload(const GlobalOptions& global, const OffloadFlags& flags) {
+  Session session(global);
+  OffloadOptions options = OffloadOptions::from(session.config());
+  options.force = flags.force;
+  if (!flags.content_type.empty()) options.content_type = flags.content_type;
+  Input input(flags.input);
+  FdSink stdout_sink(STDOUT_FILENO);
+  auto output = open_output(flags.output, stdout_sink);
+  if (flags.json_fields)
+    offload_document(session, input, *output, options, flags);
+  else
+    offload_stream(session, input, *output, options, flags);
+  output->commit();
+  return 0;
+}
+
+void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags) {
+  sub.add_option("FILE", flags.input, "Payload to offload ('-' or none: stdin)");
+  sub.add_option_function<std::string>("--threshold", [&o](const std::string& v) { o.threshold = v; },
+                                       "Offload at or above this size (default 50KiB)")
+      ->type_name("SIZE");
+  sub.add_flag("--force", flags.force, "Offload whatever the size");
+  sub.add_option_function<std::string>("--compress", [&o](const std::string& v) { o.compress = v; },
+                                       "gzip policy (default auto: only when it pays off)")
+      ->type_name("auto|always|never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  sub.add_option_function<int>("--level", [&o](int v) { o.level = v; }, "gzip level")
+      ->type_name("1-9")
+      ->check(CLI::Range(1, 9));
+  sub.add_option_function<std::string>("--ttl", [&o](const std::string& v) { o.ttl = v; },
+                                       "Keep the object this long (default 30d)")
+      ->type_name("DURATION");
+  sub.add_option_function<std::string>("--prefix", [&o](const std::string& v) { o.prefix = v; },
+                                       "Key prefix (default claimcheck/)")
+      ->type_name("KEY_PREFIX");
+  sub.add_option("--content-type", flags.content_type, "Content type recorded with the object")
+      ->type_name("TYPE");
+  sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when complete)")
+      ->type_name("FILE");
+  sub.add_flag("--pretty", flags.pretty, "Indent the JSON output");
+  auto* json_fields = sub.add_flag("--json-fields", flags.json_fields,
+                                   "Offload the large fields of a JSON document in place");
+  sub.add_option("--depth", flags.depth, "With --json-fields: nesting levels to descend")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber)
+      ->needs(json_fields);
+}
+
+}  // namespace
+
+void add_offload_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+  auto flags = std::make_shared<OffloadFlags>();
+  auto* sub = app.add_subcommand("offload", "Store a large payload and print its reference");
+  add_offload_options(*sub, global.overrides, *flags);
+  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_offload(global, *flags); }; });
 }
 
 }  // namespace claimcheck::cli

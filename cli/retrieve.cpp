@@ -1,11 +1,88 @@
-// placeholder until the retrieve command lands
+// `claimcheck retrieve [FILE|-]`: a reference becomes the original bytes,
+// verified before any of them is released; anything else passes through.
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "claimcheck/error.hpp"
+#include "claimcheck/json_fields.hpp"
 #include "command.hpp"
+#include "input.hpp"
+#include "progress.hpp"
+#include "report_error.hpp"
+#include "session.hpp"
 
 namespace claimcheck::cli {
+namespace {
 
-void add_retrieve_command(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* sub = app.add_subcommand("retrieve", "(not implemented yet)");
-  sub->callback([&run] { run = [] { return 1; }; });
+struct RetrieveFlags {
+  std::string input = "-";
+  std::string output;
+  bool strict = false;
+  bool json_fields = false;
+  int jobs = 8;
+};
+
+void warn_unverified(const Session& session, const RetrieveOutcome& outcome) {
+  if (!outcome.was_reference || outcome.sha256_verified || session.config().quiet) return;
+  print_error_line("warning: reference " + outcome.reference.key +
+                   " has no sha256: verified by size only");
+}
+
+void retrieve_stream(Session& session, Input& input, StagedOutput& output,
+                     const RetrieveFlags& flags) {
+  ProgressBar bar(session.config().quiet, 0);
+  auto progress = [&bar](std::uint64_t bytes) { bar.update(bytes); };
+  RetrieveOutcome outcome =
+      session.manager().maybe_retrieve(input.source(), output, flags.strict, progress);
+  bar.finish();
+  warn_unverified(session, outcome);
+}
+
+void retrieve_document(Session& session, Input& input, StagedOutput& output,
+                       const RetrieveFlags& flags) {
+  auto document = parse_document(input.read_all(), "retrieve", false);
+  std::size_t restored = restore_fields(document, session.manager(), flags.jobs);
+  std::string text = document.dump() + "\n";
+  output.write(text.data(), text.size());
+  output.commit();
+  if (session.config().verbosity > 0)
+    std::fprintf(stderr, "claimcheck: restored %zu references\n", restored);
+}
+
+int run_retrieve(const GlobalOptions& global, const RetrieveFlags& flags) {
+  Session session(global);
+  Input input(flags.input);
+  FdSink stdout_sink(STDOUT_FILENO);
+  auto output = open_output(flags.output, stdout_sink);
+  if (flags.json_fields)
+    retrieve_document(session, input, *output, flags);
+  else
+    retrieve_stream(session, input, *output, flags);
+  return 0;
+}
+
+void add_retrieve_options(CLI::App& sub, RetrieveFlags& flags) {
+  sub.add_option("FILE", flags.input, "Reference or document ('-' or none: stdin)");
+  sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when verified)")
+      ->type_name("FILE");
+  sub.add_flag("--strict", flags.strict, "Fail (exit 3) when the input is not a reference");
+  auto* json_fields = sub.add_flag("--json-fields", flags.json_fields,
+                                   "Restore every reference found inside a JSON document");
+  sub.add_option("-j,--jobs", flags.jobs, "With --json-fields: fetches at a time")
+      ->type_name("N")
+      ->check(CLI::Range(1, 64))
+      ->needs(json_fields);
+}
+
+}  // namespace
+
+void add_retrieve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+  auto flags = std::make_shared<RetrieveFlags>();
+  auto* sub = app.add_subcommand("retrieve", "Turn a reference back into the verified payload");
+  add_retrieve_options(*sub, *flags);
+  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_retrieve(global, *flags); }; });
 }
 
 }  // namespace claimcheck::cli

@@ -1,0 +1,39 @@
+#include "input.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "claimcheck/error.hpp"
+
+namespace claimcheck::cli {
+
+Input::Input(const std::string& path) {
+  if (path == "-") {
+    fd_ = STDIN_FILENO;
+  } else {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) throw Error(ErrorKind::InvalidInput, "open " + path, std::strerror(errno));
+    owned_ = true;
+  }
+  struct stat info {};
+  if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode))
+    size_hint_ = static_cast<std::uint64_t>(info.st_size);
+  source_ = std::make_unique<FdSource>(fd_, path == "-" ? "stdin" : path);
+}
+
+Input::~Input() {
+  if (owned_) ::close(fd_);
+}
+
+std::string Input::read_all() {
+  std::string text;
+  char buffer[1 << 16];
+  while (std::size_t n = source_->read(buffer, sizeof buffer)) text.append(buffer, n);
+  return text;
+}
+
+}  // namespace claimcheck::cli

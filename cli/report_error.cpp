@@ -1,0 +1,58 @@
+#include "report_error.hpp"
+
+#include <cstdio>
+#include <new>
+#include <sstream>
+
+#include "claimcheck/error.hpp"
+
+namespace claimcheck::cli {
+namespace {
+
+/// One line, whatever the message holds: control characters become spaces.
+std::string single_line(const std::string& text) {
+  std::string line;
+  line.reserve(text.size());
+  for (char c : text) line += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+void print_details(const std::string& detail) {
+  std::istringstream lines(detail);
+  std::string line;
+  while (std::getline(lines, line))
+    if (!line.empty()) std::fprintf(stderr, "claimcheck:   %s\n", single_line(line).c_str());
+}
+
+int report_library_error(const Error& error, int verbosity) {
+  std::string message = error.what_failed().empty()
+                            ? error.why()
+                            : error.what_failed() + ": " + error.why();
+  print_error_line(message);
+  if (verbosity > 0) print_details(error.detail);
+  return exit_code(error.kind());
+}
+
+}  // namespace
+
+void print_error_line(const std::string& message) {
+  std::fprintf(stderr, "claimcheck: %s\n", single_line(message).c_str());
+}
+
+int report_exception(std::exception_ptr error, int verbosity) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    return report_library_error(e, verbosity);
+  } catch (const std::bad_alloc&) {
+    print_error_line("out of memory");
+  } catch (const std::exception& e) {
+    print_error_line(std::string("internal error: ") + e.what());
+  } catch (...) {
+    print_error_line("internal error: unknown exception");
+  }
+  return exit_code(ErrorKind::Internal);
+}
+
+}  // namespace claimcheck::cli

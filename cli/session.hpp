@@ -1,0 +1,42 @@
+// What offload and retrieve share for one run: the Config, the store (opened
+// only when first used), the journal and the Manager over them.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "claimcheck/config.hpp"
+#include "claimcheck/journal.hpp"
+#include "claimcheck/manager.hpp"
+#include "claimcheck/staged_output.hpp"
+#include "claimcheck/stream.hpp"
+#include "command.hpp"
+#include "lazy_store.hpp"
+
+namespace claimcheck::cli {
+
+class Session {
+ public:
+  explicit Session(const GlobalOptions& global);
+  const Config& config() const { return config_; }
+  Manager& manager() { return manager_; }
+
+ private:
+  Config config_;
+  LazyStore store_;
+  std::unique_ptr<Journal> journal_;
+  Manager manager_;
+};
+
+/// `-o FILE` (renamed into place on commit) or stdout (spooled until commit).
+/// An empty path means stdout.
+std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink);
+
+/// Parses a document for --json-fields; Error(InvalidInput) when it is not
+/// JSON (or, with `require_object`, not a JSON object).
+nlohmann::ordered_json parse_document(const std::string& text, const std::string& command,
+                                      bool require_object);
+
+}  // namespace claimcheck::cli
