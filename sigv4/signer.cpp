@@ -1,1 +1,222 @@
-// placeholder
+// SigV4 signing for S3: header mode (Authorization) and query mode
+// (presigned URL). Pure: the time comes from SigningConfig, nothing is sent.
+#include "sigv4/signer.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+
+#include "canonical_request.hpp"
+#include "crypto.hpp"
+
+namespace sigv4 {
+namespace {
+
+constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+constexpr std::chrono::seconds kMaxPresignLifetime{7 * 24 * 3600};
+// Old dates stop being used after midnight; a small bound keeps a long-lived
+// signer from accumulating keys.
+constexpr std::size_t kMaxCachedKeys = 16;
+constexpr std::array<std::string_view, 7> kQueryAuthParameters = {
+    "X-Amz-Algorithm", "X-Amz-Credential",     "X-Amz-Date",     "X-Amz-Expires",
+    "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature"};
+
+[[noreturn]] void reject(const std::string& why) {
+  throw std::invalid_argument("cannot sign request: " + why);
+}
+
+// RFC 9110 token characters: what a method or header name may contain.
+bool is_token(std::string_view text) {
+  constexpr std::string_view punctuation = "!#$%&'*+-.^_`|~";
+  return !text.empty() && std::all_of(text.begin(), text.end(), [&](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           punctuation.find(c) != std::string_view::npos;
+  });
+}
+
+bool is_lower_hex_sha256(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+bool is_valid_payload_hash(std::string_view hash) {
+  return is_lower_hex_sha256(hash) || hash == "UNSIGNED-PAYLOAD" ||
+         hash.starts_with("STREAMING-");
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
+           return lower(x) == lower(y);
+         });
+}
+
+bool is_valid_scope_part(std::string_view part) {
+  return is_token(part) && part.find('/') == std::string_view::npos;
+}
+
+void check_credentials(const Credentials& credentials) {
+  if (credentials.access_key_id.empty()) reject("no access key id");
+  if (credentials.secret_access_key.empty()) reject("no secret access key");
+  if (credentials.session_token.find_first_of("\r\n") != std::string::npos)
+    reject("the session token contains a line break");
+}
+
+void check_header(const Header& header) {
+  if (!is_token(header.name)) reject("invalid header name '" + header.name + "'");
+  if (header.value.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos)
+    reject("the value of header '" + header.name + "' contains CR, LF or NUL");
+}
+
+void check_request(const Request& request, const SigningConfig& config) {
+  if (!is_token(request.method)) reject("invalid HTTP method '" + request.method + "'");
+  if (request.host.empty()) reject("no host");
+  if (request.host.find_first_of(" \t\r\n/") != std::string::npos)
+    reject("invalid host '" + request.host + "'");
+  if (!request.path.starts_with('/')) reject("the path does not start with '/'");
+  if (!is_valid_payload_hash(request.payload_hash))
+    reject("the payload hash is neither 64 lower-case hex digits nor UNSIGNED-PAYLOAD");
+  if (!is_valid_scope_part(config.region)) reject("invalid region '" + config.region + "'");
+  if (!is_valid_scope_part(config.service)) reject("invalid service '" + config.service + "'");
+  for (const Header& header : request.headers) check_header(header);
+}
+
+// Headers the signer sets itself must not come from the caller too.
+void check_not_given(const Request& request, std::string_view name) {
+  for (const Header& header : request.headers)
+    if (equals_ignoring_case(header.name, name))
+      reject("header '" + header.name + "' is set by the signer");
+}
+
+void check_no_auth_parameters(const Request& request) {
+  for (const auto& parameter : request.query)
+    for (std::string_view reserved : kQueryAuthParameters)
+      if (parameter.first == reserved)
+        reject("query parameter '" + parameter.first + "' is set by the signer");
+}
+
+std::string credential_scope(const std::string& date, const SigningConfig& config) {
+  return date + '/' + config.region + '/' + config.service + "/aws4_request";
+}
+
+std::string string_to_sign(const std::string& date_time, const std::string& scope,
+                           const std::string& canonical_request) {
+  return std::string(kAlgorithm) + '\n' + date_time + '\n' + scope + '\n' +
+         sha256_hex(canonical_request);
+}
+
+std::string derive_signing_key(const std::string& secret, const std::string& date,
+                               const std::string& region, const std::string& service) {
+  const std::string date_key = hmac_sha256("AWS4" + secret, date);
+  const std::string region_key = hmac_sha256(date_key, region);
+  const std::string service_key = hmac_sha256(region_key, service);
+  return hmac_sha256(service_key, "aws4_request");
+}
+
+bool signs_session_token(const Credentials& credentials, const SigningConfig& config) {
+  return !credentials.session_token.empty() && !config.omit_session_token_from_signature;
+}
+
+}  // namespace
+
+Signer::Signer(Credentials credentials) : credentials_(std::move(credentials)) {}
+
+std::shared_ptr<const std::string> Signer::signing_key(const std::string& date,
+                                                       const std::string& region,
+                                                       const std::string& service) const {
+  const std::string cache_key = date + '/' + region + '/' + service;
+  std::lock_guard lock(cache_mutex_);
+  if (auto found = key_cache_.find(cache_key); found != key_cache_.end()) return found->second;
+  if (key_cache_.size() >= kMaxCachedKeys) key_cache_.clear();
+  auto key = std::make_shared<const std::string>(
+      derive_signing_key(credentials_.secret_access_key, date, region, service));
+  key_cache_.emplace(cache_key, key);
+  return key;
+}
+
+std::string Signer::sign_string(const std::string& string_to_sign, const std::string& date,
+                                const SigningConfig& config) const {
+  const auto key = signing_key(date, config.region, config.service);
+  return hex_encode(hmac_sha256(*key, string_to_sign));
+}
+
+SigningResult Signer::sign(const Request& request, const SigningConfig& config) const {
+  check_credentials(credentials_);
+  check_request(request, config);
+  for (std::string_view name : {"host", "authorization", "x-amz-date"})
+    check_not_given(request, name);
+  if (config.add_content_sha256_header) check_not_given(request, "x-amz-content-sha256");
+  if (!credentials_.session_token.empty()) check_not_given(request, "x-amz-security-token");
+
+  const std::string date_time = amz_date(config.time);
+  const std::string date = date_time.substr(0, 8);
+  std::vector<Header> signed_headers = request.headers;
+  signed_headers.push_back({"host", request.host});
+  signed_headers.push_back({"x-amz-date", date_time});
+  if (config.add_content_sha256_header)
+    signed_headers.push_back({"x-amz-content-sha256", request.payload_hash});
+  if (signs_session_token(credentials_, config))
+    signed_headers.push_back({"x-amz-security-token", credentials_.session_token});
+  const detail::CanonicalHeaders canonical = detail::canonical_headers(signed_headers);
+
+  SigningResult result;
+  result.canonical_request =
+      detail::canonical_request(request.method, request.path, detail::canonical_query(request.query),
+                                canonical, request.payload_hash);
+  const std::string scope = credential_scope(date, config);
+  result.string_to_sign = string_to_sign(date_time, scope, result.canonical_request);
+  result.signature = sign_string(result.string_to_sign, date, config);
+
+  result.headers.push_back({"X-Amz-Date", date_time});
+  if (config.add_content_sha256_header)
+    result.headers.push_back({"x-amz-content-sha256", request.payload_hash});
+  if (!credentials_.session_token.empty())
+    result.headers.push_back({"X-Amz-Security-Token", credentials_.session_token});
+  result.headers.push_back(
+      {"Authorization", std::string(kAlgorithm) + " Credential=" + credentials_.access_key_id +
+                            '/' + scope + ", SignedHeaders=" + canonical.signed_names +
+                            ", Signature=" + result.signature});
+  return result;
+}
+
+SigningResult Signer::presign(const Request& request, const SigningConfig& config) const {
+  check_credentials(credentials_);
+  check_request(request, config);
+  for (std::string_view name : {"host", "authorization"}) check_not_given(request, name);
+  check_no_auth_parameters(request);
+  if (config.expires < std::chrono::seconds{1} || config.expires > kMaxPresignLifetime)
+    reject("a presigned URL lifetime must be 1 s .. 7 days, not " +
+           std::to_string(config.expires.count()) + " s");
+
+  const std::string date_time = amz_date(config.time);
+  const std::string date = date_time.substr(0, 8);
+  const std::string scope = credential_scope(date, config);
+  std::vector<Header> signed_headers = request.headers;
+  signed_headers.push_back({"host", request.host});
+  const detail::CanonicalHeaders canonical = detail::canonical_headers(signed_headers);
+
+  detail::QueryParameters query = request.query;
+  query.emplace_back("X-Amz-Algorithm", std::string(kAlgorithm));
+  query.emplace_back("X-Amz-Credential", credentials_.access_key_id + '/' + scope);
+  query.emplace_back("X-Amz-Date", date_time);
+  query.emplace_back("X-Amz-Expires", std::to_string(config.expires.count()));
+  query.emplace_back("X-Amz-SignedHeaders", canonical.signed_names);
+  if (signs_session_token(credentials_, config))
+    query.emplace_back("X-Amz-Security-Token", credentials_.session_token);
+  const std::string canonical_query = detail::canonical_query(query);
+
+  SigningResult result;
+  result.canonical_request = detail::canonical_request(request.method, request.path,
+                                                       canonical_query, canonical,
+                                                       request.payload_hash);
+  result.string_to_sign = string_to_sign(date_time, scope, result.canonical_request);
+  result.signature = sign_string(result.string_to_sign, date, config);
+  result.query_string = canonical_query;
+  if (!credentials_.session_token.empty() && !signs_session_token(credentials_, config))
+    result.query_string += "&X-Amz-Security-Token=" + uri_encode(credentials_.session_token, false);
+  result.query_string += "&X-Amz-Signature=" + result.signature;
+  return result;
+}
+
+}  // namespace sigv4
