@@ -1,1 +1,321 @@
-// placeholder
+// Manager: the claim-check decisions (offload or pass through, reference or
+// not) and the bookkeeping around them (reference fields, journal records).
+// The streaming stages live in offload_pipeline and retrieve_verifier.
+#include "claimcheck/manager.hpp"
+
+#include <algorithm>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "claimcheck/codec.hpp"
+#include "claimcheck/error.hpp"
+#include "claimcheck/keys.hpp"
+#include "offload_pipeline.hpp"
+#include "retrieve_verifier.hpp"
+#include "spool.hpp"
+
+namespace claimcheck {
+namespace {
+
+/// The head of the input stays in memory up to this much (then a temp file),
+/// so a huge --threshold cannot exhaust memory.
+constexpr std::size_t kHeadMemory = std::max<std::size_t>(8u << 20, kAutoPrefixBytes);
+/// A reference is small; a larger input is not one.
+constexpr std::size_t kMaxReferenceBytes = 1u << 20;
+/// Below this, one gzip thread is faster than starting workers.
+constexpr std::uint64_t kParallelGzipMinBytes = 4u << 20;
+
+class Stopwatch {
+ public:
+  double elapsed_ms() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+        .count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+/// Reads into `head` until it holds `target` bytes; true when the input ended first.
+bool read_into(ByteSource& input, ByteSink& head, std::uint64_t& held, std::uint64_t target) {
+  std::vector<char> buffer(1 << 16);
+  while (held < target) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), target - held));
+    std::size_t n = input.read(buffer.data(), want);
+    if (n == 0) return true;
+    head.write(buffer.data(), n);
+    held += n;
+  }
+  return false;
+}
+
+std::uint64_t copy_all(ByteSource& input, ByteSink& out) {
+  std::vector<char> buffer(1 << 16);
+  std::uint64_t total = 0;
+  while (std::size_t n = input.read(buffer.data(), buffer.size())) {
+    out.write(buffer.data(), n);
+    total += n;
+  }
+  return total;
+}
+
+class EmptySource : public ByteSource {
+ public:
+  std::size_t read(char*, std::size_t) override { return 0; }
+};
+
+bool should_compress(const OffloadOptions& options, std::string_view prefix) {
+  switch (options.compress) {
+    case CompressPolicy::Always: return true;
+    case CompressPolicy::Never: return false;
+    case CompressPolicy::Auto: break;
+  }
+  std::size_t size = std::min(prefix.size(), kAutoPrefixBytes);
+  return gzip_pays_off(prefix.data(), size, options.level);
+}
+
+TimePoint whole_seconds(TimePoint t) { return std::chrono::time_point_cast<std::chrono::seconds>(t); }
+
+/// nullopt when `text` is not a reference at all; Error(InvalidInput) when it
+/// claims to be one but is malformed.
+std::optional<Reference> reference_in(std::string_view text) {
+  auto value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded()) return std::nullopt;
+  return reference_from_json(value);
+}
+
+int exit_code_of(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    return exit_code(e.kind());
+  } catch (...) {
+    return exit_code(ErrorKind::Internal);
+  }
+}
+
+}  // namespace
+
+OffloadOptions OffloadOptions::from(const Config& config) {
+  OffloadOptions options;
+  options.enabled = config.enabled;
+  options.threshold = config.threshold;
+  options.compress = config.compress;
+  options.level = config.level;
+  options.ttl = config.ttl;
+  options.prefix = config.prefix;
+  return options;
+}
+
+Manager::Manager(Store& store, Journal* journal, Clock clock)
+    : store_(store), journal_(journal), clock_(std::move(clock)) {
+  if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
+}
+
+void Manager::record(JournalRecord record) {
+  if (journal_ == nullptr) return;
+  std::lock_guard lock(journal_mutex_);
+  try {
+    journal_->append(record);
+  } catch (const std::exception&) {
+    // Statistics must never turn a successful transfer into a failure.
+  }
+}
+
+OffloadOutcome Manager::maybe_offload(ByteSource& input, ByteSink& passthrough,
+                                      const OffloadOptions& options) {
+  Stopwatch total;
+  JournalRecord entry;
+  entry.time = clock_();
+  entry.op = "passthrough";
+  try {
+    OffloadOutcome outcome;
+    if (!options.enabled) {
+      outcome.input_bytes = copy_all(input, passthrough);
+    } else {
+      Spool head(kHeadMemory);
+      std::uint64_t held = 0;
+      bool ended = read_into(input, head, held, options.force ? 0 : options.threshold);
+      if (!options.force && ended && held < options.threshold) {
+        head.copy_to(passthrough);
+        outcome.input_bytes = held;
+      } else {
+        if (!ended && options.compress == CompressPolicy::Auto)
+          ended = read_into(input, head, held, kAutoPrefixBytes);
+        auto replay = head.reader();
+        EmptySource nothing;
+        ConcatSource payload(*replay, ended ? static_cast<ByteSource&>(nothing) : input);
+        entry.op = "offload";
+        outcome.reference = store_payload(payload, head.memory(), ended && held < kParallelGzipMinBytes,
+                                          options, entry);
+        outcome.offloaded = true;
+        outcome.input_bytes = outcome.reference.size_bytes;
+      }
+    }
+    entry.original_bytes = outcome.input_bytes;
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    return outcome;
+  } catch (...) {
+    entry.exit_code = exit_code_of(std::current_exception());
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    throw;
+  }
+}
+
+Reference Manager::offload(std::string_view payload, const OffloadOptions& options) {
+  Stopwatch total;
+  JournalRecord entry;
+  entry.time = clock_();
+  entry.op = "offload";
+  try {
+    StringSource source{std::string(payload)};
+    Reference ref = store_payload(source, payload, payload.size() < kParallelGzipMinBytes, options, entry);
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    return ref;
+  } catch (...) {
+    entry.exit_code = exit_code_of(std::current_exception());
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    throw;
+  }
+}
+
+Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, bool small,
+                                 const OffloadOptions& options, JournalRecord& entry) {
+  Reference ref;
+  ref.compressed = should_compress(options, prefix);
+  ref.stored_at = whole_seconds(clock_());
+  ref.expires_at = ref.stored_at + options.ttl;
+  ref.key = make_key(options.prefix, *ref.expires_at);
+  if (!options.content_type.empty()) ref.content_type = options.content_type;
+  entry.key = ref.key;
+  entry.compressed = ref.compressed;
+
+  DigestingSource digest(payload, options.progress);
+  std::optional<GzipSource> gzip;
+  if (ref.compressed) gzip.emplace(digest, options.level, !small);
+  ByteSource& stored = gzip ? static_cast<ByteSource&>(*gzip) : digest;
+
+  ObjectMeta meta;
+  meta.compressed = ref.compressed;
+  meta.expires_at = ref.expires_at;
+  meta.content_type = options.content_type;
+  auto final_meta = [&] {
+    ObjectMeta complete = meta;
+    complete.original_size = digest.bytes();
+    complete.sha256 = digest.hex_digest();
+    return complete;
+  };
+  Stopwatch transfer;
+  ref.stored_bytes = store_.put(ref.key, stored, meta, final_meta);
+  entry.transfer_ms = transfer.elapsed_ms();
+  entry.stored_bytes = *ref.stored_bytes;
+
+  ref.size_bytes = digest.bytes();
+  ref.sha256 = digest.hex_digest();
+  ref.store = store_.location();
+  entry.original_bytes = ref.size_bytes;
+  return ref;
+}
+
+void Manager::check_store_matches(const Reference& ref) {
+  if (!ref.store) return;
+  std::string configured = store_.location();
+  if (*ref.store == configured) return;
+  throw Error(ErrorKind::InvalidInput, "retrieve " + ref.key,
+              "reference is for store " + *ref.store + " but the configured store is " +
+                  configured + " (use --store " + *ref.store + ")");
+}
+
+RetrieveOutcome Manager::retrieve(const Reference& ref, StagedOutput& out,
+                                  std::function<void(std::uint64_t)> progress) {
+  Stopwatch total;
+  JournalRecord entry;
+  entry.time = clock_();
+  entry.op = "retrieve";
+  entry.key = ref.key;
+  entry.compressed = ref.compressed;
+  entry.original_bytes = ref.size_bytes;
+  try {
+    RetrieveOutcome outcome = fetch_verified(ref, out, progress, entry);
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    return outcome;
+  } catch (...) {
+    out.abort();
+    entry.exit_code = exit_code_of(std::current_exception());
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    throw;
+  }
+}
+
+RetrieveOutcome Manager::fetch_verified(const Reference& ref, StagedOutput& out,
+                                        const std::function<void(std::uint64_t)>& progress,
+                                        JournalRecord& entry) {
+  validate_key(ref.key);
+  check_store_matches(ref);
+  VerifyingSink verifier(ref, out, progress);
+  Stopwatch transfer;
+  std::uint64_t stored_bytes = 0;
+  if (ref.compressed) {
+    GzipDecoder gunzip(verifier, ref.size_bytes);
+    CountingSink counted(gunzip);
+    store_.get(ref.key, counted);
+    gunzip.finish();
+    stored_bytes = counted.bytes();
+  } else {
+    CountingSink counted(verifier);
+    store_.get(ref.key, counted);
+    stored_bytes = counted.bytes();
+  }
+  entry.transfer_ms = transfer.elapsed_ms();
+  entry.stored_bytes = stored_bytes;
+
+  RetrieveOutcome outcome;
+  outcome.was_reference = true;
+  outcome.sha256_verified = verifier.verify();
+  outcome.bytes = verifier.bytes();
+  outcome.reference = ref;
+  out.commit();
+  return outcome;
+}
+
+RetrieveOutcome Manager::maybe_retrieve(ByteSource& input, StagedOutput& out, bool strict,
+                                        std::function<void(std::uint64_t)> progress) {
+  StringSink head;
+  std::uint64_t held = 0;
+  bool ended = read_into(input, head, held, kMaxReferenceBytes + 1);
+  if (ended) {
+    if (auto ref = reference_in(head.data())) return retrieve(*ref, out, std::move(progress));
+  }
+  if (strict) {
+    out.abort();
+    throw Error(ErrorKind::InvalidInput, "retrieve", "not a reference");
+  }
+  Stopwatch total;
+  JournalRecord entry;
+  entry.time = clock_();
+  entry.op = "passthrough";
+  try {
+    out.write(head.data().data(), head.data().size());
+    RetrieveOutcome outcome;
+    outcome.bytes = held + copy_all(input, out);
+    out.commit();
+    entry.original_bytes = outcome.bytes;
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    return outcome;
+  } catch (...) {
+    out.abort();
+    entry.exit_code = exit_code_of(std::current_exception());
+    record(entry);
+    throw;
+  }
+}
+
+}  // namespace claimcheck

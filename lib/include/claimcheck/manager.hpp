@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -76,9 +77,21 @@ class Manager {
   Store& store() { return store_; }
 
  private:
+  /// Streams `payload` (whose first bytes are `prefix`) to the store.
+  Reference store_payload(ByteSource& payload, std::string_view prefix, bool small,
+                          const OffloadOptions& options, JournalRecord& record);
+  RetrieveOutcome fetch_verified(const Reference& ref, StagedOutput& out,
+                                 const std::function<void(std::uint64_t)>& progress,
+                                 JournalRecord& record);
+  void check_store_matches(const Reference& ref);
+  /// Journaling is best effort and serialised (restore_fields retrieves
+  /// from several threads).
+  void record(JournalRecord record);
+
   Store& store_;
   Journal* journal_;
   Clock clock_;
+  std::mutex journal_mutex_;
 };
 
 }  // namespace claimcheck
