@@ -1,0 +1,200 @@
+// Each recognised reference shape, in plain documents, payloads and JSON Lines.
+#include <doctest/doctest.h>
+
+#include "claimcheck/error.hpp"
+#include "scan_helpers.hpp"
+
+using namespace scanner_test;
+using claimcheck::ErrorKind;
+using claimcheck::FoundFormat;
+
+TEST_CASE("a bare claimcheck reference is one finding with its fields") {
+  auto findings = scan(claimcheck_ref("claimcheck/2026-02-08/132400Z-0f8e"));
+  REQUIRE(findings.size() == 1);
+  const Finding& f = findings[0];
+  CHECK(f.format == FoundFormat::ClaimCheck);
+  CHECK(f.pointer == "");
+  CHECK(f.key == "claimcheck/2026-02-08/132400Z-0f8e");
+  CHECK(f.size == 1186475u);
+  CHECK(f.sha256 == kSha);
+  REQUIRE(f.reference.has_value());
+  CHECK(f.reference->stored_bytes == 90211u);
+  CHECK(f.reference->compressed);
+  CHECK_FALSE(f.error.has_value());
+}
+
+TEST_CASE("the Go runner's reference is recognised as go-runner") {
+  auto findings = scan(go_ref("3f4a5b6c-7d8e-4f0a-9b2c-3d4e5f6a7b8c"));
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].format == FoundFormat::GoRunner);
+  CHECK(findings[0].sha256.empty());
+  CHECK(claimcheck::format_name(findings[0].format) == "go-runner");
+}
+
+TEST_CASE("references at any depth of a document are found in document order") {
+  Json state = {{"data", {{"fetchPhotos", go_ref("k1")}, {"small", "x"}}},
+                {"context", {{"batches", Json::array({1, claimcheck_ref("k2")})}}},
+                {"a/b~c", go_ref("k3")}};
+  auto findings = scan(state);
+  REQUIRE(findings.size() == 3);
+  CHECK(findings[0].pointer == "/data/fetchPhotos");
+  CHECK(findings[1].pointer == "/context/batches/1");
+  CHECK(findings[2].pointer == "/a~1b~0c");
+  CHECK(findings[2].key == "k3");
+}
+
+TEST_CASE("a malformed claim_check_ref is a finding with a precise error") {
+  Json bad = go_ref("k");
+  bad["size_bytes"] = "big";
+  auto findings = scan(Json{{"result", bad}});
+  REQUIRE(findings.size() == 1);
+  REQUIRE(findings[0].error.has_value());
+  CHECK(findings[0].error->find("size_bytes") != std::string::npos);
+  CHECK_FALSE(findings[0].reference.has_value());
+  CHECK(findings[0].key == "k");
+}
+
+TEST_CASE("a reference serialised into a string field is found") {
+  Json message = {{"state", go_ref("inner").dump()}, {"note", "{not json claim_check_ref"}};
+  auto findings = scan(message);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].key == "inner");
+  CHECK(findings[0].pointer == "/state");
+}
+
+TEST_CASE("a bare TypeScript reference is accepted as a whole input only") {
+  Json ts = {{"key", "claimcheck/5d2c"}, {"size", 200000}, {"compressed", false}};
+  auto whole = scan(ts);
+  REQUIRE(whole.size() == 1);
+  CHECK(whole[0].format == FoundFormat::TypeScript);
+  CHECK(whole[0].size == 200000u);
+  CHECK(scan(Json{{"item", ts}}).empty());
+}
+
+TEST_CASE("AWS extended-client pointers, current and legacy, as body or string") {
+  Json current = Json::array({"software.amazon.payloadoffloading.PayloadS3Pointer",
+                              {{"s3BucketName", "big-messages"}, {"s3Key", "a1b2"}}});
+  Json legacy = Json::array({"com.amazon.sqs.javamessaging.MessageS3Pointer",
+                             {{"s3BucketName", "old"}, {"s3Key", "c3d4"}}});
+  auto top = scan(current);
+  REQUIRE(top.size() == 1);
+  CHECK(top[0].format == FoundFormat::AwsExtendedClient);
+  CHECK(top[0].bucket == "big-messages");
+  CHECK(top[0].key == "a1b2");
+  CHECK_FALSE(top[0].reference.has_value());
+
+  Json sqs = {{"Messages", Json::array({{{"Body", legacy.dump()}}})}};
+  auto nested = scan(sqs);
+  REQUIRE(nested.size() == 1);
+  CHECK(nested[0].pointer == "/Messages/0/Body");
+  CHECK(nested[0].bucket == "old");
+  CHECK(nested[0].key == "c3d4");
+
+  Json no_key = Json::array({"software.amazon.payloadoffloading.PayloadS3Pointer",
+                             {{"s3BucketName", "b"}}});
+  auto bad = scan(no_key);
+  REQUIRE(bad.size() == 1);
+  CHECK(bad[0].error.has_value());
+}
+
+TEST_CASE("payloads that are references, in base64 and shorthand metadata") {
+  for (Form form : {Form::Base64, Form::Shorthand}) {
+    CAPTURE(static_cast<int>(form));
+    Json ts = payload(form, {{"encoding", "binary/claimcheck"}},
+                      R"({"key":"claimcheck/9a","size":131072,"compressed":true,"metadata":{"encoding":"anNvbi9wbGFpbg=="}})");
+    Json esr = payload(form,
+                       {{"encoding", "json/protobuf"},
+                        {"messageType", "temporal.api.sdk.v1.ExternalStorageReference"}},
+                       R"({"driverName":"aws.s3driver","claimData":{"bucket":"tb","key":"v0/ns/default/d/sha256/abc","hash_algorithm":"sha256","hash_value":"abc"}})");
+    Json legacy = payload(form, {{"encoding", "json/external-storage-reference"}},
+                          R"({"driver_name":"s3","driver_claim":{"bucket":"lb","key":"legacy/key"}})");
+    Json datadog = payload(form, {{"encoding", "json/plain"}, {"temporal.io/remote-codec", "v2"}},
+                           R"({"metadata":{"encoding":"anNvbi9wbGFpbg=="},"size":4096,"digest":"sha256:def","key":"/blobs/ns/common/sha256:def/x"})");
+    Json cookbook = payload(form, {{"encoding", "claim-checked"}, {"temporal.io/claim-check-codec", "v1"}},
+                            "cookbook-key-1");
+    Json plain = payload(form, {{"encoding", "json/plain"}}, R"({"metadata":"not a ref"})");
+    auto findings = scan(payloads(ts, esr, legacy, datadog, cookbook, plain));
+    REQUIRE(findings.size() == 5);
+    CHECK(findings[0].format == FoundFormat::TypeScript);
+    CHECK(findings[0].key == "claimcheck/9a");
+    REQUIRE(findings[0].reference.has_value());
+    CHECK(findings[0].reference->compressed);
+    CHECK(findings[0].pointer == "/payloads/0");
+    CHECK(findings[1].format == FoundFormat::TemporalExternalStorage);
+    CHECK(findings[1].bucket == "tb");
+    CHECK(findings[1].key == "v0/ns/default/d/sha256/abc");
+    CHECK(findings[1].sha256 == "abc");
+    CHECK(findings[2].format == FoundFormat::TemporalExternalStorageLegacy);
+    CHECK(findings[2].key == "legacy/key");
+    CHECK(findings[2].bucket == "lb");
+    CHECK(findings[3].format == FoundFormat::DataDogRemoteCodecV2);
+    CHECK(findings[3].size == 4096u);
+    CHECK(findings[3].sha256 == "def");
+    CHECK(findings[3].key == "/blobs/ns/common/sha256:def/x");
+    CHECK(findings[4].format == FoundFormat::CookbookClaimChecked);
+    CHECK(findings[4].key == "cookbook-key-1");
+    for (const auto& f : findings) CHECK_FALSE(f.error.has_value());
+  }
+}
+
+TEST_CASE("a binary/claimcheck payload that is not a reference is an invalid finding") {
+  auto findings = scan(payload(Form::Base64, {{"encoding", "binary/claimcheck"}}, R"({"key":""})"));
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].format == FoundFormat::TypeScript);
+  CHECK(findings[0].error.has_value());
+}
+
+TEST_CASE("references inside an ordinary json/plain payload are found under its pointer") {
+  Json state = {{"data", {{"fetchPhotos", go_ref("deep")}}}};
+  auto findings = scan(Json{{"result", payloads(json_payload(Form::Base64, state))}});
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].pointer == "/result/payloads/0/data/fetchPhotos");
+  CHECK(findings[0].key == "deep");
+}
+
+TEST_CASE("JSON Lines: each line scanned, findings carry their line number") {
+  std::string lines = go_ref("l1").dump() + "\n{\"plain\":1}\n\n" +
+                      Json{{"x", claimcheck_ref("l4")}}.dump() + "\n";
+  auto findings = scan_str(lines);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].line == 1);
+  CHECK(findings[0].key == "l1");
+  CHECK(findings[1].line == 4);
+  CHECK(findings[1].pointer == "/x");
+}
+
+TEST_CASE("input that is not JSON is one InvalidInput error naming the place") {
+  try {
+    scan_str("{\"a\":1}\nnot json\n");
+    FAIL("no error");
+  } catch (const claimcheck::Error& e) {
+    CHECK(e.kind() == ErrorKind::InvalidInput);
+    CHECK(std::string(e.why()).find("line 2") != std::string::npos);
+  }
+  try {
+    scan_str("{\"a\":");
+    FAIL("no error");
+  } catch (const claimcheck::Error& e) {
+    CHECK(e.kind() == ErrorKind::InvalidInput);
+    CHECK(std::string(e.why()).find("not JSON") == 0);
+  }
+}
+
+TEST_CASE("documents without references give no findings") {
+  CHECK(scan(Json{{"key", "k"}, {"size_bytes", 1}, {"list", {1, 2, "three"}}}).empty());
+  CHECK(scan(payloads(payload(Form::Base64, {{"encoding", "binary/plain"}}, "raw bytes"))).empty());
+  CHECK(scan(Json{{"_type", "something_else"}, {"key", "k"}}).empty());
+}
+
+TEST_CASE("format names are stable") {
+  CHECK(claimcheck::format_name(FoundFormat::ClaimCheck) == "claimcheck");
+  CHECK(claimcheck::format_name(FoundFormat::TypeScript) == "typescript");
+  CHECK(claimcheck::format_name(FoundFormat::TemporalExternalStorage) == "temporal-external-storage");
+  CHECK(claimcheck::format_name(FoundFormat::TemporalExternalStorageLegacy) ==
+        "temporal-external-storage-legacy");
+  CHECK(claimcheck::format_name(FoundFormat::DataDogRemoteCodecV2) == "datadog-remote-codec-v2");
+  CHECK(claimcheck::format_name(FoundFormat::CookbookClaimChecked) == "cookbook-claim-checked");
+  CHECK(claimcheck::format_name(FoundFormat::AwsExtendedClient) == "aws-extended-client");
+  CHECK(claimcheck::is_fetchable(FoundFormat::GoRunner));
+  CHECK_FALSE(claimcheck::is_fetchable(FoundFormat::DataDogRemoteCodecV2));
+}
