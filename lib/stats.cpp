@@ -44,25 +44,11 @@ void StorageAggregator::add_age(const ObjectInfo& object) {
     stats_.newest = ObjectMark{object.key, object.last_modified};
 }
 
-void StorageAggregator::add_original(const ObjectInfo& object,
-                                     std::optional<std::uint64_t> original_size) {
-  if (!original_size) return;
-  ++stats_.original_known_objects;
-  stats_.original_bytes += *original_size;
-  stats_.original_known_stored += object.stored_size;
-}
-
 StorageStats collect_storage_stats(Store& store, const std::string& prefix,
-                                   std::chrono::seconds ttl, TimePoint as_of, bool deep) {
+                                   std::chrono::seconds ttl, TimePoint as_of) {
   StorageAggregator aggregator(as_of, ttl);
-  aggregator.stats().deep = deep;
-  store.list(prefix, [&](const std::vector<ObjectInfo>& page) {
-    for (const auto& object : page) {
-      aggregator.add(object);
-      if (!deep) continue;
-      // An object deleted since the listing simply has no known original size.
-      if (auto head = store.head(object.key)) aggregator.add_original(object, head->meta.original_size);
-    }
+  store.list(prefix, [&aggregator](const std::vector<ObjectInfo>& page) {
+    for (const auto& object : page) aggregator.add(object);
     return true;
   });
   return aggregator.stats();

@@ -15,22 +15,6 @@ ordered_json mark(const std::optional<ObjectMark>& value) {
   return {{"key", value->key}, {"last_modified", format_rfc3339(value->last_modified)}};
 }
 
-ordered_json original_sizes(const StorageStats& s) {
-  ordered_json out;
-  out["deep"] = s.deep;
-  out["original_known_objects"] = s.original_known_objects;
-  const bool all_known = s.deep && s.original_known_objects == s.total.objects;
-  out["original_bytes"] = all_known ? ordered_json(s.original_bytes) : ordered_json(nullptr);
-  out["original_bytes_of_known"] = s.deep ? ordered_json(s.original_bytes) : ordered_json(nullptr);
-  if (s.original_bytes > 0) {
-    out["compression_savings"] =
-        1.0 - static_cast<double>(s.original_known_stored) / static_cast<double>(s.original_bytes);
-  } else {
-    out["compression_savings"] = nullptr;
-  }
-  return out;
-}
-
 ordered_json storage_json(const StorageStats& s) {
   ordered_json out;
   out["objects"] = s.total.objects;
@@ -47,7 +31,9 @@ ordered_json storage_json(const StorageStats& s) {
                 {">30d", count_bytes(s.age_over_30d)}};
   out["oldest"] = mark(s.oldest);
   out["newest"] = mark(s.newest);
-  out.update(original_sizes(s));
+  // A listing does not tell original sizes: unknown rather than a guess.
+  out["original_bytes"] = nullptr;
+  out["compression_savings"] = nullptr;
   return out;
 }
 

@@ -27,9 +27,9 @@ struct ObjectMark {
   TimePoint last_modified{};
 };
 
-/// Everything here comes from the listing alone, except the `original_*`
-/// fields, which need a HEAD per object (`deep`); without it original sizes
-/// are unknown (claimcheck's key layout does not carry them).
+/// Everything here comes from the listing alone (no request per object), so
+/// original (uncompressed) sizes are unknown: the key layout does not carry
+/// them. Output says "unknown" (JSON null) for them.
 struct StorageStats {
   CountBytes total;                     // stored bytes
   CountBytes with_key_expiry;           // claimcheck's key layout
@@ -38,11 +38,6 @@ struct StorageStats {
   CountBytes expiring_1d, expiring_7d, expiring_30d;  // not expired yet; cumulative windows
   CountBytes age_under_1d, age_1d_to_7d, age_7d_to_30d, age_over_30d;  // by LastModified
   std::optional<ObjectMark> oldest, newest;                            // by LastModified
-  bool deep = false;
-  /// Objects whose original size is known (deep only) and their sizes.
-  std::uint64_t original_known_objects = 0;
-  std::uint64_t original_bytes = 0;         // of those objects, before compression
-  std::uint64_t original_known_stored = 0;  // of those objects, as stored
 };
 
 /// Folds listing entries into StorageStats; keeps no per-object state.
@@ -50,10 +45,7 @@ class StorageAggregator {
  public:
   StorageAggregator(TimePoint as_of, std::chrono::seconds ttl) : as_of_(as_of), ttl_(ttl) {}
   void add(const ObjectInfo& object);
-  /// deep: the original size recorded with the object, when there is one.
-  void add_original(const ObjectInfo& object, std::optional<std::uint64_t> original_size);
   const StorageStats& stats() const { return stats_; }
-  StorageStats& stats() { return stats_; }
 
  private:
   void add_expiry(const ObjectInfo& object);
@@ -63,9 +55,9 @@ class StorageAggregator {
   StorageStats stats_;
 };
 
-/// Lists `prefix` and aggregates each page; with `deep`, one HEAD per object.
+/// Lists `prefix` and aggregates each page as it arrives.
 StorageStats collect_storage_stats(Store& store, const std::string& prefix,
-                                   std::chrono::seconds ttl, TimePoint as_of, bool deep);
+                                   std::chrono::seconds ttl, TimePoint as_of);
 
 /// True statistics over every value (nearest-rank percentiles), milliseconds.
 struct LatencySummary {
