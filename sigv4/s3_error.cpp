@@ -1,1 +1,56 @@
-// placeholder
+#include <string_view>
+
+#include "sigv4/s3_client.hpp"
+
+namespace sigv4 {
+namespace {
+
+// radosgw answers with an empty <Message>: say in words what the common
+// codes mean so the user learns what to fix.
+std::string_view explain_code(std::string_view code) {
+  if (code == "SignatureDoesNotMatch")
+    return "the request signature does not match; check the secret access key";
+  if (code == "InvalidAccessKeyId") return "the access key id is not known to the server";
+  if (code == "AccessDenied") return "access denied; check the credentials' permissions";
+  if (code == "NoSuchBucket") return "the bucket does not exist";
+  if (code == "NoSuchKey") return "the key does not exist";
+  if (code == "NoSuchUpload") return "the multipart upload does not exist (aborted or completed)";
+  if (code == "RequestTimeTooSkewed") return "the local clock differs too much from the server's";
+  if (code == "SlowDown") return "the server asks to slow down";
+  if (code == "InvalidBucketName") return "the bucket name is not valid";
+  if (code == "EntityTooSmall") return "a multipart part other than the last is below 5 MiB";
+  return {};
+}
+
+std::string describe(int http_status, const std::string& code, const std::string& message,
+                     const std::string& request_id, const std::string& operation) {
+  std::string text = operation.empty() ? std::string("S3 request") : operation;
+  text += " failed: ";
+  if (http_status != 0) text += "HTTP " + std::to_string(http_status) + " ";
+  text += code.empty() ? std::string("(no error code)") : code;
+  const std::string_view why = message.empty() ? explain_code(code) : std::string_view(message);
+  if (!why.empty()) {
+    text += ": ";
+    text += why;
+  }
+  if (!request_id.empty()) text += " (request id " + request_id + ")";
+  return text;
+}
+
+}  // namespace
+
+S3Error::S3Error(int http_status, std::string code, std::string message,
+                 std::string request_id, std::string operation)
+    : std::runtime_error(describe(http_status, code, message, request_id, operation)),
+      http_status_(http_status),
+      code_(std::move(code)),
+      message_(std::move(message)),
+      request_id_(std::move(request_id)),
+      operation_(std::move(operation)) {}
+
+bool S3Error::not_found() const {
+  return http_status_ == 404 || code_ == "NoSuchKey" || code_ == "NoSuchBucket" ||
+         code_ == "NoSuchUpload";
+}
+
+}  // namespace sigv4

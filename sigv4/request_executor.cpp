@@ -1,0 +1,217 @@
+#include "request_executor.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <optional>
+#include <thread>
+
+#include "redact.hpp"
+#include "retry.hpp"
+#include "s3_xml.hpp"
+
+namespace sigv4 {
+namespace {
+
+constexpr std::string_view kEmptyPayloadHash =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+// S3 refuses requests more than 15 minutes off; beyond 5 we trust the server.
+constexpr std::chrono::minutes kSkewWorthCorrecting{5};
+
+bool same_name(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+// Used when the body carries no <Code> (HEAD answers have no body at all).
+std::string code_for_status(long status) {
+  switch (status) {
+    case 301: return "PermanentRedirect";
+    case 400: return "BadRequest";
+    case 403: return "Forbidden";
+    case 404: return "NotFound";
+    case 405: return "MethodNotAllowed";
+    case 409: return "Conflict";
+    case 411: return "MissingContentLength";
+    case 412: return "PreconditionFailed";
+    case 416: return "InvalidRange";
+    case 429: return "TooManyRequests";
+    case 503: return "ServiceUnavailable";
+    default: return status >= 500 ? "ServerError" : "HttpError";
+  }
+}
+
+struct Failure {
+  S3Error error;
+  bool retryable;
+};
+
+std::optional<Failure> transport_failure(const HttpOutcome& outcome, const S3Request& request) {
+  if (outcome.curl_code == CURLE_OK) return std::nullopt;
+  return Failure{S3Error(0, std::string(transport_error_code(outcome.curl_code)),
+                         redact_secrets(outcome.curl_message), "", request.operation),
+                 retryable_transport(outcome.curl_code)};
+}
+
+std::optional<Failure> server_failure(const HttpOutcome& outcome, const S3Request& request) {
+  const bool ok_status = outcome.status >= 200 && outcome.status < 300;
+  if (ok_status && !request.error_in_ok_body) return std::nullopt;
+  auto document = outcome.body.empty() ? std::nullopt : xml::parse_error(outcome.body);
+  if (ok_status && !document) return std::nullopt;
+  xml::ErrorDocument error = document.value_or(xml::ErrorDocument{});
+  if (error.code.empty()) error.code = code_for_status(outcome.status);
+  if (error.request_id.empty()) error.request_id = outcome.header("x-amz-request-id");
+  const bool retryable = retryable_status(ok_status ? 500 : outcome.status, error.code);
+  return Failure{S3Error(static_cast<int>(outcome.status), error.code, error.message,
+                         error.request_id, request.operation),
+                 retryable};
+}
+
+std::optional<Failure> failure_of(const HttpOutcome& outcome, const S3Request& request) {
+  if (auto failure = transport_failure(outcome, request)) return failure;
+  return server_failure(outcome, request);
+}
+
+}  // namespace
+
+void S3Request::set_header(const std::string& name, std::string value) {
+  for (auto& header : headers)
+    if (same_name(header.name, name)) {
+      header.value = std::move(value);
+      return;
+    }
+  headers.push_back({name, std::move(value)});
+}
+
+std::string S3Response::header(std::string_view lower_name) const {
+  for (const auto& header : headers)
+    if (header.name == lower_name) return header.value;
+  return {};
+}
+
+RequestExecutor::RequestExecutor(S3Config config)
+    : config_(std::move(config)),
+      endpoint_(parse_endpoint(config_.endpoint, config_.region)),
+      signer_(config_.credentials),
+      transfer_{config_.connect_timeout, config_.stall_timeout, config_.ca_bundle} {
+  if (config_.max_attempts < 1) config_.max_attempts = 1;
+}
+
+std::chrono::system_clock::time_point RequestExecutor::now() const {
+  return std::chrono::system_clock::now() + std::chrono::seconds(clock_offset_seconds_.load());
+}
+
+S3Response RequestExecutor::execute(S3Request& request) {
+  std::string payload_hash(kEmptyPayloadHash);
+  if (config_.unsigned_payload && endpoint_.scheme == "https") {
+    payload_hash = "UNSIGNED-PAYLOAD";
+  } else if (request.body != nullptr) {
+    payload_hash = request.body->sha256_hex();
+  }
+  HttpOutcome outcome;
+  bool clock_corrected = false;
+  for (int attempt_number = 1;; ++attempt_number) {
+    if (request.before_attempt)
+      request.before_attempt(request, attempt_number == 1 ? nullptr : &outcome);
+    outcome = attempt(request, payload_hash, attempt_number);
+    if (outcome.callback_error) std::rethrow_exception(outcome.callback_error);
+    auto failure = failure_of(outcome, request);
+    if (!failure) return {outcome.status, std::move(outcome.headers), std::move(outcome.body)};
+    // A skewed clock is fixed once, at once, without using up an attempt.
+    if (!clock_corrected && adopt_server_clock(outcome, failure->error.code())) {
+      clock_corrected = true;
+      --attempt_number;
+      continue;
+    }
+    if (!failure->retryable || attempt_number >= config_.max_attempts) throw failure->error;
+    std::this_thread::sleep_for(backoff_delay({config_.backoff_base, config_.backoff_cap},
+                                              attempt_number, random_unit()));
+  }
+}
+
+HttpOutcome RequestExecutor::attempt(const S3Request& request, const std::string& payload_hash,
+                                     int attempt_number) {
+  const Address address = address_of(endpoint_, config_.virtual_hosted, request.bucket, request.key);
+  HttpCall call{request.method, url_of(endpoint_, address, request.query),
+                signed_header_lines(request, address, payload_hash), request.body, request.sink};
+  auto lease = pool_.acquire();
+  requests_.fetch_add(1);
+  const auto started = std::chrono::steady_clock::now();
+  HttpOutcome outcome = perform_http(lease.handle(), call, transfer_);
+  trace_attempt(request, address, outcome, attempt_number,
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started));
+  return outcome;
+}
+
+std::vector<std::string> RequestExecutor::signed_header_lines(const S3Request& request,
+                                                              const Address& address,
+                                                              const std::string& payload_hash) const {
+  Request description{request.method, address.host, address.path, request.query,
+                      request.headers, payload_hash};
+  SigningConfig signing;
+  signing.region = config_.region;
+  signing.time = now();
+  const SigningResult signed_request = signer_.sign(description, signing);
+
+  std::vector<std::string> lines{"Host: " + address.host};
+  std::vector<std::string> names{"host"};
+  auto add = [&](const Header& header) {
+    for (const auto& name : names)
+      if (same_name(name, header.name)) return;
+    names.push_back(header.name);
+    lines.push_back(header.name + ": " + header.value);
+  };
+  for (const auto& header : request.headers) add(header);
+  for (const auto& header : signed_request.headers) add(header);
+  lines.emplace_back("Expect:");  // no 100-continue round trip
+  return lines;
+}
+
+bool RequestExecutor::adopt_server_clock(const HttpOutcome& outcome, const std::string& code) {
+  if (code != "RequestTimeTooSkewed" && outcome.status != 403) return false;
+  const std::string date = outcome.header("date");
+  if (date.empty()) return false;
+  const time_t server_time = curl_getdate(date.c_str(), nullptr);
+  if (server_time < 0) return false;
+  const auto server = std::chrono::system_clock::from_time_t(server_time);
+  const auto local = std::chrono::system_clock::now();
+  const auto offset = std::chrono::duration_cast<std::chrono::seconds>(server - local);
+  const auto change = offset - std::chrono::seconds(clock_offset_seconds_.load());
+  if (code != "RequestTimeTooSkewed" && std::chrono::abs(change) < kSkewWorthCorrecting)
+    return false;
+  clock_offset_seconds_.store(offset.count());
+  return true;
+}
+
+void RequestExecutor::trace_attempt(const S3Request& request, const Address& address,
+                                    const HttpOutcome& outcome, int attempt_number,
+                                    std::chrono::milliseconds elapsed) const {
+  if (!config_.trace) return;
+  std::string line = "s3: " + request.method + " " + encoded_target(address, request.query) + " -> ";
+  line += outcome.curl_code == CURLE_OK
+              ? std::to_string(outcome.status)
+              : std::string(transport_error_code(outcome.curl_code)) + " (" +
+                    outcome.curl_message + ")";
+  line += ", sent " + std::to_string(outcome.bytes_sent) + " B, received " +
+          std::to_string(outcome.bytes_received) + " B, " + std::to_string(elapsed.count()) +
+          " ms, attempt " + std::to_string(attempt_number) + "/" +
+          std::to_string(config_.max_attempts);
+  config_.trace(redact_secrets(line));
+}
+
+std::string RequestExecutor::presign_get(const std::string& bucket, const std::string& key,
+                                         std::chrono::seconds lifetime) const {
+  const Address address = address_of(endpoint_, config_.virtual_hosted, bucket, key);
+  Request description{"GET", address.host, address.path, {}, {}, "UNSIGNED-PAYLOAD"};
+  SigningConfig signing;
+  signing.region = config_.region;
+  signing.time = now();
+  signing.expires = lifetime;
+  const SigningResult presigned = signer_.presign(description, signing);
+  return endpoint_.scheme + "://" + address.host + uri_encode(address.path, true) + "?" +
+         presigned.query_string;
+}
+
+}  // namespace sigv4
