@@ -1,0 +1,145 @@
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+#include "claimcheck/error.hpp"
+#include "claimcheck/json_fields.hpp"
+#include "claimcheck/local_store.hpp"
+#include "claimcheck/reference.hpp"
+#include "temp_dir.hpp"
+
+using namespace claimcheck;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+struct Fixture {
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Manager> manager;
+  Fixture() {
+    std::filesystem::create_directories(dir.file("store"));
+    store = make_local_store(dir.file("store"));
+    manager = std::make_unique<Manager>(*store, nullptr);
+  }
+};
+
+OffloadOptions threshold(std::uint64_t bytes) {
+  OffloadOptions options;
+  options.threshold = bytes;
+  return options;
+}
+
+Json big_array(int n) {
+  Json photos = Json::array();
+  for (int i = 0; i < n; ++i) photos.push_back({{"id", i}, {"url", "https://example.com/p/" + std::to_string(i)}});
+  return photos;
+}
+
+/// Three large fields (top level, data, context) and ten small ones of every JSON type.
+Json workflow_state() {
+  return Json::parse(R"({
+    "workflowId": "wf-42", "step": 7, "ratio": 0.25, "done": false, "note": null,
+    "unicode": "caf\u00e9 \u2713", "tags": ["a", "b"],
+    "data": {"fetchPhotos": [], "count": 3, "meta": {"k": "v"}},
+    "context": {"report": "", "user": "ada"},
+    "transcript": ""
+  })");
+}
+
+Json filled_state() {
+  Json doc = workflow_state();
+  doc["data"]["fetchPhotos"] = big_array(3000);
+  doc["context"]["report"] = std::string(80000, 'r');
+  doc["transcript"] = std::string(60000, 't');
+  return doc;
+}
+
+}  // namespace
+
+TEST_CASE("large fields become references; small ones stay byte-identical; restore brings all back") {
+  Fixture f;
+  Json original = filled_state();
+  Json doc = original;
+  FieldOffloadResult result = offload_fields(doc, *f.manager, threshold(51200));
+  CHECK(result.offloaded == 3);
+  CHECK(result.kept == 10);
+  CHECK(doc["data"]["fetchPhotos"]["_type"] == "claim_check_ref");
+  CHECK(doc["context"]["report"]["_type"] == "claim_check_ref");
+  CHECK(doc["transcript"]["_type"] == "claim_check_ref");
+  for (const char* name : {"workflowId", "step", "ratio", "done", "note", "unicode", "tags"})
+    CHECK(doc[name].dump() == original[name].dump());
+  CHECK(doc["data"]["count"].dump() == original["data"]["count"].dump());
+  CHECK(doc["data"]["meta"].dump() == original["data"]["meta"].dump());
+  CHECK(doc["context"]["user"].dump() == original["context"]["user"].dump());
+  CHECK(doc.dump().size() < 4000);
+
+  CHECK(restore_fields(doc, *f.manager, 2) == 3);
+  CHECK(doc.dump() == original.dump());
+}
+
+TEST_CASE("small values in the serialised document keep their exact text") {
+  Fixture f;
+  std::string text = R"({"a":1.5,"b":"x\"y","c":[1,2,{"d":null}],"e":-0,"big":")" + std::string(60000, 'z') + R"("})";
+  Json doc = Json::parse(text);
+  offload_fields(doc, *f.manager, threshold(51200));
+  std::string out = doc.dump();
+  CHECK(out.rfind(R"({"a":1.5,"b":"x\"y","c":[1,2,{"d":null}],"e":-0,"big":{"_type":"claim_check_ref")", 0) == 0);
+}
+
+TEST_CASE("depth: nested objects are descended into instead of offloaded whole") {
+  Fixture f;
+  Json doc = {{"outer", {{"small", 1}, {"large", std::string(70000, 'x')}}}};
+  SUBCASE("depth 1 offloads the nested object whole") {
+    offload_fields(doc, *f.manager, threshold(51200), 1);
+    CHECK(doc["outer"]["_type"] == "claim_check_ref");
+  }
+  SUBCASE("depth 2 offloads only its large member") {
+    offload_fields(doc, *f.manager, threshold(51200), 2);
+    CHECK(doc["outer"]["small"] == 1);
+    CHECK(doc["outer"]["large"]["_type"] == "claim_check_ref");
+  }
+}
+
+TEST_CASE("values that are already references are left alone") {
+  Fixture f;
+  Json doc = filled_state();
+  offload_fields(doc, *f.manager, threshold(51200));
+  Json once = doc;
+  FieldOffloadResult again = offload_fields(doc, *f.manager, threshold(10));
+  CHECK(doc["transcript"] == once["transcript"]);
+  CHECK(again.offloaded > 0);  // the small ones now exceed the tiny threshold
+}
+
+TEST_CASE("restore: a payload that is not JSON comes back as a string") {
+  Fixture f;
+  Reference ref = f.manager->offload("plain text, not JSON", threshold(1));
+  Json doc = {{"x", to_json_value(ref)}, {"list", Json::array({to_json_value(ref)})}};
+  CHECK(restore_fields(doc, *f.manager, 4) == 2);
+  CHECK(doc["x"] == "plain text, not JSON");
+  CHECK(doc["list"][0] == "plain text, not JSON");
+}
+
+TEST_CASE("restore: many references fetched concurrently") {
+  Fixture f;
+  Json doc = Json::array();
+  for (int i = 0; i < 40; ++i) doc.push_back(to_json_value(f.manager->offload(std::to_string(i), threshold(1))));
+  CHECK(restore_fields(doc, *f.manager, 8) == 40);
+  for (int i = 0; i < 40; ++i) CHECK(doc[static_cast<std::size_t>(i)] == i);
+}
+
+TEST_CASE("restore: one missing object fails the whole document, which stays unchanged") {
+  Fixture f;
+  Json doc = filled_state();
+  offload_fields(doc, *f.manager, threshold(51200));
+  Json before = doc;
+  Reference gone = *reference_from_json(doc["transcript"]);
+  std::filesystem::remove(f.dir.file("store") + "/" + gone.key);
+  try {
+    restore_fields(doc, *f.manager, 3);
+    FAIL("expected NotFound");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::NotFound);
+  }
+  CHECK(doc == before);
+}

@@ -1,0 +1,117 @@
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+
+#include <filesystem>
+
+#include "claimcheck/error.hpp"
+#include "claimcheck/staged_output.hpp"
+#include "temp_dir.hpp"
+
+using namespace claimcheck;
+
+namespace {
+
+std::size_t entries_in(const std::filesystem::path& dir) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] auto& entry : std::filesystem::directory_iterator(dir)) ++n;
+  return n;
+}
+
+void write_string(ByteSink& sink, const std::string& text) { sink.write(text.data(), text.size()); }
+
+}  // namespace
+
+TEST_CASE("stage_to_file: the destination appears only on commit, complete") {
+  TempDir dir;
+  std::string path = dir.file("out.bin");
+  auto staged = stage_to_file(path);
+  write_string(*staged, "hello ");
+  write_string(*staged, "world");
+  CHECK_FALSE(std::filesystem::exists(path));
+  staged->commit();
+  CHECK(read_file(path) == "hello world");
+  CHECK(entries_in(dir.path()) == 1);  // no temp file left
+}
+
+TEST_CASE("stage_to_file: abort leaves an existing destination untouched and no temp file") {
+  TempDir dir;
+  std::string path = dir.file("out.bin");
+  write_file(path, "previous");
+  {
+    auto staged = stage_to_file(path);
+    write_string(*staged, "new content");
+    staged->abort();
+  }
+  CHECK(read_file(path) == "previous");
+  CHECK(entries_in(dir.path()) == 1);
+}
+
+TEST_CASE("stage_to_file: destruction without commit discards the output") {
+  TempDir dir;
+  std::string path = dir.file("out.bin");
+  { auto staged = stage_to_file(path); write_string(*staged, "partial"); }
+  CHECK_FALSE(std::filesystem::exists(path));
+  CHECK(entries_in(dir.path()) == 0);
+}
+
+TEST_CASE("stage_to_file: commit replaces an existing file and keeps its mode") {
+  TempDir dir;
+  std::string path = dir.file("out.bin");
+  write_file(path, "old");
+  ::chmod(path.c_str(), 0640);
+  auto staged = stage_to_file(path);
+  write_string(*staged, "new");
+  staged->commit();
+  CHECK(read_file(path) == "new");
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  CHECK((info.st_mode & 0777) == 0640);
+}
+
+TEST_CASE("stage_to_file: a missing directory is one clear error") {
+  TempDir dir;
+  std::string path = dir.file("missing/out.bin");
+  try {
+    stage_to_file(path);
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.what_failed() == "write " + path);
+    CHECK(e.why() == "No such file or directory");
+  }
+}
+
+TEST_CASE("stage_to_file: refuses to rename over a device") {
+  CHECK_THROWS_AS(stage_to_file("/dev/null"), Error);
+}
+
+TEST_CASE("stage_to_stream: nothing reaches the destination before commit") {
+  StringSink destination;
+  auto staged = stage_to_stream(destination, 4);
+  write_string(*staged, "0123456789");  // past the memory bound: spills to a temp file
+  write_string(*staged, "abc");
+  CHECK(destination.data().empty());
+  staged->commit();
+  CHECK(destination.data() == "0123456789abc");
+}
+
+TEST_CASE("stage_to_stream: abort hands nothing over") {
+  StringSink destination;
+  {
+    auto staged = stage_to_stream(destination, 4);
+    write_string(*staged, "0123456789");
+    staged->abort();
+  }
+  CHECK(destination.data().empty());
+}
+
+TEST_CASE("stage_to_stream: large output round-trips byte for byte through the temp file") {
+  std::string payload;
+  for (int i = 0; i < 300000; ++i) payload += static_cast<char>((i * 7919) & 0xff);
+  StringSink destination;
+  auto staged = stage_to_stream(destination, 1000);
+  for (std::size_t at = 0; at < payload.size(); at += 4096)
+    staged->write(payload.data() + at, std::min<std::size_t>(4096, payload.size() - at));
+  staged->commit();
+  CHECK(destination.data() == payload);
+}
