@@ -1,6 +1,7 @@
 // Entry point: global options, the command table, one place that turns
 // errors into exit codes. Nothing here opens the store or initialises curl,
 // so `--version` and a small pass-through stay as fast as starting a process.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -53,6 +54,8 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed stdout becomes an EPIPE error with a message, not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
   GlobalOptions global;
   try {
     CLI::App app{"claimcheck: the claim-check pattern for large workflow payloads"};

@@ -1,0 +1,97 @@
+"""Shared helpers for the end-to-end tests of `claimcheck offload/retrieve`:
+run the built binary in a private HOME (so the local default store is used
+with no configuration) and check output, exit code and stderr."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+BINARY = None  # set by the test script from argv[1]
+
+
+class Result:
+    def __init__(self, proc):
+        self.code = proc.returncode
+        self.out = proc.stdout
+        self.err = proc.stderr.decode("utf-8", "replace")
+
+    def err_lines(self):
+        return [line for line in self.err.split("\n") if line]
+
+
+class CliTestCase(unittest.TestCase):
+    """Each test gets fresh HOME/XDG directories: the local store lives in
+    $XDG_DATA_HOME/claimcheck, the journal in $XDG_STATE_HOME/claimcheck."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="cc-cli-")
+        self.env = {k: v for k, v in os.environ.items()
+                    if not k.startswith(("CLAIMCHECK_", "AWS_", "R2_"))}
+        for name, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"),
+                          ("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"),
+                          ("TMPDIR", "tmp")):
+            path = os.path.join(self.tmp, sub)
+            os.makedirs(path)
+            self.env[name] = path
+        self.store_dir = os.path.join(self.tmp, "data", "claimcheck")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def write(self, name, data):
+        with open(self.path(name), "wb") as f:
+            f.write(data)
+        return self.path(name)
+
+    def read(self, path):
+        with open(path, "rb") as f:
+            return f.read()
+
+    def run_cc(self, *args, stdin=b"", env=None):
+        proc = subprocess.run([BINARY, *args], input=stdin, capture_output=True,
+                              env=env or self.env, timeout=600)
+        return Result(proc)
+
+    def ok(self, *args, stdin=b"", env=None):
+        r = self.run_cc(*args, stdin=stdin, env=env)
+        self.assertEqual(r.code, 0, f"claimcheck {' '.join(args)} failed: {r.err}")
+        return r
+
+    def fails(self, code, *args, stdin=b"", env=None):
+        """Exit `code`, exactly one stderr line `claimcheck: ...`, nothing on stdout."""
+        r = self.run_cc(*args, stdin=stdin, env=env)
+        self.assertEqual(r.code, code, f"stderr: {r.err}")
+        lines = r.err_lines()
+        self.assertEqual(len(lines), 1, f"expected one stderr line, got: {r.err!r}")
+        self.assertTrue(lines[0].startswith("claimcheck: "), lines[0])
+        self.assertEqual(r.out, b"")
+        return lines[0]
+
+    def offload(self, payload, *args, env=None):
+        r = self.ok("offload", *args, stdin=payload, env=env)
+        self.assertTrue(r.out.endswith(b"\n"))
+        self.assertEqual(r.out.count(b"\n"), 1, "the reference is one line")
+        ref = json.loads(r.out)
+        self.assertEqual(ref["_type"], "claim_check_ref")
+        return ref
+
+    def object_path(self, key):
+        return os.path.join(self.store_dir, key)
+
+
+def compressible(size):
+    line = b'{"event":"photo fetched","camera":"north gate","ok":true}\n'
+    return (line * (size // len(line) + 1))[:size]
+
+
+def main(argv, tests):
+    global BINARY
+    BINARY = os.path.abspath(argv[1])
+    suite = unittest.TestLoader().loadTestsFromTestCase(tests)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    return 0 if result.wasSuccessful() else 1

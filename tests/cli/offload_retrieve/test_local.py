@@ -1,0 +1,212 @@
+"""End-to-end: offload/retrieve on the local default store."""
+import gzip
+import json
+import os
+import sys
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clitest  # noqa: E402
+from clitest import CliTestCase, compressible  # noqa: E402
+
+
+class LocalStoreTests(CliTestCase):
+    def test_small_input_passes_through_byte_identical(self):
+        payload = b"\x00binary\xff no newline at the end"
+        r = self.ok("offload", stdin=payload)
+        self.assertEqual(r.out, payload)
+        self.assertEqual(r.err, "")
+        self.assertFalse(os.path.exists(self.store_dir) and os.listdir(self.store_dir))
+
+    def test_threshold_boundary(self):
+        below = compressible(999)
+        self.assertEqual(self.ok("offload", "--threshold", "1000", stdin=below).out, below)
+        ref = self.offload(compressible(1000), "--threshold", "1000")
+        self.assertEqual(ref["size_bytes"], 1000)
+
+    def test_round_trip_via_stdin(self):
+        payload = compressible(300_000)
+        ref = self.offload(payload)
+        self.assertTrue(ref["compressed"])
+        self.assertEqual(len(ref["sha256"]), 64)
+        self.assertTrue(ref["store"].startswith("file://"))
+        r = self.ok("retrieve", stdin=json.dumps(ref).encode())
+        self.assertEqual(r.out, payload)
+        self.assertEqual(r.err, "")
+
+    def test_round_trip_via_files(self):
+        payload = os.urandom(200_000)
+        source = self.write("payload.bin", payload)
+        self.ok("offload", source, "-o", self.path("ref.json"), "--pretty")
+        ref = json.loads(self.read(self.path("ref.json")))
+        self.assertFalse(ref["compressed"], "random bytes are stored raw under auto")
+        self.ok("retrieve", self.path("ref.json"), "-o", self.path("out.bin"))
+        self.assertEqual(self.read(self.path("out.bin")), payload)
+
+    def test_100_mib_round_trip(self):
+        payload = compressible(100 << 20)
+        source = self.write("big.bin", payload)
+        ref_path = self.path("ref.json")
+        self.ok("offload", source, "-o", ref_path)
+        ref = json.loads(self.read(ref_path))
+        self.assertEqual(ref["size_bytes"], 100 << 20)
+        self.assertTrue(ref["compressed"])
+        self.assertLess(ref["stored_bytes"], 10 << 20)
+        self.ok("retrieve", ref_path, "-o", self.path("out.bin"))
+        self.assertEqual(self.read(self.path("out.bin")), payload)
+
+    def test_compress_options(self):
+        payload = compressible(100_000)
+        self.assertFalse(self.offload(payload, "--compress", "never")["compressed"])
+        random_bytes = os.urandom(100_000)
+        ref = self.offload(random_bytes, "--compress", "always", "--level", "1")
+        self.assertTrue(ref["compressed"])
+        self.assertEqual(self.ok("retrieve", stdin=json.dumps(ref).encode()).out, random_bytes)
+
+    def test_force_prefix_ttl_content_type(self):
+        ref = self.offload(b"tiny", "--force", "--prefix", "team-a/", "--ttl", "2d",
+                           "--content-type", "text/plain")
+        self.assertTrue(ref["key"].startswith("team-a/"))
+        self.assertEqual(ref["content_type"], "text/plain")
+        self.assertEqual(ref["size_bytes"], 4)
+        self.assertEqual(self.ok("retrieve", stdin=json.dumps(ref).encode()).out, b"tiny")
+
+    def test_json_fields_round_trip(self):
+        small = {"workflowId": "wf-7", "step": 3, "ratio": 0.25, "done": False, "note": None,
+                 "tags": ["a", "b"], "unicode": "caf\u00e9 \u2713", "nested": {"k": [1, 2]}}
+        doc = dict(small)
+        doc["transcript"] = "t" * 70_000
+        doc["data"] = {"fetchPhotos": [{"id": i, "url": f"https://e.x/{i}"} for i in range(3000)],
+                       "count": 3}
+        doc["context"] = {"report": "r" * 60_000, "user": "ada"}
+        text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
+        r = self.ok("offload", "--json-fields", stdin=text)
+        out_text = r.out.decode()
+        offloaded = json.loads(out_text)
+        for name in ("transcript",):
+            self.assertEqual(offloaded[name]["_type"], "claim_check_ref")
+        self.assertEqual(offloaded["data"]["fetchPhotos"]["_type"], "claim_check_ref")
+        self.assertEqual(offloaded["context"]["report"]["_type"], "claim_check_ref")
+        smalls = dict(small, count=3, user="ada")
+        self.assertEqual(len(smalls), 10)
+        for name, value in smalls.items():
+            exact = f'"{name}":' + json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            self.assertIn(exact, out_text, f"{name} must come out byte-identical")
+        restored = self.ok("retrieve", "--json-fields", "-j", "3", stdin=r.out)
+        self.assertEqual(json.loads(restored.out), doc)
+
+    def test_go_runner_reference(self):
+        payload = compressible(80_000)
+        key = str(uuid.uuid4())
+        os.makedirs(self.store_dir, exist_ok=True)
+        self.write(self.object_path(key), gzip.compress(payload, 6))
+        ref = {"_type": "claim_check_ref", "key": key, "size_bytes": len(payload),
+               "compressed": True, "stored_at": "2026-01-09T13:24:00Z"}
+        r = self.ok("retrieve", stdin=json.dumps(ref, separators=(",", ":")).encode())
+        self.assertEqual(r.out, payload)
+        self.assertEqual(len(r.err_lines()), 1)
+        self.assertIn("verified by size only", r.err)
+        quiet = self.ok("retrieve", "-q", stdin=json.dumps(ref).encode())
+        self.assertEqual(quiet.out, payload)
+        self.assertEqual(quiet.err, "")
+
+    def test_typescript_runner_reference(self):
+        payload = b"typescript payload " * 10_000
+        key = "claimcheck/" + str(uuid.uuid4())
+        os.makedirs(os.path.dirname(self.object_path(key)), exist_ok=True)
+        self.write(self.object_path(key), payload)
+        ref = {"key": key, "size": len(payload), "compressed": False,
+               "metadata": {"encoding": "anNvbi9wbGFpbg=="}}
+        self.assertEqual(self.ok("retrieve", "-q", stdin=json.dumps(ref).encode()).out, payload)
+
+    def test_non_reference_passes_through_unless_strict(self):
+        text = b'{"not": "a reference"}  \n'
+        self.assertEqual(self.ok("retrieve", stdin=text).out, text)
+        line = self.fails(3, "retrieve", "--strict", stdin=text)
+        self.assertIn("not a reference", line)
+
+    def test_exit_4_missing_object_and_no_partial_output(self):
+        ref = self.offload(compressible(100_000))
+        os.remove(self.object_path(ref["key"]))
+        out = self.path("out.bin")
+        self.fails(4, "retrieve", "-o", out, stdin=json.dumps(ref).encode())
+        self.assertFalse(os.path.exists(out))
+
+    def test_exit_5_tampered_object_and_no_partial_output(self):
+        ref = self.offload(compressible(100_000), "--compress", "never")
+        data = bytearray(self.read(self.object_path(ref["key"])))
+        data[1234] ^= 1
+        self.write(self.object_path(ref["key"]), bytes(data))
+        out = self.write("out.bin", b"previous content")
+        line = self.fails(5, "retrieve", "-o", out, stdin=json.dumps(ref).encode())
+        self.assertIn("sha256 mismatch: object was modified", line)
+        self.assertEqual(self.read(out), b"previous content")
+        self.assertEqual(sorted(os.listdir(self.tmp)).count("out.bin"), 1)
+        self.assertEqual([n for n in os.listdir(self.tmp) if n.startswith(".out.bin")], [])
+
+    def test_exit_5_truncated_object(self):
+        ref = self.offload(compressible(100_000), "--compress", "never")
+        data = self.read(self.object_path(ref["key"]))
+        self.write(self.object_path(ref["key"]), data[:-10])
+        line = self.fails(5, "retrieve", stdin=json.dumps(ref).encode())
+        self.assertIn("size mismatch: expected 100000 bytes, got 99990", line)
+
+    def test_exit_3_malformed_reference(self):
+        self.fails(3, "retrieve", stdin=b'{"_type":"claim_check_ref","key":"k"}')
+        self.fails(3, "retrieve", stdin=b'{"_type":"claim_check_ref","key":"../x","size_bytes":1,'
+                                        b'"compressed":false,"stored_at":"2026-01-09T13:24:00Z"}')
+
+    def test_exit_3_reference_for_another_store(self):
+        ref = self.offload(compressible(100_000))
+        ref["store"] = "s3://some-bucket"
+        line = self.fails(3, "retrieve", stdin=json.dumps(ref).encode())
+        self.assertIn("--store s3://some-bucket", line)
+
+    def test_exit_2_usage_errors(self):
+        line = self.fails(2, "offload", "--foo")
+        self.assertIn("--foo", line)
+        self.fails(2, "offload", "--level", "12")
+        self.fails(2, "offload", "--compress", "maybe")
+        self.fails(2, "offload", "--threshold", "lots", stdin=b"x")
+        self.fails(2, "--no-such-global")
+        r = self.run_cc()
+        self.assertEqual(r.code, 2)
+        self.assertIn("offload", r.err)
+
+    def test_exit_3_missing_input_file(self):
+        line = self.fails(3, "offload", self.path("missing.bin"))
+        self.assertIn("No such file", line)
+
+    def test_exit_6_unreachable_endpoint(self):
+        env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret-never-shown")
+        line = self.fails(6, "offload", "--store", "s3://bucket", "--endpoint", "http://127.0.0.1:9",
+                          "--region", "us-east-1", stdin=compressible(100_000), env=env)
+        self.assertNotIn("secret-never-shown", line)
+
+    def test_pass_through_never_opens_the_store(self):
+        env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x")
+        r = self.ok("offload", "--store", "s3://bucket", "--endpoint", "http://127.0.0.1:9",
+                    stdin=b"small", env=env)
+        self.assertEqual(r.out, b"small")
+
+    def test_version_and_help(self):
+        self.assertTrue(self.ok("--version").out.startswith(b"claimcheck "))
+        help_text = self.ok("--help").out.decode()
+        for code in range(7):
+            self.assertIn(f"  {code}  ", help_text)
+
+    def test_journal_records_operations(self):
+        self.ok("offload", stdin=b"small")
+        self.offload(compressible(100_000))
+        journal_dir = os.path.join(self.tmp, "state", "claimcheck")
+        lines = []
+        for name in os.listdir(journal_dir):
+            with open(os.path.join(journal_dir, name), "rb") as f:
+                lines += [json.loads(l) for l in f.read().splitlines() if l.startswith(b"{")]
+        ops = [l.get("op") for l in lines]
+        self.assertIn("passthrough", ops)
+        self.assertIn("offload", ops)
+
+
+if __name__ == "__main__":
+    sys.exit(clitest.main(sys.argv, LocalStoreTests))
