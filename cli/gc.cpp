@@ -1,11 +1,108 @@
-// placeholder until the gc command lands
+// `claimcheck gc`: parses its flags, judges and deletes through lib's run_gc,
+// prints the dry-run list and the summary. Exit: 0; 6 when any key could not
+// be deleted; the error's code when the listing failed; 130 on SIGINT.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "as_of.hpp"
+#include "claimcheck/error.hpp"
+#include "claimcheck/gc.hpp"
+#include "claimcheck/units.hpp"
 #include "command.hpp"
+#include "gc_output.hpp"
+#include "interrupt.hpp"
+#include "report_error.hpp"
+#include "status_line.hpp"
 
 namespace claimcheck::cli {
+namespace {
 
-void add_gc_command(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* sub = app.add_subcommand("gc", "(not implemented yet)");
-  sub->callback([&run] { run = [] { return 1; }; });
+struct GcFlags {
+  bool dry_run = false;
+  bool json = false;
+  std::string as_of;
+  std::string older_than;
+  std::uint64_t limit = 0;
+  std::vector<std::string> keep_referenced;
+};
+
+GcOptions options_from(const Config& config, const GcFlags& flags) {
+  GcOptions options;
+  options.prefix = config.prefix;
+  options.ttl = config.ttl;
+  const TimePoint now = std::chrono::system_clock::now();
+  options.as_of = flags.as_of.empty() ? now : parse_as_of(flags.as_of, now, "--as-of");
+  if (!flags.older_than.empty()) options.older_than = parse_duration(flags.older_than, "--older-than");
+  if (flags.limit > 0) options.limit = flags.limit;
+  options.dry_run = flags.dry_run;
+  // Gathered before listing: an unreadable document stops gc before any delete.
+  options.keep = collect_referenced_keys(flags.keep_referenced);
+  return options;
+}
+
+int exit_status(const GcSummary& summary) {
+  if (summary.interrupted) return kInterruptedExitCode;
+  if (summary.listing_error) return exit_code(summary.listing_error->kind());
+  return summary.errors > 0 ? exit_code(ErrorKind::Store) : 0;
+}
+
+int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
+  const Config config = load_config_for(global);
+  GcOptions options = options_from(config, flags);
+  auto store = open_store_for(config);
+  options.stop = &catch_interrupts();
+
+  std::vector<GcCandidate> listed;  // kept only for a --json dry run
+  StatusLine status(config.quiet);
+  GcCallbacks callbacks;
+  callbacks.on_selected = [&](const GcCandidate& c) {
+    if (!options.dry_run) return;
+    if (flags.json) listed.push_back(c);
+    else {
+      status.finish();
+      print_candidate_line(c);
+    }
+  };
+  callbacks.on_progress = [&](const GcSummary& s) { status.show(progress_text(s, options.dry_run)); };
+
+  const GcSummary summary = run_gc(*store, options, callbacks);
+  status.finish();
+  const GcReport report{options, store->location(), summary, listed};
+  flags.json ? print_json(report) : print_summary_text(report);
+  print_failures(summary);
+  if (summary.listing_error) report_exception(std::make_exception_ptr(*summary.listing_error), global.verbosity);
+  return exit_status(summary);
+}
+
+void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {
+  sub.add_flag("--dry-run", flags.dry_run, "List exactly what would be deleted, with totals; delete nothing");
+  sub.add_option("--as-of", flags.as_of, "Judge expiry at this time (RFC 3339) or at now +DURATION")
+      ->type_name("TIME|+DURATION");
+  sub.add_option_function<std::string>("--prefix", [&o](const std::string& v) { o.prefix = v; },
+                                       "Only objects under this prefix")
+      ->type_name("KEY_PREFIX");
+  sub.add_option_function<std::string>("--ttl", [&o](const std::string& v) { o.ttl = v; },
+                                       "TTL for objects without a recorded expiry")
+      ->type_name("DURATION");
+  sub.add_option("--older-than", flags.older_than, "Only objects last modified at least this long ago")
+      ->type_name("DURATION");
+  sub.add_option("--limit", flags.limit, "Delete at most N objects")->type_name("N")->check(CLI::PositiveNumber);
+  sub.add_option("--keep-referenced", flags.keep_referenced,
+                 "Never delete objects referenced from these documents or history exports")
+      ->type_name("FILE...");
+  sub.add_flag("--json", flags.json, "Print the summary (and a dry run's list) as JSON");
+}
+
+}  // namespace
+
+void add_gc_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+  auto flags = std::make_shared<GcFlags>();
+  auto* sub = app.add_subcommand("gc", "Delete expired objects under the prefix");
+  add_gc_options(*sub, global.overrides, *flags);
+  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_gc_command(global, *flags); }; });
 }
 
 }  // namespace claimcheck::cli

@@ -1,0 +1,21 @@
+#include "as_of.hpp"
+
+#include <string>
+
+#include "claimcheck/error.hpp"
+#include "claimcheck/units.hpp"
+
+namespace claimcheck::cli {
+
+TimePoint parse_as_of(std::string_view text, TimePoint now, std::string_view flag) {
+  if (text.starts_with('+')) return now + parse_duration(text.substr(1), flag);
+  try {
+    return parse_rfc3339(text);
+  } catch (const Error&) {
+    throw Error(ErrorKind::Usage, std::string(flag),
+                "expected an RFC 3339 time (2026-01-09T13:24:00Z) or +DURATION (+7d), got '" +
+                    std::string(text) + "'");
+  }
+}
+
+}  // namespace claimcheck::cli

@@ -1,0 +1,33 @@
+// What `gc` prints: the dry-run list (one line per key), the summary, the
+// per-key failures, and the same as one JSON document with --json.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "claimcheck/gc.hpp"
+
+namespace claimcheck::cli {
+
+struct GcReport {
+  const GcOptions& options;
+  std::string store;  // location, never a secret
+  const GcSummary& summary;
+  const std::vector<GcCandidate>& objects;  // dry run with --json only
+};
+
+/// `<key>\t<stored bytes>\t<expires_at>\t<key|ttl>`, one line on stdout.
+void print_candidate_line(const GcCandidate& candidate);
+
+/// The summary block on stdout.
+void print_summary_text(const GcReport& report);
+
+/// One line per failed key on stderr, the first kMaxReportedFailures, then a count.
+void print_failures(const GcSummary& summary);
+
+void print_json(const GcReport& report);
+
+/// "gc: scanned 12000, selected 3000, deleted 2000" for the status line.
+std::string progress_text(const GcSummary& summary, bool dry_run);
+
+}  // namespace claimcheck::cli
