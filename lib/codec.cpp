@@ -1,1 +1,47 @@
-// placeholder
+// The compression policy and the choice of encoder.
+#include "claimcheck/codec.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "claimcheck/error.hpp"
+#include "gzip_internal.hpp"
+
+namespace claimcheck {
+
+void gzip_internal::check_level(int level) {
+  if (level < 1 || level > 9)
+    throw Error(ErrorKind::Usage, "invalid compression level", fmt::format("{} is not in 1..9", level));
+}
+
+namespace {
+/// Counts what is written and discards it.
+class CountingSink : public ByteSink {
+ public:
+  void write(const char*, std::size_t size) override { count_ += size; }
+  std::size_t count() const { return count_; }
+ private:
+  std::size_t count_ = 0;
+};
+}  // namespace
+
+bool gzip_pays_off(const char* prefix, std::size_t size, int level) {
+  const std::size_t sample = std::min(size, kAutoPrefixBytes);
+  if (sample == 0) return false;
+  CountingSink counter;
+  GzipEncoder encoder(counter, level);
+  encoder.write(prefix, sample);
+  encoder.finish();
+  const double saved = 1.0 - static_cast<double>(counter.count()) / static_cast<double>(sample);
+  return saved >= kAutoMinSavings;
+}
+
+std::unique_ptr<CompressingSink> make_gzip_encoder(ByteSink& out, int level) {
+  const unsigned threads = std::thread::hardware_concurrency();
+  if (threads > 1) return std::make_unique<ParallelGzipEncoder>(out, level, threads);
+  return std::make_unique<GzipEncoder>(out, level);
+}
+
+}  // namespace claimcheck
