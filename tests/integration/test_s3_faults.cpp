@@ -1,0 +1,212 @@
+// The S3 client's resilience against a scripted fake server (fake_s3.py):
+// what is retried and what is not, bodies re-sent whole, downloads resumed
+// without repeating a byte, stalls abandoned, a skewed clock corrected.
+#define DOCTEST_CONFIG_IMPLEMENT
+#include <doctest/doctest.h>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "sigv4/s3_client.hpp"
+
+using namespace sigv4;
+using std::chrono::milliseconds;
+
+namespace {
+
+std::string g_endpoint;  // http://127.0.0.1:<port> of the fake server
+
+std::string pattern(std::size_t size) {
+  std::string data(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) data[i] = static_cast<char>((i * 7919) % 251);
+  return data;
+}
+
+S3Config fast_config(std::vector<std::string>* trace = nullptr) {
+  S3Config config;
+  config.endpoint = g_endpoint;
+  config.credentials = {"AKIDFAKE", "fake-secret-never-printed", ""};
+  config.backoff_base = milliseconds(1);
+  config.backoff_cap = milliseconds(10);
+  if (trace != nullptr)
+    config.trace = [trace](std::string_view line) { trace->emplace_back(line); };
+  return config;
+}
+
+std::string unique(const std::string& name) {
+  static int counter = 0;
+  return name + "-" + std::to_string(getpid()) + "-" + std::to_string(++counter);
+}
+
+std::string get_all(S3Client& client, const std::string& key) {
+  std::string bytes;
+  client.get_object("fake", key,
+                    [&bytes](const char* data, std::size_t size) { bytes.append(data, size); });
+  return bytes;
+}
+
+S3Error get_error(S3Client& client, const std::string& key) {
+  try {
+    get_all(client, key);
+  } catch (const S3Error& error) {
+    return error;
+  }
+  FAIL("expected an S3Error for " << key);
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("5xx and SlowDown are retried until they pass") {
+  S3Client client(fast_config());
+  CHECK(get_all(client, unique("flaky-503-2")) == "ok");
+  CHECK(client.request_count() == 3);
+  CHECK(get_all(client, unique("flaky-500-1")) == "ok");
+  CHECK(get_all(client, unique("flaky-429-1")) == "ok");
+  CHECK(get_all(client, unique("flaky-400-1")) == "ok");  // 400 RequestTimeout
+  CHECK(client.request_count() == 3 + 2 + 2 + 2);
+}
+
+TEST_CASE("retries stop at max_attempts with the server's code") {
+  S3Config config = fast_config();
+  config.max_attempts = 3;
+  S3Client client(config);
+  const S3Error error = get_error(client, unique("flaky-503-99"));
+  CHECK(error.http_status() == 503);
+  CHECK(error.code() == "SlowDown");
+  CHECK(error.request_id() == "fake-SlowDown");
+  CHECK(client.request_count() == 3);
+}
+
+TEST_CASE("other 4xx answers are never retried") {
+  S3Client client(fast_config());
+  const S3Error error = get_error(client, unique("flaky-403-99"));
+  CHECK(error.http_status() == 403);
+  CHECK(client.request_count() == 1);
+  CHECK(get_error(client, "no-such-thing").not_found());
+  CHECK(client.request_count() == 2);
+}
+
+TEST_CASE("a PUT failing after its body was sent is re-sent whole") {
+  S3Client client(fast_config());
+  const std::string key = unique("put-once-failing");
+  const std::string body = pattern(300000);
+  client.put_object("fake", key, body);
+  CHECK(client.request_count() == 2);
+  CHECK(get_all(client, key) == body);
+}
+
+TEST_CASE("a GET cut halfway resumes with a Range and If-Match; no byte repeats") {
+  S3Client client(fast_config());
+  CHECK(get_all(client, unique("cut-200000")) == pattern(200000));
+  CHECK(client.request_count() == 2);
+}
+
+TEST_CASE("a resumed GET answered in full still gives each byte once") {
+  S3Client client(fast_config());
+  CHECK(get_all(client, unique("cut-100001-ignore-range")) == pattern(100001));
+  CHECK(client.request_count() == 2);
+}
+
+TEST_CASE("a stalled transfer is abandoned after stall_timeout and retried") {
+  S3Config config = fast_config();
+  config.stall_timeout = std::chrono::seconds(1);
+  S3Client client(config);
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(get_all(client, unique("stall")) == pattern(1000));
+  CHECK(client.request_count() == 2);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));  // the server stalls 30 s
+}
+
+TEST_CASE("RequestTimeTooSkewed: the server's Date is adopted once and kept") {
+  S3Client client(fast_config());
+  CHECK(get_all(client, unique("skew")) == "in sync");
+  CHECK(client.request_count() == 2);
+  CHECK(get_all(client, unique("skew")) == "in sync");
+  CHECK(client.request_count() == 3);  // already corrected
+}
+
+TEST_CASE("a 403 whose Date is hours off is also taken as clock skew") {
+  S3Client client(fast_config());
+  CHECK(get_all(client, unique("skew403")) == "in sync");
+  CHECK(client.request_count() == 2);
+}
+
+TEST_CASE("a refused connection is a transport S3Error after every attempt") {
+  S3Config config = fast_config();
+  config.endpoint = "http://127.0.0.1:1";
+  config.max_attempts = 2;
+  S3Client client(config);
+  const S3Error error = get_error(client, "anything");
+  CHECK(error.transport());
+  CHECK(error.http_status() == 0);
+  CHECK(error.code() == "ConnectionFailed");
+  CHECK(client.request_count() == 2);
+}
+
+TEST_CASE("DeleteObjects sends Content-MD5 and reports per-key errors") {
+  S3Client client(fast_config());
+  const DeleteResult result = client.delete_objects("fake", {"a&b", "locked<1>", "c"});
+  CHECK(result.deleted == std::vector<std::string>{"a&b", "c"});
+  REQUIRE(result.errors.size() == 1);
+  CHECK(result.errors[0].key == "locked<1>");
+  CHECK(result.errors[0].code == "AccessDenied");
+}
+
+TEST_CASE("a CompleteMultipartUpload answered 200 with an <Error> is retried") {
+  S3Client client(fast_config());
+  client.complete_multipart_upload("fake", unique("complete-with-error"), "u1", {{1, "\"e\""}});
+  CHECK(client.request_count() == 2);
+}
+
+TEST_CASE("a sink that throws stops the download and its exception passes through") {
+  S3Client client(fast_config());
+  auto sink = [](const char*, std::size_t) { throw std::runtime_error("disk full"); };
+  CHECK_THROWS_WITH_AS(client.get_object("fake", unique("flaky-500-0"), sink), "disk full",
+                       std::runtime_error);
+  CHECK(client.request_count() == 1);
+}
+
+TEST_CASE("traces and errors never show the secret, the session token or a signature") {
+  std::vector<std::string> trace;
+  S3Config config = fast_config(&trace);
+  config.credentials.session_token = "SESSION-TOKEN-SECRET";
+  config.max_attempts = 2;
+  S3Client client(config);
+  const S3Error error = get_error(client, unique("flaky-500-99"));
+  std::vector<std::string> texts = trace;
+  texts.emplace_back(error.what());
+  REQUIRE(trace.size() == 2);
+  CHECK(trace[1].find("attempt 2/2") != std::string::npos);
+  for (const auto& text : texts) {
+    CHECK(text.find("fake-secret-never-printed") == std::string::npos);
+    CHECK(text.find("SESSION-TOKEN-SECRET") == std::string::npos);
+    CHECK(text.find("Signature") == std::string::npos);
+  }
+}
+
+int main(int argc, char** argv) {
+  const char* script = std::getenv("FAKE_S3_SCRIPT");
+  if (script == nullptr || access("/usr/bin/python3", X_OK) != 0) {
+    std::cerr << "needs /usr/bin/python3 and FAKE_S3_SCRIPT: skipping\n";
+    return 77;
+  }
+  // exec: the server's parent is this process, so it stops when we do.
+  FILE* server = popen(("exec /usr/bin/python3 " + std::string(script)).c_str(), "r");
+  int port = 0;
+  if (server == nullptr || std::fscanf(server, "%d", &port) != 1) {
+    std::cerr << "fake S3 server did not start\n";
+    return 1;
+  }
+  g_endpoint = "http://127.0.0.1:" + std::to_string(port);
+  doctest::Context context(argc, argv);
+  const int result = context.run();
+  S3Client(fast_config()).head_bucket("__shutdown");
+  pclose(server);
+  return result;
+}
