@@ -39,9 +39,11 @@ void offload_stream(Session& session, Input& input, StagedOutput& output, Offloa
 
 void offload_document(Session& session, Input& input, StagedOutput& output,
                       const OffloadOptions& options, const OffloadFlags& flags) {
-  auto document = parse_document(input.read_all(), "offload", true);
-  FieldOffloadResult result = offload_fields(document, session.manager(), options, flags.depth);
-  write_text(output, document.dump(flags.pretty ? 2 : -1) + "\n");
+  FieldOffloadResult result;
+  std::string text =
+      offload_fields_text(input.read_all(), session.manager(), options, flags.depth, &result);
+  if (flags.pretty) text = nlohmann::ordered_json::parse(text).dump(2) + "\n";
+  write_text(output, text);
   if (session.config().verbosity > 0)
     std::fprintf(stderr, "claimcheck: offloaded %zu fields, kept %zu\n", result.offloaded,
                  result.kept);

@@ -42,9 +42,8 @@ void retrieve_stream(Session& session, Input& input, StagedOutput& output,
 
 void retrieve_document(Session& session, Input& input, StagedOutput& output,
                        const RetrieveFlags& flags) {
-  auto document = parse_document(input.read_all(), "retrieve", false);
-  std::size_t restored = restore_fields(document, session.manager(), flags.jobs);
-  std::string text = document.dump() + "\n";
+  std::size_t restored = 0;
+  std::string text = restore_fields_text(input.read_all(), session.manager(), flags.jobs, &restored);
   output.write(text.data(), text.size());
   output.commit();
   if (session.config().verbosity > 0)

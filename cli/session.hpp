@@ -5,8 +5,6 @@
 #include <memory>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "claimcheck/config.hpp"
 #include "claimcheck/journal.hpp"
 #include "claimcheck/manager.hpp"
@@ -33,10 +31,5 @@ class Session {
 /// `-o FILE` (renamed into place on commit) or stdout (spooled until commit).
 /// An empty path means stdout.
 std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink);
-
-/// Parses a document for --json-fields; Error(InvalidInput) when it is not
-/// JSON (or, with `require_object`, not a JSON object).
-nlohmann::ordered_json parse_document(const std::string& text, const std::string& command,
-                                      bool require_object);
 
 }  // namespace claimcheck::cli

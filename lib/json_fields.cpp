@@ -1,95 +1,122 @@
 // --json-fields: large values of a JSON document go to the store and are
 // replaced in place by their reference; restore does the reverse for every
-// reference anywhere. Values that are not offloaded are never touched, so
-// they serialise exactly as before.
+// reference anywhere. Both work on the text: only the replaced values change,
+// every other byte (whitespace, number spelling, escapes) stays as it was.
 #include "claimcheck/json_fields.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "claimcheck/error.hpp"
 #include "claimcheck/reference.hpp"
 #include "claimcheck/staged_output.hpp"
+#include "json_spans.hpp"
 
 namespace claimcheck {
 namespace {
 
 using Json = nlohmann::ordered_json;
 
-bool is_reference(const Json& value) {
-  return value.is_object() && value.contains("_type") && value["_type"] == "claim_check_ref";
+std::string_view span_text(std::string_view text, JsonSpan span) {
+  return text.substr(span.begin, span.end - span.begin);
+}
+
+bool has_member(const std::vector<MemberSpan>& members, std::string_view name) {
+  return std::any_of(members.begin(), members.end(), [&](const MemberSpan& m) { return m.name == name; });
 }
 
 class FieldOffloader {
  public:
-  FieldOffloader(Manager& manager, const OffloadOptions& options)
-      : manager_(manager), options_(options) {
+  FieldOffloader(std::string_view text, Manager& manager, const OffloadOptions& options)
+      : text_(text), manager_(manager), options_(options) {
     if (options_.content_type.empty()) options_.content_type = "application/json";
   }
 
-  /// Members of `object`; objects above the last level are descended into
-  /// instead of being offloaded whole.
-  void visit_members(Json& object, int levels) {
-    for (auto& [name, value] : object.items()) {
-      if (value.is_object() && levels > 1 && !is_reference(value))
-        visit_members(value, levels - 1);
-      else
-        consider(value);
-    }
-  }
-
   /// The Go runner also offloads the top-level fields of `data` and `context`.
-  void visit_document(Json& document, int depth) {
-    for (auto& [name, value] : document.items()) {
-      bool state_section = (name == "data" || name == "context") && value.is_object();
-      if (state_section && !is_reference(value))
-        visit_members(value, depth);
-      else if (value.is_object() && depth > 1 && !is_reference(value))
-        visit_members(value, depth - 1);
+  void visit_document(int depth) {
+    for (const auto& member : object_members(text_, skip_whitespace(text_, 0))) {
+      bool state_section = member.name == "data" || member.name == "context";
+      if (state_section && is_plain_object(member.value))
+        visit_members(member.value, depth);
       else
-        consider(value);
+        visit_value(member.value, depth);
     }
   }
 
+  std::vector<Splice> take_splices() { return std::move(splices_); }
   FieldOffloadResult result() const { return result_; }
 
  private:
-  void consider(Json& value) {
+  void visit_members(JsonSpan object, int levels) {
+    for (const auto& member : object_members(text_, object.begin)) visit_value(member.value, levels);
+  }
+
+  /// Objects above the last level are descended into instead of offloaded whole.
+  void visit_value(JsonSpan value, int levels) {
+    if (levels > 1 && is_plain_object(value))
+      visit_members(value, levels - 1);
+    else
+      consider(value);
+  }
+
+  bool is_plain_object(JsonSpan value) const {
+    return text_[value.begin] == '{' && !is_reference(value);
+  }
+
+  bool is_reference(JsonSpan value) const {
+    if (text_[value.begin] != '{') return false;
+    for (const auto& member : object_members(text_, value.begin))
+      if (member.name == "_type")
+        return Json::parse(span_text(text_, member.value)) == "claim_check_ref";
+    return false;
+  }
+
+  void consider(JsonSpan value) {
     if (is_reference(value)) {
       ++result_.kept;
       return;
     }
-    std::string compact = value.dump();
+    std::string compact = Json::parse(span_text(text_, value)).dump();
     if (compact.size() < options_.threshold) {
       ++result_.kept;
       return;
     }
-    value = to_json_value(manager_.offload(compact, options_));
+    splices_.push_back({value, to_json(manager_.offload(compact, options_))});
     ++result_.offloaded;
   }
 
+  std::string_view text_;
   Manager& manager_;
   OffloadOptions options_;
+  std::vector<Splice> splices_;
   FieldOffloadResult result_;
 };
 
 struct Found {
-  Json* value;
+  JsonSpan span;
   Reference reference;
 };
 
-void collect_references(Json& value, std::vector<Found>& found) {
-  if (value.is_object()) {
-    if (auto ref = reference_from_json(value)) {
-      found.push_back({&value, std::move(*ref)});
+/// Every reference anywhere in the value at `span`; references are not
+/// searched inside.
+void collect_references(std::string_view text, JsonSpan span, std::vector<Found>& found) {
+  if (text[span.begin] == '[') {
+    for (auto element : array_elements(text, span.begin)) collect_references(text, element, found);
+    return;
+  }
+  if (text[span.begin] != '{') return;
+  auto members = object_members(text, span.begin);
+  if (has_member(members, "_type") || has_member(members, "key")) {
+    if (auto ref = reference_from_json(Json::parse(span_text(text, span)))) {
+      found.push_back({span, std::move(*ref)});
       return;
     }
-    for (auto& member : value) collect_references(member, found);
-  } else if (value.is_array()) {
-    for (auto& element : value) collect_references(element, found);
   }
+  for (const auto& member : members) collect_references(text, member.value, found);
 }
 
 std::string fetch_payload(Manager& manager, const Reference& ref) {
@@ -119,7 +146,7 @@ std::vector<std::string> fetch_all(Manager& manager, const std::vector<Found>& f
       }
     }
   };
-  std::size_t threads = std::min<std::size_t>(found.size(), std::max(concurrency, 1));
+  std::size_t threads = std::min<std::size_t>(found.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
@@ -128,28 +155,67 @@ std::vector<std::string> fetch_all(Manager& manager, const std::vector<Found>& f
   return payloads;
 }
 
-/// A payload that parses as JSON goes back as JSON, anything else as a string.
-Json payload_value(const std::string& payload) {
-  Json parsed = Json::parse(payload, nullptr, false);
-  return parsed.is_discarded() ? Json(payload) : parsed;
+/// A payload that is JSON goes in as its own text (exact, big numbers
+/// included); anything else as a JSON string.
+std::string payload_text(const std::string& payload, const Reference& ref) {
+  if (Json::accept(payload)) {
+    std::size_t begin = skip_whitespace(payload, 0), end = payload.size();
+    while (end > begin && std::string_view(" \t\r\n").find(payload[end - 1]) != std::string_view::npos) --end;
+    return payload.substr(begin, end - begin);
+  }
+  try {
+    return Json(payload).dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw Error(ErrorKind::InvalidInput, "restore " + ref.key,
+                "payload is binary (not UTF-8): it cannot be placed in a JSON document");
+  }
+}
+
+void require_json(std::string_view text, bool object) {
+  Json parsed = Json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not JSON");
+  if (object && !parsed.is_object())
+    throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not a JSON object");
 }
 
 }  // namespace
 
+std::string offload_fields_text(std::string_view text, Manager& manager,
+                                const OffloadOptions& options, int depth,
+                                FieldOffloadResult* result) {
+  require_json(text, true);
+  if (!options.enabled) return std::string(text);
+  FieldOffloader offloader(text, manager, options);
+  offloader.visit_document(std::max(depth, 1));
+  if (result != nullptr) *result = offloader.result();
+  return apply_splices(text, offloader.take_splices());
+}
+
+std::string restore_fields_text(std::string_view text, Manager& manager, int concurrency,
+                                std::size_t* restored) {
+  require_json(text, false);
+  std::vector<Found> found;
+  collect_references(text, value_span(text, skip_whitespace(text, 0)), found);
+  std::vector<std::string> payloads = fetch_all(manager, found, concurrency);
+  std::vector<Splice> splices;
+  for (std::size_t i = 0; i < found.size(); ++i)
+    splices.push_back({found[i].span, payload_text(payloads[i], found[i].reference)});
+  if (restored != nullptr) *restored = found.size();
+  return apply_splices(text, std::move(splices));
+}
+
 FieldOffloadResult offload_fields(nlohmann::ordered_json& document, Manager& manager,
                                   const OffloadOptions& options, int depth) {
-  if (!document.is_object() || !options.enabled) return {};
-  FieldOffloader offloader(manager, options);
-  offloader.visit_document(document, std::max(depth, 1));
-  return offloader.result();
+  if (!document.is_object()) return {};
+  FieldOffloadResult result;
+  document = Json::parse(offload_fields_text(document.dump(), manager, options, depth, &result));
+  return result;
 }
 
 std::size_t restore_fields(nlohmann::ordered_json& document, Manager& manager, int concurrency) {
-  std::vector<Found> found;
-  collect_references(document, found);
-  std::vector<std::string> payloads = fetch_all(manager, found, concurrency);
-  for (std::size_t i = 0; i < found.size(); ++i) *found[i].value = payload_value(payloads[i]);
-  return found.size();
+  std::size_t restored = 0;
+  document = Json::parse(restore_fields_text(document.dump(), manager, concurrency, &restored));
+  return restored;
 }
 
 }  // namespace claimcheck

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -26,5 +28,16 @@ FieldOffloadResult offload_fields(nlohmann::ordered_json& document, Manager& man
 /// as a string. References are fetched `concurrency` at a time.
 std::size_t restore_fields(nlohmann::ordered_json& document, Manager& manager,
                            int concurrency = 8);
+
+/// The same on a document's text: only the offloaded values change, every
+/// other byte (whitespace, number spelling, escapes) is kept. Throws
+/// Error(InvalidInput) when `text` is not a JSON object.
+std::string offload_fields_text(std::string_view text, Manager& manager,
+                                const OffloadOptions& options, int depth = 1,
+                                FieldOffloadResult* result = nullptr);
+
+/// The same on a document's text (any JSON value): only the references change.
+std::string restore_fields_text(std::string_view text, Manager& manager, int concurrency = 8,
+                                std::size_t* restored = nullptr);
 
 }  // namespace claimcheck

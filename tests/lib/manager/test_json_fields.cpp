@@ -78,13 +78,31 @@ TEST_CASE("large fields become references; small ones stay byte-identical; resto
   CHECK(doc.dump() == original.dump());
 }
 
-TEST_CASE("small values in the serialised document keep their exact text") {
+TEST_CASE("text form: every byte outside the offloaded values is kept, both ways") {
   Fixture f;
-  std::string text = R"({"a":1.5,"b":"x\"y","c":[1,2,{"d":null}],"e":-0,"big":")" + std::string(60000, 'z') + R"("})";
-  Json doc = Json::parse(text);
-  offload_fields(doc, *f.manager, threshold(51200));
-  std::string out = doc.dump();
-  CHECK(out.rfind(R"({"a":1.5,"b":"x\"y","c":[1,2,{"d":null}],"e":-0,"big":{"_type":"claim_check_ref")", 0) == 0);
+  std::string head = "{\n  \"a\" : 1.50, \"b\":\"caf\\u00e9 \\\"q\\\"\", \"c\": [1e3, -0, {\"d\": null}],\n  \"big\": ";
+  std::string big = "\"" + std::string(60000, 'z') + "\"";
+  std::string tail = " ,\"n\": 12345678901234567890123 }\n";
+  std::string text = head + big + tail;
+  FieldOffloadResult result;
+  std::string offloaded = offload_fields_text(text, *f.manager, threshold(51200), 1, &result);
+  CHECK(result.offloaded == 1);
+  CHECK(result.kept == 4);
+  REQUIRE(offloaded.size() > head.size() + tail.size());
+  CHECK(offloaded.substr(0, head.size()) == head);
+  CHECK(offloaded.substr(offloaded.size() - tail.size()) == tail);
+  CHECK(offloaded.substr(head.size(), 30).rfind("{\"_type\":\"claim_check_ref\"", 0) == 0);
+
+  std::size_t restored = 0;
+  CHECK(restore_fields_text(offloaded, *f.manager, 2, &restored) == text);
+  CHECK(restored == 1);
+}
+
+TEST_CASE("text form: input that is not a JSON object is invalid input") {
+  Fixture f;
+  CHECK_THROWS_AS(offload_fields_text("not json", *f.manager, threshold(1)), Error);
+  CHECK_THROWS_AS(offload_fields_text("[1,2]", *f.manager, threshold(1)), Error);
+  CHECK_THROWS_AS(restore_fields_text("{\"a\":", *f.manager), Error);
 }
 
 TEST_CASE("depth: nested objects are descended into instead of offloaded whole") {

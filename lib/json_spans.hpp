@@ -1,0 +1,45 @@
+// Where each value sits in a JSON text, so --json-fields can replace a few
+// values and keep every other byte (whitespace, number spelling, escapes)
+// exactly as it was. The text must already be valid JSON.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace claimcheck {
+
+/// [begin, end) of one value in the text.
+struct JsonSpan {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
+struct MemberSpan {
+  std::string name;  // decoded
+  JsonSpan value;
+};
+
+/// Index of the first non-whitespace byte at or after `pos`.
+std::size_t skip_whitespace(std::string_view text, std::size_t pos);
+
+/// The value starting at `begin` (no leading whitespace).
+JsonSpan value_span(std::string_view text, std::size_t begin);
+
+/// Members of the object starting at `begin`, in document order.
+std::vector<MemberSpan> object_members(std::string_view text, std::size_t begin);
+
+/// Elements of the array starting at `begin`.
+std::vector<JsonSpan> array_elements(std::string_view text, std::size_t begin);
+
+/// A replacement of one span by new text.
+struct Splice {
+  JsonSpan span;
+  std::string text;
+};
+
+/// `text` with each (non-overlapping) splice applied.
+std::string apply_splices(std::string_view text, std::vector<Splice> splices);
+
+}  // namespace claimcheck
