@@ -118,6 +118,84 @@ bool signs_session_token(const Credentials& credentials, const SigningConfig& co
   return !credentials.session_token.empty() && !config.omit_session_token_from_signature;
 }
 
+void check_header_mode(const Request& request, const SigningConfig& config,
+                       const Credentials& credentials) {
+  check_credentials(credentials);
+  check_request(request, config);
+  for (std::string_view name : {"host", "authorization", "x-amz-date"})
+    check_not_given(request, name);
+  if (config.add_content_sha256_header) check_not_given(request, "x-amz-content-sha256");
+  if (!credentials.session_token.empty()) check_not_given(request, "x-amz-security-token");
+}
+
+void check_query_mode(const Request& request, const SigningConfig& config,
+                      const Credentials& credentials) {
+  check_credentials(credentials);
+  check_request(request, config);
+  for (std::string_view name : {"host", "authorization"}) check_not_given(request, name);
+  check_no_auth_parameters(request);
+  if (config.expires < std::chrono::seconds{1} || config.expires > kMaxPresignLifetime)
+    reject("a presigned URL lifetime must be 1 s .. 7 days, not " +
+           std::to_string(config.expires.count()) + " s");
+}
+
+// The time and credential scope of one signature.
+struct Stamp {
+  std::string date_time;  // 20150830T123600Z
+  std::string date;       // 20150830
+  std::string scope;      // 20150830/us-east-1/s3/aws4_request
+
+  explicit Stamp(const SigningConfig& config)
+      : date_time(amz_date(config.time)),
+        date(date_time.substr(0, 8)),
+        scope(credential_scope(date, config)) {}
+};
+
+// Header mode: the caller's headers plus those the signature covers.
+std::vector<Header> headers_to_sign(const Request& request, const Stamp& stamp,
+                                    const SigningConfig& config, const Credentials& credentials) {
+  std::vector<Header> headers = request.headers;
+  headers.push_back({"host", request.host});
+  headers.push_back({"x-amz-date", stamp.date_time});
+  if (config.add_content_sha256_header)
+    headers.push_back({"x-amz-content-sha256", request.payload_hash});
+  if (signs_session_token(credentials, config))
+    headers.push_back({"x-amz-security-token", credentials.session_token});
+  return headers;
+}
+
+// Header mode: what the caller adds to the request (the token even when it
+// is not signed).
+std::vector<Header> headers_to_add(const Request& request, const Stamp& stamp,
+                                   const SigningConfig& config, const Credentials& credentials,
+                                   const std::string& signed_names, const std::string& signature) {
+  std::vector<Header> headers{{"X-Amz-Date", stamp.date_time}};
+  if (config.add_content_sha256_header)
+    headers.push_back({"x-amz-content-sha256", request.payload_hash});
+  if (!credentials.session_token.empty())
+    headers.push_back({"X-Amz-Security-Token", credentials.session_token});
+  headers.push_back({"Authorization", std::string(kAlgorithm) + " Credential=" +
+                                          credentials.access_key_id + '/' + stamp.scope +
+                                          ", SignedHeaders=" + signed_names +
+                                          ", Signature=" + signature});
+  return headers;
+}
+
+// Query mode: the caller's parameters plus the X-Amz-* ones that are signed.
+detail::QueryParameters query_to_sign(const Request& request, const Stamp& stamp,
+                                      const SigningConfig& config, const Credentials& credentials,
+                                      const std::string& signed_names) {
+  detail::QueryParameters query = request.query;
+  query.emplace_back("X-Amz-Algorithm", std::string(kAlgorithm));
+  query.emplace_back("X-Amz-Credential", credentials.access_key_id + '/' + stamp.scope);
+  query.emplace_back("X-Amz-Date", stamp.date_time);
+  query.emplace_back("X-Amz-Expires", std::to_string(config.expires.count()));
+  query.emplace_back("X-Amz-SignedHeaders", signed_names);
+  if (signs_session_token(credentials, config))
+    query.emplace_back("X-Amz-Security-Token", credentials.session_token);
+  return query;
+}
+
 }  // namespace
 
 Signer::Signer(Credentials credentials) : credentials_(std::move(credentials)) {}
@@ -135,83 +213,42 @@ std::shared_ptr<const std::string> Signer::signing_key(const std::string& date,
   return key;
 }
 
-std::string Signer::sign_string(const std::string& string_to_sign, const std::string& date,
-                                const SigningConfig& config) const {
+void Signer::finish(SigningResult& result, const std::string& date_time,
+                    const std::string& date, const std::string& scope,
+                    const SigningConfig& config) const {
+  result.string_to_sign = string_to_sign(date_time, scope, result.canonical_request);
   const auto key = signing_key(date, config.region, config.service);
-  return hex_encode(hmac_sha256(*key, string_to_sign));
+  result.signature = hex_encode(hmac_sha256(*key, result.string_to_sign));
 }
 
 SigningResult Signer::sign(const Request& request, const SigningConfig& config) const {
-  check_credentials(credentials_);
-  check_request(request, config);
-  for (std::string_view name : {"host", "authorization", "x-amz-date"})
-    check_not_given(request, name);
-  if (config.add_content_sha256_header) check_not_given(request, "x-amz-content-sha256");
-  if (!credentials_.session_token.empty()) check_not_given(request, "x-amz-security-token");
-
-  const std::string date_time = amz_date(config.time);
-  const std::string date = date_time.substr(0, 8);
-  std::vector<Header> signed_headers = request.headers;
-  signed_headers.push_back({"host", request.host});
-  signed_headers.push_back({"x-amz-date", date_time});
-  if (config.add_content_sha256_header)
-    signed_headers.push_back({"x-amz-content-sha256", request.payload_hash});
-  if (signs_session_token(credentials_, config))
-    signed_headers.push_back({"x-amz-security-token", credentials_.session_token});
-  const detail::CanonicalHeaders canonical = detail::canonical_headers(signed_headers);
-
+  check_header_mode(request, config, credentials_);
+  const Stamp stamp(config);
+  const detail::CanonicalHeaders canonical =
+      detail::canonical_headers(headers_to_sign(request, stamp, config, credentials_));
   SigningResult result;
   result.canonical_request =
       detail::canonical_request(request.method, request.path, detail::canonical_query(request.query),
                                 canonical, request.payload_hash);
-  const std::string scope = credential_scope(date, config);
-  result.string_to_sign = string_to_sign(date_time, scope, result.canonical_request);
-  result.signature = sign_string(result.string_to_sign, date, config);
-
-  result.headers.push_back({"X-Amz-Date", date_time});
-  if (config.add_content_sha256_header)
-    result.headers.push_back({"x-amz-content-sha256", request.payload_hash});
-  if (!credentials_.session_token.empty())
-    result.headers.push_back({"X-Amz-Security-Token", credentials_.session_token});
-  result.headers.push_back(
-      {"Authorization", std::string(kAlgorithm) + " Credential=" + credentials_.access_key_id +
-                            '/' + scope + ", SignedHeaders=" + canonical.signed_names +
-                            ", Signature=" + result.signature});
+  finish(result, stamp.date_time, stamp.date, stamp.scope, config);
+  result.headers = headers_to_add(request, stamp, config, credentials_, canonical.signed_names,
+                                  result.signature);
   return result;
 }
 
 SigningResult Signer::presign(const Request& request, const SigningConfig& config) const {
-  check_credentials(credentials_);
-  check_request(request, config);
-  for (std::string_view name : {"host", "authorization"}) check_not_given(request, name);
-  check_no_auth_parameters(request);
-  if (config.expires < std::chrono::seconds{1} || config.expires > kMaxPresignLifetime)
-    reject("a presigned URL lifetime must be 1 s .. 7 days, not " +
-           std::to_string(config.expires.count()) + " s");
-
-  const std::string date_time = amz_date(config.time);
-  const std::string date = date_time.substr(0, 8);
-  const std::string scope = credential_scope(date, config);
-  std::vector<Header> signed_headers = request.headers;
-  signed_headers.push_back({"host", request.host});
-  const detail::CanonicalHeaders canonical = detail::canonical_headers(signed_headers);
-
-  detail::QueryParameters query = request.query;
-  query.emplace_back("X-Amz-Algorithm", std::string(kAlgorithm));
-  query.emplace_back("X-Amz-Credential", credentials_.access_key_id + '/' + scope);
-  query.emplace_back("X-Amz-Date", date_time);
-  query.emplace_back("X-Amz-Expires", std::to_string(config.expires.count()));
-  query.emplace_back("X-Amz-SignedHeaders", canonical.signed_names);
-  if (signs_session_token(credentials_, config))
-    query.emplace_back("X-Amz-Security-Token", credentials_.session_token);
-  const std::string canonical_query = detail::canonical_query(query);
-
+  check_query_mode(request, config, credentials_);
+  const Stamp stamp(config);
+  std::vector<Header> headers = request.headers;
+  headers.push_back({"host", request.host});
+  const detail::CanonicalHeaders canonical = detail::canonical_headers(headers);
+  const std::string canonical_query = detail::canonical_query(
+      query_to_sign(request, stamp, config, credentials_, canonical.signed_names));
   SigningResult result;
   result.canonical_request = detail::canonical_request(request.method, request.path,
                                                        canonical_query, canonical,
                                                        request.payload_hash);
-  result.string_to_sign = string_to_sign(date_time, scope, result.canonical_request);
-  result.signature = sign_string(result.string_to_sign, date, config);
+  finish(result, stamp.date_time, stamp.date, stamp.scope, config);
   result.query_string = canonical_query;
   if (!credentials_.session_token.empty() && !signs_session_token(credentials_, config))
     result.query_string += "&X-Amz-Security-Token=" + uri_encode(credentials_.session_token, false);

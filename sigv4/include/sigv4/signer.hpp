@@ -107,8 +107,9 @@ class Signer {
                                                  const std::string& service) const;
 
  private:
-  std::string sign_string(const std::string& string_to_sign, const std::string& date,
-                          const SigningConfig& config) const;
+  /// Fills string_to_sign and signature from result.canonical_request.
+  void finish(SigningResult& result, const std::string& date_time, const std::string& date,
+              const std::string& scope, const SigningConfig& config) const;
 
   Credentials credentials_;
   mutable std::mutex cache_mutex_;
