@@ -54,6 +54,7 @@ HEADER_NAMES = ["Content-Type", "Content-MD5", "Content-Length", "Range", "If-No
                 "If-Match", "Cache-Control", "Content-Encoding", "x-amz-storage-class",
                 "x-amz-meta-claimcheck-sha256", "X-Amz-Meta-Size", "x-amz-copy-source",
                 "x-amz-metadata-directive", "x-amz-checksum-crc32"]
+HEADER_NAME_CHARS = "abcXYZ019!#$%&'*+-.^_`|~"
 HEADER_VALUE_CHARS = "abcXYZ019 -_.~/:;,=+\"'()!*&?#%@<>[]{}\\|^`$\t"
 TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
@@ -100,9 +101,11 @@ def random_headers(rng):
     for _ in range(rng.choice([0, 1, 2, 3, 5])):
         if headers and rng.random() < 0.15:
             name = rng.choice(headers)[0]  # a repeated header
-        else:
+        elif rng.random() < 0.8:
             name = rng.choice(HEADER_NAMES)
             name = "".join(c.upper() if rng.random() < 0.3 else c for c in name)
+        else:  # any RFC 9110 token character is legal in a name
+            name = "x-amz-meta-" + random_text(rng, HEADER_NAME_CHARS, 1, 12)
         headers.append([name, random_header_value(rng)])
     return headers
 
