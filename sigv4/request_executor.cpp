@@ -198,7 +198,9 @@ void RequestExecutor::trace_attempt(const S3Request& request, const Address& add
           std::to_string(outcome.bytes_received) + " B, " + std::to_string(elapsed.count()) +
           " ms, attempt " + std::to_string(attempt_number) + "/" +
           std::to_string(config_.max_attempts);
-  config_.trace(redact_secrets(line));
+  const std::string redacted = redact_secrets(line);
+  std::lock_guard lock(trace_mutex_);
+  config_.trace(redacted);
 }
 
 std::string RequestExecutor::presign_get(const std::string& bucket, const std::string& key,

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,6 +72,7 @@ class RequestExecutor {
   HandlePool pool_;
   std::atomic<std::int64_t> clock_offset_seconds_{0};  // server time minus ours
   std::atomic<std::uint64_t> requests_{0};
+  mutable std::mutex trace_mutex_;  // parallel parts trace through one callback
 };
 
 }  // namespace sigv4

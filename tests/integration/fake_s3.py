@@ -8,7 +8,7 @@ carrying an <Error>. Signatures are not checked. Every request must have a
 Content-Length when it has a body and must not carry an Expect header.
 
 Prints the listening port on the first line of stdout, then serves until
-GET /__shutdown, until its parent process is gone, or for --max-seconds.
+SIGTERM, until its parent process is gone, or for --max-seconds.
 """
 
 import argparse
@@ -77,11 +77,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def handle_any(self):
         url = urlsplit(self.path)
         self.key_path = unquote(url.path)
+        if self.headers.get("Host", "").startswith("fake."):  # virtual-hosted
+            self.key_path = "/fake" + self.key_path
         self.query = parse_qs(url.query, keep_blank_values=True)
-        if self.key_path == "/__shutdown":
-            self.answer(200)
-            threading.Thread(target=self.server.shutdown).start()
-            return
         if "Expect" in self.headers:
             return self.fail(400, "UnexpectedExpectHeader")
         body = self.read_body()
@@ -98,6 +96,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = handle_any
 
     # -- behaviours ----------------------------------------------------------
+    def echo(self, name, body):
+        """Shows what arrived on the wire: the Host header and the raw target."""
+        self.answer(200, ("%s %s" % (self.headers.get("Host"), self.path)).encode())
+
     def flaky(self, name, body):
         """flaky-<status>-<n>-...: fails n times with <status>, then works."""
         _, status, times = name.split("-")[:3]
@@ -199,6 +201,7 @@ def escape(text):
 
 
 ROUTES = [
+    ("echo", Handler.echo),
     ("flaky-", Handler.flaky),
     ("put-once-failing", Handler.put_once_failing),
     ("cut-", Handler.cut),

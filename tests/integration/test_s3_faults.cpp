@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "script_server.hpp"
 #include "sigv4/s3_client.hpp"
 
 using namespace sigv4;
@@ -92,10 +93,28 @@ TEST_CASE("other 4xx answers are never retried") {
   CHECK(client.request_count() == 2);
 }
 
-TEST_CASE("a PUT failing after its body was sent is re-sent whole") {
+TEST_CASE("the key is percent-encoded once on the wire, '/' kept, path-style by default") {
+  S3Client client(fast_config());
+  const std::string port = g_endpoint.substr(g_endpoint.rfind(':') + 1);
+  CHECK(get_all(client, "echo/a b+c=d&e?f#g%h~i/\xC3\xBC/../x") ==
+        "127.0.0.1:" + port + " /fake/echo/a%20b%2Bc%3Dd%26e%3Ff%23g%25h~i/%C3%BC/../x");
+}
+
+TEST_CASE("virtual-hosted addressing puts the bucket in the Host") {
+  S3Config config = fast_config();
+  config.endpoint = "http://localhost:" + g_endpoint.substr(g_endpoint.rfind(':') + 1);
+  config.virtual_hosted = true;
+  S3Client client(config);
+  CHECK(get_all(client, "echo/k") ==
+        "fake." + config.endpoint.substr(7) + " /echo/k");
+}
+
+// Over 1 MiB: libcurl would ask "Expect: 100-continue" unless told not to,
+// and the fake server refuses any Expect header.
+TEST_CASE("a PUT failing after its body was sent is re-sent whole, without Expect") {
   S3Client client(fast_config());
   const std::string key = unique("put-once-failing");
-  const std::string body = pattern(300000);
+  const std::string body = pattern(2u << 20);
   client.put_object("fake", key, body);
   CHECK(client.request_count() == 2);
   CHECK(get_all(client, key) == body);
@@ -196,17 +215,8 @@ int main(int argc, char** argv) {
     std::cerr << "needs /usr/bin/python3 and FAKE_S3_SCRIPT: skipping\n";
     return 77;
   }
-  // exec: the server's parent is this process, so it stops when we do.
-  FILE* server = popen(("exec /usr/bin/python3 " + std::string(script)).c_str(), "r");
-  int port = 0;
-  if (server == nullptr || std::fscanf(server, "%d", &port) != 1) {
-    std::cerr << "fake S3 server did not start\n";
-    return 1;
-  }
-  g_endpoint = "http://127.0.0.1:" + std::to_string(port);
+  s3test::ScriptServer server({"/usr/bin/python3", script});
+  g_endpoint = "http://127.0.0.1:" + std::to_string(server.port());
   doctest::Context context(argc, argv);
-  const int result = context.run();
-  S3Client(fast_config()).head_bucket("__shutdown");
-  pclose(server);
-  return result;
+  return context.run();
 }
