@@ -148,6 +148,9 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
 
   exchange.outcome.curl_code = curl_easy_perform(easy.get());
   curl_easy_getinfo(easy.get(), CURLINFO_RESPONSE_CODE, &exchange.outcome.status);
+  long connects = 0;
+  curl_easy_getinfo(easy.get(), CURLINFO_NUM_CONNECTS, &connects);
+  exchange.outcome.new_connection = connects > 0;
   if (exchange.outcome.curl_code != CURLE_OK)
     exchange.outcome.curl_message =
         error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(exchange.outcome.curl_code);

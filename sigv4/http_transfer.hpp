@@ -40,6 +40,7 @@ struct HttpOutcome {
   std::string body;                 // the body when not given to the sink
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
+  bool new_connection = false;        // false: a pooled connection was reused
   std::exception_ptr callback_error;  // thrown by the sink or the body source
 
   /// Value of the first header `lower_name`, or "".

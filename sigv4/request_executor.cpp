@@ -197,7 +197,8 @@ void RequestExecutor::trace_attempt(const S3Request& request, const Address& add
   line += ", sent " + std::to_string(outcome.bytes_sent) + " B, received " +
           std::to_string(outcome.bytes_received) + " B, " + std::to_string(elapsed.count()) +
           " ms, attempt " + std::to_string(attempt_number) + "/" +
-          std::to_string(config_.max_attempts);
+          std::to_string(config_.max_attempts) +
+          (outcome.new_connection ? ", new connection" : ", reused connection");
   const std::string redacted = redact_secrets(line);
   std::lock_guard lock(trace_mutex_);
   config_.trace(redacted);

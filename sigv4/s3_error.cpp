@@ -19,7 +19,13 @@ std::string_view explain_code(std::string_view code) {
   if (code == "SlowDown") return "the server asks to slow down";
   if (code == "InvalidBucketName") return "the bucket name is not valid";
   if (code == "EntityTooSmall") return "a multipart part other than the last is below 5 MiB";
+  if (code == "Forbidden") return "access denied or wrong credentials";
+  if (code == "NotFound") return "no such key or bucket";
   return {};
+}
+
+std::string_view reason_for(const std::string& code, const std::string& message) {
+  return message.empty() ? explain_code(code) : std::string_view(message);
 }
 
 std::string describe(int http_status, const std::string& code, const std::string& message,
@@ -28,7 +34,7 @@ std::string describe(int http_status, const std::string& code, const std::string
   text += " failed: ";
   if (http_status != 0) text += "HTTP " + std::to_string(http_status) + " ";
   text += code.empty() ? std::string("(no error code)") : code;
-  const std::string_view why = message.empty() ? explain_code(code) : std::string_view(message);
+  const std::string_view why = reason_for(code, message);
   if (!why.empty()) {
     text += ": ";
     text += why;
@@ -47,6 +53,8 @@ S3Error::S3Error(int http_status, std::string code, std::string message,
       message_(std::move(message)),
       request_id_(std::move(request_id)),
       operation_(std::move(operation)) {}
+
+std::string S3Error::reason() const { return std::string(reason_for(code_, message_)); }
 
 bool S3Error::not_found() const {
   return http_status_ == 404 || code_ == "NoSuchKey" || code_ == "NoSuchBucket" ||

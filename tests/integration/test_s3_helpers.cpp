@@ -113,6 +113,8 @@ TEST_CASE("an S3Error says what failed and why, even when the server's message i
   CHECK(std::string(signature.what()) ==
         "PutObject b/k failed: HTTP 403 SignatureDoesNotMatch: the request signature does not "
         "match; check the secret access key (request id tx-1)");
+  CHECK(signature.reason() == "the request signature does not match; check the secret access key");
+  CHECK(S3Error(500, "InternalError", "boom", "", "op").reason() == "boom");
   CHECK_FALSE(signature.not_found());
   CHECK_FALSE(signature.transport());
   const S3Error missing(404, "NotFound", "", "", "HeadObject b/k");

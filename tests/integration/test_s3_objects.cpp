@@ -235,6 +235,9 @@ TEST_CASE("the trace has one line per attempt and never the secret or a signatur
   CHECK(trace[0].find("attempt 1/5") != std::string::npos);
   CHECK(trace[1].find("received 6 B") != std::string::npos);
   CHECK(trace[2].find("DELETE") != std::string::npos);
+  CHECK(trace[0].find("new connection") != std::string::npos);
+  CHECK(trace[1].find("reused connection") != std::string::npos);  // the pool keeps it alive
+  CHECK(trace[2].find("reused connection") != std::string::npos);
   const std::regex hex64("[0-9a-f]{64}");
   for (const auto& line : trace) {
     CHECK(line.find(server().secret_key) == std::string::npos);

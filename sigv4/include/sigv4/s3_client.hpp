@@ -29,6 +29,9 @@ class S3Error : public std::runtime_error {
   int http_status() const { return http_status_; }
   const std::string& code() const { return code_; }
   const std::string& message() const { return message_; }  // may be empty
+  /// message(), or when the server sent none (radosgw, HEAD answers) a short
+  /// explanation of code(); empty only for codes it does not know.
+  std::string reason() const;
   const std::string& request_id() const { return request_id_; }
   const std::string& operation() const { return operation_; }
   bool not_found() const;       // 404 / NoSuchKey / NoSuchBucket / NoSuchUpload
@@ -53,8 +56,8 @@ struct S3Config {
   std::chrono::milliseconds connect_timeout{5000};
   /// A transfer slower than 1 byte/s for this long is abandoned (and retried).
   std::chrono::seconds stall_timeout{30};
-  /// Sign the body hash (false) or send UNSIGNED-PAYLOAD (true; only over TLS
-  /// by default, see S3Client).
+  /// Sign the body hash (false) or send UNSIGNED-PAYLOAD (true; honoured only
+  /// for https endpoints: over plain http the hash is always signed).
   bool unsigned_payload = false;
   /// Verbose trace, one line per call; secrets and signatures redacted.
   std::function<void(std::string_view)> trace;
@@ -120,6 +123,11 @@ struct ByteRange {
 
 /// Thread-safe: each call borrows a libcurl handle from an internal pool, so
 /// parallel callers (multipart parts) keep their connections alive.
+/// Failures after retries throw S3Error; exceptions thrown by a BodySink or
+/// BodySource pass through unchanged; bad arguments (an endpoint that is not
+/// http(s)://host[:port], metadata names outside [a-z0-9_-], header values
+/// with line breaks, over 1000 keys to delete) throw std::invalid_argument
+/// before anything is sent.
 class S3Client {
  public:
   explicit S3Client(S3Config config);
