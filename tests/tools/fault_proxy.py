@@ -14,7 +14,9 @@ requests meets a fault:
   skew            forward, with the response's Date moved by --skew-hours
 
 --permanent fails every request (503 or reset-request; nothing is forwarded, so a
-failure never leaves state behind on the server). --max-faults-per-request N
+failure never leaves state behind on the server). --pass-through REGEX exempts
+requests whose "METHOD target" matches (e.g. let CreateMultipartUpload and
+AbortMultipartUpload through while every part fails). --max-faults-per-request N
 forwards a request cleanly once the same method + target has been faulted N
 times, so that a client with enough retries always gets through.
 
@@ -30,6 +32,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import socket
 import socketserver
@@ -98,15 +101,18 @@ class FaultPlan:
         self.kinds = args.faults
         self.permanent = args.permanent
         self.max_per_request = args.max_faults_per_request
+        self.pass_through = re.compile(args.pass_through) if args.pass_through else None
         self.rng = random.Random(args.seed)
         self.lock = threading.Lock()
         self.faulted = {}  # "METHOD target" -> times faulted
 
     def choose(self, method, target):
+        identity = method + " " + target
+        if self.pass_through is not None and self.pass_through.search(identity):
+            return None
         with self.lock:
             if self.permanent:
                 return self.rng.choice(("503", "reset-request"))
-            identity = method + " " + target
             if self.max_per_request >= 0 and self.faulted.get(identity, 0) >= self.max_per_request:
                 return None
             if not self.kinds or self.rng.random() >= self.rate:
@@ -523,6 +529,8 @@ def parse_args(argv):
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--faults", type=parse_faults, default=list(FAULT_KINDS))
     parser.add_argument("--permanent", action="store_true", help="fail every request")
+    parser.add_argument("--pass-through", metavar="REGEX",
+                        help='never fault requests whose "METHOD target" matches')
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--max-faults-per-request", type=int, default=-1,
                         help="forward a METHOD+target cleanly after N faults (-1: no cap)")

@@ -1,0 +1,304 @@
+"""Shared helpers for the reliability tests: running the built claimcheck in a
+sealed environment (temp HOME/XDG dirs, no inherited AWS or claimcheck
+variables), measuring each run (exit status, peak memory, time), the radosgw
+settings from CLAIMCHECK_TEST_S3_*, the fault proxy, and failure bookkeeping.
+"""
+
+import hashlib
+import json
+import os
+import re
+import resource
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+SKIP = 77
+HERE = os.path.dirname(os.path.abspath(__file__))
+FAULT_PROXY = os.path.join(os.path.dirname(HERE), "tools", "fault_proxy.py")
+PYTHON = "/usr/bin/python3"
+TIME = "/usr/bin/time"
+
+# Variables that would make a run depend on the developer's machine.
+_INHERITED_PREFIXES = ("AWS_", "R2_", "CLAIMCHECK_", "XDG_", "SSL_CERT", "CURL_CA")
+# Safety nets only: the real memory bound is checked per run from its rusage.
+_ADDRESS_SPACE_LIMIT = 8 << 30
+_FILE_SIZE_LIMIT = 256 << 20
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def sealed_environment(root):
+    """An environment whose HOME and XDG dirs live under `root`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_INHERITED_PREFIXES)}
+    for name, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"),
+                      ("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"),
+                      ("XDG_CACHE_HOME", "cache"), ("TMPDIR", "tmp")):
+        path = os.path.join(root, sub)
+        os.makedirs(path, exist_ok=True)
+        env[name] = path
+    return env
+
+
+@dataclass
+class Run:
+    args: list
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+    max_rss_kib: int
+    seconds: float
+    timed_out: bool = False
+
+    @property
+    def stderr_text(self):
+        return self.stderr.decode("utf-8", "replace")
+
+    def stderr_lines(self):
+        return [line for line in self.stderr_text.split("\n") if line != ""]
+
+    def describe(self):
+        shown = self.stderr_text.strip().replace("\n", " | ")
+        return "exit {} in {:.2f}s, {} MiB, stderr: {}".format(
+            self.returncode, self.seconds, self.max_rss_kib // 1024, shown[:400])
+
+
+def _limit_child():
+    os.setsid()  # its own process group, so a timeout can end the whole run
+    resource.setrlimit(resource.RLIMIT_AS, (_ADDRESS_SPACE_LIMIT, _ADDRESS_SPACE_LIMIT))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (_FILE_SIZE_LIMIT, _FILE_SIZE_LIMIT))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _parse_time_report(path):
+    """GNU time's -o file: '%M %x' on the last line, preceded by a line
+    'Command terminated by signal N' when the command was killed."""
+    with open(path) as f:
+        lines = [line.strip() for line in f if line.strip()]
+    signal_number = None
+    for line in lines:
+        match = re.match(r"Command terminated by signal (\d+)", line)
+        if match:
+            signal_number = int(match.group(1))
+    max_rss, status = lines[-1].split()
+    return int(max_rss), (-signal_number if signal_number else int(status))
+
+
+def run_measured(args, env, stdin_bytes=None, stdin_path=None, timeout=120, cwd=None):
+    """Runs a command under GNU time (/usr/bin/time -f '%M %x'), with files for
+    stdin/stdout/stderr. A child forked straight from this Python process
+    would count our own memory in its peak; time's child starts small."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(suffix=".time") as report:
+        if stdin_path is not None:
+            stdin = open(stdin_path, "rb")
+        else:
+            stdin = tempfile.TemporaryFile()
+            stdin.write(stdin_bytes or b"")
+            stdin.seek(0)
+        started = time.monotonic()
+        with stdin:
+            process = subprocess.Popen([TIME, "-f", "%M %x", "-o", report.name] + list(args),
+                                       stdin=stdin, stdout=out, stderr=err, env=env, cwd=cwd,
+                                       preexec_fn=_limit_child)
+        timed_out = []
+
+        def kill():
+            timed_out.append(True)
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            process.wait()
+        finally:
+            timer.cancel()
+        seconds = time.monotonic() - started
+        try:
+            max_rss, returncode = _parse_time_report(report.name)
+        except (OSError, ValueError, IndexError):
+            max_rss, returncode = 0, process.returncode  # time itself was killed
+        out.seek(0)
+        err.seek(0)
+        return Run(list(args), returncode, out.read(), err.read(), max_rss, seconds,
+                   bool(timed_out))
+
+
+class Claimcheck:
+    """The built binary, run in a sealed environment rooted at a temp dir."""
+
+    def __init__(self, exe, root, extra_env=None):
+        self.exe = exe
+        self.root = root
+        self.env = sealed_environment(root)
+        self.env.update(extra_env or {})
+
+    @property
+    def local_store_dir(self):
+        return os.path.join(self.env["XDG_DATA_HOME"], "claimcheck")
+
+    def run(self, args, stdin_bytes=None, stdin_path=None, env=None, timeout=120):
+        full_env = dict(self.env)
+        full_env.update(env or {})
+        return run_measured([self.exe] + list(args), full_env, stdin_bytes, stdin_path,
+                            timeout, cwd=self.root)
+
+
+class Failures:
+    """Collects failed checks so one run reports all of them."""
+
+    def __init__(self):
+        self.messages = []
+
+    def check(self, condition, message):
+        if not condition:
+            self.messages.append(message)
+            print("FAIL: " + message, flush=True)
+        return condition
+
+    def finish(self, summary=""):
+        if summary:
+            print(summary, flush=True)
+        if self.messages:
+            print("{} check(s) failed".format(len(self.messages)), flush=True)
+            sys.exit(1)
+        print("all checks passed", flush=True)
+        sys.exit(0)
+
+
+# ---------------------------------------------------------------- radosgw
+
+@dataclass
+class S3Settings:
+    endpoint: str
+    access_key: str
+    secret_key: str
+    bucket: str
+    region: str
+
+
+def s3_settings_or_skip(test_name):
+    """The radosgw under test, or exit 77 (skip) when none is configured,
+    unless CLAIMCHECK_TEST_REQUIRE_S3=1 makes that a failure."""
+    names = ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET")
+    values = {n: os.environ.get("CLAIMCHECK_TEST_S3_" + n, "") for n in names}
+    if all(values.values()):
+        return S3Settings(values["ENDPOINT"], values["ACCESS_KEY"], values["SECRET_KEY"],
+                          values["BUCKET"], os.environ.get("CLAIMCHECK_TEST_S3_REGION") or "us-east-1")
+    missing = ", ".join("CLAIMCHECK_TEST_S3_" + n for n, v in values.items() if not v)
+    if os.environ.get("CLAIMCHECK_TEST_REQUIRE_S3") == "1":
+        print("{}: radosgw required but not configured ({} unset)".format(test_name, missing))
+        sys.exit(1)
+    print("{}: skipped, no radosgw ({} unset)".format(test_name, missing))
+    sys.exit(SKIP)
+
+
+def unique_prefix(test_name):
+    return "reliability/{}-{}-{}/".format(test_name, int(time.time()), secrets.token_hex(4))
+
+
+def s3_env(settings, endpoint=None, prefix=None):
+    """Environment that points claimcheck at the S3 store `settings` (through
+    `endpoint` when given, e.g. the fault proxy)."""
+    env = {
+        "CLAIMCHECK_STORE": "s3://" + settings.bucket,
+        "AWS_ENDPOINT_URL_S3": endpoint or settings.endpoint,
+        "AWS_ACCESS_KEY_ID": settings.access_key,
+        "AWS_SECRET_ACCESS_KEY": settings.secret_key,
+        "AWS_REGION": settings.region,
+    }
+    if prefix:
+        env["CLAIMCHECK_PREFIX"] = prefix
+    return env
+
+
+def boto_client(settings):
+    """A botocore S3 client talking to radosgw directly (not through claimcheck)."""
+    import botocore.session
+    from botocore.config import Config
+    session = botocore.session.get_session()
+    return session.create_client(
+        "s3", endpoint_url=settings.endpoint, region_name=settings.region,
+        aws_access_key_id=settings.access_key, aws_secret_access_key=settings.secret_key,
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3}))
+
+
+def open_multipart_uploads(settings, prefix):
+    client = boto_client(settings)
+    answer = client.list_multipart_uploads(Bucket=settings.bucket, Prefix=prefix)
+    return [(u["Key"], u["UploadId"]) for u in answer.get("Uploads", [])]
+
+
+def keys_under(settings, prefix):
+    client = boto_client(settings)
+    keys, token = [], None
+    while True:
+        kwargs = {"Bucket": settings.bucket, "Prefix": prefix}
+        if token:
+            kwargs["ContinuationToken"] = token
+        page = client.list_objects_v2(**kwargs)
+        keys += [o["Key"] for o in page.get("Contents", [])]
+        token = page.get("NextContinuationToken")
+        if not token:
+            return keys
+
+
+# ---------------------------------------------------------------- fault proxy
+
+class FaultProxy:
+    """tests/tools/fault_proxy.py as a context manager."""
+
+    def __init__(self, upstream, *options, max_seconds=900):
+        self.stats_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+        args = [PYTHON, FAULT_PROXY, "--upstream", upstream, "--port", "0",
+                "--stats", self.stats_file, "--max-seconds", str(max_seconds)] + list(options)
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().strip()
+        if not line.isdigit():
+            self.process.kill()
+            raise RuntimeError("fault proxy did not start (first line {!r})".format(line))
+        self.port = int(line)
+
+    def url(self, scheme="http"):
+        return "{}://127.0.0.1:{}".format(scheme, self.port)
+
+    def stats(self):
+        with urllib.request.urlopen(self.url() + "/__proxy_stats", timeout=10) as answer:
+            return json.load(answer)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process.stdout.close()
+        try:
+            with open(self.stats_file) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return None
+        finally:
+            os.unlink(self.stats_file)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+SIGNATURE_PATTERN = re.compile(r"(?:X-Amz-Signature=|Signature=)([0-9a-fA-F]{64})")
+
+
+def leaked_signatures(text):
+    return SIGNATURE_PATTERN.findall(text)
