@@ -1,11 +1,125 @@
-// placeholder until the inspect command lands
+// `claimcheck inspect [INPUT...]`: explains every reference found in files,
+// stdin or inline arguments, checked against the store unless --offline.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <utility>
+
+#include "claimcheck/error.hpp"
+#include "claimcheck/inspect.hpp"
+#include "claimcheck/units.hpp"
 #include "command.hpp"
+#include "input.hpp"
+#include "inspect_output.hpp"
 
 namespace claimcheck::cli {
+namespace {
 
-void add_inspect_command(CLI::App& app, GlobalOptions&, CommandRunner& run) {
-  auto* sub = app.add_subcommand("inspect", "(not implemented yet)");
-  sub->callback([&run] { run = [] { return 1; }; });
+struct InspectFlags {
+  std::vector<std::string> inputs;
+  bool offline = false;
+  bool verify = false;
+  bool url = false;
+  std::string expires = "1h";
+  bool json = false;
+  int jobs = 16;
+};
+
+struct NamedInput {
+  std::string source;
+  std::string text;
+};
+
+/// Files, "-" for stdin (once), or a reference written inline ("{...}").
+std::vector<NamedInput> read_inputs(std::vector<std::string> args) {
+  if (args.empty()) args.push_back("-");
+  std::vector<NamedInput> inputs;
+  bool stdin_used = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.starts_with('{')) {
+      inputs.push_back({"arg:" + std::to_string(i + 1), arg});
+      continue;
+    }
+    if (arg == "-" && std::exchange(stdin_used, true))
+      throw Error(ErrorKind::Usage, "inspect", "stdin ('-') given more than once");
+    Input input(arg);
+    inputs.push_back({arg, input.read_all()});
+  }
+  return inputs;
+}
+
+void scan_input(const NamedInput& input, TimePoint now, std::vector<Inspection>& items) {
+  try {
+    scan_text(input.text, [&](Finding&& finding) {
+      items.push_back(prepare_inspection(std::move(finding), input.source, now));
+    });
+  } catch (const Error& e) {
+    throw Error(e.kind(), "inspect " + input.source, e.why());
+  }
+}
+
+InspectOptions lookup_options(const InspectFlags& flags) {
+  InspectOptions options;
+  options.offline = flags.offline;
+  options.verify = flags.verify;
+  options.concurrency = flags.jobs;
+  if (flags.url) options.url_lifetime = parse_duration(flags.expires, "--expires");
+  return options;
+}
+
+bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+
+void print(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
+  const InspectOptions options = lookup_options(flags);  // bad --expires fails before any I/O
+  InspectReport report;
+  report.now = std::chrono::system_clock::now();
+  report.offline = flags.offline;
+  const auto inputs = read_inputs(flags.inputs);
+  report.several_sources = inputs.size() > 1;
+  for (const auto& input : inputs) scan_input(input, report.now, report.items);
+  if (!flags.offline && lookups_needed(report.items) > 0) {
+    auto store = open_store_for(load_config_for(global));
+    check_inspections(report.items, *store, options, report.now);
+  }
+  report.summary = summarize(report.items);
+  print(flags.json ? inspect_json(report) : inspect_table(report, use_color()));
+  return inspect_exit_code(report.summary);
+}
+
+void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
+  sub.add_option("INPUT", flags.inputs,
+                 "Files, '-' for stdin, or an inline reference '{...}' (none: stdin)");
+  auto* offline = sub.add_flag("--offline", flags.offline,
+                               "Only read the references: no store request at all");
+  sub.add_flag("--verify", flags.verify, "Download each object and check size and sha256")
+      ->excludes(offline);
+  auto* url = sub.add_flag("--url", flags.url, "Print a presigned GET URL per reference")
+                  ->excludes(offline);
+  sub.add_option("--expires", flags.expires, "Lifetime of --url links (default 1h)")
+      ->type_name("DURATION")
+      ->needs(url);
+  sub.add_flag("--json", flags.json, "One JSON document (schema claimcheck.inspect/v1)");
+  sub.add_option("-j,--jobs", flags.jobs, "Store lookups at a time (default 16)")
+      ->type_name("N")
+      ->check(CLI::Range(1, 64));
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+  auto flags = std::make_shared<InspectFlags>();
+  auto* sub = app.add_subcommand("inspect", "Explain the references found in documents and histories");
+  add_inspect_options(*sub, *flags);
+  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_inspect(global, *flags); }; });
 }
 
 }  // namespace claimcheck::cli

@@ -1,0 +1,146 @@
+// `inspect` on a terminal: an aligned table, one row per reference, with the
+// reasons and URLs on indented lines below their row, then the summary.
+#include <algorithm>
+#include <array>
+
+#include <fmt/format.h>
+
+#include "claimcheck/units.hpp"
+#include "inspect_output.hpp"
+
+namespace claimcheck::cli {
+namespace {
+
+constexpr std::array<const char*, 12> kHeader = {
+    "LOCATION", "FORMAT",    "KEY",     "SIZE",    "STORED", "RATIO",
+    "COMPRESSION", "SHA256", "STORED AT", "EXPIRES", "LEFT",  "STATUS"};
+constexpr std::size_t kStatusColumn = kHeader.size() - 1;
+constexpr std::size_t kShaShown = 12;
+
+using Row = std::array<std::string, kHeader.size()>;
+
+std::string or_dash(std::string text) { return text.empty() ? "-" : text; }
+
+/// Keys of foreign references are unchecked input: no escape sequences.
+std::string printable(std::string text) {
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  return text;
+}
+
+std::string stored_size_text(const Inspection& item) {
+  const auto& ref = item.finding.reference;
+  if (ref && ref->stored_bytes) return format_size(*ref->stored_bytes);
+  if (item.object) return format_size(item.object->stored_size);
+  return "-";
+}
+
+std::string ratio_text(const Inspection& item) {
+  const auto& ref = item.finding.reference;
+  std::optional<std::uint64_t> stored = ref ? ref->stored_bytes : std::nullopt;
+  if (!stored && item.object) stored = item.object->stored_size;
+  if (!stored || !item.finding.size || *item.finding.size == 0) return "-";
+  return fmt::format("{:.1f}%", 100.0 * static_cast<double>(*stored) /
+                                    static_cast<double>(*item.finding.size));
+}
+
+std::string time_left_text(const Inspection& item, TimePoint now) {
+  if (!item.expires_at) return "-";
+  auto left = std::chrono::duration_cast<std::chrono::seconds>(*item.expires_at - now);
+  if (left.count() <= 0) return "expired " + format_duration(-left) + " ago";
+  return format_duration(left);
+}
+
+std::string status_text(const Inspection& item) {
+  std::string text(status_name(item.status));
+  if (!item.verified.empty()) text += " (" + item.verified + " verified)";
+  if (item.status == CheckStatus::Expired && item.looked_up)
+    text += item.object ? " (still stored)" : " (object gone)";
+  return text;
+}
+
+Row make_row(const Inspection& item, const InspectReport& report) {
+  const Finding& f = item.finding;
+  const auto& ref = f.reference;
+  return Row{printable(describe_location(item, report.several_sources)),
+             std::string(format_name(f.format)),
+             printable(or_dash(f.bucket.empty() ? f.key : f.bucket + "/" + f.key)),
+             f.size ? format_size(*f.size) : "-",
+             stored_size_text(item),
+             ratio_text(item),
+             ref ? (ref->compressed ? "gzip" : "none") : "-",
+             printable(or_dash(f.sha256.substr(0, kShaShown))),
+             ref ? format_rfc3339(ref->stored_at) : "-",
+             item.expires_at ? format_rfc3339(*item.expires_at) : "-",
+             time_left_text(item, report.now),
+             status_text(item)};
+}
+
+const char* status_color(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::Ok: return "\033[32m";
+    case CheckStatus::Expired: return "\033[33m";
+    case CheckStatus::Foreign: return "\033[36m";
+    case CheckStatus::Unchecked: return "\033[2m";
+    default: return "\033[1;31m";
+  }
+}
+
+std::string render_row(const Row& row, const std::array<std::size_t, kHeader.size()>& widths,
+                       const char* color) {
+  std::string line;
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const bool last = i + 1 == row.size();
+    std::string cell = last ? row[i] : fmt::format("{:<{}}  ", row[i], widths[i]);
+    line += color && i == kStatusColumn ? std::string(color) + cell + "\033[0m" : cell;
+  }
+  return line + "\n";
+}
+
+}  // namespace
+
+std::string describe_location(const Inspection& item, bool with_source) {
+  const Finding& f = item.finding;
+  std::string where;
+  if (with_source) where = item.source + " ";
+  if (f.line) where += fmt::format("line {} ", f.line);
+  if (!f.event_type.empty() || !f.event_id.empty()) {
+    where += fmt::format("#{} {}", f.event_id, f.event_type);
+    if (!f.type_name.empty()) where += " " + f.type_name;
+    if (!f.field.empty()) where += " " + f.field;
+    return where;
+  }
+  return where + (f.pointer.empty() ? "(whole input)" : f.pointer);
+}
+
+std::string summary_line(const InspectSummary& s) {
+  std::string line = fmt::format(
+      "found {}, ok {}, missing {}, corrupt {}, expired {}, foreign {}, invalid {}", s.found, s.ok,
+      s.missing, s.corrupt, s.expired, s.foreign, s.invalid);
+  if (s.unchecked) line += fmt::format(", unchecked {}", s.unchecked);
+  if (s.errors) line += fmt::format(", errors {}", s.errors);
+  return line;
+}
+
+std::string inspect_table(const InspectReport& report, bool color) {
+  std::vector<Row> rows;
+  std::array<std::size_t, kHeader.size()> widths{};
+  Row header;
+  std::copy(kHeader.begin(), kHeader.end(), header.begin());
+  rows.push_back(header);
+  for (const auto& item : report.items) rows.push_back(make_row(item, report));
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  std::string out = render_row(rows[0], widths, nullptr);
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    const Inspection& item = report.items[r - 1];
+    out += render_row(rows[r], widths, color ? status_color(item.status) : nullptr);
+    for (const auto& problem : item.problems) out += "    ! " + printable(problem) + "\n";
+    if (!item.url.empty()) out += "    url: " + item.url + "\n";
+  }
+  out += summary_line(report.summary);
+  if (report.offline) out += " (offline: nothing looked up)";
+  return out + "\n";
+}
+
+}  // namespace claimcheck::cli

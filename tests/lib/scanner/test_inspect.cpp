@@ -1,0 +1,280 @@
+// The inspect core against an in-memory store: every status, the metadata
+// checks, content verification, presigned URLs, concurrency, exit codes.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+
+#include "claimcheck/digest.hpp"
+#include "claimcheck/error.hpp"
+#include "claimcheck/inspect.hpp"
+
+using namespace claimcheck;
+using namespace std::chrono_literals;
+
+namespace {
+
+const TimePoint kNow = std::chrono::sys_days{std::chrono::year{2026} / 3 / 1};
+
+/// Objects in a map; keys starting with "boom" fail like an unreachable server.
+class MemoryStore : public Store {
+ public:
+  struct Object {
+    std::string bytes;
+    ObjectMeta meta;
+  };
+  std::map<std::string, Object> objects;
+  std::atomic<int> heads{0};
+  /// When set, head() waits until this many HEADs are in flight at once.
+  int rendezvous = 0;
+
+  std::string location() const override { return "memory://"; }
+  std::uint64_t put(const std::string&, ByteSource&, const ObjectMeta&, const FinalMeta&) override {
+    throw Error(ErrorKind::Internal, "put", "not used");
+  }
+  void get(const std::string& key, ByteSink& sink) override {
+    auto it = objects.find(key);
+    if (it == objects.end()) throw Error(ErrorKind::NotFound, key, "no such object");
+    sink.write(it->second.bytes.data(), it->second.bytes.size());
+  }
+  std::optional<ObjectInfo> head(const std::string& key) override {
+    ++heads;
+    if (rendezvous) wait_for_peers();
+    if (key.rfind("boom", 0) == 0) throw Error(ErrorKind::Store, "HEAD " + key, "connection refused");
+    auto it = objects.find(key);
+    if (it == objects.end()) return std::nullopt;
+    return ObjectInfo{key, it->second.bytes.size(), kNow - 1h, it->second.meta};
+  }
+  void remove(const std::string&) override {}
+  BatchDeleteResult remove_batch(const std::vector<std::string>&) override { return {}; }
+  void list(const std::string&, const std::function<bool(const std::vector<ObjectInfo>&)>&) override {}
+  void health() override {}
+  std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) override {
+    return "https://example.test/" + key + "?X-Amz-Expires=" + std::to_string(lifetime.count());
+  }
+
+  bool peers_met = false;
+
+ private:
+  void wait_for_peers() {
+    std::unique_lock lock(mutex_);
+    if (++in_flight_ >= rendezvous) {
+      peers_met = true;
+      cv_.notify_all();
+    }
+    cv_.wait_for(lock, 10s, [this] { return peers_met; });
+  }
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int in_flight_ = 0;
+};
+
+/// An uncompressed claimcheck reference to `bytes`, and the object for it.
+Reference put_plain(MemoryStore& store, const std::string& key, const std::string& bytes,
+                    bool record_meta = true) {
+  Reference ref;
+  ref.key = key;
+  ref.size_bytes = bytes.size();
+  ref.compressed = false;
+  ref.stored_at = kNow - 24h;
+  ref.sha256 = Sha256::hex(bytes);
+  ref.stored_bytes = bytes.size();
+  ref.expires_at = kNow + 24h;
+  ObjectMeta meta;
+  if (record_meta) {
+    meta.original_size = bytes.size();
+    meta.sha256 = ref.sha256;
+    meta.compressed = false;
+  }
+  store.objects[key] = {bytes, meta};
+  return ref;
+}
+
+Finding finding_for(const Reference& ref) {
+  Finding f;
+  f.format = ref.sha256 ? FoundFormat::ClaimCheck : FoundFormat::GoRunner;
+  f.key = ref.key;
+  f.size = ref.size_bytes;
+  f.reference = ref;
+  return f;
+}
+
+std::vector<Inspection> run(MemoryStore& store, const std::vector<Reference>& refs,
+                            InspectOptions options = {}) {
+  std::vector<Inspection> items;
+  for (const auto& ref : refs) items.push_back(prepare_inspection(finding_for(ref), "test", kNow));
+  check_inspections(items, store, options, kNow);
+  return items;
+}
+
+bool mentions(const Inspection& item, std::string_view text) {
+  for (const auto& p : item.problems)
+    if (p.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("prepare: invalid, foreign, expired and fetchable findings") {
+  Finding bad;
+  bad.error = "field \"size_bytes\" must be a number";
+  CHECK(prepare_inspection(bad, "s", kNow).status == CheckStatus::Invalid);
+  CHECK(prepare_inspection(bad, "s", kNow).problems.at(0) == *bad.error);
+
+  Finding aws;
+  aws.format = FoundFormat::AwsExtendedClient;
+  aws.key = "k";
+  CHECK(prepare_inspection(aws, "s", kNow).status == CheckStatus::Foreign);
+
+  MemoryStore store;
+  Reference ref = put_plain(store, "k", "hello");
+  CHECK(prepare_inspection(finding_for(ref), "s", kNow).status == CheckStatus::Unchecked);
+  ref.expires_at = kNow - 1s;
+  CHECK(prepare_inspection(finding_for(ref), "s", kNow).status == CheckStatus::Expired);
+
+  Reference keyed = ref;  // no expires_at: the key layout tells
+  keyed.expires_at.reset();
+  keyed.key = "claimcheck/2026-02-01/120000Z-0f8e2d3c-1111-4222-8333-444455556666";
+  auto item = prepare_inspection(finding_for(keyed), "s", kNow);
+  REQUIRE(item.expires_at.has_value());
+  CHECK(item.status == CheckStatus::Expired);
+}
+
+TEST_CASE("present and consistent is ok; absent is missing; foreign is never looked up") {
+  MemoryStore store;
+  Reference present = put_plain(store, "a", "payload-a");
+  Reference absent = put_plain(store, "b", "payload-b");
+  store.objects.erase("b");
+  Finding foreign;
+  foreign.format = FoundFormat::DataDogRemoteCodecV2;
+  foreign.key = "/blobs/x";
+  std::vector<Inspection> items = {prepare_inspection(finding_for(present), "t", kNow),
+                                   prepare_inspection(finding_for(absent), "t", kNow),
+                                   prepare_inspection(foreign, "t", kNow)};
+  check_inspections(items, store, {}, kNow);
+  CHECK(items[0].status == CheckStatus::Ok);
+  REQUIRE(items[0].object.has_value());
+  CHECK(items[0].object->stored_size == 9);
+  CHECK(items[1].status == CheckStatus::Missing);
+  CHECK(items[1].looked_up);
+  CHECK(items[2].status == CheckStatus::Foreign);
+  CHECK_FALSE(items[2].looked_up);
+  CHECK(store.heads == 2);
+}
+
+TEST_CASE("metadata that disagrees with the reference makes it corrupt, saying how") {
+  MemoryStore store;
+  Reference size = put_plain(store, "size", "12345");
+  size.stored_bytes = 6;
+  Reference sha = put_plain(store, "sha", "abc");
+  store.objects["sha"].meta.sha256 = std::string(64, '0');
+  Reference gz = put_plain(store, "gz", "abc");
+  store.objects["gz"].meta.compressed = true;
+  Reference plain_size = put_plain(store, "plain", "abcdef", false);
+  plain_size.stored_bytes.reset();
+  plain_size.size_bytes = 7;  // uncompressed: stored size must equal size_bytes
+  auto items = run(store, {size, sha, gz, plain_size});
+  for (const auto& item : items) CHECK(item.status == CheckStatus::Corrupt);
+  CHECK(mentions(items[0], "stored_bytes 6"));
+  CHECK(mentions(items[1], "sha256"));
+  CHECK(mentions(items[2], "compressed=true"));
+  CHECK(mentions(items[3], "size_bytes 7"));
+}
+
+TEST_CASE("expired references stay expired whether or not gc removed the object") {
+  MemoryStore store;
+  Reference kept = put_plain(store, "kept", "x");
+  kept.expires_at = kNow - 1h;
+  Reference gone = put_plain(store, "gone", "y");
+  gone.expires_at = kNow - 1h;
+  store.objects.erase("gone");
+  auto items = run(store, {kept, gone});
+  CHECK(items[0].status == CheckStatus::Expired);
+  CHECK(items[0].object.has_value());
+  CHECK(items[1].status == CheckStatus::Expired);
+  CHECK_FALSE(items[1].object.has_value());
+}
+
+TEST_CASE("a store that cannot answer gives an error status with the reason") {
+  MemoryStore store;
+  Reference ref = put_plain(store, "boom-1", "z");
+  auto items = run(store, {ref});
+  CHECK(items[0].status == CheckStatus::StoreError);
+  CHECK(mentions(items[0], "connection refused"));
+}
+
+TEST_CASE("verify downloads and checks content: tampering is corrupt, size-only for Go refs") {
+  MemoryStore store;
+  Reference intact = put_plain(store, "intact", "the original payload");
+  Reference tampered = put_plain(store, "tampered", "the original payload");
+  store.objects["tampered"].bytes = "the 0riginal payload";  // same size, metadata intact
+  Reference go = put_plain(store, "go", "go payload", false);
+  go.sha256.reset();
+  go.stored_bytes.reset();
+  go.expires_at.reset();
+  InspectOptions options;
+  options.verify = true;
+  auto items = run(store, {intact, tampered, go}, options);
+  CHECK(items[0].status == CheckStatus::Ok);
+  CHECK(items[0].verified == "sha256");
+  CHECK(items[1].status == CheckStatus::Corrupt);
+  CHECK(items[1].verified.empty());
+  CHECK(mentions(items[1], "content check failed"));
+  CHECK(items[2].status == CheckStatus::Ok);
+  CHECK(items[2].verified == "size");
+
+  auto without_verify = run(store, {tampered});
+  CHECK(without_verify[0].status == CheckStatus::Ok);  // HEAD alone cannot see it
+}
+
+TEST_CASE("url lifetime asks the store for a presigned URL per reference") {
+  MemoryStore store;
+  Reference ref = put_plain(store, "u", "data");
+  InspectOptions options;
+  options.url_lifetime = 900s;
+  auto items = run(store, {ref}, options);
+  CHECK(items[0].url == "https://example.test/u?X-Amz-Expires=900");
+  CHECK(run(store, {ref})[0].url.empty());
+}
+
+TEST_CASE("lookups run concurrently") {
+  MemoryStore store;
+  std::vector<Reference> refs;
+  for (int i = 0; i < 64; ++i) refs.push_back(put_plain(store, "k" + std::to_string(i), "v"));
+  store.rendezvous = 8;  // head() returns early only if 8 are in flight together
+  InspectOptions options;
+  options.concurrency = 8;
+  auto items = run(store, refs, options);
+  CHECK(store.peers_met);
+  for (const auto& item : items) CHECK(item.status == CheckStatus::Ok);
+  CHECK(store.heads == 64);
+}
+
+TEST_CASE("summary counts each status once and the exit code follows the worst") {
+  auto with = [](std::initializer_list<CheckStatus> statuses) {
+    std::vector<Inspection> items;
+    for (auto s : statuses) {
+      Inspection item;
+      item.status = s;
+      items.push_back(item);
+    }
+    return summarize(items);
+  };
+  auto s = with({CheckStatus::Ok, CheckStatus::Ok, CheckStatus::Missing, CheckStatus::Foreign,
+                 CheckStatus::Invalid, CheckStatus::Expired, CheckStatus::Unchecked});
+  CHECK(s.found == 7);
+  CHECK(s.ok == 2);
+  CHECK(s.missing == 1);
+  CHECK(s.foreign == 1);
+  CHECK(s.invalid == 1);
+  CHECK(s.expired == 1);
+  CHECK(s.unchecked == 1);
+  CHECK(inspect_exit_code(s) == 4);
+  CHECK(inspect_exit_code(with({CheckStatus::Missing, CheckStatus::Corrupt})) == 5);
+  CHECK(inspect_exit_code(with({CheckStatus::Invalid, CheckStatus::Ok})) == 3);
+  CHECK(inspect_exit_code(with({CheckStatus::StoreError, CheckStatus::Invalid})) == 6);
+  CHECK(inspect_exit_code(with({CheckStatus::Ok, CheckStatus::Foreign, CheckStatus::Expired})) == 0);
+  CHECK(status_name(CheckStatus::StoreError) == "error");
+}
