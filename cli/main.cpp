@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   GlobalOptions global;
   try {
-    CLI::App app{"claimcheck: the claim-check pattern for large workflow payloads"};
+    CLI::App app{"claimcheck: the claim-check pattern for large workflow payloads", "claimcheck"};
     app.set_version_flag("--version", std::string("claimcheck ") + CLAIMCHECK_VERSION);
     app.footer(kExitCodes);
     app.fallthrough();  // global options may follow the command name
