@@ -186,6 +186,12 @@ def reference_rows():
             stdin=reference("placeholder").replace(b"placeholder", b"bad\xff\xfekey")),
         Row("reference to another store (S3 bucket)", ["retrieve"], (INVALID,),
             stdin=reference("hostile/intact", 10, store="s3://somebody-elses-bucket")),
+        Row("reference to another local store", ["retrieve"], (INVALID,),
+            stdin=reference("hostile/intact", 10, store="file:///somewhere/else")),
+        Row("TypeScript reference with ../ key", ["retrieve"], (INVALID,),
+            stdin=b'{"key":"../../outside","size":10,"compressed":false}'),
+        Row("TypeScript reference with size 1e30", strict, (INVALID,),
+            stdin=b'{"key":"claimcheck/x","size":1e30,"compressed":false}'),
     ]
     return rows
 
@@ -315,7 +321,10 @@ def unreachable_rows():
            "AWS_ACCESS_KEY_ID": "AKIDUNREACHABLE", "AWS_SECRET_ACCESS_KEY": "unreachable-secret",
            "AWS_REGION": "us-east-1"}
     ref = reference("claimcheck/unreachable", 10, sha256="0" * 64, store="s3://bucket")
+    other_bucket = reference("claimcheck/x", 10, sha256="0" * 64, store="s3://other-bucket")
     return [
+        Row("reference to another bucket (S3 store)", ["retrieve"], (INVALID,), stdin=other_bucket,
+            env=env),
         Row("unreachable endpoint: offload", ["offload", "--force"], (STORE,), stdin=b"payload",
             env=env, max_seconds=60.0),
         Row("unreachable endpoint: retrieve", ["retrieve"], (STORE,), stdin=ref, env=env,

@@ -87,6 +87,9 @@ def against_radosgw(failures, exe, root):
     secret_values = {"secret key": settings.secret_key}
     runs = verbose_runs(failures, claimcheck, write_payload(root), secret_values, 0)
     failures.check(b"claim_check_ref" in runs["offload"].stdout, "offload printed no reference")
+    # The point of -vv here is the request trace: make sure it is really there.
+    failures.check(" PUT " in runs["offload"].stderr_text or "PUT /" in runs["offload"].stderr_text,
+                   "offload -vv shows no request trace: " + runs["offload"].describe())
     wrong_secret = "wrong-" + secrets.token_hex(16)
     wrong = claimcheck.run(["-vv", "offload", "--force", write_payload(root)],
                            env={"AWS_SECRET_ACCESS_KEY": wrong_secret})
