@@ -43,9 +43,10 @@ void verify_content(Inspection& item, Store& store, bool& corrupt, bool& missing
 
 void check_one(Inspection& item, Store& store, const InspectOptions& options, TimePoint now) {
   const Reference& ref = *item.finding.reference;
-  if (options.url_lifetime) item.url = store.fetch_url(ref.key, *options.url_lifetime);
   item.object = store.head(ref.key);
   item.looked_up = true;
+  // A link is only worth giving for an object that is there.
+  if (options.url_lifetime && item.object) item.url = store.fetch_url(ref.key, *options.url_lifetime);
   bool missing = !item.object;
   bool corrupt = false;
   if (item.object) {

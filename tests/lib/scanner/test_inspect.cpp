@@ -237,6 +237,10 @@ TEST_CASE("url lifetime asks the store for a presigned URL per reference") {
   auto items = run(store, {ref}, options);
   CHECK(items[0].url == "https://example.test/u?X-Amz-Expires=900");
   CHECK(run(store, {ref})[0].url.empty());
+  store.objects.erase("u");
+  auto missing = run(store, {ref}, options);
+  CHECK(missing[0].status == CheckStatus::Missing);
+  CHECK(missing[0].url.empty());
 }
 
 TEST_CASE("lookups run concurrently") {

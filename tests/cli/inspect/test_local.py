@@ -1,0 +1,222 @@
+"""End-to-end: `claimcheck inspect` with the built binary on the local store,
+plus the parts that need no server (offline, bad input, colour, schema)."""
+import copy
+import json
+import os
+import pty
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import inspecttest  # noqa: E402
+from inspecttest import InspectTestCase, compressible, order_history, unused_port  # noqa: E402
+
+SUMMARY_FIELDS = ["found", "ok", "missing", "corrupt", "expired", "foreign", "invalid",
+                  "unchecked", "errors"]
+# Field -> accepted JSON types (None = null), as documented in cli/inspect_json.cpp.
+FINDING_FIELDS = {
+    "source": (str,), "line": (int, None), "pointer": (str,), "format": (str,),
+    "status": (str,), "problems": (list,), "key": (str,), "bucket": (str, None),
+    "event": (dict, None), "size_bytes": (int, None), "stored_bytes": (int, None),
+    "ratio": (float, int, None), "compressed": (bool, None), "sha256": (str, None),
+    "stored_at": (str, None), "expires_at": (str, None), "seconds_left": (int, None),
+    "object": (dict, None), "verified": (str, None), "url": (str, None),
+}
+EVENT_FIELDS = {"id": (str,), "type": (str,), "type_name": (str, None), "field": (str, None)}
+OBJECT_FIELDS = {"present": (bool,), "stored_size": (int, None), "last_modified": (str, None),
+                 "original_size": (int, None), "sha256": (str, None), "compressed": (bool, None)}
+STATUSES = {"ok", "missing", "corrupt", "expired", "foreign", "invalid", "unchecked", "error"}
+
+
+def type_ok(value, accepted):
+    if value is None:
+        return None in accepted
+    if isinstance(value, bool):
+        return bool in accepted
+    return any(t is not None and t is not bool and isinstance(value, t) for t in accepted)
+
+
+class LocalInspect(InspectTestCase):
+    def setUp(self):
+        super().setUp()
+        self.store_dir = self.path("store")
+        self.store = ["--store", "file://" + self.store_dir]
+
+    def offload_refs(self):
+        """Four offloaded payloads: compressible and random, various sizes."""
+        sizes = [(compressible(200_000)), os.urandom(70_000), compressible(90_000),
+                 compressible(300_000)]
+        return [self.offload(data, *self.store) for data in sizes]
+
+    def history_with(self, refs, **kwargs):
+        wf_input, memo, act_input, act_result = refs
+        malformed = {"_type": "claim_check_ref", "key": "bad/1", "size_bytes": "big",
+                     "compressed": False, "stored_at": "2026-01-09T13:24:00Z"}
+        return order_history(wf_input, memo, act_input, act_result, "/blobs/dd/sha256:ab",
+                             malformed, **kwargs)
+
+    def object_file(self, ref):
+        return os.path.join(self.store_dir, ref["key"])
+
+    def tamper(self, ref):
+        """Same size, one byte changed: only reading the content can tell."""
+        with open(self.object_file(ref), "r+b") as f:
+            f.seek(ref["stored_bytes"] // 2)
+            byte = f.read(1)
+            f.seek(ref["stored_bytes"] // 2)
+            f.write(bytes([byte[0] ^ 0xFF]))
+
+    def test_history_missing_then_corrupt_with_verify(self):
+        refs = self.offload_refs()
+        history = self.write_json("history.json", self.history_with(refs))
+        os.remove(self.object_file(refs[1]))  # the memo's object
+        self.tamper(refs[3])                  # the activity result's object
+
+        table = self.inspect(*self.store, "inspect", history, expect=4).out
+        self.assertIn("found 6, ok 3, missing 1, corrupt 0, expired 0, foreign 1, invalid 1",
+                      table)
+        lines = table.splitlines()
+        self.assertTrue(lines[0].startswith("LOCATION"))
+        for column in ("FORMAT", "KEY", "SIZE", "STORED", "RATIO", "COMPRESSION", "SHA256",
+                       "STORED AT", "EXPIRES", "LEFT", "STATUS"):
+            self.assertIn(column, lines[0])
+        memo_row = next(line for line in lines if refs[1]["key"] in line)
+        self.assertIn("#1 WorkflowExecutionStarted ProcessOrder memo.order", memo_row)
+        self.assertTrue(memo_row.rstrip().endswith("missing"), memo_row)
+        self.assertNotIn("\033[", table)  # not a terminal: no colour
+
+        verified = self.inspect(*self.store, "inspect", "--verify", "--json", history, expect=5)
+        found = self.by_key(verified.json())
+        result = found[refs[3]["key"]]
+        self.assertEqual(result["status"], "corrupt")
+        self.assertTrue(any("content check failed" in p for p in result["problems"]))
+        self.assertEqual(result["event"], {"id": "7", "type": "ActivityTaskCompleted",
+                                           "type_name": "FetchPhotos", "field": "result"})
+        self.assertEqual(result["pointer"], "/events/6/activityTaskCompletedEventAttributes"
+                                            "/result/payloads/0/data/fetchPhotos")
+        self.assertEqual(found[refs[0]["key"]]["verified"], "sha256")
+        self.assertEqual(found[refs[0]["key"]]["status"], "ok")
+        ts = found[refs[2]["key"]]
+        self.assertEqual((ts["format"], ts["status"]), ("typescript", "ok"))
+        self.assertEqual(ts["verified"], "size")  # the TypeScript shape has no sha256
+        self.assertEqual(ts["event"]["type_name"], "FetchPhotos")
+        self.assertEqual(found[refs[1]["key"]]["status"], "missing")
+        self.assertEqual(found[refs[1]["key"]]["object"]["present"], False)
+        self.assertEqual(found["/blobs/dd/sha256:ab"]["status"], "foreign")
+        self.assertEqual(found["/blobs/dd/sha256:ab"]["format"], "datadog-remote-codec-v2")
+        self.assertEqual(found["bad/1"]["status"], "invalid")
+        self.assertEqual(verified.json()["summary"]["corrupt"], 1)
+
+    def test_old_spelling_numeric_ids_and_shorthand(self):
+        refs = self.offload_refs()
+        history = self.write_json("old.json", self.history_with(refs, new_spelling=False,
+                                                                shorthand=True))
+        report = self.inspect(*self.store, "inspect", "--json", history, expect=3).json()
+        found = self.by_key(report)
+        self.assertEqual(report["summary"]["ok"], 4)
+        self.assertEqual(found[refs[3]["key"]]["event"]["id"], "7")
+        self.assertEqual(found[refs[3]["key"]]["event"]["type"], "ActivityTaskCompleted")
+        self.assertEqual(found[refs[0]["key"]]["event"]["field"], "input")
+
+    def test_inline_reference_stdin_and_json_lines(self):
+        ref = self.offload(compressible(60_000), *self.store)
+        inline = json.dumps(ref)
+        lines = "\n".join([json.dumps({"n": 1}), json.dumps({"state": ref})]) + "\n"
+        report = self.inspect(*self.store, "inspect", "--json", inline, "-",
+                              stdin=lines.encode()).json()
+        self.assertEqual([f["source"] for f in report["findings"]], ["arg:1", "-"])
+        self.assertEqual(report["findings"][1]["line"], 2)
+        self.assertEqual(report["findings"][1]["pointer"], "/state")
+        self.assertEqual(report["summary"]["ok"], 2)
+
+    def test_expired_reference_is_reported_not_an_error(self):
+        ref = self.offload(compressible(60_000), *self.store)
+        old = copy.deepcopy(ref)
+        old["expires_at"] = "2020-01-01T00:00:00Z"
+        r = self.inspect(*self.store, "inspect", json.dumps(old))
+        self.assertIn("expired (still stored)", r.out)
+        self.assertIn("found 1, ok 0, missing 0, corrupt 0, expired 1", r.out)
+
+    def test_offline_makes_no_request(self):
+        ref = self.offload(compressible(60_000), *self.store)
+        dead = ["--store", "s3://nowhere", "--endpoint", f"http://127.0.0.1:{unused_port()}",
+                "--region", "us-east-1"]
+        self.env.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="not-a-real-secret")
+        r = self.inspect(*dead, "inspect", "--offline", json.dumps(ref))
+        self.assertIn("unchecked", r.out)
+        self.assertIn("(offline: nothing looked up)", r.out)
+        # The same command online does reach for the endpoint, and fails.
+        online = self.run_cc(*dead, "inspect", "--json", json.dumps(ref))
+        self.assertEqual(online.code, 6, online.err)
+        self.assertEqual(online.json()["findings"][0]["status"], "error")
+        self.assertNotIn("not-a-real-secret", online.out + online.err)
+
+    def test_json_schema(self):
+        refs = self.offload_refs()
+        os.remove(self.object_file(refs[1]))
+        history = self.write_json("history.json", self.history_with(refs))
+        report = self.inspect(*self.store, "inspect", "--json", "--url", history, expect=4).json()
+        self.assertEqual(report["schema"], "claimcheck.inspect/v1")
+        self.assertIs(report["offline"], False)
+        self.assertEqual(len(report["findings"]), 6)
+        for finding in report["findings"]:
+            self.assertEqual(set(finding), set(FINDING_FIELDS), finding)
+            for name, accepted in FINDING_FIELDS.items():
+                self.assertTrue(type_ok(finding[name], accepted), (name, finding[name]))
+            self.assertIn(finding["status"], STATUSES)
+            self.assertEqual(set(finding["event"]), set(EVENT_FIELDS))
+            for name, accepted in EVENT_FIELDS.items():
+                self.assertTrue(type_ok(finding["event"][name], accepted), name)
+            if finding["object"] is not None:
+                self.assertEqual(set(finding["object"]), set(OBJECT_FIELDS))
+                for name, accepted in OBJECT_FIELDS.items():
+                    self.assertTrue(type_ok(finding["object"][name], accepted), name)
+        summary = report["summary"]
+        self.assertEqual(set(summary), set(SUMMARY_FIELDS))
+        self.assertEqual(summary["found"], sum(summary[k] for k in SUMMARY_FIELDS[1:]))
+        self.assertIsNone(self.by_key(report)[refs[1]["key"]]["url"])  # missing: no link
+        present = self.by_key(report)[refs[0]["key"]]
+        self.assertTrue(present["url"].startswith("file://"))
+        self.assertEqual(present["object"]["stored_size"], refs[0]["stored_bytes"])
+        self.assertEqual(present["object"]["sha256"], refs[0]["sha256"])
+
+    def test_bad_input_is_one_clear_error(self):
+        bad = self.path("bad.json")
+        with open(bad, "w") as f:
+            f.write('{"events": [')
+        r = self.run_cc(*self.store, "inspect", bad)
+        self.assertEqual(r.code, 3)
+        self.assertEqual(r.out, "")
+        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
+        self.assertTrue(r.err.startswith(f"claimcheck: inspect {bad}: not JSON"), r.err)
+        missing = self.run_cc(*self.store, "inspect", self.path("absent.json"))
+        self.assertNotEqual(missing.code, 0)
+        self.assertTrue(missing.err.startswith("claimcheck: "), missing.err)
+        expires = self.run_cc(*self.store, "inspect", "--url", "--expires", "soon", "{}")
+        self.assertEqual(expires.code, 2, expires.err)
+        self.assertIn("--expires", expires.err)
+
+    def test_colour_only_on_a_terminal_without_no_color(self):
+        ref = self.offload(compressible(60_000), *self.store)
+
+        def on_tty(env):
+            master, slave = pty.openpty()
+            proc = subprocess.run([inspecttest.BINARY, *self.store, "inspect", json.dumps(ref)],
+                                  stdout=slave, stderr=subprocess.PIPE, env=env, timeout=60)
+            os.close(slave)
+            out = b""
+            try:
+                while chunk := os.read(master, 65536):
+                    out += chunk
+            except OSError:
+                pass  # EIO once the terminal is drained
+            os.close(master)
+            self.assertEqual(proc.returncode, 0, proc.stderr)
+            return out.decode()
+
+        self.assertIn("\033[32mok", on_tty(self.env))
+        self.assertNotIn("\033[", on_tty(dict(self.env, NO_COLOR="1")))
+
+
+if __name__ == "__main__":
+    sys.exit(inspecttest.main(sys.argv, LocalInspect))
