@@ -2,6 +2,8 @@
 import gzip
 import json
 import os
+import pty
+import subprocess
 import sys
 import uuid
 
@@ -194,6 +196,44 @@ class LocalStoreTests(CliTestCase):
         help_text = self.ok("--help").out.decode()
         for code in range(7):
             self.assertIn(f"  {code}  ", help_text)
+
+    def run_with_tty_stderr(self, *args):
+        """Runs claimcheck with stderr on a pseudo-terminal; returns what it drew there."""
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([clitest.BINARY, *args], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=slave, env=self.env)
+        os.close(slave)
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            drawn += chunk
+        os.close(master)
+        self.assertEqual(proc.wait(timeout=300), 0)
+        return drawn.decode("utf-8", "replace")
+
+    def test_progress_bar_only_on_a_terminal_and_not_quiet(self):
+        source = self.write("big.bin", compressible(24 << 20))
+        ref = self.path("ref.json")
+        drawn = self.run_with_tty_stderr("offload", source, "-o", ref)
+        self.assertIn("/s", drawn)
+        self.assertIn("MiB", drawn)
+        self.assertIn("ETA", drawn)
+        self.assertIn("\r", drawn)
+        self.assertIn("/s", self.run_with_tty_stderr("retrieve", ref, "-o", self.path("out")))
+        self.assertEqual(self.run_with_tty_stderr("-q", "retrieve", ref, "-o", self.path("out")), "")
+        self.assertEqual(self.run_with_tty_stderr("offload", "-q", source, "-o", ref), "")
+        # a small transfer never shows a bar, even on a terminal
+        self.assertEqual(self.run_with_tty_stderr("offload", "--force", self.write("s", b"abc")), "")
+
+    def test_verbose_prints_config_origins(self):
+        r = self.ok("-v", "offload", "--threshold", "1000", stdin=b"x")
+        self.assertIn("claimcheck: config threshold = 1000 (flag --threshold)", r.err)
+        self.assertIn("claimcheck: config ttl = 30d (default)", r.err)
 
     def test_journal_records_operations(self):
         self.ok("offload", stdin=b"small")
