@@ -40,6 +40,7 @@ class Row:
     max_seconds: float = 20.0
     one_line: bool = True      # exactly one `claimcheck: ` line on stderr
     no_stdout: bool = True     # a failure prints nothing on stdout
+    forbidden: tuple = ()      # strings that must not appear in the output (credentials)
 
 
 def reference(key, size_bytes=100, compressed=False, **extra):
@@ -279,9 +280,24 @@ def flag_rows():
         Row("option missing its value", ["offload", "--threshold"], (USAGE,), stdin=b"x"),
         Row("gc --as-of garbage", ["gc", "--as-of", "garbage"], (USAGE,)),
         Row("stats --since banana", ["stats", "--since", "banana"], (USAGE,)),
+        Row("offload: input is a directory", ["offload", "/"], (USAGE, INVALID)),
+        Row("offload: input file missing", ["offload", "/nonexistent/input"], (USAGE, INVALID)),
+        Row("offload -o into a missing directory", ["offload", "-o", "/nonexistent/dir/ref.json"],
+            (USAGE, INVALID), stdin=b"x" * 100000),
+        Row("retrieve -o into a missing directory", ["retrieve", "-o", "/nonexistent/dir/out"],
+            (USAGE, INVALID), stdin=b"not a reference"),
         Row("unknown --store scheme", ["--store", "ftp://example/x", "offload", "--force"],
             (USAGE,), stdin=b"payload"),
     ]
+
+
+def s3_with(**changes):
+    """An S3 configuration with credentials, pointing nowhere, changed by `changes`."""
+    env = {"CLAIMCHECK_STORE": "s3://bucket", "AWS_ENDPOINT_URL_S3": UNREACHABLE,
+           "AWS_ACCESS_KEY_ID": "AKIDTEST", "AWS_SECRET_ACCESS_KEY": "secret-for-bad-input",
+           "AWS_REGION": "us-east-1"}
+    env.update(changes)
+    return env
 
 
 def environment_rows(root):
@@ -313,6 +329,21 @@ def environment_rows(root):
             env={"CLAIMCHECK_STORE": "ftp://x"}),
         Row("S3 store without credentials", ["offload", "--force"], (USAGE,), stdin=b"x",
             env=s3_no_credentials),
+        Row("endpoint with user:password", ["offload", "--force"], (USAGE,), stdin=b"x",
+            env=s3_with(AWS_ENDPOINT_URL_S3="http://AKID:TOPSECRETPW@127.0.0.1:1"),
+            forbidden=("TOPSECRETPW",)),
+        Row("endpoint without host", ["offload", "--force"], (USAGE,), stdin=b"x",
+            env=s3_with(AWS_ENDPOINT_URL_S3="http://")),
+        Row("endpoint with a path", ["offload", "--force"], (USAGE,), stdin=b"x",
+            env=s3_with(AWS_ENDPOINT_URL_S3="http://127.0.0.1:1/some/path")),
+        Row("endpoint port out of range", ["offload", "--force"], (USAGE,), stdin=b"x",
+            env=s3_with(AWS_ENDPOINT_URL_S3="http://127.0.0.1:99999")),
+        Row("endpoint not a URL", ["offload", "--force"], (USAGE,), stdin=b"x",
+            env=s3_with(AWS_ENDPOINT_URL_S3="not a url")),
+        Row("region with a space", ["offload", "--force"], (USAGE,), stdin=b"x",
+            env=s3_with(AWS_REGION="us east 1")),
+        Row("region with a newline (header injection)", ["offload", "--force"], (USAGE,),
+            stdin=b"x", env=s3_with(AWS_REGION="us-east-1\nX-Injected: 1")),
     ]
 
 
@@ -360,6 +391,10 @@ def check_row(failures, row, run):
         lines = run.stderr_lines()
         passed &= failures.check(len(lines) == 1 and lines[0].startswith("claimcheck: "),
                                  "want exactly one 'claimcheck: ' stderr line: " + where)
+    output = run.stdout + run.stderr
+    for secret in row.forbidden:
+        passed &= failures.check(secret.encode() not in output,
+                                 "{!r} appears in the output: {}".format(secret, where))
     if run.returncode != 0 and row.no_stdout:
         passed &= failures.check(run.stdout == b"", "failure printed on stdout: " + where)
     return passed
