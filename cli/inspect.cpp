@@ -18,6 +18,9 @@
 namespace claimcheck::cli {
 namespace {
 
+/// The longest a SigV4 presigned URL may live.
+constexpr std::chrono::seconds kMaxUrlLifetime = std::chrono::hours(24 * 7);
+
 struct InspectFlags {
   std::vector<std::string> inputs;
   bool offline = false;
@@ -68,6 +71,10 @@ InspectOptions lookup_options(const InspectFlags& flags) {
   options.verify = flags.verify;
   options.concurrency = flags.jobs;
   if (flags.url) options.url_lifetime = parse_duration(flags.expires, "--expires");
+  if (options.url_lifetime && (*options.url_lifetime <= std::chrono::seconds(0) ||
+                               *options.url_lifetime > kMaxUrlLifetime))
+    throw Error(ErrorKind::Usage, "--expires " + flags.expires,
+                "a presigned URL lives between 1s and 7d");
   return options;
 }
 

@@ -195,6 +195,9 @@ class LocalInspect(InspectTestCase):
         expires = self.run_cc(*self.store, "inspect", "--url", "--expires", "soon", "{}")
         self.assertEqual(expires.code, 2, expires.err)
         self.assertIn("--expires", expires.err)
+        too_long = self.run_cc(*self.store, "inspect", "--url", "--expires", "8d", "{}")
+        self.assertEqual(too_long.code, 2, too_long.err)
+        self.assertIn("7d", too_long.err)
 
     def test_colour_only_on_a_terminal_without_no_color(self):
         ref = self.offload(compressible(60_000), *self.store)
