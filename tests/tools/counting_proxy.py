@@ -11,6 +11,11 @@ query: ListObjectsV2, DeleteObjects, PutObject, GetObject, HeadObject,
 DeleteObject, HeadBucket, CreateMultipartUpload, UploadPart,
 CompleteMultipartUpload, AbortMultipartUpload, CopyObject, or "<METHOD> other".
 
+A ListObjectsV2 page that is truncated yet holds fewer keys than max-keys (S3
+allows it; radosgw does it now and then) is also counted, as
+"ListObjectsV2 short page": a client that needs one extra request per such page
+is still making one request per page.
+
 The first line on stdout is the listening port. The counts go to --counts FILE
 as JSON ({"total": N, "by_operation": {...}}) on SIGTERM/SIGINT and on
 `GET /__counts` (also returned as the response body; nothing is forwarded).
@@ -78,6 +83,12 @@ def operation_of(method, target):
     return f"{method} other"
 
 
+def is_short_page(target, body):
+    """Truncated, yet fewer keys than asked for."""
+    max_keys = int(parse_qs(urlsplit(target).query).get("max-keys", ["1000"])[0])
+    return b"<IsTruncated>true</IsTruncated>" in body and body.count(b"<Key>") < max_keys
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "counting-proxy"
@@ -128,18 +139,21 @@ class Handler(BaseHTTPRequestHandler):
                 if name.lower() not in HOP_BY_HOP:
                     upstream.putheader(name, value)
             upstream.endheaders(body if body else None)
-            self.relay(upstream.getresponse())
+            self.relay(upstream.getresponse(), operation)
         finally:
             upstream.close()
 
-    def relay(self, response):
+    def relay(self, response, operation):
         self.send_response_only(response.status, response.reason)
         length = response.getheader("Content-Length")
+        buffered = operation == "ListObjectsV2" or (length is None and self.command != "HEAD")
         for name, value in response.getheaders():
-            if name.lower() not in HOP_BY_HOP:
+            if name.lower() not in HOP_BY_HOP and not (buffered and name.lower() == "content-length"):
                 self.send_header(name, value)
-        if length is None and self.command != "HEAD":
-            data = response.read()  # chunked upstream: relay with a length
+        if buffered:
+            data = response.read()  # listings are small: look at them; chunked: relay with a length
+            if operation == "ListObjectsV2" and is_short_page(self.path, data):
+                self.server.counts.add("ListObjectsV2 short page")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -1,0 +1,98 @@
+"""End-to-end `claimcheck gc` on the local directory store: the mixed-TTL
+scenario, LastModified = file mtime for foreign objects, sidecars removed with
+their objects, --older-than, per-key failures (exit 6) and bad input."""
+import datetime
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gc_cli  # noqa: E402
+from gc_cli import GcTestCase, LocalBackend, layout_key, utc_now  # noqa: E402
+from gc_scenario import MixedTtlScenario  # noqa: E402
+
+DAY = datetime.timedelta(days=1)
+
+
+class LocalGc(GcTestCase, MixedTtlScenario):
+    def setUp(self):
+        super().setUp()
+        self.backend = LocalBackend(self.tmp)
+
+    def test_mixed_ttl_scenario(self):
+        self.run_scenario()
+
+    def test_foreign_objects_expire_by_mtime_plus_ttl_and_sidecars_go_with_objects(self):
+        old, young = self.prefix + "old-go-object", self.prefix + "young-go-object"
+        self.backend.put_foreign(old, b"old", age=31 * DAY)
+        self.backend.put_foreign(young, b"young", age=29 * DAY)
+        ref = self.offload(b"expires soon", "1s")
+        self.assertIn(ref["key"] + ".meta.json", self.backend.all_files())
+        doc = self.gc("--as-of", "+1m", "--json").json()  # default TTL 30d
+        self.assertEqual(doc["deleted"], 2)
+        self.assertEqual(self.backend.keys(self.prefix), {young})
+        self.assertNotIn(ref["key"] + ".meta.json", self.backend.all_files())
+
+    def test_older_than_requires_an_old_last_modified(self):
+        recent, old = self.prefix + "recent", self.prefix + "old"
+        self.backend.put_foreign(recent, b"r", age=2 * DAY)
+        self.backend.put_foreign(old, b"o", age=10 * DAY)
+        doc = self.gc("--ttl", "1d", "--older-than", "7d", "--json").json()
+        self.assertEqual((doc["expired"], doc["deleted"]), (1, 1))
+        self.assertEqual(self.backend.keys(self.prefix), {recent})
+
+    def test_nothing_outside_the_prefix_is_touched(self):
+        outside = layout_key(self.prefix.rstrip("/") + "-sibling/", utc_now() - DAY)
+        self.backend.put_foreign(outside, b"not ours")
+        inside = layout_key(self.prefix, utc_now() - DAY)
+        self.backend.put_foreign(inside, b"ours")
+        doc = self.gc("--json").json()
+        self.assertEqual(doc["deleted"], 1)
+        self.assertIn(outside, self.backend.all_files())
+
+    @unittest.skipIf(os.geteuid() == 0, "root ignores directory permissions")
+    def test_per_key_failures_are_reported_and_the_run_goes_on(self):
+        for i in range(12):
+            self.backend.put_foreign(f"{self.prefix}locked/{i:02}", b"x", age=40 * DAY)
+        self.backend.put_foreign(self.prefix + "free", b"x", age=40 * DAY)
+        locked = os.path.join(self.backend.dir, self.prefix, "locked")
+        os.chmod(locked, 0o500)
+        try:
+            r = self.gc("--json", expect=6)
+        finally:
+            os.chmod(locked, 0o700)
+        doc = r.json()
+        self.assertEqual((doc["deleted"], doc["errors"]), (1, 12))
+        lines = [line for line in r.err.splitlines() if line]
+        self.assertEqual(len(lines), 11)  # ten keys, then a count
+        self.assertIn("2 more", lines[-1])
+        self.assertTrue(all(line.startswith("claimcheck: gc: ") for line in lines))
+        self.assertEqual(len(self.backend.keys(self.prefix)), 12)
+
+    def test_bad_input_is_one_clear_error_and_deletes_nothing(self):
+        key = layout_key(self.prefix, utc_now() - DAY)
+        self.backend.put_foreign(key, b"x")
+        self.assertIn("--as-of", self.fails(2, "gc", "--prefix", self.prefix, "--as-of", "yesterday"))
+        self.assertIn("--older-than", self.fails(2, "gc", "--prefix", self.prefix, "--older-than", "soon"))
+        self.fails(2, "gc", "--prefix", self.prefix, "--limit", "0")
+        missing = self.path("missing-state.json")
+        self.assertIn(missing, self.fails(3, "gc", "--prefix", self.prefix, "--keep-referenced", missing))
+        with open(self.path("broken.json"), "w") as f:
+            f.write("{not json")
+        self.fails(3, "gc", "--prefix", self.prefix, "--keep-referenced", self.path("broken.json"))
+        self.assertEqual(self.backend.keys(self.prefix), {key})
+
+    def test_dry_run_output_and_progress_line_stays_off_without_a_terminal(self):
+        key = layout_key(self.prefix, utc_now() - DAY)
+        self.backend.put_foreign(key, b"12345")
+        r = self.gc("--dry-run")
+        self.assertEqual(r.err, "")
+        first = r.out.splitlines()[0].split("\t")
+        self.assertEqual(first[:2], [key, "5"])
+        self.assertIn("scanned:           1", r.out)
+        self.assertEqual(self.backend.keys(self.prefix), {key})
+
+
+if __name__ == "__main__":
+    gc_cli.BINARY = sys.argv.pop(1)
+    unittest.main(verbosity=2)

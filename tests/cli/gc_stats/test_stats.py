@@ -1,0 +1,103 @@
+"""End-to-end `claimcheck stats --operations`: a journal written directly with
+known records (in a private CLAIMCHECK_JOURNAL_DIR) gives exactly the expected
+counts, bytes, latencies (mean and nearest-rank percentiles), errors by exit
+code, --since window; --prometheus output passes the format check."""
+import datetime
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gc_cli  # noqa: E402
+from gc_cli import GcTestCase, LocalBackend, parse_prometheus, utc_now  # noqa: E402
+
+
+def journal_line(op, age_hours, original=0, stored=0, transfer_ms=0.0, exit_code=0):
+    time = utc_now() - datetime.timedelta(hours=age_hours)
+    return json.dumps({"v": 1, "time": time.strftime("%Y-%m-%dT%H:%M:%S.000Z"), "op": op,
+                       "original_bytes": original, "stored_bytes": stored, "compressed": stored < original,
+                       "transfer_ms": transfer_ms, "total_ms": transfer_ms + 1, "exit_code": exit_code,
+                       "key": "k"})
+
+
+class Stats(GcTestCase):
+    def setUp(self):
+        super().setUp()
+        self.backend = LocalBackend(self.tmp)
+        lines = [journal_line("offload", 240, 99999, 99999, 1000.0)]  # 10 days old
+        lines += [journal_line("offload", 1, 1000, 400, 10.0 * i) for i in range(1, 11)]
+        lines += [journal_line("retrieve", 1, 1000, 400, t) for t in (5.0, 15.0, 25.0, 35.0)]
+        lines += [journal_line("passthrough", 1, 20) for _ in range(3)]
+        lines += [journal_line("offload", 1, exit_code=6) for _ in range(2)]
+        lines += [journal_line("retrieve", 1, exit_code=4)]
+        lines += ["this line is not a journal record"]
+        os.makedirs(self.journal_dir)
+        with open(os.path.join(self.journal_dir, "journal.jsonl"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def test_operations_since_7d_equal_the_ground_truth(self):
+        s = self.ok("stats", "--operations", "--since", "7d", "--json").json()
+        self.assertEqual(s["OffloadCount"], 10)
+        self.assertEqual(s["RetrievalCount"], 4)
+        self.assertEqual(s["TotalBytesStored"], 4000)
+        self.assertEqual(s["TotalBytesStoredSource"], "journal")
+        self.assertAlmostEqual(s["AvgUploadLatencyMS"], 55.0)
+        self.assertAlmostEqual(s["AvgDownloadLatencyMS"], 20.0)
+        self.assertIsNone(s["storage"])
+        o = s["operations"]
+        self.assertEqual(o["upload_latency_ms"], {"count": 10, "mean": 55.0, "p50": 50.0, "p95": 100.0,
+                                                  "p99": 100.0, "max": 100.0})
+        self.assertEqual(o["download_latency_ms"], {"count": 4, "mean": 20.0, "p50": 15.0, "p95": 35.0,
+                                                    "p99": 35.0, "max": 35.0})
+        self.assertEqual((o["passthroughs"], o["passthrough_bytes"]), (3, 60))
+        self.assertEqual((o["bytes_in"], o["bytes_stored"], o["bytes_out"]), (10000, 4000, 4000))
+        self.assertAlmostEqual(o["compression_ratio"], 0.4)
+        self.assertEqual(o["errors_by_exit_code"], {"4": 1, "6": 2})
+        self.assertEqual(o["records"], 20)
+        self.assertEqual(o["bad_journal_lines"], 1)
+
+    def test_without_since_every_record_counts(self):
+        s = self.ok("stats", "--operations", "--json").json()
+        self.assertEqual(s["OffloadCount"], 11)
+        self.assertAlmostEqual(s["AvgUploadLatencyMS"], (550.0 + 1000.0) / 11)
+        self.assertEqual(s["operations"]["upload_latency_ms"]["max"], 1000.0)
+
+    def test_prometheus_output_passes_the_format_check(self):
+        text = self.ok("stats", "--operations", "--since", "7d", "--prometheus").out
+        samples, types = parse_prometheus(text)
+        self.assertTrue(all(name.startswith("claimcheck_") for name in types))
+        self.assertEqual(types["claimcheck_upload_latency_seconds"], "summary")
+        self.assertEqual(samples['claimcheck_operations_total{op="offload"}'], 10)
+        self.assertAlmostEqual(samples['claimcheck_upload_latency_seconds{quantile="0.5"}'], 0.05)
+        self.assertAlmostEqual(samples['claimcheck_upload_latency_seconds{quantile="0.99"}'], 0.1)
+        self.assertEqual(samples["claimcheck_upload_latency_seconds_count"], 10)
+        self.assertEqual(samples['claimcheck_errors_total{exit_code="6"}'], 2)
+
+    def test_both_views_by_default_on_the_local_store(self):
+        self.offload(b"x" * 100, "2d")
+        self.env["CLAIMCHECK_PREFIX"] = self.prefix
+        s = self.ok("stats", "--json").json()
+        self.assertEqual(s["storage"]["objects"], 1)
+        self.assertEqual(s["TotalBytesStoredSource"], "storage")
+        self.assertEqual(s["OffloadCount"], 12)  # the journal's 11 and this one
+        text = self.ok("stats").out
+        self.assertIn("Storage (from a listing)", text)
+        self.assertIn("Operations (from the journal)", text)
+        samples, _ = parse_prometheus(self.ok("stats", "--prometheus").out)
+        self.assertEqual(samples["claimcheck_storage_objects"], 1)
+        self.assertEqual(samples['claimcheck_storage_expiring_objects{within="7d"}'], 1)
+
+    def test_text_view_shows_the_percentiles(self):
+        text = self.ok("stats", "--operations", "--since", "7d").out
+        self.assertIn("p50 50.0  p95 100.0  p99 100.0  max 100.0  (10 samples)", text)
+        self.assertIn("exit 4: 1, exit 6: 2", text)
+
+    def test_bad_flags_are_usage_errors(self):
+        self.fails(2, "stats", "--json", "--prometheus")
+        self.assertIn("--since", self.fails(2, "stats", "--operations", "--since", "lately"))
+
+
+if __name__ == "__main__":
+    gc_cli.BINARY = sys.argv.pop(1)
+    unittest.main(verbosity=2)
