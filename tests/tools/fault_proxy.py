@@ -12,11 +12,13 @@ requests meets a fault:
   slow            wait --slow-seconds, then forward
   truncate        forward, send the full Content-Length but only part of the body, close
   skew            forward, with the response's Date moved by --skew-hours
+  error-200       (only on request) 200 OK with an InternalError body, not forwarded
 
 --permanent fails every request (503 or reset-request; nothing is forwarded, so a
 failure never leaves state behind on the server). --pass-through REGEX exempts
 requests whose "METHOD target" matches (e.g. let CreateMultipartUpload and
-AbortMultipartUpload through while every part fails). --max-faults-per-request N
+AbortMultipartUpload through while every part fails); --only REGEX limits faults
+to the requests that match (e.g. only CompleteMultipartUpload). --max-faults-per-request N
 forwards a request cleanly once the same method + target has been faulted N
 times, so that a client with enough retries always gets through.
 
@@ -43,7 +45,11 @@ import threading
 import time
 from email.utils import formatdate, parsedate_to_datetime
 
-FAULT_KINDS = ("reset-request", "reset-response", "500", "503", "slow", "truncate", "skew")
+DEFAULT_FAULTS = ("reset-request", "reset-response", "500", "503", "slow", "truncate", "skew")
+# error-200: "200 OK" whose body is an S3 <Error>, not forwarded. S3 documents
+# this answer for CompleteMultipartUpload and CopyObject (the error comes
+# after the status line was sent); elsewhere it is not a realistic answer.
+FAULT_KINDS = DEFAULT_FAULTS + ("error-200",)
 MAX_HEADER_BYTES = 64 * 1024
 RELAY_CHUNK = 64 * 1024
 IDLE_TIMEOUT_SECONDS = 60
@@ -102,6 +108,7 @@ class FaultPlan:
         self.permanent = args.permanent
         self.max_per_request = args.max_faults_per_request
         self.pass_through = re.compile(args.pass_through) if args.pass_through else None
+        self.only = re.compile(args.only) if args.only else None
         self.rng = random.Random(args.seed)
         self.lock = threading.Lock()
         self.faulted = {}  # "METHOD target" -> times faulted
@@ -109,6 +116,8 @@ class FaultPlan:
     def choose(self, method, target):
         identity = method + " " + target
         if self.pass_through is not None and self.pass_through.search(identity):
+            return None
+        if self.only is not None and not self.only.search(identity):
             return None
         with self.lock:
             if self.permanent:
@@ -226,7 +235,7 @@ def s3_error_response(status, code, message, close):
         "<Error><Code>{}</Code><Message>{}</Message>"
         "<RequestId>fault-proxy-{}</RequestId></Error>".format(code, message, random.getrandbits(32))
     ).encode()
-    reason = "Internal Server Error" if status == 500 else "Service Unavailable"
+    reason = {200: "OK", 500: "Internal Server Error"}.get(status, "Service Unavailable")
     head = [
         "HTTP/1.1 {} {}".format(status, reason),
         "Content-Type: application/xml",
@@ -343,8 +352,8 @@ class ProxyHandler(socketserver.BaseRequestHandler):
             self.read_part_of_body(request)
             self.reset_client()
             return False
-        if fault in ("500", "503"):
-            return self.answer_error(request, int(fault))
+        if fault in ("500", "503", "error-200"):
+            return self.answer_error(request, 200 if fault == "error-200" else int(fault))
         if fault == "slow":
             time.sleep(server.plan.delay(*server.slow_seconds))
         return self.forward(request, fault)
@@ -371,8 +380,8 @@ class ProxyHandler(socketserver.BaseRequestHandler):
         close = request.wants_close or request.expects_continue
         if not request.expects_continue:
             self.discard_body(request)
-        code, message = (("InternalError", "We encountered an internal error. Please try again.")
-                         if status == 500 else ("SlowDown", "Please reduce your request rate."))
+        code, message = (("SlowDown", "Please reduce your request rate.") if status == 503 else
+                         ("InternalError", "We encountered an internal error. Please try again."))
         self.send(s3_error_response(status, code, message, close))
         return not close
 
@@ -527,10 +536,12 @@ def parse_args(argv):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port (printed)")
     parser.add_argument("--fault-rate", type=float, default=0.0)
-    parser.add_argument("--faults", type=parse_faults, default=list(FAULT_KINDS))
+    parser.add_argument("--faults", type=parse_faults, default=list(DEFAULT_FAULTS))
     parser.add_argument("--permanent", action="store_true", help="fail every request")
     parser.add_argument("--pass-through", metavar="REGEX",
                         help='never fault requests whose "METHOD target" matches')
+    parser.add_argument("--only", metavar="REGEX",
+                        help='fault only requests whose "METHOD target" matches')
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--max-faults-per-request", type=int, default=-1,
                         help="forward a METHOD+target cleanly after N faults (-1: no cap)")
