@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <poll.h>
 #include <unistd.h>
 
 #include "claimcheck/error.hpp"
@@ -14,6 +15,19 @@ namespace claimcheck {
 
 namespace {
 std::string system_reason(int error_number) { return std::strerror(error_number); }
+
+/// A descriptor inherited in non-blocking mode (it happens with some parent
+/// processes) answers EAGAIN; wait until it is ready instead of failing.
+bool wait_until_ready(int fd, short events) {
+  pollfd entry{fd, events, 0};
+  for (;;) {
+    const int ready = ::poll(&entry, 1, -1);
+    if (ready >= 0) return true;
+    if (errno != EINTR) return false;
+  }
+}
+
+bool would_block(int error_number) { return error_number == EAGAIN || error_number == EWOULDBLOCK; }
 }  // namespace
 
 std::size_t FdSource::read(char* buffer, std::size_t capacity) {
@@ -21,6 +35,7 @@ std::size_t FdSource::read(char* buffer, std::size_t capacity) {
     const ssize_t got = ::read(fd_, buffer, capacity);
     if (got >= 0) return static_cast<std::size_t>(got);
     if (errno == EINTR) continue;
+    if (would_block(errno) && wait_until_ready(fd_, POLLIN)) continue;
     throw Error(ErrorKind::Internal, "cannot read " + name_, system_reason(errno));
   }
 }
@@ -30,6 +45,7 @@ void FdSink::write(const char* data, std::size_t size) {
     const ssize_t put = ::write(fd_, data, size);
     if (put < 0) {
       if (errno == EINTR) continue;
+      if (would_block(errno) && wait_until_ready(fd_, POLLOUT)) continue;
       // EPIPE (reader went away) is reported like any other failure; the
       // CLI ignores SIGPIPE so that it arrives here instead of killing us.
       throw Error(ErrorKind::Internal, "cannot write " + name_, system_reason(errno));

@@ -1,10 +1,13 @@
 // File-descriptor and in-memory streams.
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <csignal>
 #include <string>
 #include <thread>
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "claimcheck/error.hpp"
@@ -61,6 +64,55 @@ TEST_CASE("FdSink writes everything through a pipe larger than its buffer") {
   pipe.close_write();
   reader.join();
   CHECK(received == payload);
+}
+
+TEST_CASE("non-blocking descriptors: short writes and EAGAIN are waited out, not errors") {
+  const std::string payload = std::string(1 << 20, 'y') + "end";
+  Pipe pipe;
+  for (const int fd : pipe.fds) REQUIRE(::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) == 0);
+  std::string received;
+  std::thread reader([&] {
+    FdSource source(pipe.fds[0], "pipe");
+    received = read_all(source, 1000);
+  });
+  FdSink sink(pipe.fds[1], "pipe");
+  sink.write(payload.data(), payload.size());
+  pipe.close_write();
+  reader.join();
+  CHECK(received == payload);
+}
+
+namespace {
+std::atomic<int> signals_seen{0};
+void count_signal(int) { signals_seen.fetch_add(1); }
+}  // namespace
+
+TEST_CASE("a read interrupted by signals (EINTR) carries on") {
+  // Without SA_RESTART a blocked read() fails with EINTR on every signal.
+  struct sigaction action {};
+  action.sa_handler = count_signal;
+  REQUIRE(::sigaction(SIGUSR1, &action, nullptr) == 0);
+  Pipe pipe;
+  std::string received;
+  std::atomic<bool> failed{false};
+  std::thread reader([&] {
+    try {
+      FdSource source(pipe.fds[0], "pipe");
+      received = read_all(source, 64);
+    } catch (const Error&) {
+      failed = true;
+    }
+  });
+  while (signals_seen.load() < 200 && !failed.load()) {
+    ::pthread_kill(reader.native_handle(), SIGUSR1);
+    std::this_thread::yield();
+  }
+  FdSink sink(pipe.fds[1], "pipe");
+  sink.write("payload", 7);
+  pipe.close_write();
+  reader.join();
+  CHECK_FALSE(failed.load());
+  CHECK(received == "payload");
 }
 
 TEST_CASE("writing to a pipe nobody reads is an Error naming the stream, not a signal") {
