@@ -20,8 +20,13 @@ Input::Input(const std::string& path) {
     owned_ = true;
   }
   struct stat info {};
-  if (::fstat(fd_, &info) == 0 && S_ISREG(info.st_mode))
-    size_hint_ = static_cast<std::uint64_t>(info.st_size);
+  if (::fstat(fd_, &info) == 0) {
+    if (S_ISDIR(info.st_mode)) {
+      if (owned_) ::close(fd_);
+      throw Error(ErrorKind::InvalidInput, "open " + path, "is a directory");
+    }
+    if (S_ISREG(info.st_mode)) size_hint_ = static_cast<std::uint64_t>(info.st_size);
+  }
   source_ = std::make_unique<FdSource>(fd_, path == "-" ? "stdin" : path);
 }
 

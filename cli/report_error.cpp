@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <new>
+#include <regex>
 #include <sstream>
 
 #include "claimcheck/error.hpp"
@@ -9,11 +10,18 @@
 namespace claimcheck::cli {
 namespace {
 
+/// Defence in depth: whatever a lower layer put in its message, a password
+/// in a URL (scheme://user:password@host) is never printed.
+std::string without_url_credentials(const std::string& text) {
+  static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@)");
+  return std::regex_replace(text, userinfo, "$1<redacted>@");
+}
+
 /// One line, whatever the message holds: control characters become spaces.
 std::string single_line(const std::string& text) {
   std::string line;
   line.reserve(text.size());
-  for (char c : text) line += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+  for (char c : without_url_credentials(text)) line += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
 }

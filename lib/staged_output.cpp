@@ -48,7 +48,7 @@ class StagedFile : public StagedOutput {
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
     fd_ = UniqueFd(::mkostemp(name.data(), O_CLOEXEC));
-    if (!fd_.valid()) throw errno_error("write " + path_);
+    if (!fd_.valid()) throw unusable_destination();
     temp_path_ = name.data();
   }
 
@@ -82,6 +82,13 @@ class StagedFile : public StagedOutput {
   }
 
  private:
+  /// The path given cannot take a file (missing directory, no permission):
+  /// a usage error, unlike a write failing later (disk full).
+  Error unusable_destination() const {
+    Error error = errno_error("write " + path_);
+    return Error(ErrorKind::Usage, error.what_failed(), error.why());
+  }
+
   /// Renaming over /dev/null or a FIFO would replace it, not write to it.
   void refuse_special_file() const {
     struct stat existing {};

@@ -178,6 +178,20 @@ class LocalStoreTests(CliTestCase):
     def test_exit_3_missing_input_file(self):
         line = self.fails(3, "offload", self.path("missing.bin"))
         self.assertIn("No such file", line)
+        line = self.fails(3, "offload", self.tmp)
+        self.assertIn("is a directory", line)
+
+    def test_exit_2_output_into_a_missing_directory(self):
+        line = self.fails(2, "offload", "--force", "-o", self.path("missing/ref.json"), stdin=b"x")
+        self.assertIn("No such file or directory", line)
+
+    def test_url_credentials_never_printed(self):
+        env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x")
+        r = self.run_cc("offload", "--store", "s3://b", "--endpoint", "http://user:TOPSECRETPW@127.0.0.1:9",
+                        stdin=compressible(100_000), env=env)
+        self.assertNotEqual(r.code, 0)
+        self.assertNotIn("TOPSECRETPW", r.err)
+        self.assertEqual(len(r.err_lines()), 1)
 
     def test_exit_6_unreachable_endpoint(self):
         env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret-never-shown")

@@ -76,6 +76,7 @@ TEST_CASE("stage_to_file: a missing directory is one clear error") {
     stage_to_file(path);
     FAIL("expected an error");
   } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Usage);
     CHECK(e.what_failed() == "write " + path);
     CHECK(e.why() == "No such file or directory");
   }
