@@ -6,12 +6,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
 
+#include "crypto.hpp"
 #include "script_server.hpp"
 #include "sigv4/s3_client.hpp"
 
@@ -118,6 +120,39 @@ TEST_CASE("a PUT failing after its body was sent is re-sent whole, without Expec
   client.put_object("fake", key, body);
   CHECK(client.request_count() == 2);
   CHECK(get_all(client, key) == body);
+}
+
+// Produced on the fly, so a retry only works if it is rewound.
+class CountingBody final : public BodySource {
+ public:
+  explicit CountingBody(std::string data) : data_(std::move(data)) {}
+  std::uint64_t size() const override { return data_.size(); }
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    const std::size_t length = std::min(capacity, data_.size() - position_);
+    data_.copy(buffer, length, position_);
+    position_ += length;
+    return length;
+  }
+  void rewind() override {
+    position_ = 0;
+    ++rewinds;
+  }
+  std::string sha256_hex() override { return sigv4::sha256_hex(data_); }
+  int rewinds = 0;
+
+ private:
+  std::string data_;
+  std::size_t position_ = 0;
+};
+
+TEST_CASE("a streamed BodySource is rewound and sent again whole on a retry") {
+  S3Client client(fast_config());
+  const std::string key = unique("put-once-failing");
+  CountingBody body(pattern(1500000));
+  client.put_object("fake", key, body);
+  CHECK(client.request_count() == 2);
+  CHECK(body.rewinds >= 2);
+  CHECK(get_all(client, key) == pattern(1500000));
 }
 
 TEST_CASE("a GET cut halfway resumes with a Range and If-Match; no byte repeats") {

@@ -191,6 +191,16 @@ TEST_CASE("a streamed BodySource is uploaded whole, with Content-Length") {
   client.delete_object(server().bucket, key);
 }
 
+TEST_CASE("region 'auto' (Cloudflare R2) is signed as given and accepted") {
+  S3Config config = s3test::client_config();
+  config.region = "auto";
+  S3Client client(config);
+  const std::string key = s3test::unique_prefix("auto-region") + "k";
+  client.put_object(server().bucket, key, "auto");
+  CHECK(client.head_object(server().bucket, key).size == 4);
+  client.delete_object(server().bucket, key);
+}
+
 TEST_CASE("a wrong secret is a SignatureDoesNotMatch S3Error with a clear message, no secret") {
   S3Config config = s3test::client_config();
   config.credentials.secret_access_key = "WRONG-secret-0000000000000000000000000000";
