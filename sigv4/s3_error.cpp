@@ -19,6 +19,7 @@ std::string_view explain_code(std::string_view code) {
   if (code == "SlowDown") return "the server asks to slow down";
   if (code == "InvalidBucketName") return "the bucket name is not valid";
   if (code == "EntityTooSmall") return "a multipart part other than the last is below 5 MiB";
+  if (code == "PreconditionFailed") return "the object changed while it was being read";
   if (code == "Forbidden") return "access denied or wrong credentials";
   if (code == "NotFound") return "no such key or bucket";
   return {};
