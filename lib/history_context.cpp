@@ -57,17 +57,23 @@ const Json* event_attributes(const Json& event) {
   return nullptr;
 }
 
+void add_type_name(const Json& event, TypeNames& names) {
+  const Json* attributes = event_attributes(event);
+  const Json* id = find_member(event, "eventId");
+  if (!attributes || !id) return;
+  std::string name = nested_name(*attributes, "activityType");
+  if (name.empty()) name = nested_name(*attributes, "workflowType");
+  if (!name.empty()) names.emplace(id_text(*id), std::move(name));
+}
+
 TypeNames collect_type_names(const Json& events) {
   TypeNames names;
-  for (const Json& event : events) {
-    const Json* attributes = event_attributes(event);
-    const Json* id = find_member(event, "eventId");
-    if (!attributes || !id) continue;
-    std::string name = nested_name(*attributes, "activityType");
-    if (name.empty()) name = nested_name(*attributes, "workflowType");
-    if (!name.empty()) names.emplace(id_text(*id), std::move(name));
-  }
+  for (const Json& event : events) add_type_name(event, names);
   return names;
+}
+
+bool is_event(const Json& value) {
+  return value.is_object() && value.contains("eventType") && event_attributes(value) != nullptr;
 }
 
 std::string event_type_name(const Json& attributes, const TypeNames& names) {

@@ -57,6 +57,12 @@ const Json* event_attributes(const Json& event);
 using TypeNames = std::unordered_map<std::string, std::string>;
 TypeNames collect_type_names(const Json& events);
 
+/// Records one event's type name (for histories read one event per line).
+void add_type_name(const Json& event, TypeNames& names);
+
+/// An object with an eventType and an `...EventAttributes` member.
+bool is_event(const Json& value);
+
 /// An id written as a number or a string, as a string ("" when absent).
 std::string id_text(const Json& value);
 

@@ -41,12 +41,25 @@ class Walker {
  public:
   Walker(const FindingHandler& emit, std::size_t line) : emit_(emit), line_(line) {}
 
+  /// A history printed one event per line: names gathered so far are kept
+  /// by the caller across lines.
+  void walk_event_line(const Json& event, const scan::TypeNames& names) {
+    walk_event(event, names);
+    event_ = {};
+  }
+
   void walk_root(const Json& document) {
     if (auto finding = scan::typescript_reference(document)) return report(std::move(*finding));
+    if (scan::is_event(document)) {
+      scan::TypeNames names;
+      scan::add_type_name(document, names);
+      return walk_event_line(document, names);
+    }
     walk(document);
   }
 
   void walk(const Json& value) {
+    DepthGuard guard(depth_, pointer_);
     if (value.is_object()) walk_object(value);
     else if (value.is_array()) walk_array(value);
     else if (value.is_string()) walk_string(value.get_ref<const std::string&>());
@@ -186,6 +199,28 @@ class Walker {
     std::size_t size_;
   };
 
+  /// Real histories nest a few dozen levels; bounding the recursion keeps a
+  /// hostile "[[[[..." input from exhausting the stack.
+  class DepthGuard {
+   public:
+    DepthGuard(int& depth, const std::string& pointer) : depth_(depth) {
+      if (++depth_ > kMaxDepth) {
+        --depth_;
+        throw Error(ErrorKind::InvalidInput, "input",
+                    "nested deeper than " + std::to_string(kMaxDepth) + " levels at " +
+                        pointer.substr(0, 200));
+      }
+    }
+    ~DepthGuard() { --depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    int& depth_;
+  };
+
+  static constexpr int kMaxDepth = 512;
+  int depth_ = 0;
   const FindingHandler& emit_;
   std::size_t line_;
   std::string pointer_;
@@ -199,9 +234,11 @@ std::string parse_error_reason(const std::exception& e) {
   return why;
 }
 
-/// Parses one JSON Lines line; blank lines are skipped.
+/// Parses each JSON Lines line; blank lines are skipped. Lines that are
+/// history events keep their history context.
 void scan_lines(std::string_view text, const FindingHandler& on_finding) {
   std::size_t line_number = 0;
+  scan::TypeNames event_names;
   while (!text.empty()) {
     ++line_number;
     const std::size_t end = text.find('\n');
@@ -215,7 +252,12 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding) {
       throw Error(ErrorKind::InvalidInput, "input",
                   "line " + std::to_string(line_number) + " is not JSON: " + parse_error_reason(e));
     }
-    Walker(on_finding, line_number).walk_root(document);
+    if (scan::is_event(document)) {
+      scan::add_type_name(document, event_names);
+      Walker(on_finding, line_number).walk_event_line(document, event_names);
+    } else {
+      Walker(on_finding, line_number).walk_root(document);
+    }
   }
 }
 

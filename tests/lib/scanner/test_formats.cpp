@@ -180,6 +180,19 @@ TEST_CASE("input that is not JSON is one InvalidInput error naming the place") {
   }
 }
 
+TEST_CASE("hostile nesting is refused with InvalidInput instead of exhausting the stack") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  try {
+    scan_str(deep);
+    FAIL("no error");
+  } catch (const claimcheck::Error& e) {
+    CHECK(e.kind() == ErrorKind::InvalidInput);
+    CHECK(std::string(e.why()).find("nested deeper than 512 levels") == 0);
+  }
+  const std::string fine = std::string(300, '[') + go_ref("k").dump() + std::string(300, ']');
+  CHECK(scan_str(fine).size() == 1);
+}
+
 TEST_CASE("documents without references give no findings") {
   CHECK(scan(Json{{"key", "k"}, {"size_bytes", 1}, {"list", {1, 2, "three"}}}).empty());
   CHECK(scan(payloads(payload(Form::Base64, {{"encoding", "binary/plain"}}, "raw bytes"))).empty());

@@ -216,3 +216,21 @@ TEST_CASE("a history wrapped in another object and a large history are read in o
   CHECK(big[19].type_name == "Step1900");
   CHECK(big[19].event_type == "ActivityTaskCompleted");
 }
+
+TEST_CASE("a history printed one event per line keeps its context across lines") {
+  for (Spelling spelling : {Spelling::New, Spelling::Old}) {
+    Json history = build_history(spelling, Form::Base64);
+    std::string lines;
+    for (const Json& event : history["events"]) lines += event.dump() + "\n";
+    auto findings = scan_str(lines);
+    REQUIRE(findings.size() == std::size(kExpected));
+    const Finding& result = findings[3];
+    CHECK(result.key == "act-result");
+    CHECK(result.line == 7);
+    CHECK(result.pointer == "/activityTaskCompletedEventAttributes/result/payloads/0/data/fetchPhotos");
+    CHECK(result.event_id == "7");
+    CHECK(result.event_type == "ActivityTaskCompleted");
+    CHECK(result.type_name == "FetchPhotos");  // from the scheduled event two lines earlier
+    CHECK(result.field == "result");
+  }
+}
