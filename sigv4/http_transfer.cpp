@@ -61,6 +61,7 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 
 std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
   auto& exchange = *static_cast<Exchange*>(user);
+  if (exchange.call->body == nullptr) return 0;  // an empty PUT/POST
   try {
     const std::size_t length = exchange.call->body->read(buffer, size * count);
     exchange.outcome.bytes_sent += length;
@@ -76,6 +77,7 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
 int on_seek(void* user, curl_off_t offset, int origin) {
   auto& exchange = *static_cast<Exchange*>(user);
   if (offset != 0 || origin != SEEK_SET) return CURL_SEEKFUNC_CANTSEEK;
+  if (exchange.call->body == nullptr) return CURL_SEEKFUNC_OK;
   try {
     exchange.call->body->rewind();
     exchange.outcome.bytes_sent = 0;

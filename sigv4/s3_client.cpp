@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <charconv>
 #include <stdexcept>
 
 #include "crypto.hpp"
@@ -69,14 +70,18 @@ std::chrono::system_clock::time_point parse_http_date(const std::string& value) 
                      : std::chrono::system_clock::from_time_t(seconds);
 }
 
-ObjectInfo object_info_from(const std::string& key, const S3Response& response) {
+ObjectInfo object_info_from(const S3Request& request, const S3Response& response) {
   ObjectInfo info;
-  info.key = key;
+  info.key = request.key;
   info.etag = response.header("etag");
   info.content_type = response.header("content-type");
   info.last_modified = parse_http_date(response.header("last-modified"));
   const std::string length = response.header("content-length");
-  info.size = length.empty() ? 0 : std::stoull(length);
+  const auto [end, error] = std::from_chars(length.data(), length.data() + length.size(), info.size);
+  if (error != std::errc() || end != length.data() + length.size())
+    throw S3Error(static_cast<int>(response.status), "InvalidResponse",
+                  "HEAD answer has no valid Content-Length", response.header("x-amz-request-id"),
+                  request.operation);
   constexpr std::string_view kMetaPrefix = "x-amz-meta-";
   for (const auto& header : response.headers)
     if (header.name.rfind(kMetaPrefix, 0) == 0)
@@ -130,7 +135,7 @@ void S3Client::get_object(const std::string& bucket, const std::string& key,
 
 ObjectInfo S3Client::head_object(const std::string& bucket, const std::string& key) {
   S3Request request = make_request("HeadObject", "HEAD", bucket, key);
-  return object_info_from(key, impl_->executor.execute(request));
+  return object_info_from(request, impl_->executor.execute(request));
 }
 
 void S3Client::delete_object(const std::string& bucket, const std::string& key) {
