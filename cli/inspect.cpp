@@ -86,7 +86,7 @@ void print(const std::string& text) {
 }
 
 int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
-  const InspectOptions options = lookup_options(flags);  // bad --expires fails before any I/O
+  InspectOptions options = lookup_options(flags);  // bad --expires fails before any I/O
   InspectReport report;
   report.now = std::chrono::system_clock::now();
   report.offline = flags.offline;
@@ -94,7 +94,9 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
   report.several_sources = inputs.size() > 1;
   for (const auto& input : inputs) scan_input(input, report.now, report.items);
   if (!flags.offline && lookups_needed(report.items) > 0) {
-    auto store = open_store_for(load_config_for(global));
+    const Config config = load_config_for(global);
+    options.ttl = config.ttl;
+    auto store = open_store_for(config);
     check_inspections(report.items, *store, options, report.now);
   }
   report.summary = summarize(report.items);

@@ -26,7 +26,8 @@
 //     "compressed":   bool|null  stored object is gzip
 //     "sha256":       string|null  hex digest of the original payload
 //     "stored_at":    string|null  RFC 3339
-//     "expires_at":   string|null  RFC 3339 (from the reference, else from the key layout)
+//     "expires_at":   string|null  RFC 3339: from the reference, else from the key layout, else
+//                             (once looked up) the object's last-modified time + the TTL
 //     "seconds_left": int|null   until expires_at (negative once expired)
 //     "object":       object|null  the store's answer, null when not looked up:
 //        {"present": bool, "stored_size": int|null, "last_modified": string|null,
@@ -55,6 +56,13 @@ Json text_or_null(const std::string& text) { return text.empty() ? Json(nullptr)
 
 Json time_or_null(const std::optional<TimePoint>& t) {
   return t ? Json(format_rfc3339(*t)) : Json(nullptr);
+}
+
+/// TypeScript references carry no stored_at.
+std::optional<TimePoint> stored_at(const Inspection& item) {
+  const auto& ref = item.finding.reference;
+  if (!ref || ref->stored_at == TimePoint{}) return std::nullopt;
+  return ref->stored_at;
 }
 
 Json event_json(const Finding& f) {
@@ -115,7 +123,7 @@ Json finding_json(const Inspection& item, TimePoint now) {
               {"ratio", ratio(item)},
               {"compressed", ref ? Json(ref->compressed) : Json(nullptr)},
               {"sha256", text_or_null(f.sha256)},
-              {"stored_at", ref ? Json(format_rfc3339(ref->stored_at)) : Json(nullptr)},
+              {"stored_at", time_or_null(stored_at(item))},
               {"expires_at", time_or_null(item.expires_at)},
               {"seconds_left", seconds_left(item, now)},
               {"object", object_json(item)},

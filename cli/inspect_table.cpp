@@ -70,7 +70,7 @@ Row make_row(const Inspection& item, const InspectReport& report) {
              ratio_text(item),
              ref ? (ref->compressed ? "gzip" : "none") : "-",
              printable(or_dash(f.sha256.substr(0, kShaShown))),
-             ref ? format_rfc3339(ref->stored_at) : "-",
+             ref && ref->stored_at != TimePoint{} ? format_rfc3339(ref->stored_at) : "-",
              item.expires_at ? format_rfc3339(*item.expires_at) : "-",
              time_left_text(item, report.now),
              status_text(item)};

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "claimcheck/error.hpp"
+#include "claimcheck/expiry.hpp"
 #include "claimcheck/keys.hpp"
 #include "inspect_checks.hpp"
 
@@ -47,6 +48,7 @@ void check_one(Inspection& item, Store& store, const InspectOptions& options, Ti
   item.looked_up = true;
   // A link is only worth giving for an object that is there.
   if (options.url_lifetime && item.object) item.url = store.fetch_url(ref.key, *options.url_lifetime);
+  if (!item.expires_at && item.object) item.expires_at = object_expiry(*item.object, options.ttl).expires_at;
   bool missing = !item.object;
   bool corrupt = false;
   if (item.object) {

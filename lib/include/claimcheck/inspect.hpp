@@ -37,6 +37,9 @@ struct InspectOptions {
   /// Set: a presigned GET URL valid this long is made for each reference.
   std::optional<std::chrono::seconds> url_lifetime;
   int concurrency = 16;
+  /// For references that carry no expiry and keys without one (the Go
+  /// runner's): the object expires at LastModified + ttl, as gc decides.
+  std::chrono::seconds ttl = std::chrono::hours(24 * 30);
 };
 
 struct Inspection {
@@ -46,7 +49,9 @@ struct Inspection {
   std::vector<std::string> problems;  // why it is not ok, one line each
   std::optional<ObjectInfo> object;   // the HEAD answer when present
   bool looked_up = false;             // a HEAD was made (object empty: absent)
-  std::optional<TimePoint> expires_at;  // from the reference, else the key layout
+  /// From the reference, else the key layout, else (once looked up)
+  /// the object's LastModified + ttl.
+  std::optional<TimePoint> expires_at;
   /// "sha256" or "size" when --verify downloaded and checked the content.
   std::string verified;
   std::string url;

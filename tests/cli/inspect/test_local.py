@@ -100,6 +100,8 @@ class LocalInspect(InspectTestCase):
         self.assertEqual((ts["format"], ts["status"]), ("typescript", "ok"))
         self.assertEqual(ts["verified"], "size")  # the TypeScript shape has no sha256
         self.assertEqual(ts["event"]["type_name"], "FetchPhotos")
+        self.assertIsNone(ts["stored_at"])  # the TypeScript shape has no stored_at
+        self.assertIsNotNone(ts["expires_at"])  # ... but claimcheck's key carries the expiry
         self.assertEqual(found[refs[1]["key"]]["status"], "missing")
         self.assertEqual(found[refs[1]["key"]]["object"]["present"], False)
         self.assertEqual(found["/blobs/dd/sha256:ab"]["status"], "foreign")

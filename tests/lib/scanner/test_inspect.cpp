@@ -197,6 +197,24 @@ TEST_CASE("expired references stay expired whether or not gc removed the object"
   CHECK_FALSE(items[1].object.has_value());
 }
 
+TEST_CASE("without an expiry in reference or key, LastModified + TTL decides (as gc does)") {
+  MemoryStore store;  // objects were last modified an hour before kNow
+  Reference go = put_plain(store, "3f4a5b6c-7d8e-4f0a-9b2c-3d4e5f6a7b8c", "go", false);
+  go.expires_at.reset();
+  go.sha256.reset();
+  InspectOptions short_ttl;
+  short_ttl.ttl = 30min;
+  auto expired = run(store, {go}, short_ttl);
+  CHECK(expired[0].status == CheckStatus::Expired);
+  REQUIRE(expired[0].expires_at.has_value());
+  CHECK(*expired[0].expires_at == kNow - 30min);
+  InspectOptions long_ttl;
+  long_ttl.ttl = 24h;
+  auto fine = run(store, {go}, long_ttl);
+  CHECK(fine[0].status == CheckStatus::Ok);
+  CHECK(*fine[0].expires_at == kNow + 23h);
+}
+
 TEST_CASE("a store that cannot answer gives an error status with the reason") {
   MemoryStore store;
   Reference ref = put_plain(store, "boom-1", "z");
