@@ -28,7 +28,10 @@ struct Header {
 /// encodes them once, S3 style ('/' kept in the path, never normalised).
 /// The signer adds Host (from `host`), X-Amz-Date, x-amz-content-sha256 and
 /// X-Amz-Security-Token itself: `headers` must not contain them (nor
-/// Authorization), and no header value may contain CR, LF or NUL.
+/// Authorization), and no header value may contain CR, LF or NUL. Header
+/// names are compared case-insensitively; values are signed trimmed, with
+/// runs of ASCII whitespace collapsed to one space, repeated names joined
+/// with ',' in the order given.
 struct Request {
   std::string method;  // "GET", "PUT", ...
   std::string host;    // "example.amazonaws.com" or "127.0.0.1:7480"
