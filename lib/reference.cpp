@@ -234,7 +234,8 @@ Reference parse_reference(std::string_view text) {
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for numbers beyond a double (1e400).
     invalid("not JSON: " + without_exception_tag(e.what()));
   }
   if (!document.is_object()) invalid(fmt::format("expected a JSON object, got {}", type_name(document)));

@@ -183,6 +183,7 @@ TEST_CASE("malformed references are rejected with a reason naming the field") {
       {"", "not JSON: "},
       {"{\"_type\":", "not JSON: "},
       {kGoReference + "x", "not JSON: "},
+      {R"({"_type":"claim_check_ref","size_bytes":4e4649})", "not JSON: number overflow parsing '4e4649'"},
       {"[]", "expected a JSON object, got array"},
       {"42", "expected a JSON object, got integer"},
       {"{}", "not a claim-check reference"},
