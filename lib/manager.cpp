@@ -123,40 +123,17 @@ void Manager::record(JournalRecord record) {
   }
 }
 
-OffloadOutcome Manager::maybe_offload(ByteSource& input, ByteSink& passthrough,
-                                      const OffloadOptions& options) {
+template <typename Work>
+auto Manager::journaled(const char* op, Work&& work) {
   Stopwatch total;
   JournalRecord entry;
   entry.time = clock_();
-  entry.op = "passthrough";
+  entry.op = op;
   try {
-    OffloadOutcome outcome;
-    if (!options.enabled) {
-      outcome.input_bytes = copy_all(input, passthrough);
-    } else {
-      Spool head(kHeadMemory);
-      std::uint64_t held = 0;
-      bool ended = read_into(input, head, held, options.force ? 0 : options.threshold);
-      if (!options.force && ended && held < options.threshold) {
-        head.copy_to(passthrough);
-        outcome.input_bytes = held;
-      } else {
-        if (!ended && options.compress == CompressPolicy::Auto)
-          ended = read_into(input, head, held, kAutoPrefixBytes);
-        auto replay = head.reader();
-        EmptySource nothing;
-        ConcatSource payload(*replay, ended ? static_cast<ByteSource&>(nothing) : input);
-        entry.op = "offload";
-        outcome.reference = store_payload(payload, head.memory(), ended && held < kParallelGzipMinBytes,
-                                          options, entry);
-        outcome.offloaded = true;
-        outcome.input_bytes = outcome.reference.size_bytes;
-      }
-    }
-    entry.original_bytes = outcome.input_bytes;
+    auto result = work(entry);
     entry.total_ms = total.elapsed_ms();
     record(entry);
-    return outcome;
+    return result;
   } catch (...) {
     entry.exit_code = exit_code_of(std::current_exception());
     entry.total_ms = total.elapsed_ms();
@@ -165,23 +142,48 @@ OffloadOutcome Manager::maybe_offload(ByteSource& input, ByteSink& passthrough,
   }
 }
 
-Reference Manager::offload(std::string_view payload, const OffloadOptions& options) {
-  Stopwatch total;
-  JournalRecord entry;
-  entry.time = clock_();
-  entry.op = "offload";
-  try {
-    StringSource source{std::string(payload)};
-    Reference ref = store_payload(source, payload, payload.size() < kParallelGzipMinBytes, options, entry);
-    entry.total_ms = total.elapsed_ms();
-    record(entry);
-    return ref;
-  } catch (...) {
-    entry.exit_code = exit_code_of(std::current_exception());
-    entry.total_ms = total.elapsed_ms();
-    record(entry);
-    throw;
+OffloadOutcome Manager::maybe_offload(ByteSource& input, ByteSink& passthrough,
+                                      const OffloadOptions& options) {
+  if (!options.enabled) {
+    return journaled("passthrough", [&](JournalRecord& entry) {
+      OffloadOutcome outcome;
+      outcome.input_bytes = entry.original_bytes = copy_all(input, passthrough);
+      return outcome;
+    });
   }
+  // Read up to the threshold to decide (as the Go runner: offload at size >= threshold).
+  Spool head(kHeadMemory);
+  std::uint64_t held = 0;
+  bool ended = read_into(input, head, held, options.force ? 0 : options.threshold);
+  if (!options.force && ended && held < options.threshold) {
+    return journaled("passthrough", [&](JournalRecord& entry) {
+      head.copy_to(passthrough);
+      OffloadOutcome outcome;
+      outcome.input_bytes = entry.original_bytes = held;
+      return outcome;
+    });
+  }
+  return journaled("offload", [&](JournalRecord& entry) {
+    // auto decides from a prefix, which must be in memory before the stream starts.
+    if (!ended && options.compress == CompressPolicy::Auto)
+      ended = read_into(input, head, held, kAutoPrefixBytes);
+    auto replay = head.reader();
+    EmptySource nothing;
+    ConcatSource payload(*replay, ended ? static_cast<ByteSource&>(nothing) : input);
+    bool small = ended && held < kParallelGzipMinBytes;
+    OffloadOutcome outcome;
+    outcome.reference = store_payload(payload, head.memory(), small, options, entry);
+    outcome.offloaded = true;
+    outcome.input_bytes = outcome.reference.size_bytes;
+    return outcome;
+  });
+}
+
+Reference Manager::offload(std::string_view payload, const OffloadOptions& options) {
+  return journaled("offload", [&](JournalRecord& entry) {
+    StringSource source{std::string(payload)};
+    return store_payload(source, payload, payload.size() < kParallelGzipMinBytes, options, entry);
+  });
 }
 
 Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, bool small,
@@ -233,25 +235,17 @@ void Manager::check_store_matches(const Reference& ref) {
 
 RetrieveOutcome Manager::retrieve(const Reference& ref, StagedOutput& out,
                                   std::function<void(std::uint64_t)> progress) {
-  Stopwatch total;
-  JournalRecord entry;
-  entry.time = clock_();
-  entry.op = "retrieve";
-  entry.key = ref.key;
-  entry.compressed = ref.compressed;
-  entry.original_bytes = ref.size_bytes;
-  try {
-    RetrieveOutcome outcome = fetch_verified(ref, out, progress, entry);
-    entry.total_ms = total.elapsed_ms();
-    record(entry);
-    return outcome;
-  } catch (...) {
-    out.abort();
-    entry.exit_code = exit_code_of(std::current_exception());
-    entry.total_ms = total.elapsed_ms();
-    record(entry);
-    throw;
-  }
+  return journaled("retrieve", [&](JournalRecord& entry) {
+    entry.key = ref.key;
+    entry.compressed = ref.compressed;
+    entry.original_bytes = ref.size_bytes;
+    try {
+      return fetch_verified(ref, out, progress, entry);
+    } catch (...) {
+      out.abort();
+      throw;
+    }
+  });
 }
 
 RetrieveOutcome Manager::fetch_verified(const Reference& ref, StagedOutput& out,
@@ -297,25 +291,18 @@ RetrieveOutcome Manager::maybe_retrieve(ByteSource& input, StagedOutput& out, bo
     out.abort();
     throw Error(ErrorKind::InvalidInput, "retrieve", "not a reference");
   }
-  Stopwatch total;
-  JournalRecord entry;
-  entry.time = clock_();
-  entry.op = "passthrough";
-  try {
-    out.write(head.data().data(), head.data().size());
-    RetrieveOutcome outcome;
-    outcome.bytes = held + copy_all(input, out);
-    out.commit();
-    entry.original_bytes = outcome.bytes;
-    entry.total_ms = total.elapsed_ms();
-    record(entry);
-    return outcome;
-  } catch (...) {
-    out.abort();
-    entry.exit_code = exit_code_of(std::current_exception());
-    record(entry);
-    throw;
-  }
+  return journaled("passthrough", [&](JournalRecord& entry) {
+    try {
+      out.write(head.data().data(), head.data().size());
+      RetrieveOutcome outcome;
+      outcome.bytes = entry.original_bytes = held + copy_all(input, out);
+      out.commit();
+      return outcome;
+    } catch (...) {
+      out.abort();
+      throw;
+    }
+  });
 }
 
 }  // namespace claimcheck

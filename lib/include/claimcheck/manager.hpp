@@ -77,6 +77,10 @@ class Manager {
   Store& store() { return store_; }
 
  private:
+  /// Runs `work(JournalRecord&)` and journals the record it fills, with the
+  /// total time and, when `work` throws, the exit code of the failure.
+  template <typename Work>
+  auto journaled(const char* op, Work&& work);
   /// Streams `payload` (whose first bytes are `prefix`) to the store.
   Reference store_payload(ByteSource& payload, std::string_view prefix, bool small,
                           const OffloadOptions& options, JournalRecord& record);
