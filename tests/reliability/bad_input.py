@@ -41,6 +41,7 @@ class Row:
     one_line: bool = True      # exactly one `claimcheck: ` line on stderr
     no_stdout: bool = True     # a failure prints nothing on stdout
     forbidden: tuple = ()      # strings that must not appear in the output (credentials)
+    stdout_path: str = None    # e.g. /dev/full: output that cannot be written
 
 
 def reference(key, size_bytes=100, compressed=False, **extra):
@@ -262,6 +263,22 @@ def document_rows(root):
     ]
 
 
+def full_disk_rows(fixture):
+    """stdout on a full disk: the output is lost, so the command must fail
+    (1: an unexpected system failure), never report success."""
+    intact = fixture.intact()
+    rows = [
+        ("offload (reference lost)", ["offload", "--force"], b"payload " * 20000),
+        ("offload pass-through", ["offload"], b"small"),
+        ("retrieve", ["retrieve"], intact),
+        ("inspect", ["inspect", "--offline", "-"], intact),
+        ("gc --dry-run", ["gc", "--dry-run", "--as-of", "+400d"], b""),
+        ("stats", ["stats"], b""),
+    ]
+    return [Row("stdout full: " + name, args, (1,), stdin=stdin, stdout_path="/dev/full")
+            for name, args, stdin in rows]
+
+
 def flag_rows():
     return [
         Row("unknown option", ["offload", "--bogus"], (USAGE,)),
@@ -408,12 +425,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="cc-bad-input-") as root:
         claimcheck = Claimcheck(os.path.abspath(sys.argv[1]), root)
         fixture = StoreFixture(claimcheck.local_store_dir)
-        rows = (reference_rows() + store_rows(fixture) + document_rows(root) + flag_rows()
+        rows = (reference_rows() + store_rows(fixture) + full_disk_rows(fixture)
+                + document_rows(root) + flag_rows()
                 + environment_rows(root) + unreachable_rows())
         passed = 0
         for number, row in enumerate(rows, 1):
             run = claimcheck.run(row.args, stdin_bytes=row.stdin, env=row.env,
-                                 timeout=max(row.max_seconds * 3, 30))
+                                 timeout=max(row.max_seconds * 3, 30), stdout_path=row.stdout_path)
             ok = check_row(failures, row, run)
             passed += ok
             print("{:3d} {} {:55s} exit {} ({} MiB, {:.2f}s)".format(

@@ -92,7 +92,8 @@ def _parse_time_report(path):
     return int(max_rss), (-signal_number if signal_number else int(status))
 
 
-def run_measured(args, env, stdin_bytes=None, stdin_path=None, timeout=120, cwd=None):
+def run_measured(args, env, stdin_bytes=None, stdin_path=None, timeout=120, cwd=None,
+                 stdout_path=None):
     """Runs a command under GNU time (/usr/bin/time -f '%M %x'), with files for
     stdin/stdout/stderr. A child forked straight from this Python process
     would count our own memory in its peak; time's child starts small."""
@@ -105,10 +106,13 @@ def run_measured(args, env, stdin_bytes=None, stdin_path=None, timeout=120, cwd=
             stdin.write(stdin_bytes or b"")
             stdin.seek(0)
         started = time.monotonic()
+        stdout = open(stdout_path, "wb") if stdout_path else out
         with stdin:
             process = subprocess.Popen([TIME, "-f", "%M %x", "-o", report.name] + list(args),
-                                       stdin=stdin, stdout=out, stderr=err, env=env, cwd=cwd,
+                                       stdin=stdin, stdout=stdout, stderr=err, env=env, cwd=cwd,
                                        preexec_fn=_limit_child)
+        if stdout_path:
+            stdout.close()
         timed_out = []
 
         def kill():
@@ -148,11 +152,12 @@ class Claimcheck:
     def local_store_dir(self):
         return os.path.join(self.env["XDG_DATA_HOME"], "claimcheck")
 
-    def run(self, args, stdin_bytes=None, stdin_path=None, env=None, timeout=120):
+    def run(self, args, stdin_bytes=None, stdin_path=None, env=None, timeout=120,
+            stdout_path=None):
         full_env = dict(self.env)
         full_env.update(env or {})
         return run_measured([self.exe] + list(args), full_env, stdin_bytes, stdin_path,
-                            timeout, cwd=self.root)
+                            timeout, cwd=self.root, stdout_path=stdout_path)
 
 
 class Failures:
