@@ -264,7 +264,7 @@ def keys_under(settings, prefix):
 class FaultProxy:
     """tests/tools/fault_proxy.py as a context manager."""
 
-    def __init__(self, upstream, *options, max_seconds=900):
+    def __init__(self, upstream, *options, max_seconds=1800):
         self.stats_file = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
         args = [PYTHON, FAULT_PROXY, "--upstream", upstream, "--port", "0",
                 "--stats", self.stats_file, "--max-seconds", str(max_seconds)] + list(options)
