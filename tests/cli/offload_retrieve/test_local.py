@@ -5,6 +5,7 @@ import os
 import pty
 import subprocess
 import sys
+import threading
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -243,6 +244,46 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(self.run_with_tty_stderr("offload", "-q", source, "-o", ref), "")
         # a small transfer never shows a bar, even on a terminal
         self.assertEqual(self.run_with_tty_stderr("offload", "--force", self.write("s", b"abc")), "")
+
+    def run_measured(self, args, feed_bytes=0):
+        """Runs claimcheck streaming `feed_bytes` zeros into stdin. Returns the exit
+        code, the stdout byte count, the first 64 KiB of stdout and the peak RSS
+        in KiB (measured by GNU time: a forked child would inherit the peak of this
+        test process), without holding either stream."""
+        rss_file = self.path("rss.txt")
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file, clitest.BINARY, *args],
+                                stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env)
+
+        def feed():
+            chunk = bytes(1 << 20)
+            for _ in range(feed_bytes >> 20):
+                proc.stdin.write(chunk)
+            proc.stdin.close()
+        feeder = threading.Thread(target=feed)
+        feeder.start()
+        out_bytes, head = 0, b""
+        while chunk := proc.stdout.read(1 << 20):
+            out_bytes += len(chunk)
+            head = (head + chunk)[:65536]
+        feeder.join()
+        proc.wait()
+        with open(rss_file) as f:
+            peak_kib = int(f.read().split()[-1])
+        return proc.returncode, out_bytes, head, peak_kib
+
+    def test_memory_stays_bounded_for_a_large_stream(self):
+        size = 512 << 20
+        code, _, ref_text, offload_rss = self.run_measured(["offload"], feed_bytes=size)
+        self.assertEqual(code, 0)
+        self.assertEqual(json.loads(ref_text)["size_bytes"], size)
+        self.assertLess(offload_rss, 128 * 1024, "offload peak RSS (KiB)")
+        ref_path = self.write("ref.json", ref_text)
+        code, out_bytes, head, retrieve_rss = self.run_measured(["retrieve", ref_path])
+        self.assertEqual(code, 0)
+        self.assertEqual(out_bytes, size)
+        self.assertEqual(head, bytes(65536))
+        self.assertLess(retrieve_rss, 128 * 1024, "retrieve peak RSS (KiB)")
 
     def test_verbose_prints_config_origins(self):
         r = self.ok("-v", "offload", "--threshold", "1000", stdin=b"x")
