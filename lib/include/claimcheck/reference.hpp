@@ -48,7 +48,8 @@ Reference parse_reference(std::string_view text);
 
 /// nullopt when `value` is not a reference at all (no `_type`, not the
 /// TypeScript shape); throws Error(InvalidInput) when it claims to be one
-/// (`_type` == "claim_check_ref") but is malformed.
+/// (`_type` == "claim_check_ref", or exactly the TypeScript keys and types)
+/// but is malformed. Unknown fields are ignored; null optional fields are absent.
 std::optional<Reference> reference_from_json(const nlohmann::json& value);
 std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value);
 
@@ -58,7 +59,9 @@ void validate_key(std::string_view key);
 
 /// RFC 3339 "2026-01-09T13:24:00Z" (UTC, whole seconds), both ways.
 std::string format_rfc3339(TimePoint t);
-/// Accepts Z or numeric offsets and fractional seconds; throws Error(InvalidInput).
+/// Accepts Z or numeric offsets and fractional seconds (kept to nanoseconds);
+/// checks the calendar; refuses leap seconds and years outside what
+/// system_clock holds (about 1678..2261). Throws Error(InvalidInput).
 TimePoint parse_rfc3339(std::string_view text);
 
 }  // namespace claimcheck

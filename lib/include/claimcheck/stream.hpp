@@ -24,7 +24,8 @@ class ByteSink {
   virtual void flush() {}
 };
 
-/// Reads from a file descriptor (stdin, a file). Does not own it.
+/// Reads from a file descriptor (stdin, a file). Does not own it. EINTR is
+/// retried, EAGAIN waited out; other failures are Error(Internal) naming `name`.
 class FdSource : public ByteSource {
  public:
   explicit FdSource(int fd, std::string name = "stdin") : fd_(fd), name_(std::move(name)) {}
@@ -34,7 +35,9 @@ class FdSource : public ByteSource {
   std::string name_;
 };
 
-/// Writes to a file descriptor, retrying short writes. Does not own it.
+/// Writes to a file descriptor, retrying short writes, EINTR and EAGAIN. Does
+/// not own it. EPIPE and other failures are Error(Internal) naming `name`
+/// (the caller ignores SIGPIPE so that EPIPE arrives here).
 class FdSink : public ByteSink {
  public:
   explicit FdSink(int fd, std::string name = "stdout") : fd_(fd), name_(std::move(name)) {}
