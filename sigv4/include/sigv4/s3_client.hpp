@@ -126,8 +126,8 @@ struct ByteRange {
 /// Failures after retries throw S3Error; exceptions thrown by a BodySink or
 /// BodySource pass through unchanged; bad arguments (an endpoint that is not
 /// http(s)://host[:port], metadata names outside [a-z0-9_-], header values
-/// with line breaks, over 1000 keys to delete) throw std::invalid_argument
-/// before anything is sent.
+/// with line breaks, over 1000 keys to delete, missing credentials) throw
+/// std::invalid_argument before anything is sent.
 class S3Client {
  public:
   explicit S3Client(S3Config config);
