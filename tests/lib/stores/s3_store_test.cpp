@@ -205,6 +205,54 @@ TEST_CASE("20 MiB: multipart with parallel parts, final metadata applied after c
   store->remove(key);
 }
 
+/// Hands out `data` and checks, at every read, that the store has not read
+/// more than (concurrency + 1) parts beyond those already uploaded.
+class BoundCheckingSource : public claimcheck::ByteSource {
+ public:
+  BoundCheckingSource(std::string data, std::size_t part_size, const std::atomic<int>& uploaded)
+      : data_(std::move(data)), part_size_(part_size), uploaded_(uploaded) {}
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    const auto part_being_read = static_cast<int>(offset_ / part_size_) + 1;
+    worst_ahead_ = std::max(worst_ahead_, part_being_read - uploaded_.load());
+    const std::size_t n = std::min(capacity, data_.size() - offset_);
+    std::memcpy(buffer, data_.data() + offset_, n);
+    offset_ += n;
+    return n;
+  }
+  int worst_ahead() const { return worst_ahead_; }
+
+ private:
+  std::string data_;
+  std::size_t part_size_, offset_ = 0;
+  const std::atomic<int>& uploaded_;
+  int worst_ahead_ = 0;
+};
+
+TEST_CASE("multipart memory stays within part size x (concurrency + 1)") {
+  std::atomic<int> uploaded{0};
+  const int concurrency = 2;
+  const std::size_t part_size = 5u << 20;
+  auto store = claimcheck::make_s3_store(
+      settings(),
+      [&](std::string_view line) {
+        if (line.find("partNumber=") != std::string_view::npos && line.find(" -> 200") != std::string_view::npos) {
+          ++uploaded;
+        }
+      },
+      {part_size, concurrency});
+  const std::string key = unique_prefix("bounded") + "obj";
+  const std::string data = random_bytes(8 * part_size + 1000, 5);
+  BoundCheckingSource source(data, part_size, uploaded);
+  CHECK(store->put(key, source, {}) == data.size());
+  CHECK(uploaded == 9);
+  // Reading part n while only n - (concurrency + 1) are done means
+  // concurrency + 1 buffers are held: the reader's and the in-flight ones.
+  CHECK(source.worst_ahead() <= concurrency + 1);
+  CHECK(source.worst_ahead() >= 2);  // and reading did run ahead of uploads
+  CHECK(get(*store, key) == data);
+  store->remove(key);
+}
+
 TEST_CASE("exactly one part's worth: still a single PutObject") {
   auto store = claimcheck::make_s3_store(settings(), {}, {5u << 20, 2});
   const std::string key = unique_prefix("exact") + "obj";
