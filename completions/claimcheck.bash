@@ -42,7 +42,7 @@ _claimcheck() {
     retrieve)
       opts="-o --output --strict --json-fields -j --jobs" ;;
     inspect)
-      opts="--offline --verify --url --expires --json" ;;
+      opts="--offline --verify --url --expires --json -j --jobs" ;;
     gc)
       opts="--dry-run --as-of --prefix --ttl --older-than --limit --keep-referenced --json" ;;
     stats)

@@ -34,7 +34,7 @@ complete -c claimcheck -n '__fish_seen_subcommand_from offload' -l depth -x -d '
 
 # retrieve
 complete -c claimcheck -n '__fish_seen_subcommand_from retrieve' -l strict -d 'Fail when the input is not a reference'
-complete -c claimcheck -n '__fish_seen_subcommand_from retrieve' -s j -l jobs -x -d 'References fetched at once'
+complete -c claimcheck -n '__fish_seen_subcommand_from retrieve inspect' -s j -l jobs -x -d 'References fetched or looked up at once'
 
 # inspect
 complete -c claimcheck -n '__fish_seen_subcommand_from inspect' -l offline -d 'Make no request to the store'

@@ -52,6 +52,27 @@ def man_options(text):
     return set(OPTION_RE.findall(text.replace("\\-", "-").replace("\\(em", "")))
 
 
+def command_section(kind, text, command):
+    """The part of a file that documents or completes one command."""
+    if kind == "man page":
+        m = re.search(rf"^\.SS {command}\b(.*?)(?=^\.S[SH] )", text, re.S | re.M)
+    elif kind == "fish completion":
+        lines = [l for l in text.splitlines()
+                 if re.search(rf"__fish_seen_subcommand_from [a-z ]*\b{command}\b", l)]
+        return "\n".join(lines)
+    else:  # bash and zsh: a `case` arm `<command>)` up to its `;;`
+        m = re.search(rf"^\s+{command}\)(.*?);;", text, re.S | re.M)
+    return m.group(1) if m else ""
+
+
+def section_options(kind, section):
+    if kind == "fish completion":
+        return {"--" + p for p in re.findall(r"-l\s+([a-z][a-z0-9-]*)", section)}
+    if kind == "man page":
+        return man_options(section)
+    return set(OPTION_RE.findall(section))
+
+
 def main():
     binary, root = sys.argv[1], Path(sys.argv[2])
     global_opts, commands = parse_help(help_text(binary))
@@ -74,7 +95,7 @@ def main():
         wanted = long_options(global_opts).union(*(long_options(o) for o in per_command.values()))
         if name == "fish completion":
             # fish names long options without dashes: `-l threshold`
-            present = set(re.findall(r"-l\s+([a-z][a-z0-9-]*)", text))
+            present = set(re.findall(r"^complete .*?-l\s+([a-z][a-z0-9-]*)", text, re.M))
             present = {"--" + p for p in present}
         else:
             present = man_options(text) if name == "man page" else set(OPTION_RE.findall(text))
@@ -83,6 +104,17 @@ def main():
         stale = present - every_long
         for option in sorted(stale):
             problems.append(f"{name}: option '{option}' is not in any --help (stale)")
+    # Per command: each command's own options sit in its section, and its
+    # section names no option the command does not have.
+    global_long = long_options(global_opts)
+    for name, text in files.items():
+        for command, options in per_command.items():
+            own = long_options(options) - global_long
+            present = section_options(name, command_section(name, text, command)) - global_long
+            for option in sorted(own - present):
+                problems.append(f"{name}: '{command}' section lacks '{option}'")
+            for option in sorted(present - own):
+                problems.append(f"{name}: '{command}' section names '{option}', which it does not have")
     for problem in problems:
         print(problem)
     checked = len(every_long) * len(files)
