@@ -105,12 +105,20 @@ int parse_level(const std::string& text, const std::string& label) {
   return text[0] - '0';
 }
 
+/// "https://host[:port]": no path, query or user part (credentials never
+/// travel in the URL).
 std::string parse_endpoint(const std::string& text, const std::string& label) {
-  if (!text.starts_with("http://") && !text.starts_with("https://")) {
+  const auto separator = text.find("://");
+  const std::string scheme = text.substr(0, separator);
+  if (separator == std::string::npos || (scheme != "http" && scheme != "https")) {
     bad_value(label, text, "an http:// or https:// URL");
   }
   std::string endpoint = text;
-  while (endpoint.size() > 8 && endpoint.back() == '/') endpoint.pop_back();
+  while (endpoint.size() > separator + 3 && endpoint.back() == '/') endpoint.pop_back();
+  const std::string host = endpoint.substr(separator + 3);
+  if (host.empty() || host.find_first_of("/?#@ ") != std::string::npos) {
+    bad_value(label, text, "an endpoint of the form https://host[:port] (no path, query or user)");
+  }
   return endpoint;
 }
 

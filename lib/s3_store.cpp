@@ -258,7 +258,11 @@ std::unique_ptr<Store> make_s3_store(const S3Settings& settings,
   if (tuning.part_size < (5u << 20)) {
     throw Error(ErrorKind::Usage, "part size", "S3 needs parts of at least 5 MiB");
   }
-  return std::make_unique<S3Store>(settings, std::move(trace), tuning);
+  try {
+    return std::make_unique<S3Store>(settings, std::move(trace), tuning);
+  } catch (const std::invalid_argument& e) {  // endpoint, region or credentials unusable
+    throw Error(ErrorKind::Usage, "s3://" + settings.bucket, e.what());
+  }
 }
 
 }  // namespace claimcheck

@@ -7,6 +7,7 @@
 
 #include "claimcheck/config.hpp"
 #include "claimcheck/error.hpp"
+#include "claimcheck/s3_store.hpp"
 #include "test_support.hpp"
 
 using claimcheck::CompressPolicy;
@@ -335,7 +336,9 @@ TEST_CASE("each bad environment variable is named with its value") {
 
 TEST_CASE("S3-only variables are checked when the store is S3") {
   const std::pair<const char*, const char*> bad[] = {
-      {"R2_ENDPOINT", "ftp://x"}, {"AWS_ENDPOINT_URL", "localhost:7480"}};
+      {"R2_ENDPOINT", "ftp://x"}, {"AWS_ENDPOINT_URL", "localhost:7480"},
+      {"AWS_ENDPOINT_URL_S3", "https://host/path"}, {"R2_ENDPOINT", "https://user:pw@host"},
+      {"R2_ENDPOINT", "https://"}};
   for (const auto& [name, value] : bad) {
     CAPTURE(name);
     Sandbox box;
@@ -434,4 +437,22 @@ TEST_CASE("the real process environment is read") {
   setenv("CLAIMCHECK_TEST_CONFIG_PROBE", "probe-value", 1);
   CHECK(claimcheck::process_environment()("CLAIMCHECK_TEST_CONFIG_PROBE") == "probe-value");
   CHECK_FALSE(claimcheck::process_environment()("CLAIMCHECK_TEST_UNSET_PROBE").has_value());
+}
+
+TEST_CASE("an S3 store the client cannot use is Error(Usage), not a crash") {
+  claimcheck::S3Settings settings;
+  settings.bucket = "bkt";
+  settings.region = "auto";  // R2's region, but no endpoint
+  settings.access_key_id = "KEY";
+  settings.secret_access_key = "secret";
+  try {
+    claimcheck::make_s3_store(settings);
+    FAIL("made");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Usage);
+    CHECK(e.what_failed() == "s3://bkt");
+    CHECK(e.why().find("endpoint") != std::string::npos);
+  }
+  settings.region = "us-east-1";
+  CHECK(claimcheck::make_s3_store(settings)->location() == "s3://bkt");  // nothing contacted
 }
