@@ -8,7 +8,14 @@ namespace {
 std::atomic<bool> interrupted{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "the flag is set from a signal handler");
 
-extern "C" void on_sigint(int) { interrupted.store(true); }
+/// The first SIGINT asks for a clean stop; a second one ends the process at
+/// once, as if there were no handler (both calls are async-signal-safe).
+extern "C" void on_sigint(int) {
+  if (interrupted.exchange(true)) {
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+  }
+}
 
 }  // namespace
 

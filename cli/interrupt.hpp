@@ -8,7 +8,8 @@ namespace claimcheck::cli {
 
 constexpr int kInterruptedExitCode = 130;
 
-/// Installs the SIGINT handler (once) and returns the flag it sets.
+/// Installs the SIGINT handler and returns the flag it sets. A second SIGINT
+/// ends the process immediately.
 const std::atomic<bool>& catch_interrupts();
 
 }  // namespace claimcheck::cli

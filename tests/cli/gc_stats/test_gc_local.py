@@ -3,6 +3,8 @@ scenario, LastModified = file mtime for foreign objects, sidecars removed with
 their objects, --older-than, per-key failures (exit 6) and bad input."""
 import datetime
 import os
+import pty
+import subprocess
 import sys
 import unittest
 
@@ -81,6 +83,33 @@ class LocalGc(GcTestCase, MixedTtlScenario):
             f.write("{not json")
         self.fails(3, "gc", "--prefix", self.prefix, "--keep-referenced", self.path("broken.json"))
         self.assertEqual(self.backend.keys(self.prefix), {key})
+
+    def stderr_on_terminal(self, *args):
+        """Runs claimcheck with stderr on a pseudo-terminal; returns what it wrote there."""
+        master, slave = pty.openpty()
+        try:
+            subprocess.run([gc_cli.BINARY, *self.backend.global_args, *args], stdout=subprocess.DEVNULL,
+                           stderr=slave, env=self.env, timeout=120, check=True)
+        finally:
+            os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: the terminal's other side is closed and drained
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        return b"".join(chunks).decode()
+
+    def test_progress_line_on_a_terminal_only_and_not_with_quiet(self):
+        self.backend.put_foreign(layout_key(self.prefix, utc_now() - DAY), b"x")
+        shown = self.stderr_on_terminal("gc", "--prefix", self.prefix, "--dry-run")
+        self.assertIn("gc: scanned 1, would delete 1", shown)
+        self.assertTrue(shown.endswith("\r\x1b[K"), "the line is cleared at the end")
+        self.assertEqual(self.stderr_on_terminal("-q", "gc", "--prefix", self.prefix, "--dry-run"), "")
 
     def test_dry_run_output_and_progress_line_stays_off_without_a_terminal(self):
         key = layout_key(self.prefix, utc_now() - DAY)
