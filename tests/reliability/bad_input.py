@@ -122,6 +122,13 @@ class StoreFixture:
         self.put("hostile/truncated-gzip", packed[: len(packed) // 2])
         return reference("hostile/truncated-gzip", len(original), True, sha256=sha256(original))
 
+    def bad_crc(self):
+        original = b"gzip with a wrong CRC-32 trailer\n" * 3000
+        packed = bytearray(gzip.compress(original))
+        packed[-8] ^= 0xFF  # the trailer is CRC-32 then ISIZE
+        self.put("hostile/bad-crc", bytes(packed))
+        return reference("hostile/bad-crc", len(original), True, sha256=sha256(original))
+
     def gzip_bomb(self):
         """About 1 MB of gzip that inflates to 1 GiB of zeros; the reference
         claims 1000 bytes."""
@@ -161,6 +168,8 @@ def reference_rows():
         Row("truncated reference JSON", strict, (INVALID,), stdin=reference("hostile/x")[:-9]),
         Row("empty input", strict, (INVALID,), stdin=b""),
         Row("JSON that is not a reference", strict, (INVALID,), stdin=b'{"hello":"world"}'),
+        Row("two references back to back", strict, (INVALID,),
+            stdin=reference("hostile/x") + reference("hostile/y")),
         Row("_type of the wrong type", strict, (INVALID,), stdin=with_field("_type", 7)),
         Row("key is a number", strict, (INVALID,), stdin=with_field("key", 12345)),
         Row("key is null", strict, (INVALID,), stdin=with_field("key", None)),
@@ -218,6 +227,7 @@ def store_rows(fixture):
         Row("size_bytes does not match the object", ["retrieve"], (INTEGRITY,),
             stdin=fixture.wrong_size()),
         Row("truncated gzip object", ["retrieve"], (INTEGRITY,), stdin=fixture.truncated_gzip()),
+        Row("gzip object with a wrong CRC-32", ["retrieve"], (INTEGRITY,), stdin=fixture.bad_crc()),
         Row("gzip bomb (1 MB -> 1 GiB) claiming 1000 bytes", ["retrieve"], (INTEGRITY,),
             stdin=fixture.gzip_bomb(), max_seconds=10.0),
         Row("gzip bomb with -o", ["retrieve", "-o", "bomb.out"], (INTEGRITY,),
