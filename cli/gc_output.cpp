@@ -1,12 +1,11 @@
 #include "gc_output.hpp"
 
-#include <cstdio>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "claimcheck/units.hpp"
 #include "report_error.hpp"
+#include "stdout_text.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -33,10 +32,8 @@ ordered_json failures_json(const GcSummary& s) {
 }  // namespace
 
 void print_candidate_line(const GcCandidate& c) {
-  std::fputs(fmt::format("{}\t{}\t{}\t{}\n", c.key, c.size, format_rfc3339(c.expiry.expires_at),
-                         expiry_source_name(c.expiry.source))
-                 .c_str(),
-             stdout);
+  print_stdout(fmt::format("{}\t{}\t{}\t{}\n", c.key, c.size, format_rfc3339(c.expiry.expires_at),
+                           expiry_source_name(c.expiry.source)));
 }
 
 void print_summary_text(const GcReport& r) {
@@ -57,7 +54,7 @@ void print_summary_text(const GcReport& r) {
   if (s.outside_prefix) out += fmt::format("  outside prefix:    {} (listed by the store, skipped)\n", s.outside_prefix);
   if (s.limit_reached) out += fmt::format("  stopped at --limit {}\n", *r.options.limit);
   if (s.interrupted) out += "  interrupted: stopped after the batches in flight\n";
-  std::fputs(out.c_str(), stdout);
+  print_stdout(out);
 }
 
 void print_failures(const GcSummary& s) {
@@ -91,7 +88,7 @@ void print_json(const GcReport& r) {
     for (const auto& c : r.objects) objects.push_back(candidate_json(c));
     out["objects"] = std::move(objects);
   }
-  std::fputs((out.dump(2) + "\n").c_str(), stdout);
+  print_stdout(out.dump(2) + "\n");
 }
 
 std::string progress_text(const GcSummary& s, bool dry_run) {

@@ -1,7 +1,6 @@
 // `claimcheck stats`: the storage view (one listing of the prefix) and the
 // operations view (the local journal), as text, JSON or Prometheus.
 #include <chrono>
-#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -11,6 +10,7 @@
 #include "claimcheck/units.hpp"
 #include "command.hpp"
 #include "stats_text.hpp"
+#include "stdout_text.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -49,7 +49,7 @@ int run_stats(const GlobalOptions& global, const StatsFlags& flags) {
   if (flags.json) out = stats_to_json(report).dump(2) + "\n";
   else if (flags.prometheus) out = stats_to_prometheus(report);
   else out = stats_to_text(report);
-  std::fputs(out.c_str(), stdout);
+  print_stdout(out);
   return 0;
 }
 

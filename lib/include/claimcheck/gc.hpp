@@ -58,7 +58,8 @@ struct GcSummary {
   bool interrupted = false;           // stopped by GcOptions::stop
   bool limit_reached = false;
   std::vector<std::pair<std::string, std::string>> failures;  // first few: key, reason
-  /// The listing failed part way: what was deleted before is still counted.
+  /// The run stopped part way on an error (the listing, or a callback such as
+  /// the output of a dry run); what was deleted before is still counted.
   std::optional<Error> listing_error;
 };
 
