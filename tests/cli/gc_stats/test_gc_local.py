@@ -43,6 +43,16 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertEqual((doc["expired"], doc["deleted"]), (1, 1))
         self.assertEqual(self.backend.keys(self.prefix), {recent})
 
+    def test_as_of_takes_an_rfc3339_time_with_any_offset(self):
+        soon = layout_key(self.prefix, utc_now() + 2 * DAY)
+        later = layout_key(self.prefix, utc_now() + 4 * DAY)
+        self.backend.put_foreign(soon, b"s")
+        self.backend.put_foreign(later, b"l")
+        three_days = (utc_now() + 3 * DAY).astimezone(datetime.timezone(datetime.timedelta(hours=5)))
+        doc = self.gc("--dry-run", "--json", "--as-of", three_days.isoformat(timespec="seconds")).json()
+        self.assertEqual([o["key"] for o in doc["objects"]], [soon])
+        self.assertEqual(doc["as_of"], gc_cli.rfc3339(three_days))
+
     def test_nothing_outside_the_prefix_is_touched(self):
         outside = layout_key(self.prefix.rstrip("/") + "-sibling/", utc_now() - DAY)
         self.backend.put_foreign(outside, b"not ours")
@@ -77,6 +87,7 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertIn("--as-of", self.fails(2, "gc", "--prefix", self.prefix, "--as-of", "yesterday"))
         self.assertIn("--older-than", self.fails(2, "gc", "--prefix", self.prefix, "--older-than", "soon"))
         self.fails(2, "gc", "--prefix", self.prefix, "--limit", "0")
+        self.assertIn("empty prefix", self.fails(2, "gc", "--prefix", ""))
         missing = self.path("missing-state.json")
         self.assertIn(missing, self.fails(3, "gc", "--prefix", self.prefix, "--keep-referenced", missing))
         with open(self.path("broken.json"), "w") as f:
