@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "claimcheck/error.hpp"
+#include "posix_file.hpp"
 
 namespace claimcheck {
 namespace {
@@ -39,25 +40,14 @@ constexpr int kVersion = 1;
               fmt::format("{}: {}", what, std::strerror(errno)));
 }
 
-/// Owns a descriptor; closing releases any flock held through it.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+/// Closing the descriptor releases any flock held through it.
+using Fd = UniqueFd;
 
 Fd lock_journal(const std::string& dir, int operation) {
   const std::string path = dir + "/journal.lock";
   Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  // A reader may only have read access (stats on someone else's journal).
+  if (fd.get() < 0 && operation == LOCK_SH) fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) fail("lock", path);
   while (::flock(fd.get(), operation) != 0) {
     if (errno != EINTR) fail("lock", path);
@@ -160,11 +150,13 @@ std::string rotated_path(const std::string& dir) { return dir + "/journal.1.json
 Journal::Journal(std::string dir, std::uint64_t max_bytes)
     : dir_(std::move(dir)), path_(dir_ + "/journal.jsonl"), max_bytes_(max_bytes) {
   std::error_code error;
-  std::filesystem::create_directories(dir_, error);
+  const bool created = std::filesystem::create_directories(dir_, error);
   if (error) {
     throw Error(ErrorKind::Internal, fmt::format("journal {}", dir_), error.message());
   }
-  ::chmod(dir_.c_str(), 0700);  // timings and keys are nobody else's business
+  // Timings and keys are nobody else's business; a directory the user made
+  // keeps the mode they chose.
+  if (created) ::chmod(dir_.c_str(), 0700);
 }
 
 void Journal::append(const JournalRecord& record) {

@@ -11,6 +11,7 @@
 // size, payloads up to about 78 GiB.
 #include "claimcheck/s3_store.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -40,12 +41,15 @@ sigv4::S3Config client_config(const S3Settings& settings,
   return config;
 }
 
-/// Fills `buffer` up to `size` bytes; fewer only at the end of the source.
+/// Reads up to `size` bytes; fewer only at the end of the source. The
+/// buffer grows as data arrives, so a 60 KiB payload does not cost a
+/// part-size allocation.
 std::string read_part(ByteSource& source, std::size_t size) {
-  std::string buffer(size, '\0');
+  std::string buffer;
   std::size_t filled = 0;
   while (filled < size) {
-    const std::size_t n = source.read(buffer.data() + filled, size - filled);
+    if (filled == buffer.size()) buffer.resize(std::min(size, std::max<std::size_t>(64u << 10, filled * 2)));
+    const std::size_t n = source.read(buffer.data() + filled, buffer.size() - filled);
     if (n == 0) break;
     filled += n;
   }
