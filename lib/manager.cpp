@@ -75,6 +75,22 @@ bool should_compress(const OffloadOptions& options, std::string_view prefix) {
   return gzip_pays_off(prefix.data(), size, options.level);
 }
 
+/// The whole payload gzipped once, or nullopt to store it raw (policy never,
+/// or auto finding that gzip does not pay off).
+std::optional<std::string> gzip_whole(const OffloadOptions& options, std::string_view payload) {
+  if (options.compress == CompressPolicy::Never) return std::nullopt;
+  std::string gzipped = gzip_in_memory(payload, options.level);
+  if (options.compress == CompressPolicy::Auto && !gzip_saves_enough(payload.size(), gzipped.size()))
+    return std::nullopt;
+  return gzipped;
+}
+
+void drain(ByteSource& source) {
+  std::vector<char> buffer(1 << 16);
+  while (source.read(buffer.data(), buffer.size()) != 0) {
+  }
+}
+
 TimePoint whole_seconds(TimePoint t) { return std::chrono::time_point_cast<std::chrono::seconds>(t); }
 
 /// nullopt when `text` is not a reference at all; Error(InvalidInput) when it
@@ -165,8 +181,9 @@ OffloadOutcome Manager::maybe_offload(ByteSource& input, ByteSink& passthrough,
   }
   return journaled("offload", [&](JournalRecord& entry) {
     // auto decides from a prefix, which must be in memory before the stream starts.
+    // One byte beyond tells whether the payload ends within the prefix.
     if (!ended && options.compress == CompressPolicy::Auto)
-      ended = read_into(input, head, held, kAutoPrefixBytes);
+      ended = read_into(input, head, held, kAutoPrefixBytes + 1);
     auto replay = head.reader();
     EmptySource nothing;
     ConcatSource payload(*replay, ended ? static_cast<ByteSource&>(nothing) : input);
@@ -189,7 +206,17 @@ Reference Manager::offload(std::string_view payload, const OffloadOptions& optio
 Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, bool small,
                                  const OffloadOptions& options, JournalRecord& entry) {
   Reference ref;
-  ref.compressed = should_compress(options, prefix);
+  // A small payload is all in `prefix`; when auto's trial would compress all
+  // of it, that trial is the stored object (compressing it again while
+  // streaming doubled the CPU time of a 1 MiB offload).
+  std::optional<std::string> gzipped;
+  const bool compress_once = small && prefix.size() <= kAutoPrefixBytes;
+  if (compress_once) {
+    gzipped = gzip_whole(options, prefix);
+    ref.compressed = gzipped.has_value();
+  } else {
+    ref.compressed = should_compress(options, prefix);
+  }
   ref.stored_at = whole_seconds(clock_());
   ref.expires_at = ref.stored_at + options.ttl;
   ref.key = make_key(options.prefix, *ref.expires_at);
@@ -199,8 +226,16 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
 
   DigestingSource digest(payload, options.progress);
   std::optional<GzipSource> gzip;
-  if (ref.compressed) gzip.emplace(digest, options.level, !small);
-  ByteSource& stored = gzip ? static_cast<ByteSource&>(*gzip) : digest;
+  std::optional<StringSource> precompressed;
+  if (gzipped) {
+    drain(digest);  // the original still gets hashed and counted
+    precompressed.emplace(std::move(*gzipped));
+  } else if (ref.compressed) {
+    gzip.emplace(digest, options.level, !small);
+  }
+  ByteSource& stored = precompressed ? static_cast<ByteSource&>(*precompressed)
+                       : gzip        ? static_cast<ByteSource&>(*gzip)
+                                     : digest;
 
   ObjectMeta meta;
   meta.compressed = ref.compressed;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "claimcheck/config.hpp"
 #include "claimcheck/stream.hpp"
@@ -22,6 +23,15 @@ constexpr std::size_t kAutoPrefixBytes = 1 << 20;  // 1 MiB
 /// kAutoPrefixBytes of it are compressed at `level`). An empty prefix does
 /// not pay off.
 bool gzip_pays_off(const char* prefix, std::size_t size, int level);
+
+/// auto's rule on sizes: gzip's `compressed_size` saves at least
+/// kAutoMinSavings of `size` (never for size 0).
+bool gzip_saves_enough(std::size_t size, std::size_t compressed_size);
+
+/// One gzip member of a payload held wholly in memory, compressed on several
+/// threads when it is large enough to gain from them. Lets a payload that
+/// fits in auto's prefix be compressed once: the trial is the stored object.
+std::string gzip_in_memory(std::string_view payload, int level);
 
 /// A sink that compresses into another sink; finish() writes the end of the
 /// stream (call it once, after the last write).

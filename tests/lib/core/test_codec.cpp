@@ -185,3 +185,29 @@ TEST_CASE("gzip_pays_off looks only at the first kAutoPrefixBytes") {
   const std::string late_savings = random_bytes(kAutoPrefixBytes) + std::string(kAutoPrefixBytes, '\0');
   CHECK_FALSE(gzip_pays_off(late_savings.data(), late_savings.size(), 6));
 }
+
+TEST_CASE("gzip_saves_enough is auto's 10% rule on sizes") {
+  CHECK(gzip_saves_enough(1000, 899));
+  CHECK_FALSE(gzip_saves_enough(1000, 901));
+  CHECK_FALSE(gzip_saves_enough(1000, 1020));
+  CHECK_FALSE(gzip_saves_enough(0, 0));
+}
+
+TEST_CASE("gzip_in_memory: one member gunzip reads, on threads or not, as small as one stream") {
+  // 100 KiB takes one thread; 1 MiB and 3 MiB are cut into blocks.
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{100} << 10, std::size_t{1} << 20,
+                           std::size_t{3} << 20}) {
+    CAPTURE(size);
+    const std::string text = text_bytes(size);
+    const std::string compressed = gzip_in_memory(text, 6);
+    CHECK(gunzip(compressed, size) == text);
+    bool ok = false;
+    CHECK(system_gunzip(compressed, ok) == text);
+    CHECK(ok);
+    // Blocks primed with the previous 32 KiB lose almost nothing.
+    CHECK(static_cast<double>(compressed.size()) <= 1.01 * static_cast<double>(gzip(text).size()) + 64);
+  }
+  const std::string noise = random_bytes(1 << 20);
+  CHECK(gunzip(gzip_in_memory(noise, 1), noise.size()) == noise);
+  CHECK_THROWS_AS(gzip_in_memory("x", 10), Error);
+}
