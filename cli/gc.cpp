@@ -60,11 +60,12 @@ int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
   GcCallbacks callbacks;
   callbacks.on_selected = [&](const GcCandidate& c) {
     if (!options.dry_run) return;
-    if (flags.json) listed.push_back(c);
-    else {
-      status.finish();
-      print_candidate_line(c);
+    if (flags.json) {
+      listed.push_back(c);
+      return;
     }
+    status.finish();
+    print_candidate_line(c);
   };
   callbacks.on_progress = [&](const GcSummary& s) { status.show(progress_text(s, options.dry_run)); };
 

@@ -58,42 +58,13 @@ class S3Gc(GcTestCase, MixedTtlScenario):
         self.backend.delete_all(self.prefix)
         super().tearDown()
 
-    def through(self, proxy):
-        return self.backend.args_for(proxy.endpoint)
-
     def test_mixed_ttl_scenario(self):
         self.run_scenario()
 
-    def test_sigint_stops_after_the_batches_in_flight(self):
-        keys = [layout_key(self.prefix, utc_now() - DAY) for _ in range(5000)]
-        self.backend.put_many(keys)
-        proxy = CountingProxy("ListObjectsV2=0.3", "DeleteObjects=1.0")
-        try:
-            env = dict(self.env, **self.backend.env)
-            argv = [gc_cli.BINARY, *self.through(proxy), "gc", "--prefix", self.prefix, "--json"]
-            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-            deadline = time.monotonic() + 120
-            while proxy.counts().get("DeleteObjects", 0) < 1:  # a batch is in flight
-                self.assertIsNone(proc.poll(), "gc ended before any delete was sent")
-                self.assertLess(time.monotonic(), deadline)
-                time.sleep(0.02)
-            proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=120)
-        finally:
-            proxy.close()
-        self.assertEqual(proc.returncode, 130, err)
-        doc = json.loads(out)
-        self.assertTrue(doc["interrupted"])
-        remaining = self.backend.keys(self.prefix)
-        self.assertGreater(len(remaining), 0)
-        self.assertGreaterEqual(doc["deleted"], 1000)
-        self.assertEqual(doc["deleted"], 5000 - len(remaining))
-
 
 class S3GcPrivateBucket(GcTestCase):
-    """A fresh bucket: radosgw fills every listing page only while its bucket
-    index holds no entries of deleted objects, and a bucket policy here
-    touches no other test."""
+    """A fresh bucket per test: its listings see no other test's objects or
+    deletions, and a bucket policy set here touches no other test."""
 
     def setUp(self):
         super().setUp()
@@ -156,6 +127,32 @@ class S3GcPrivateBucket(GcTestCase):
         self.assertIn("AccessDenied", lines[0])
         self.assertIn("2 more", lines[-1])
         self.assertEqual(self.backend.keys(self.prefix), set(locked))
+
+
+    def test_sigint_stops_after_the_batches_in_flight(self):
+        keys = [layout_key(self.prefix, utc_now() - DAY) for _ in range(5000)]
+        self.backend.put_many(keys)
+        proxy = CountingProxy("ListObjectsV2=0.3", "DeleteObjects=1.0")
+        try:
+            env = dict(self.env, **self.backend.env)
+            argv = [gc_cli.BINARY, *self.through(proxy), "gc", "--prefix", self.prefix, "--json"]
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+            deadline = time.monotonic() + 120
+            while proxy.counts().get("DeleteObjects", 0) < 1:  # a batch is in flight
+                self.assertIsNone(proc.poll(), "gc ended before any delete was sent")
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.02)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=120)
+        finally:
+            proxy.close()
+        self.assertEqual(proc.returncode, 130, err)
+        doc = json.loads(out)
+        self.assertTrue(doc["interrupted"])
+        remaining = self.backend.keys(self.prefix)
+        self.assertGreater(len(remaining), 0)
+        self.assertGreaterEqual(doc["deleted"], 1000)
+        self.assertEqual(doc["deleted"], 5000 - len(remaining))
 
 
 if __name__ == "__main__":
