@@ -132,7 +132,7 @@ class S3GcPrivateBucket(GcTestCase):
     def test_sigint_stops_after_the_batches_in_flight(self):
         keys = [layout_key(self.prefix, utc_now() - DAY) for _ in range(5000)]
         self.backend.put_many(keys)
-        proxy = CountingProxy("ListObjectsV2=0.3", "DeleteObjects=1.0")
+        proxy = CountingProxy("ListObjectsV2=1.0", "DeleteObjects=1.0")
         try:
             env = dict(self.env, **self.backend.env)
             argv = [gc_cli.BINARY, *self.through(proxy), "gc", "--prefix", self.prefix, "--json"]
