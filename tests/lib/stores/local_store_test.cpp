@@ -5,7 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -333,4 +335,31 @@ TEST_CASE("fetch_url is a percent-encoded file URL; absent keys are NotFound") {
   CHECK(store->fetch_url("a/b c", std::chrono::hours(1)) ==
         "file://" + dir.path() + "/s%20p/a/b%20c");  // mkdtemp names need no encoding
   CHECK(error_kind([&] { store->fetch_url("absent", std::chrono::hours(1)); }) == ErrorKind::NotFound);
+}
+
+TEST_CASE("concurrent writers into the same new directories all succeed") {
+  TempDir dir;
+  auto store = claimcheck::make_local_store(dir / "base");
+  std::vector<std::thread> writers;
+  std::atomic<int> failures{0};
+  for (int w = 0; w < 8; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < 10; ++i) {
+        try {
+          put(*store, fmt::format("claimcheck/2026-01-0{}/w{}-{}", i % 3, w, i), fmt::format("{}-{}", w, i));
+        } catch (...) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  CHECK(failures == 0);
+  std::size_t listed = 0;
+  store->list("claimcheck/", [&](const std::vector<ObjectInfo>& page) {
+    listed += page.size();
+    return true;
+  });
+  CHECK(listed == 80);
+  CHECK(get(*store, "claimcheck/2026-01-01/w7-4") == "7-4");
 }

@@ -8,11 +8,14 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -282,6 +285,47 @@ TEST_CASE("a failing final_meta aborts the upload too") {
   StringSource source(random_bytes(11u << 20, 4));
   CHECK_THROWS(store->put(prefix + "obj", source, {}, []() -> ObjectMeta { throw std::runtime_error("x"); }));
   auto client = raw_client();
+  CHECK(client.list_multipart_uploads(settings().bucket, prefix).empty());
+  CHECK_FALSE(store->head(prefix + "obj"));
+}
+
+/// Runs `sabotage` once, when the store starts reading beyond `at` bytes.
+class SabotagingSource : public claimcheck::ByteSource {
+ public:
+  SabotagingSource(std::string data, std::size_t at, std::function<void()> sabotage)
+      : data_(std::move(data)), at_(at), sabotage_(std::move(sabotage)) {}
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    if (offset_ >= at_ && sabotage_) std::exchange(sabotage_, nullptr)();
+    const std::size_t n = std::min(capacity, data_.size() - offset_);
+    std::memcpy(buffer, data_.data() + offset_, n);
+    offset_ += n;
+    return n;
+  }
+
+ private:
+  std::string data_;
+  std::size_t at_, offset_ = 0;
+  std::function<void()> sabotage_;
+};
+
+TEST_CASE("a part that fails (upload aborted behind our back) fails the put with Error(Store)") {
+  const std::size_t part_size = 5u << 20;
+  auto store = claimcheck::make_s3_store(settings(), {}, {part_size, 2});
+  const std::string prefix = unique_prefix("part-fails");
+  auto client = raw_client();
+  SabotagingSource source(random_bytes(6 * part_size, 6), 3 * part_size, [&] {
+    for (const auto& upload : client.list_multipart_uploads(settings().bucket, prefix)) {
+      client.abort_multipart_upload(settings().bucket, upload.key, upload.upload_id);
+    }
+  });
+  try {
+    store->put(prefix + "obj", source, {});
+    FAIL("stored");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Store);
+    CHECK(e.what_failed() == "put s3://" + settings().bucket + "/" + prefix + "obj");
+    CHECK(e.why().find("NoSuchUpload") != std::string::npos);
+  }
   CHECK(client.list_multipart_uploads(settings().bucket, prefix).empty());
   CHECK_FALSE(store->head(prefix + "obj"));
 }
