@@ -3,13 +3,13 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <utility>
 
 #include "claimcheck/error.hpp"
 #include "claimcheck/inspect.hpp"
+#include "claimcheck/stream.hpp"
 #include "claimcheck/units.hpp"
 #include "command.hpp"
 #include "input.hpp"
@@ -80,9 +80,10 @@ InspectOptions lookup_options(const InspectFlags& flags) {
 
 bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
 
+/// Through FdSink so a full disk or closed pipe is an error, not silence.
 void print(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
+  FdSink out(STDOUT_FILENO);
+  out.write(text.data(), text.size());
 }
 
 int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
