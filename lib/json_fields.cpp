@@ -171,7 +171,14 @@ std::string payload_text(const std::string& payload, const Reference& ref) {
   }
 }
 
+/// Walking the document recurses once per level: a hostile nesting must be
+/// refused, not overflow the stack.
+constexpr std::size_t kMaxNesting = 512;
+
 void require_json(std::string_view text, bool object) {
+  if (nesting_depth(text) > kMaxNesting)
+    throw Error(ErrorKind::InvalidInput, "--json-fields",
+                "document nests deeper than " + std::to_string(kMaxNesting) + " levels");
   Json parsed = Json::parse(text, nullptr, false);
   if (parsed.is_discarded()) throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not JSON");
   if (object && !parsed.is_object())

@@ -91,6 +91,21 @@ std::vector<JsonSpan> array_elements(std::string_view text, std::size_t begin) {
   return elements;
 }
 
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    char c = text[pos];
+    if (c == '"') {
+      pos = string_end(text, pos) - 1;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
 std::string apply_splices(std::string_view text, std::vector<Splice> splices) {
   std::sort(splices.begin(), splices.end(),
             [](const Splice& a, const Splice& b) { return a.span.begin < b.span.begin; });

@@ -33,6 +33,9 @@ std::vector<MemberSpan> object_members(std::string_view text, std::size_t begin)
 /// Elements of the array starting at `begin`.
 std::vector<JsonSpan> array_elements(std::string_view text, std::size_t begin);
 
+/// Deepest nesting of objects and arrays in a (not yet validated) text.
+std::size_t nesting_depth(std::string_view text);
+
 /// A replacement of one span by new text.
 struct Splice {
   JsonSpan span;

@@ -105,6 +105,18 @@ TEST_CASE("text form: input that is not a JSON object is invalid input") {
   CHECK_THROWS_AS(restore_fields_text("{\"a\":", *f.manager), Error);
 }
 
+TEST_CASE("text form: hostile nesting is refused before it is walked") {
+  Fixture f;
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  CHECK_THROWS_AS(restore_fields_text(deep, *f.manager), Error);
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(100000, '}');
+  CHECK_THROWS_AS(offload_fields_text(objects, *f.manager, threshold(1), 200000), Error);
+  std::string fine = std::string(500, '[') + std::string(500, ']');
+  CHECK(restore_fields_text(fine, *f.manager) == fine);
+}
+
 TEST_CASE("depth: nested objects are descended into instead of offloaded whole") {
   Fixture f;
   Json doc = {{"outer", {{"small", 1}, {"large", std::string(70000, 'x')}}}};
