@@ -11,7 +11,7 @@
 
 namespace claimcheck {
 
-/// UUID v4 from a CSPRNG (OpenSSL RAND_bytes).
+/// UUID v4 from a CSPRNG (the kernel's, getrandom).
 std::string random_uuid_v4();
 
 std::string make_key(std::string_view prefix, TimePoint expires_at);
