@@ -17,7 +17,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SKIP = 77
 HERE = os.path.dirname(os.path.abspath(__file__))

@@ -13,7 +13,6 @@ Range); a skewed Date on every answer; gc and stats listings and DeleteObjects.
 usage: targeted_faults.py CLAIMCHECK_EXE
 """
 
-import json
 import os
 import sys
 import tempfile
