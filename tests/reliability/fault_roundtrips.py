@@ -29,6 +29,9 @@ SEED = 20261129
 KIB, MIB = 1 << 10, 1 << 20
 LARGE_EVERY = 60          # one 20 MiB payload in 60 (5 of 300)
 PARALLEL = 4
+# 8 MiB parts, 4 in flight, plus the next one being read: about 40 MiB of
+# buffers. Retries must not make a process hold a whole payload.
+MAX_RSS_MIB = 160
 WORDS = ("claim check payload workflow activity result temporal history offload retrieve "
          "radosgw bucket reference gzip stream sha256 digest journal expiry").split()
 
@@ -71,6 +74,13 @@ class RoundTrips:
         self.lock = threading.Lock()
         self.passed = 0
         self.multipart_passed = 0
+        self.peak_rss_kib = 0
+
+    def note_memory(self, label, run):
+        with self.lock:
+            self.peak_rss_kib = max(self.peak_rss_kib, run.max_rss_kib)
+        self.failures.check(run.max_rss_kib <= MAX_RSS_MIB * 1024, "{}: peak memory {} MiB > {} MiB".format(
+            label, run.max_rss_kib // 1024, MAX_RSS_MIB))
 
     def one(self, item):
         index, size, kind = item
@@ -92,6 +102,7 @@ class RoundTrips:
     def round_trip(self, index, source, target, data):
         label = "round trip {} ({} bytes)".format(index, len(data))
         offload = self.claimcheck.run(["offload", "--force", source], env=self.env, timeout=300)
+        self.note_memory(label + " offload", offload)
         if not self.failures.check(offload.returncode == 0,
                                    "{}: offload failed: {}".format(label, offload.describe())):
             return False
@@ -108,6 +119,7 @@ class RoundTrips:
         to_file = index % 2 == 0
         retrieve = self.claimcheck.run(["retrieve", "-o", target] if to_file else ["retrieve"],
                                        stdin_bytes=offload.stdout, env=self.env, timeout=300)
+        self.note_memory(label + " retrieve", retrieve)
         if not self.failures.check(retrieve.returncode == 0,
                                    "{}: retrieve failed: {}".format(label, retrieve.describe())):
             return False
@@ -150,9 +162,10 @@ def main():
     failures.check(trips.passed == count, "{} of {} round trips failed".format(
         count - trips.passed, count))
     large = sum(1 for _, size, _ in plan if size >= 8 * MIB)
-    failures.finish("round trips passed: {}/{} ({} of {} multipart) in {:.0f}s; faults injected: {}"
+    failures.finish("round trips passed: {}/{} ({} of {} multipart) in {:.0f}s; faults injected: {};"
+                    " peak memory of a claimcheck run {} MiB"
                     .format(trips.passed, count, trips.multipart_passed, large, elapsed,
-                            stats["faults_total"]))
+                            stats["faults_total"], trips.peak_rss_kib // 1024))
 
 
 if __name__ == "__main__":
