@@ -9,7 +9,9 @@ stdout or stderr, nor writes them into the journal or the store.
            wrong secret (SignatureDoesNotMatch). No session token here:
            radosgw would reject an unknown one.
   offline  every command against an unreachable endpoint with a recognisable
-           fake AWS_SESSION_TOKEN set (no radosgw needed).
+           fake AWS_SESSION_TOKEN set (no radosgw needed); the same with the
+           credentials in ~/.aws/credentials (AWS_PROFILE) and in claimcheck's
+           config file.
 
 usage: secrets_hygiene.py CLAIMCHECK_EXE s3|offline
 """
@@ -98,16 +100,40 @@ def against_radosgw(failures, exe, root):
     check_files_clean(failures, root, dict(secret_values, wrong=wrong_secret))
 
 
-def against_unreachable(failures, exe, root):
-    token = "FAKE-SESSION-TOKEN-" + secrets.token_hex(24)
-    secret = "fake-secret-" + secrets.token_hex(20)
+def fake_credentials():
+    return ("FAKE-SESSION-TOKEN-" + secrets.token_hex(24), "fake-secret-" + secrets.token_hex(20))
+
+
+def against_unreachable(failures, exe, root, source):
+    """Credentials from the environment, an AWS profile or the config file."""
+    token, secret = fake_credentials()
     env = {"CLAIMCHECK_STORE": "s3://bucket", "AWS_ENDPOINT_URL_S3": UNREACHABLE,
-           "AWS_ACCESS_KEY_ID": "AKIDFAKEFAKEFAKE", "AWS_SECRET_ACCESS_KEY": secret,
-           "AWS_SESSION_TOKEN": token, "AWS_REGION": "us-east-1"}
-    claimcheck = Claimcheck(exe, root, env)
+           "AWS_REGION": "us-east-1"}
+    folder = os.path.join(root, source)
+    os.makedirs(folder)
+    claimcheck = Claimcheck(exe, folder, env)
+    if source == "env":
+        claimcheck.env.update({"AWS_ACCESS_KEY_ID": "AKIDFAKEFAKEFAKE",
+                               "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token})
+    elif source == "profile":
+        aws = os.path.join(claimcheck.env["HOME"], ".aws")
+        os.makedirs(aws)
+        with open(os.path.join(aws, "credentials"), "w") as f:
+            f.write("[hygiene]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = {}\n"
+                    "aws_session_token = {}\n".format(secret, token))
+        claimcheck.env["AWS_PROFILE"] = "hygiene"
+    else:
+        config = os.path.join(claimcheck.env["XDG_CONFIG_HOME"], "claimcheck")
+        os.makedirs(config)
+        with open(os.path.join(config, "config"), "w") as f:
+            f.write("access_key_id = AKIDCONFIG\nsecret_access_key = {}\nsession_token = {}\n"
+                    .format(secret, token))
+    print("credentials from {}:".format(source))
     secret_values = {"session token": token, "secret key": secret}
-    verbose_runs(failures, claimcheck, write_payload(root), secret_values, 6)
-    check_files_clean(failures, root, secret_values)
+    verbose_runs(failures, claimcheck, write_payload(folder), secret_values, 6)
+    # The files that hold the credentials on purpose are not a leak.
+    check_files_clean(failures, claimcheck.env["XDG_STATE_HOME"], secret_values)
+    check_files_clean(failures, claimcheck.env["TMPDIR"], secret_values)
 
 
 def main():
@@ -120,7 +146,8 @@ def main():
         if sys.argv[2] == "s3":
             against_radosgw(failures, exe, root)
         else:
-            against_unreachable(failures, exe, root)
+            for source in ("env", "profile", "config file"):
+                against_unreachable(failures, exe, root, source)
     failures.finish()
 
 
