@@ -11,6 +11,7 @@
 #include "claimcheck/codec.hpp"
 #include "claimcheck/error.hpp"
 #include "claimcheck/keys.hpp"
+#include "claimcheck/units.hpp"
 #include "offload_pipeline.hpp"
 #include "retrieve_verifier.hpp"
 #include "spool.hpp"
@@ -89,6 +90,16 @@ void drain(ByteSource& source) {
   std::vector<char> buffer(1 << 16);
   while (source.read(buffer.data(), buffer.size()) != 0) {
   }
+}
+
+/// system_clock counts nanoseconds in 64 bits (until 2262): a larger ttl would
+/// wrap the expiry into the past, a silent wrong result.
+TimePoint expiry_after(TimePoint now, std::chrono::seconds ttl) {
+  auto room = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max() - now);
+  if (ttl.count() < 0 || ttl >= room)
+    throw Error(ErrorKind::Usage, "ttl " + format_duration(ttl),
+                "puts the expiry beyond what the clock can represent (year 2262)");
+  return now + ttl;
 }
 
 TimePoint whole_seconds(TimePoint t) { return std::chrono::time_point_cast<std::chrono::seconds>(t); }
@@ -218,7 +229,7 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
     ref.compressed = should_compress(options, prefix);
   }
   ref.stored_at = whole_seconds(clock_());
-  ref.expires_at = ref.stored_at + options.ttl;
+  ref.expires_at = expiry_after(ref.stored_at, options.ttl);
   ref.key = make_key(options.prefix, *ref.expires_at);
   if (!options.content_type.empty()) ref.content_type = options.content_type;
   entry.key = ref.key;

@@ -208,6 +208,16 @@ TEST_CASE("the reference carries every field") {
   CHECK(ref.compressed);  // text compresses well under auto
 }
 
+TEST_CASE("a ttl beyond the clock's range is a usage error, not a wrapped expiry") {
+  Fixture f;
+  OffloadOptions options = options_with(10);
+  options.ttl = std::chrono::hours(24 * 300000 * 7);
+  StringSource input(text_payload(100));
+  StringSink passthrough;
+  error_reason(ErrorKind::Usage, [&] { f.manager->maybe_offload(input, passthrough, options); });
+  CHECK(std::filesystem::is_empty(f.store_dir));
+}
+
 TEST_CASE("auto stores incompressible data raw") {
   Fixture f;
   std::string payload = random_payload(200000);
