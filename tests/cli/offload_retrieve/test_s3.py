@@ -59,6 +59,18 @@ class S3Tests(CliTestCase):
         self.assertEqual(ref["stored_bytes"], len(payload))
         self.assertEqual(self.ret(ref).out, payload)
 
+    def test_json_fields_restored_concurrently(self):
+        doc = {f"field{i}": f"{i}-" + "v" * 60_000 for i in range(12)}
+        doc["small"] = {"kept": [1, 2.5, "x"]}
+        text = json.dumps(doc, separators=(",", ":")).encode()
+        offloaded = self.ok(*self.store_args, "offload", "--prefix", self.prefix, "--json-fields",
+                            stdin=text)
+        self.assertEqual(offloaded.out.count(b"claim_check_ref"), 12)
+        self.assertIn(b'"small":{"kept":[1,2.5,"x"]}', offloaded.out)
+        restored = self.ok(*self.store_args, "retrieve", "--json-fields", "-j", "6",
+                           stdin=offloaded.out)
+        self.assertEqual(restored.out, text)
+
     def test_exit_4_missing_object(self):
         ref = self.off(compressible(100_000))
         ref["key"] = self.prefix + "never-written"
