@@ -191,10 +191,10 @@ OffloadOutcome Manager::maybe_offload(ByteSource& input, ByteSink& passthrough,
     });
   }
   return journaled("offload", [&](JournalRecord& entry) {
-    // auto decides from a prefix, which must be in memory before the stream starts.
-    // One byte beyond tells whether the payload ends within the prefix.
-    if (!ended && options.compress == CompressPolicy::Auto)
-      ended = read_into(input, head, held, kAutoPrefixBytes + 1);
+    // auto decides from a prefix, which must be in memory before the stream
+    // starts; the same prefix tells a small payload (no gzip threads) from a
+    // large one. One byte beyond tells whether the payload ends within it.
+    if (!ended) ended = read_into(input, head, held, kAutoPrefixBytes + 1);
     auto replay = head.reader();
     EmptySource nothing;
     ConcatSource payload(*replay, ended ? static_cast<ByteSource&>(nothing) : input);
