@@ -14,6 +14,7 @@
 #include "command.hpp"
 #include "input.hpp"
 #include "inspect_output.hpp"
+#include "report_error.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -80,6 +81,18 @@ InspectOptions lookup_options(const InspectFlags& flags) {
 
 bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
 
+std::string problem_counts(const InspectSummary& s) {
+  std::string text;
+  auto add = [&text](std::size_t count, const char* what) {
+    if (count) text += (text.empty() ? "" : ", ") + std::to_string(count) + " " + what;
+  };
+  add(s.corrupt, "corrupt");
+  add(s.missing, "missing");
+  add(s.errors, "not checked (store error)");
+  add(s.invalid, "invalid");
+  return text + " of " + std::to_string(s.found) + " references";
+}
+
 /// Through FdSink so a full disk or closed pipe is an error, not silence.
 void print(const std::string& text) {
   FdSink out(STDOUT_FILENO);
@@ -102,7 +115,10 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
   }
   report.summary = summarize(report.items);
   print(flags.json ? inspect_json(report) : inspect_table(report, use_color()));
-  return inspect_exit_code(report.summary);
+  const int code = inspect_exit_code(report.summary);
+  // Like every failing command: one line on stderr says why.
+  if (code != 0) print_error_line("inspect: " + problem_counts(report.summary));
+  return code;
 }
 
 void add_inspect_options(CLI::App& sub, InspectFlags& flags) {

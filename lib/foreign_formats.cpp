@@ -41,11 +41,21 @@ const Json& member(const Json& object, std::string_view name) {
   return it == object.end() ? kNull : *it;
 }
 
+/// Keys and buckets of malformed or foreign references are untrusted and
+/// may be huge; no valid one is longer than kMaxKeyBytes, so keep that much.
+std::string bounded(std::string text) {
+  if (text.size() > kMaxKeyBytes) {
+    text.resize(kMaxKeyBytes);
+    text += "...(truncated)";
+  }
+  return text;
+}
+
 Finding foreign(FoundFormat format, std::string key, std::string bucket = {}) {
   Finding finding;
   finding.format = format;
-  finding.key = std::move(key);
-  finding.bucket = std::move(bucket);
+  finding.key = bounded(std::move(key));
+  finding.bucket = bounded(std::move(bucket));
   return finding;
 }
 

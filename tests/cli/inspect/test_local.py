@@ -72,7 +72,9 @@ class LocalInspect(InspectTestCase):
         os.remove(self.object_file(refs[1]))  # the memo's object
         self.tamper(refs[3])                  # the activity result's object
 
-        table = self.inspect(*self.store, "inspect", history, expect=4).out
+        run = self.inspect(*self.store, "inspect", history, expect=4)
+        self.assertEqual(run.err, "claimcheck: inspect: 1 missing, 1 invalid of 6 references\n")
+        table = run.out
         self.assertIn("found 6, ok 3, missing 1, corrupt 0, expired 0, foreign 1, invalid 1",
                       table)
         lines = table.splitlines()

@@ -193,6 +193,19 @@ TEST_CASE("hostile nesting is refused with InvalidInput instead of exhausting th
   CHECK(scan_str(fine).size() == 1);
 }
 
+TEST_CASE("huge keys of malformed or foreign references are kept bounded") {
+  Json aws = Json::array({"software.amazon.payloadoffloading.PayloadS3Pointer",
+                          {{"s3BucketName", "b"}, {"s3Key", std::string(100000, 'k')}}});
+  Json bad = go_ref(std::string(100000, 'g'));
+  auto findings = scan(Json::array({aws, bad}));
+  REQUIRE(findings.size() == 2);
+  for (const auto& f : findings) {
+    CHECK(f.key.size() <= claimcheck::kMaxKeyBytes + 20);
+    CHECK(f.key.ends_with("...(truncated)"));
+  }
+  CHECK(findings[1].error.has_value());  // a key that long is invalid
+}
+
 TEST_CASE("documents without references give no findings") {
   CHECK(scan(Json{{"key", "k"}, {"size_bytes", 1}, {"list", {1, 2, "three"}}}).empty());
   CHECK(scan(payloads(payload(Form::Base64, {{"encoding", "binary/plain"}}, "raw bytes"))).empty());
