@@ -234,3 +234,31 @@ TEST_CASE("a history printed one event per line keeps its context across lines")
     CHECK(result.field == "result");
   }
 }
+
+TEST_CASE("references inside failure details and heartbeat details are found too") {
+  HistoryBuilder h{Spelling::New, Form::Base64};
+  const int scheduled = h.add("", "ACTIVITY_TASK_SCHEDULED", "activityTaskScheduledEventAttributes",
+                              {{"activityType", {{"name", "Upload"}}}});
+  h.add("", "ACTIVITY_TASK_FAILED", "activityTaskFailedEventAttributes",
+        {{"failure", {{"message", "upload failed"},
+                      {"applicationFailureInfo",
+                       {{"type", "UploadError"},
+                        {"details", payloads(h.plain(go_ref("failure-details")))}}}}},
+         {"scheduledEventId", h.id(scheduled)},
+         {"retryState", "RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED"}});
+  h.add("", "ACTIVITY_TASK_TIMED_OUT", "activityTaskTimedOutEventAttributes",
+        {{"failure", {{"timeoutFailureInfo",
+                       {{"lastHeartbeatDetails", payloads(h.plain(go_ref("heartbeat")))}}}}},
+         {"scheduledEventId", h.id(scheduled)}});
+  auto findings = scan(Json{{"events", h.events}});
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].key == "failure-details");
+  CHECK(findings[0].event_type == "ActivityTaskFailed");
+  CHECK(findings[0].type_name == "Upload");
+  CHECK(findings[0].field == "failure");
+  CHECK(findings[1].key == "heartbeat");
+  CHECK(findings[1].event_type == "ActivityTaskTimedOut");
+  CHECK(findings[1].pointer ==
+        "/events/2/activityTaskTimedOutEventAttributes/failure/timeoutFailureInfo/"
+        "lastHeartbeatDetails/payloads/0");
+}
