@@ -9,6 +9,7 @@
 #include "claimcheck/json_fields.hpp"
 #include "claimcheck/reference.hpp"
 #include "command.hpp"
+#include "interrupt_cleanup.hpp"
 #include "input.hpp"
 #include "progress.hpp"
 #include "session.hpp"
@@ -50,6 +51,7 @@ void offload_document(Session& session, Input& input, StagedOutput& output,
 }
 
 int run_offload(const GlobalOptions& global, const OffloadFlags& flags) {
+  cleanup_on_interrupt();
   Session session(global);
   OffloadOptions options = OffloadOptions::from(session.config());
   options.force = flags.force;

@@ -8,6 +8,7 @@
 #include "claimcheck/error.hpp"
 #include "claimcheck/json_fields.hpp"
 #include "command.hpp"
+#include "interrupt_cleanup.hpp"
 #include "input.hpp"
 #include "progress.hpp"
 #include "report_error.hpp"
@@ -51,6 +52,7 @@ void retrieve_document(Session& session, Input& input, StagedOutput& output,
 }
 
 int run_retrieve(const GlobalOptions& global, const RetrieveFlags& flags) {
+  cleanup_on_interrupt();
   Session session(global);
   Input input(flags.input);
   FdSink stdout_sink(STDOUT_FILENO);

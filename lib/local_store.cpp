@@ -32,6 +32,7 @@
 
 #include <fmt/format.h>
 
+#include "claimcheck/cleanup.hpp"
 #include "claimcheck/error.hpp"
 #include "local_listing.hpp"
 #include "local_path.hpp"
@@ -70,6 +71,7 @@ class TempFile {
       if (!fd_.valid() && errno != EEXIST) break;
     }
     if (!fd_.valid()) throw Error(ErrorKind::Store, what, std::strerror(errno));
+    cleanup_ = CleanupRegistration([dir_fd, name = name_] { ::unlinkat(dir_fd, name.c_str(), 0); });
   }
   ~TempFile() {
     if (!committed_) ::unlinkat(dir_fd_, name_.c_str(), 0);
@@ -101,6 +103,7 @@ class TempFile {
   std::string name_;
   UniqueFd fd_;
   bool committed_ = false;
+  CleanupRegistration cleanup_;  // an interrupted process removes the temp file
 };
 
 class LocalStore final : public Store {
@@ -127,7 +130,12 @@ class LocalStore final : public Store {
     sidecar.write(json.data(), json.size(), what);
     sidecar.sync_and_close(what);
     sidecar.rename_to(sidecar_name(name), what);
-    object.rename_to(name, what);
+    {
+      // interrupted between the two renames: no sidecar without its object
+      CleanupRegistration orphan_sidecar(
+          [fd = dir.get(), path = sidecar_name(name)] { ::unlinkat(fd, path.c_str(), 0); });
+      object.rename_to(name, what);
+    }
     ::fsync(dir.get());
     return stored;
   }

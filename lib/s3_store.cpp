@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "claimcheck/cleanup.hpp"
 #include "claimcheck/error.hpp"
 #include "multipart_upload.hpp"
 #include "s3_error_map.hpp"
@@ -180,13 +181,16 @@ class S3Store final : public Store {
                               std::string second, const ObjectMeta& meta, const FinalMeta& final_meta) {
     const std::string upload_id =
         call("put", key, [&] { return client_.create_multipart_upload(bucket_, key, to_put_options(meta)); });
+    // an interrupted process aborts the upload instead of leaving it open
+    CleanupRegistration abort_on_interrupt(
+        [this, key, upload_id] { client_.abort_multipart_upload(bucket_, key, upload_id); });
     std::uint64_t total = 0;
     try {
       {
         ParallelPartUploader uploader(client_, bucket_, key, upload_id, tuning_.upload_concurrency);
         total = upload_parts(key, source, uploader, std::move(first), std::move(second));
         const ObjectMeta recorded = final_meta ? final_meta() : meta;
-        const auto parts = uploader.finish();
+        const auto parts = call("put", key, [&] { return uploader.finish(); });
         call("put", key, [&] { client_.complete_multipart_upload(bucket_, key, upload_id, parts); });
         apply_final_meta(key, total, recorded, final_meta != nullptr);
       }

@@ -1,6 +1,8 @@
 // Staged outputs: nothing reaches the destination before commit().
 #include "claimcheck/staged_output.hpp"
 
+#include "claimcheck/cleanup.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -50,6 +52,7 @@ class StagedFile : public StagedOutput {
     fd_ = UniqueFd(::mkostemp(name.data(), O_CLOEXEC));
     if (!fd_.valid()) throw unusable_destination();
     temp_path_ = name.data();
+    cleanup_ = CleanupRegistration([path = temp_path_] { ::unlink(path.c_str()); });
   }
 
   ~StagedFile() override { abort(); }
@@ -98,6 +101,7 @@ class StagedFile : public StagedOutput {
 
   std::string path_, directory_, temp_path_;
   UniqueFd fd_;
+  CleanupRegistration cleanup_;  // an interrupted process removes the temp file
   bool done_ = false;
 };
 
