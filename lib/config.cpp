@@ -119,7 +119,26 @@ std::string parse_endpoint(const std::string& text, const std::string& label) {
   if (host.empty() || host.find_first_of("/?#@ ") != std::string::npos) {
     bad_value(label, text, "an endpoint of the form https://host[:port] (no path, query or user)");
   }
+  // the port, after the last ':' that is not inside an IPv6 literal "[...]"
+  const auto colon = host.rfind(':');
+  if (colon != std::string::npos && (host.find(']') == std::string::npos || colon > host.rfind(']'))) {
+    const std::string port = host.substr(colon + 1);
+    const bool digits = !port.empty() && port.size() <= 5 &&
+                        port.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoul(port) == 0 || std::stoul(port) > 65535)
+      bad_value(label, text, "an endpoint whose port is a number from 1 to 65535");
+  }
   return endpoint;
+}
+
+/// Regions are signed into every request: letters, digits and '-' only
+/// ("us-east-1", R2's "auto").
+std::string parse_region(const std::string& text, const std::string& label) {
+  if (text.empty() || text.size() > 64 ||
+      text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+          std::string::npos)
+    bad_value(label, text, "a region name (letters, digits and '-', e.g. us-east-1 or auto)");
+  return text;
 }
 
 /// "claimcheck" -> "claimcheck/": keys are <prefix><date>/<uuid>.
@@ -297,7 +316,7 @@ void resolve_s3(Config& config, Sources& s) {
   if (auto c = first_of({from_flag(s.flags.region, "--region"), from_env(s, "R2_REGION"),
                          from_env(s, "AWS_REGION"), from_env(s, "AWS_DEFAULT_REGION"),
                          from_file(s, "region"), from_profile(s, "region")})) {
-    config.s3.region = *c->value;
+    config.s3.region = parse_region(*c->value, c->label);
     config.origin["region"] = c->origin;
   } else {
     // "auto" is R2's region; without an endpoint the store is AWS itself.
@@ -337,6 +356,7 @@ void check_file_values(const Sources& s) {
     const std::string& v = entry.value;
     if (key == "store") parse_store(v, label, s.env);
     else if (key == "endpoint") parse_endpoint(v, label);
+    else if (key == "region") parse_region(v, label);
     else if (key == "prefix") normalise_prefix(v, label);
     else if (key == "threshold") parse_size(v, label);
     else if (key == "ttl") parse_ttl(v, label);
