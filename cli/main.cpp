@@ -23,7 +23,8 @@ constexpr const char* kExitCodes =
     "  3  invalid input (malformed reference or document)\n"
     "  4  object not found in the store\n"
     "  5  integrity failure (checksum, size or compressed stream wrong)\n"
-    "  6  store error after retries (network, authentication, permission)";
+    "  6  store error after retries (network, authentication, permission)\n"
+    "  128+N  stopped by signal N (130: Ctrl-C); nothing half-written is left";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   auto& o = global.overrides;
