@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Ctrl-C (SIGINT) or SIGTERM in the middle of an offload leaves nothing
-behind: the command exits non-zero, no -o file nor its hidden temp file stays
+behind: the command exits non-zero (128+N), no -o file nor its hidden temp file stays
 in the output directory, no temp file or object stays in the local store, and
 (on S3) no multipart upload stays open.
 
@@ -79,7 +79,8 @@ def local_interrupt(failures, claimcheck, signal_number):
     left_store = sorted(set(files_under(store)) - before)
     print("{}: exit {}, stderr {!r}, store leftovers {}, -o leftovers {}".format(
         label, code, err[:120], left_store, files_under(out_dir)), flush=True)
-    failures.check(code != 0, "{}: exit 0 after an interrupted offload".format(label))
+    failures.check(code == 128 + signal_number, "{}: exit {}, want {}".format(
+        label, code, 128 + signal_number))
     failures.check(files_under(out_dir) == [], "{}: left in the -o directory: {}".format(
         label, files_under(out_dir)))
     failures.check(left_store == [], "{}: left in the local store: {}".format(label, left_store))
@@ -101,7 +102,8 @@ def s3_interrupt(failures, claimcheck, settings, signal_number):
     uploads = open_multipart_uploads(settings, prefix)
     print("{}: exit {}, stderr {!r}, open uploads {}".format(label, code, err[:120], len(uploads)),
           flush=True)
-    failures.check(code != 0, "{}: exit 0 after an interrupted offload".format(label))
+    failures.check(code == 128 + signal_number, "{}: exit {}, want {}".format(
+        label, code, 128 + signal_number))
     failures.check(uploads == [], "{}: {} multipart upload(s) left open".format(label, len(uploads)))
     failures.check(keys_under(settings, prefix) == [], "{}: objects left".format(label))
     failures.check(files_under(out_dir) == [], "{}: left in the -o directory: {}".format(
