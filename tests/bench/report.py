@@ -32,10 +32,10 @@ def traced_requests(name):
 
 
 def hyperfine(name):
-    """[(command name, median s, min s, max s)] in the order run."""
+    """[(command name, median s, min s, max s, mean user+system CPU s)] in the order run."""
     results = json.loads((work / name).read_text())["results"]
-    return [(r["command"], statistics.median(r["times"]), min(r["times"]), max(r["times"]))
-            for r in results]
+    return [(r["command"], statistics.median(r["times"]), min(r["times"]), max(r["times"]),
+             r["user"] + r["system"]) for r in results]
 
 
 def cell(text):
@@ -55,15 +55,15 @@ def comparison(title, name, trace=None):
     """The table; returns (text, {command: median})."""
     rows = hyperfine(name)
     ours = rows[0][1]
-    out = [f"| {title} | median | min .. max | claimcheck / this | requests per run |",
-           "|---|---|---|---|---|"]
-    for command, median, low, high in rows:
+    out = [f"| {title} | median | min .. max | CPU (mean) | claimcheck / this | requests per run |",
+           "|---|---|---|---|---|---|"]
+    for command, median, low, high, cpu in rows:
         requests = str(server_requests[command]) if command in server_requests else "-"
         if trace and command == rows[0][0]:
             requests += f" (trace: {traced_requests(trace)})"
-        out.append(f"| {cell(command)} | {ms(median)} | {ms(low)} .. {ms(high)} | "
+        out.append(f"| {cell(command)} | {ms(median)} | {ms(low)} .. {ms(high)} | {ms(cpu)} | "
                    f"{ours / median:.3f} | {requests} |")
-    return "\n".join(out), {command: median for command, median, _, _ in rows}
+    return "\n".join(out), {row[0]: row[1] for row in rows}
 
 
 def transfer_section(kind, name, aws, floor):
