@@ -248,7 +248,7 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding) {
     Json document;
     try {
       document = Json::parse(line);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
       throw Error(ErrorKind::InvalidInput, "input",
                   "line " + std::to_string(line_number) + " is not JSON: " + parse_error_reason(e));
     }
@@ -278,7 +278,7 @@ void scan_text(std::string_view text, const FindingHandler& on_finding) {
   Json document;
   try {
     document = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
     if (has_several_lines(text)) return scan_lines(text, on_finding);
     throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + parse_error_reason(e));
   }

@@ -61,7 +61,10 @@ std::chrono::system_clock::time_point parse_iso8601(const std::string& stamp) {
   std::tm fields{};
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (std::sscanf(stamp.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour,
-                  &minute, &second) != 6)
+                  &minute, &second) != 6 ||
+      // system_clock counts nanoseconds in 64 bits: years past 2262 overflow it
+      year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 ||
+      hour > 23 || minute > 59 || second > 60 || hour < 0 || minute < 0 || second < 0)
     throw MalformedXml("bad <LastModified> in listing: '" + stamp + "'");
   fields.tm_year = year - 1900;
   fields.tm_mon = month - 1;
