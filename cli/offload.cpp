@@ -77,7 +77,8 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
                                        "gzip policy (default auto: only when it pays off)")
       ->type_name("auto|always|never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
-  sub.add_option_function<int>("--level", [&o](int v) { o.level = v; }, "gzip level")
+  sub.add_option_function<int>("--level", [&o](int v) { o.level = v; },
+                               "gzip level (default 1: fastest; 9: smallest)")
       ->type_name("1-9")
       ->check(CLI::Range(1, 9));
   sub.add_option_function<std::string>("--ttl", [&o](const std::string& v) { o.ttl = v; },

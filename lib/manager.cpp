@@ -4,6 +4,7 @@
 #include "claimcheck/manager.hpp"
 
 #include <algorithm>
+#include <future>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -221,9 +222,15 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
   // of it, that trial is the stored object (compressing it again while
   // streaming doubled the CPU time of a 1 MiB offload).
   std::optional<std::string> gzipped;
+  DigestingSource digest(payload, options.progress);
   const bool compress_once = small && prefix.size() <= kAutoPrefixBytes;
   if (compress_once) {
-    gzipped = gzip_whole(options, prefix);
+    // Deflate on a helper thread (which fans out further for a larger
+    // payload) while this one hashes and counts the original: the two no
+    // longer add up in a small offload's wall time.
+    auto deflated = std::async(std::launch::async, [&] { return gzip_whole(options, prefix); });
+    drain(digest);
+    gzipped = deflated.get();
     ref.compressed = gzipped.has_value();
   } else {
     ref.compressed = should_compress(options, prefix);
@@ -235,18 +242,17 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
   entry.key = ref.key;
   entry.compressed = ref.compressed;
 
-  DigestingSource digest(payload, options.progress);
   std::optional<GzipSource> gzip;
-  std::optional<StringSource> precompressed;
-  if (gzipped) {
-    drain(digest);  // the original still gets hashed and counted
-    precompressed.emplace(std::move(*gzipped));
+  std::optional<ViewSource> stored_whole;
+  if (compress_once) {
+    // Already hashed: the gzipped copy, or the original when gzip did not pay off.
+    stored_whole.emplace(gzipped ? std::string_view(*gzipped) : prefix);
   } else if (ref.compressed) {
     gzip.emplace(digest, options.level, !small);
   }
-  ByteSource& stored = precompressed ? static_cast<ByteSource&>(*precompressed)
-                       : gzip        ? static_cast<ByteSource&>(*gzip)
-                                     : digest;
+  ByteSource& stored = stored_whole ? static_cast<ByteSource&>(*stored_whole)
+                       : gzip       ? static_cast<ByteSource&>(*gzip)
+                                    : digest;
 
   ObjectMeta meta;
   meta.compressed = ref.compressed;

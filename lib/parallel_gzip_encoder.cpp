@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -58,27 +59,28 @@ class RawDeflater {
   }
 
   /// Deflates all of `input` into `output`, ending byte-aligned (sync flush)
-  /// or, for the last block, with the final deflate block.
+  /// or, for the last block, with the final deflate block. Output goes
+  /// through a small chunk rather than a deflateBound-sized buffer: sizing
+  /// `output` up front zero-filled (and faulted in) twice what text needs.
   void deflate_all(const std::string& input, bool last, std::string& output) {
-    output.resize(deflateBound(&stream_, static_cast<uLong>(input.size())) + 64);
+    std::unique_ptr<char[]> chunk(new char[kChunk]);
     stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
     stream_.avail_in = static_cast<uInt>(input.size());
-    std::size_t written = 0;
     const int flush = last ? Z_FINISH : Z_SYNC_FLUSH;
     for (;;) {
-      stream_.next_out = reinterpret_cast<Bytef*>(output.data() + written);
-      stream_.avail_out = static_cast<uInt>(output.size() - written);
+      stream_.next_out = reinterpret_cast<Bytef*>(chunk.get());
+      stream_.avail_out = static_cast<uInt>(kChunk);
       const int status = deflate(&stream_, flush);
       if (status == Z_STREAM_ERROR) throw Error(ErrorKind::Internal, "gzip", "deflate failed");
-      written = output.size() - stream_.avail_out;
+      output.append(chunk.get(), kChunk - stream_.avail_out);
+      // Done once deflate stops short of filling the chunk (sync flush) or ends the stream.
       const bool complete = last ? status == Z_STREAM_END : stream_.avail_out != 0;
       if (complete) break;
-      output.resize(output.size() * 2);  // not reached in practice: deflateBound is an upper bound
     }
-    output.resize(written);
   }
 
  private:
+  static constexpr std::size_t kChunk = 64u << 10;
   z_stream stream_{};
 };
 

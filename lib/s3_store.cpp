@@ -44,12 +44,16 @@ sigv4::S3Config client_config(const S3Settings& settings,
 
 /// Reads up to `size` bytes; fewer only at the end of the source. The
 /// buffer grows as data arrives, so a 60 KiB payload does not cost a
-/// part-size allocation.
+/// part-size allocation; a source that knows its length gets one exact buffer.
 std::string read_part(ByteSource& source, std::size_t size) {
   std::string buffer;
+  if (auto known = source.remaining()) buffer.resize(static_cast<std::size_t>(std::min<std::uint64_t>(size, *known)));
   std::size_t filled = 0;
   while (filled < size) {
-    if (filled == buffer.size()) buffer.resize(std::min(size, std::max<std::size_t>(64u << 10, filled * 2)));
+    if (filled == buffer.size()) {
+      if (source.remaining() == std::uint64_t{0}) break;
+      buffer.resize(std::min(size, std::max<std::size_t>(64u << 10, filled * 2)));
+    }
     const std::size_t n = source.read(buffer.data() + filled, buffer.size() - filled);
     if (n == 0) break;
     filled += n;

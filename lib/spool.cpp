@@ -47,6 +47,11 @@ Spool::Spool(std::size_t memory_limit) : memory_limit_(memory_limit) {}
 void Spool::write(const char* data, std::size_t size) {
   if (!file_.valid()) {
     std::size_t to_memory = std::min(size, memory_limit_ - memory_.size());
+    // Reserving the whole limit costs address space only (pages are touched
+    // as they fill); growing by doubling copied and faulted in about twice
+    // the payload, a measurable part of a 1 MiB offload.
+    if (memory_.capacity() < memory_.size() + to_memory && memory_.size() >= kFirstBuffer)
+      memory_.reserve(memory_limit_);
     memory_.append(data, to_memory);
     data += to_memory;
     size -= to_memory;

@@ -31,6 +31,8 @@ class Spool : public ByteSink {
 
  private:
   friend class SpoolReader;
+  /// Inputs smaller than this (most pass-throughs) never reserve the limit.
+  static constexpr std::size_t kFirstBuffer = 64u << 10;
   std::size_t memory_limit_;
   std::string memory_;
   UniqueFd file_;

@@ -62,4 +62,11 @@ std::size_t StringSource::read(char* buffer, std::size_t capacity) {
   return n;
 }
 
+std::size_t ViewSource::read(char* buffer, std::size_t capacity) {
+  const std::size_t n = std::min(capacity, data_.size() - offset_);
+  std::memcpy(buffer, data_.data() + offset_, n);
+  offset_ += n;
+  return n;
+}
+
 }  // namespace claimcheck

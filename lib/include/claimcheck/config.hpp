@@ -62,7 +62,7 @@ struct Config {
   bool enabled = true;                    // CLAIMCHECK_ENABLED
   std::uint64_t threshold = 51200;        // CLAIMCHECK_THRESHOLD_BYTES
   CompressPolicy compress = CompressPolicy::Auto;  // CLAIMCHECK_COMPRESSION_ENABLED=false -> Never
-  int level = 6;
+  int level = 1;  // fastest: see README "Performance" for the size it costs
   std::chrono::seconds ttl = std::chrono::hours(24 * 30);  // CLAIMCHECK_TTL_DAYS
   std::string prefix = "claimcheck/";
   /// "s3" or "local".

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +16,9 @@ class ByteSource {
   virtual ~ByteSource() = default;
   /// Reads up to `capacity` bytes; returns 0 only at end of input.
   virtual std::size_t read(char* buffer, std::size_t capacity) = 0;
+  /// Bytes still to come, when the source knows (in-memory sources), so a
+  /// reader can size its buffer once.
+  virtual std::optional<std::uint64_t> remaining() const { return std::nullopt; }
 };
 
 /// Push-style output.
@@ -52,8 +57,20 @@ class StringSource : public ByteSource {
  public:
   explicit StringSource(std::string data) : data_(std::move(data)) {}
   std::size_t read(char* buffer, std::size_t capacity) override;
+  std::optional<std::uint64_t> remaining() const override { return data_.size() - offset_; }
  private:
   std::string data_;
+  std::size_t offset_ = 0;
+};
+
+/// Reads bytes the caller keeps alive, without copying them first.
+class ViewSource : public ByteSource {
+ public:
+  explicit ViewSource(std::string_view data) : data_(data) {}
+  std::size_t read(char* buffer, std::size_t capacity) override;
+  std::optional<std::uint64_t> remaining() const override { return data_.size() - offset_; }
+ private:
+  std::string_view data_;
   std::size_t offset_ = 0;
 };
 

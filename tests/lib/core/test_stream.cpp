@@ -50,6 +50,24 @@ TEST_CASE("StringSource hands out its data in chunks, then 0") {
   CHECK(empty.read(&c, 1) == 0);
 }
 
+TEST_CASE("in-memory sources say how much is left; a descriptor does not know") {
+  StringSource owned("hello, world");
+  CHECK(owned.remaining() == std::uint64_t{12});
+  char buffer[5];
+  CHECK(owned.read(buffer, sizeof buffer) == 5);
+  CHECK(owned.remaining() == std::uint64_t{7});
+
+  const std::string kept = "a view of bytes the caller keeps";
+  ViewSource view(kept);
+  CHECK(view.remaining() == std::uint64_t{kept.size()});
+  CHECK(read_all(view, 7) == kept);
+  CHECK(view.remaining() == std::uint64_t{0});
+  CHECK(view.read(buffer, 1) == 0);
+
+  FdSource stdin_source(0);
+  CHECK_FALSE(stdin_source.remaining().has_value());
+}
+
 TEST_CASE("FdSink writes everything through a pipe larger than its buffer") {
   // 1 MiB does not fit a pipe buffer (64 KiB), so writes come back short or block.
   const std::string payload(1 << 20, 'x');

@@ -63,7 +63,7 @@ TEST_CASE("defaults without any setting") {
   CHECK(c.threshold == 51200);
   CHECK(c.ttl == 30 * 24h);
   CHECK(c.compress == CompressPolicy::Auto);
-  CHECK(c.level == 6);
+  CHECK(c.level == 1);
   CHECK(c.prefix == "claimcheck/");
   CHECK(c.store_kind == "local");
   CHECK(c.local_dir == box.home / ".local/share/claimcheck");
