@@ -73,7 +73,12 @@ def transfer_section(kind, name, aws, floor):
     print(f"\n- vs `{aws}`: {ours / medians[aws]:.3f} (target at most 0.05): "
           f"{verdict(ours / medians[aws] <= 0.05)}")
     print(f"- vs the floor `{floor}`: {ours / medians[floor]:.2f}x (target at most 1.5x): "
-          f"{verdict(ours / medians[floor] <= 1.5)}\n")
+          f"{verdict(ours / medians[floor] <= 1.5)}")
+    level6 = medians.get(f"(for reference) claimcheck {kind} --level 6")
+    if level6:
+        print(f"- at --level 6 (the default before the benchmark): {ms(level6)}, "
+              f"{level6 / medians[aws]:.3f} of `{aws}`")
+    print()
 
 
 def time_files(pattern):
@@ -104,7 +109,15 @@ def throughput_section():
     mib = int(params["mid_mib"])
     ours, gzip = medians["claimcheck offload (local store)"], medians["gzip -6 > file"]
     print(f"\n- claimcheck {mib / ours:.0f} MiB/s, gzip -6 {mib / gzip:.0f} MiB/s; "
-          f"target claimcheck / gzip at most 1: {verdict(ours <= gzip)}\n")
+          f"target claimcheck / gzip at most 1: {verdict(ours <= gzip)}")
+    level6 = medians["(same level) claimcheck offload --level 6"]
+    gzip1 = medians["(same level) gzip -1 > file"]
+    print(f"- at the same level: claimcheck --level 6 / gzip -6 {level6 / gzip:.3f}, "
+          f"claimcheck (level 1) / gzip -1 {ours / gzip1:.3f}")
+    sizes = {k: int(v) for k, v in key_values("sizes.txt").items()}
+    original = sizes.pop("original")
+    print("- stored size, % of the original: " + ", ".join(
+        f"{name} {size:,} B ({100 * size / original:.1f}%)" for name, size in sizes.items()) + "\n")
 
 
 def startup_section():
