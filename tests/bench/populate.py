@@ -26,10 +26,9 @@ def key_for(prefix, expires):
     return f"{prefix}{expires:%Y-%m-%d}/{expires:%H%M%S}Z-{uuid.uuid4()}"
 
 
-def worker(args, jobs, errors):
+def worker(args, creds, jobs, errors):
     url = urllib.parse.urlsplit(args.endpoint)
     conn = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
-    creds = Credentials(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"])
     body = b"x" * args.size
     while True:
         key = jobs.get()
@@ -58,9 +57,13 @@ def main():
     p.add_argument("--threads", type=int, default=16)
     args = p.parse_args()
 
+    # Read here, not in the workers: a worker that dies leaves main blocked on a full queue.
+    if "AWS_ACCESS_KEY_ID" not in os.environ or "AWS_SECRET_ACCESS_KEY" not in os.environ:
+        raise SystemExit("populate.py: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+    creds = Credentials(os.environ["AWS_ACCESS_KEY_ID"], os.environ["AWS_SECRET_ACCESS_KEY"])
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     jobs, errors = queue.Queue(maxsize=4096), []
-    threads = [threading.Thread(target=worker, args=(args, jobs, errors)) for _ in range(args.threads)]
+    threads = [threading.Thread(target=worker, args=(args, creds, jobs, errors)) for _ in range(args.threads)]
     for t in threads:
         t.start()
     for i in range(args.count):
