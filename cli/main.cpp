@@ -24,7 +24,8 @@ constexpr const char* kExitCodes =
     "  4  object not found in the store\n"
     "  5  integrity failure (checksum, size or compressed stream wrong)\n"
     "  6  store error after retries (network, authentication, permission)\n"
-    "  128+N  stopped by signal N (130: Ctrl-C); nothing half-written is left";
+    "  128+N  stopped by signal N (130: Ctrl-C); nothing half-written is left\n"
+    "  141  the reader of stdout went away (as `| head`); no message";
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   auto& o = global.overrides;
@@ -55,7 +56,8 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // A closed stdout becomes an EPIPE error with a message, not a silent death.
+  // A closed stdout becomes an EPIPE error, so that cleanup runs before the
+  // quiet exit 141 (see ErrorKind::ReaderGone), not a death mid-upload.
   std::signal(SIGPIPE, SIG_IGN);
   GlobalOptions global;
   try {

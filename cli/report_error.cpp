@@ -34,6 +34,7 @@ void print_details(const std::string& detail) {
 }
 
 int report_library_error(const Error& error, int verbosity) {
+  if (error.kind() == ErrorKind::ReaderGone && verbosity == 0) return exit_code(error.kind());
   std::string message = error.what_failed().empty()
                             ? error.why()
                             : error.what_failed() + ": " + error.why();

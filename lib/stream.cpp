@@ -46,8 +46,9 @@ void FdSink::write(const char* data, std::size_t size) {
     if (put < 0) {
       if (errno == EINTR) continue;
       if (would_block(errno) && wait_until_ready(fd_, POLLOUT)) continue;
-      // EPIPE (reader went away) is reported like any other failure; the
-      // CLI ignores SIGPIPE so that it arrives here instead of killing us.
+      // The CLI ignores SIGPIPE so that EPIPE arrives here and the caller
+      // can clean up (temp files, multipart uploads) before exiting.
+      if (errno == EPIPE) throw Error(ErrorKind::ReaderGone, "cannot write " + name_, system_reason(errno));
       throw Error(ErrorKind::Internal, "cannot write " + name_, system_reason(errno));
     }
     data += put;

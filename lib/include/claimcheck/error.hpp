@@ -16,6 +16,9 @@ enum class ErrorKind : int {
   NotFound = 4,      // the object is not in the store
   Integrity = 5,     // checksum, size or compressed stream wrong
   Store = 6,         // network, authentication, permission, server (after retries)
+  // The reader of our output went away (`| head`): 128 + SIGPIPE, what a
+  // filter killed by SIGPIPE returns, and no message, as such a filter prints none.
+  ReaderGone = 141,
 };
 
 class Error : public std::runtime_error {

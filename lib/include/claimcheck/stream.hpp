@@ -41,8 +41,8 @@ class FdSource : public ByteSource {
 };
 
 /// Writes to a file descriptor, retrying short writes, EINTR and EAGAIN. Does
-/// not own it. EPIPE and other failures are Error(Internal) naming `name`
-/// (the caller ignores SIGPIPE so that EPIPE arrives here).
+/// not own it. EPIPE is Error(ReaderGone) (the caller ignores SIGPIPE so that
+/// it arrives here), other failures Error(Internal), both naming `name`.
 class FdSink : public ByteSink {
  public:
   explicit FdSink(int fd, std::string name = "stdout") : fd_(fd), name_(std::move(name)) {}

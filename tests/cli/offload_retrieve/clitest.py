@@ -57,6 +57,17 @@ class CliTestCase(unittest.TestCase):
                               env=env or self.env, timeout=600)
         return Result(proc)
 
+    def reader_leaves_early(self, *args, stdin_path, keep=5):
+        """Runs claimcheck with stdout to a pipe whose reader takes `keep`
+        bytes and closes it (as `| head -c 5`); returns (exit code, stderr)."""
+        with open(stdin_path, "rb") as stdin:
+            proc = subprocess.Popen([BINARY, *args], stdin=stdin, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=self.env)
+            self.assertEqual(len(proc.stdout.read(keep)), keep)
+            proc.stdout.close()
+            err = proc.stderr.read().decode("utf-8", "replace")
+            return proc.wait(timeout=600), err
+
     def ok(self, *args, stdin=b"", env=None):
         r = self.run_cc(*args, stdin=stdin, env=env)
         self.assertEqual(r.code, 0, f"claimcheck {' '.join(args)} failed: {r.err}")

@@ -46,6 +46,20 @@ class LocalStoreTests(CliTestCase):
         self.ok("retrieve", self.path("ref.json"), "-o", self.path("out.bin"))
         self.assertEqual(self.read(self.path("out.bin")), payload)
 
+    def test_reader_leaving_early_is_a_quiet_141(self):
+        # As `claimcheck retrieve ref | head -c 5`: the exit status a filter
+        # killed by SIGPIPE has, and no message; -v says what happened.
+        payload = compressible(8 << 20)
+        ref_path = self.write("ref.json", json.dumps(self.offload(payload)).encode())
+        self.assertEqual(self.reader_leaves_early("retrieve", stdin_path=ref_path), (141, ""))
+        code, err = self.reader_leaves_early("-v", "retrieve", stdin_path=ref_path)
+        self.assertEqual(code, 141)
+        self.assertIn("claimcheck: cannot write stdout: Broken pipe", err)
+        big = self.write("big.bin", payload)
+        self.assertEqual(self.reader_leaves_early("offload", "--threshold", "1G", stdin_path=big), (141, ""))
+        # What was stored is untouched: the full payload still comes back.
+        self.assertEqual(self.ok("retrieve", ref_path).out, payload)
+
     def test_100_mib_round_trip(self):
         payload = compressible(100 << 20)
         source = self.write("big.bin", payload)

@@ -71,6 +71,12 @@ class S3Tests(CliTestCase):
                            stdin=offloaded.out)
         self.assertEqual(restored.out, text)
 
+    def test_reader_leaving_early_is_a_quiet_141(self):
+        # The write fails inside the download's data callback here.
+        ref = self.off(compressible(20 << 20))
+        ref_path = self.write("ref.json", json.dumps(ref).encode())
+        self.assertEqual(self.reader_leaves_early(*self.store_args, "retrieve", stdin_path=ref_path), (141, ""))
+
     def test_exit_4_missing_object(self):
         ref = self.off(compressible(100_000))
         ref["key"] = self.prefix + "never-written"

@@ -144,6 +144,8 @@ TEST_CASE("writing to a pipe nobody reads is an Error naming the stream, not a s
   } catch (const Error& e) {
     CHECK(e.what_failed() == "cannot write the output pipe");
     CHECK(e.why() == "Broken pipe");
+    CHECK(e.kind() == ErrorKind::ReaderGone);
+    CHECK(exit_code(e.kind()) == 141);
   }
 }
 
