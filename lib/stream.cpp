@@ -56,13 +56,6 @@ void FdSink::write(const char* data, std::size_t size) {
   }
 }
 
-std::size_t StringSource::read(char* buffer, std::size_t capacity) {
-  const std::size_t n = std::min(capacity, data_.size() - offset_);
-  std::memcpy(buffer, data_.data() + offset_, n);
-  offset_ += n;
-  return n;
-}
-
 std::size_t ViewSource::read(char* buffer, std::size_t capacity) {
   const std::size_t n = std::min(capacity, data_.size() - offset_);
   std::memcpy(buffer, data_.data() + offset_, n);

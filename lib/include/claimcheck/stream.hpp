@@ -52,17 +52,6 @@ class FdSink : public ByteSink {
   std::string name_;
 };
 
-/// In-memory source and sink, for tests and small payloads.
-class StringSource : public ByteSource {
- public:
-  explicit StringSource(std::string data) : data_(std::move(data)) {}
-  std::size_t read(char* buffer, std::size_t capacity) override;
-  std::optional<std::uint64_t> remaining() const override { return data_.size() - offset_; }
- private:
-  std::string data_;
-  std::size_t offset_ = 0;
-};
-
 /// Reads bytes the caller keeps alive, without copying them first.
 class ViewSource : public ByteSource {
  public:
@@ -72,6 +61,20 @@ class ViewSource : public ByteSource {
  private:
   std::string_view data_;
   std::size_t offset_ = 0;
+};
+
+/// In-memory source and sink, for tests and small payloads. The source owns
+/// its bytes and reads them through a view of them, so it cannot be moved.
+class StringSource : public ByteSource {
+ public:
+  explicit StringSource(std::string data) : data_(std::move(data)), view_(data_) {}
+  StringSource(const StringSource&) = delete;
+  StringSource& operator=(const StringSource&) = delete;
+  std::size_t read(char* buffer, std::size_t capacity) override { return view_.read(buffer, capacity); }
+  std::optional<std::uint64_t> remaining() const override { return view_.remaining(); }
+ private:
+  std::string data_;
+  ViewSource view_;
 };
 
 class StringSink : public ByteSink {
