@@ -77,10 +77,9 @@ bool should_compress(const OffloadOptions& options, std::string_view prefix) {
   return gzip_pays_off(prefix.data(), size, options.level);
 }
 
-/// The whole payload gzipped once, or nullopt to store it raw (policy never,
-/// or auto finding that gzip does not pay off).
+/// The whole payload gzipped once, or nullopt to store it raw (auto finding
+/// that gzip does not pay off).
 std::optional<std::string> gzip_whole(const OffloadOptions& options, std::string_view payload) {
-  if (options.compress == CompressPolicy::Never) return std::nullopt;
   std::string gzipped = gzip_in_memory(payload, options.level);
   if (options.compress == CompressPolicy::Auto && !gzip_saves_enough(payload.size(), gzipped.size()))
     return std::nullopt;
@@ -224,7 +223,10 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
   std::optional<std::string> gzipped;
   DigestingSource digest(payload, options.progress);
   const bool compress_once = small && prefix.size() <= kAutoPrefixBytes;
-  if (compress_once) {
+  if (compress_once && options.compress == CompressPolicy::Never) {
+    drain(digest);
+    ref.compressed = false;
+  } else if (compress_once) {
     // Deflate on a helper thread (which fans out further for a larger
     // payload) while this one hashes and counts the original: the two no
     // longer add up in a small offload's wall time.
