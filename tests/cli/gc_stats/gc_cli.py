@@ -9,31 +9,17 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 import uuid
 
-BINARY = None  # set by each test script from argv[1]
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+from cli_common import S3, Result, private_env, s3_client, skip_without_s3  # noqa: E402,F401
+
+BINARY = None  # set by each test script from argv[1]
 PROXY = os.path.join(HERE, "..", "..", "tools", "counting_proxy.py")
-
-S3 = {name: os.environ.get("CLAIMCHECK_TEST_S3_" + name)
-      for name in ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET", "REGION")}
-
-
-def s3_configured():
-    return all(S3[n] for n in ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET"))
-
-
-def skip_without_s3():
-    """meson's "skipped" is exit 77; with CLAIMCHECK_TEST_REQUIRE_S3=1 it is a failure."""
-    if s3_configured():
-        return
-    if os.environ.get("CLAIMCHECK_TEST_REQUIRE_S3") == "1":
-        print("CLAIMCHECK_TEST_REQUIRE_S3=1 but CLAIMCHECK_TEST_S3_* are not set")
-        raise SystemExit(1)
-    print("skipped: CLAIMCHECK_TEST_S3_* not set")
-    raise SystemExit(77)
 
 
 def utc_now():
@@ -48,16 +34,6 @@ def layout_key(prefix, expires):
     """claimcheck's key layout: `<prefix><YYYY-MM-DD>/<HHMMSS>Z-<uuid>`, the expiry."""
     e = expires.astimezone(datetime.timezone.utc)
     return f"{prefix}{e:%Y-%m-%d}/{e:%H%M%S}Z-{uuid.uuid4()}"
-
-
-class Result:
-    def __init__(self, proc):
-        self.code = proc.returncode
-        self.out = proc.stdout.decode("utf-8", "replace")
-        self.err = proc.stderr.decode("utf-8", "replace")
-
-    def json(self):
-        return json.loads(self.out)
 
 
 class LocalBackend:
@@ -99,12 +75,9 @@ class S3Backend:
     """A bucket on the test server, seen through botocore (not through claimcheck)."""
 
     def __init__(self, bucket=None):
-        import botocore.session
         self.bucket = bucket or S3["BUCKET"]
         self.region = S3["REGION"] or "us-east-1"
-        self.client = botocore.session.get_session().create_client(
-            "s3", endpoint_url=S3["ENDPOINT"], region_name=self.region,
-            aws_access_key_id=S3["ACCESS_KEY"], aws_secret_access_key=S3["SECRET_KEY"])
+        self.client = s3_client()
         self.global_args = self.args_for(S3["ENDPOINT"])
         self.env = {"AWS_ACCESS_KEY_ID": S3["ACCESS_KEY"], "AWS_SECRET_ACCESS_KEY": S3["SECRET_KEY"]}
 
@@ -144,12 +117,7 @@ class GcTestCase(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cc-gc-")
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("CLAIMCHECK_", "AWS_", "R2_"))}
-        for name, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state"),
-                          ("XDG_CONFIG_HOME", "config"), ("TMPDIR", "tmp")):
-            os.makedirs(os.path.join(self.tmp, sub))
-            self.env[name] = os.path.join(self.tmp, sub)
+        self.env = private_env(self.tmp)
         self.journal_dir = os.path.join(self.tmp, "journal")
         self.env["CLAIMCHECK_JOURNAL_DIR"] = self.journal_dir
         self.prefix = f"gc-test-{uuid.uuid4().hex[:12]}/"
@@ -163,7 +131,8 @@ class GcTestCase(unittest.TestCase):
     def run_cc(self, *args, stdin=b"", global_args=None):
         env = dict(self.env, **self.backend.env)
         argv = [BINARY, *(self.backend.global_args if global_args is None else global_args), *args]
-        return Result(subprocess.run(argv, input=stdin, capture_output=True, env=env, timeout=600))
+        return Result(subprocess.run(argv, input=stdin, capture_output=True, env=env, timeout=600),
+                      text=True)
 
     def ok(self, *args, **kw):
         r = self.run_cc(*args, **kw)

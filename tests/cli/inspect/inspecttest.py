@@ -8,8 +8,12 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cli_common import Result, compressible, private_env, run_suite  # noqa: E402,F401
 
 BINARY = None  # set by main() from argv[1]
 
@@ -90,30 +94,10 @@ def unused_port():
         return s.getsockname()[1]
 
 
-def compressible(size):
-    line = b'{"event":"photo fetched","camera":"north gate","ok":true}\n'
-    return (line * (size // len(line) + 1))[:size]
-
-
-class Result:
-    def __init__(self, proc):
-        self.code = proc.returncode
-        self.out = proc.stdout.decode("utf-8", "replace")
-        self.err = proc.stderr.decode("utf-8", "replace")
-
-    def json(self):
-        return json.loads(self.out)
-
-
 class InspectTestCase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cc-inspect-")
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("CLAIMCHECK_", "AWS_", "R2_", "NO_COLOR"))}
-        for name in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "TMPDIR"):
-            path = os.path.join(self.tmp, name.lower())
-            os.makedirs(path)
-            self.env[name] = path
+        self.env = private_env(self.tmp, strip=("CLAIMCHECK_", "AWS_", "R2_", "NO_COLOR"))
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
@@ -129,7 +113,7 @@ class InspectTestCase(unittest.TestCase):
     def run_cc(self, *args, stdin=b"", env=None):
         proc = subprocess.run([BINARY, *args], input=stdin, capture_output=True,
                               env=env or self.env, timeout=300)
-        return Result(proc)
+        return Result(proc, text=True)
 
     def offload(self, data, *store_args):
         r = self.run_cc(*store_args, "offload", "--force", stdin=data)
@@ -148,6 +132,4 @@ class InspectTestCase(unittest.TestCase):
 def main(argv, tests):
     global BINARY
     BINARY = os.path.abspath(argv[1])
-    suite = unittest.TestLoader().loadTestsFromTestCase(tests)
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    return 0 if result.wasSuccessful() else 1
+    return run_suite(tests)

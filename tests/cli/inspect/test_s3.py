@@ -10,16 +10,7 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inspecttest  # noqa: E402
 from inspecttest import InspectTestCase, compressible, order_history  # noqa: E402
-
-S3 = {name: os.environ.get("CLAIMCHECK_TEST_S3_" + name)
-      for name in ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET", "REGION")}
-
-
-def s3_client():
-    import botocore.session
-    return botocore.session.get_session().create_client(
-        "s3", endpoint_url=S3["ENDPOINT"], region_name=S3["REGION"] or "us-east-1",
-        aws_access_key_id=S3["ACCESS_KEY"], aws_secret_access_key=S3["SECRET_KEY"])
+from cli_common import S3, s3_client, skip_without_s3  # noqa: E402
 
 
 class S3Inspect(InspectTestCase):
@@ -108,10 +99,5 @@ class S3Inspect(InspectTestCase):
 
 
 if __name__ == "__main__":
-    if not all(S3[name] for name in ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET")):
-        if os.environ.get("CLAIMCHECK_TEST_REQUIRE_S3") == "1":
-            print("CLAIMCHECK_TEST_REQUIRE_S3=1 but CLAIMCHECK_TEST_S3_* are not set")
-            sys.exit(1)
-        print("no S3 server configured (CLAIMCHECK_TEST_S3_*): skipped")
-        sys.exit(77)
+    skip_without_s3()
     sys.exit(inspecttest.main(sys.argv, S3Inspect))

@@ -5,21 +5,14 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from cli_common import Result, compressible, private_env, run_suite  # noqa: E402,F401
+
 BINARY = None  # set by the test script from argv[1]
-
-
-class Result:
-    def __init__(self, proc):
-        self.code = proc.returncode
-        self.out = proc.stdout
-        self.err = proc.stderr.decode("utf-8", "replace")
-
-    def err_lines(self):
-        return [line for line in self.err.split("\n") if line]
-
 
 class CliTestCase(unittest.TestCase):
     """Each test gets fresh HOME/XDG directories: the local store lives in
@@ -27,14 +20,7 @@ class CliTestCase(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cc-cli-")
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("CLAIMCHECK_", "AWS_", "R2_"))}
-        for name, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"),
-                          ("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"),
-                          ("TMPDIR", "tmp")):
-            path = os.path.join(self.tmp, sub)
-            os.makedirs(path)
-            self.env[name] = path
+        self.env = private_env(self.tmp)
         self.store_dir = os.path.join(self.tmp, "data", "claimcheck")
 
     def tearDown(self):
@@ -102,14 +88,7 @@ def sanitized_build():
         return b"__asan_init" in f.read()
 
 
-def compressible(size):
-    line = b'{"event":"photo fetched","camera":"north gate","ok":true}\n'
-    return (line * (size // len(line) + 1))[:size]
-
-
 def main(argv, tests):
     global BINARY
     BINARY = os.path.abspath(argv[1])
-    suite = unittest.TestLoader().loadTestsFromTestCase(tests)
-    result = unittest.TextTestRunner(verbosity=2).run(suite)
-    return 0 if result.wasSuccessful() else 1
+    return run_suite(tests)

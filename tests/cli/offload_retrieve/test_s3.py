@@ -9,18 +9,7 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clitest  # noqa: E402
 from clitest import CliTestCase, compressible  # noqa: E402
-
-S3 = {name: os.environ.get("CLAIMCHECK_TEST_S3_" + name)
-      for name in ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET", "REGION")}
-
-
-def s3_client():
-    import botocore.session
-    session = botocore.session.get_session()
-    return session.create_client("s3", endpoint_url=S3["ENDPOINT"],
-                                 region_name=S3["REGION"] or "us-east-1",
-                                 aws_access_key_id=S3["ACCESS_KEY"],
-                                 aws_secret_access_key=S3["SECRET_KEY"])
+from cli_common import S3, s3_client, skip_without_s3  # noqa: E402
 
 
 class S3Tests(CliTestCase):
@@ -106,10 +95,5 @@ class S3Tests(CliTestCase):
 
 
 if __name__ == "__main__":
-    if not all(S3[n] for n in ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET")):
-        if os.environ.get("CLAIMCHECK_TEST_REQUIRE_S3") == "1":
-            print("CLAIMCHECK_TEST_S3_* not set but CLAIMCHECK_TEST_REQUIRE_S3=1")
-            sys.exit(1)
-        print("skipped: CLAIMCHECK_TEST_S3_* not set")
-        sys.exit(77)
+    skip_without_s3()
     sys.exit(clitest.main(sys.argv, S3Tests))

@@ -12,10 +12,9 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clitest  # noqa: E402
 from clitest import CliTestCase, compressible  # noqa: E402
+from cli_common import S3, skip_without_s3  # noqa: E402
 
 THRESHOLD = 51200  # the default, as the Go runner's
-S3 = {name: os.environ.get("CLAIMCHECK_TEST_S3_" + name)
-      for name in ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET", "REGION")}
 MODE = sys.argv.pop(2) if len(sys.argv) > 2 else "local"
 
 SIZES = [
@@ -70,8 +69,6 @@ class SizeRoundTrips(CliTestCase):
 
 
 if __name__ == "__main__":
-    if MODE == "s3" and not S3["ENDPOINT"]:
-        if os.environ.get("CLAIMCHECK_TEST_REQUIRE_S3") == "1":
-            sys.exit("CLAIMCHECK_TEST_S3_* not set but CLAIMCHECK_TEST_REQUIRE_S3=1")
-        sys.exit(77)
+    if MODE == "s3":
+        skip_without_s3()
     sys.exit(clitest.main(sys.argv, SizeRoundTrips))
