@@ -92,18 +92,14 @@ ObjectMeta sample_meta() {
 /// Yields `good` bytes, then throws.
 class FailingSource : public claimcheck::ByteSource {
  public:
-  explicit FailingSource(std::size_t good) : data_(random_bytes(good, 7)) {}
+  explicit FailingSource(std::size_t good) : good_(random_bytes(good, 7)) {}
   std::size_t read(char* buffer, std::size_t capacity) override {
-    if (offset_ == data_.size()) throw std::runtime_error("source broke");
-    const std::size_t n = std::min(capacity, data_.size() - offset_);
-    std::memcpy(buffer, data_.data() + offset_, n);
-    offset_ += n;
-    return n;
+    if (good_.remaining() == std::uint64_t{0}) throw std::runtime_error("source broke");
+    return good_.read(buffer, capacity);
   }
 
  private:
-  std::string data_;
-  std::size_t offset_ = 0;
+  claimcheck::StringSource good_;
 };
 
 ErrorKind error_kind(const std::function<void()>& action) {
@@ -293,18 +289,17 @@ TEST_CASE("a failing final_meta aborts the upload too") {
 class SabotagingSource : public claimcheck::ByteSource {
  public:
   SabotagingSource(std::string data, std::size_t at, std::function<void()> sabotage)
-      : data_(std::move(data)), at_(at), sabotage_(std::move(sabotage)) {}
+      : size_(data.size()), data_(std::move(data)), at_(at), sabotage_(std::move(sabotage)) {}
   std::size_t read(char* buffer, std::size_t capacity) override {
-    if (offset_ >= at_ && sabotage_) std::exchange(sabotage_, nullptr)();
-    const std::size_t n = std::min(capacity, data_.size() - offset_);
-    std::memcpy(buffer, data_.data() + offset_, n);
-    offset_ += n;
-    return n;
+    const std::uint64_t offset = size_ - *data_.remaining();
+    if (offset >= at_ && sabotage_) std::exchange(sabotage_, nullptr)();
+    return data_.read(buffer, capacity);
   }
 
  private:
-  std::string data_;
-  std::size_t at_, offset_ = 0;
+  std::uint64_t size_;
+  claimcheck::StringSource data_;
+  std::uint64_t at_;
   std::function<void()> sabotage_;
 };
 
