@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/units.hpp"
+#include "core/error.hpp"
+#include "core/units.hpp"
 
 namespace claimcheck::cli {
 

@@ -3,7 +3,7 @@
 
 #include <string_view>
 
-#include "claimcheck/reference.hpp"
+#include "reference/reference.hpp"
 
 namespace claimcheck::cli {
 

@@ -9,8 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "claimcheck/config.hpp"
-#include "claimcheck/store.hpp"
+#include "config/config.hpp"
+#include "stores/store.hpp"
 
 namespace claimcheck::cli {
 

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "as_of.hpp"
-#include "claimcheck/error.hpp"
-#include "claimcheck/gc.hpp"
-#include "claimcheck/units.hpp"
+#include "core/error.hpp"
+#include "gc_stats/gc.hpp"
+#include "core/units.hpp"
 #include "command.hpp"
 #include "gc_output.hpp"
 #include "interrupt.hpp"

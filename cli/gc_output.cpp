@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "claimcheck/units.hpp"
+#include "core/units.hpp"
 #include "report_error.hpp"
 #include "stdout_text.hpp"
 

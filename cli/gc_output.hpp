@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "claimcheck/gc.hpp"
+#include "gc_stats/gc.hpp"
 
 namespace claimcheck::cli {
 

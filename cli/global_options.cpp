@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "claimcheck/config.hpp"
-#include "claimcheck/units.hpp"
+#include "config/config.hpp"
+#include "core/units.hpp"
 #include "command.hpp"
 
 namespace claimcheck::cli {

@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "claimcheck/error.hpp"
+#include "core/error.hpp"
 
 namespace claimcheck::cli {
 

@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "claimcheck/stream.hpp"
+#include "core/stream.hpp"
 
 namespace claimcheck::cli {
 

@@ -7,10 +7,10 @@
 #include <memory>
 #include <utility>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/inspect.hpp"
-#include "claimcheck/stream.hpp"
-#include "claimcheck/units.hpp"
+#include "core/error.hpp"
+#include "scanner/inspect.hpp"
+#include "core/stream.hpp"
+#include "core/units.hpp"
 #include "command.hpp"
 #include "input.hpp"
 #include "inspect_output.hpp"

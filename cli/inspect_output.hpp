@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "claimcheck/inspect.hpp"
+#include "scanner/inspect.hpp"
 
 namespace claimcheck::cli {
 

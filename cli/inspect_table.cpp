@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "claimcheck/units.hpp"
+#include "core/units.hpp"
 #include "inspect_output.hpp"
 
 namespace claimcheck::cli {

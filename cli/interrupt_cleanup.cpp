@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "claimcheck/cleanup.hpp"
+#include "core/cleanup.hpp"
 
 namespace claimcheck::cli {
 

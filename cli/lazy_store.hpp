@@ -6,7 +6,7 @@
 #include <memory>
 #include <mutex>
 
-#include "claimcheck/store.hpp"
+#include "stores/store.hpp"
 
 namespace claimcheck::cli {
 

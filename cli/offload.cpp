@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/json_fields.hpp"
-#include "claimcheck/reference.hpp"
+#include "core/error.hpp"
+#include "manager/json_fields.hpp"
+#include "reference/reference.hpp"
 #include "command.hpp"
 #include "interrupt_cleanup.hpp"
 #include "input.hpp"

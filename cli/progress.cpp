@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "claimcheck/units.hpp"
+#include "core/units.hpp"
 
 namespace claimcheck::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <regex>
 #include <sstream>
 
-#include "claimcheck/error.hpp"
+#include "core/error.hpp"
 
 namespace claimcheck::cli {
 namespace {

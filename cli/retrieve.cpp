@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <memory>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/json_fields.hpp"
+#include "core/error.hpp"
+#include "manager/json_fields.hpp"
 #include "command.hpp"
 #include "interrupt_cleanup.hpp"
 #include "input.hpp"

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "claimcheck/error.hpp"
+#include "core/error.hpp"
 
 namespace claimcheck::cli {
 namespace {

@@ -5,11 +5,11 @@
 #include <memory>
 #include <string>
 
-#include "claimcheck/config.hpp"
-#include "claimcheck/journal.hpp"
-#include "claimcheck/manager.hpp"
-#include "claimcheck/staged_output.hpp"
-#include "claimcheck/stream.hpp"
+#include "config/config.hpp"
+#include "manager/journal.hpp"
+#include "manager/manager.hpp"
+#include "manager/staged_output.hpp"
+#include "core/stream.hpp"
 #include "command.hpp"
 #include "lazy_store.hpp"
 

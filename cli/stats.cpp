@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "claimcheck/journal.hpp"
-#include "claimcheck/stats.hpp"
-#include "claimcheck/stats_output.hpp"
-#include "claimcheck/units.hpp"
+#include "manager/journal.hpp"
+#include "gc_stats/stats.hpp"
+#include "gc_stats/stats_output.hpp"
+#include "core/units.hpp"
 #include "command.hpp"
 #include "stats_text.hpp"
 #include "stdout_text.hpp"

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "claimcheck/units.hpp"
+#include "core/units.hpp"
 
 namespace claimcheck::cli {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "claimcheck/stats.hpp"
+#include "gc_stats/stats.hpp"
 
 namespace claimcheck::cli {
 

@@ -2,7 +2,7 @@
 
 #include <unistd.h>
 
-#include "claimcheck/stream.hpp"
+#include "core/stream.hpp"
 
 namespace claimcheck::cli {
 

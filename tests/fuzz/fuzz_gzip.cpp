@@ -4,9 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "claimcheck/codec.hpp"
-#include "claimcheck/error.hpp"
-#include "claimcheck/stream.hpp"
+#include "codec/codec.hpp"
+#include "core/error.hpp"
+#include "core/stream.hpp"
 
 namespace {
 class CountingSink : public claimcheck::ByteSink {

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/reference.hpp"
+#include "core/error.hpp"
+#include "reference/reference.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

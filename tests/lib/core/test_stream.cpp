@@ -10,8 +10,8 @@
 #include <pthread.h>
 #include <unistd.h>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/stream.hpp"
+#include "core/error.hpp"
+#include "core/stream.hpp"
 
 using namespace claimcheck;
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/reference.hpp"
+#include "core/error.hpp"
+#include "reference/reference.hpp"
 
 using namespace claimcheck;
 namespace chr = std::chrono;

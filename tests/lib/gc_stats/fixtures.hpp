@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "claimcheck/reference.hpp"
+#include "reference/reference.hpp"
 
 namespace claimcheck::test {
 

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/store.hpp"
+#include "core/error.hpp"
+#include "stores/store.hpp"
 
 namespace claimcheck::test {
 

@@ -2,13 +2,14 @@
 
 #include <filesystem>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/json_fields.hpp"
-#include "claimcheck/local_store.hpp"
-#include "claimcheck/reference.hpp"
-#include "temp_dir.hpp"
+#include "core/error.hpp"
+#include "manager/json_fields.hpp"
+#include "stores/local_store.hpp"
+#include "reference/reference.hpp"
+#include "test_support.hpp"
 
 using namespace claimcheck;
+using namespace claimcheck::testing;
 using Json = nlohmann::ordered_json;
 
 namespace {
@@ -18,8 +19,8 @@ struct Fixture {
   std::unique_ptr<Store> store;
   std::unique_ptr<Manager> manager;
   Fixture() {
-    std::filesystem::create_directories(dir.file("store"));
-    store = make_local_store(dir.file("store"));
+    std::filesystem::create_directories(dir / "store");
+    store = make_local_store(dir / "store");
     manager = std::make_unique<Manager>(*store, nullptr);
   }
 };
@@ -164,7 +165,7 @@ TEST_CASE("restore: one missing object fails the whole document, which stays unc
   offload_fields(doc, *f.manager, threshold(51200));
   Json before = doc;
   Reference gone = *reference_from_json(doc["transcript"]);
-  std::filesystem::remove(f.dir.file("store") + "/" + gone.key);
+  std::filesystem::remove((f.dir / "store") + "/" + gone.key);
   try {
     restore_fields(doc, *f.manager, 3);
     FAIL("expected NotFound");

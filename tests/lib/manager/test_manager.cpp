@@ -4,15 +4,16 @@
 #include <random>
 #include <vector>
 
-#include "claimcheck/digest.hpp"
-#include "claimcheck/error.hpp"
-#include "claimcheck/journal.hpp"
-#include "claimcheck/local_store.hpp"
-#include "claimcheck/manager.hpp"
-#include "claimcheck/reference.hpp"
-#include "temp_dir.hpp"
+#include "codec/digest.hpp"
+#include "core/error.hpp"
+#include "manager/journal.hpp"
+#include "stores/local_store.hpp"
+#include "manager/manager.hpp"
+#include "reference/reference.hpp"
+#include "test_support.hpp"
 
 using namespace claimcheck;
+using namespace claimcheck::testing;
 
 namespace {
 
@@ -20,9 +21,9 @@ const TimePoint kNow = std::chrono::sys_days{std::chrono::year{2026} / 1 / 9} + 
 
 struct Fixture {
   TempDir dir;
-  std::string store_dir = dir.file("store");
+  std::string store_dir = dir / "store";
   std::unique_ptr<Store> store;
-  Journal journal{dir.file("journal")};
+  Journal journal{dir / "journal"};
   std::unique_ptr<Manager> manager;
 
   Fixture() {
@@ -306,7 +307,7 @@ TEST_CASE("a failed retrieve into a file leaves no file") {
   Fixture f;
   Reference ref = offload_bytes(*f.manager, text_payload(5000), options_with(10, CompressPolicy::Never));
   write_file(f.object_path(ref), "tampered");
-  std::string path = f.dir.file("out.json");
+  std::string path = f.dir / "out.json";
   auto staged = stage_to_file(path);
   error_reason(ErrorKind::Integrity, [&] { f.manager->retrieve(ref, *staged); });
   CHECK_FALSE(std::filesystem::exists(path));

@@ -4,11 +4,12 @@
 
 #include <filesystem>
 
-#include "claimcheck/error.hpp"
-#include "claimcheck/staged_output.hpp"
-#include "temp_dir.hpp"
+#include "core/error.hpp"
+#include "manager/staged_output.hpp"
+#include "test_support.hpp"
 
 using namespace claimcheck;
+using namespace claimcheck::testing;
 
 namespace {
 
@@ -24,7 +25,7 @@ void write_string(ByteSink& sink, const std::string& text) { sink.write(text.dat
 
 TEST_CASE("stage_to_file: the destination appears only on commit, complete") {
   TempDir dir;
-  std::string path = dir.file("out.bin");
+  std::string path = dir / "out.bin";
   auto staged = stage_to_file(path);
   write_string(*staged, "hello ");
   write_string(*staged, "world");
@@ -36,7 +37,7 @@ TEST_CASE("stage_to_file: the destination appears only on commit, complete") {
 
 TEST_CASE("stage_to_file: abort leaves an existing destination untouched and no temp file") {
   TempDir dir;
-  std::string path = dir.file("out.bin");
+  std::string path = dir / "out.bin";
   write_file(path, "previous");
   {
     auto staged = stage_to_file(path);
@@ -49,7 +50,7 @@ TEST_CASE("stage_to_file: abort leaves an existing destination untouched and no 
 
 TEST_CASE("stage_to_file: destruction without commit discards the output") {
   TempDir dir;
-  std::string path = dir.file("out.bin");
+  std::string path = dir / "out.bin";
   { auto staged = stage_to_file(path); write_string(*staged, "partial"); }
   CHECK_FALSE(std::filesystem::exists(path));
   CHECK(entries_in(dir.path()) == 0);
@@ -57,7 +58,7 @@ TEST_CASE("stage_to_file: destruction without commit discards the output") {
 
 TEST_CASE("stage_to_file: commit replaces an existing file and keeps its mode") {
   TempDir dir;
-  std::string path = dir.file("out.bin");
+  std::string path = dir / "out.bin";
   write_file(path, "old");
   ::chmod(path.c_str(), 0640);
   auto staged = stage_to_file(path);
@@ -71,7 +72,7 @@ TEST_CASE("stage_to_file: commit replaces an existing file and keeps its mode") 
 
 TEST_CASE("stage_to_file: a missing directory is one clear error") {
   TempDir dir;
-  std::string path = dir.file("missing/out.bin");
+  std::string path = dir / "missing/out.bin";
   try {
     stage_to_file(path);
     FAIL("expected an error");

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "claimcheck/base64.hpp"
-#include "claimcheck/scanner.hpp"
+#include "scanner/base64.hpp"
+#include "scanner/scanner.hpp"
 
 namespace scanner_test {
 

@@ -1,6 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "claimcheck/base64.hpp"
+#include "scanner/base64.hpp"
 
 using claimcheck::base64_decode;
 using claimcheck::base64_encode;

@@ -1,7 +1,7 @@
 // Each recognised reference shape, in plain documents, payloads and JSON Lines.
 #include <doctest/doctest.h>
 
-#include "claimcheck/error.hpp"
+#include "core/error.hpp"
 #include "scan_helpers.hpp"
 
 using namespace scanner_test;

@@ -7,9 +7,9 @@
 #include <map>
 #include <mutex>
 
-#include "claimcheck/digest.hpp"
-#include "claimcheck/error.hpp"
-#include "claimcheck/inspect.hpp"
+#include "codec/digest.hpp"
+#include "core/error.hpp"
+#include "scanner/inspect.hpp"
 
 using namespace claimcheck;
 using namespace std::chrono_literals;

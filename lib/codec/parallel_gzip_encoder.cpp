@@ -1,0 +1,265 @@
+// Parallel gzip in the way pigz does it: the input is cut into blocks, each
+// block is raw-deflated on a worker thread with the previous 32 KiB as preset
+// dictionary (so matches may reach back across the cut, keeping the ratio of
+// a single stream), and ends on a byte boundary (Z_SYNC_FLUSH) so the blocks'
+// outputs concatenate into one deflate stream; the last block ends it with
+// Z_FINISH. This thread writes the gzip header, the blocks in order, and the
+// trailer (CRC-32 combined from the blocks' CRCs, and ISIZE).
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include "codec/codec.hpp"
+#include "core/error.hpp"
+#include "codec/gzip_internal.hpp"
+
+namespace claimcheck {
+
+using namespace gzip_internal;
+
+namespace {
+
+struct Block {
+  std::string input;
+  std::string dictionary;  // up to the 32 KiB that precede `input`
+  bool last = false;
+  int level = 6;
+  // Filled in by the worker:
+  std::size_t input_size = 0;
+  std::string output;
+  uLong crc = 0;
+  std::exception_ptr error;
+  bool done = false;
+};
+
+/// Owns a raw-deflate z_stream for one block.
+class RawDeflater {
+ public:
+  explicit RawDeflater(int level) {
+    if (deflateInit2(&stream_, level, Z_DEFLATED, kRawWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) != Z_OK)
+      throw Error(ErrorKind::Internal, "gzip", "cannot initialise zlib");
+  }
+  ~RawDeflater() { deflateEnd(&stream_); }
+  RawDeflater(const RawDeflater&) = delete;
+  RawDeflater& operator=(const RawDeflater&) = delete;
+
+  void set_dictionary(const std::string& dictionary) {
+    if (dictionary.empty()) return;
+    if (deflateSetDictionary(&stream_, reinterpret_cast<const Bytef*>(dictionary.data()),
+                             static_cast<uInt>(dictionary.size())) != Z_OK)
+      throw Error(ErrorKind::Internal, "gzip", "cannot set the deflate dictionary");
+  }
+
+  /// Deflates all of `input` into `output`, ending byte-aligned (sync flush)
+  /// or, for the last block, with the final deflate block. Output goes
+  /// through a small chunk rather than a deflateBound-sized buffer: sizing
+  /// `output` up front zero-filled (and faulted in) twice what text needs.
+  void deflate_all(const std::string& input, bool last, std::string& output) {
+    std::unique_ptr<char[]> chunk(new char[kChunk]);
+    stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+    stream_.avail_in = static_cast<uInt>(input.size());
+    const int flush = last ? Z_FINISH : Z_SYNC_FLUSH;
+    for (;;) {
+      stream_.next_out = reinterpret_cast<Bytef*>(chunk.get());
+      stream_.avail_out = static_cast<uInt>(kChunk);
+      const int status = deflate(&stream_, flush);
+      if (status == Z_STREAM_ERROR) throw Error(ErrorKind::Internal, "gzip", "deflate failed");
+      output.append(chunk.get(), kChunk - stream_.avail_out);
+      // Done once deflate stops short of filling the chunk (sync flush) or ends the stream.
+      const bool complete = last ? status == Z_STREAM_END : stream_.avail_out != 0;
+      if (complete) break;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 64u << 10;
+  z_stream stream_{};
+};
+
+void compress_block(Block& block) {
+  block.input_size = block.input.size();
+  block.crc = crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(block.input.data()),
+                      block.input.size());
+  RawDeflater deflater(block.level);
+  deflater.set_dictionary(block.dictionary);
+  deflater.deflate_all(block.input, block.last, block.output);
+  block.input = std::string();  // release memory before the writer gets to it
+  block.dictionary = std::string();
+}
+
+void append_le32(std::string& out, std::uint32_t value) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+/// RFC 1952 header: no name, no mtime (reproducible output), OS = Unix.
+std::string gzip_header(int level) {
+  const char extra_flags = level == 9 ? 2 : level == 1 ? 4 : 0;
+  return std::string{"\x1f\x8b\x08\x00\x00\x00\x00\x00", 8} + extra_flags + '\x03';
+}
+
+}  // namespace
+
+struct ParallelGzipEncoder::State {
+  ByteSink& out;
+  int level;
+  std::size_t block_size;
+  std::size_t max_in_flight;
+
+  std::mutex mutex;
+  std::condition_variable work_ready;
+  std::condition_variable block_done;
+  std::deque<std::shared_ptr<Block>> waiting;    // not yet picked by a worker
+  std::deque<std::shared_ptr<Block>> in_flight;  // submitted, not yet written, in order
+  bool stopping = false;
+  std::vector<std::thread> workers;
+
+  std::string current;  // the block being filled
+  std::string window;   // the last 32 KiB before `current`
+  uLong crc = crc32(0, nullptr, 0);
+  std::uint64_t total_in = 0;
+  bool header_written = false;
+  bool finished = false;
+
+  State(ByteSink& sink, int compression_level, unsigned threads, std::size_t size)
+      : out(sink), level(compression_level), block_size(size), max_in_flight(2 * threads) {
+    current.reserve(block_size);
+    for (unsigned i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
+  }
+
+  ~State() {
+    {
+      std::lock_guard lock(mutex);
+      stopping = true;
+    }
+    work_ready.notify_all();
+    for (std::thread& worker : workers) worker.join();
+  }
+
+  void work() {
+    for (;;) {
+      std::shared_ptr<Block> block;
+      {
+        std::unique_lock lock(mutex);
+        work_ready.wait(lock, [&] { return stopping || !waiting.empty(); });
+        if (stopping) return;
+        block = std::move(waiting.front());
+        waiting.pop_front();
+      }
+      try {
+        compress_block(*block);
+      } catch (...) {
+        block->error = std::current_exception();
+      }
+      {
+        std::lock_guard lock(mutex);
+        block->done = true;
+      }
+      block_done.notify_all();
+    }
+  }
+
+  /// Hands the filled block to the workers, after waiting (and writing out)
+  /// until fewer than max_in_flight blocks are outstanding.
+  void submit(bool last) {
+    auto block = std::make_shared<Block>();
+    block->dictionary = window;
+    block->last = last;
+    block->level = level;
+    slide_window();
+    block->input = std::move(current);
+    current = std::string();
+    if (!last) current.reserve(block_size);
+    write_completed(max_in_flight - 1);
+    {
+      std::lock_guard lock(mutex);
+      waiting.push_back(block);
+      in_flight.push_back(std::move(block));
+    }
+    work_ready.notify_one();
+    write_completed(max_in_flight);
+  }
+
+  void slide_window() {
+    if (current.size() >= kWindowSize) {
+      window.assign(current, current.size() - kWindowSize, kWindowSize);
+      return;
+    }
+    window += current;
+    if (window.size() > kWindowSize) window.erase(0, window.size() - kWindowSize);
+  }
+
+  /// Writes finished blocks in order; blocks (waits) while more than `keep`
+  /// blocks are outstanding.
+  void write_completed(std::size_t keep) {
+    for (;;) {
+      std::shared_ptr<Block> block;
+      {
+        std::unique_lock lock(mutex);
+        if (in_flight.empty()) return;
+        if (!in_flight.front()->done) {
+          if (in_flight.size() <= keep) return;
+          block_done.wait(lock, [&] { return in_flight.front()->done; });
+        }
+        block = std::move(in_flight.front());
+        in_flight.pop_front();
+      }
+      write_block(*block);
+    }
+  }
+
+  void write_block(const Block& block) {
+    if (block.error) std::rethrow_exception(block.error);
+    if (!header_written) {
+      const std::string header = gzip_header(level);
+      out.write(header.data(), header.size());
+      header_written = true;
+    }
+    out.write(block.output.data(), block.output.size());
+    crc = crc32_combine(crc, block.crc, static_cast<z_off_t>(block.input_size));
+  }
+};
+
+ParallelGzipEncoder::ParallelGzipEncoder(ByteSink& out, int level, unsigned threads, std::size_t block_size) {
+  check_level(level);
+  if (block_size == 0 || block_size > kMaxZlibChunk)
+    throw Error(ErrorKind::Usage, "invalid gzip block size", fmt::format("{} is not in 1..{}", block_size, kMaxZlibChunk));
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  state_ = std::make_unique<State>(out, level, threads, block_size);
+}
+
+ParallelGzipEncoder::~ParallelGzipEncoder() = default;
+
+void ParallelGzipEncoder::write(const char* data, std::size_t size) {
+  State& s = *state_;
+  if (s.finished) throw Error(ErrorKind::Internal, "gzip", "write after finish");
+  s.total_in += size;
+  while (size > 0) {
+    const std::size_t take = std::min(size, s.block_size - s.current.size());
+    s.current.append(data, take);
+    data += take;
+    size -= take;
+    if (s.current.size() == s.block_size) s.submit(false);
+  }
+}
+
+void ParallelGzipEncoder::finish() {
+  State& s = *state_;
+  if (s.finished) throw Error(ErrorKind::Internal, "gzip", "finish called twice");
+  s.finished = true;
+  s.submit(true);
+  s.write_completed(0);
+  std::string trailer;
+  append_le32(trailer, static_cast<std::uint32_t>(s.crc));
+  append_le32(trailer, static_cast<std::uint32_t>(s.total_in & 0xffffffffu));
+  s.out.write(trailer.data(), trailer.size());
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,112 @@
+#include "config/config_file.hpp"
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+
+namespace claimcheck {
+namespace {
+
+constexpr std::array<std::string_view, 15> kKnownKeys{
+    "store", "endpoint", "region", "prefix", "threshold", "ttl", "compress", "level", "enabled",
+    "access_key_id", "secret_access_key", "session_token", "ca_bundle", "virtual_hosted",
+    "journal_dir"};
+
+bool known_key(std::string_view key) {
+  for (std::string_view known : kKnownKeys) {
+    if (known == key) return true;
+  }
+  return false;
+}
+
+std::string_view trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+/// Drops a comment: '#' at the start or after whitespace (so "a#b" stays).
+std::string_view strip_comment(std::string_view line) {
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) {
+      return line.substr(0, i);
+    }
+  }
+  return line;
+}
+
+[[noreturn]] void line_error(const std::string& path, int line, const std::string& why) {
+  throw Error(ErrorKind::Usage, fmt::format("{}:{}", path, line), why);
+}
+
+std::string unquote(std::string_view value, const std::string& path, int line) {
+  if (value.size() >= 1 && value.front() == '"') {
+    if (value.size() < 2 || value.back() != '"') line_error(path, line, "unterminated quoted value");
+    return std::string(value.substr(1, value.size() - 2));
+  }
+  return std::string(value);
+}
+
+void parse_line(ConfigFile& file, std::string_view raw, int line) {
+  const std::string_view text = trim(strip_comment(raw));
+  if (text.empty()) return;
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos) line_error(file.path, line, "expected 'key = value'");
+  const std::string key(trim(text.substr(0, equals)));
+  if (key.empty()) line_error(file.path, line, "expected 'key = value'");
+  if (!known_key(key)) {
+    line_error(file.path, line,
+               fmt::format("unknown key '{}' (known: {})", key, fmt::join(kKnownKeys, ", ")));
+  }
+  if (file.entries.count(key) != 0) {
+    line_error(file.path, line,
+               fmt::format("'{}' already set on line {}", key, file.entries[key].line));
+  }
+  file.entries[key] = ConfigFileEntry{unquote(trim(text.substr(equals + 1)), file.path, line), line};
+}
+
+}  // namespace
+
+const ConfigFileEntry* ConfigFile::find(const std::string& key) const {
+  const auto it = entries.find(key);
+  return it == entries.end() ? nullptr : &it->second;
+}
+
+std::string ConfigFile::label(const std::string& key) const {
+  const ConfigFileEntry* entry = find(key);
+  return fmt::format("{}:{}: {}", path, entry ? entry->line : 0, key);
+}
+
+std::string ConfigFile::origin(const std::string& key) const {
+  const ConfigFileEntry* entry = find(key);
+  return fmt::format("file {}:{}", path, entry ? entry->line : 0);
+}
+
+std::optional<ConfigFile> read_config_file(const std::string& path, bool required,
+                                           const std::string& named_by) {
+  std::ifstream in(path);
+  if (!in) {
+    const int error = errno;
+    if (error == ENOENT && !required) return std::nullopt;
+    throw Error(ErrorKind::Usage, named_by,
+                fmt::format("cannot read config file '{}': {}", path, std::strerror(error)));
+  }
+  ConfigFile file;
+  file.path = path;
+  std::string raw;
+  int line = 0;
+  while (std::getline(in, raw)) parse_line(file, raw, ++line);
+  if (in.bad()) {
+    throw Error(ErrorKind::Usage, named_by, fmt::format("cannot read config file '{}'", path));
+  }
+  return file;
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,62 @@
+// Deletes batches of keys on a few worker threads while the caller keeps
+// listing. The queue is bounded, so memory stays at a few batches.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "stores/store.hpp"
+
+namespace claimcheck {
+
+struct DeleteBatch {
+  std::vector<std::string> keys;
+  std::vector<std::uint64_t> sizes;  // parallel to keys
+};
+
+struct DeleteTotals {
+  std::uint64_t deleted = 0;
+  std::uint64_t bytes_freed = 0;
+  std::uint64_t errors = 0;
+  std::vector<std::pair<std::string, std::string>> failures;  // first few
+};
+
+class BatchDeleter {
+ public:
+  BatchDeleter(Store& store, int workers, std::size_t max_reported_failures);
+  /// Drops batches not started, waits for those in flight.
+  ~BatchDeleter();
+  BatchDeleter(const BatchDeleter&) = delete;
+  BatchDeleter& operator=(const BatchDeleter&) = delete;
+
+  /// Queues a batch; blocks while as many batches as workers are waiting.
+  void submit(DeleteBatch batch);
+  /// Drops the batches that no worker has started yet.
+  void cancel_pending();
+  /// Waits until every queued batch is done and stops the workers.
+  void finish();
+  DeleteTotals totals() const;
+
+ private:
+  void work();
+  void record(const DeleteBatch& batch, const BatchDeleteResult& result);
+  void record_failure(const std::string& key, const std::string& reason);
+
+  Store& store_;
+  std::size_t max_queued_;
+  std::size_t max_reported_failures_;
+  mutable std::mutex mutex_;
+  std::condition_variable has_work_, has_room_;
+  std::deque<DeleteBatch> queue_;
+  bool closing_ = false;
+  DeleteTotals totals_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace claimcheck

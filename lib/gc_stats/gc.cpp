@@ -1,0 +1,131 @@
+#include "gc_stats/gc.hpp"
+
+#include <memory>
+
+#include "gc_stats/batch_deleter.hpp"
+
+namespace claimcheck {
+
+namespace {
+
+void validate(const GcOptions& options) {
+  if (options.prefix.empty())
+    throw Error(ErrorKind::Usage, "gc", "an empty prefix would cover the whole store; give --prefix");
+  if (options.concurrency < 1)
+    throw Error(ErrorKind::Usage, "gc", "concurrency must be at least 1");
+  if (options.limit && *options.limit == 0)
+    throw Error(ErrorKind::Usage, "gc --limit", "must be at least 1");
+}
+
+/// The listing side of one gc run: judges each listed object, gathers the
+/// chosen ones into batches and hands full batches to the deleter.
+class GcRun {
+ public:
+  GcRun(Store& store, const GcOptions& options, const GcCallbacks& callbacks)
+      : store_(store), options_(options), callbacks_(callbacks) {
+    if (!options_.dry_run)
+      deleter_ = std::make_unique<BatchDeleter>(store_, options_.concurrency, kMaxReportedFailures);
+  }
+
+  GcSummary run() {
+    try {
+      store_.list(options_.prefix, [this](const std::vector<ObjectInfo>& page) { return on_page(page); });
+    } catch (const Error& e) {
+      summary_.listing_error = e;
+    }
+    if (stop_requested()) summary_.interrupted = true;
+    finish_deleting();
+    return snapshot();
+  }
+
+ private:
+  bool stop_requested() const { return options_.stop && options_.stop->load(); }
+
+  bool on_page(const std::vector<ObjectInfo>& page) {
+    if (stop_requested()) return false;
+    for (const auto& object : page) {
+      judge(object);
+      if (summary_.limit_reached) break;
+    }
+    if (callbacks_.on_progress) callbacks_.on_progress(snapshot());
+    return !summary_.limit_reached;
+  }
+
+  void judge(const ObjectInfo& object) {
+    ++summary_.scanned;
+    // Safety: whatever the listing returned, nothing outside the prefix goes.
+    if (!object.key.starts_with(options_.prefix)) {
+      ++summary_.outside_prefix;
+      return;
+    }
+    const ObjectExpiry expiry = object_expiry(object, options_.ttl);
+    if (!is_expired(expiry, options_.as_of) || !old_enough(object)) return;
+    ++summary_.expired;
+    if (options_.keep.contains(object.key)) {
+      ++summary_.kept_referenced;
+      return;
+    }
+    select(GcCandidate{object.key, object.stored_size, expiry});
+  }
+
+  bool old_enough(const ObjectInfo& object) const {
+    return !options_.older_than || object.last_modified <= options_.as_of - *options_.older_than;
+  }
+
+  void select(const GcCandidate& candidate) {
+    ++summary_.selected;
+    summary_.selected_bytes += candidate.size;
+    if (callbacks_.on_selected) callbacks_.on_selected(candidate);
+    if (options_.limit && summary_.selected >= *options_.limit) summary_.limit_reached = true;
+    if (!deleter_) return;
+    pending_.keys.push_back(candidate.key);
+    pending_.sizes.push_back(candidate.size);
+    if (pending_.keys.size() >= kDeleteBatchSize) submit_pending();
+  }
+
+  void submit_pending() {
+    if (pending_.keys.empty()) return;
+    deleter_->submit(std::move(pending_));
+    pending_ = DeleteBatch{};
+  }
+
+  /// Interrupted: only the batches already in flight finish. Otherwise the
+  /// last partial batch goes too.
+  void finish_deleting() {
+    if (!deleter_) return;
+    if (summary_.interrupted) {
+      deleter_->cancel_pending();
+    } else if (!summary_.listing_error) {
+      submit_pending();
+    }
+    deleter_->finish();
+  }
+
+  GcSummary snapshot() const {
+    GcSummary copy = summary_;
+    if (deleter_) {
+      DeleteTotals totals = deleter_->totals();
+      copy.deleted = totals.deleted;
+      copy.bytes_freed = totals.bytes_freed;
+      copy.errors = totals.errors;
+      copy.failures = std::move(totals.failures);
+    }
+    return copy;
+  }
+
+  Store& store_;
+  const GcOptions& options_;
+  const GcCallbacks& callbacks_;
+  GcSummary summary_;
+  DeleteBatch pending_;
+  std::unique_ptr<BatchDeleter> deleter_;
+};
+
+}  // namespace
+
+GcSummary run_gc(Store& store, const GcOptions& options, const GcCallbacks& callbacks) {
+  validate(options);
+  return GcRun(store, options, callbacks).run();
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,45 @@
+// gc --keep-referenced: the keys still referenced from documents the user
+// keeps (workflow state, Temporal history exports), gathered before listing.
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "gc_stats/gc.hpp"
+#include "scanner/scanner.hpp"
+
+namespace claimcheck {
+
+namespace {
+
+std::string read_whole_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorKind::InvalidInput, path, std::string("cannot read: ") + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw Error(ErrorKind::InvalidInput, path, "read failed");
+  return text.str();
+}
+
+void add_keys_from(const std::string& path, std::unordered_set<std::string>& keys) {
+  const std::string text = read_whole_file(path);
+  try {
+    scan_text(text, [&keys](Finding&& finding) {
+      if (!finding.key.empty()) keys.insert(finding.key);
+      if (finding.reference) keys.insert(finding.reference->key);
+    });
+  } catch (const Error& e) {
+    throw Error(e.kind(), path, e.why());
+  }
+}
+
+}  // namespace
+
+std::unordered_set<std::string> collect_referenced_keys(const std::vector<std::string>& files) {
+  std::unordered_set<std::string> keys;
+  for (const auto& path : files) add_keys_from(path, keys);
+  return keys;
+}
+
+}  // namespace claimcheck

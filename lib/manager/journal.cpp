@@ -1,0 +1,187 @@
+// Format: one JSON object per line, {"v":1,"time":"2026-01-09T13:24:00.123Z",
+// "op":...,"original_bytes":...,"stored_bytes":...,"compressed":...,
+// "transfer_ms":...,"total_ms":...,"exit_code":...,"key":...}. Readers skip
+// lines of other versions (counted as bad), so the format can evolve.
+//
+// Concurrency: every append and read takes flock() on `journal.lock`, a file
+// that is never renamed (locking the journal itself would let a waiting
+// process append to a file that was rotated away meanwhile). The line is
+// written with one write() on an O_APPEND descriptor. Rotation happens under
+// the same lock: when the line would take the journal past max_bytes, the
+// journal becomes journal.1.jsonl (replacing the previous one), so the two
+// files together stay below about 2 x max_bytes.
+#include "manager/journal.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/posix_file.hpp"
+
+namespace claimcheck {
+namespace {
+
+constexpr int kVersion = 1;
+
+[[noreturn]] void fail(const std::string& what, const std::string& path) {
+  throw Error(ErrorKind::Internal, fmt::format("journal {}", path),
+              fmt::format("{}: {}", what, std::strerror(errno)));
+}
+
+/// Closing the descriptor releases any flock held through it.
+using Fd = UniqueFd;
+
+Fd lock_journal(const std::string& dir, int operation) {
+  const std::string path = dir + "/journal.lock";
+  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  // A reader may only have read access (stats on someone else's journal).
+  if (fd.get() < 0 && operation == LOCK_SH) fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) fail("lock", path);
+  while (::flock(fd.get(), operation) != 0) {
+    if (errno != EINTR) fail("lock", path);
+  }
+  return fd;
+}
+
+std::string format_time(TimePoint time) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ((ms % 1000) + 1000) % 1000);
+}
+
+/// Parses exactly what format_time writes; nullopt otherwise.
+std::optional<TimePoint> parse_time(const std::string& text) {
+  std::tm tm{};
+  int millis = 0;
+  char zone = 0;
+  if (text.size() != 24 ||
+      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis, &zone) != 8 ||
+      zone != 'Z') {
+    return std::nullopt;
+  }
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  const std::time_t seconds = timegm(&tm);
+  return TimePoint(std::chrono::seconds(seconds)) + std::chrono::milliseconds(millis);
+}
+
+std::string to_line(const JournalRecord& r) {
+  nlohmann::ordered_json j;
+  j["v"] = kVersion;
+  j["time"] = format_time(r.time);
+  j["op"] = r.op;
+  j["original_bytes"] = r.original_bytes;
+  j["stored_bytes"] = r.stored_bytes;
+  j["compressed"] = r.compressed;
+  j["transfer_ms"] = r.transfer_ms;
+  j["total_ms"] = r.total_ms;
+  j["exit_code"] = r.exit_code;
+  j["key"] = r.key;
+  // Replace invalid UTF-8 (keys come from untrusted input) instead of throwing.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::optional<JournalRecord> from_line(const std::string& line) {
+  const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+  if (!j.is_object() || j.value("v", 0) != kVersion) return std::nullopt;
+  try {
+    JournalRecord r;
+    const auto time = parse_time(j.at("time").get<std::string>());
+    if (!time) return std::nullopt;
+    r.time = *time;
+    r.op = j.at("op").get<std::string>();
+    r.original_bytes = j.at("original_bytes").get<std::uint64_t>();
+    r.stored_bytes = j.at("stored_bytes").get<std::uint64_t>();
+    r.compressed = j.at("compressed").get<bool>();
+    r.transfer_ms = j.at("transfer_ms").get<double>();
+    r.total_ms = j.at("total_ms").get<double>();
+    r.exit_code = j.at("exit_code").get<int>();
+    r.key = j.at("key").get<std::string>();
+    return r;
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+void write_all(int fd, const std::string& data, const std::string& path) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("append", path);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void read_file(const std::string& path, const std::function<void(const JournalRecord&)>& on_record,
+               std::uint64_t& bad_lines) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    if (auto record = from_line(line)) {
+      on_record(*record);
+    } else {
+      ++bad_lines;
+    }
+  }
+}
+
+std::string rotated_path(const std::string& dir) { return dir + "/journal.1.jsonl"; }
+
+}  // namespace
+
+Journal::Journal(std::string dir, std::uint64_t max_bytes)
+    : dir_(std::move(dir)), path_(dir_ + "/journal.jsonl"), max_bytes_(max_bytes) {
+  std::error_code error;
+  const bool created = std::filesystem::create_directories(dir_, error);
+  if (error) {
+    throw Error(ErrorKind::Internal, fmt::format("journal {}", dir_), error.message());
+  }
+  // Timings and keys are nobody else's business; a directory the user made
+  // keeps the mode they chose.
+  if (created) ::chmod(dir_.c_str(), 0700);
+}
+
+void Journal::append(const JournalRecord& record) {
+  const std::string line = to_line(record);
+  const Fd lock = lock_journal(dir_, LOCK_EX);
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && st.st_size > 0 &&
+      static_cast<std::uint64_t>(st.st_size) + line.size() > max_bytes_) {
+    if (::rename(path_.c_str(), rotated_path(dir_).c_str()) != 0) fail("rotate", path_);
+  }
+  const Fd out(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+  if (out.get() < 0) fail("open", path_);
+  write_all(out.get(), line, path_);
+}
+
+void Journal::read(const std::function<void(const JournalRecord&)>& on_record,
+                   std::uint64_t* bad_lines) const {
+  std::uint64_t bad = 0;
+  {
+    // Shared lock: no rotation between reading the two files.
+    const Fd lock = lock_journal(dir_, LOCK_SH);
+    read_file(rotated_path(dir_), on_record, bad);
+    read_file(path_, on_record, bad);
+  }
+  if (bad_lines != nullptr) *bad_lines = bad;
+}
+
+}  // namespace claimcheck

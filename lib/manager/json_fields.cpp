@@ -1,0 +1,228 @@
+// --json-fields: large values of a JSON document go to the store and are
+// replaced in place by their reference; restore does the reverse for every
+// reference anywhere. Both work on the text: only the replaced values change,
+// every other byte (whitespace, number spelling, escapes) stays as it was.
+#include "manager/json_fields.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/error.hpp"
+#include "reference/reference.hpp"
+#include "manager/staged_output.hpp"
+#include "manager/json_spans.hpp"
+
+namespace claimcheck {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string_view span_text(std::string_view text, JsonSpan span) {
+  return text.substr(span.begin, span.end - span.begin);
+}
+
+bool has_member(const std::vector<MemberSpan>& members, std::string_view name) {
+  return std::any_of(members.begin(), members.end(), [&](const MemberSpan& m) { return m.name == name; });
+}
+
+class FieldOffloader {
+ public:
+  FieldOffloader(std::string_view text, Manager& manager, const OffloadOptions& options)
+      : text_(text), manager_(manager), options_(options) {
+    if (options_.content_type.empty()) options_.content_type = "application/json";
+  }
+
+  /// The Go runner also offloads the top-level fields of `data` and `context`.
+  void visit_document(int depth) {
+    for (const auto& member : object_members(text_, skip_whitespace(text_, 0))) {
+      bool state_section = member.name == "data" || member.name == "context";
+      if (state_section && is_plain_object(member.value))
+        visit_members(member.value, depth);
+      else
+        visit_value(member.value, depth);
+    }
+  }
+
+  std::vector<Splice> take_splices() { return std::move(splices_); }
+  FieldOffloadResult result() const { return result_; }
+
+ private:
+  void visit_members(JsonSpan object, int levels) {
+    for (const auto& member : object_members(text_, object.begin)) visit_value(member.value, levels);
+  }
+
+  /// Objects above the last level are descended into instead of offloaded whole.
+  void visit_value(JsonSpan value, int levels) {
+    if (levels > 1 && is_plain_object(value))
+      visit_members(value, levels - 1);
+    else
+      consider(value);
+  }
+
+  bool is_plain_object(JsonSpan value) const {
+    return text_[value.begin] == '{' && !is_reference(value);
+  }
+
+  bool is_reference(JsonSpan value) const {
+    if (text_[value.begin] != '{') return false;
+    for (const auto& member : object_members(text_, value.begin))
+      if (member.name == "_type")
+        return Json::parse(span_text(text_, member.value)) == "claim_check_ref";
+    return false;
+  }
+
+  void consider(JsonSpan value) {
+    if (is_reference(value)) {
+      ++result_.kept;
+      return;
+    }
+    std::string compact = Json::parse(span_text(text_, value)).dump();
+    if (compact.size() < options_.threshold) {
+      ++result_.kept;
+      return;
+    }
+    splices_.push_back({value, to_json(manager_.offload(compact, options_))});
+    ++result_.offloaded;
+  }
+
+  std::string_view text_;
+  Manager& manager_;
+  OffloadOptions options_;
+  std::vector<Splice> splices_;
+  FieldOffloadResult result_;
+};
+
+struct Found {
+  JsonSpan span;
+  Reference reference;
+};
+
+/// Every reference anywhere in the value at `span`; references are not
+/// searched inside.
+void collect_references(std::string_view text, JsonSpan span, std::vector<Found>& found) {
+  if (text[span.begin] == '[') {
+    for (auto element : array_elements(text, span.begin)) collect_references(text, element, found);
+    return;
+  }
+  if (text[span.begin] != '{') return;
+  auto members = object_members(text, span.begin);
+  if (has_member(members, "_type") || has_member(members, "key")) {
+    if (auto ref = reference_from_json(Json::parse(span_text(text, span)))) {
+      found.push_back({span, std::move(*ref)});
+      return;
+    }
+  }
+  for (const auto& member : members) collect_references(text, member.value, found);
+}
+
+std::string fetch_payload(Manager& manager, const Reference& ref) {
+  StringSink payload;
+  auto staged = stage_to_stream(payload, 64u << 20);
+  manager.retrieve(ref, *staged);
+  return payload.take();
+}
+
+/// Fetches every reference, `concurrency` at a time; the first failure stops
+/// the others from starting new fetches and is rethrown.
+std::vector<std::string> fetch_all(Manager& manager, const std::vector<Found>& found,
+                                   int concurrency) {
+  std::vector<std::string> payloads(found.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr first_error;
+  std::mutex error_mutex;
+  auto worker = [&] {
+    for (std::size_t i; !failed && (i = next++) < found.size();) {
+      try {
+        payloads[i] = fetch_payload(manager, found[i].reference);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!first_error) first_error = std::current_exception();
+        failed = true;
+      }
+    }
+  };
+  std::size_t threads = std::min<std::size_t>(found.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+  if (first_error) std::rethrow_exception(first_error);
+  return payloads;
+}
+
+/// A payload that is JSON goes in as its own text (exact, big numbers
+/// included); anything else as a JSON string.
+std::string payload_text(const std::string& payload, const Reference& ref) {
+  if (Json::accept(payload)) {
+    std::size_t begin = skip_whitespace(payload, 0), end = payload.size();
+    while (end > begin && std::string_view(" \t\r\n").find(payload[end - 1]) != std::string_view::npos) --end;
+    return payload.substr(begin, end - begin);
+  }
+  try {
+    return Json(payload).dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw Error(ErrorKind::InvalidInput, "restore " + ref.key,
+                "payload is binary (not UTF-8): it cannot be placed in a JSON document");
+  }
+}
+
+/// Walking the document recurses once per level: a hostile nesting must be
+/// refused, not overflow the stack.
+constexpr std::size_t kMaxNesting = 512;
+
+void require_json(std::string_view text, bool object) {
+  if (nesting_depth(text) > kMaxNesting)
+    throw Error(ErrorKind::InvalidInput, "--json-fields",
+                "document nests deeper than " + std::to_string(kMaxNesting) + " levels");
+  Json parsed = Json::parse(text, nullptr, false);
+  if (parsed.is_discarded()) throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not JSON");
+  if (object && !parsed.is_object())
+    throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not a JSON object");
+}
+
+}  // namespace
+
+std::string offload_fields_text(std::string_view text, Manager& manager,
+                                const OffloadOptions& options, int depth,
+                                FieldOffloadResult* result) {
+  require_json(text, true);
+  if (!options.enabled) return std::string(text);
+  FieldOffloader offloader(text, manager, options);
+  offloader.visit_document(std::max(depth, 1));
+  if (result != nullptr) *result = offloader.result();
+  return apply_splices(text, offloader.take_splices());
+}
+
+std::string restore_fields_text(std::string_view text, Manager& manager, int concurrency,
+                                std::size_t* restored) {
+  require_json(text, false);
+  std::vector<Found> found;
+  collect_references(text, value_span(text, skip_whitespace(text, 0)), found);
+  std::vector<std::string> payloads = fetch_all(manager, found, concurrency);
+  std::vector<Splice> splices;
+  for (std::size_t i = 0; i < found.size(); ++i)
+    splices.push_back({found[i].span, payload_text(payloads[i], found[i].reference)});
+  if (restored != nullptr) *restored = found.size();
+  return apply_splices(text, std::move(splices));
+}
+
+FieldOffloadResult offload_fields(nlohmann::ordered_json& document, Manager& manager,
+                                  const OffloadOptions& options, int depth) {
+  if (!document.is_object()) return {};
+  FieldOffloadResult result;
+  document = Json::parse(offload_fields_text(document.dump(), manager, options, depth, &result));
+  return result;
+}
+
+std::size_t restore_fields(nlohmann::ordered_json& document, Manager& manager, int concurrency) {
+  std::size_t restored = 0;
+  document = Json::parse(restore_fields_text(document.dump(), manager, concurrency, &restored));
+  return restored;
+}
+
+}  // namespace claimcheck

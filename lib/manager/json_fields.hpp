@@ -1,0 +1,43 @@
+// --json-fields: offload the large values of a JSON document in place (as
+// the Go runner does for workflow state), and restore every reference found
+// anywhere in a document.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "manager/manager.hpp"
+
+namespace claimcheck {
+
+struct FieldOffloadResult {
+  std::size_t offloaded = 0;
+  std::size_t kept = 0;
+};
+
+/// Top-level values of the object, and of `data` and `context` when those are
+/// objects, whose compact JSON is >= threshold become references. depth > 1
+/// descends further into nested objects.
+FieldOffloadResult offload_fields(nlohmann::ordered_json& document, Manager& manager,
+                                  const OffloadOptions& options, int depth = 1);
+
+/// Every reference anywhere becomes its payload: JSON payloads as JSON, others
+/// as a string. References are fetched `concurrency` at a time.
+std::size_t restore_fields(nlohmann::ordered_json& document, Manager& manager,
+                           int concurrency = 8);
+
+/// The same on a document's text: only the offloaded values change, every
+/// other byte (whitespace, number spelling, escapes) is kept. Throws
+/// Error(InvalidInput) when `text` is not a JSON object.
+std::string offload_fields_text(std::string_view text, Manager& manager,
+                                const OffloadOptions& options, int depth = 1,
+                                FieldOffloadResult* result = nullptr);
+
+/// The same on a document's text (any JSON value): only the references change.
+std::string restore_fields_text(std::string_view text, Manager& manager, int concurrency = 8,
+                                std::size_t* restored = nullptr);
+
+}  // namespace claimcheck

@@ -1,0 +1,123 @@
+#include "manager/json_spans.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+namespace claimcheck {
+namespace {
+
+std::size_t string_end(std::string_view text, std::size_t begin) {
+  std::size_t pos = begin + 1;
+  while (pos < text.size() && text[pos] != '"') pos += (text[pos] == '\\') ? 2 : 1;
+  return pos + 1;
+}
+
+/// Objects and arrays: skip to the matching bracket, stepping over strings.
+std::size_t container_end(std::string_view text, std::size_t begin) {
+  int depth = 0;
+  std::size_t pos = begin;
+  while (pos < text.size()) {
+    char c = text[pos];
+    if (c == '"') {
+      pos = string_end(text, pos);
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    if ((c == '}' || c == ']') && --depth == 0) return pos + 1;
+    ++pos;
+  }
+  return pos;
+}
+
+/// Numbers and literals end at a delimiter.
+std::size_t scalar_end(std::string_view text, std::size_t begin) {
+  std::size_t pos = begin;
+  while (pos < text.size() && std::string_view(",]} \t\r\n").find(text[pos]) == std::string_view::npos)
+    ++pos;
+  return pos;
+}
+
+/// Steps over `,` or the closing bracket after an element; true when more follow.
+bool next_element(std::string_view text, std::size_t& pos) {
+  pos = skip_whitespace(text, pos);
+  if (pos < text.size() && text[pos] == ',') {
+    pos = skip_whitespace(text, pos + 1);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::size_t skip_whitespace(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && std::string_view(" \t\r\n").find(text[pos]) != std::string_view::npos)
+    ++pos;
+  return pos;
+}
+
+JsonSpan value_span(std::string_view text, std::size_t begin) {
+  char c = text[begin];
+  if (c == '"') return {begin, string_end(text, begin)};
+  if (c == '{' || c == '[') return {begin, container_end(text, begin)};
+  return {begin, scalar_end(text, begin)};
+}
+
+std::vector<MemberSpan> object_members(std::string_view text, std::size_t begin) {
+  std::vector<MemberSpan> members;
+  std::size_t pos = skip_whitespace(text, begin + 1);
+  if (pos >= text.size() || text[pos] == '}') return members;
+  do {
+    std::size_t name_end = string_end(text, pos);
+    std::string name = nlohmann::json::parse(text.substr(pos, name_end - pos)).get<std::string>();
+    pos = skip_whitespace(text, name_end);      // at ':'
+    pos = skip_whitespace(text, pos + 1);       // at the value
+    JsonSpan value = value_span(text, pos);
+    members.push_back({std::move(name), value});
+    pos = value.end;
+  } while (next_element(text, pos));
+  return members;
+}
+
+std::vector<JsonSpan> array_elements(std::string_view text, std::size_t begin) {
+  std::vector<JsonSpan> elements;
+  std::size_t pos = skip_whitespace(text, begin + 1);
+  if (pos >= text.size() || text[pos] == ']') return elements;
+  do {
+    JsonSpan value = value_span(text, pos);
+    elements.push_back(value);
+    pos = value.end;
+  } while (next_element(text, pos));
+  return elements;
+}
+
+std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    char c = text[pos];
+    if (c == '"') {
+      pos = string_end(text, pos) - 1;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+std::string apply_splices(std::string_view text, std::vector<Splice> splices) {
+  std::sort(splices.begin(), splices.end(),
+            [](const Splice& a, const Splice& b) { return a.span.begin < b.span.begin; });
+  std::string out;
+  std::size_t copied = 0;
+  for (const auto& splice : splices) {
+    out.append(text.substr(copied, splice.span.begin - copied));
+    out.append(splice.text);
+    copied = splice.span.end;
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,362 @@
+// Manager: the claim-check decisions (offload or pass through, reference or
+// not) and the bookkeeping around them (reference fields, journal records).
+// The streaming stages live in offload_pipeline and retrieve_verifier.
+#include "manager/manager.hpp"
+
+#include <algorithm>
+#include <future>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "codec/codec.hpp"
+#include "core/error.hpp"
+#include "reference/keys.hpp"
+#include "core/units.hpp"
+#include "manager/offload_pipeline.hpp"
+#include "manager/retrieve_verifier.hpp"
+#include "manager/spool.hpp"
+
+namespace claimcheck {
+namespace {
+
+/// The head of the input stays in memory up to this much (then a temp file),
+/// so a huge --threshold cannot exhaust memory.
+constexpr std::size_t kHeadMemory = std::max<std::size_t>(8u << 20, kAutoPrefixBytes);
+/// A reference is small; a larger input is not one.
+constexpr std::size_t kMaxReferenceBytes = 1u << 20;
+/// Below this, one gzip thread is faster than starting workers.
+constexpr std::uint64_t kParallelGzipMinBytes = 4u << 20;
+
+class Stopwatch {
+ public:
+  double elapsed_ms() const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+        .count();
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+/// Reads into `head` until it holds `target` bytes; true when the input ended first.
+bool read_into(ByteSource& input, ByteSink& head, std::uint64_t& held, std::uint64_t target) {
+  std::vector<char> buffer(1 << 16);
+  while (held < target) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), target - held));
+    std::size_t n = input.read(buffer.data(), want);
+    if (n == 0) return true;
+    head.write(buffer.data(), n);
+    held += n;
+  }
+  return false;
+}
+
+std::uint64_t copy_all(ByteSource& input, ByteSink& out) {
+  std::vector<char> buffer(1 << 16);
+  std::uint64_t total = 0;
+  while (std::size_t n = input.read(buffer.data(), buffer.size())) {
+    out.write(buffer.data(), n);
+    total += n;
+  }
+  return total;
+}
+
+class EmptySource : public ByteSource {
+ public:
+  std::size_t read(char*, std::size_t) override { return 0; }
+};
+
+bool should_compress(const OffloadOptions& options, std::string_view prefix) {
+  switch (options.compress) {
+    case CompressPolicy::Always: return true;
+    case CompressPolicy::Never: return false;
+    case CompressPolicy::Auto: break;
+  }
+  std::size_t size = std::min(prefix.size(), kAutoPrefixBytes);
+  return gzip_pays_off(prefix.data(), size, options.level);
+}
+
+/// The whole payload gzipped once, or nullopt to store it raw (auto finding
+/// that gzip does not pay off).
+std::optional<std::string> gzip_whole(const OffloadOptions& options, std::string_view payload) {
+  std::string gzipped = gzip_in_memory(payload, options.level);
+  if (options.compress == CompressPolicy::Auto && !gzip_saves_enough(payload.size(), gzipped.size()))
+    return std::nullopt;
+  return gzipped;
+}
+
+void drain(ByteSource& source) {
+  std::vector<char> buffer(1 << 16);
+  while (source.read(buffer.data(), buffer.size()) != 0) {
+  }
+}
+
+/// system_clock counts nanoseconds in 64 bits (until 2262): a larger ttl would
+/// wrap the expiry into the past, a silent wrong result.
+TimePoint expiry_after(TimePoint now, std::chrono::seconds ttl) {
+  auto room = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max() - now);
+  if (ttl.count() < 0 || ttl >= room)
+    throw Error(ErrorKind::Usage, "ttl " + format_duration(ttl),
+                "puts the expiry beyond what the clock can represent (year 2262)");
+  return now + ttl;
+}
+
+TimePoint whole_seconds(TimePoint t) { return std::chrono::time_point_cast<std::chrono::seconds>(t); }
+
+/// nullopt when `text` is not a reference at all; Error(InvalidInput) when it
+/// claims to be one but is malformed.
+std::optional<Reference> reference_in(std::string_view text) {
+  auto value = nlohmann::json::parse(text, nullptr, false);
+  if (value.is_discarded()) return std::nullopt;
+  return reference_from_json(value);
+}
+
+int exit_code_of(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const Error& e) {
+    return exit_code(e.kind());
+  } catch (...) {
+    return exit_code(ErrorKind::Internal);
+  }
+}
+
+}  // namespace
+
+OffloadOptions OffloadOptions::from(const Config& config) {
+  OffloadOptions options;
+  options.enabled = config.enabled;
+  options.threshold = config.threshold;
+  options.compress = config.compress;
+  options.level = config.level;
+  options.ttl = config.ttl;
+  options.prefix = config.prefix;
+  return options;
+}
+
+Manager::Manager(Store& store, Journal* journal, Clock clock)
+    : store_(store), journal_(journal), clock_(std::move(clock)) {
+  if (!clock_) clock_ = [] { return std::chrono::system_clock::now(); };
+}
+
+void Manager::record(JournalRecord record) {
+  if (journal_ == nullptr) return;
+  std::lock_guard lock(journal_mutex_);
+  try {
+    journal_->append(record);
+  } catch (const std::exception&) {
+    // Statistics must never turn a successful transfer into a failure.
+  }
+}
+
+template <typename Work>
+auto Manager::journaled(const char* op, Work&& work) {
+  Stopwatch total;
+  JournalRecord entry;
+  entry.time = clock_();
+  entry.op = op;
+  try {
+    auto result = work(entry);
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    return result;
+  } catch (...) {
+    entry.exit_code = exit_code_of(std::current_exception());
+    entry.total_ms = total.elapsed_ms();
+    record(entry);
+    throw;
+  }
+}
+
+OffloadOutcome Manager::maybe_offload(ByteSource& input, ByteSink& passthrough,
+                                      const OffloadOptions& options) {
+  if (!options.enabled) {
+    return journaled("passthrough", [&](JournalRecord& entry) {
+      OffloadOutcome outcome;
+      outcome.input_bytes = entry.original_bytes = copy_all(input, passthrough);
+      return outcome;
+    });
+  }
+  // Read up to the threshold to decide (as the Go runner: offload at size >= threshold).
+  Spool head(kHeadMemory);
+  std::uint64_t held = 0;
+  bool ended = read_into(input, head, held, options.force ? 0 : options.threshold);
+  if (!options.force && ended && held < options.threshold) {
+    return journaled("passthrough", [&](JournalRecord& entry) {
+      head.copy_to(passthrough);
+      OffloadOutcome outcome;
+      outcome.input_bytes = entry.original_bytes = held;
+      return outcome;
+    });
+  }
+  return journaled("offload", [&](JournalRecord& entry) {
+    // auto decides from a prefix, which must be in memory before the stream
+    // starts; the same prefix tells a small payload (no gzip threads) from a
+    // large one. One byte beyond tells whether the payload ends within it.
+    if (!ended) ended = read_into(input, head, held, kAutoPrefixBytes + 1);
+    auto replay = head.reader();
+    EmptySource nothing;
+    ConcatSource payload(*replay, ended ? static_cast<ByteSource&>(nothing) : input);
+    bool small = ended && held < kParallelGzipMinBytes;
+    OffloadOutcome outcome;
+    outcome.reference = store_payload(payload, head.memory(), small, options, entry);
+    outcome.offloaded = true;
+    outcome.input_bytes = outcome.reference.size_bytes;
+    return outcome;
+  });
+}
+
+Reference Manager::offload(std::string_view payload, const OffloadOptions& options) {
+  return journaled("offload", [&](JournalRecord& entry) {
+    StringSource source{std::string(payload)};
+    return store_payload(source, payload, payload.size() < kParallelGzipMinBytes, options, entry);
+  });
+}
+
+Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, bool small,
+                                 const OffloadOptions& options, JournalRecord& entry) {
+  Reference ref;
+  // A small payload is all in `prefix`; when auto's trial would compress all
+  // of it, that trial is the stored object (compressing it again while
+  // streaming doubled the CPU time of a 1 MiB offload).
+  std::optional<std::string> gzipped;
+  DigestingSource digest(payload, options.progress);
+  const bool compress_once = small && prefix.size() <= kAutoPrefixBytes;
+  if (compress_once && options.compress == CompressPolicy::Never) {
+    drain(digest);
+    ref.compressed = false;
+  } else if (compress_once) {
+    // Deflate on a helper thread (which fans out further for a larger
+    // payload) while this one hashes and counts the original: the two no
+    // longer add up in a small offload's wall time.
+    auto deflated = std::async(std::launch::async, [&] { return gzip_whole(options, prefix); });
+    drain(digest);
+    gzipped = deflated.get();
+    ref.compressed = gzipped.has_value();
+  } else {
+    ref.compressed = should_compress(options, prefix);
+  }
+  ref.stored_at = whole_seconds(clock_());
+  ref.expires_at = expiry_after(ref.stored_at, options.ttl);
+  ref.key = make_key(options.prefix, *ref.expires_at);
+  if (!options.content_type.empty()) ref.content_type = options.content_type;
+  entry.key = ref.key;
+  entry.compressed = ref.compressed;
+
+  std::optional<GzipSource> gzip;
+  std::optional<ViewSource> stored_whole;
+  if (compress_once) {
+    // Already hashed: the gzipped copy, or the original when gzip did not pay off.
+    stored_whole.emplace(gzipped ? std::string_view(*gzipped) : prefix);
+  } else if (ref.compressed) {
+    gzip.emplace(digest, options.level, !small);
+  }
+  ByteSource& stored = stored_whole ? static_cast<ByteSource&>(*stored_whole)
+                       : gzip       ? static_cast<ByteSource&>(*gzip)
+                                    : digest;
+
+  ObjectMeta meta;
+  meta.compressed = ref.compressed;
+  meta.expires_at = ref.expires_at;
+  meta.content_type = options.content_type;
+  auto final_meta = [&] {
+    ObjectMeta complete = meta;
+    complete.original_size = digest.bytes();
+    complete.sha256 = digest.hex_digest();
+    return complete;
+  };
+  Stopwatch transfer;
+  ref.stored_bytes = store_.put(ref.key, stored, meta, final_meta);
+  entry.transfer_ms = transfer.elapsed_ms();
+  entry.stored_bytes = *ref.stored_bytes;
+
+  ref.size_bytes = digest.bytes();
+  ref.sha256 = digest.hex_digest();
+  ref.store = store_.location();
+  entry.original_bytes = ref.size_bytes;
+  return ref;
+}
+
+void Manager::check_store_matches(const Reference& ref) {
+  if (!ref.store) return;
+  std::string configured = store_.location();
+  if (*ref.store == configured) return;
+  throw Error(ErrorKind::InvalidInput, "retrieve " + ref.key,
+              "reference is for store " + *ref.store + " but the configured store is " +
+                  configured + " (use --store " + *ref.store + ")");
+}
+
+RetrieveOutcome Manager::retrieve(const Reference& ref, StagedOutput& out,
+                                  std::function<void(std::uint64_t)> progress) {
+  return journaled("retrieve", [&](JournalRecord& entry) {
+    entry.key = ref.key;
+    entry.compressed = ref.compressed;
+    entry.original_bytes = ref.size_bytes;
+    try {
+      return fetch_verified(ref, out, progress, entry);
+    } catch (...) {
+      out.abort();
+      throw;
+    }
+  });
+}
+
+RetrieveOutcome Manager::fetch_verified(const Reference& ref, StagedOutput& out,
+                                        const std::function<void(std::uint64_t)>& progress,
+                                        JournalRecord& entry) {
+  validate_key(ref.key);
+  check_store_matches(ref);
+  VerifyingSink verifier(ref, out, progress);
+  Stopwatch transfer;
+  std::uint64_t stored_bytes = 0;
+  if (ref.compressed) {
+    GzipDecoder gunzip(verifier, ref.size_bytes);
+    CountingSink counted(gunzip);
+    store_.get(ref.key, counted);
+    gunzip.finish();
+    stored_bytes = counted.bytes();
+  } else {
+    CountingSink counted(verifier);
+    store_.get(ref.key, counted);
+    stored_bytes = counted.bytes();
+  }
+  entry.transfer_ms = transfer.elapsed_ms();
+  entry.stored_bytes = stored_bytes;
+
+  RetrieveOutcome outcome;
+  outcome.was_reference = true;
+  outcome.sha256_verified = verifier.verify();
+  outcome.bytes = verifier.bytes();
+  outcome.reference = ref;
+  out.commit();
+  return outcome;
+}
+
+RetrieveOutcome Manager::maybe_retrieve(ByteSource& input, StagedOutput& out, bool strict,
+                                        std::function<void(std::uint64_t)> progress) {
+  StringSink head;
+  std::uint64_t held = 0;
+  bool ended = read_into(input, head, held, kMaxReferenceBytes + 1);
+  if (ended) {
+    if (auto ref = reference_in(head.data())) return retrieve(*ref, out, std::move(progress));
+  }
+  if (strict) {
+    out.abort();
+    throw Error(ErrorKind::InvalidInput, "retrieve", "not a reference");
+  }
+  return journaled("passthrough", [&](JournalRecord& entry) {
+    try {
+      out.write(head.data().data(), head.data().size());
+      RetrieveOutcome outcome;
+      outcome.bytes = entry.original_bytes = held + copy_all(input, out);
+      out.commit();
+      return outcome;
+    } catch (...) {
+      out.abort();
+      throw;
+    }
+  });
+}
+
+}  // namespace claimcheck

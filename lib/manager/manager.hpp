@@ -1,0 +1,101 @@
+// The claim-check rules: maybe_offload (size decides, as the Go runner does)
+// and maybe_retrieve (references become verified bytes; anything else passes
+// through). Streams only: a 10 GiB input never sits in memory.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/config.hpp"
+#include "manager/journal.hpp"
+#include "reference/reference.hpp"
+#include "manager/staged_output.hpp"
+#include "stores/store.hpp"
+#include "core/stream.hpp"
+
+namespace claimcheck {
+
+struct OffloadOptions {
+  bool enabled = true;
+  std::uint64_t threshold = 51200;
+  bool force = false;  // offload whatever the size
+  CompressPolicy compress = CompressPolicy::Auto;
+  int level = 6;
+  std::chrono::seconds ttl = std::chrono::hours(24 * 30);
+  std::string prefix = "claimcheck/";
+  std::string content_type;
+  /// Called with the running count of input bytes consumed.
+  std::function<void(std::uint64_t)> progress;
+
+  static OffloadOptions from(const Config& config);
+};
+
+struct OffloadOutcome {
+  bool offloaded = false;
+  std::uint64_t input_bytes = 0;
+  Reference reference;  // valid when offloaded
+};
+
+struct RetrieveOutcome {
+  bool was_reference = false;
+  bool sha256_verified = false;  // false for Go/TS references (size only)
+  std::uint64_t bytes = 0;
+  Reference reference;  // valid when was_reference
+};
+
+using Clock = std::function<TimePoint()>;
+
+class Manager {
+ public:
+  /// `journal` may be null (no journaling).
+  Manager(Store& store, Journal* journal, Clock clock = {});
+
+  /// Below the threshold (and not forced, or disabled): copies `input` to
+  /// `passthrough` unchanged. Otherwise streams it to the store.
+  OffloadOutcome maybe_offload(ByteSource& input, ByteSink& passthrough,
+                               const OffloadOptions& options);
+
+  /// Offloads a whole in-memory payload unconditionally (--json-fields).
+  Reference offload(std::string_view payload, const OffloadOptions& options);
+
+  /// Fetches `ref`, gunzips when flagged (magic checked), verifies size and
+  /// sha256 (capped at size_bytes), then commits `out`. On any failure `out`
+  /// is aborted and Error is thrown (NotFound, Integrity, Store...).
+  RetrieveOutcome retrieve(const Reference& ref, StagedOutput& out,
+                           std::function<void(std::uint64_t)> progress = {});
+
+  /// Reads `input`; a reference is retrieved into `out`, anything else is
+  /// copied through (or, when `strict`, rejected with Error(InvalidInput)).
+  RetrieveOutcome maybe_retrieve(ByteSource& input, StagedOutput& out, bool strict,
+                                 std::function<void(std::uint64_t)> progress = {});
+
+  Store& store() { return store_; }
+
+ private:
+  /// Runs `work(JournalRecord&)` and journals the record it fills, with the
+  /// total time and, when `work` throws, the exit code of the failure.
+  template <typename Work>
+  auto journaled(const char* op, Work&& work);
+  /// Streams `payload` (whose first bytes are `prefix`) to the store.
+  Reference store_payload(ByteSource& payload, std::string_view prefix, bool small,
+                          const OffloadOptions& options, JournalRecord& record);
+  RetrieveOutcome fetch_verified(const Reference& ref, StagedOutput& out,
+                                 const std::function<void(std::uint64_t)>& progress,
+                                 JournalRecord& record);
+  void check_store_matches(const Reference& ref);
+  /// Journaling is best effort and serialised (restore_fields retrieves
+  /// from several threads).
+  void record(JournalRecord record);
+
+  Store& store_;
+  Journal* journal_;
+  Clock clock_;
+  std::mutex journal_mutex_;
+};
+
+}  // namespace claimcheck

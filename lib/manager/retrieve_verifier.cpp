@@ -1,0 +1,50 @@
+#include "manager/retrieve_verifier.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include "core/error.hpp"
+
+namespace claimcheck {
+namespace {
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+Error integrity_error(const Reference& ref, const std::string& why) {
+  return Error(ErrorKind::Integrity, "retrieve " + ref.key, why);
+}
+
+}  // namespace
+
+VerifyingSink::VerifyingSink(const Reference& ref, ByteSink& out,
+                             std::function<void(std::uint64_t)> progress)
+    : ref_(ref), out_(out), progress_(std::move(progress)) {}
+
+void VerifyingSink::write(const char* data, std::size_t size) {
+  if (size > ref_.size_bytes - std::min(bytes_, ref_.size_bytes)) {
+    throw integrity_error(ref_, "size mismatch: expected " + std::to_string(ref_.size_bytes) +
+                                    " bytes, got more than " + std::to_string(ref_.size_bytes));
+  }
+  sha256_.update(data, size);
+  out_.write(data, size);
+  bytes_ += size;
+  if (progress_) progress_(bytes_);
+}
+
+bool VerifyingSink::verify() {
+  if (bytes_ != ref_.size_bytes) {
+    throw integrity_error(ref_, "size mismatch: expected " + std::to_string(ref_.size_bytes) +
+                                    " bytes, got " + std::to_string(bytes_));
+  }
+  if (!ref_.sha256) return false;
+  if (lower(sha256_.hex_digest()) != lower(*ref_.sha256))
+    throw integrity_error(ref_, "sha256 mismatch: object was modified");
+  return true;
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,149 @@
+// Staged outputs: nothing reaches the destination before commit().
+#include "manager/staged_output.hpp"
+
+#include "core/cleanup.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <vector>
+
+#include "core/posix_file.hpp"
+#include "manager/spool.hpp"
+
+namespace claimcheck {
+namespace {
+
+struct SplitPath {
+  std::string directory, name;
+};
+
+SplitPath split_path(const std::string& path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string::npos) return {".", path};
+  return {slash == 0 ? "/" : path.substr(0, slash), path.substr(slash + 1)};
+}
+
+/// A new file gets the mode open(2) would give it; a replaced file keeps its own.
+mode_t final_mode(const std::string& path) {
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0) return existing.st_mode & 07777;
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
+}
+
+void fsync_directory(const std::string& directory) {
+  UniqueFd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir.valid()) ::fsync(dir.get());  // best effort: the rename is already done
+}
+
+class StagedFile : public StagedOutput {
+ public:
+  explicit StagedFile(std::string path) : path_(std::move(path)) {
+    refuse_special_file();
+    SplitPath parts = split_path(path_);
+    directory_ = parts.directory;
+    std::string pattern = directory_ + "/." + parts.name + ".claimcheck-XXXXXX";
+    std::vector<char> name(pattern.begin(), pattern.end());
+    name.push_back('\0');
+    fd_ = UniqueFd(::mkostemp(name.data(), O_CLOEXEC));
+    if (!fd_.valid()) throw unusable_destination();
+    temp_path_ = name.data();
+    cleanup_ = CleanupRegistration([path = temp_path_] { ::unlink(path.c_str()); });
+  }
+
+  ~StagedFile() override { abort(); }
+
+  void write(const char* data, std::size_t size) override {
+    if (done_) throw Error(ErrorKind::Internal, "write " + path_, "output already finished");
+    write_all(fd_.get(), data, size, "write " + path_);
+  }
+
+  void commit() override {
+    if (done_) throw Error(ErrorKind::Internal, "write " + path_, "output already finished");
+    try {
+      if (::fchmod(fd_.get(), final_mode(path_)) != 0) throw errno_error("write " + path_);
+      if (::fsync(fd_.get()) != 0) throw errno_error("write " + path_);
+      if (!fd_.reset()) throw errno_error("write " + path_);
+      if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw errno_error("write " + path_);
+    } catch (...) {
+      abort();
+      throw;
+    }
+    done_ = true;
+    fsync_directory(directory_);
+  }
+
+  void abort() noexcept override {
+    if (done_) return;
+    done_ = true;
+    fd_.reset();
+    ::unlink(temp_path_.c_str());
+  }
+
+ private:
+  /// The path given cannot take a file (missing directory, no permission):
+  /// a usage error, unlike a write failing later (disk full).
+  Error unusable_destination() const {
+    Error error = errno_error("write " + path_);
+    return Error(ErrorKind::Usage, error.what_failed(), error.why());
+  }
+
+  /// Renaming over /dev/null or a FIFO would replace it, not write to it.
+  void refuse_special_file() const {
+    struct stat existing {};
+    if (::stat(path_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode))
+      throw Error(ErrorKind::Usage, "write " + path_, "not a regular file");
+  }
+
+  std::string path_, directory_, temp_path_;
+  UniqueFd fd_;
+  CleanupRegistration cleanup_;  // an interrupted process removes the temp file
+  bool done_ = false;
+};
+
+class StagedStream : public StagedOutput {
+ public:
+  StagedStream(ByteSink& destination, std::size_t memory_limit)
+      : destination_(destination), spool_(memory_limit) {}
+
+  ~StagedStream() override { abort(); }
+
+  void write(const char* data, std::size_t size) override {
+    if (done_) throw Error(ErrorKind::Internal, "write output", "output already finished");
+    spool_.write(data, size);
+  }
+
+  void commit() override {
+    if (done_) throw Error(ErrorKind::Internal, "write output", "output already finished");
+    done_ = true;
+    spool_.copy_to(destination_);
+    spool_.clear();
+    destination_.flush();
+  }
+
+  void abort() noexcept override {
+    done_ = true;
+    spool_.clear();
+  }
+
+ private:
+  ByteSink& destination_;
+  Spool spool_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<StagedOutput> stage_to_file(const std::string& path) {
+  return std::make_unique<StagedFile>(path);
+}
+
+std::unique_ptr<StagedOutput> stage_to_stream(ByteSink& destination, std::size_t memory_limit) {
+  return std::make_unique<StagedStream>(destination, memory_limit);
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,32 @@
+// Output that becomes final only after verification: retrieve writes here,
+// checks size and sha256, then commits. Abort leaves nothing behind.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "core/stream.hpp"
+
+namespace claimcheck {
+
+class StagedOutput : public ByteSink {
+ public:
+  /// Makes everything written final (rename into place, or copy the spool to
+  /// the destination stream).
+  virtual void commit() = 0;
+  /// Discards everything written; never throws. Also done by the destructor
+  /// when commit() was not called.
+  virtual void abort() noexcept = 0;
+};
+
+/// `path` appears only complete: temp file in the same directory, fsync,
+/// rename. Existing `path` is replaced only on commit.
+std::unique_ptr<StagedOutput> stage_to_file(const std::string& path);
+
+/// Spools in memory up to `memory_limit`, then in an unlinked temp file
+/// ($TMPDIR), and copies to `destination` on commit.
+std::unique_ptr<StagedOutput> stage_to_stream(ByteSink& destination,
+                                              std::size_t memory_limit = 8u << 20);
+
+}  // namespace claimcheck

@@ -1,0 +1,23 @@
+// Object keys: `<prefix><YYYY-MM-DD>/<HHMMSS>Z-<uuid>`, where the date and time
+// are the object's EXPIRY (UTC). gc decides from a listing alone; a
+// bucket lifecycle rule can also match on the date segment.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "reference/reference.hpp"
+
+namespace claimcheck {
+
+/// UUID v4 from a CSPRNG (the kernel's, getrandom).
+std::string random_uuid_v4();
+
+std::string make_key(std::string_view prefix, TimePoint expires_at);
+
+/// The expiry encoded in a key of claimcheck's layout (whatever the prefix);
+/// nullopt for foreign keys (e.g. the Go runner's bare UUIDs).
+std::optional<TimePoint> expiry_from_key(std::string_view key);
+
+}  // namespace claimcheck

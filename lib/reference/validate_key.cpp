@@ -1,0 +1,70 @@
+// Keys come from untrusted references: they must be printable UTF-8 of a
+// size S3 accepts, so they can be logged, put in URLs and used as file names
+// (path safety itself is the local store's job).
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "reference/reference.hpp"
+
+namespace claimcheck {
+
+namespace {
+
+[[noreturn]] void reject_key(const std::string& why) { throw Error(ErrorKind::InvalidInput, "invalid key", why); }
+
+struct CodePoint {
+  char32_t value = 0;
+  std::size_t length = 0;  // 0: not well-formed UTF-8
+};
+
+/// Decodes the UTF-8 sequence starting at text[i], refusing overlong forms,
+/// surrogates and values beyond U+10FFFF.
+CodePoint decode_utf8(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  if (lead < 0x80) return {lead, 1};
+  CodePoint cp;
+  char32_t minimum = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    cp = {static_cast<char32_t>(lead & 0x1F), 2};
+    minimum = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    cp = {static_cast<char32_t>(lead & 0x0F), 3};
+    minimum = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    cp = {static_cast<char32_t>(lead & 0x07), 4};
+    minimum = 0x10000;
+  } else {
+    return {};
+  }
+  if (i + cp.length > text.size()) return {};
+  for (std::size_t k = 1; k < cp.length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return {};
+    cp.value = (cp.value << 6) | (byte(i + k) & 0x3F);
+  }
+  const bool surrogate = cp.value >= 0xD800 && cp.value <= 0xDFFF;
+  if (cp.value < minimum || cp.value > 0x10FFFF || surrogate) return {};
+  return cp;
+}
+
+bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+}  // namespace
+
+void validate_key(std::string_view key) {
+  if (key.empty()) reject_key("key is empty");
+  if (key.size() > kMaxKeyBytes) reject_key(fmt::format("key is {} bytes long (maximum {})", key.size(), kMaxKeyBytes));
+  for (std::size_t i = 0; i < key.size();) {
+    const CodePoint cp = decode_utf8(key, i);
+    if (cp.length == 0) reject_key(fmt::format("key is not valid UTF-8 (at byte {})", i));
+    if (cp.value == 0) reject_key(fmt::format("key holds a NUL character (at byte {})", i));
+    if (is_control(cp.value))
+      reject_key(fmt::format("key holds control character U+{:04X} (at byte {})", static_cast<unsigned>(cp.value), i));
+    i += cp.length;
+  }
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,97 @@
+// What a Temporal history event tells about the payloads inside it: its id,
+// its type in one spelling, and the activity / workflow type they belong to.
+#include <cctype>
+
+#include "scanner/scan_internal.hpp"
+
+namespace claimcheck::scan {
+namespace {
+
+constexpr std::string_view kNewPrefix = "EVENT_TYPE_";
+
+const Json* find_member(const Json& object, std::string_view name) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(name);
+  return it == object.end() ? nullptr : &*it;
+}
+
+std::string nested_name(const Json& attributes, std::string_view type_field) {
+  const Json* type = find_member(attributes, type_field);
+  const Json* name = type ? find_member(*type, "name") : nullptr;
+  return name && name->is_string() ? name->get<std::string>() : std::string();
+}
+
+std::string string_member(const Json& object, std::string_view name) {
+  const Json* value = find_member(object, name);
+  return value && value->is_string() ? value->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string canonical_event_type(std::string_view event_type) {
+  if (event_type.substr(0, kNewPrefix.size()) != kNewPrefix) return std::string(event_type);
+  std::string camel;
+  bool word_start = true;
+  for (char c : event_type.substr(kNewPrefix.size())) {
+    if (c == '_') {
+      word_start = true;
+      continue;
+    }
+    const auto byte = static_cast<unsigned char>(c);
+    camel += static_cast<char>(word_start ? std::toupper(byte) : std::tolower(byte));
+    word_start = false;
+  }
+  return camel;
+}
+
+std::string id_text(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_integer()) return value.dump();
+  return {};
+}
+
+const Json* event_attributes(const Json& event) {
+  if (!event.is_object()) return nullptr;
+  for (const auto& [key, value] : event.items())
+    if (key.size() > 10 && key.ends_with("Attributes") && value.is_object()) return &value;
+  return nullptr;
+}
+
+void add_type_name(const Json& event, TypeNames& names) {
+  const Json* attributes = event_attributes(event);
+  const Json* id = find_member(event, "eventId");
+  if (!attributes || !id) return;
+  std::string name = nested_name(*attributes, "activityType");
+  if (name.empty()) name = nested_name(*attributes, "workflowType");
+  if (!name.empty()) names.emplace(id_text(*id), std::move(name));
+}
+
+TypeNames collect_type_names(const Json& events) {
+  TypeNames names;
+  for (const Json& event : events) add_type_name(event, names);
+  return names;
+}
+
+bool is_event(const Json& value) {
+  return value.is_object() && value.contains("eventType") && event_attributes(value) != nullptr;
+}
+
+std::string event_type_name(const Json& attributes, const TypeNames& names) {
+  for (auto field : {"activityType", "workflowType"}) {
+    std::string name = nested_name(attributes, field);
+    if (!name.empty()) return name;
+  }
+  for (auto link : {"scheduledEventId", "initiatedEventId", "startedEventId"}) {
+    const Json* id = find_member(attributes, link);
+    if (!id) continue;
+    auto it = names.find(id_text(*id));
+    if (it != names.end()) return it->second;
+  }
+  for (auto field : {"signalName", "markerName"}) {
+    std::string name = string_member(attributes, field);
+    if (!name.empty()) return name;
+  }
+  return {};
+}
+
+}  // namespace claimcheck::scan

@@ -1,0 +1,156 @@
+// Settles the status of each finding: prepared without I/O, then looked up
+// in the store by a small pool of threads (HEADs are latency-bound).
+#include "scanner/inspect.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
+
+#include "core/error.hpp"
+#include "gc_stats/expiry.hpp"
+#include "reference/keys.hpp"
+#include "scanner/inspect_checks.hpp"
+
+namespace claimcheck {
+namespace {
+
+bool needs_lookup(const Inspection& item) {
+  return item.finding.reference &&
+         (item.status == CheckStatus::Unchecked || item.status == CheckStatus::Expired);
+}
+
+bool is_expired(const Inspection& item, TimePoint now) {
+  return item.expires_at && *item.expires_at <= now;
+}
+
+/// Corrupt beats everything; an expired reference whose object is gone is
+/// expected (gc collected it), so it stays Expired rather than Missing.
+CheckStatus settle(const Inspection& item, bool corrupt, bool missing, TimePoint now) {
+  if (corrupt) return CheckStatus::Corrupt;
+  if (is_expired(item, now)) return CheckStatus::Expired;
+  return missing ? CheckStatus::Missing : CheckStatus::Ok;
+}
+
+void verify_content(Inspection& item, Store& store, bool& corrupt, bool& missing) {
+  auto check = inspect::check_content(store, *item.finding.reference);
+  using Outcome = inspect::ContentCheck::Outcome;
+  if (check.outcome == Outcome::Verified) item.verified = check.how;
+  if (check.outcome == Outcome::Corrupt) corrupt = true;
+  if (check.outcome == Outcome::Missing) missing = true;
+  if (check.outcome == Outcome::StoreError) throw Error(ErrorKind::Store, "verify", check.error);
+  if (!check.error.empty()) item.problems.push_back("content check failed: " + check.error);
+}
+
+void check_one(Inspection& item, Store& store, const InspectOptions& options, TimePoint now) {
+  const Reference& ref = *item.finding.reference;
+  item.object = store.head(ref.key);
+  item.looked_up = true;
+  // A link is only worth giving for an object that is there.
+  if (options.url_lifetime && item.object) item.url = store.fetch_url(ref.key, *options.url_lifetime);
+  if (!item.expires_at && item.object) item.expires_at = object_expiry(*item.object, options.ttl).expires_at;
+  bool missing = !item.object;
+  bool corrupt = false;
+  if (item.object) {
+    auto problems = inspect::metadata_problems(ref, *item.object);
+    corrupt = !problems.empty();
+    item.problems = std::move(problems);
+    if (options.verify && !corrupt) verify_content(item, store, corrupt, missing);
+  }
+  item.status = settle(item, corrupt, missing, now);
+}
+
+void check_guarded(Inspection& item, Store& store, const InspectOptions& options, TimePoint now) {
+  try {
+    check_one(item, store, options, now);
+  } catch (const Error& e) {
+    item.status = CheckStatus::StoreError;
+    item.problems.push_back(e.what_failed() + ": " + e.why());
+  } catch (const std::exception& e) {
+    item.status = CheckStatus::StoreError;
+    item.problems.push_back(e.what());
+  }
+}
+
+}  // namespace
+
+std::string_view status_name(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::Ok: return "ok";
+    case CheckStatus::Missing: return "missing";
+    case CheckStatus::Corrupt: return "corrupt";
+    case CheckStatus::Expired: return "expired";
+    case CheckStatus::Foreign: return "foreign";
+    case CheckStatus::Invalid: return "invalid";
+    case CheckStatus::Unchecked: return "unchecked";
+    case CheckStatus::StoreError: return "error";
+  }
+  return "unknown";
+}
+
+Inspection prepare_inspection(Finding finding, std::string source, TimePoint now) {
+  Inspection item;
+  item.source = std::move(source);
+  if (finding.reference)
+    item.expires_at = finding.reference->expires_at ? finding.reference->expires_at
+                                                    : expiry_from_key(finding.reference->key);
+  if (finding.error) {
+    item.status = CheckStatus::Invalid;
+    item.problems.push_back(*finding.error);
+  } else if (!is_fetchable(finding.format) || !finding.reference) {
+    item.status = CheckStatus::Foreign;
+  } else {
+    item.status = is_expired(item, now) ? CheckStatus::Expired : CheckStatus::Unchecked;
+  }
+  item.finding = std::move(finding);
+  return item;
+}
+
+std::size_t lookups_needed(const std::vector<Inspection>& inspections) {
+  return static_cast<std::size_t>(std::count_if(inspections.begin(), inspections.end(), needs_lookup));
+}
+
+void check_inspections(std::vector<Inspection>& inspections, Store& store,
+                       const InspectOptions& options, TimePoint now) {
+  std::vector<Inspection*> pending;
+  for (auto& item : inspections)
+    if (needs_lookup(item)) pending.push_back(&item);
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < pending.size(); i = next++)
+      check_guarded(*pending[i], store, options, now);
+  };
+  const std::size_t threads =
+      std::min<std::size_t>(pending.size(), static_cast<std::size_t>(std::max(1, options.concurrency)));
+  std::vector<std::jthread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();  // this thread works too
+}
+
+InspectSummary summarize(const std::vector<Inspection>& inspections) {
+  InspectSummary s;
+  s.found = inspections.size();
+  for (const auto& item : inspections) {
+    switch (item.status) {
+      case CheckStatus::Ok: ++s.ok; break;
+      case CheckStatus::Missing: ++s.missing; break;
+      case CheckStatus::Corrupt: ++s.corrupt; break;
+      case CheckStatus::Expired: ++s.expired; break;
+      case CheckStatus::Foreign: ++s.foreign; break;
+      case CheckStatus::Invalid: ++s.invalid; break;
+      case CheckStatus::Unchecked: ++s.unchecked; break;
+      case CheckStatus::StoreError: ++s.errors; break;
+    }
+  }
+  return s;
+}
+
+int inspect_exit_code(const InspectSummary& summary) {
+  if (summary.corrupt) return exit_code(ErrorKind::Integrity);
+  if (summary.missing) return exit_code(ErrorKind::NotFound);
+  if (summary.errors) return exit_code(ErrorKind::Store);
+  if (summary.invalid) return exit_code(ErrorKind::InvalidInput);
+  return 0;
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,288 @@
+// The walk: one pass over a parsed document, keeping the JSON pointer and
+// the history event being visited, reporting every reference it meets.
+#include "scanner/scanner.hpp"
+
+#include <string>
+
+#include "core/error.hpp"
+#include "scanner/scan_internal.hpp"
+
+namespace claimcheck {
+
+using scan::Json;
+
+std::string_view format_name(FoundFormat format) {
+  switch (format) {
+    case FoundFormat::ClaimCheck: return "claimcheck";
+    case FoundFormat::GoRunner: return "go-runner";
+    case FoundFormat::TypeScript: return "typescript";
+    case FoundFormat::TemporalExternalStorage: return "temporal-external-storage";
+    case FoundFormat::TemporalExternalStorageLegacy: return "temporal-external-storage-legacy";
+    case FoundFormat::DataDogRemoteCodecV2: return "datadog-remote-codec-v2";
+    case FoundFormat::CookbookClaimChecked: return "cookbook-claim-checked";
+    case FoundFormat::AwsExtendedClient: return "aws-extended-client";
+  }
+  return "unknown";
+}
+
+bool is_fetchable(FoundFormat format) {
+  return format == FoundFormat::ClaimCheck || format == FoundFormat::GoRunner ||
+         format == FoundFormat::TypeScript;
+}
+
+namespace {
+
+/// The event whose payloads are being walked.
+struct EventContext {
+  std::string id, type, type_name, field;
+};
+
+class Walker {
+ public:
+  Walker(const FindingHandler& emit, std::size_t line) : emit_(emit), line_(line) {}
+
+  /// A history printed one event per line: names gathered so far are kept
+  /// by the caller across lines.
+  void walk_event_line(const Json& event, const scan::TypeNames& names) {
+    walk_event(event, names);
+    event_ = {};
+  }
+
+  void walk_root(const Json& document) {
+    if (auto finding = scan::typescript_reference(document)) return report(std::move(*finding));
+    if (scan::is_event(document)) {
+      scan::TypeNames names;
+      scan::add_type_name(document, names);
+      return walk_event_line(document, names);
+    }
+    walk(document);
+  }
+
+  void walk(const Json& value) {
+    DepthGuard guard(depth_, pointer_);
+    if (value.is_object()) walk_object(value);
+    else if (value.is_array()) walk_array(value);
+    else if (value.is_string()) walk_string(value.get_ref<const std::string&>());
+  }
+
+ private:
+  void walk_object(const Json& object) {
+    if (scan::claims_to_be_reference(object)) return report(scan::claim_check_finding(object));
+    if (auto payload = scan::decode_payload(object)) return walk_payload(*payload);
+    for (const auto& [key, child] : object.items()) {
+      Descend into(pointer_, key);
+      if (key == "events" && is_history(child)) walk_history(child);
+      else walk(child);
+    }
+  }
+
+  void walk_array(const Json& array) {
+    if (auto pointer = scan::aws_pointer(array)) return report(std::move(*pointer));
+    for (std::size_t i = 0; i < array.size(); ++i) {
+      Descend into(pointer_, std::to_string(i));
+      walk(array[i]);
+    }
+  }
+
+  /// Message bodies and serialised state carry references as JSON text.
+  void walk_string(const std::string& text) {
+    const bool object_like = text.starts_with('{') || text.starts_with('[');
+    if (!object_like || !scan::may_hold_reference(text)) return;
+    const Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded() && !parsed.is_string()) walk(parsed);
+  }
+
+  void walk_payload(const scan::Payload& payload) {
+    if (auto finding = scan::payload_reference(payload)) return report(std::move(*finding));
+    if (!scan::may_hold_reference(payload.data)) return;
+    const Json data = Json::parse(payload.data, nullptr, /*allow_exceptions=*/false);
+    if (data.is_discarded()) return;
+    walk(data);  // the pointer goes on as if the payload were shown decoded
+  }
+
+  static bool is_history(const Json& events) {
+    return events.is_array() && !events.empty() && events[0].is_object() &&
+           events[0].contains("eventType");
+  }
+
+  void walk_history(const Json& events) {
+    const scan::TypeNames names = scan::collect_type_names(events);
+    for (std::size_t i = 0; i < events.size(); ++i) {
+      Descend into(pointer_, std::to_string(i));
+      walk_event(events[i], names);
+    }
+    event_ = {};
+  }
+
+  void walk_event(const Json& event, const scan::TypeNames& names) {
+    event_ = {};
+    if (!event.is_object()) return walk(event);
+    if (auto id = event.find("eventId"); id != event.end()) event_.id = scan::id_text(*id);
+    if (auto type = event.find("eventType"); type != event.end() && type->is_string())
+      event_.type = scan::canonical_event_type(type->get_ref<const std::string&>());
+    const Json* attributes = scan::event_attributes(event);
+    if (attributes) event_.type_name = scan::event_type_name(*attributes, names);
+    for (const auto& [key, child] : event.items()) {
+      Descend into(pointer_, key);
+      if (&child == attributes) walk_attributes(child);
+      else walk(child);
+    }
+  }
+
+  /// Names the field each payload sits in; memo, header and marker details
+  /// are maps of payloads, so their entry name is part of the field.
+  void walk_attributes(const Json& attributes) {
+    for (const auto& [key, child] : attributes.items()) {
+      Descend into(pointer_, key);
+      const Json* map = payload_map(child);
+      if (!map) {
+        event_.field = key;
+        walk(child);
+        continue;
+      }
+      Descend into_map(pointer_, map == &child ? "" : "fields");
+      for (const auto& [name, entry] : map->items()) {
+        Descend into_entry(pointer_, name);
+        event_.field = key + "." + name;
+        walk(entry);
+      }
+    }
+    event_.field.clear();
+  }
+
+  /// memo / header / searchAttributes: {"fields":{name: payload}}; marker
+  /// details: {name: {"payloads":[..]}}.
+  static const Json* payload_map(const Json& value) {
+    if (!value.is_object()) return nullptr;
+    if (auto fields = value.find("fields"); fields != value.end() && fields->is_object() &&
+                                            value.size() == 1)
+      return &*fields;
+    bool all_payload_lists = !value.empty();
+    for (const auto& [_, entry] : value.items())
+      all_payload_lists = all_payload_lists && entry.is_object() && entry.contains("payloads");
+    return all_payload_lists ? &value : nullptr;
+  }
+
+  void report(Finding finding) {
+    finding.pointer = pointer_;
+    finding.line = line_;
+    finding.event_id = event_.id;
+    finding.event_type = event_.type;
+    finding.type_name = event_.type_name;
+    finding.field = event_.field;
+    emit_(std::move(finding));
+  }
+
+  /// Appends one escaped JSON pointer token for the lifetime of a scope.
+  class Descend {
+   public:
+    Descend(std::string& pointer, std::string_view token) : pointer_(pointer), size_(pointer.size()) {
+      if (token.empty()) {
+        size_ = std::string::npos;
+        return;
+      }
+      pointer_ += '/';
+      for (char c : token) {
+        if (c == '~') pointer_ += "~0";
+        else if (c == '/') pointer_ += "~1";
+        else pointer_ += c;
+      }
+    }
+    ~Descend() {
+      if (size_ != std::string::npos) pointer_.resize(size_);
+    }
+    Descend(const Descend&) = delete;
+    Descend& operator=(const Descend&) = delete;
+
+   private:
+    std::string& pointer_;
+    std::size_t size_;
+  };
+
+  /// Real histories nest a few dozen levels; bounding the recursion keeps a
+  /// hostile "[[[[..." input from exhausting the stack.
+  class DepthGuard {
+   public:
+    DepthGuard(int& depth, const std::string& pointer) : depth_(depth) {
+      if (++depth_ > kMaxDepth) {
+        --depth_;
+        throw Error(ErrorKind::InvalidInput, "input",
+                    "nested deeper than " + std::to_string(kMaxDepth) + " levels at " +
+                        pointer.substr(0, 200));
+      }
+    }
+    ~DepthGuard() { --depth_; }
+    DepthGuard(const DepthGuard&) = delete;
+    DepthGuard& operator=(const DepthGuard&) = delete;
+
+   private:
+    int& depth_;
+  };
+
+  static constexpr int kMaxDepth = 512;
+  int depth_ = 0;
+  const FindingHandler& emit_;
+  std::size_t line_;
+  std::string pointer_;
+  EventContext event_;
+};
+
+std::string parse_error_reason(const std::exception& e) {
+  std::string why = e.what();
+  if (auto end = why.find("] "); why.starts_with("[json.exception") && end != std::string::npos)
+    why.erase(0, end + 2);
+  return why;
+}
+
+/// Parses each JSON Lines line; blank lines are skipped. Lines that are
+/// history events keep their history context.
+void scan_lines(std::string_view text, const FindingHandler& on_finding) {
+  std::size_t line_number = 0;
+  scan::TypeNames event_names;
+  while (!text.empty()) {
+    ++line_number;
+    const std::size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    Json document;
+    try {
+      document = Json::parse(line);
+    } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
+      throw Error(ErrorKind::InvalidInput, "input",
+                  "line " + std::to_string(line_number) + " is not JSON: " + parse_error_reason(e));
+    }
+    if (scan::is_event(document)) {
+      scan::add_type_name(document, event_names);
+      Walker(on_finding, line_number).walk_event_line(document, event_names);
+    } else {
+      Walker(on_finding, line_number).walk_root(document);
+    }
+  }
+}
+
+bool has_several_lines(std::string_view text) {
+  const std::size_t first = text.find('\n');
+  return first != std::string_view::npos &&
+         text.find_first_not_of(" \t\r\n", first) != std::string_view::npos;
+}
+
+}  // namespace
+
+void scan_json(const nlohmann::ordered_json& document, const FindingHandler& on_finding,
+               std::size_t line) {
+  Walker(on_finding, line).walk_root(document);
+}
+
+void scan_text(std::string_view text, const FindingHandler& on_finding) {
+  Json document;
+  try {
+    document = Json::parse(text);
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
+    if (has_several_lines(text)) return scan_lines(text, on_finding);
+    throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + parse_error_reason(e));
+  }
+  scan_json(document, on_finding);
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,103 @@
+#include "stores/local_listing.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "stores/local_path.hpp"
+#include "core/posix_file.hpp"
+
+namespace claimcheck {
+namespace {
+
+struct Entry {
+  std::string name;
+  std::string sort_key;  // directories sort as "name/", like their keys
+  bool directory = false;
+  std::uint64_t size = 0;
+  TimePoint modified{};
+};
+
+TimePoint mtime(const struct stat& st) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+      std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+}
+
+/// One directory's entries, sorted; only this directory's names are held.
+std::vector<Entry> read_entries(int dir_fd) {
+  const int fd = ::dup(dir_fd);
+  DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
+  if (dir == nullptr) {
+    if (fd >= 0) ::close(fd);
+    throw Error(ErrorKind::Store, "list", std::strerror(errno));
+  }
+  std::vector<Entry> entries;
+  while (const dirent* d = ::readdir(dir)) {
+    const std::string name = d->d_name;
+    if (name == "." || name == ".." || is_reserved_name(name)) continue;
+    struct stat st {};
+    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // raced away
+    if (S_ISDIR(st.st_mode)) {
+      entries.push_back({name, name + "/", true, 0, {}});
+    } else if (S_ISREG(st.st_mode)) {
+      entries.push_back({name, name, false, static_cast<std::uint64_t>(st.st_size), mtime(st)});
+    }
+  }
+  ::closedir(dir);
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.sort_key < b.sort_key; });
+  return entries;
+}
+
+class Walker {
+ public:
+  Walker(const std::string& prefix, const std::function<bool(const std::vector<ObjectInfo>&)>& on_page,
+         std::size_t page_size)
+      : prefix_(prefix), on_page_(on_page), page_size_(page_size) {}
+
+  /// False once the caller asked to stop.
+  bool walk(int dir_fd, const std::string& path) {
+    for (const Entry& entry : read_entries(dir_fd)) {
+      const std::string key = path + entry.sort_key;
+      if (entry.directory) {
+        if (!key.starts_with(prefix_) && !prefix_.starts_with(key)) continue;
+        UniqueFd sub(::openat(dir_fd, entry.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        if (sub.valid() && !walk(sub.get(), key)) return false;
+      } else if (key.starts_with(prefix_)) {
+        page_.push_back(ObjectInfo{key, entry.size, entry.modified, {}});
+        if (page_.size() >= page_size_ && !flush()) return false;
+      }
+    }
+    return true;
+  }
+
+  bool flush() {
+    if (page_.empty()) return true;
+    const bool more = on_page_(page_);
+    page_.clear();
+    return more;
+  }
+
+ private:
+  const std::string& prefix_;
+  const std::function<bool(const std::vector<ObjectInfo>&)>& on_page_;
+  std::size_t page_size_;
+  std::vector<ObjectInfo> page_;
+};
+
+}  // namespace
+
+void list_local_tree(int base_fd, const std::string& prefix,
+                     const std::function<bool(const std::vector<ObjectInfo>&)>& on_page,
+                     std::size_t page_size) {
+  Walker walker(prefix, on_page, page_size);
+  if (walker.walk(base_fd, "")) walker.flush();
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,18 @@
+// Lists the local store's objects in key order (as S3 does), one page of at
+// most 1000 at a time, skipping sidecars, temporary files, symbolic links
+// and anything that is not a regular file.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "stores/store.hpp"
+
+namespace claimcheck {
+
+void list_local_tree(int base_fd, const std::string& prefix,
+                     const std::function<bool(const std::vector<ObjectInfo>&)>& on_page,
+                     std::size_t page_size = 1000);
+
+}  // namespace claimcheck

@@ -1,0 +1,101 @@
+#include "stores/local_path.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "reference/reference.hpp"
+
+namespace claimcheck {
+namespace {
+
+[[noreturn]] void refuse(std::string_view key, std::string_view why) {
+  throw Error(ErrorKind::InvalidInput, fmt::format("key '{}'", key),
+              fmt::format("{}: it would leave the store's directory or clash with its files", why));
+}
+
+[[noreturn]] void io_error(std::string_view what, std::string_view key) {
+  throw Error(ErrorKind::Store, fmt::format("{} '{}'", what, key), std::strerror(errno));
+}
+
+bool is_symlink_at(int dir_fd, const std::string& name) {
+  struct stat st {};
+  return ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+}
+
+}  // namespace
+
+bool is_reserved_name(std::string_view name) {
+  return name.starts_with(kTempPrefix) || name.ends_with(kSidecarSuffix);
+}
+
+std::vector<std::string> key_segments(std::string_view key) {
+  validate_key(key);  // empty, too long, NUL and control characters, bad UTF-8
+  if (key.front() == '/') refuse(key, "absolute path");
+  if (key.find('\\') != std::string_view::npos) refuse(key, "backslash");
+  std::vector<std::string> segments;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t slash = key.find('/', start);
+    const std::string_view segment = key.substr(start, slash - start);
+    if (segment.empty()) refuse(key, "empty path segment");
+    if (segment == "." || segment == "..") refuse(key, fmt::format("'{}' segment", segment));
+    if (is_reserved_name(segment)) refuse(key, fmt::format("reserved name '{}'", segment));
+    segments.emplace_back(segment);
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return segments;
+}
+
+UniqueFd open_base(const std::string& base, bool create) {
+  UniqueFd fd(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.valid() || errno != ENOENT || !create) {
+    if (!fd.valid() && errno != ENOENT) {
+      throw Error(ErrorKind::Store, "file://" + base, std::strerror(errno));
+    }
+    return fd;
+  }
+  std::error_code error;
+  std::filesystem::create_directories(base, error);
+  if (error) throw Error(ErrorKind::Store, "file://" + base, error.message());
+  ::chmod(base.c_str(), 0700);  // payloads are private by default
+  fd = UniqueFd(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) throw Error(ErrorKind::Store, "file://" + base, std::strerror(errno));
+  return fd;
+}
+
+void symlink_refused(std::string_view key) { refuse(key, "symbolic link in the path"); }
+
+UniqueFd open_parent(int base_fd, const std::vector<std::string>& segments, bool create,
+                     std::string_view key) {
+  UniqueFd current(::dup(base_fd));
+  if (!current.valid()) io_error("open", key);
+  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
+    const char* name = segments[i].c_str();
+    if (create && ::mkdirat(current.get(), name, 0700) != 0 && errno != EEXIST) io_error("create", key);
+    UniqueFd next(::openat(current.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!next.valid()) {
+      const int error = errno;
+      if (is_symlink_at(current.get(), segments[i])) symlink_refused(key);
+      errno = error;
+      if ((error == ENOENT || error == ENOTDIR) && !create) return UniqueFd();
+      if (error == ENOTDIR) {
+        throw Error(ErrorKind::Store, fmt::format("key '{}'", key),
+                    fmt::format("'{}' is an object, not a directory", segments[i]));
+      }
+      io_error("open", key);
+    }
+    current = std::move(next);
+  }
+  return current;
+}
+
+}  // namespace claimcheck

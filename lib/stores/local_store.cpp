@@ -1,0 +1,307 @@
+// The embedded default store: a directory.
+//
+// Layout: `<base>/<key>` holds exactly the stored bytes, as the Go runner's
+// filesystem store writes them, so a Go-written directory can be read and
+// vice versa. claimcheck's metadata sits beside the object in
+// `<base>/<key>.meta.json` (see local_sidecar.hpp). Keys ending in
+// ".meta.json" or with a segment starting ".cctmp-" are reserved and
+// refused; listings skip them.
+//
+// Writes are atomic: object and sidecar are written to temporary files
+// (".cctmp-<random>") in the target directory and fsynced, then renamed:
+// sidecar first, object last, then the directory is fsynced. Every crash
+// point therefore leaves either no object (an orphan sidecar, ignored, or
+// temp files, skipped by listings) or the object with its sidecar. Keys are
+// fresh UUIDs, so overwrites do not happen in practice; if an overwrite is
+// interrupted between the two renames, the new sidecar's stored_size does
+// not match the old object and head() ignores it rather than report wrong
+// metadata (equal sizes are the one case this cannot tell).
+#include "stores/local_store.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/cleanup.hpp"
+#include "core/error.hpp"
+#include "stores/local_listing.hpp"
+#include "stores/local_path.hpp"
+#include "stores/local_sidecar.hpp"
+#include "core/posix_file.hpp"
+
+namespace claimcheck {
+namespace {
+
+constexpr std::size_t kChunk = 1 << 20;
+
+std::string sidecar_name(const std::string& name) { return name + std::string(kSidecarSuffix); }
+
+std::string percent_encode_path(std::string_view path) {
+  std::string out;
+  for (const char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+/// A temporary file in a directory, removed unless committed by rename.
+class TempFile {
+ public:
+  TempFile(int dir_fd, const std::string& what) : dir_fd_(dir_fd) {
+    std::random_device random;
+    for (int attempt = 0; attempt < 16 && !fd_.valid(); ++attempt) {
+      name_ = fmt::format("{}{:08x}{:08x}", kTempPrefix, random(), random());
+      fd_ = UniqueFd(::openat(dir_fd, name_.c_str(),
+                              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+      if (!fd_.valid() && errno != EEXIST) break;
+    }
+    if (!fd_.valid()) throw Error(ErrorKind::Store, what, std::strerror(errno));
+    cleanup_ = CleanupRegistration([dir_fd, name = name_] { ::unlinkat(dir_fd, name.c_str(), 0); });
+  }
+  ~TempFile() {
+    if (!committed_) ::unlinkat(dir_fd_, name_.c_str(), 0);
+  }
+  TempFile(const TempFile&) = delete;
+  TempFile& operator=(const TempFile&) = delete;
+
+  void write(const char* data, std::size_t size, const std::string& what) {
+    while (size > 0) {
+      const ssize_t n = ::write(fd_.get(), data, size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw Error(ErrorKind::Store, what, std::strerror(errno));
+      data += n;
+      size -= static_cast<std::size_t>(n);
+    }
+  }
+  void sync_and_close(const std::string& what) {
+    if (::fsync(fd_.get()) != 0 || !fd_.reset()) throw Error(ErrorKind::Store, what, std::strerror(errno));
+  }
+  void rename_to(const std::string& name, const std::string& what) {
+    if (::renameat(dir_fd_, name_.c_str(), dir_fd_, name.c_str()) != 0) {
+      throw Error(ErrorKind::Store, what, std::strerror(errno));
+    }
+    committed_ = true;
+  }
+
+ private:
+  int dir_fd_;
+  std::string name_;
+  UniqueFd fd_;
+  bool committed_ = false;
+  CleanupRegistration cleanup_;  // an interrupted process removes the temp file
+};
+
+class LocalStore final : public Store {
+ public:
+  explicit LocalStore(std::string base) : base_(std::move(base)) {}
+
+  std::string location() const override { return "file://" + base_; }
+
+  std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta,
+                    const FinalMeta& final_meta) override {
+    const std::vector<std::string> segments = key_segments(key);
+    const std::string what = "put " + url(key);
+    const UniqueFd base = open_base(base_, true);
+    const UniqueFd dir = open_parent(base.get(), segments, true, key);
+    const std::string& name = segments.back();
+    if (is_symlink(dir.get(), name)) symlink_refused(key);
+
+    TempFile object(dir.get(), what);
+    const std::uint64_t stored = copy_source(source, object, what);
+    object.sync_and_close(what);
+    const ObjectMeta recorded = final_meta ? final_meta() : meta;
+    TempFile sidecar(dir.get(), what);
+    const std::string json = sidecar_json(recorded, stored);
+    sidecar.write(json.data(), json.size(), what);
+    sidecar.sync_and_close(what);
+    sidecar.rename_to(sidecar_name(name), what);
+    {
+      // interrupted between the two renames: no sidecar without its object
+      CleanupRegistration orphan_sidecar(
+          [fd = dir.get(), path = sidecar_name(name)] { ::unlinkat(fd, path.c_str(), 0); });
+      object.rename_to(name, what);
+    }
+    ::fsync(dir.get());
+    return stored;
+  }
+
+  void get(const std::string& key, ByteSink& sink) override {
+    const UniqueFd file = open_object(key);
+    std::vector<char> buffer(kChunk);
+    while (true) {
+      const ssize_t n = ::read(file.get(), buffer.data(), buffer.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw Error(ErrorKind::Store, "get " + url(key), std::strerror(errno));
+      if (n == 0) break;
+      sink.write(buffer.data(), static_cast<std::size_t>(n));
+    }
+  }
+
+  std::optional<ObjectInfo> head(const std::string& key) override {
+    const std::vector<std::string> segments = key_segments(key);
+    const UniqueFd base = open_base(base_, false);
+    if (!base.valid()) return std::nullopt;
+    const UniqueFd dir = open_parent(base.get(), segments, false, key);
+    if (!dir.valid()) return std::nullopt;
+    const std::string& name = segments.back();
+    struct stat st {};
+    if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+      throw Error(ErrorKind::Store, "head " + url(key), std::strerror(errno));
+    }
+    if (S_ISLNK(st.st_mode)) symlink_refused(key);
+    if (!S_ISREG(st.st_mode)) return std::nullopt;
+    ObjectInfo info;
+    info.key = key;
+    info.stored_size = static_cast<std::uint64_t>(st.st_size);
+    info.last_modified = TimePoint(std::chrono::duration_cast<TimePoint::duration>(
+        std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+    if (auto sidecar = read_sidecar(dir.get(), name, key); sidecar && sidecar->stored_size == info.stored_size) {
+      info.meta = sidecar->meta;
+    }
+    return info;
+  }
+
+  void remove(const std::string& key) override {
+    const std::vector<std::string> segments = key_segments(key);
+    const UniqueFd base = open_base(base_, false);
+    if (!base.valid()) return;
+    const UniqueFd dir = open_parent(base.get(), segments, false, key);
+    if (!dir.valid()) return;
+    const std::string& name = segments.back();
+    if (is_symlink(dir.get(), name)) symlink_refused(key);
+    for (const std::string& file : {name, sidecar_name(name)}) {
+      if (::unlinkat(dir.get(), file.c_str(), 0) != 0 && errno != ENOENT) {
+        throw Error(ErrorKind::Store, "remove " + url(key), std::strerror(errno));
+      }
+    }
+  }
+
+  BatchDeleteResult remove_batch(const std::vector<std::string>& keys) override {
+    BatchDeleteResult result;
+    for (const std::string& key : keys) {
+      try {
+        remove(key);
+        result.deleted.push_back(key);
+      } catch (const Error& e) {
+        result.failed.emplace_back(key, e.why());
+      }
+    }
+    return result;
+  }
+
+  void list(const std::string& prefix,
+            const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) override {
+    const UniqueFd base = open_base(base_, false);
+    if (!base.valid()) return;
+    list_local_tree(base.get(), prefix, on_page);
+  }
+
+  void health() override {
+    try {
+      const UniqueFd base = open_base(base_, true);
+      TempFile probe(base.get(), location());
+      probe.write("ok", 2, location());
+      probe.sync_and_close(location());
+    } catch (const Error& e) {
+      throw Error(ErrorKind::Store, location(), "not writable: " + e.why());
+    }
+  }
+
+  std::string fetch_url(const std::string& key, std::chrono::seconds) override {
+    if (!head(key)) throw Error(ErrorKind::NotFound, url(key), "no such object");
+    return "file://" + percent_encode_path(base_ + "/" + key);
+  }
+
+ private:
+  std::string url(const std::string& key) const { return location() + "/" + key; }
+
+  static bool is_symlink(int dir_fd, const std::string& name) {
+    struct stat st {};
+    return ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+  }
+
+  static std::uint64_t copy_source(ByteSource& source, TempFile& out, const std::string& what) {
+    std::vector<char> buffer(kChunk);
+    std::uint64_t total = 0;
+    while (const std::size_t n = source.read(buffer.data(), buffer.size())) {
+      out.write(buffer.data(), n, what);
+      total += n;
+    }
+    return total;
+  }
+
+  UniqueFd open_object(const std::string& key) const {
+    const std::vector<std::string> segments = key_segments(key);
+    const UniqueFd base = open_base(base_, false);
+    const UniqueFd dir = base.valid() ? open_parent(base.get(), segments, false, key) : UniqueFd();
+    if (!dir.valid()) throw Error(ErrorKind::NotFound, "get " + url(key), "no such object");
+    UniqueFd file(::openat(dir.get(), segments.back().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (file.valid()) {
+      struct stat st {};
+      if (::fstat(file.get(), &st) == 0 && S_ISREG(st.st_mode)) return file;
+      throw Error(ErrorKind::NotFound, "get " + url(key), "no such object");
+    }
+    if (errno == ELOOP) symlink_refused(key);
+    if (errno == ENOENT || errno == ENOTDIR) {
+      throw Error(ErrorKind::NotFound, "get " + url(key), "no such object");
+    }
+    throw Error(ErrorKind::Store, "get " + url(key), std::strerror(errno));
+  }
+
+  std::optional<Sidecar> read_sidecar(int dir_fd, const std::string& name, const std::string& key) const {
+    const UniqueFd fd(::openat(dir_fd, sidecar_name(name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid()) return std::nullopt;  // objects written by others have none
+    std::string text;
+    char buffer[4096];
+    ssize_t n = 0;
+    while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0 && text.size() < (1 << 20)) {
+      text.append(buffer, static_cast<std::size_t>(n));
+    }
+    auto sidecar = parse_sidecar(text);
+    if (!sidecar) {
+      throw Error(ErrorKind::Integrity, "head " + url(key), "its metadata sidecar is corrupt");
+    }
+    return sidecar;
+  }
+
+  std::string base_;
+};
+
+std::string absolute_base(const std::string& dir) {
+  std::string path = std::filesystem::absolute(dir).lexically_normal().string();
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return path;
+}
+
+}  // namespace
+
+std::string default_local_store_dir() {
+  const char* data = std::getenv("XDG_DATA_HOME");
+  if (data != nullptr && data[0] == '/') return std::string(data) + "/claimcheck";
+  const char* home = std::getenv("HOME");
+  if (home != nullptr && home[0] != '\0') return std::string(home) + "/.local/share/claimcheck";
+  return {};
+}
+
+std::unique_ptr<Store> make_local_store(const std::string& base_dir) {
+  if (base_dir.empty()) throw Error(ErrorKind::Usage, "store", "the local store needs a directory");
+  return std::make_unique<LocalStore>(absolute_base(base_dir));
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,31 @@
+// From a Config to a Store. Kept apart from config.cpp so that reading the
+// configuration does not pull in the store implementations.
+#include <fmt/format.h>
+
+#include "config/config.hpp"
+#include "core/error.hpp"
+#include "stores/local_store.hpp"
+#include "stores/s3_store.hpp"
+
+namespace claimcheck {
+
+std::unique_ptr<Store> open_store(const Config& config,
+                                  std::function<void(std::string_view)> trace) {
+  if (config.store_kind == "s3") {
+    if (config.s3.access_key_id.empty() || config.s3.secret_access_key.empty()) {
+      throw Error(ErrorKind::Usage, "s3://" + config.s3.bucket,
+                  "no credentials: set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY (or "
+                  "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or "
+                  "access_key_id and secret_access_key in the config file)");
+    }
+    return make_s3_store(config.s3, std::move(trace));
+  }
+  if (config.local_dir.empty()) {
+    throw Error(ErrorKind::Usage, "store",
+                "no store configured and neither XDG_DATA_HOME nor HOME is set: use --store DIR "
+                "or CLAIMCHECK_STORE");
+  }
+  return make_local_store(config.local_dir);
+}
+
+}  // namespace claimcheck

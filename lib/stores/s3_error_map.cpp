@@ -1,0 +1,24 @@
+#include "stores/s3_error_map.hpp"
+
+#include <fmt/format.h>
+
+namespace claimcheck {
+
+Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
+                   const std::string& location) {
+  const std::string what = operation + " " + location;
+  if (error.not_found() && error.code() != "NoSuchUpload") {
+    return Error(ErrorKind::NotFound, what,
+                 error.code() == "NoSuchBucket" ? "no such bucket" : "no such object");
+  }
+  const std::string status =
+      error.http_status() == 0 ? "no response" : fmt::format("HTTP {}", error.http_status());
+  const std::string why = error.message().empty()
+                              ? fmt::format("{} ({})", error.code(), status)
+                              : fmt::format("{}: {} ({})", error.code(), error.message(), status);
+  Error mapped(ErrorKind::Store, what, why);
+  if (!error.request_id().empty()) mapped.detail = "request id: " + error.request_id();
+  return mapped;
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,280 @@
+// S3, R2 or radosgw through sigv4::S3Client.
+//
+// put: the source is read into a part-size buffer. When it ends within one
+// part: a single PutObject carrying the metadata. Otherwise a multipart
+// upload with parts sent in parallel (ParallelPartUploader), aborted on any
+// failure, the source's own exceptions included. Metadata known only at the
+// end (the payload's sha256) is applied after completion by copying the
+// object onto itself with REPLACE; S3 allows that copy up to 5 GiB, so a
+// larger object keeps the metadata known up front (the reference still
+// carries the sha256). S3 allows 10,000 parts: at the default 8 MiB part
+// size, payloads up to about 78 GiB.
+#include "stores/s3_store.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/cleanup.hpp"
+#include "core/error.hpp"
+#include "stores/multipart_upload.hpp"
+#include "stores/s3_error_map.hpp"
+#include "stores/s3_metadata.hpp"
+#include "sigv4/s3_client.hpp"
+
+namespace claimcheck {
+namespace {
+
+constexpr std::uint64_t kMaxCopySize = 5ull << 30;
+constexpr int kMaxParts = 10000;
+constexpr std::size_t kMaxDeleteBatch = 1000;
+
+sigv4::S3Config client_config(const S3Settings& settings,
+                              std::function<void(std::string_view)> trace) {
+  sigv4::S3Config config;
+  config.endpoint = settings.endpoint;
+  config.region = settings.region;
+  config.credentials = {settings.access_key_id, settings.secret_access_key, settings.session_token};
+  config.virtual_hosted = settings.virtual_hosted;
+  config.ca_bundle = settings.ca_bundle;
+  config.trace = std::move(trace);
+  return config;
+}
+
+/// Reads up to `size` bytes; fewer only at the end of the source. The
+/// buffer grows as data arrives, so a 60 KiB payload does not cost a
+/// part-size allocation; a source that knows its length gets one exact buffer.
+std::string read_part(ByteSource& source, std::size_t size) {
+  std::string buffer;
+  if (auto known = source.remaining()) buffer.resize(static_cast<std::size_t>(std::min<std::uint64_t>(size, *known)));
+  std::size_t filled = 0;
+  while (filled < size) {
+    if (filled == buffer.size()) {
+      if (source.remaining() == std::uint64_t{0}) break;
+      buffer.resize(std::min(size, std::max<std::size_t>(64u << 10, filled * 2)));
+    }
+    const std::size_t n = source.read(buffer.data() + filled, buffer.size() - filled);
+    if (n == 0) break;
+    filled += n;
+  }
+  buffer.resize(filled);
+  return buffer;
+}
+
+class S3Store final : public Store {
+ public:
+  S3Store(const S3Settings& settings, std::function<void(std::string_view)> trace, S3StoreTuning tuning)
+      : bucket_(settings.bucket),
+        trace_(trace),
+        tuning_(tuning),
+        client_(client_config(settings, std::move(trace))) {}
+
+  std::string location() const override { return "s3://" + bucket_; }
+
+  std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta,
+                    const FinalMeta& final_meta) override {
+    std::string first = read_part(source, tuning_.part_size);
+    std::string second;
+    if (first.size() == tuning_.part_size) second = read_part(source, tuning_.part_size);
+    if (second.empty()) {
+      const ObjectMeta recorded = final_meta ? final_meta() : meta;
+      call("put", key, [&] { client_.put_object(bucket_, key, first, to_put_options(recorded)); });
+      return first.size();
+    }
+    return put_multipart(key, source, std::move(first), std::move(second), meta, final_meta);
+  }
+
+  void get(const std::string& key, ByteSink& sink) override {
+    call("get", key, [&] {
+      client_.get_object(bucket_, key, [&sink](const char* data, std::size_t size) { sink.write(data, size); });
+    });
+  }
+
+  std::optional<ObjectInfo> head(const std::string& key) override {
+    try {
+      const sigv4::ObjectInfo object = client_.head_object(bucket_, key);
+      ObjectInfo info;
+      info.key = key;
+      info.stored_size = object.size;
+      info.last_modified = object.last_modified;
+      info.meta = from_s3_metadata(object.metadata, object.content_type);
+      return info;
+    } catch (const sigv4::S3Error& e) {
+      if (e.not_found() && e.code() != "NoSuchBucket") return std::nullopt;
+      throw map_s3_error(e, "head", url(key));
+    }
+  }
+
+  void remove(const std::string& key) override {
+    try {
+      client_.delete_object(bucket_, key);
+    } catch (const sigv4::S3Error& e) {
+      if (e.not_found() && e.code() != "NoSuchBucket") return;
+      throw map_s3_error(e, "delete", url(key));
+    }
+  }
+
+  BatchDeleteResult remove_batch(const std::vector<std::string>& keys) override {
+    BatchDeleteResult result;
+    for (std::size_t start = 0; start < keys.size(); start += kMaxDeleteBatch) {
+      const std::vector<std::string> chunk(
+          keys.begin() + static_cast<std::ptrdiff_t>(start),
+          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + kMaxDeleteBatch)));
+      const sigv4::DeleteResult done =
+          call("delete", fmt::format("({} keys)", chunk.size()), [&] { return client_.delete_objects(bucket_, chunk); });
+      result.deleted.insert(result.deleted.end(), done.deleted.begin(), done.deleted.end());
+      for (const sigv4::DeleteError& error : done.errors) {
+        result.failed.emplace_back(error.key, fmt::format("{}: {}", error.code, error.message));
+      }
+    }
+    return result;
+  }
+
+  void list(const std::string& prefix,
+            const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) override {
+    std::string token;
+    do {
+      const sigv4::ListPage page =
+          call("list", prefix + "*", [&] { return client_.list_objects_v2(bucket_, prefix, token); });
+      std::vector<ObjectInfo> infos;
+      infos.reserve(page.objects.size());
+      for (const sigv4::ObjectInfo& object : page.objects) {
+        infos.push_back(ObjectInfo{object.key, object.size, object.last_modified, {}});
+      }
+      if (!infos.empty() && !on_page(infos)) return;
+      token = page.next_continuation_token;
+    } while (!token.empty());
+  }
+
+  void health() override {
+    try {
+      client_.head_bucket(bucket_);
+    } catch (const sigv4::S3Error& e) {
+      const Error mapped = map_s3_error(e, "check", location());
+      throw Error(ErrorKind::Store, mapped.what_failed(), mapped.why());  // even "no such bucket"
+    }
+  }
+
+  std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) override {
+    if (lifetime < std::chrono::seconds(1) || lifetime > std::chrono::hours(24 * 7)) {
+      throw Error(ErrorKind::Usage, "fetch url " + url(key),
+                  "a presigned URL lives between 1 second and 7 days");
+    }
+    return client_.presign_get(bucket_, key, lifetime);
+  }
+
+  std::uint64_t request_count() const override { return client_.request_count(); }
+
+ private:
+  std::string url(const std::string& key) const { return location() + "/" + key; }
+
+  /// Runs one client call, turning its errors into claimcheck::Error.
+  template <typename F>
+  auto call(const char* operation, const std::string& key, F&& action) -> decltype(action()) {
+    try {
+      return action();
+    } catch (const sigv4::S3Error& e) {
+      throw map_s3_error(e, operation, url(key));
+    } catch (const std::invalid_argument& e) {  // e.g. a content type unfit for a header
+      throw Error(ErrorKind::InvalidInput, fmt::format("{} {}", operation, url(key)), e.what());
+    }
+  }
+
+  std::uint64_t put_multipart(const std::string& key, ByteSource& source, std::string first,
+                              std::string second, const ObjectMeta& meta, const FinalMeta& final_meta) {
+    const std::string upload_id =
+        call("put", key, [&] { return client_.create_multipart_upload(bucket_, key, to_put_options(meta)); });
+    // an interrupted process aborts the upload instead of leaving it open
+    CleanupRegistration abort_on_interrupt(
+        [this, key, upload_id] { client_.abort_multipart_upload(bucket_, key, upload_id); });
+    std::uint64_t total = 0;
+    try {
+      {
+        ParallelPartUploader uploader(client_, bucket_, key, upload_id, tuning_.upload_concurrency);
+        total = upload_parts(key, source, uploader, std::move(first), std::move(second));
+        const ObjectMeta recorded = final_meta ? final_meta() : meta;
+        const auto parts = call("put", key, [&] { return uploader.finish(); });
+        call("put", key, [&] { client_.complete_multipart_upload(bucket_, key, upload_id, parts); });
+        apply_final_meta(key, total, recorded, final_meta != nullptr);
+      }
+    } catch (...) {
+      abort_upload(key, upload_id);
+      throw;
+    }
+    return total;
+  }
+
+  /// Sends `first`, `second`, then the rest of the source, part by part.
+  std::uint64_t upload_parts(const std::string& key, ByteSource& source, ParallelPartUploader& uploader,
+                             std::string first, std::string second) {
+    std::uint64_t total = first.size();
+    call("put", key, [&] { uploader.submit(std::move(first)); });
+    std::string part = std::move(second);
+    while (!part.empty()) {
+      if (uploader.parts() >= kMaxParts) {
+        throw Error(ErrorKind::Store, "put " + url(key),
+                    fmt::format("more than {} parts of {} bytes; raise the part size", kMaxParts,
+                                tuning_.part_size));
+      }
+      total += part.size();
+      const bool last = part.size() < tuning_.part_size;
+      call("put", key, [&] { uploader.submit(std::move(part)); });
+      part = last ? std::string() : read_part(source, tuning_.part_size);
+    }
+    return total;
+  }
+
+  void apply_final_meta(const std::string& key, std::uint64_t total, const ObjectMeta& recorded,
+                        bool changed) {
+    if (!changed) return;
+    if (total > kMaxCopySize) {
+      if (trace_) trace_(fmt::format("{}: over 5 GiB, metadata left as at upload start", url(key)));
+      return;
+    }
+    try {
+      call("put", key, [&] { client_.copy_object_replace_metadata(bucket_, key, to_put_options(recorded)); });
+    } catch (...) {
+      remove_quietly(key);  // complete, but with incomplete metadata: not kept
+      throw;
+    }
+  }
+
+  void abort_upload(const std::string& key, const std::string& upload_id) noexcept {
+    try {
+      client_.abort_multipart_upload(bucket_, key, upload_id);
+    } catch (...) {
+      // Already failing; the original error is the one to report.
+    }
+  }
+
+  void remove_quietly(const std::string& key) noexcept {
+    try {
+      client_.delete_object(bucket_, key);
+    } catch (...) {
+    }
+  }
+
+  std::string bucket_;
+  std::function<void(std::string_view)> trace_;
+  S3StoreTuning tuning_;
+  sigv4::S3Client client_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> make_s3_store(const S3Settings& settings,
+                                     std::function<void(std::string_view)> trace,
+                                     S3StoreTuning tuning) {
+  if (settings.bucket.empty()) throw Error(ErrorKind::Usage, "store", "no S3 bucket given");
+  if (tuning.part_size < (5u << 20)) {
+    throw Error(ErrorKind::Usage, "part size", "S3 needs parts of at least 5 MiB");
+  }
+  try {
+    return std::make_unique<S3Store>(settings, std::move(trace), tuning);
+  } catch (const std::invalid_argument& e) {  // endpoint, region or credentials unusable
+    throw Error(ErrorKind::Usage, "s3://" + settings.bucket, e.what());
+  }
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,103 @@
+// Where objects live. One interface, two implementations: LocalStore (the
+// embedded default, a directory) and S3Store (S3, R2, radosgw via sigv4/).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reference/reference.hpp"
+#include "core/stream.hpp"
+
+namespace claimcheck {
+
+/// What claimcheck records beside an object (S3 user metadata, or the
+/// local store's sidecar). Objects written by others have none.
+struct ObjectMeta {
+  std::optional<std::uint64_t> original_size;
+  std::optional<std::string> sha256;
+  std::optional<bool> compressed;
+  std::optional<TimePoint> expires_at;
+  std::string content_type;
+};
+
+struct ObjectInfo {
+  std::string key;
+  std::uint64_t stored_size = 0;
+  TimePoint last_modified{};
+  ObjectMeta meta;  // filled by head(); empty in listings
+};
+
+struct BatchDeleteResult {
+  std::vector<std::string> deleted;
+  std::vector<std::pair<std::string, std::string>> failed;  // key, reason
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  /// Where it lives, for references and messages: "s3://bucket",
+  /// "file:///home/u/.local/share/claimcheck". Never a secret.
+  virtual std::string location() const = 0;
+
+  /// Metadata that is only known once the source is drained (the sha256 and
+  /// size of the original payload, computed while it streams).
+  using FinalMeta = std::function<ObjectMeta()>;
+
+  /// Stores everything `source` yields under `key`, atomically (a reader
+  /// never sees a partial object). Returns the stored size. On failure
+  /// (including an exception thrown by `source`) nothing half-written
+  /// remains and the error propagates.
+  ///
+  /// `meta` is what is known up front (content type, expiry). When
+  /// `final_meta` is set, the store calls it exactly once, after `source`
+  /// has returned 0, and records its result instead of `meta`:
+  ///  - LocalStore: the sidecar holds the final metadata before the object
+  ///    is renamed into place.
+  ///  - S3Store, single PUT (source ends within one part): sent with the PUT.
+  ///  - S3Store, multipart: the upload is created with `meta`; after
+  ///    completion the object is copied onto itself with the final metadata
+  ///    (REPLACE). S3 limits that copy to 5 GiB: larger objects keep `meta`.
+  virtual std::uint64_t put(const std::string& key, ByteSource& source,
+                            const ObjectMeta& meta, const FinalMeta& final_meta) = 0;
+
+  /// Same, with metadata fully known up front.
+  std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta) {
+    return put(key, source, meta, FinalMeta{});
+  }
+
+  /// Streams the stored bytes to `sink`; throws Error(NotFound) when absent.
+  virtual void get(const std::string& key, ByteSink& sink) = 0;
+
+  /// nullopt when absent.
+  virtual std::optional<ObjectInfo> head(const std::string& key) = 0;
+
+  /// Deleting an absent key is not an error.
+  virtual void remove(const std::string& key) = 0;
+
+  /// Up to 1000 keys per call.
+  virtual BatchDeleteResult remove_batch(const std::vector<std::string>& keys) = 0;
+
+  /// Lists every object under `prefix`, one page at a time (at most 1000
+  /// per page); only the current page is held in memory. Return false from
+  /// `on_page` to stop early.
+  virtual void list(const std::string& prefix,
+                    const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) = 0;
+
+  /// Throws Error(Store) with the reason when the store cannot be used.
+  virtual void health() = 0;
+
+  /// A URL a colleague can fetch without credentials (S3: presigned GET;
+  /// local: file:// URL).
+  virtual std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) = 0;
+
+  /// Requests made so far (S3), for verbose output and tests; 0 for local.
+  virtual std::uint64_t request_count() const { return 0; }
+};
+
+}  // namespace claimcheck

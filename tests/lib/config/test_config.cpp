@@ -1,0 +1,458 @@
+// Configuration precedence (flags > environment > file > defaults) with an
+// injected environment and temporary config files.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+
+#include "config/config.hpp"
+#include "core/error.hpp"
+#include "stores/s3_store.hpp"
+#include "test_support.hpp"
+
+using claimcheck::CompressPolicy;
+using claimcheck::Config;
+using claimcheck::ConfigOverrides;
+using claimcheck::Error;
+using claimcheck::ErrorKind;
+using claimcheck::testing::TempDir;
+using claimcheck::testing::write_file;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+claimcheck::Getenv fake_env(const Env& vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    const auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+/// A sandbox HOME so that the default config file and ~/.aws are ours.
+struct Sandbox {
+  TempDir home;
+  Env env{{"HOME", home.path()}};
+  std::string config_path() const { return home / ".config/claimcheck/config"; }
+  void write_config(const std::string& text) const { write_file(config_path(), text); }
+  Config load(const ConfigOverrides& flags = {}) const {
+    return claimcheck::load_config(flags, fake_env(env));
+  }
+};
+
+/// Runs `load` and returns the Error(Usage) it must throw.
+Error usage_error(const Sandbox& box, const ConfigOverrides& flags = {}) {
+  try {
+    box.load(flags);
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Usage);
+    return e;
+  }
+  FAIL("no error");
+  return Error(ErrorKind::Internal, "", "");
+}
+
+}  // namespace
+
+TEST_CASE("defaults without any setting") {
+  Sandbox box;
+  const Config c = box.load();
+  CHECK(c.enabled);
+  CHECK(c.threshold == 51200);
+  CHECK(c.ttl == 30 * 24h);
+  CHECK(c.compress == CompressPolicy::Auto);
+  CHECK(c.level == 1);
+  CHECK(c.prefix == "claimcheck/");
+  CHECK(c.store_kind == "local");
+  CHECK(c.local_dir == box.home / ".local/share/claimcheck");
+  CHECK(c.journal_dir == box.home / ".local/state/claimcheck");
+  CHECK(c.origin.at("threshold") == "default");
+  CHECK(c.origin.at("store") == "default");
+  CHECK(c.origin.count("config") == 0);
+}
+
+TEST_CASE("XDG directories are used when set") {
+  Sandbox box;
+  box.env["XDG_DATA_HOME"] = box.home / "data";
+  box.env["XDG_STATE_HOME"] = box.home / "state";
+  box.env["XDG_CONFIG_HOME"] = box.home / "cfg";
+  write_file(box.home / "cfg/claimcheck/config", "threshold = 1KiB\n");
+  const Config c = box.load();
+  CHECK(c.local_dir == box.home / "data/claimcheck");
+  CHECK(c.journal_dir == box.home / "state/claimcheck");
+  CHECK(c.threshold == 1024);
+  CHECK(c.origin.at("threshold") == "file " + box.home / "cfg/claimcheck/config:1");
+}
+
+TEST_CASE("precedence table: flag > env > file > default") {
+  struct Row {
+    const char* name;
+    std::optional<std::string> flag, env, file;
+    std::uint64_t threshold;
+    std::string origin;
+  };
+  const Row rows[] = {
+      {"default only", {}, {}, {}, 51200, "default"},
+      {"file only", {}, {}, "2KiB", 2048, "file"},
+      {"env over file", {}, "3000", "2KiB", 3000, "env CLAIMCHECK_THRESHOLD_BYTES"},
+      {"flag over env and file", "1MB", "3000", "2KiB", 1000000, "flag --threshold"},
+      {"flag over file", "4K", {}, "2KiB", 4096, "flag --threshold"},
+      {"empty env counts as unset", {}, "", "2KiB", 2048, "file"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.name);
+    Sandbox box;
+    if (row.env) box.env["CLAIMCHECK_THRESHOLD_BYTES"] = *row.env;
+    if (row.file) box.write_config("# comment\nthreshold = " + *row.file + "\n");
+    ConfigOverrides flags;
+    flags.threshold = row.flag;
+    const Config c = box.load(flags);
+    CHECK(c.threshold == row.threshold);
+    CHECK(c.origin.at("threshold").starts_with(row.origin));
+  }
+}
+
+TEST_CASE("every setting from each level") {
+  Sandbox box;
+  box.write_config(
+      "store = /srv/from-file\nprefix = filepfx\nthreshold = 10\nttl = 2d\ncompress = always\n"
+      "level = 3\nenabled = false\njournal_dir = /var/j\n");
+  Config c = box.load();
+  CHECK(c.local_dir == "/srv/from-file");
+  CHECK(c.prefix == "filepfx/");
+  CHECK(c.ttl == 48h);
+  CHECK(c.compress == CompressPolicy::Always);
+  CHECK(c.level == 3);
+  CHECK_FALSE(c.enabled);
+  CHECK(c.journal_dir == "/var/j");
+  CHECK(c.origin.at("level") == "file " + box.config_path() + ":6");
+
+  box.env["CLAIMCHECK_STORE"] = "file:///srv/from-env";
+  box.env["CLAIMCHECK_PREFIX"] = "envpfx/";
+  box.env["CLAIMCHECK_TTL_DAYS"] = "7";
+  box.env["CLAIMCHECK_COMPRESSION_ENABLED"] = "false";
+  box.env["CLAIMCHECK_ENABLED"] = "true";
+  box.env["CLAIMCHECK_JOURNAL_DIR"] = "/var/envj";
+  c = box.load();
+  CHECK(c.local_dir == "/srv/from-env");
+  CHECK(c.prefix == "envpfx/");
+  CHECK(c.ttl == 7 * 24h);
+  CHECK(c.compress == CompressPolicy::Never);
+  CHECK(c.enabled);
+  CHECK(c.journal_dir == "/var/envj");
+  CHECK(c.origin.at("ttl") == "env CLAIMCHECK_TTL_DAYS");
+
+  ConfigOverrides flags;
+  flags.store = "/srv/from-flag";
+  flags.prefix = "";
+  flags.ttl = "12h";
+  flags.compress = "auto";
+  flags.level = 9;
+  c = box.load(flags);
+  CHECK(c.local_dir == "/srv/from-flag");
+  CHECK(c.prefix.empty());
+  CHECK(c.ttl == 12h);
+  CHECK(c.compress == CompressPolicy::Auto);
+  CHECK(c.level == 9);
+  CHECK(c.origin.at("store") == "flag --store");
+}
+
+TEST_CASE("store selection: --store and CLAIMCHECK_STORE win, then R2_BUCKET, then the file") {
+  Sandbox box;
+  box.write_config("store = s3://file-bucket/filepfx\n");
+  Config c = box.load();
+  CHECK(c.store_kind == "s3");
+  CHECK(c.s3.bucket == "file-bucket");
+  CHECK(c.prefix == "filepfx/");
+
+  box.env["R2_BUCKET"] = "r2-bucket";
+  c = box.load();
+  CHECK(c.s3.bucket == "r2-bucket");
+  CHECK(c.prefix == "claimcheck/");  // the file's URL prefix belongs to the file's store
+  CHECK(c.origin.at("store") == "env R2_BUCKET");
+
+  box.env["CLAIMCHECK_STORE"] = "s3://env-bucket/a/b";
+  c = box.load();
+  CHECK(c.s3.bucket == "env-bucket");
+  CHECK(c.prefix == "a/b/");
+
+  ConfigOverrides flags;
+  flags.store = box.home / "localdir";
+  c = box.load(flags);
+  CHECK(c.store_kind == "local");
+  CHECK(c.local_dir == box.home / "localdir");
+  CHECK(c.prefix == "claimcheck/");
+}
+
+TEST_CASE("an explicit prefix beats the store URL's prefix at the same level") {
+  Sandbox box;
+  box.env["CLAIMCHECK_STORE"] = "s3://b/urlpfx";
+  box.env["CLAIMCHECK_PREFIX"] = "explicit";
+  CHECK(box.load().prefix == "explicit/");
+  ConfigOverrides flags;
+  flags.store = "s3://b/flagpfx";
+  CHECK(box.load(flags).prefix == "flagpfx/");
+}
+
+TEST_CASE("S3 settings: R2 variables over AWS ones over the file over the AWS profile") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  write_file(box.home / ".aws/credentials",
+             "[default]\naws_access_key_id = PROFILEKEY\naws_secret_access_key = profilesecret\n");
+  write_file(box.home / ".aws/config",
+             "[default]\nregion = eu-west-3\nendpoint_url = https://profile.example\n");
+  Config c = box.load();
+  CHECK(c.s3.access_key_id == "PROFILEKEY");
+  CHECK(c.s3.region == "eu-west-3");
+  CHECK(c.s3.endpoint == "https://profile.example");
+  CHECK(c.origin.at("credentials").starts_with("aws profile default ("));
+
+  box.write_config("access_key_id = FILEKEY\nsecret_access_key = filesecret\nregion = file-region\n"
+                   "endpoint = https://file.example/\n");
+  c = box.load();
+  CHECK(c.s3.access_key_id == "FILEKEY");
+  CHECK(c.s3.region == "file-region");
+  CHECK(c.s3.endpoint == "https://file.example");
+
+  box.env["AWS_ACCESS_KEY_ID"] = "AWSKEY";
+  box.env["AWS_SECRET_ACCESS_KEY"] = "awssecret";
+  box.env["AWS_SESSION_TOKEN"] = "awstoken";
+  box.env["AWS_DEFAULT_REGION"] = "aws-default";
+  box.env["AWS_ENDPOINT_URL"] = "http://aws-endpoint:1";
+  c = box.load();
+  CHECK(c.s3.access_key_id == "AWSKEY");
+  CHECK(c.s3.session_token == "awstoken");
+  CHECK(c.s3.region == "aws-default");
+  CHECK(c.s3.endpoint == "http://aws-endpoint:1");
+
+  box.env["AWS_REGION"] = "aws-region";
+  box.env["AWS_ENDPOINT_URL_S3"] = "http://aws-s3-endpoint:2";
+  c = box.load();
+  CHECK(c.s3.region == "aws-region");
+  CHECK(c.s3.endpoint == "http://aws-s3-endpoint:2");
+
+  box.env["R2_ACCESS_KEY_ID"] = "R2KEY";
+  box.env["R2_SECRET_ACCESS_KEY"] = "r2secret";
+  box.env["R2_REGION"] = "auto";
+  box.env["R2_ENDPOINT"] = "https://acct.r2.cloudflarestorage.com";
+  c = box.load();
+  CHECK(c.s3.access_key_id == "R2KEY");
+  CHECK(c.s3.secret_access_key == "r2secret");
+  CHECK(c.s3.session_token.empty());  // the AWS token belongs to the AWS key
+  CHECK(c.s3.region == "auto");
+  CHECK(c.s3.endpoint == "https://acct.r2.cloudflarestorage.com");
+  CHECK(c.origin.at("credentials") == "env R2_ACCESS_KEY_ID");
+
+  ConfigOverrides flags;
+  flags.region = "flag-region";
+  flags.endpoint = "http://flag:3";
+  c = box.load(flags);
+  CHECK(c.s3.region == "flag-region");
+  CHECK(c.s3.endpoint == "http://flag:3");
+}
+
+TEST_CASE("region defaults: auto with an endpoint, us-east-1 for AWS itself") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  CHECK(box.load().s3.region == "us-east-1");
+  box.env["R2_ENDPOINT"] = "https://x.r2.cloudflarestorage.com";
+  CHECK(box.load().s3.region == "auto");
+}
+
+TEST_CASE("AWS_PROFILE selects a [profile name] section; a missing one is an error") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  write_file(box.home / ".aws/config",
+             "[default]\nregion = wrong\n[profile dev]\naws_access_key_id = DEVKEY\n"
+             "aws_secret_access_key = devsecret\nregion = dev-region\ns3 =\n  endpoint_url = http://nested\n");
+  box.env["AWS_PROFILE"] = "dev";
+  Config c = box.load();
+  CHECK(c.s3.access_key_id == "DEVKEY");
+  CHECK(c.s3.region == "dev-region");
+  CHECK(c.s3.endpoint.empty());
+  box.env["AWS_PROFILE"] = "nope";
+  const Error e = usage_error(box);
+  CHECK(e.what_failed() == "AWS_PROFILE");
+  CHECK(e.why().find("'nope'") != std::string::npos);
+}
+
+TEST_CASE("the AWS profile is not read for a local store") {
+  Sandbox box;
+  box.env["AWS_PROFILE"] = "missing";  // would be an error for S3
+  CHECK(box.load().store_kind == "local");
+}
+
+TEST_CASE("half a credential pair names the missing variable") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  box.env["R2_ACCESS_KEY_ID"] = "KEY";
+  Error e = usage_error(box);
+  CHECK(e.what_failed() == "R2_ACCESS_KEY_ID");
+  CHECK(e.why() == "is set but R2_SECRET_ACCESS_KEY is not");
+  box.env.erase("R2_ACCESS_KEY_ID");
+  box.env["AWS_SECRET_ACCESS_KEY"] = "shh-secret";
+  e = usage_error(box);
+  CHECK(e.what_failed() == "AWS_SECRET_ACCESS_KEY");
+  CHECK(std::string(e.what()).find("shh-secret") == std::string::npos);
+}
+
+TEST_CASE("S3 without credentials: open_store says which variables to set") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  const Config c = box.load();
+  try {
+    claimcheck::open_store(c);
+    FAIL("opened");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Usage);
+    CHECK(e.what_failed() == "s3://bkt");
+    CHECK(e.why().find("R2_ACCESS_KEY_ID") != std::string::npos);
+    CHECK(e.why().find("AWS_ACCESS_KEY_ID") != std::string::npos);
+  }
+}
+
+TEST_CASE("each bad environment variable is named with its value") {
+  const std::pair<const char*, const char*> bad[] = {
+      {"CLAIMCHECK_THRESHOLD_BYTES", "12xyz"}, {"CLAIMCHECK_TTL_DAYS", "soon"},
+      {"CLAIMCHECK_TTL_DAYS", "-3"},           {"CLAIMCHECK_ENABLED", "maybe"},
+      {"CLAIMCHECK_COMPRESSION_ENABLED", "sometimes"}, {"CLAIMCHECK_STORE", "gs://bucket"},
+      {"CLAIMCHECK_STORE", "file://relative"}, {"CLAIMCHECK_PREFIX", "/abs"},
+      {"R2_BUCKET", "a/b"},
+  };
+  for (const auto& [name, value] : bad) {
+    CAPTURE(name);
+    Sandbox box;
+    box.env[name] = value;
+    const Error e = usage_error(box);
+    CHECK(e.what_failed() == name);
+    CHECK(e.why().find(std::string("'") + value + "'") != std::string::npos);
+  }
+  Sandbox box;
+  box.env["CLAIMCHECK_THRESHOLD_BYTES"] = "12xyz";
+  CHECK(usage_error(box).why() == "'12xyz' is not a size (examples: 51200, 50KiB, 50KB, 1MiB, 2G)");
+}
+
+TEST_CASE("S3-only variables are checked when the store is S3") {
+  const std::pair<const char*, const char*> bad[] = {
+      {"R2_ENDPOINT", "ftp://x"}, {"AWS_ENDPOINT_URL", "localhost:7480"},
+      {"AWS_ENDPOINT_URL_S3", "https://host/path"}, {"R2_ENDPOINT", "https://user:pw@host"},
+      {"R2_ENDPOINT", "https://"}};
+  for (const auto& [name, value] : bad) {
+    CAPTURE(name);
+    Sandbox box;
+    box.env["R2_BUCKET"] = "bkt";
+    box.env[name] = value;
+    const Error e = usage_error(box);
+    CHECK(e.what_failed() == name);
+    CHECK(e.why().find(value) != std::string::npos);
+  }
+}
+
+TEST_CASE("a flag overrides a broken variable; bad flags are named") {
+  Sandbox box;
+  box.env["CLAIMCHECK_THRESHOLD_BYTES"] = "12xyz";
+  ConfigOverrides flags;
+  flags.threshold = "1KiB";
+  CHECK(box.load(flags).threshold == 1024);
+  flags.threshold = "lots";
+  CHECK(usage_error(box, flags).what_failed() == "--threshold");
+  box.env.erase("CLAIMCHECK_THRESHOLD_BYTES");
+  ConfigOverrides level;
+  level.level = 12;
+  CHECK(usage_error(box, level).what_failed() == "--level");
+  ConfigOverrides compress;
+  compress.compress = "false";  // the flag takes auto|always|never only
+  CHECK(usage_error(box, compress).what_failed() == "--compress");
+}
+
+TEST_CASE("config file errors carry file:line") {
+  struct Row { const char* text; int line; const char* fragment; };
+  const Row rows[] = {
+      {"threshold = 1KiB\nbogus = 1\n", 2, "unknown key 'bogus'"},
+      {"# ok\n\nthreshold 12\n", 3, "expected 'key = value'"},
+      {"ttl = 1d\nttl = 2d\n", 2, "already set on line 1"},
+      {"store = /x\nthreshold = 12xyz\n", 2, "'12xyz' is not a size"},
+      {"ttl = forever\n", 1, "'forever' is not a duration"},
+      {"level = 0\n", 1, "'0' is not a level"},
+      {"enabled = perhaps\n", 1, "'perhaps' is not a boolean"},
+      {"compress = sometimes\n", 1, "'sometimes' is not one of"},
+      {"virtual_hosted = 2\n", 1, "'2' is not a boolean"},
+      {"endpoint = example.com\n", 1, "'example.com' is not an http"},
+      {"prefix = \"unterminated\n", 1, "unterminated quoted value"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.text);
+    Sandbox box;
+    box.write_config(row.text);
+    const Error e = usage_error(box);
+    CHECK(std::string(e.what()).starts_with(box.config_path() + ":" + std::to_string(row.line)));
+    CHECK(e.why().find(row.fragment) != std::string::npos);
+  }
+}
+
+TEST_CASE("config file syntax: comments, quotes, inline comments") {
+  Sandbox box;
+  box.write_config("  # indented comment\nprefix = \"with space\"  # trailing\nstore = /a#b\n");
+  const Config c = box.load();
+  CHECK(c.prefix == "with space/");
+  CHECK(c.local_dir == "/a#b");
+  CHECK(c.origin.at("config") == "default " + box.config_path());
+}
+
+TEST_CASE("explicit config file: --config over CLAIMCHECK_CONFIG; missing is an error") {
+  Sandbox box;
+  box.write_config("threshold = 1\n");
+  write_file(box.home / "env.conf", "threshold = 2\n");
+  write_file(box.home / "flag.conf", "threshold = 3\n");
+  box.env["CLAIMCHECK_CONFIG"] = box.home / "env.conf";
+  CHECK(box.load().threshold == 2);
+  ConfigOverrides flags;
+  flags.config_file = box.home / "flag.conf";
+  CHECK(box.load(flags).threshold == 3);
+
+  flags.config_file = box.home / "absent.conf";
+  Error e = usage_error(box, flags);
+  CHECK(e.what_failed() == "--config");
+  CHECK(e.why().find("absent.conf") != std::string::npos);
+  box.env["CLAIMCHECK_CONFIG"] = box.home / "absent-too.conf";
+  e = usage_error(box);
+  CHECK(e.what_failed() == "CLAIMCHECK_CONFIG");
+}
+
+TEST_CASE("without HOME the local store cannot be opened, with a clear error") {
+  const Config c = claimcheck::load_config({}, fake_env({}));
+  CHECK(c.local_dir.empty());
+  try {
+    claimcheck::open_store(c);
+    FAIL("opened");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Usage);
+    CHECK(e.why().find("--store") != std::string::npos);
+  }
+}
+
+TEST_CASE("the real process environment is read") {
+  setenv("CLAIMCHECK_TEST_CONFIG_PROBE", "probe-value", 1);
+  CHECK(claimcheck::process_environment()("CLAIMCHECK_TEST_CONFIG_PROBE") == "probe-value");
+  CHECK_FALSE(claimcheck::process_environment()("CLAIMCHECK_TEST_UNSET_PROBE").has_value());
+}
+
+TEST_CASE("an S3 store the client cannot use is Error(Usage), not a crash") {
+  claimcheck::S3Settings settings;
+  settings.bucket = "bkt";
+  settings.region = "auto";  // R2's region, but no endpoint
+  settings.access_key_id = "KEY";
+  settings.secret_access_key = "secret";
+  try {
+    claimcheck::make_s3_store(settings);
+    FAIL("made");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Usage);
+    CHECK(e.what_failed() == "s3://bkt");
+    CHECK(e.why().find("endpoint") != std::string::npos);
+  }
+  settings.region = "us-east-1";
+  CHECK(claimcheck::make_s3_store(settings)->location() == "s3://bkt");  // nothing contacted
+}

@@ -1,0 +1,232 @@
+// gc: exactly the expired objects go, nothing outside the prefix, nothing
+// referenced, in batches of at most 1000, and it stops cleanly when asked.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <set>
+
+#include "gc_stats/gc.hpp"
+#include "fixtures.hpp"
+#include "memory_store.hpp"
+
+using namespace claimcheck;
+using namespace claimcheck::test;
+
+namespace {
+
+const TimePoint kNow = at("2026-06-15T12:00:00Z");
+const std::string kPrefix = "cc/";
+
+GcOptions options_at(TimePoint as_of) {
+  GcOptions options;
+  options.prefix = kPrefix;
+  options.ttl = std::chrono::duration_cast<std::chrono::seconds>(30 * kDay);
+  options.as_of = as_of;
+  return options;
+}
+
+/// 3 expired layout keys, 2 live layout keys, 1 expired foreign, 1 live foreign.
+std::set<std::string> fill_mixed(MemoryStore& store) {
+  std::set<std::string> expired;
+  for (unsigned i = 0; i < 3; ++i) {
+    const auto key = layout_key(kPrefix, kNow - (i + 1) * kDay, i);
+    store.add(key, 100 + i, kNow - 40 * kDay);
+    expired.insert(key);
+  }
+  for (unsigned i = 3; i < 5; ++i) store.add(layout_key(kPrefix, kNow + kDay, i), 10, kNow - 40 * kDay);
+  const auto old_foreign = foreign_key(kPrefix, 5);
+  store.add(old_foreign, 7, kNow - 31 * kDay);  // LastModified + 30d has passed
+  expired.insert(old_foreign);
+  store.add(foreign_key(kPrefix, 6), 9, kNow - 29 * kDay);  // one day left
+  return expired;
+}
+
+std::set<std::string> selected_by(MemoryStore& store, const GcOptions& options, GcSummary* summary = nullptr) {
+  std::set<std::string> keys;
+  GcCallbacks callbacks;
+  callbacks.on_selected = [&keys](const GcCandidate& c) { keys.insert(c.key); };
+  GcSummary result = run_gc(store, options, callbacks);
+  if (summary) *summary = result;
+  return keys;
+}
+
+}  // namespace
+
+TEST_CASE("dry run selects exactly the expired objects and deletes nothing") {
+  MemoryStore store;
+  const auto expected = fill_mixed(store);
+  auto options = options_at(kNow);
+  options.dry_run = true;
+  GcSummary summary;
+  CHECK(selected_by(store, options, &summary) == expected);
+  CHECK(store.size() == 7);
+  CHECK(store.delete_requests == 0);
+  CHECK(summary.scanned == 7);
+  CHECK(summary.expired == 4);
+  CHECK(summary.selected == 4);
+  CHECK(summary.selected_bytes == 100 + 101 + 102 + 7);
+  CHECK(summary.deleted == 0);
+}
+
+TEST_CASE("gc deletes exactly the expired set; a second run deletes nothing") {
+  MemoryStore store;
+  const auto expected = fill_mixed(store);
+  GcSummary first;
+  CHECK(selected_by(store, options_at(kNow), &first) == expected);
+  CHECK(first.deleted == 4);
+  CHECK(first.bytes_freed == 310);
+  CHECK(first.errors == 0);
+  CHECK(store.size() == 3);
+  for (const auto& key : expected) CHECK_FALSE(store.contains(key));
+  GcSummary second = run_gc(store, options_at(kNow));
+  CHECK(second.scanned == 3);
+  CHECK(second.deleted == 0);
+  CHECK(second.expired == 0);
+}
+
+TEST_CASE("expiry is judged at --as-of: two days later one more layout key and the foreign one go") {
+  MemoryStore store;
+  fill_mixed(store);
+  GcSummary summary;
+  selected_by(store, options_at(kNow + 2 * kDay), &summary);
+  CHECK(summary.deleted == 7);  // both live layout keys (expire in 1 day) and the 29-day-old foreign one
+  CHECK(store.size() == 0);
+}
+
+TEST_CASE("an expiry exactly at as_of counts as expired, one second later does not") {
+  MemoryStore store;
+  const auto due = layout_key(kPrefix, kNow, 1);
+  const auto later = layout_key(kPrefix, kNow + 1s, 2);
+  store.add(due, 1, kNow - kDay);
+  store.add(later, 1, kNow - kDay);
+  run_gc(store, options_at(kNow));
+  CHECK_FALSE(store.contains(due));
+  CHECK(store.contains(later));
+}
+
+TEST_CASE("a key the listing returns outside the prefix is never deleted") {
+  MemoryStore store;
+  store.list_ignores_prefix = true;  // a misbehaving store
+  const auto outside = layout_key("other/", kNow - 10 * kDay, 1);
+  const auto sibling = layout_key("cc-old/", kNow - 10 * kDay, 2);
+  const auto inside = layout_key(kPrefix, kNow - 10 * kDay, 3);
+  store.add(outside, 1, kNow - 50 * kDay);
+  store.add(sibling, 1, kNow - 50 * kDay);
+  store.add(inside, 1, kNow - 50 * kDay);
+  GcSummary summary = run_gc(store, options_at(kNow));
+  CHECK(summary.outside_prefix == 2);
+  CHECK(summary.deleted == 1);
+  CHECK(store.contains(outside));
+  CHECK(store.contains(sibling));
+  CHECK_FALSE(store.contains(inside));
+}
+
+TEST_CASE("referenced objects are kept even when expired") {
+  MemoryStore store;
+  const auto expected = fill_mixed(store);
+  auto options = options_at(kNow);
+  const std::string protected_key = *expected.begin();
+  options.keep = {protected_key};
+  GcSummary summary = run_gc(store, options);
+  CHECK(summary.expired == 4);
+  CHECK(summary.kept_referenced == 1);
+  CHECK(summary.deleted == 3);
+  CHECK(store.contains(protected_key));
+}
+
+TEST_CASE("--limit deletes at most N") {
+  MemoryStore store;
+  fill_mixed(store);
+  auto options = options_at(kNow);
+  options.limit = 2;
+  GcSummary summary = run_gc(store, options);
+  CHECK(summary.deleted == 2);
+  CHECK(summary.limit_reached);
+  CHECK(store.size() == 5);
+}
+
+TEST_CASE("--older-than also requires LastModified old enough") {
+  MemoryStore store;
+  const auto young = layout_key(kPrefix, kNow - kDay, 1);
+  const auto old = layout_key(kPrefix, kNow - kDay, 2);
+  store.add(young, 1, kNow - 2 * kDay);
+  store.add(old, 1, kNow - 10 * kDay);
+  auto options = options_at(kNow);
+  options.older_than = std::chrono::duration_cast<std::chrono::seconds>(7 * kDay);
+  GcSummary summary = run_gc(store, options);
+  CHECK(summary.deleted == 1);
+  CHECK(store.contains(young));
+  CHECK_FALSE(store.contains(old));
+}
+
+TEST_CASE("3000 objects, 2500 expired: 3 listing requests and 3 delete requests of at most 1000 keys") {
+  MemoryStore store;
+  for (unsigned i = 0; i < 3000; ++i) {
+    const auto expiry = i < 2500 ? kNow - kDay : kNow + kDay;
+    store.add(layout_key(kPrefix, expiry, i), 1, kNow - 2 * kDay);
+  }
+  GcSummary summary = run_gc(store, options_at(kNow));
+  CHECK(summary.deleted == 2500);
+  CHECK(store.list_requests == 3);
+  CHECK(store.delete_requests == 3);
+  CHECK(store.largest_batch == 1000);
+  CHECK(store.size() == 500);
+}
+
+TEST_CASE("per-key failures are counted, the rest still goes, and only the first few are kept") {
+  MemoryStore store;
+  for (unsigned i = 0; i < 30; ++i) {
+    const auto key = layout_key(kPrefix, kNow - kDay, i);
+    store.add(key, 1, kNow - 2 * kDay);
+    if (i < 12) store.keys_that_fail.insert(key);
+  }
+  GcSummary summary = run_gc(store, options_at(kNow));
+  CHECK(summary.errors == 12);
+  CHECK(summary.deleted == 18);
+  CHECK(summary.failures.size() == kMaxReportedFailures);
+  CHECK(summary.failures.front().second == "AccessDenied");
+  CHECK(store.size() == 12);
+}
+
+TEST_CASE("a failed batch request counts every key of the batch as an error") {
+  MemoryStore store;
+  for (unsigned i = 0; i < 5; ++i) store.add(layout_key(kPrefix, kNow - kDay, i), 1, kNow - 2 * kDay);
+  store.remove_batch_throws = true;
+  GcSummary summary = run_gc(store, options_at(kNow));
+  CHECK(summary.errors == 5);
+  CHECK(summary.deleted == 0);
+  CHECK(summary.failures.front().second == "connection reset");
+}
+
+TEST_CASE("a listing failure stops the run; batches already handed over are still counted") {
+  MemoryStore store(1000);
+  for (unsigned i = 0; i < 2500; ++i) store.add(layout_key(kPrefix, kNow - kDay, i), 1, kNow - 2 * kDay);
+  store.list_throws_after_pages = 1;
+  GcSummary summary = run_gc(store, options_at(kNow));
+  REQUIRE(summary.listing_error.has_value());
+  CHECK(summary.listing_error->kind() == ErrorKind::Store);
+  CHECK(summary.deleted == 1000);
+  CHECK(store.size() == 1500);
+}
+
+TEST_CASE("stop flag: the listing stops, batches in flight finish, counts match what is gone") {
+  MemoryStore store(1000);
+  for (unsigned i = 0; i < 10000; ++i) store.add(layout_key(kPrefix, kNow - kDay, i), 1, kNow - 2 * kDay);
+  std::atomic<bool> stop{false};
+  store.on_remove_batch = [&stop] { stop = true; };  // "SIGINT" while the first batch is in flight
+  auto options = options_at(kNow);
+  options.stop = &stop;
+  GcSummary summary = run_gc(store, options);
+  CHECK(summary.interrupted);
+  CHECK(summary.deleted >= 1000);
+  CHECK(summary.deleted < 10000);
+  CHECK(summary.deleted == 10000 - store.size());
+  CHECK(store.list_requests < 10);
+}
+
+TEST_CASE("an empty prefix is refused") {
+  MemoryStore store;
+  auto options = options_at(kNow);
+  options.prefix = "";
+  CHECK_THROWS_AS(run_gc(store, options), Error);
+}
