@@ -4,6 +4,7 @@
 
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "stores/bucket_stores.hpp"
 #include "stores/local_store.hpp"
 #include "stores/s3_store.hpp"
 
@@ -26,6 +27,18 @@ std::unique_ptr<Store> open_store(const Config& config,
                 "or CLAIMCHECK_STORE");
   }
   return make_local_store(config.local_dir);
+}
+
+std::unique_ptr<BucketStores> open_bucket_stores(const Config& config,
+                                                 std::function<void(std::string_view)> trace) {
+  std::set<std::string> allowed;
+  if (config.store_kind == "s3") allowed.insert(config.s3.bucket);
+  return std::make_unique<ConfiguredBuckets>(
+      std::move(allowed), [config, trace](const std::string& bucket) {
+        Config for_bucket = config;
+        for_bucket.s3.bucket = bucket;
+        return open_store(for_bucket, trace);
+      });
 }
 
 }  // namespace claimcheck

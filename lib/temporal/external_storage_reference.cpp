@@ -1,0 +1,99 @@
+#include "temporal/external_storage_reference.hpp"
+
+#include <fmt/format.h>
+
+#include "core/error.hpp"
+#include "reference/reference.hpp"
+
+namespace claimcheck::temporal {
+namespace {
+
+[[noreturn]] void invalid(const std::string& why) {
+  throw Error(ErrorKind::InvalidInput, "invalid reference", "ExternalStorageReference: " + why);
+}
+
+const Json* first_member(const Json& object, std::initializer_list<std::string_view> names) {
+  for (auto name : names) {
+    auto it = object.find(name);
+    if (it != object.end()) return &*it;
+  }
+  return nullptr;
+}
+
+std::map<std::string, std::string> read_claim(const Json& claim) {
+  if (!claim.is_object()) invalid("the claim is not an object");
+  std::map<std::string, std::string> values;
+  for (const auto& [name, value] : claim.items()) {
+    if (!value.is_string()) invalid(fmt::format("claim value \"{}\" is not a string", name));
+    values[name] = value.get<std::string>();
+  }
+  return values;
+}
+
+std::string claim_value(const std::map<std::string, std::string>& claim,
+                        std::initializer_list<std::string_view> names) {
+  for (auto name : names) {
+    auto it = claim.find(std::string(name));
+    if (it != claim.end()) return it->second;
+  }
+  return {};
+}
+
+std::string checked_hex(std::string hex) {
+  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+    invalid(fmt::format("hash value is not 64 hex digits: \"{}\"", hex.substr(0, 80)));
+  for (char& c : hex)
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+  return hex;
+}
+
+/// The claim object: current {"claimData":{..}} / {"claim_data":{..}}, legacy
+/// {"driver_claim":{"claim_data":{..}}} (or the claim directly under driver_claim).
+const Json* find_claim(const Json& data, bool legacy) {
+  if (!legacy) return first_member(data, {"claimData", "claim_data"});
+  const Json* driver_claim = first_member(data, {"driver_claim", "driverClaim"});
+  if (!driver_claim || !driver_claim->is_object()) return driver_claim;
+  const Json* inner = first_member(*driver_claim, {"claim_data", "claimData"});
+  return inner ? inner : driver_claim;
+}
+
+}  // namespace
+
+bool is_external_storage_reference(const Payload& payload) {
+  const std::string encoding = payload.encoding();
+  if (encoding == kLegacyReferenceEncoding) return true;
+  return encoding == "json/protobuf" && payload.meta(kMessageTypeKey) == kExternalStorageReferenceType;
+}
+
+ExternalStorageReference read_external_storage_reference(const Payload& payload) {
+  ExternalStorageReference ref;
+  ref.legacy = payload.encoding() == kLegacyReferenceEncoding;
+  const Json data = Json::parse(payload.data, nullptr, false);
+  if (!data.is_object()) invalid("data is not a JSON object");
+  if (const Json* name = first_member(data, {"driverName", "driver_name"}); name && name->is_string())
+    ref.driver_name = name->get<std::string>();
+  const Json* claim = find_claim(data, ref.legacy);
+  if (!claim) invalid("no claim data");
+  ref.claim = read_claim(*claim);
+  ref.key = claim_value(ref.claim, {"key"});
+  ref.bucket = claim_value(ref.claim, {"bucket"});
+  if (ref.key.empty()) invalid("the claim has no \"key\"");
+  if (ref.bucket.empty()) invalid("the claim has no \"bucket\"");
+  try {
+    validate_key(ref.key);
+  } catch (const Error& e) {
+    invalid("claim \"key\": " + e.why());
+  }
+  ref.hash_algorithm = claim_value(ref.claim, {"hashAlgorithm", "hash_algorithm"});
+  const std::string hash = claim_value(ref.claim, {"hashValue", "hash_value"});
+  if (!ref.hash_algorithm.empty() && ref.hash_algorithm != "sha256")
+    invalid(fmt::format("hash algorithm \"{}\" is not sha256", ref.hash_algorithm.substr(0, 40)));
+  if (!hash.empty()) {
+    ref.hash_value = checked_hex(hash);
+    ref.hash_algorithm = "sha256";
+  }
+  if (!payload.external_sizes.empty()) ref.size_bytes = payload.external_sizes.front();
+  return ref;
+}
+
+}  // namespace claimcheck::temporal

@@ -1,0 +1,51 @@
+// Temporal External Storage references (the SDKs' built-in claim check):
+// a payload with encoding json/protobuf and messageType
+// temporal.api.sdk.v1.ExternalStorageReference whose data is
+//   {"driverName":"aws.s3driver","claimData":{"bucket":..,"key":..,
+//    "hashAlgorithm":"sha256","hashValue":"<hex>"}}
+// (TypeScript 1.22.0 spelling; the Go driver writes hash_algorithm /
+// hash_value, protojson may write driver_name / claim_data), or the legacy
+// encoding json/external-storage-reference with
+//   {"driver_name":..,"driver_claim":{"claim_data":{..}}}.
+// Every spelling is accepted. With the S3 driver the object at bucket/key is
+// the binary protobuf Payload (payload_wire.hpp) whose sha256 is hashValue.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "temporal/payload.hpp"
+
+namespace claimcheck::temporal {
+
+constexpr std::string_view kExternalStorageReferenceType = "temporal.api.sdk.v1.ExternalStorageReference";
+constexpr std::string_view kLegacyReferenceEncoding = "json/external-storage-reference";
+
+struct ExternalStorageReference {
+  bool legacy = false;  // json/external-storage-reference
+  std::string driver_name;
+  /// The claim as written (any driver): key -> value.
+  std::map<std::string, std::string> claim;
+  /// The S3 driver's claim, read in either spelling.
+  std::string bucket, key;
+  std::string hash_algorithm;  // "sha256" ("" when the claim has none)
+  std::string hash_value;      // lowercase hex
+  /// externalPayloads[0].sizeBytes: the stored payload's size, when given.
+  std::optional<std::uint64_t> size_bytes;
+};
+
+/// True when the payload says it is a reference (either encoding), whether
+/// or not it is well formed.
+bool is_external_storage_reference(const Payload& payload);
+
+/// Reads a payload that is_external_storage_reference. Throws
+/// Error(InvalidInput, "invalid reference", why) naming the problem: data not
+/// a JSON object, no claim, claim without "key" or "bucket", a claim value
+/// that is not a string, a hash algorithm other than sha256, a hash value
+/// that is not 64 hex digits, an invalid key (validate_key).
+ExternalStorageReference read_external_storage_reference(const Payload& payload);
+
+}  // namespace claimcheck::temporal

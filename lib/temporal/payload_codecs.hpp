@@ -1,0 +1,32 @@
+// The payload codecs claimcheck can undo, and what `retrieve` may write.
+// binary/zlib is the SDKs' built-in ZlibCodec: data = zlib(serialised Payload).
+// Codecs that need keys (binary/encrypted) are left alone.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "temporal/payload.hpp"
+
+namespace claimcheck::temporal {
+
+constexpr std::string_view kZlibEncoding = "binary/zlib";
+/// protobuf refuses messages of 2 GiB or more: no payload is larger, and
+/// inflating stops there (a zlib bomb costs at most that much memory).
+constexpr std::uint64_t kMaxPayloadBytes = (std::uint64_t{1} << 31) - 1;
+
+/// While the payload is binary/zlib: inflate and decode the payload inside.
+/// A zlib stream that is corrupt or truncated, or an inner payload that is
+/// not a protobuf Payload, is Error(Integrity). Other payloads come back as is.
+Payload undo_known_codecs(Payload payload);
+
+/// True for the converters' own encodings, whose data is the value itself:
+/// json/plain, binary/plain, json/protobuf, binary/protobuf, binary/null.
+bool is_plain_encoding(const std::string& encoding);
+
+/// The data `retrieve` writes for a resolved payload: its data when
+/// is_plain_encoding, else Error(InvalidInput, what, "the stored payload is
+/// <encoding> ...: --raw writes it as stored").
+const std::string& plain_data(const Payload& payload, const std::string& what);
+
+}  // namespace claimcheck::temporal

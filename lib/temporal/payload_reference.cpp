@@ -1,0 +1,68 @@
+#include "temporal/payload_reference.hpp"
+
+#include "core/error.hpp"
+
+namespace claimcheck::temporal {
+namespace {
+
+[[noreturn]] void invalid(const std::string& why) {
+  throw Error(ErrorKind::InvalidInput, "invalid reference", why);
+}
+
+/// {name: base64} -> {name: bytes}.
+std::map<std::string, std::string> marker_metadata(const Json& metadata) {
+  if (!metadata.is_object()) invalid("binary/claimcheck marker: \"metadata\" is not an object");
+  std::map<std::string, std::string> out;
+  for (const auto& [name, value] : metadata.items()) {
+    auto bytes = value.is_string() ? decode_base64_lenient(value.get_ref<const std::string&>()) : std::nullopt;
+    if (!bytes) invalid("binary/claimcheck marker: metadata \"" + name + "\" is not base64");
+    out[name] = std::move(*bytes);
+  }
+  return out;
+}
+
+std::optional<PayloadReference> typescript_marker(const Payload& payload) {
+  const Json data = Json::parse(payload.data, nullptr, false);
+  if (!data.is_object()) invalid("binary/claimcheck payload data is not a JSON object");
+  std::optional<Reference> ref = reference_from_json(data);  // throws for a malformed one
+  if (!ref || ref->format != ReferenceFormat::TypeScript)
+    invalid("binary/claimcheck payload data is not a {\"key\",\"size\",\"compressed\"} marker");
+  PayloadReference found;
+  found.kind = PayloadReferenceKind::TypeScript;
+  found.reference = std::move(ref);
+  auto metadata = data.find("metadata");
+  found.original_metadata = metadata != data.end() ? marker_metadata(*metadata) : payload.metadata;
+  return found;
+}
+
+/// Only `_type` references count inside json/plain: the bare TypeScript shape
+/// is too ordinary a JSON object to be taken for one there.
+std::optional<PayloadReference> claimcheck_payload(const Payload& payload) {
+  if (payload.data.find("claim_check_ref") == std::string::npos) return std::nullopt;
+  const Json data = Json::parse(payload.data, nullptr, false);
+  if (!data.is_object() || !data.contains("_type")) return std::nullopt;
+  std::optional<Reference> ref = reference_from_json(data);
+  if (!ref) return std::nullopt;
+  PayloadReference found;
+  found.kind = PayloadReferenceKind::ClaimCheck;
+  found.reference = std::move(ref);
+  found.original_metadata = payload.metadata;
+  return found;
+}
+
+}  // namespace
+
+std::optional<PayloadReference> payload_reference(const Payload& payload) {
+  if (is_external_storage_reference(payload)) {
+    PayloadReference found;
+    found.kind = PayloadReferenceKind::ExternalStorage;
+    found.external = read_external_storage_reference(payload);
+    return found;
+  }
+  const std::string encoding = payload.encoding();
+  if (encoding == kTypeScriptEncoding) return typescript_marker(payload);
+  if (encoding == "json/plain") return claimcheck_payload(payload);
+  return std::nullopt;
+}
+
+}  // namespace claimcheck::temporal
