@@ -35,5 +35,6 @@ void add_retrieve_command(CLI::App& app, GlobalOptions& global, CommandRunner& r
 void add_inspect_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void add_gc_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void add_stats_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+void add_serve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 
 }  // namespace claimcheck::cli

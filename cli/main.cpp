@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
     add_inspect_command(app, global, run);
     add_gc_command(app, global, run);
     add_stats_command(app, global, run);
+    add_serve_command(app, global, run);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -128,7 +128,7 @@ std::string fetch_payload(Manager& manager, const Reference& ref) {
 
 /// Fetches every reference, `concurrency` at a time; the first failure stops
 /// the others from starting new fetches and is rethrown.
-std::vector<std::string> fetch_all(Manager& manager, const std::vector<Found>& found,
+std::vector<std::string> fetch_all(const ReferenceFetcher& fetch, const std::vector<Found>& found,
                                    int concurrency) {
   std::vector<std::string> payloads(found.size());
   std::atomic<std::size_t> next{0};
@@ -138,7 +138,7 @@ std::vector<std::string> fetch_all(Manager& manager, const std::vector<Found>& f
   auto worker = [&] {
     for (std::size_t i; !failed && (i = next++) < found.size();) {
       try {
-        payloads[i] = fetch_payload(manager, found[i].reference);
+        payloads[i] = fetch(found[i].reference);
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
@@ -200,10 +200,26 @@ std::string offload_fields_text(std::string_view text, Manager& manager,
 
 std::string restore_fields_text(std::string_view text, Manager& manager, int concurrency,
                                 std::size_t* restored) {
+  return restore_fields_text(
+      text, [&manager](const Reference& ref) { return fetch_payload(manager, ref); }, concurrency,
+      restored);
+}
+
+std::vector<Reference> references_in_text(std::string_view text) {
   require_json(text, false);
   std::vector<Found> found;
   collect_references(text, value_span(text, skip_whitespace(text, 0)), found);
-  std::vector<std::string> payloads = fetch_all(manager, found, concurrency);
+  std::vector<Reference> references;
+  for (auto& f : found) references.push_back(std::move(f.reference));
+  return references;
+}
+
+std::string restore_fields_text(std::string_view text, const ReferenceFetcher& fetch,
+                                int concurrency, std::size_t* restored) {
+  require_json(text, false);
+  std::vector<Found> found;
+  collect_references(text, value_span(text, skip_whitespace(text, 0)), found);
+  std::vector<std::string> payloads = fetch_all(fetch, found, concurrency);
   std::vector<Splice> splices;
   for (std::size_t i = 0; i < found.size(); ++i)
     splices.push_back({found[i].span, payload_text(payloads[i], found[i].reference)});

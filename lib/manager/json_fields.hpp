@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -39,5 +41,17 @@ std::string offload_fields_text(std::string_view text, Manager& manager,
 /// The same on a document's text (any JSON value): only the references change.
 std::string restore_fields_text(std::string_view text, Manager& manager, int concurrency = 8,
                                 std::size_t* restored = nullptr);
+
+/// The original bytes of one reference, verified (Manager::retrieve, or a
+/// cache in front of it).
+using ReferenceFetcher = std::function<std::string(const Reference&)>;
+
+/// The same, fetching through `fetch` (called from `concurrency` threads).
+std::string restore_fields_text(std::string_view text, const ReferenceFetcher& fetch,
+                                int concurrency = 8, std::size_t* restored = nullptr);
+
+/// Every reference in a document's text, in document order, without
+/// fetching any. Throws Error(InvalidInput) when `text` is not JSON.
+std::vector<Reference> references_in_text(std::string_view text);
 
 }  // namespace claimcheck

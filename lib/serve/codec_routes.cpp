@@ -1,0 +1,163 @@
+#include "serve/codec_routes.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "serve/http_error.hpp"
+#include "serve/payloads_json.hpp"
+
+namespace claimcheck::serve {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kStorageReferenceType = "temporal.api.sdk.v1.ExternalStorageReference";
+constexpr const char* kDriverName = "claimcheck";
+
+/// What the client is told for a failure while resolving payload `index`;
+/// the reason itself goes to the server's log only (it may name store
+/// locations or endpoints).
+HttpError describe_failure(std::size_t index, std::exception_ptr failure) {
+  const std::string at = "payloads[" + std::to_string(index) + "]: ";
+  try {
+    std::rethrow_exception(failure);
+  } catch (const HttpError& e) {
+    return HttpError(e.status(), at + e.what(), e.detail());
+  } catch (const Error& e) {
+    const std::string detail = e.what_failed() + ": " + e.why();
+    switch (e.kind()) {
+      case ErrorKind::InvalidInput: return HttpError(400, at + "malformed reference: " + e.why(), detail);
+      case ErrorKind::NotFound: return HttpError(404, at + "object not found in the store", detail);
+      case ErrorKind::Integrity:
+        return HttpError(502, at + "object failed verification (size or sha256); not returned", detail);
+      case ErrorKind::Store: return HttpError(503, at + "store unavailable", detail);
+      default: return HttpError(500, at + "internal error", detail);
+    }
+  } catch (const std::exception& e) {
+    return HttpError(500, at + "internal error", e.what());
+  }
+}
+
+/// Runs work(i) for i in [0, count), `concurrency` at a time. The first
+/// failure stops new work from starting and is thrown as an HttpError.
+void for_each_concurrently(std::size_t count, int concurrency,
+                           const std::function<void(std::size_t)>& work) {
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  std::mutex mutex;
+  std::optional<HttpError> first;
+  auto worker = [&] {
+    for (std::size_t i; !failed && (i = next++) < count;) {
+      try {
+        work(i);
+      } catch (...) {
+        std::lock_guard lock(mutex);
+        if (!first) first = describe_failure(i, std::current_exception());
+        failed = true;
+      }
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(count, static_cast<std::size_t>(std::max(concurrency, 1)));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& thread : pool) thread.join();
+  if (first) throw *first;
+}
+
+HttpError too_large(std::uint64_t size, std::uint64_t limit) {
+  return HttpError(413, std::to_string(size) + " bytes is more than serve returns in one response (" +
+                            std::to_string(limit) + ")");
+}
+
+}  // namespace
+
+Payload make_storage_reference(const Payload& original, const ReferenceInfo& info) {
+  Json claim = Json::object();
+  if (!info.key.empty()) claim["key"] = info.key;
+  if (!info.sha256.empty()) claim["sha256"] = info.sha256;
+  std::string inner = write_payloads({original});
+  // {"payloads":[<payload>]} -> <payload>
+  claim["payload"] = inner.substr(13, inner.size() - 15);
+  Payload reference;
+  reference.metadata["encoding"] = "json/protobuf";
+  reference.metadata["messageType"] = kStorageReferenceType;
+  reference.data = Json{{"driverName", kDriverName}, {"claimData", claim}}.dump();
+  reference.external_sizes = std::vector<std::uint64_t>{info.restored_size};
+  return reference;
+}
+
+std::optional<Payload> unwrap_storage_reference(const Payload& payload) {
+  auto type = payload.metadata.find("messageType");
+  if (type == payload.metadata.end() || type->second != kStorageReferenceType) return std::nullopt;
+  const Json data = Json::parse(payload.data, nullptr, /*allow_exceptions=*/false);
+  if (!data.is_object() || data.value("driverName", "") != kDriverName) return std::nullopt;
+  auto claim = data.find("claimData");
+  if (claim == data.end() || !claim->is_object() || !claim->contains("payload") ||
+      !(*claim)["payload"].is_string())
+    throw Error(ErrorKind::InvalidInput, "storage reference", "claimData has no payload");
+  auto inner = parse_payloads("{\"payloads\":[" + (*claim)["payload"].get<std::string>() + "]}");
+  if (inner.size() != 1) throw Error(ErrorKind::InvalidInput, "storage reference", "claimData payload is not one payload");
+  return std::move(inner.front());
+}
+
+CodecRoutes::CodecRoutes(PayloadResolver& resolver, PayloadOffloader* offloader, CodecLimits limits)
+    : resolver_(resolver), offloader_(offloader), limits_(limits) {}
+
+Payload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
+  if (auto inner = unwrap_storage_reference(payload))
+    return preserve ? payload : decode_one(*inner, false);
+  auto info = resolver_.find(payload);
+  if (!info) return payload;
+  const bool over_display = preserve && info->restored_size > limits_.display_limit;
+  if (over_display || info->restored_size > limits_.inline_limit)
+    return preserve ? make_storage_reference(payload, *info) : payload;
+  return resolver_.resolve(payload);
+}
+
+std::vector<Payload> CodecRoutes::decode(const std::vector<Payload>& payloads, bool preserve) {
+  std::vector<Payload> out(payloads.size());
+  for_each_concurrently(payloads.size(), limits_.concurrency,
+                        [&](std::size_t i) { out[i] = decode_one(payloads[i], preserve); });
+  return out;
+}
+
+std::vector<Payload> CodecRoutes::download(const std::vector<Payload>& payloads) {
+  // Every payload is checked before anything is fetched.
+  std::vector<Payload> targets;
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    std::optional<ReferenceInfo> info;
+    std::optional<Payload> inner;
+    try {
+      inner = unwrap_storage_reference(payloads[i]);
+      info = resolver_.find(inner ? *inner : payloads[i]);
+    } catch (...) {
+      throw describe_failure(i, std::current_exception());
+    }
+    if (!info) throw HttpError(400, "all payloads must be storage references");
+    if (info->restored_size > limits_.inline_limit) throw too_large(info->restored_size, limits_.inline_limit);
+    targets.push_back(inner ? std::move(*inner) : payloads[i]);
+  }
+  std::vector<Payload> out(targets.size());
+  for_each_concurrently(targets.size(), limits_.concurrency,
+                        [&](std::size_t i) { out[i] = resolver_.resolve(targets[i]); });
+  return out;
+}
+
+std::vector<Payload> CodecRoutes::encode(const std::vector<Payload>& payloads) {
+  if (offloader_ == nullptr) return payloads;
+  std::vector<Payload> out(payloads.size());
+  for_each_concurrently(payloads.size(), limits_.concurrency, [&](std::size_t i) {
+    out[i] = offloader_->wants(payloads[i]) ? offloader_->offload(payloads[i]) : payloads[i];
+  });
+  return out;
+}
+
+}  // namespace claimcheck::serve

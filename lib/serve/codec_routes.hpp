@@ -1,0 +1,61 @@
+// The three codec-server operations on parsed payloads, independent of HTTP.
+//  decode:   references become the original payloads; with
+//            preserveStorageRefs (the Web UI) those over the display limit
+//            become a native-shaped ExternalStorageReference instead, so the
+//            UI shows its "stored externally" badge and Download button.
+//  download: every payload must be a reference; each is resolved in full.
+//  encode:   passes through, or offloads payloads at or above the threshold.
+// The count and order of payloads never change.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "serve/payload.hpp"
+#include "serve/payload_resolver.hpp"
+
+namespace claimcheck::serve {
+
+/// Stores a payload and returns the reference payload that replaces it.
+class PayloadOffloader {
+ public:
+  virtual ~PayloadOffloader() = default;
+  virtual bool wants(const Payload& payload) const = 0;
+  virtual Payload offload(const Payload& payload) = 0;
+};
+
+struct CodecLimits {
+  std::uint64_t display_limit = 256u << 10;  // preserveStorageRefs: larger stays a reference
+  std::uint64_t inline_limit = 64u << 20;    // larger is never put in a response
+  int concurrency = 8;                       // payloads resolved at a time per request
+};
+
+class CodecRoutes {
+ public:
+  /// `offloader` null: /encode passes payloads through.
+  CodecRoutes(PayloadResolver& resolver, PayloadOffloader* offloader, CodecLimits limits);
+
+  std::vector<Payload> decode(const std::vector<Payload>& payloads, bool preserve_storage_refs);
+  std::vector<Payload> download(const std::vector<Payload>& payloads);
+  std::vector<Payload> encode(const std::vector<Payload>& payloads);
+
+ private:
+  Payload decode_one(const Payload& payload, bool preserve_storage_refs);
+
+  PayloadResolver& resolver_;
+  PayloadOffloader* offloader_;
+  CodecLimits limits_;
+};
+
+/// The native-shaped reference serve hands the UI for a payload over the
+/// display limit: encoding json/protobuf, messageType
+/// temporal.api.sdk.v1.ExternalStorageReference, data
+/// {"driverName":"claimcheck","claimData":{"payload":<the reference payload as JSON>,...}},
+/// externalPayloads [{sizeBytes: restored size}].
+Payload make_storage_reference(const Payload& original, const ReferenceInfo& info);
+
+/// The payload inside such a reference; nullopt for any other payload.
+std::optional<Payload> unwrap_storage_reference(const Payload& payload);
+
+}  // namespace claimcheck::serve

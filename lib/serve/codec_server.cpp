@@ -1,0 +1,144 @@
+#include "serve/codec_server.hpp"
+
+#include <cctype>
+
+#include "core/error.hpp"
+#include "serve/http_error.hpp"
+#include "serve/payloads_json.hpp"
+#include "serve/route.hpp"
+
+namespace claimcheck::serve {
+namespace {
+
+/// Client-facing messages stay short.
+constexpr std::size_t kMaxMessage = 300;
+
+HttpResponse text_response(int status, const std::string& message) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = "claimcheck serve: " + message.substr(0, kMaxMessage) + "\n";
+  return response;
+}
+
+bool is_json_content_type(std::string value) {
+  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return value.rfind("application/json", 0) == 0;
+}
+
+/// The path segment wins over X-Namespace (as temporal-proxy does).
+std::string request_namespace(const HttpRequest& request, const Route& route) {
+  return route.namespace_segment.empty() ? request.header("X-Namespace") : route.namespace_segment;
+}
+
+std::string query_value(const HttpRequest& request, const std::string& name) {
+  auto it = request.query.find(name);
+  return it == request.query.end() ? std::string() : it->second;
+}
+
+HttpResponse failure(const HttpError& e, RequestLog& log) {
+  log.error = e.detail().empty() ? e.what() : std::string(e.what()) + " (" + e.detail() + ")";
+  return text_response(e.status(), e.what());
+}
+
+}  // namespace
+
+CodecServer::CodecServer(const CodecServerOptions& options, CodecRoutes& routes)
+    : cors_(options.cors), token_(options.token), body_limit_(options.body_limit), routes_(routes) {}
+
+HttpResponse CodecServer::handle(const HttpRequest& request, RequestLog& log) const {
+  if (auto refused = check_before_body(request, log)) return *refused;
+  return handle_body(request, log);
+}
+
+std::optional<HttpResponse> CodecServer::check_before_body(const HttpRequest& request, RequestLog& log) const {
+  const Route route = parse_route(request.path);
+  log.route = route_name(route.kind);
+  log.ns = log_safe_namespace(request_namespace(request, route));
+  if (request.method == "OPTIONS") {
+    log.route = "preflight";
+    const bool allowed = cors_.allows(request.header("Origin"));
+    if (!allowed) log.error = "preflight from an origin not in the allowlist";
+    return finish(request, allowed ? HttpResponse{204, cors_.preflight_headers(), "", ""}
+                                   : text_response(403, "origin not allowed"), log);
+  }
+  if (auto refused = check_codec_request(request, log)) return finish(request, std::move(*refused), log);
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> CodecServer::check_codec_request(const HttpRequest& request, RequestLog& log) const {
+  const Route route = parse_route(request.path);
+  const std::string origin = request.header("Origin");
+  if (route.kind == RouteKind::Unknown)
+    return failure(HttpError(404, "no such route (use /decode, /encode or /download)"), log);
+  if (request.method != "POST") {
+    HttpResponse response = text_response(405, "use POST");
+    response.headers.emplace_back("Allow", "POST, OPTIONS");
+    log.error = "method not allowed";
+    return response;
+  }
+  if (!origin.empty() && !cors_.allows(origin))
+    return failure(HttpError(403, "origin not allowed", "origin not in the allowlist"), log);
+  if (!token_.accepts(request.header("Authorization"))) {
+    HttpResponse response = text_response(401, "a valid bearer token is required");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    log.error = "missing or wrong bearer token";
+    return response;
+  }
+  if (!is_json_content_type(request.header("Content-Type")))
+    return failure(HttpError(415, "Content-Type must be application/json"), log);
+  const std::string length = request.header("Content-Length");
+  if (!length.empty() && length.size() < 20 && length.find_first_not_of("0123456789") == std::string::npos &&
+      std::stoull(length) > body_limit_)
+    return failure(HttpError(413, "request body is larger than " + std::to_string(body_limit_) + " bytes"), log);
+  return std::nullopt;
+}
+
+HttpResponse CodecServer::handle_body(const HttpRequest& request, RequestLog& log) const {
+  log.bytes_in = request.body.size();
+  HttpResponse response;
+  try {
+    if (request.body.size() > body_limit_)
+      throw HttpError(413, "request body is larger than " + std::to_string(body_limit_) + " bytes");
+    std::vector<Payload> payloads;
+    try {
+      payloads = parse_payloads(request.body);
+    } catch (const Error& e) {
+      throw HttpError(400, e.what_failed() + ": " + e.why());
+    }
+    log.payloads = payloads.size();
+    const bool preserve = is_true_flag(query_value(request, "preserveStorageRefs"));
+    std::vector<Payload> out;
+    switch (parse_route(request.path).kind) {
+      case RouteKind::Decode: out = routes_.decode(payloads, preserve); break;
+      case RouteKind::Download: out = routes_.download(payloads); break;
+      case RouteKind::Encode: out = routes_.encode(payloads); break;
+      case RouteKind::Unknown: break;
+    }
+    // "; charset=utf-8" also keeps cpp-httplib from brotli-compressing the
+    // body at quality 11 whenever a browser accepts br (seconds per MiB).
+    response.content_type = "application/json; charset=utf-8";
+    response.body = write_payloads(out);
+  } catch (const HttpError& e) {
+    response = failure(e, log);
+  } catch (const std::exception& e) {
+    log.error = e.what();
+    response = text_response(500, "internal error");
+  }
+  return finish(request, std::move(response), log);
+}
+
+HttpResponse CodecServer::reject(const HttpRequest& request, int status, const std::string& message,
+                                 RequestLog& log) const {
+  log.error = message;
+  return finish(request, text_response(status, message), log);
+}
+
+HttpResponse CodecServer::finish(const HttpRequest& request, HttpResponse response, RequestLog& log) const {
+  for (auto& header : cors_.response_headers(request.header("Origin"))) response.headers.push_back(std::move(header));
+  log.status = response.status;
+  log.bytes_out = response.body.size();
+  return response;
+}
+
+}  // namespace claimcheck::serve

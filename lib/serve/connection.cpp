@@ -1,0 +1,134 @@
+#include "serve/connection.hpp"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include <openssl/err.h>
+
+namespace claimcheck::serve {
+namespace {
+
+int millis_until(Deadline deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return static_cast<int>(std::clamp<long long>(left.count(), 0, 60'000));
+}
+
+}  // namespace
+
+Connection::Connection(int fd, SSL_CTX* tls) : fd_(fd) {
+  ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  // Responses go out as headers then body: without this, Nagle's algorithm
+  // and delayed ACKs add 40 ms to every keep-alive round trip.
+  int on = 1;
+  ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+  if (tls != nullptr) {
+    ssl_ = SSL_new(tls);
+    if (ssl_ != nullptr) SSL_set_fd(ssl_, fd_);
+  }
+}
+
+Connection::~Connection() {
+  if (ssl_ != nullptr) {
+    SSL_shutdown(ssl_);  // best effort: the socket is non-blocking
+    SSL_free(ssl_);
+  }
+  ::shutdown(fd_, SHUT_RDWR);
+  ::close(fd_);
+}
+
+bool Connection::wait(short events, Deadline deadline) const {
+  for (;;) {
+    pollfd pfd{fd_, events, 0};
+    const int timeout = millis_until(deadline);
+    const int ready = ::poll(&pfd, 1, timeout);
+    if (ready > 0) return true;
+    if (ready == 0 || errno != EINTR) return false;
+  }
+}
+
+bool Connection::wait_for_tls(int result, Deadline deadline) {
+  switch (SSL_get_error(ssl_, result)) {
+    case SSL_ERROR_WANT_READ: return wait(POLLIN, deadline);
+    case SSL_ERROR_WANT_WRITE: return wait(POLLOUT, deadline);
+    default: return false;
+  }
+}
+
+bool Connection::handshake(Deadline deadline) {
+  if (!is_tls()) return true;
+  for (;;) {
+    ERR_clear_error();
+    const int result = SSL_accept(ssl_);
+    if (result == 1) return true;
+    if (!wait_for_tls(result, deadline)) return false;
+  }
+}
+
+bool Connection::wait_for_request(Deadline deadline, int stop_fd) {
+  if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
+  for (;;) {
+    pollfd pfds[2] = {{fd_, POLLIN, 0}, {stop_fd, POLLIN, 0}};
+    const int ready = ::poll(pfds, stop_fd >= 0 ? 2 : 1, millis_until(deadline));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0 || (pfds[1].revents & POLLIN)) return false;
+    if (!(pfds[0].revents & POLLIN)) return false;  // hang-up or error
+    if (ssl_ == nullptr) {
+      char probe;
+      return ::recv(fd_, &probe, 1, MSG_PEEK) > 0;  // 0: the client closed
+    }
+    return true;
+  }
+}
+
+ssize_t Connection::read_some(char* buffer, std::size_t size, Deadline deadline) {
+  for (;;) {
+    if (ssl_ != nullptr) {
+      ERR_clear_error();
+      const int n = SSL_read(ssl_, buffer, static_cast<int>(std::min<std::size_t>(size, 1 << 30)));
+      if (n > 0) return n;
+      if (SSL_get_error(ssl_, n) == SSL_ERROR_ZERO_RETURN) return 0;
+      if (!wait_for_tls(n, deadline)) return -1;
+      continue;
+    }
+    const ssize_t n = ::recv(fd_, buffer, size, 0);
+    if (n >= 0) return n;
+    if (errno == EINTR) continue;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    if (!wait(POLLIN, deadline)) return -1;
+  }
+}
+
+ssize_t Connection::write_all(const char* data, std::size_t size, Deadline deadline) {
+  std::size_t done = 0;
+  while (done < size) {
+    const std::size_t chunk = std::min<std::size_t>(size - done, 1 << 30);
+    if (ssl_ != nullptr) {
+      ERR_clear_error();
+      const int n = SSL_write(ssl_, data + done, static_cast<int>(chunk));
+      if (n > 0) {
+        done += static_cast<std::size_t>(n);
+        continue;
+      }
+      if (!wait_for_tls(n, deadline)) return -1;
+      continue;
+    }
+    const ssize_t n = ::send(fd_, data + done, chunk, MSG_NOSIGNAL);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    if (!wait(POLLOUT, deadline)) return -1;
+  }
+  return static_cast<ssize_t>(size);
+}
+
+}  // namespace claimcheck::serve

@@ -1,0 +1,52 @@
+// One accepted connection (plain TCP or TLS over OpenSSL) with I/O that
+// waits at most until a deadline. cpp-httplib 0.11 times out each read
+// separately, so a client sending one byte every few seconds would hold a
+// worker forever (slowloris); here a whole request must arrive, and a whole
+// response leave, within its deadline.
+#pragma once
+
+#include <openssl/ssl.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+
+namespace claimcheck::serve {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+class Connection {
+ public:
+  /// Takes ownership of `fd`; `tls` null for plain TCP.
+  Connection(int fd, SSL_CTX* tls);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  /// The TLS handshake (true at once for plain TCP).
+  bool handshake(Deadline deadline);
+
+  /// Waits for the first byte of a request; false on timeout, end of
+  /// stream, error, or when `stop_fd` becomes readable.
+  bool wait_for_request(Deadline deadline, int stop_fd);
+
+  /// Up to `size` bytes: > 0 read, 0 end of stream, -1 error or deadline.
+  ssize_t read_some(char* buffer, std::size_t size, Deadline deadline);
+
+  /// Writes all of `size` bytes or fails (-1).
+  ssize_t write_all(const char* data, std::size_t size, Deadline deadline);
+
+  int fd() const { return fd_; }
+  bool is_tls() const { return ssl_ != nullptr; }
+
+ private:
+  /// Waits for `events` (POLLIN/POLLOUT) until `deadline`.
+  bool wait(short events, Deadline deadline) const;
+  /// After an OpenSSL call: waits as it asks, false when it cannot go on.
+  bool wait_for_tls(int result, Deadline deadline);
+
+  int fd_;
+  SSL* ssl_ = nullptr;
+};
+
+}  // namespace claimcheck::serve

@@ -1,0 +1,55 @@
+#include "serve/http_exchange.hpp"
+
+#include <cctype>
+#include <cstdio>
+
+namespace claimcheck::serve {
+namespace {
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+/// Printable ASCII, quotes and backslashes escaped, at most 300 characters.
+std::string log_safe_text(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 300)) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string HttpRequest::header(std::string_view name) const {
+  for (const auto& [key, value] : headers)
+    if (equals_ignore_case(key, name)) return value;
+  return {};
+}
+
+std::string log_safe_namespace(std::string_view ns) {
+  if (ns.empty()) return "-";
+  std::string out;
+  for (char c : ns.substr(0, 100)) {
+    const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
+    out += safe ? c : '?';
+  }
+  return out;
+}
+
+std::string format_log_line(const RequestLog& log) {
+  char ms[32];
+  std::snprintf(ms, sizeof ms, "%.1f", log.ms);
+  std::string line = "serve ns=" + log.ns + " route=" + log.route + " status=" + std::to_string(log.status) +
+                     " payloads=" + std::to_string(log.payloads) + " in=" + std::to_string(log.bytes_in) +
+                     " out=" + std::to_string(log.bytes_out) + " ms=" + ms;
+  if (!log.error.empty()) line += " error=\"" + log_safe_text(log.error) + "\"";
+  return line;
+}
+
+}  // namespace claimcheck::serve

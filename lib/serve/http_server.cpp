@@ -1,0 +1,318 @@
+// The binding to cpp-httplib (Debian's libcpp-httplib-dev 0.11). The
+// library parses requests, routes, reads bodies and writes responses; this
+// file replaces its per-connection loop (process_and_close_socket) so that
+// reads and writes go through Connection, with deadlines and TLS.
+#include "serve/http_server.hpp"
+
+#include <arpa/inet.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "serve/connection.hpp"
+#include "serve/route.hpp"
+
+namespace claimcheck::serve {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// Bytes read from a connection but not yet consumed: kept across the
+/// requests of one connection, so a pipelined request is not lost.
+struct ReadBuffer {
+  char data[16 * 1024];
+  std::size_t begin = 0, end = 0;
+  bool empty() const { return begin == end; }
+};
+
+/// What httplib reads a request from and writes its response to.
+class RequestStream : public httplib::Stream {
+ public:
+  RequestStream(Connection& connection, ReadBuffer& buffer, std::chrono::milliseconds timeout)
+      : connection_(connection), buffer_(buffer), timeout_(timeout),
+        started_(Clock::now()), read_deadline_(started_ + timeout) {}
+
+  bool is_readable() const override { return true; }  // read() waits itself
+  bool is_writable() const override { return true; }  // write() waits itself
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (buffer_.empty()) {
+      const ssize_t n = connection_.read_some(buffer_.data, sizeof buffer_.data, read_deadline_);
+      if (n <= 0) {
+        failed_ = true;
+        return n;
+      }
+      buffer_.begin = 0;
+      buffer_.end = static_cast<std::size_t>(n);
+    }
+    const std::size_t n = std::min(size, buffer_.end - buffer_.begin);
+    std::memcpy(ptr, buffer_.data + buffer_.begin, n);
+    buffer_.begin += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (!writing_) {
+      writing_ = true;
+      write_deadline_ = Clock::now() + timeout_;
+    }
+    const ssize_t n = connection_.write_all(ptr, size, write_deadline_);
+    if (n < 0) failed_ = true;
+    return n;
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    address(::getpeername, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    address(::getsockname, ip, port);
+  }
+  socket_t socket() const override { return connection_.fd(); }
+
+  Clock::time_point started() const { return started_; }
+  bool failed() const { return failed_; }
+
+ private:
+  using NameFunction = int (*)(int, sockaddr*, socklen_t*);
+  void address(NameFunction name, std::string& ip, int& port) const {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    char text[INET6_ADDRSTRLEN] = "";
+    port = -1;
+    if (name(connection_.fd(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) return;
+    if (addr.ss_family == AF_INET) {
+      auto* in = reinterpret_cast<sockaddr_in*>(&addr);
+      ::inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
+      port = ntohs(in->sin_port);
+    } else if (addr.ss_family == AF_INET6) {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&addr);
+      ::inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+      port = ntohs(in6->sin6_port);
+    }
+    ip = text;
+  }
+
+  Connection& connection_;
+  ReadBuffer& buffer_;
+  std::chrono::milliseconds timeout_;
+  Clock::time_point started_;
+  Deadline read_deadline_;
+  Deadline write_deadline_{};
+  bool writing_ = false;
+  bool failed_ = false;
+};
+
+/// The request being served on this worker thread.
+struct Exchange {
+  RequestStream* stream = nullptr;
+  RequestLog log;
+  bool handled = false;      // log was filled by the codec server
+  bool close_after = false;  // the body was not read: the connection cannot go on
+};
+thread_local Exchange* current_exchange = nullptr;
+
+/// Requests one connection may carry before it is closed.
+constexpr std::size_t kRequestsPerConnection = 1000;
+
+SSL_CTX* load_tls(const HttpServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) return nullptr;
+  if (options.tls_cert_file.empty() || options.tls_key_file.empty())
+    throw Error(ErrorKind::Usage, "TLS", "both a certificate and a key file are needed");
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (ctx == nullptr) throw Error(ErrorKind::Internal, "TLS", "cannot create an OpenSSL context");
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  if (SSL_CTX_use_certificate_chain_file(ctx, options.tls_cert_file.c_str()) != 1) {
+    SSL_CTX_free(ctx);
+    throw Error(ErrorKind::Usage, "TLS certificate " + options.tls_cert_file, "cannot be loaded (PEM expected)");
+  }
+  if (SSL_CTX_use_PrivateKey_file(ctx, options.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
+      SSL_CTX_check_private_key(ctx) != 1) {
+    SSL_CTX_free(ctx);
+    throw Error(ErrorKind::Usage, "TLS key " + options.tls_key_file,
+                "cannot be loaded or does not match the certificate");
+  }
+  return ctx;
+}
+
+HttpRequest translate(const httplib::Request& req) {
+  HttpRequest request;
+  request.method = req.method;
+  request.path = req.path;
+  for (const auto& [name, value] : req.params) request.query.emplace(name, value);
+  for (const auto& [name, value] : req.headers)
+    if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" && name != "LOCAL_PORT")
+      request.headers.emplace_back(name, value);
+  return request;
+}
+
+void send(HttpResponse response, httplib::Response& res) {
+  res.status = response.status;
+  for (auto& [name, value] : response.headers) res.set_header(name, value);
+  if (!response.content_type.empty()) res.set_header("Content-Type", response.content_type);
+  res.body = std::move(response.body);
+}
+
+bool has_body(const httplib::Request& req) {
+  const std::string length = req.get_header_value("Content-Length");
+  return (!length.empty() && length != "0") || req.has_header("Transfer-Encoding");
+}
+
+}  // namespace
+
+class HttpServer::Impl : public httplib::Server {
+ public:
+  Impl(const HttpServerOptions& options, const CodecServer& codec, LogSink log)
+      : options_(options), codec_(codec), log_(std::move(log)), tls_(load_tls(options)),
+        stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    const std::size_t workers = options.workers;
+    new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    set_payload_max_length(codec.body_limit());
+    set_keep_alive_timeout(std::max<time_t>(1, options.keep_alive_timeout.count() / 1000));
+    set_keep_alive_max_count(kRequestsPerConnection);
+    // Bodies are refused before they are read (curl sends Expect for large ones).
+    set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+      return refuse_before_body(req, res) ? res.status : 100;
+    });
+    auto without_reader = [this](const httplib::Request& req, httplib::Response& res) { serve(req, res, nullptr); };
+    // "[\s\S]*": every path, newlines included.
+    const std::string any = "[\\s\\S]*";
+    Post(any, [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+      serve(req, res, &reader);
+    });
+    Get(any, without_reader);
+    Put(any, without_reader);
+    Patch(any, without_reader);
+    Delete(any, without_reader);
+    Options(any, without_reader);
+    set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_exchange(req, res); });
+    port_ = options.port == 0 ? bind_to_any_port(options.host) : (bind_to_port(options.host, options.port) ? options.port : -1);
+    if (port_ < 0) {
+      if (tls_ != nullptr) SSL_CTX_free(tls_);
+      if (stop_fd_ >= 0) ::close(stop_fd_);
+      throw Error(ErrorKind::Usage, "listen " + options.host + ":" + std::to_string(options.port),
+                  "cannot bind (address in use, or not an address of this machine)");
+    }
+  }
+
+  ~Impl() override {
+    if (tls_ != nullptr) SSL_CTX_free(tls_);
+    if (stop_fd_ >= 0) ::close(stop_fd_);
+  }
+
+  int port() const { return port_; }
+
+  void shutdown() {
+    stopping_ = true;
+    const std::uint64_t one = 1;
+    [[maybe_unused]] auto written = ::write(stop_fd_, &one, sizeof one);
+    stop();
+  }
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    Connection connection(sock, tls_);
+    if (!connection.handshake(Clock::now() + options_.request_timeout)) return false;
+    ReadBuffer buffer;
+    for (std::size_t served = 0; served < kRequestsPerConnection && !stopping_; ++served) {
+      if (buffer.empty() &&
+          !connection.wait_for_request(Clock::now() + options_.keep_alive_timeout, stop_fd_))
+        break;
+      RequestStream stream(connection, buffer, options_.request_timeout);
+      Exchange exchange;
+      exchange.stream = &stream;
+      current_exchange = &exchange;
+      bool connection_closed = false;
+      const bool last = stopping_ || served + 1 == kRequestsPerConnection;
+      const bool ok = process_request(stream, last, connection_closed, nullptr);
+      current_exchange = nullptr;
+      if (!ok || connection_closed || exchange.close_after || stream.failed()) break;
+    }
+    return true;
+  }
+
+  /// Answers a request the codec server refuses on its headers alone.
+  bool refuse_before_body(const httplib::Request& req, httplib::Response& res) {
+    Exchange& exchange = *current_exchange;
+    auto refused = codec_.check_before_body(translate(req), exchange.log);
+    if (!refused) return false;
+    exchange.handled = true;
+    if (has_body(req)) exchange.close_after = true;
+    send(std::move(*refused), res);
+    return true;
+  }
+
+  void serve(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {
+    Exchange& exchange = *current_exchange;
+    if (refuse_before_body(req, res)) return;
+    exchange.handled = true;
+    HttpRequest request = translate(req);
+    if (reader != nullptr) {
+      bool too_large = false;
+      const std::uint64_t limit = codec_.body_limit();
+      const bool received = (*reader)([&](const char* data, std::size_t size) {
+        if (request.body.size() + size > limit) {
+          too_large = true;
+          return false;
+        }
+        request.body.append(data, size);
+        return true;
+      });
+      if (!received) {
+        exchange.close_after = true;
+        const bool over = too_large || res.status == 413;
+        send(codec_.reject(request, over ? 413 : 400,
+                           over ? "request body is larger than " + std::to_string(limit) + " bytes"
+                                : "request body not received in full",
+                           exchange.log),
+             res);
+        return;
+      }
+    } else {
+      request.body = req.body;
+    }
+    send(codec_.handle_body(request, exchange.log), res);
+  }
+
+  void log_exchange(const httplib::Request& req, const httplib::Response& res) {
+    RequestLog log;
+    if (current_exchange != nullptr && current_exchange->handled) {
+      log = current_exchange->log;
+    } else {
+      log.route = route_name(parse_route(req.path).kind);
+      log.ns = log_safe_namespace(req.get_header_value("X-Namespace"));
+      log.error = "refused by the HTTP parser";
+    }
+    log.status = res.status;
+    log.bytes_out = res.body.size();
+    if (current_exchange != nullptr && current_exchange->stream != nullptr)
+      log.ms = std::chrono::duration<double, std::milli>(Clock::now() - current_exchange->stream->started()).count();
+    if (log_) log_(format_log_line(log));
+  }
+
+  HttpServerOptions options_;
+  const CodecServer& codec_;
+  LogSink log_;
+  SSL_CTX* tls_;
+  int stop_fd_;
+  int port_ = -1;
+  std::atomic<bool> stopping_{false};
+};
+
+HttpServer::HttpServer(const HttpServerOptions& options, const CodecServer& codec, LogSink log)
+    : impl_(std::make_unique<Impl>(options, codec, std::move(log))) {}
+
+HttpServer::~HttpServer() = default;
+
+int HttpServer::port() const { return impl_->port(); }
+
+void HttpServer::run() { impl_->listen_after_bind(); }
+
+void HttpServer::stop() { impl_->shutdown(); }
+
+}  // namespace claimcheck::serve

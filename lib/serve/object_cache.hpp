@@ -1,0 +1,58 @@
+// Verified objects kept in memory, least recently used first out, bounded
+// in bytes. The Web UI re-decodes the same payloads on every render and
+// caches nothing itself; references are immutable (keyed by the sha256 of
+// their content), so a verified copy can answer the next request.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace claimcheck::serve {
+
+/// An object's original bytes, verified against its reference, and whether
+/// they are JSON (worked out once: it decides the restored encoding).
+struct VerifiedObject {
+  std::string bytes;
+  bool is_json = false;
+};
+
+class ObjectCache {
+ public:
+  using Bytes = std::shared_ptr<const VerifiedObject>;
+
+  /// capacity 0 disables the cache.
+  explicit ObjectCache(std::size_t capacity_bytes);
+
+  /// The cached bytes (now the most recently used), or null.
+  Bytes find(const std::string& key);
+
+  /// Keeps `bytes` under `key`, evicting the least recently used entries
+  /// to stay within the capacity; an object larger than the capacity is
+  /// not kept.
+  void insert(const std::string& key, Bytes bytes);
+
+  std::size_t size_bytes() const;
+  std::uint64_t hits() const;
+  std::uint64_t misses() const;
+
+ private:
+  struct Entry {
+    std::string key;
+    Bytes bytes;
+  };
+  void evict_until_fits(std::size_t incoming);
+
+  const std::size_t capacity_;
+  mutable std::mutex mutex_;
+  std::list<Entry> order_;  // front: most recently used
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+  std::size_t size_ = 0;
+  std::uint64_t hits_ = 0, misses_ = 0;
+};
+
+}  // namespace claimcheck::serve

@@ -1,0 +1,151 @@
+#include "serve/payloads_json.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "manager/json_spans.hpp"
+#include "scanner/base64.hpp"
+
+namespace claimcheck::serve {
+namespace {
+
+using Json = nlohmann::json;
+
+/// A Payloads document nests five levels; unknown fields may add some, but
+/// nothing legitimate comes near this, and a hostile nesting is refused
+/// before the parser sees it.
+constexpr std::size_t kMaxNesting = 64;
+
+[[noreturn]] void invalid(const std::string& where, const std::string& why) {
+  throw Error(ErrorKind::InvalidInput, where, why);
+}
+
+/// The member under either spelling (protojson camelCase or Go's snake_case).
+const Json* member(const Json& object, const char* camel, const char* snake) {
+  auto it = object.find(camel);
+  if (it == object.end()) it = object.find(snake);
+  return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+std::uint64_t parse_int64(const Json& value, const std::string& where) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>();
+  if (value.is_string()) {
+    const auto& text = value.get_ref<const std::string&>();
+    if (!text.empty() && text.size() <= 19 &&
+        text.find_first_not_of("0123456789") == std::string::npos)
+      return std::stoull(text);
+  }
+  invalid(where, "not a non-negative int64 (a number or a decimal string)");
+}
+
+std::string bytes_field(const Json& value, const std::string& where) {
+  if (!value.is_string()) invalid(where, "not a base64 string");
+  return decode_base64_lenient(value.get_ref<const std::string&>(), where);
+}
+
+std::vector<std::uint64_t> parse_external(const Json& value, const std::string& where) {
+  if (!value.is_array()) invalid(where, "not an array");
+  std::vector<std::uint64_t> sizes;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::string at = where + "[" + std::to_string(i) + "]";
+    if (!value[i].is_object()) invalid(at, "not an object");
+    const Json* size = member(value[i], "sizeBytes", "size_bytes");
+    sizes.push_back(size ? parse_int64(*size, at + ".sizeBytes") : 0);
+  }
+  return sizes;
+}
+
+Payload parse_payload(const Json& value, const std::string& where) {
+  if (!value.is_object()) invalid(where, "not an object");
+  Payload payload;
+  if (const Json* metadata = member(value, "metadata", "metadata")) {
+    if (!metadata->is_object()) invalid(where + ".metadata", "not an object");
+    for (const auto& [key, text] : metadata->items())
+      payload.metadata[key] = bytes_field(text, where + ".metadata." + key);
+  }
+  if (const Json* data = member(value, "data", "data")) payload.data = bytes_field(*data, where + ".data");
+  if (const Json* external = member(value, "externalPayloads", "external_payloads"))
+    payload.external_sizes = parse_external(*external, where + ".externalPayloads");
+  return payload;
+}
+
+void append_string(std::string& out, const std::string& text) {
+  out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+void append_payload(std::string& out, const Payload& payload) {
+  out += "{\"metadata\":{";
+  bool first = true;
+  for (const auto& [key, value] : payload.metadata) {
+    if (!first) out += ',';
+    first = false;
+    append_string(out, key);
+    out += ":\"";
+    out += base64_encode(value);
+    out += '"';
+  }
+  out += "},\"data\":\"";
+  out += base64_encode(payload.data);
+  out += '"';
+  if (payload.external_sizes) {
+    out += ",\"externalPayloads\":[";
+    for (std::size_t i = 0; i < payload.external_sizes->size(); ++i) {
+      if (i > 0) out += ',';
+      out += "{\"sizeBytes\":\"" + std::to_string((*payload.external_sizes)[i]) + "\"}";
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+}  // namespace
+
+std::string Payload::encoding() const {
+  auto it = metadata.find("encoding");
+  return it == metadata.end() ? std::string() : it->second;
+}
+
+std::string decode_base64_lenient(std::string_view text, const std::string& where) {
+  std::string normal(text);
+  std::replace(normal.begin(), normal.end(), '-', '+');
+  std::replace(normal.begin(), normal.end(), '_', '/');
+  if (normal.size() % 4 == 1) invalid(where, "not base64");
+  while (normal.size() % 4 != 0) normal += '=';
+  auto decoded = base64_decode(normal);
+  if (!decoded) invalid(where, "not base64");
+  return std::move(*decoded);
+}
+
+std::vector<Payload> parse_payloads(std::string_view body) {
+  if (nesting_depth(body) > kMaxNesting)
+    invalid("request body", "JSON nests deeper than " + std::to_string(kMaxNesting) + " levels");
+  Json document = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) invalid("request body", "not JSON");
+  if (!document.is_object()) invalid("request body", "not a JSON object with \"payloads\"");
+  std::vector<Payload> payloads;
+  const Json* list = member(document, "payloads", "payloads");
+  if (list == nullptr) return payloads;
+  if (!list->is_array()) invalid("payloads", "not an array");
+  payloads.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i)
+    payloads.push_back(parse_payload((*list)[i], "payloads[" + std::to_string(i) + "]"));
+  return payloads;
+}
+
+std::string write_payloads(const std::vector<Payload>& payloads) {
+  std::size_t estimate = 16;
+  for (const auto& payload : payloads) estimate += payload.data.size() * 4 / 3 + 128;
+  std::string out;
+  out.reserve(estimate);
+  out += "{\"payloads\":[";
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    if (i > 0) out += ',';
+    append_payload(out, payloads[i]);
+  }
+  out += "]}";
+  return out;
+}
+
+}  // namespace claimcheck::serve
