@@ -1,0 +1,207 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "manager/json_fields.hpp"
+#include "serve/http_error.hpp"
+#include "serve/payloads_json.hpp"
+#include "serve_fixture.hpp"
+
+using namespace claimcheck;
+using namespace claimcheck::serve;
+using namespace claimcheck::serve::testing;
+using claimcheck::testing::random_bytes;
+using claimcheck::testing::text_bytes;
+using claimcheck::testing::write_file;
+
+namespace {
+
+std::string json_document(std::size_t size) {
+  return nlohmann::json{{"text", text_bytes(size)}}.dump();
+}
+
+int status_of(const std::function<void()>& call, std::string* message = nullptr) {
+  try {
+    call();
+  } catch (const HttpError& e) {
+    if (message) *message = e.what();
+    return e.status();
+  }
+  return 200;
+}
+
+}  // namespace
+
+TEST_CASE("decode: a whole reference becomes the original bytes, json/plain or binary/plain") {
+  ServeFixture f;
+  const std::string json = json_document(5000);
+  const std::string binary = random_bytes(4000);
+  const Payload plain = make_payload("json/plain", R"({"small":true})");
+  auto out = f.routes.decode({f.reference_payload(f.offload(json)), plain,
+                              f.reference_payload(f.offload(binary))},
+                             false);
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].encoding() == "json/plain");
+  CHECK(out[0].data == json);
+  CHECK(out[1].metadata == plain.metadata);  // passes through unchanged
+  CHECK(out[1].data == plain.data);
+  CHECK(out[2].encoding() == "binary/plain");
+  CHECK(out[2].data == binary);
+}
+
+TEST_CASE("decode: a Go runner reference (no sha256) is resolved, verified by size") {
+  ServeFixture f;
+  const std::string json = json_document(3000);
+  Reference ref = f.offload(json);
+  nlohmann::ordered_json go{{"_type", "claim_check_ref"}, {"key", ref.key}, {"size_bytes", ref.size_bytes},
+                            {"compressed", ref.compressed}, {"stored_at", "2026-01-09T13:24:00Z"}};
+  auto out = f.routes.decode({make_payload("json/plain", go.dump())}, false);
+  CHECK(out[0].data == json);
+}
+
+TEST_CASE("decode: references nested in a json/plain document are restored in place, byte-exact") {
+  ServeFixture f;
+  const std::string photos = json_document(4000);
+  const std::string report = "\"" + std::string(3000, 'r') + "\"";
+  const std::string document = "{ \"workflowId\" : \"wf-1\",\n  \"data\": {\"photos\": " + to_json(f.offload(photos)) +
+                               ", \"n\": 1.50},\n  \"context\": {\"report\": " + to_json(f.offload(report)) + "} }";
+  auto out = f.routes.decode({make_payload("json/plain", document)}, false);
+  CHECK(out[0].encoding() == "json/plain");
+  CHECK(out[0].data == restore_fields_text(document, f.manager));
+  CHECK(out[0].data.find("\"n\": 1.50") != std::string::npos);  // untouched bytes stay as they were
+  CHECK(out[0].data.find(photos) != std::string::npos);
+}
+
+TEST_CASE("decode: the TypeScript codec's binary/claimcheck payload gets its original metadata back") {
+  ServeFixture f;
+  const std::string data = random_bytes(2000, 7);
+  Reference ref = f.offload(data);
+  nlohmann::ordered_json marker{{"key", ref.key}, {"size", ref.size_bytes}, {"compressed", ref.compressed},
+                                {"metadata", {{"encoding", "YmluYXJ5L3BsYWlu"}, {"note", "dg=="}}}};
+  auto out = f.routes.decode({make_payload("binary/claimcheck", marker.dump())}, false);
+  CHECK(out[0].encoding() == "binary/plain");
+  CHECK(out[0].metadata.at("note") == "v");
+  CHECK(out[0].data == data);
+}
+
+TEST_CASE("decode with preserveStorageRefs: over the display limit stays a native-shaped reference") {
+  ServeFixture f(10'000);
+  const std::string big = json_document(20'000);
+  const std::string small = json_document(2'000);
+  const Payload big_ref = f.reference_payload(f.offload(big));
+  auto out = f.routes.decode({big_ref, f.reference_payload(f.offload(small))}, true);
+  CHECK(out[0].encoding() == "json/protobuf");
+  CHECK(out[0].metadata.at("messageType") == "temporal.api.sdk.v1.ExternalStorageReference");
+  REQUIRE(out[0].external_sizes);
+  CHECK(*out[0].external_sizes == std::vector<std::uint64_t>{big.size()});
+  auto data = nlohmann::json::parse(out[0].data);
+  CHECK(data["driverName"] == "claimcheck");
+  CHECK(out[1].data == small);  // under the limit: inline
+  CHECK_FALSE(out[1].external_sizes);
+
+  SUBCASE("the UI hands it back to /download and gets the payload in full") {
+    auto downloaded = f.routes.download({out[0]});
+    CHECK(downloaded[0].data == big);
+  }
+  SUBCASE("without the parameter (the CLI) it is resolved inline, and so is the native-shaped one") {
+    CHECK(f.routes.decode({big_ref}, false)[0].data == big);
+    CHECK(f.routes.decode({out[0]}, false)[0].data == big);
+  }
+  SUBCASE("a native-shaped reference sent back with preserveStorageRefs stays as it is") {
+    auto again = f.routes.decode({out[0]}, true);
+    CHECK(again[0].data == out[0].data);
+  }
+}
+
+TEST_CASE("download: every payload must be a reference") {
+  ServeFixture f;
+  const Payload ref = f.reference_payload(f.offload(json_document(2000)));
+  std::string message;
+  CHECK(status_of([&] { f.routes.download({ref, make_payload("json/plain", "{}")}); }, &message) == 400);
+  CHECK(message == "all payloads must be storage references");
+  CHECK(f.routes.download({ref})[0].encoding() == "json/plain");
+}
+
+TEST_CASE("a tampered object is an error, never its bytes; a missing one is 404") {
+  ServeFixture f;
+  const std::string data = random_bytes(3000, 3);  // incompressible: stored raw
+  Reference ref = f.offload(data);
+  REQUIRE_FALSE(ref.compressed);
+  std::string tampered = data;
+  tampered[100] ^= 1;
+  write_file(f.object_path(ref), tampered);
+  std::string message;
+  CHECK(status_of([&] { f.routes.decode({f.reference_payload(ref)}, false); }, &message) == 502);
+  CHECK(message == "payloads[0]: object failed verification (size or sha256); not returned");
+  CHECK(f.cache.size_bytes() == 0);  // nothing unverified is cached
+
+  Reference missing = f.offload(json_document(2000));
+  std::filesystem::remove(f.object_path(missing));
+  CHECK(status_of([&] {
+          f.routes.decode({make_payload("json/plain", "1"), f.reference_payload(missing)}, false);
+        }, &message) == 404);
+  CHECK(message == "payloads[1]: object not found in the store");
+}
+
+TEST_CASE("a reference naming another store is refused with 403, and nothing is fetched") {
+  ServeFixture f;
+  Reference ref = f.offload(json_document(2000));
+  ref.store = "s3://someone-elses-bucket";
+  CHECK(status_of([&] { f.routes.decode({f.reference_payload(ref)}, false); }) == 403);
+}
+
+TEST_CASE("a malformed reference is 400") {
+  ServeFixture f;
+  CHECK(status_of([&] {
+          f.routes.decode({make_payload("json/plain", R"({"_type":"claim_check_ref","key":"../x","size_bytes":1})")},
+                          false);
+        }) == 400);
+}
+
+TEST_CASE("verified objects are cached: the second decode does not touch the store") {
+  ServeFixture f;
+  const std::string json = json_document(3000);
+  Reference ref = f.offload(json);
+  CHECK(f.routes.decode({f.reference_payload(ref)}, false)[0].data == json);
+  std::filesystem::remove(f.object_path(ref));
+  CHECK(f.routes.decode({f.reference_payload(ref)}, false)[0].data == json);
+  CHECK(f.cache.hits() == 1);
+}
+
+TEST_CASE("encode: pass-through without --offload; with it, references that decode back") {
+  ServeFixture f;
+  const Payload big_json = make_payload("json/plain", json_document(5000));
+  Payload big_binary = make_payload("binary/protobuf", random_bytes(3000, 9));
+  big_binary.metadata["messageType"] = "my.Message";
+  const Payload small = make_payload("json/plain", "{}");
+
+  CodecRoutes passthrough(f.resolver, nullptr, f.limits);
+  auto same = passthrough.encode({big_json, small});
+  CHECK(same[0].data == big_json.data);
+
+  auto encoded = f.routes.encode({big_json, small, big_binary});
+  REQUIRE(encoded.size() == 3);
+  CHECK(encoded[0].encoding() == "json/plain");
+  CHECK(parse_reference(encoded[0].data).sha256);
+  CHECK(encoded[1].data == "{}");
+  CHECK(encoded[2].encoding() == "binary/claimcheck");
+  auto decoded = f.routes.decode(encoded, false);
+  CHECK(decoded[0].data == big_json.data);
+  CHECK(decoded[0].metadata == big_json.metadata);
+  CHECK(decoded[2].data == big_binary.data);
+  CHECK(decoded[2].metadata == big_binary.metadata);
+}
+
+TEST_CASE("many payloads resolve concurrently and keep their order") {
+  ServeFixture f;
+  std::vector<Payload> in;
+  std::vector<std::string> originals;
+  for (int i = 0; i < 40; ++i) {
+    originals.push_back(json_document(1500 + i * 10));
+    in.push_back(i % 3 ? f.reference_payload(f.offload(originals.back()))
+                       : make_payload("json/plain", originals.back()));
+  }
+  auto out = f.routes.decode(in, false);
+  REQUIRE(out.size() == 40);
+  for (int i = 0; i < 40; ++i) CHECK(out[i].data == originals[i]);
+}

@@ -1,0 +1,135 @@
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "serve/codec_server.hpp"
+#include "serve/payloads_json.hpp"
+#include "serve_fixture.hpp"
+
+using namespace claimcheck;
+using namespace claimcheck::serve;
+using namespace claimcheck::serve::testing;
+
+namespace {
+
+constexpr const char* kUi = "http://localhost:8233";
+
+struct ServerFixture : ServeFixture {
+  CodecServer server;
+  explicit ServerFixture(std::string token = "")
+      : server(CodecServerOptions{{{kUi}, false, 600}, std::move(token), 4096}, routes) {}
+
+  HttpResponse post(const std::string& path, const std::string& body, RequestLog* log = nullptr,
+                    std::vector<std::pair<std::string, std::string>> extra = {}) {
+    HttpRequest request;
+    request.method = "POST";
+    request.path = path;
+    request.headers = {{"content-type", "application/json"}, {"X-Namespace", "default"}};
+    for (auto& header : extra) request.headers.push_back(header);
+    request.body = body;
+    RequestLog scratch;
+    return server.handle(request, log ? *log : scratch);
+  }
+};
+
+std::string header(const HttpResponse& response, const std::string& name) {
+  for (const auto& [key, value] : response.headers)
+    if (key == name) return value;
+  return "";
+}
+
+const std::string kOnePayload = R"({"payloads":[{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJhIjoxfQ=="}]})";
+
+}  // namespace
+
+TEST_CASE("a decode answers 200 with protojson; the log line has the fields and no data") {
+  ServerFixture f;
+  RequestLog log;
+  auto response = f.post("/decode", kOnePayload, &log);
+  CHECK(response.status == 200);
+  CHECK(response.content_type == "application/json; charset=utf-8");
+  CHECK(parse_payloads(response.body)[0].data == R"({"a":1})");
+  log.ms = 1.25;
+  CHECK(format_log_line(log) == "serve ns=default route=decode status=200 payloads=1 in=" +
+                                    std::to_string(kOnePayload.size()) + " out=" +
+                                    std::to_string(response.body.size()) + " ms=1.2");
+}
+
+TEST_CASE("preflight: answered before auth, 204 for an allowed origin, 403 otherwise") {
+  ServerFixture f("tok");
+  HttpRequest preflight;
+  preflight.method = "OPTIONS";
+  preflight.path = "/decode";
+  preflight.headers = {{"Origin", kUi}, {"Access-Control-Request-Method", "POST"}};
+  RequestLog log;
+  auto ok = f.server.handle(preflight, log);
+  CHECK(ok.status == 204);
+  CHECK(header(ok, "Access-Control-Allow-Origin") == kUi);
+  CHECK(header(ok, "Access-Control-Allow-Methods") == "POST, OPTIONS");
+  CHECK(header(ok, "Access-Control-Max-Age") == "600");
+  CHECK(header(ok, "Vary") == "Origin");
+  CHECK(log.route == "preflight");
+  preflight.headers = {{"Origin", "http://evil.example"}};
+  auto refused = f.server.handle(preflight, log);
+  CHECK(refused.status == 403);
+  CHECK(header(refused, "Access-Control-Allow-Origin").empty());
+  CHECK(header(refused, "Vary") == "Origin");
+}
+
+TEST_CASE("CORS headers are on error responses too") {
+  ServerFixture f;
+  auto response = f.post("/decode", "not json", nullptr, {{"Origin", kUi}});
+  CHECK(response.status == 400);
+  CHECK(header(response, "Access-Control-Allow-Origin") == kUi);
+  CHECK(response.body == "claimcheck serve: request body: not JSON\n");
+}
+
+TEST_CASE("the rules in order: route, method, origin, token, content type, size, body") {
+  ServerFixture f("s3cret");
+  const std::pair<std::string, std::string> auth{"Authorization", "Bearer s3cret"};
+  CHECK(f.post("/nothing", kOnePayload, nullptr, {auth}).status == 404);
+  HttpRequest get;
+  get.method = "GET";
+  get.path = "/decode";
+  RequestLog log;
+  auto wrong_method = f.server.handle(get, log);
+  CHECK(wrong_method.status == 405);
+  CHECK(header(wrong_method, "Allow") == "POST, OPTIONS");
+  CHECK(f.post("/decode", kOnePayload, nullptr, {auth, {"Origin", "http://evil.example"}}).status == 403);
+  auto no_token = f.post("/decode", kOnePayload, &log);
+  CHECK(no_token.status == 401);
+  CHECK(header(no_token, "WWW-Authenticate") == "Bearer");
+  CHECK(log.error == "missing or wrong bearer token");
+  CHECK(f.post("/decode", kOnePayload, nullptr, {{"Authorization", "Bearer s3cre"}}).status == 401);
+  CHECK(f.post("/decode", kOnePayload, nullptr, {{"authorization", "bearer s3cret"}}).status == 200);
+  HttpRequest text = {"POST", "/decode", {}, {{"Content-Type", "text/plain"}, auth}, kOnePayload};
+  CHECK(f.server.handle(text, log).status == 415);
+  CHECK(f.post("/decode", std::string(5000, ' '), nullptr, {auth}).status == 413);
+  HttpRequest declared = {"POST", "/decode", {}, {{"Content-Type", "application/json"}, auth,
+                                                  {"Content-Length", "999999999"}}, ""};
+  CHECK(f.server.check_before_body(declared, log)->status == 413);  // refused before any body is read
+  CHECK(f.post("/decode", R"({"payloads":[{"data":7}]})", nullptr, {auth}).status == 400);
+}
+
+TEST_CASE("the namespace: the path segment wins over X-Namespace; the log keeps it safe") {
+  ServerFixture f;
+  RequestLog log;
+  f.post("/my-ns/decode", kOnePayload, &log);
+  CHECK(log.ns == "my-ns");
+  f.post("/decode", kOnePayload, &log, {{"X-Namespace", "ignored"}});
+  CHECK(log.ns == "default");  // the first X-Namespace header
+  CHECK(log_safe_namespace("a b\"\n") == "a?b??");
+  CHECK(log_safe_namespace("") == "-");
+}
+
+TEST_CASE("a failure the client sees is short; its reason goes to the log only") {
+  ServerFixture f;
+  Reference ref = f.offload(std::string(3000, 'z'));
+  std::filesystem::remove(f.object_path(ref));
+  RequestLog log;
+  auto response = f.post("/decode", write_payloads({f.reference_payload(ref)}), &log);
+  CHECK(response.status == 404);
+  CHECK(response.body == "claimcheck serve: payloads[0]: object not found in the store\n");
+  CHECK(log.error.find(ref.key) != std::string::npos);  // the operator learns which object
+  CHECK(response.body.find(f.dir.path()) == std::string::npos);
+}
