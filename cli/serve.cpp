@@ -91,6 +91,7 @@ int run_serve(const GlobalOptions& global, ServeFlags flags) {
   const serve::ListenAddress address = serve::parse_listen_address(s.listen);
   const auto warning = serve::check_exposure(s, address);
   Config config = load_config_for(global);
+  if (warning && !config.quiet) print_error_line(*warning);
   std::unique_ptr<Store> store = open_store_for(config);
   Manager manager(*store, nullptr);
   serve::ObjectCache cache(s.cache_bytes);
@@ -117,7 +118,6 @@ int run_serve(const GlobalOptions& global, ServeFlags flags) {
     std::lock_guard lock(log_mutex);
     std::fprintf(stderr, "claimcheck: %s\n", line.c_str());
   });
-  if (warning && !config.quiet) print_error_line(*warning);
   print_error_line(describe(s, address, server.port()));
   StopOnSignal stop(server);
   server.run();

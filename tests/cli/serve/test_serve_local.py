@@ -1,0 +1,184 @@
+#!/usr/bin/python3
+"""`claimcheck serve` end to end on the local store: the `temporal` CLI's
+requests (snake_case, no preserveStorageRefs, sequential on one connection,
+--codec-auth verbatim, {namespace} in the endpoint, a trailing '/'), the Web
+UI's, TLS with a token, --offload, the loopback rule, logging, and SIGTERM.
+Usage: test_serve_local.py <claimcheck binary>"""
+import json
+import signal
+import socket
+import ssl
+import sys
+
+import servetest
+from servetest import (ServeTestCase, b64, decoded, payload, refuses_connections, run_suite, unread_bytes,
+                       wait_until)
+
+
+def cli_payload(encoding, data, size=None):
+    """What Go's encoding/json makes of a commonpb.Payload: snake_case, int64 as a number."""
+    p = {"metadata": {"encoding": b64(encoding)}, "data": b64(data)}
+    if size is not None:
+        p["external_payloads"] = [{"size_bytes": size}]
+    return p
+
+
+class ServeLocal(ServeTestCase):
+
+    def test_cli_style_requests(self):
+        big = json.dumps({"rows": ["row %d" % i for i in range(20000)]}).encode()
+        ref = self.offload(big)
+        with open(self.path("token"), "w") as f:
+            f.write("cli-token\n")
+        server = self.serve("--token-file", self.path("token"))
+        conn = server.connection()
+        auth = {"Authorization": "Bearer cli-token"}  # --codec-auth is sent verbatim
+        bodies = [
+            {"payloads": [cli_payload("json/plain", ref), cli_payload("json/plain", b'"small"')]},
+            {"payloads": [cli_payload("binary/null", b"", size=12)]},
+            {"payloads": []},
+        ]
+        # `--codec-endpoint http://h:p/` and `http://h:p/{namespace}`
+        for path in ("//decode", "/default/decode", "/decode"):
+            for body in bodies:
+                status, headers, content = server.post(path, body, extra=auth, conn=conn)
+                self.assertEqual(status, 200, content)
+                out = decoded(content)
+                self.assertEqual(len(out), len(body["payloads"]))
+                if len(out) == 2:
+                    self.assertEqual(out[0], ({"encoding": "json/plain"}, big, None))
+                    self.assertEqual(out[1][1], b'"small"')
+                if body["payloads"] and "external_payloads" in body["payloads"][0]:
+                    # passes through, its field in the protojson spelling the CLI accepts
+                    self.assertEqual(out[0][2], [{"sizeBytes": "12"}])
+        conn.close()
+        status, _, _ = server.post("/decode", bodies[0], extra={"Authorization": "Bearer wrong"})
+        self.assertEqual(status, 401)
+        self.assertEqual(server.stop(), 0)
+        lines = server.request_lines()
+        self.assertEqual(len(lines), 10, "\n".join(server.lines))
+        self.assertIn("serve ns=default route=decode status=200 payloads=2 in=", lines[0])
+        self.assertIn("status=401", lines[-1])
+        log = "\n".join(server.lines)
+        self.assertNotIn("cli-token", log)
+        self.assertNotIn(b64(big)[:40], log)
+        self.assertNotIn("row 1", log)
+
+    def test_web_ui_flow_preserve_then_download(self):
+        big = json.dumps({"text": "x" * 400_000}).encode()
+        small = json.dumps({"text": "y" * 1000}).encode()
+        server = self.serve()
+        ui = {"Origin": "http://localhost:8233"}
+        body = {"payloads": [payload("json/plain", self.offload(big)), payload("json/plain", self.offload(small))]}
+        status, headers, content = server.post("/decode?preserveStorageRefs=true", body, extra=ui)
+        self.assertEqual(status, 200, content)
+        self.assertEqual(headers["access-control-allow-origin"], "http://localhost:8233")
+        out = decoded(content)
+        self.assertEqual(out[0][0]["messageType"], "temporal.api.sdk.v1.ExternalStorageReference")
+        self.assertEqual(out[0][2], [{"sizeBytes": str(len(big))}])
+        self.assertEqual(out[1][1], small)
+        # the UI posts the reference payload exactly as it received it
+        reference = json.loads(content)["payloads"][0]
+        status, _, content = server.post("/download?preserveStorageRefs=true", {"payloads": [reference]}, extra=ui)
+        self.assertEqual(status, 200, content)
+        self.assertEqual(decoded(content)[0][1], big)
+        status, _, content = server.post("/download", {"payloads": [payload("json/plain", b"{}")]}, extra=ui)
+        self.assertEqual((status, content), (400, b"claimcheck serve: all payloads must be storage references\n"))
+        # /encode passes through without --offload
+        status, _, content = server.post("/encode?preserveStorageRefs=true", {"payloads": [payload("json/plain", big)]})
+        self.assertEqual(decoded(content)[0][1], big)
+
+    def test_offload_encode_round_trip(self):
+        server = self.serve("--offload", "--threshold", "10KiB")
+        big = json.dumps({"input": "z" * 50_000}).encode()
+        status, _, content = server.post("/encode", {"payloads": [payload("json/plain", big), payload("json/plain", b"1")]})
+        self.assertEqual(status, 200, content)
+        out = decoded(content)
+        reference = json.loads(out[0][1])
+        self.assertEqual(reference["_type"], "claim_check_ref")
+        self.assertEqual(out[1][1], b"1")
+        r = self.run_cc("retrieve", stdin=out[0][1])  # any claimcheck reads it
+        self.assertEqual(r.out, big)
+        status, _, content = server.post("/decode", json.loads(content))
+        self.assertEqual([p[1] for p in decoded(content)], [big, b"1"])
+
+    def test_tls_and_token(self):
+        ca, cert, key = self.make_tls()
+        with open(self.path("token"), "w") as f:
+            f.write("ui-token\n")
+        server = self.serve("--tls-cert", cert, "--tls-key", key, "--token-file", self.path("token"))
+        self.assertEqual(server.scheme, "https")
+        context = ssl.create_default_context(cafile=ca)
+        body = {"payloads": [payload("json/plain", b"[1]")]}
+        status, _, _ = server.post("/decode", body, context=context)
+        self.assertEqual(status, 401)
+        status, _, content = server.post("/decode", body, extra={"Authorization": "Bearer ui-token"}, context=context)
+        self.assertEqual((status, decoded(content)[0][1]), (200, b"[1]"))
+        with self.assertRaises(ssl.SSLError):  # a client that does not trust the CA
+            server.post("/decode", body, context=ssl.create_default_context())
+
+    def test_loopback_rule(self):
+        r = self.run_cc("serve", "--listen", "0.0.0.0:0")
+        self.assertEqual(r.code, 2)
+        self.assertEqual(r.err_lines(), ["claimcheck: --listen 0.0.0.0: a non-loopback address needs "
+                                         "--tls-cert, --tls-key and --token-file (or --insecure)"])
+        # --insecure warns first; 192.0.2.1 (TEST-NET) is on no machine, so nothing is exposed
+        r = self.run_cc("serve", "--listen", "192.0.2.1:0", "--insecure")
+        self.assertIn("warning: serving on 192.0.2.1 without TLS or a token (--insecure)", r.err_lines()[0])
+        self.assertEqual(r.code, 2)
+        self.assertIn("cannot bind", r.err_lines()[1])
+        r = self.run_cc("serve", "--listen", "nonsense")
+        self.assertEqual(r.code, 2)
+
+    def test_sigterm_answers_the_request_in_flight_then_exits_0(self):
+        server = self.serve()
+        body = json.dumps({"payloads": [payload("json/plain", b'{"k":1}')]}).encode()
+        sock = socket.create_connection(("127.0.0.1", server.port))
+        head = ("POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                "Content-Length: %d\r\n\r\n" % len(body)).encode()
+        sock.sendall(head + body[:10])
+        client_port = sock.getsockname()[1]
+        wait_until(lambda: unread_bytes(server.port, client_port) == 0, what="the server to read the headers")
+        server.proc.send_signal(signal.SIGTERM)
+        wait_until(lambda: refuses_connections(server.port), what="the server to stop listening")
+        sock.sendall(body[10:])
+        response = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            response += chunk
+        sock.close()
+        self.assertTrue(response.startswith(b"HTTP/1.1 200 OK"), response[:200])
+        self.assertEqual(server.wait_exit(), 0)
+        self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
+
+    def test_store_down_is_503(self):
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        closed.close()
+        env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="secret-for-test")
+        ref = json.dumps({"_type": "claim_check_ref", "key": "claimcheck/k", "size_bytes": 3,
+                          "compressed": False, "stored_at": "2026-01-09T13:24:00Z"})
+        server = self.serve("--store", "s3://bucket", "--endpoint", "http://127.0.0.1:%d" % port, env=env)
+        status, _, content = server.post("/decode", {"payloads": [payload("json/plain", ref)]})
+        self.assertEqual((status, content), (503, b"claimcheck serve: payloads[0]: store unavailable\n"))
+        self.assertNotIn(b"127.0.0.1", content)
+        self.assertNotIn("secret-for-test", "\n".join(server.lines))
+
+    def test_allowed_origins_are_configurable(self):
+        server = self.serve("--allow-origin", "https://cloud.temporal.io")
+        status, headers, _ = server.request("OPTIONS", "/decode", headers={
+            "Origin": "https://cloud.temporal.io", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-namespace,authorization,authorization-extras"})
+        self.assertEqual(status, 204)
+        self.assertEqual(headers["access-control-allow-origin"], "https://cloud.temporal.io")
+        status, headers, _ = server.request("OPTIONS", "/decode", headers={"Origin": "http://localhost:8233"})
+        self.assertEqual(status, 403)  # the default list was replaced
+        self.assertNotIn("access-control-allow-origin", headers)
+
+
+if __name__ == "__main__":
+    servetest.BINARY = sys.argv[1]
+    sys.exit(run_suite(ServeLocal))

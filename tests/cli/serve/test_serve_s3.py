@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""`claimcheck serve` against radosgw: every reference format claimcheck can
+fetch is resolved and verified (claimcheck's own, the Go runner's, the
+TypeScript codec's binary/claimcheck, references nested in a state
+document); a tampered object gives an error response, never its bytes.
+Usage: test_serve_s3.py <claimcheck binary>"""
+import gzip
+import json
+import sys
+import uuid
+
+import servetest
+from servetest import S3, ServeTestCase, b64, decoded, payload, run_suite, s3_client, skip_without_s3
+
+
+class ServeS3(ServeTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.env.update({"CLAIMCHECK_STORE": "s3://" + S3["BUCKET"], "AWS_ENDPOINT_URL": S3["ENDPOINT"],
+                         "AWS_ACCESS_KEY_ID": S3["ACCESS_KEY"], "AWS_SECRET_ACCESS_KEY": S3["SECRET_KEY"],
+                         "AWS_REGION": S3["REGION"] or "us-east-1"})
+        self.s3 = s3_client()
+
+    def put(self, key, body):
+        self.s3.put_object(Bucket=S3["BUCKET"], Key=key, Body=body)
+
+    def test_every_fetchable_format(self):
+        state = json.dumps({"photos": ["p%d.jpg" % i for i in range(9000)]}).encode()
+        own = self.offload(state)
+        go_key = "claimcheck/" + str(uuid.uuid4())  # the Go runner: gzip always, no metadata
+        go_original = json.dumps({"transcript": "hello " * 20000}).encode()
+        self.put(go_key, gzip.compress(go_original, 6))
+        go_ref = json.dumps({"_type": "claim_check_ref", "key": go_key, "size_bytes": len(go_original),
+                             "compressed": True, "stored_at": "2026-01-09T13:24:00Z"})
+        ts_key = "claimcheck/" + str(uuid.uuid4())  # the TypeScript codec: original data, raw
+        ts_original = bytes(range(256)) * 600
+        self.put(ts_key, ts_original)
+        ts_marker = json.dumps({"key": ts_key, "size": len(ts_original), "compressed": False,
+                                "metadata": {"encoding": b64("binary/plain")}})
+        document = ('{"workflowId":"wf-7", "data": {"fetchPhotos": %s, "count": 2},\n "context": {"go": %s}}'
+                    % (own, go_ref))
+        server = self.serve()
+        body = {"payloads": [payload("json/plain", own), payload("json/plain", go_ref),
+                             payload("binary/claimcheck", ts_marker), payload("json/plain", document),
+                             payload("json/plain", b'{"plain":true}')]}
+        status, _, content = server.post("/decode", body)
+        self.assertEqual(status, 200, content)
+        out = decoded(content)
+        self.assertEqual(out[0], ({"encoding": "json/plain"}, state, None))
+        self.assertEqual(out[1], ({"encoding": "json/plain"}, go_original, None))
+        self.assertEqual(out[2], ({"encoding": "binary/plain"}, ts_original, None))
+        restored = self.run_cc("retrieve", "--json-fields", stdin=document.encode())
+        self.assertEqual(out[3][1], restored.out)  # byte-exact, as retrieve --json-fields
+        self.assertIn(state, out[3][1])
+        self.assertEqual(out[4][1], b'{"plain":true}')
+
+    def test_tampered_object_is_an_error_never_its_bytes(self):
+        original = bytes(range(256)) * 400  # incompressible enough to be stored raw
+        ref = json.loads(self.offload(original, "--compress", "never"))
+        tampered = bytearray(original)
+        tampered[1000] ^= 0xFF
+        self.put(ref["key"], bytes(tampered))
+        server = self.serve()
+        status, _, content = server.post("/decode", {"payloads": [payload("json/plain", json.dumps(ref))]})
+        self.assertEqual(status, 502)
+        self.assertEqual(content, b"claimcheck serve: payloads[0]: object failed verification (size or sha256); "
+                                  b"not returned\n")
+        status, _, content = server.post("/decode?preserveStorageRefs=true",
+                                         {"payloads": [payload("json/plain", json.dumps(ref))]})
+        self.assertEqual(status, 502)  # under the display limit: fetched, refused
+        self.s3.delete_object(Bucket=S3["BUCKET"], Key=ref["key"])
+        status, _, content = server.post("/decode", {"payloads": [payload("json/plain", json.dumps(ref))]})
+        self.assertEqual((status, content), (404, b"claimcheck serve: payloads[0]: object not found in the store\n"))
+
+
+if __name__ == "__main__":
+    skip_without_s3()
+    servetest.BINARY = sys.argv[1]
+    sys.exit(run_suite(ServeS3))
