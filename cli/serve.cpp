@@ -15,10 +15,12 @@
 #include "manager/manager.hpp"
 #include "serve/bearer_token.hpp"
 #include "serve/claimcheck_offloader.hpp"
-#include "serve/claimcheck_resolver.hpp"
+#include "serve/reference_resolver.hpp"
 #include "serve/codec_server.hpp"
 #include "serve/http_server.hpp"
 #include "serve/listen_address.hpp"
+#include "stores/bucket_stores.hpp"
+#include "temporal/resolver.hpp"
 #include "serve/serve_settings.hpp"
 #include "command.hpp"
 #include "interrupt.hpp"
@@ -94,8 +96,10 @@ int run_serve(const GlobalOptions& global, ServeFlags flags) {
   if (warning && !config.quiet) print_error_line(*warning);
   std::unique_ptr<Store> store = open_store_for(config);
   Manager manager(*store, nullptr);
+  std::unique_ptr<BucketStores> buckets = open_bucket_stores(config);
+  temporal::Resolver temporal_resolver(manager, *buckets);
   serve::ObjectCache cache(s.cache_bytes);
-  serve::ClaimCheckResolver resolver(manager, cache);
+  serve::ReferenceResolver resolver(temporal_resolver, cache);
   std::unique_ptr<serve::ClaimCheckOffloader> offloader;
   if (s.offload) offloader = std::make_unique<serve::ClaimCheckOffloader>(manager, OffloadOptions::from(config));
   serve::CodecLimits limits;

@@ -90,7 +90,7 @@ Payload make_storage_reference(const Payload& original, const ReferenceInfo& inf
   reference.metadata["encoding"] = "json/protobuf";
   reference.metadata["messageType"] = kStorageReferenceType;
   reference.data = Json{{"driverName", kDriverName}, {"claimData", claim}}.dump();
-  reference.external_sizes = std::vector<std::uint64_t>{info.restored_size};
+  reference.external_sizes = {info.restored_size};
   return reference;
 }
 
@@ -115,10 +115,11 @@ Payload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
   if (auto inner = unwrap_storage_reference(payload))
     return preserve ? payload : decode_one(*inner, false);
   auto info = resolver_.find(payload);
-  if (!info) return payload;
+  // A reference to a store this server does not serve stays as it is.
+  if (!info || !info->refused.empty()) return payload;
   const bool over_display = preserve && info->restored_size > limits_.display_limit;
   if (over_display || info->restored_size > limits_.inline_limit)
-    return preserve ? make_storage_reference(payload, *info) : payload;
+    return preserve && !info->native ? make_storage_reference(payload, *info) : payload;
   return resolver_.resolve(payload);
 }
 
@@ -142,6 +143,9 @@ std::vector<Payload> CodecRoutes::download(const std::vector<Payload>& payloads)
       throw describe_failure(i, std::current_exception());
     }
     if (!info) throw HttpError(400, "all payloads must be storage references");
+    if (!info->refused.empty())
+      throw HttpError(403, "payloads[" + std::to_string(i) + "]: the reference names a store this server does not serve",
+                      info->refused);
     if (info->restored_size > limits_.inline_limit) throw too_large(info->restored_size, limits_.inline_limit);
     targets.push_back(inner ? std::move(*inner) : payloads[i]);
   }

@@ -12,7 +12,6 @@
 #include <optional>
 #include <vector>
 
-#include "serve/payload.hpp"
 #include "serve/payload_resolver.hpp"
 
 namespace claimcheck::serve {

@@ -7,15 +7,21 @@
 #include <optional>
 #include <string>
 
-#include "serve/payload.hpp"
+#include "temporal/payload.hpp"
 
 namespace claimcheck::serve {
 
+using temporal::Payload;
+
 /// What a reference payload stands for, known without contacting the store.
 struct ReferenceInfo {
-  std::uint64_t restored_size = 0;  // bytes of the original payload's data
+  std::uint64_t restored_size = 0;  // bytes of the original payload (0: not known)
   std::string key;                  // the object key, "" for several
   std::string sha256;               // hex, "" when the reference has none
+  bool native = false;              // already a Temporal External Storage reference
+  /// Why it must not be fetched ("" when it may): it names a store or bucket
+  /// this server is not configured for.
+  std::string refused;
 };
 
 class PayloadResolver {
@@ -28,7 +34,7 @@ class PayloadResolver {
   virtual std::optional<ReferenceInfo> find(const Payload& payload) const = 0;
 
   /// The original payload, verified. Throws Error (NotFound, Integrity,
-  /// Store, InvalidInput) or HttpError (a store that is not configured).
+  /// Store, InvalidInput) or HttpError (403: a store that is not configured).
   virtual Payload resolve(const Payload& payload) = 0;
 };
 

@@ -1,7 +1,5 @@
 #include "serve/payloads_json.hpp"
 
-#include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
@@ -42,7 +40,9 @@ std::uint64_t parse_int64(const Json& value, const std::string& where) {
 
 std::string bytes_field(const Json& value, const std::string& where) {
   if (!value.is_string()) invalid(where, "not a base64 string");
-  return decode_base64_lenient(value.get_ref<const std::string&>(), where);
+  auto bytes = temporal::decode_base64_lenient(value.get_ref<const std::string&>());
+  if (!bytes) invalid(where, "not base64");
+  return std::move(*bytes);
 }
 
 std::vector<std::uint64_t> parse_external(const Json& value, const std::string& where) {
@@ -89,11 +89,11 @@ void append_payload(std::string& out, const Payload& payload) {
   out += "},\"data\":\"";
   out += base64_encode(payload.data);
   out += '"';
-  if (payload.external_sizes) {
+  if (!payload.external_sizes.empty()) {
     out += ",\"externalPayloads\":[";
-    for (std::size_t i = 0; i < payload.external_sizes->size(); ++i) {
+    for (std::size_t i = 0; i < payload.external_sizes.size(); ++i) {
       if (i > 0) out += ',';
-      out += "{\"sizeBytes\":\"" + std::to_string((*payload.external_sizes)[i]) + "\"}";
+      out += "{\"sizeBytes\":\"" + std::to_string(payload.external_sizes[i]) + "\"}";
     }
     out += ']';
   }
@@ -101,22 +101,6 @@ void append_payload(std::string& out, const Payload& payload) {
 }
 
 }  // namespace
-
-std::string Payload::encoding() const {
-  auto it = metadata.find("encoding");
-  return it == metadata.end() ? std::string() : it->second;
-}
-
-std::string decode_base64_lenient(std::string_view text, const std::string& where) {
-  std::string normal(text);
-  std::replace(normal.begin(), normal.end(), '-', '+');
-  std::replace(normal.begin(), normal.end(), '_', '/');
-  if (normal.size() % 4 == 1) invalid(where, "not base64");
-  while (normal.size() % 4 != 0) normal += '=';
-  auto decoded = base64_decode(normal);
-  if (!decoded) invalid(where, "not base64");
-  return std::move(*decoded);
-}
 
 std::vector<Payload> parse_payloads(std::string_view body) {
   if (nesting_depth(body) > kMaxNesting)

@@ -11,9 +11,11 @@
 #include <string_view>
 #include <vector>
 
-#include "serve/payload.hpp"
+#include "temporal/payload.hpp"
 
 namespace claimcheck::serve {
+
+using temporal::Payload;
 
 /// Parses a request body. Throws Error(InvalidInput) naming the place
 /// ("payloads[3].metadata.encoding: not base64").
@@ -21,9 +23,5 @@ std::vector<Payload> parse_payloads(std::string_view body);
 
 /// The response body: {"payloads":[...]}.
 std::string write_payloads(const std::vector<Payload>& payloads);
-
-/// Accepts standard or URL-safe base64, with or without padding.
-/// Throws Error(InvalidInput) naming `where`.
-std::string decode_base64_lenient(std::string_view text, const std::string& where);
 
 }  // namespace claimcheck::serve

@@ -2,10 +2,14 @@
 """`claimcheck serve` against radosgw: every reference format claimcheck can
 fetch is resolved and verified (claimcheck's own, the Go runner's, the
 TypeScript codec's binary/claimcheck, references nested in a state
-document); a tampered object gives an error response, never its bytes.
+document, and Temporal External Storage references with the objects the
+real TypeScript S3 driver wrote); a tampered object gives an error
+response, never its bytes; a bucket that is not configured is never read.
 Usage: test_serve_s3.py <claimcheck binary>"""
+import base64
 import gzip
 import json
+import os
 import sys
 import uuid
 
@@ -72,6 +76,68 @@ class ServeS3(ServeTestCase):
         self.s3.delete_object(Bucket=S3["BUCKET"], Key=ref["key"])
         status, _, content = server.post("/decode", {"payloads": [payload("json/plain", json.dumps(ref))]})
         self.assertEqual((status, content), (404, b"claimcheck serve: payloads[0]: object not found in the store\n"))
+
+    def native_fixture(self, name):
+        """Uploads the TypeScript driver's object; returns (reference payload
+        with its claim moved to the test bucket, object bytes, summary)."""
+        data_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "lib", "temporal", "data",
+                                "ts-driver-1.22.0")
+        with open(os.path.join(data_dir, "summary.json")) as f:
+            summary = next(entry for entry in json.load(f) if entry["name"] == name)
+        with open(os.path.join(data_dir, name + ".bin"), "rb") as f:
+            stored = f.read()
+        with open(os.path.join(data_dir, name + ".ref.json")) as f:
+            ref = json.load(f)
+        claim = json.loads(base64.b64decode(ref["data"]))
+        claim["claimData"]["bucket"] = S3["BUCKET"]
+        ref["data"] = b64(json.dumps(claim))
+        self.put(claim["claimData"]["key"], stored)
+        return ref, stored, summary
+
+    def test_native_external_storage_references(self):
+        fixtures = {name: self.native_fixture(name) for name in ("json-300k", "binary-100k", "tiny")}
+        server = self.serve()
+        body = {"payloads": [fixtures[name][0] for name in ("json-300k", "binary-100k", "tiny")]}
+        status, _, content = server.post("/decode", body)
+        self.assertEqual(status, 200, content)
+        for (meta, data, external), name in zip(decoded(content), ("json-300k", "binary-100k", "tiny")):
+            _, stored, summary = fixtures[name]
+            self.assertEqual(meta, summary["originalMetadata"])
+            self.assertEqual(len(data), summary["originalDataLen"])
+            self.assertTrue(stored.endswith(data))  # the data field is the object's last field
+            self.assertIsNone(external)
+        # The Web UI: the 300 KB one (over the 256 KiB display limit) stays the
+        # native reference, exactly as sent; Download resolves it.
+        status, _, content = server.post("/decode?preserveStorageRefs=true", body)
+        out = json.loads(content)["payloads"]
+        self.assertEqual(out[0], fixtures["json-300k"][0])
+        self.assertEqual(decoded(content)[2][1], b'{"hello":"world"}')
+        status, _, content = server.post("/download?preserveStorageRefs=true", {"payloads": [out[0]]})
+        self.assertEqual(status, 200, content)
+        self.assertEqual(len(decoded(content)[0][1]), fixtures["json-300k"][2]["originalDataLen"])
+        # tampered: an error, never the bytes
+        tiny_ref, tiny_stored, _ = fixtures["tiny"]
+        key = json.loads(base64.b64decode(tiny_ref["data"]))["claimData"]["key"]
+        self.put(key, tiny_stored.replace(b"world", b"WORLD"))
+        status, _, content = server.post("/decode", {"payloads": [tiny_ref]})
+        self.assertEqual((status, decoded(content)[0][1]), (200, b'{"hello":"world"}'))  # the verified copy, cached
+        fresh = self.serve()
+        status, _, content = fresh.post("/decode", {"payloads": [tiny_ref]})
+        self.assertEqual(status, 502)
+        self.assertNotIn(b"WORLD", content)
+
+    def test_a_bucket_that_is_not_configured_is_never_read(self):
+        ref, _, _ = self.native_fixture("tiny")
+        claim = json.loads(base64.b64decode(ref["data"]))
+        claim["claimData"]["bucket"] = "bars"  # the driver's own bucket, not ours
+        ref["data"] = b64(json.dumps(claim))
+        server = self.serve()
+        status, _, content = server.post("/decode", {"payloads": [ref]})
+        self.assertEqual((status, json.loads(content)["payloads"][0]), (200, ref))  # left as it is
+        status, _, content = server.post("/download", {"payloads": [ref]})
+        self.assertEqual(status, 403)
+        self.assertEqual(content, b"claimcheck serve: payloads[0]: the reference names a store this server "
+                                  b"does not serve\n")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@
 #include "manager/manager.hpp"
 #include "reference/reference.hpp"
 #include "serve/claimcheck_offloader.hpp"
-#include "serve/claimcheck_resolver.hpp"
+#include "serve/reference_resolver.hpp"
+#include "stores/bucket_stores.hpp"
 #include "serve/codec_routes.hpp"
 #include "stores/local_store.hpp"
 #include "test_support.hpp"
@@ -29,8 +30,10 @@ struct ServeFixture {
   TempDir dir;
   std::unique_ptr<Store> store;
   Manager manager;
+  ConfiguredBuckets buckets{{}, nullptr};  // a local store: no bucket is configured
+  temporal::Resolver temporal_resolver{manager, buckets};
   ObjectCache cache{64u << 20};
-  ClaimCheckResolver resolver;
+  ReferenceResolver resolver;
   OffloadOptions offload_options;
   ClaimCheckOffloader offloader;
   CodecLimits limits;
@@ -39,7 +42,7 @@ struct ServeFixture {
   explicit ServeFixture(std::uint64_t display_limit = 256u << 10)
       : store(make_local_store(dir / "store")),
         manager(*store, nullptr),
-        resolver(manager, cache),
+        resolver(temporal_resolver, cache),
         offload_options(options()),
         offloader(manager, offload_options),
         limits{display_limit, 64u << 20, 8},

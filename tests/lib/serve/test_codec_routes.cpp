@@ -92,12 +92,11 @@ TEST_CASE("decode with preserveStorageRefs: over the display limit stays a nativ
   auto out = f.routes.decode({big_ref, f.reference_payload(f.offload(small))}, true);
   CHECK(out[0].encoding() == "json/protobuf");
   CHECK(out[0].metadata.at("messageType") == "temporal.api.sdk.v1.ExternalStorageReference");
-  REQUIRE(out[0].external_sizes);
-  CHECK(*out[0].external_sizes == std::vector<std::uint64_t>{big.size()});
+  CHECK(out[0].external_sizes == std::vector<std::uint64_t>{big.size()});
   auto data = nlohmann::json::parse(out[0].data);
   CHECK(data["driverName"] == "claimcheck");
   CHECK(out[1].data == small);  // under the limit: inline
-  CHECK_FALSE(out[1].external_sizes);
+  CHECK(out[1].external_sizes.empty());
 
   SUBCASE("the UI hands it back to /download and gets the payload in full") {
     auto downloaded = f.routes.download({out[0]});
@@ -143,11 +142,17 @@ TEST_CASE("a tampered object is an error, never its bytes; a missing one is 404"
   CHECK(message == "payloads[1]: object not found in the store");
 }
 
-TEST_CASE("a reference naming another store is refused with 403, and nothing is fetched") {
+TEST_CASE("a reference naming another store is never fetched: /decode leaves it, /download refuses it") {
   ServeFixture f;
   Reference ref = f.offload(json_document(2000));
   ref.store = "s3://someone-elses-bucket";
-  CHECK(status_of([&] { f.routes.decode({f.reference_payload(ref)}, false); }) == 403);
+  const Payload payload = f.reference_payload(ref);
+  CHECK(f.routes.decode({payload}, false)[0].data == payload.data);
+  std::string message;
+  CHECK(status_of([&] { f.routes.download({payload}); }, &message) == 403);
+  CHECK(message == "payloads[0]: the reference names a store this server does not serve");
+  const std::string document = "{\"a\":" + to_json(ref) + "}";
+  CHECK(f.routes.decode({make_payload("json/plain", document)}, false)[0].data == document);
 }
 
 TEST_CASE("a malformed reference is 400") {

@@ -16,8 +16,7 @@ TEST_CASE("the UI's protojson form: camelCase, int64 as a string, standard base6
   REQUIRE(payloads.size() == 1);
   CHECK(payloads[0].encoding() == "json/plain");
   CHECK(payloads[0].data == R"({"a":1})");
-  REQUIRE(payloads[0].external_sizes);
-  CHECK(*payloads[0].external_sizes == std::vector<std::uint64_t>{43});
+  CHECK(payloads[0].external_sizes == std::vector<std::uint64_t>{43});
 }
 
 TEST_CASE("the CLI's encoding/json form: snake_case, int64 as a number") {
@@ -25,7 +24,7 @@ TEST_CASE("the CLI's encoding/json form: snake_case, int64 as a number") {
       R"({"payloads":[{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJhIjoxfQ==",)"
       R"("external_payloads":[{"size_bytes":43}]}]})");
   REQUIRE(payloads.size() == 1);
-  CHECK(*payloads[0].external_sizes == std::vector<std::uint64_t>{43});
+  CHECK(payloads[0].external_sizes == std::vector<std::uint64_t>{43});
 }
 
 TEST_CASE("URL-safe and unpadded base64 are accepted") {
@@ -35,7 +34,6 @@ TEST_CASE("URL-safe and unpadded base64 are accepted") {
   CHECK(payloads[0].encoding() == "binary/plain");
   CHECK(payloads[0].data == "\xfb\xff\xfe");
   CHECK(payloads[1].data == "\xfb\xff\xfe");
-  CHECK(decode_base64_lenient("eyJhIjoxfQ", "x") == R"({"a":1})");
 }
 
 TEST_CASE("unknown fields are ignored, null and absent fields are empty") {
@@ -44,7 +42,7 @@ TEST_CASE("unknown fields are ignored, null and absent fields are empty") {
   REQUIRE(payloads.size() == 2);
   CHECK(payloads[0].metadata.empty());
   CHECK(payloads[0].data.empty());
-  CHECK_FALSE(payloads[0].external_sizes);
+  CHECK(payloads[0].external_sizes.empty());
   CHECK(parse_payloads("{}").empty());
 }
 
@@ -79,7 +77,7 @@ TEST_CASE("output: protojson, standard padded base64, externalPayloads only when
   Payload ref;
   ref.metadata["encoding"] = "binary/plain";
   ref.data = "\xfb\xff";
-  ref.external_sizes = std::vector<std::uint64_t>{400012};
+  ref.external_sizes = {400012};
   const std::string out = write_payloads({plain, ref});
   CHECK(out ==
         R"({"payloads":[{"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"eyJhIjoxfQ=="},)"

@@ -1,0 +1,133 @@
+#include "serve/reference_resolver.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "manager/json_fields.hpp"
+#include "serve/http_error.hpp"
+#include "serve/payloads_json.hpp"
+#include "temporal/payload_codecs.hpp"
+#include "temporal/payload_wire.hpp"
+
+namespace claimcheck::serve {
+namespace {
+
+using temporal::PayloadReferenceKind;
+
+constexpr const char* kJsonPlain = "json/plain";
+constexpr const char* kBinaryPlain = "binary/plain";
+
+std::string cache_key(const Reference& ref) {
+  if (ref.sha256) return "sha256:" + *ref.sha256;
+  // Go and TypeScript references carry no digest: their objects are keyed
+  // by a fresh UUID each, so key and size identify the verified bytes.
+  return "object:" + ref.key + "#" + std::to_string(ref.size_bytes) + (ref.compressed ? "z" : "");
+}
+
+std::string plain_encoding(const VerifiedObject& object) { return object.is_json ? kJsonPlain : kBinaryPlain; }
+
+[[noreturn]] void refuse(const std::string& why) {
+  throw HttpError(403, "the reference names a store this server does not serve", why);
+}
+
+}  // namespace
+
+ReferenceResolver::ReferenceResolver(temporal::Resolver& resolver, ObjectCache& cache, int nested_concurrency)
+    : resolver_(resolver), cache_(cache), nested_concurrency_(nested_concurrency) {}
+
+std::string ReferenceResolver::refusal(const Reference& ref) const {
+  if (!ref.store) return {};
+  const std::string configured = resolver_.manager().store().location();
+  return *ref.store == configured ? std::string() : "reference store " + *ref.store + ", served " + configured;
+}
+
+std::optional<ReferenceInfo> ReferenceResolver::find(const Payload& payload) const {
+  if (auto reference = temporal::payload_reference(payload)) {  // throws InvalidInput when malformed
+    ReferenceInfo info;
+    if (reference->kind == PayloadReferenceKind::ExternalStorage) {
+      const auto& external = *reference->external;
+      info.native = true;
+      info.key = external.key;
+      info.sha256 = external.hash_value;
+      info.restored_size = external.size_bytes.value_or(0);
+      if (!resolver_.buckets().allows(external.bucket))
+        info.refused = "bucket " + external.bucket + " is not configured";
+      return info;
+    }
+    const Reference& ref = *reference->reference;
+    info.restored_size = ref.size_bytes;
+    info.key = ref.key;
+    info.sha256 = ref.sha256.value_or("");
+    info.refused = refusal(ref);
+    return info;
+  }
+  if (payload.encoding() != kJsonPlain || payload.data.find("claim_check_ref") == std::string::npos)
+    return std::nullopt;
+  std::vector<Reference> nested;
+  try {
+    nested = references_in_text(payload.data);
+  } catch (const Error&) {
+    return std::nullopt;  // not JSON after all: nothing to restore
+  }
+  if (nested.empty()) return std::nullopt;
+  ReferenceInfo info;
+  info.restored_size = payload.data.size();
+  for (const auto& ref : nested) {
+    info.restored_size += ref.size_bytes;
+    if (info.refused.empty()) info.refused = refusal(ref);
+  }
+  if (nested.size() == 1) info.key = nested.front().key;
+  return info;
+}
+
+Payload ReferenceResolver::resolve(const Payload& payload) {
+  Payload out;
+  auto reference = temporal::payload_reference(payload);
+  if (!reference) {  // a document with references inside
+    out.metadata = payload.metadata;
+    out.data = restore_fields_text(
+        payload.data, [this](const Reference& ref) { return fetch(ref)->bytes; }, nested_concurrency_);
+    return out;
+  }
+  if (reference->kind == PayloadReferenceKind::ExternalStorage) return fetch_external(*reference);
+  auto object = fetch(*reference->reference);
+  if (reference->kind == PayloadReferenceKind::TypeScript) out.metadata = reference->original_metadata;
+  // A whole claimcheck / Go reference, or a marker written without the
+  // original metadata: the encoding follows the bytes.
+  if (reference->kind == PayloadReferenceKind::ClaimCheck || out.encoding().empty() ||
+      out.encoding() == temporal::kTypeScriptEncoding)
+    out.metadata["encoding"] = plain_encoding(*object);
+  out.data = object->bytes;
+  return out;
+}
+
+ObjectCache::Bytes ReferenceResolver::fetch(const Reference& ref) {
+  const std::string key = cache_key(ref);
+  if (auto cached = cache_.find(key)) return cached;
+  if (auto why = refusal(ref); !why.empty()) refuse(why);
+  temporal::PayloadReference reference;
+  reference.kind = PayloadReferenceKind::ClaimCheck;
+  reference.reference = ref;
+  auto object = std::make_shared<VerifiedObject>();
+  object->bytes = resolver_.resolve(reference).payload.data;
+  object->is_json = nlohmann::json::accept(object->bytes);
+  cache_.insert(key, object);
+  return object;
+}
+
+Payload ReferenceResolver::fetch_external(const temporal::PayloadReference& reference) {
+  const auto& external = *reference.external;
+  if (!resolver_.buckets().allows(external.bucket)) refuse("bucket " + external.bucket + " is not configured");
+  // The cache holds the verified object as stored (the serialised Payload).
+  const std::string key = external.hash_value.empty() ? "" : "stored-sha256:" + external.hash_value;
+  ObjectCache::Bytes cached = key.empty() ? nullptr : cache_.find(key);
+  if (!cached) {
+    auto object = std::make_shared<VerifiedObject>();
+    object->bytes = resolver_.fetch_object(external).bytes;
+    cached = object;
+    if (!key.empty()) cache_.insert(key, object);
+  }
+  return temporal::undo_known_codecs(temporal::decode_payload_wire(cached->bytes));
+}
+
+}  // namespace claimcheck::serve
