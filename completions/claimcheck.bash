@@ -4,7 +4,7 @@ _claimcheck() {
   local cur prev words cword
   _init_completion || return
 
-  local commands="offload retrieve inspect gc stats"
+  local commands="offload retrieve inspect gc stats serve"
   local global_opts="--store --endpoint --region --config -v --verbose -q --quiet --version -h --help"
 
   # the command is the first word that is not an option or an option's value
@@ -18,7 +18,7 @@ _claimcheck() {
   done
 
   case $prev in
-    --config | -o | --output | --keep-referenced)
+    --config | -o | --output | --keep-referenced | --token-file | --tls-cert | --tls-key)
       _filedir
       return ;;
     --store)
@@ -31,7 +31,8 @@ _claimcheck() {
       COMPREPLY=($(compgen -W "1 2 3 4 5 6 7 8 9" -- "$cur"))
       return ;;
     --endpoint | --region | --threshold | --ttl | --prefix | --content-type | --depth | \
-    -j | --jobs | --expires | --as-of | --older-than | --limit | --since)
+    -j | --jobs | --expires | --as-of | --older-than | --limit | --since | \
+    --listen | --allow-origin | --cache-size | --display-limit | --max-body | --request-timeout)
       return ;;
   esac
 
@@ -47,6 +48,8 @@ _claimcheck() {
       opts="--dry-run --as-of --prefix --ttl --older-than --limit --keep-referenced --json" ;;
     stats)
       opts="--since --storage --operations --json --prometheus" ;;
+    serve)
+      opts="--listen --allow-origin --allow-credentials --token-file --tls-cert --tls-key --cache-size --display-limit --offload --threshold --max-body --request-timeout --insecure" ;;
     "")
       if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$global_opts" -- "$cur"))

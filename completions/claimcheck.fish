@@ -1,6 +1,6 @@
 # fish completion for claimcheck
 
-set -l commands offload retrieve inspect gc stats
+set -l commands offload retrieve inspect gc stats serve
 
 # global options
 complete -c claimcheck -l store -r -d 'Store URI (s3://bucket/prefix or a directory)'
@@ -18,6 +18,7 @@ complete -c claimcheck -f -n "not __fish_seen_subcommand_from $commands" -a retr
 complete -c claimcheck -f -n "not __fish_seen_subcommand_from $commands" -a inspect -d 'Explain references in documents and histories'
 complete -c claimcheck -f -n "not __fish_seen_subcommand_from $commands" -a gc -d 'Delete expired objects'
 complete -c claimcheck -f -n "not __fish_seen_subcommand_from $commands" -a stats -d 'Storage and operation statistics'
+complete -c claimcheck -f -n "not __fish_seen_subcommand_from $commands" -a serve -d 'Temporal codec server for the Web UI and CLI'
 
 # offload
 complete -c claimcheck -n '__fish_seen_subcommand_from offload' -l threshold -x -d 'Offload at or above this size'
@@ -57,3 +58,18 @@ complete -c claimcheck -n '__fish_seen_subcommand_from stats' -l since -x -d 'On
 complete -c claimcheck -n '__fish_seen_subcommand_from stats' -l storage -d 'Only the storage view'
 complete -c claimcheck -n '__fish_seen_subcommand_from stats' -l operations -d 'Only the operations view'
 complete -c claimcheck -n '__fish_seen_subcommand_from stats' -l prometheus -d 'Prometheus text format'
+
+# serve
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l listen -x -d 'Address to listen on, HOST:PORT'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l allow-origin -x -d 'Web UI origin allowed by CORS (repeatable)'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l allow-credentials -d 'Allow cross-origin credentials'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l token-file -r -F -d 'Require this bearer token'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l tls-cert -r -F -d 'PEM certificate chain for https'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l tls-key -r -F -d 'PEM private key for https'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l cache-size -x -d 'Memory for verified objects'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l display-limit -x -d 'Web UI: larger payloads stay references'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l offload -d '/encode offloads large payloads'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l threshold -x -d 'With --offload: offload at or above this size'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l max-body -x -d 'Largest request body'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l request-timeout -x -d 'Time to receive a request or send a response'
+complete -c claimcheck -n '__fish_seen_subcommand_from serve' -l insecure -d 'Allow a non-loopback address without TLS and token'
