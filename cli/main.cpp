@@ -7,7 +7,9 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
+#include "codec/codec.hpp"
 #include "command.hpp"
 #include "report_error.hpp"
 
@@ -46,6 +48,22 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_flag("-q,--quiet", global.quiet, "No warnings or progress on stderr");
 }
 
+/// "gzip: levels 1-3 ISA-L 2.30.0, levels 4-9 zlib 1.2.13; gunzip ISA-L 2.30.0":
+/// which library a level (and retrieval) uses in this build.
+std::string gzip_engines_line() {
+  using claimcheck::GzipEngine;
+  const auto named = [](GzipEngine e) { return fmt::format("{} {}", claimcheck::engine_name(e), claimcheck::engine_version(e)); };
+  std::string text = "gzip:";
+  int first = 1;
+  for (int level = 1; level <= 9; ++level) {
+    const GzipEngine engine = claimcheck::deflate_engine(level);
+    if (level < 9 && claimcheck::deflate_engine(level + 1) == engine) continue;
+    text += fmt::format("{} levels {}-{} {}", first == 1 ? "" : ",", first, level, named(engine));
+    first = level + 1;
+  }
+  return text + "; gunzip " + named(claimcheck::inflate_engine());
+}
+
 /// CLI11's messages can span lines; ours never do.
 int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
   if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
@@ -62,7 +80,7 @@ int main(int argc, char** argv) {
   GlobalOptions global;
   try {
     CLI::App app{"claimcheck: the claim-check pattern for large workflow payloads", "claimcheck"};
-    app.set_version_flag("--version", std::string("claimcheck ") + CLAIMCHECK_VERSION);
+    app.set_version_flag("--version", std::string("claimcheck ") + CLAIMCHECK_VERSION + "\n" + gzip_engines_line());
     app.footer(kExitCodes);
     app.fallthrough();  // global options may follow the command name
     add_global_options(app, global);

@@ -4,17 +4,10 @@
 #include <algorithm>
 #include <thread>
 
-#include <fmt/format.h>
-
 #include "core/error.hpp"
 #include "codec/gzip_internal.hpp"
 
 namespace claimcheck {
-
-void gzip_internal::check_level(int level) {
-  if (level < 1 || level > 9)
-    throw Error(ErrorKind::Usage, "invalid compression level", fmt::format("{} is not in 1..9", level));
-}
 
 namespace {
 /// Counts what is written and discards it.

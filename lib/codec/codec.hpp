@@ -1,4 +1,5 @@
-// gzip streams (zlib), constant memory. The compression policy `auto`
+// gzip streams, constant memory: ISA-L deflates levels 1-3 and inflates,
+// zlib deflates levels 4-9 (gzip_engine.cpp). The compression policy `auto`
 // compresses a prefix first and stores raw when gzip would save less than
 // kAutoMinSavings of it, so a big payload is never compressed twice.
 #pragma once
@@ -13,6 +14,21 @@
 #include "core/stream.hpp"
 
 namespace claimcheck {
+
+/// The library behind a gzip level or behind gunzip.
+enum class GzipEngine { Zlib, Isal };
+/// ISA-L has no levels above this one; zlib deflates the rest.
+constexpr int kIsalMaxLevel = 3;
+
+/// ISA-L for levels 1..kIsalMaxLevel, zlib above (zlib for every level in a
+/// build without ISA-L). Error(Usage) unless 1 <= level <= 9.
+GzipEngine deflate_engine(int level);
+/// ISA-L (zlib in a build without it).
+GzipEngine inflate_engine();
+/// "ISA-L" or "zlib".
+const char* engine_name(GzipEngine engine);
+/// The library's version, e.g. "2.30.0".
+std::string engine_version(GzipEngine engine);
 
 /// auto: store raw unless gzip saves at least 10% on the first prefix. Below
 /// 10% the CPU spent on every retrieval buys too little storage or transfer.

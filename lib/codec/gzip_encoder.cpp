@@ -1,69 +1,51 @@
-// Single-threaded gzip: one z_stream, a fixed output buffer, constant memory.
-#include <algorithm>
-#include <array>
-
-#include <zlib.h>
-
+// Single-threaded gzip: one member, header and trailer written here around
+// one raw deflate stream from the level's engine; constant memory.
 #include "codec/codec.hpp"
-#include "core/error.hpp"
+#include "codec/deflater.hpp"
 #include "codec/gzip_internal.hpp"
+#include "core/error.hpp"
 
 namespace claimcheck {
 
 using namespace gzip_internal;
 
 struct GzipEncoder::State {
-  explicit State(ByteSink& sink) : out(sink) {}
-  ~State() {
-    if (initialised) deflateEnd(&stream);
-  }
+  State(ByteSink& sink, int level) : out(sink), deflater(make_deflater(level)), header(gzip_header(level)) {}
   ByteSink& out;
-  z_stream stream{};
-  bool initialised = false;
+  std::unique_ptr<Deflater> deflater;
+  std::string header;  // written with the first output, then cleared
+  std::uint32_t crc = 0;
+  std::uint64_t total_in = 0;
   bool finished = false;
-  std::array<unsigned char, 64 * 1024> buffer{};
 
-  /// Runs deflate until it has consumed its input (or ended, for Z_FINISH),
-  /// passing every full or final buffer on.
-  void pump(int flush) {
-    int status = Z_OK;
-    do {
-      stream.next_out = buffer.data();
-      stream.avail_out = static_cast<uInt>(buffer.size());
-      status = deflate(&stream, flush);
-      if (status == Z_STREAM_ERROR) throw Error(ErrorKind::Internal, "gzip", "deflate failed");
-      const std::size_t produced = buffer.size() - stream.avail_out;
-      if (produced > 0) out.write(reinterpret_cast<const char*>(buffer.data()), produced);
-    } while (stream.avail_out == 0 || (flush == Z_FINISH && status != Z_STREAM_END));
+  void deflate(const char* data, std::size_t size, Deflater::Flush flush) {
+    if (!header.empty()) {
+      out.write(header.data(), header.size());
+      header.clear();
+    }
+    crc = crc32_update(crc, data, size);
+    total_in += size;
+    deflater->deflate(data, size, flush, out);
   }
 };
 
-GzipEncoder::GzipEncoder(ByteSink& out, int level) : state_(std::make_unique<State>(out)) {
+GzipEncoder::GzipEncoder(ByteSink& out, int level) {
   check_level(level);
-  if (deflateInit2(&state_->stream, level, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) != Z_OK)
-    throw Error(ErrorKind::Internal, "gzip", "cannot initialise zlib");
-  state_->initialised = true;
+  state_ = std::make_unique<State>(out, level);
 }
 
 GzipEncoder::~GzipEncoder() = default;
 
 void GzipEncoder::write(const char* data, std::size_t size) {
   if (state_->finished) throw Error(ErrorKind::Internal, "gzip", "write after finish");
-  while (size > 0) {
-    const std::size_t chunk = std::min(size, kMaxZlibChunk);
-    state_->stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
-    state_->stream.avail_in = static_cast<uInt>(chunk);
-    state_->pump(Z_NO_FLUSH);
-    data += chunk;
-    size -= chunk;
-  }
+  if (size > 0) state_->deflate(data, size, Deflater::Flush::None);
 }
 
 void GzipEncoder::finish() {
   if (state_->finished) throw Error(ErrorKind::Internal, "gzip", "finish called twice");
-  state_->stream.next_in = nullptr;
-  state_->stream.avail_in = 0;
-  state_->pump(Z_FINISH);
+  state_->deflate(nullptr, 0, Deflater::Flush::Finish);
+  const std::string trailer = gzip_trailer(state_->crc, state_->total_in);
+  state_->out.write(trailer.data(), trailer.size());
   state_->finished = true;
 }
 

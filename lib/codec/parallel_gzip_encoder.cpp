@@ -1,5 +1,6 @@
 // Parallel gzip in the way pigz does it: the input is cut into blocks, each
-// block is raw-deflated on a worker thread with the previous 32 KiB as preset
+// block is raw-deflated (by the level's engine, deflater.hpp) on a worker
+// thread with the previous 32 KiB as preset
 // dictionary (so matches may reach back across the cut, keeping the ratio of
 // a single stream), and ends on a byte boundary (Z_SYNC_FLUSH) so the blocks'
 // outputs concatenate into one deflate stream; the last block ends it with
@@ -15,11 +16,11 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <zlib.h>
 
 #include "codec/codec.hpp"
-#include "core/error.hpp"
+#include "codec/deflater.hpp"
 #include "codec/gzip_internal.hpp"
+#include "core/error.hpp"
 
 namespace claimcheck {
 
@@ -31,78 +32,26 @@ struct Block {
   std::string input;
   std::string dictionary;  // up to the 32 KiB that precede `input`
   bool last = false;
-  int level = 6;
   // Filled in by the worker:
   std::size_t input_size = 0;
-  std::string output;
-  uLong crc = 0;
+  StringSink output;
+  std::uint32_t crc = 0;
   std::exception_ptr error;
   bool done = false;
 };
 
-/// Owns a raw-deflate z_stream for one block.
-class RawDeflater {
- public:
-  explicit RawDeflater(int level) {
-    if (deflateInit2(&stream_, level, Z_DEFLATED, kRawWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) != Z_OK)
-      throw Error(ErrorKind::Internal, "gzip", "cannot initialise zlib");
-  }
-  ~RawDeflater() { deflateEnd(&stream_); }
-  RawDeflater(const RawDeflater&) = delete;
-  RawDeflater& operator=(const RawDeflater&) = delete;
-
-  void set_dictionary(const std::string& dictionary) {
-    if (dictionary.empty()) return;
-    if (deflateSetDictionary(&stream_, reinterpret_cast<const Bytef*>(dictionary.data()),
-                             static_cast<uInt>(dictionary.size())) != Z_OK)
-      throw Error(ErrorKind::Internal, "gzip", "cannot set the deflate dictionary");
-  }
-
-  /// Deflates all of `input` into `output`, ending byte-aligned (sync flush)
-  /// or, for the last block, with the final deflate block. Output goes
-  /// through a small chunk rather than a deflateBound-sized buffer: sizing
-  /// `output` up front zero-filled (and faulted in) twice what text needs.
-  void deflate_all(const std::string& input, bool last, std::string& output) {
-    std::unique_ptr<char[]> chunk(new char[kChunk]);
-    stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
-    stream_.avail_in = static_cast<uInt>(input.size());
-    const int flush = last ? Z_FINISH : Z_SYNC_FLUSH;
-    for (;;) {
-      stream_.next_out = reinterpret_cast<Bytef*>(chunk.get());
-      stream_.avail_out = static_cast<uInt>(kChunk);
-      const int status = deflate(&stream_, flush);
-      if (status == Z_STREAM_ERROR) throw Error(ErrorKind::Internal, "gzip", "deflate failed");
-      output.append(chunk.get(), kChunk - stream_.avail_out);
-      // Done once deflate stops short of filling the chunk (sync flush) or ends the stream.
-      const bool complete = last ? status == Z_STREAM_END : stream_.avail_out != 0;
-      if (complete) break;
-    }
-  }
-
- private:
-  static constexpr std::size_t kChunk = 64u << 10;
-  z_stream stream_{};
-};
-
-void compress_block(Block& block) {
+/// Deflates the block with `deflater` (the worker's own, reset here), ending
+/// byte-aligned (sync flush) so the blocks concatenate into one deflate
+/// stream, or, for the last block, with the final deflate block.
+void compress_block(Block& block, Deflater& deflater) {
   block.input_size = block.input.size();
-  block.crc = crc32_z(crc32_z(0, nullptr, 0), reinterpret_cast<const Bytef*>(block.input.data()),
-                      block.input.size());
-  RawDeflater deflater(block.level);
+  block.crc = crc32_update(0, block.input.data(), block.input.size());
+  deflater.reset();
   deflater.set_dictionary(block.dictionary);
-  deflater.deflate_all(block.input, block.last, block.output);
+  deflater.deflate(block.input.data(), block.input.size(),
+                   block.last ? Deflater::Flush::Finish : Deflater::Flush::Sync, block.output);
   block.input = std::string();  // release memory before the writer gets to it
   block.dictionary = std::string();
-}
-
-void append_le32(std::string& out, std::uint32_t value) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-/// RFC 1952 header: no name, no mtime (reproducible output), OS = Unix.
-std::string gzip_header(int level) {
-  const char extra_flags = level == 9 ? 2 : level == 1 ? 4 : 0;
-  return std::string{"\x1f\x8b\x08\x00\x00\x00\x00\x00", 8} + extra_flags + '\x03';
 }
 
 }  // namespace
@@ -123,7 +72,7 @@ struct ParallelGzipEncoder::State {
 
   std::string current;  // the block being filled
   std::string window;   // the last 32 KiB before `current`
-  uLong crc = crc32(0, nullptr, 0);
+  std::uint32_t crc = 0;
   std::uint64_t total_in = 0;
   bool header_written = false;
   bool finished = false;
@@ -144,6 +93,7 @@ struct ParallelGzipEncoder::State {
   }
 
   void work() {
+    std::unique_ptr<Deflater> deflater;  // made on first use, reused for every block
     for (;;) {
       std::shared_ptr<Block> block;
       {
@@ -154,7 +104,8 @@ struct ParallelGzipEncoder::State {
         waiting.pop_front();
       }
       try {
-        compress_block(*block);
+        if (!deflater) deflater = make_deflater(level);
+        compress_block(*block, *deflater);
       } catch (...) {
         block->error = std::current_exception();
       }
@@ -172,7 +123,6 @@ struct ParallelGzipEncoder::State {
     auto block = std::make_shared<Block>();
     block->dictionary = window;
     block->last = last;
-    block->level = level;
     slide_window();
     block->input = std::move(current);
     current = std::string();
@@ -222,15 +172,15 @@ struct ParallelGzipEncoder::State {
       out.write(header.data(), header.size());
       header_written = true;
     }
-    out.write(block.output.data(), block.output.size());
-    crc = crc32_combine(crc, block.crc, static_cast<z_off_t>(block.input_size));
+    out.write(block.output.data().data(), block.output.data().size());
+    crc = crc32_concat(crc, block.crc, block.input_size);
   }
 };
 
 ParallelGzipEncoder::ParallelGzipEncoder(ByteSink& out, int level, unsigned threads, std::size_t block_size) {
   check_level(level);
-  if (block_size == 0 || block_size > kMaxZlibChunk)
-    throw Error(ErrorKind::Usage, "invalid gzip block size", fmt::format("{} is not in 1..{}", block_size, kMaxZlibChunk));
+  if (block_size == 0 || block_size > kMaxChunk)
+    throw Error(ErrorKind::Usage, "invalid gzip block size", fmt::format("{} is not in 1..{}", block_size, kMaxChunk));
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   state_ = std::make_unique<State>(out, level, threads, block_size);
 }
@@ -256,9 +206,7 @@ void ParallelGzipEncoder::finish() {
   s.finished = true;
   s.submit(true);
   s.write_completed(0);
-  std::string trailer;
-  append_le32(trailer, static_cast<std::uint32_t>(s.crc));
-  append_le32(trailer, static_cast<std::uint32_t>(s.total_in & 0xffffffffu));
+  const std::string trailer = gzip_trailer(s.crc, s.total_in);
   s.out.write(trailer.data(), trailer.size());
 }
 

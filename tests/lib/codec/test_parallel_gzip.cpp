@@ -62,15 +62,21 @@ void check_decodes(const std::string& payload, const std::string& compressed) {
 
 }  // namespace
 
-TEST_CASE("parallel gzip decodes exactly at every block boundary") {
+/// One level of each engine: ISA-L (1) and zlib (6).
+constexpr int kEngineLevels[] = {1, 6};
+
+TEST_CASE("parallel gzip decodes exactly at every block boundary, with either engine") {
   const std::vector<std::size_t> sizes = {0, 1, kSmallBlock - 1, kSmallBlock, kSmallBlock + 1,
                                           3 * kSmallBlock + 17, 20 * kSmallBlock};
-  for (const std::size_t size : sizes) {
-    for (const bool text : {true, false}) {
-      CAPTURE(size);
-      CAPTURE(text);
-      const std::string payload = text ? text_bytes(size) : random_bytes(size);
-      check_decodes(payload, parallel_gzip(payload, 2, kSmallBlock));
+  for (const int level : kEngineLevels) {
+    for (const std::size_t size : sizes) {
+      for (const bool text : {true, false}) {
+        CAPTURE(level);
+        CAPTURE(size);
+        CAPTURE(text);
+        const std::string payload = text ? text_bytes(size) : random_bytes(size);
+        check_decodes(payload, parallel_gzip(payload, 2, kSmallBlock, level));
+      }
     }
   }
 }
@@ -88,23 +94,29 @@ TEST_CASE("parallel gzip with the default 1 MiB blocks over several MiB") {
 
 TEST_CASE("blocks smaller than the 32 KiB window still decode (dictionary spans blocks)") {
   const std::string payload = text_bytes(300000, 4);
-  for (const std::size_t block : {std::size_t{1}, std::size_t{1000}, std::size_t{32768}, std::size_t{40000}}) {
-    CAPTURE(block);
-    const std::string& input = block == 1 ? payload.substr(0, 3000) : payload;
-    check_decodes(input, parallel_gzip(input, 3, block, 6, 7777));
+  for (const int level : kEngineLevels) {
+    for (const std::size_t block : {std::size_t{1}, std::size_t{1000}, std::size_t{32768}, std::size_t{40000}}) {
+      CAPTURE(level);
+      CAPTURE(block);
+      const std::string& input = block == 1 ? payload.substr(0, 3000) : payload;
+      check_decodes(input, parallel_gzip(input, 3, block, level, 7777));
+    }
   }
 }
 
 TEST_CASE("the output does not depend on the number of threads or write sizes") {
   const std::string payload = text_bytes(1 << 20, 11);
-  const std::string reference = parallel_gzip(payload, 1, kSmallBlock);
-  CHECK(parallel_gzip(payload, 2, kSmallBlock, 6, 1) == reference);
-  CHECK(parallel_gzip(payload, 5, kSmallBlock, 6, 999999) == reference);
+  for (const int level : kEngineLevels) {
+    CAPTURE(level);
+    const std::string reference = parallel_gzip(payload, 1, kSmallBlock, level);
+    CHECK(parallel_gzip(payload, 2, kSmallBlock, level, 1) == reference);
+    CHECK(parallel_gzip(payload, 5, kSmallBlock, level, 999999) == reference);
+  }
 }
 
 TEST_CASE("the ratio stays within 2% of single-threaded gzip on text") {
   const std::string payload = text_bytes(3 << 20, 12);
-  for (const int level : {1, 6, 9}) {
+  for (const int level : {1, 3, 6, 9}) {
     CAPTURE(level);
     const double single = static_cast<double>(single_gzip(payload, level).size());
     const double parallel = static_cast<double>(parallel_gzip(payload, 2, ParallelGzipEncoder::kDefaultBlockSize, level).size());
