@@ -48,6 +48,10 @@ std::string sha256_hex(std::string_view data) {
   return hex_encode(digest(EVP_sha256(), data));
 }
 
+std::string sha1_hex(std::string_view data) {
+  return hex_encode(digest(EVP_sha1(), data));
+}
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   std::size_t length = 0;

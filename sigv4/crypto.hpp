@@ -16,6 +16,10 @@ std::string hex_encode(std::string_view bytes);
 /// Lower-case hex SHA-256 of `data` (64 characters).
 std::string sha256_hex(std::string_view data);
 
+/// Lower-case hex SHA-1 of `data`: only where a format demands it (the
+/// AWS SSO token cache names its files so), never for security.
+std::string sha1_hex(std::string_view data);
+
 /// Raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 

@@ -116,6 +116,7 @@ void set_transport_options(CurlEasy& easy, const TransferSettings& settings) {
   easy.set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings.connect_timeout.count()));
   easy.set(CURLOPT_LOW_SPEED_LIMIT, 1L);
   easy.set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(settings.stall_timeout.count()));
+  easy.set(CURLOPT_TIMEOUT_MS, static_cast<long>(settings.total_timeout.count()));
   easy.set(CURLOPT_SSL_VERIFYPEER, 1L);
   easy.set(CURLOPT_SSL_VERIFYHOST, 2L);
   if (!settings.ca_bundle.empty()) easy.set(CURLOPT_CAINFO, settings.ca_bundle.c_str());

@@ -19,6 +19,9 @@ struct TransferSettings {
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::seconds stall_timeout{30};
   std::string ca_bundle;  // empty: the system's
+  /// Limit on the whole exchange; 0: none. Credential providers use it
+  /// (EC2 instance metadata must answer within about a second).
+  std::chrono::milliseconds total_timeout{0};
 };
 
 /// Receives a 2xx response body with the status (200 or 206).

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "redact.hpp"
+#include "sigv4/credential_providers.hpp"
 #include "retry.hpp"
 #include "s3_xml.hpp"
 
@@ -17,6 +18,16 @@ constexpr std::string_view kEmptyPayloadHash =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 // S3 refuses requests more than 15 minutes off; beyond 5 we trust the server.
 constexpr std::chrono::minutes kSkewWorthCorrecting{5};
+
+// S3's answers when the session token ran out before we thought it would.
+bool token_expired(const std::string& code) {
+  return code == "ExpiredToken" || code == "TokenRefreshRequired";
+}
+
+std::shared_ptr<CredentialsProvider> provider_of(const S3Config& config) {
+  if (config.credentials_provider) return config.credentials_provider;
+  return static_provider(config.credentials, "static credentials");
+}
 
 bool same_name(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -93,7 +104,7 @@ std::string S3Response::header(std::string_view lower_name) const {
 RequestExecutor::RequestExecutor(S3Config config)
     : config_(std::move(config)),
       endpoint_(parse_endpoint(config_.endpoint, config_.region)),
-      signer_(config_.credentials),
+      credentials_(provider_of(config_), config_.trace),
       transfer_{config_.connect_timeout, config_.stall_timeout, config_.ca_bundle} {
   if (config_.max_attempts < 1) config_.max_attempts = 1;
 }
@@ -110,17 +121,25 @@ S3Response RequestExecutor::execute(S3Request& request) {
     payload_hash = request.body->sha256_hex();
   }
   HttpOutcome outcome;
-  bool clock_corrected = false;
+  bool clock_corrected = false, token_renewed = false;
   for (int attempt_number = 1;; ++attempt_number) {
     if (request.before_attempt)
       request.before_attempt(request, attempt_number == 1 ? nullptr : &outcome);
-    outcome = attempt(request, payload_hash, attempt_number);
+    const std::shared_ptr<const Signer> signer = credentials_.signer();
+    outcome = attempt(request, payload_hash, attempt_number, *signer);
     if (outcome.callback_error) std::rethrow_exception(outcome.callback_error);
     auto failure = failure_of(outcome, request);
     if (!failure) return {outcome.status, std::move(outcome.headers), std::move(outcome.body)};
     // A skewed clock is fixed once, at once, without using up an attempt.
     if (!clock_corrected && adopt_server_clock(outcome, failure->error.code())) {
       clock_corrected = true;
+      --attempt_number;
+      continue;
+    }
+    // So is a session token the server calls expired: new credentials, once.
+    if (!token_renewed && token_expired(failure->error.code())) {
+      token_renewed = true;
+      credentials_.expired(*signer);
       --attempt_number;
       continue;
     }
@@ -131,10 +150,11 @@ S3Response RequestExecutor::execute(S3Request& request) {
 }
 
 HttpOutcome RequestExecutor::attempt(const S3Request& request, const std::string& payload_hash,
-                                     int attempt_number) {
+                                     int attempt_number, const Signer& signer) {
   const Address address = address_of(endpoint_, config_.virtual_hosted, request.bucket, request.key);
   HttpCall call{request.method, url_of(endpoint_, address, request.query),
-                signed_header_lines(request, address, payload_hash), request.body, request.sink};
+                signed_header_lines(request, address, payload_hash, signer), request.body,
+                request.sink};
   auto lease = pool_.acquire();
   requests_.fetch_add(1);
   const auto started = std::chrono::steady_clock::now();
@@ -147,13 +167,14 @@ HttpOutcome RequestExecutor::attempt(const S3Request& request, const std::string
 
 std::vector<std::string> RequestExecutor::signed_header_lines(const S3Request& request,
                                                               const Address& address,
-                                                              const std::string& payload_hash) const {
+                                                              const std::string& payload_hash,
+                                                              const Signer& signer) const {
   Request description{request.method, address.host, address.path, request.query,
                       request.headers, payload_hash};
   SigningConfig signing;
   signing.region = config_.region;
   signing.time = now();
-  const SigningResult signed_request = signer_.sign(description, signing);
+  const SigningResult signed_request = signer.sign(description, signing);
 
   std::vector<std::string> lines{"Host: " + address.host};
   std::vector<std::string> names{"host"};
@@ -212,7 +233,7 @@ std::string RequestExecutor::presign_get(const std::string& bucket, const std::s
   signing.region = config_.region;
   signing.time = now();
   signing.expires = lifetime;
-  const SigningResult presigned = signer_.presign(description, signing);
+  const SigningResult presigned = credentials_.signer()->presign(description, signing);
   return endpoint_.scheme + "://" + address.host + uri_encode(address.path, true) + "?" +
          presigned.query_string;
 }

@@ -14,6 +14,7 @@
 #include "endpoint.hpp"
 #include "handle_pool.hpp"
 #include "http_transfer.hpp"
+#include "sigv4/credentials.hpp"
 #include "sigv4/s3_client.hpp"
 #include "sigv4/signer.hpp"
 
@@ -56,9 +57,10 @@ class RequestExecutor {
 
  private:
   HttpOutcome attempt(const S3Request& request, const std::string& payload_hash,
-                      int attempt_number);
+                      int attempt_number, const Signer& signer);
   std::vector<std::string> signed_header_lines(const S3Request& request, const Address& address,
-                                               const std::string& payload_hash) const;
+                                               const std::string& payload_hash,
+                                               const Signer& signer) const;
   bool adopt_server_clock(const HttpOutcome& outcome, const std::string& code);
   std::chrono::system_clock::time_point now() const;
   void trace_attempt(const S3Request& request, const Address& address,
@@ -67,7 +69,7 @@ class RequestExecutor {
 
   S3Config config_;
   Endpoint endpoint_;
-  Signer signer_;
+  mutable RefreshingCredentials credentials_;
   TransferSettings transfer_;
   HandlePool pool_;
   std::atomic<std::int64_t> clock_offset_seconds_{0};  // server time minus ours

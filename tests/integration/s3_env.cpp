@@ -19,7 +19,9 @@ std::optional<Server> from_environment() {
   };
   Server found{get("CLAIMCHECK_TEST_S3_ENDPOINT"), get("CLAIMCHECK_TEST_S3_ACCESS_KEY"),
                get("CLAIMCHECK_TEST_S3_SECRET_KEY"), get("CLAIMCHECK_TEST_S3_BUCKET"),
-               get("CLAIMCHECK_TEST_S3_REGION")};
+               get("CLAIMCHECK_TEST_S3_REGION"), get("CLAIMCHECK_TEST_S3_STS_ENDPOINT"),
+               get("CLAIMCHECK_TEST_S3_ROLE_ARN"),
+               get("CLAIMCHECK_TEST_S3_DENIED_ROLE_ARN")};
   if (found.endpoint.empty() || found.access_key.empty() || found.secret_key.empty() ||
       found.bucket.empty())
     return std::nullopt;

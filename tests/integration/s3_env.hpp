@@ -10,6 +10,8 @@ namespace s3test {
 
 struct Server {
   std::string endpoint, access_key, secret_key, bucket, region;
+  std::string sts_endpoint;  // the same cluster, with STS AssumeRole and its credentials accepted
+  std::string role_arn, denied_role_arn;  // STS AssumeRole: a role the user may assume, one it may not
 };
 
 /// The server the environment names (valid once run_tests decided to run).

@@ -4,15 +4,20 @@
 # Needs the Debian packages ceph-mon ceph-osd radosgw ceph-common and curl;
 # no root, systemd or kernel modules. All state lives in one folder.
 #
-# Prints shell assignments (S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY,
-# S3_REGION, S3_BUCKET, RGW_STATE) on stdout; progress goes to stderr.
+# Prints shell assignments (S3_ENDPOINT, S3_STS_ENDPOINT, S3_ACCESS_KEY,
+# S3_SECRET_KEY, S3_REGION, S3_BUCKET, S3_ROLE_ARN, S3_DENIED_ROLE_ARN,
+# RGW_STATE) on stdout; progress goes to stderr. S3_STS_ENDPOINT is a second
+# radosgw on the same cluster that also serves STS AssumeRole and accepts the
+# temporary credentials it hands out.
 #
 # Environment (all optional):
 #   RGW_STATE   state folder; default: a new mktemp folder (wiped if it exists)
 #   RGW_PORT    S3 port;           default: a free port chosen now
 #   MON_PORT    ceph-mon port;     default: a free port chosen now
+#   STS_PORT    S3 + STS port;     default: a free port chosen now
 #   S3_ACCESS_KEY / S3_SECRET_KEY  credentials of the S3 user created
 #   S3_BUCKET   bucket to create (default "test"; empty: none)
+#   RGW_STS_KEY 16-character key radosgw encrypts STS session tokens with
 #   RGW_TIMEOUT seconds to wait for each stage (default 120)
 set -euo pipefail
 
@@ -24,6 +29,8 @@ ACCESS_KEY="${S3_ACCESS_KEY:-TESTACCESSKEY0000001}"
 SECRET_KEY="${S3_SECRET_KEY:-testsecretkey0000000000000000000000000001}"
 BUCKET="${S3_BUCKET-test}"
 TIMEOUT="${RGW_TIMEOUT:-120}"
+STS_KEY="${RGW_STS_KEY:-claimcheckstskey}"
+[ "${#STS_KEY}" = 16 ] || { echo "radosgw/start.sh: RGW_STS_KEY must be 16 characters" >&2; exit 1; }
 CONF="$STATE/ceph.conf"
 PIDS="$STATE/pids"
 LOG="$STATE/log"
@@ -90,15 +97,17 @@ done
 RGW_PORT="${RGW_PORT:-$(free_port)}"
 MON_PORT="${MON_PORT:-$(free_port)}"
 while [ "$MON_PORT" = "$RGW_PORT" ]; do MON_PORT="$(free_port)"; done
+STS_PORT="${STS_PORT:-$(free_port)}"
+while [ "$STS_PORT" = "$RGW_PORT" ] || [ "$STS_PORT" = "$MON_PORT" ]; do STS_PORT="$(free_port)"; done
 
 # 1. stop a previous instance in this folder (only its own pids), wipe it
 RGW_STATE="$STATE" "$HERE/stop.sh" >/dev/null 2>&1 || true
 rm -rf "$STATE"
-for p in "$RGW_PORT" "$MON_PORT"; do
+for p in "$RGW_PORT" "$MON_PORT" "$STS_PORT"; do
   port_busy "$p" && { echo "radosgw/start.sh: 127.0.0.1:$p is already in use" >&2; exit 1; }
 done
-mkdir -p "$STATE"/{mon,osd/ceph-0,run,crash,rgw} "$PIDS" "$LOG"
-log "state in $STATE, S3 port $RGW_PORT, mon port $MON_PORT"
+mkdir -p "$STATE"/{mon,osd/ceph-0,run,crash,rgw,rgw-sts} "$PIDS" "$LOG"
+log "state in $STATE, S3 port $RGW_PORT, STS port $STS_PORT, mon port $MON_PORT"
 
 FSID=$(cat /proc/sys/kernel/random/uuid)
 cat >"$CONF" <<CONF
@@ -150,6 +159,19 @@ memstore_device_bytes = 8589934592
 rgw_frontends = beast endpoint=127.0.0.1:$RGW_PORT
 rgw_data = $STATE/rgw
 rgw_thread_pool_size = 32
+
+# A second radosgw on the same cluster with STS (AssumeRole) enabled, for the
+# credential chain's tests. Not on the main port: with STS on, radosgw 16.2
+# answers every bad signature with AccessDenied instead of
+# SignatureDoesNotMatch (its STS auth engine denies first and that answer
+# wins), and the other tests check SignatureDoesNotMatch. The key encrypts
+# session tokens and must be 16 characters.
+[client.rgw.sts]
+rgw_frontends = beast endpoint=127.0.0.1:$STS_PORT
+rgw_data = $STATE/rgw-sts
+rgw_thread_pool_size = 16
+rgw_s3_auth_use_sts = true
+rgw_sts_key = $STS_KEY
 CONF
 
 # 2. monitor
@@ -173,11 +195,29 @@ log "osd up"
 spawn rgw radosgw -f -n client.rgw.s3
 wait_for "S3 endpoint" curl -sf -o /dev/null "http://127.0.0.1:$RGW_PORT/"
 log "S3 endpoint answers"
+# the STS-enabled one, once the pools exist (started now, awaited at the end)
+spawn rgw-sts radosgw -f -n client.rgw.sts
 
 # 5. the S3 user
 radosgw-admin -n client.rgw.s3 user create --uid=test --display-name=test \
   --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" >"$STATE/user.json" 2>>"$LOG/mkfs.out" \
   || die "radosgw-admin user create failed"
+
+# 5b. STS: a role the user may assume, allowed every S3 action, and a role
+#     whose trust policy names another user (AssumeRole is denied).
+admin() { radosgw-admin -n client.rgw.s3 "$@" >/dev/null 2>>"$LOG/mkfs.out"; }
+admin caps add --uid=test --caps="roles=*" || die "radosgw-admin caps add failed"
+trust() {
+  printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam:::user/%s"]},"Action":["sts:AssumeRole"]}]}' "$1"
+}
+admin role create --role-name=claimcheck-test --path=/ --assume-role-policy-doc="$(trust test)" \
+  || die "radosgw-admin role create claimcheck-test failed"
+admin role-policy put --role-name=claimcheck-test --policy-name=all-s3 \
+  --policy-doc='{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["s3:*"],"Resource":"arn:aws:s3:::*"}}' \
+  || die "radosgw-admin role-policy put failed"
+admin role create --role-name=claimcheck-denied --path=/ --assume-role-policy-doc="$(trust someone-else)" \
+  || die "radosgw-admin role create claimcheck-denied failed"
+log "STS roles created"
 
 # 6. the bucket, created with a SigV4-signed request: this also proves the
 #    credentials work. radosgw wants x-amz-content-sha256 with curl's signer.
@@ -190,11 +230,17 @@ if [ -n "$BUCKET" ]; then
   log "bucket $BUCKET created"
 fi
 
+wait_for "STS endpoint" curl -sf -o /dev/null "http://127.0.0.1:$STS_PORT/"
+log "STS endpoint answers"
+
 cat <<VARS
 S3_ENDPOINT=http://127.0.0.1:$RGW_PORT
+S3_STS_ENDPOINT=http://127.0.0.1:$STS_PORT
 S3_ACCESS_KEY=$ACCESS_KEY
 S3_SECRET_KEY=$SECRET_KEY
 S3_REGION=us-east-1
 S3_BUCKET=$BUCKET
+S3_ROLE_ARN=arn:aws:iam:::role/claimcheck-test
+S3_DENIED_ROLE_ARN=arn:aws:iam:::role/claimcheck-denied
 RGW_STATE=$STATE
 VARS

@@ -15,7 +15,7 @@ ours() {
   [ -r "/proc/$1/cmdline" ] || return 1
   cmd=$(tr '\0' ' ' <"/proc/$1/cmdline")
   case "$2" in
-    rgw)   [[ "$cmd" == *radosgw* ]] ;;
+    rgw|rgw-sts) [[ "$cmd" == *radosgw* ]] ;;
     osd.*) [[ "$cmd" == *ceph-osd* ]] ;;
     mon.*) [[ "$cmd" == *ceph-mon* ]] ;;
     *) return 1 ;;
@@ -31,7 +31,7 @@ wait_gone() {
 }
 
 if [ -d "$PIDS" ]; then
-  for name in rgw osd.0 mon.a; do   # reverse start order
+  for name in rgw-sts rgw osd.0 mon.a; do   # reverse start order
     f="$PIDS/$name.pid"
     [ -f "$f" ] || continue
     pid=$(cat "$f")

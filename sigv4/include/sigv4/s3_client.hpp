@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sigv4/credentials.hpp"
 #include "sigv4/signer.hpp"
 
 namespace sigv4 {
@@ -48,6 +49,9 @@ struct S3Config {
   std::string endpoint;
   std::string region = "us-east-1";  // "auto" for R2 is signed as-is
   Credentials credentials;
+  /// When set, used instead of `credentials`: fetched on the first request
+  /// and again 5 minutes before they expire (RefreshingCredentials).
+  std::shared_ptr<CredentialsProvider> credentials_provider;
   bool virtual_hosted = false;       // path-style by default
   std::string ca_bundle;             // AWS_CA_BUNDLE / SSL_CERT_FILE; empty: system
   int max_attempts = 5;              // first try included
@@ -127,7 +131,8 @@ struct ByteRange {
 /// BodySource pass through unchanged; bad arguments (an endpoint that is not
 /// http(s)://host[:port], metadata names outside [a-z0-9_-], header values
 /// with line breaks, over 1000 keys to delete, missing credentials) throw
-/// std::invalid_argument before anything is sent.
+/// std::invalid_argument before anything is sent. A credentials provider
+/// that fails throws CredentialsError.
 class S3Client {
  public:
   explicit S3Client(S3Config config);

@@ -1,0 +1,169 @@
+// credential_process: a command whose stdout is the credentials as JSON
+// (version 1). It runs without a shell, as the AWS CLI runs it: the command
+// line is split like a POSIX shell splits words, nothing is expanded. Its
+// stdin is /dev/null (claimcheck's own stdin may be the payload), its
+// stderr is ours, so its messages reach the user as they are.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+#include "sigv4/credential_providers.hpp"
+#include "credential_fields.hpp"
+#include "provider_base.hpp"
+
+extern char** environ;
+
+namespace sigv4 {
+namespace {
+
+// A larger answer is not credentials.
+constexpr std::size_t kMaxOutput = 1u << 20;
+
+/// POSIX word splitting of `command`: blanks separate words; '...' keeps
+/// everything; "..." keeps everything but \" \\ \$ \`; a backslash outside
+/// quotes escapes the next character. nullopt on an unterminated quote.
+std::optional<std::vector<std::string>> split_words(const std::string& command) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < command.size(); ++i) {
+    const char c = command[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else if (c == '\'') {
+      const auto close = command.find('\'', i + 1);
+      if (close == std::string::npos) return std::nullopt;
+      word += command.substr(i + 1, close - i - 1);
+      i = close;
+      in_word = true;
+    } else if (c == '"') {
+      for (++i;; ++i) {
+        if (i >= command.size()) return std::nullopt;
+        if (command[i] == '"') break;
+        if (command[i] == '\\' && i + 1 < command.size() &&
+            std::string_view("\"\\$`\n").find(command[i + 1]) != std::string_view::npos)
+          ++i;
+        word += command[i];
+      }
+      in_word = true;
+    } else if (c == '\\' && i + 1 < command.size()) {
+      word += command[++i];
+      in_word = true;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
+struct Pipe {
+  int read_end = -1, write_end = -1;
+  Pipe() {
+    int ends[2];
+    if (pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+    read_end = ends[0];
+    write_end = ends[1];
+  }
+  ~Pipe() {
+    if (read_end >= 0) close(read_end);
+    if (write_end >= 0) close(write_end);
+  }
+  void close_write() {
+    close(write_end);
+    write_end = -1;
+  }
+};
+
+struct ProcessResult {
+  std::string output;
+  int status = 0;
+  bool too_long = false;
+};
+
+// Its options are the command line.
+class ProcessProvider final : public ProviderBase<std::string> {
+ public:
+  using ProviderBase::ProviderBase;
+
+  TimedCredentials fetch() override {
+    const ProcessResult result = run();
+    if (WIFSIGNALED(result.status))
+      fail("it was killed by signal " + std::to_string(WTERMSIG(result.status)));
+    if (WEXITSTATUS(result.status) != 0)
+      fail("it exited with status " + std::to_string(WEXITSTATUS(result.status)));
+    if (result.too_long) fail("it printed more than 1 MiB");
+    const auto document = parse_json_quietly(result.output);
+    if (!document || !document->is_object())
+      fail("it did not print a JSON object (" + std::to_string(result.output.size()) + " bytes on stdout)");
+    const auto version = document->find("Version");
+    if (version == document->end() || !version->is_number_integer() || version->get<int>() != 1)
+      fail("its JSON has no \"Version\": 1");
+    CredentialFieldNames names;
+    names.session_token = "SessionToken";
+    return credentials_from_json(*document, names, name_);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& why) const { ProviderBase::fail(CredentialsError::Cause::Provider, why); }
+
+  std::vector<std::string> words() const {
+    auto split = split_words(options_);
+    if (!split || split->empty())
+      ProviderBase::fail(CredentialsError::Cause::Configuration,
+                         split ? "the command is empty" : "the command has an unterminated quote");
+    return *split;
+  }
+
+  ProcessResult run() const {
+    const std::vector<std::string> argv_words = words();
+    std::vector<char*> argv;
+    for (const std::string& word : argv_words) argv.push_back(const_cast<char*>(word.c_str()));
+    argv.push_back(nullptr);
+    Pipe out;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out.write_end, STDOUT_FILENO);
+    pid_t pid = -1;
+    const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0)
+      ProviderBase::fail(CredentialsError::Cause::Configuration,
+                         "cannot run '" + argv_words[0] + "': " + std::strerror(spawned));
+    out.close_write();
+    ProcessResult result;
+    char buffer[8192];
+    for (;;) {
+      const ssize_t n = read(out.read_end, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      if (result.output.size() + static_cast<std::size_t>(n) > kMaxOutput) {
+        result.too_long = true;
+        continue;  // keep draining so the process is not stuck on a full pipe
+      }
+      result.output.append(buffer, static_cast<std::size_t>(n));
+    }
+    while (waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {
+    }
+    return result;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name) {
+  return std::make_shared<ProcessProvider>(std::move(command), std::move(name));
+}
+
+}  // namespace sigv4

@@ -1,0 +1,113 @@
+// The credential providers of the AWS CLI's chain, each configured
+// explicitly: which one applies, and with what settings, is the caller's
+// decision (claimcheck's lib/config reads the environment and ~/.aws for
+// that). Nothing is contacted when a provider is made, only by fetch().
+// Every `name` is what -v and error messages call the provider.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sigv4/credentials.hpp"
+
+namespace sigv4 {
+
+/// How a provider reaches its service over HTTP.
+struct ProviderHttp {
+  std::string ca_bundle;  // empty: the system's
+  std::chrono::milliseconds connect_timeout{5000};
+  /// Limit on each whole exchange; 0: none (a stalled transfer still ends
+  /// after the transfer code's stall timeout).
+  std::chrono::milliseconds timeout{0};
+  int max_attempts = 3;  // transport failures, 5xx and 429 are tried again
+  Trace trace;           // one line per request, no secrets
+};
+
+/// Fixed credentials (environment, config file, a profile's keys).
+std::shared_ptr<CredentialsProvider> static_provider(Credentials credentials, std::string name);
+
+/// Where STS is reached. An empty endpoint means the regional one,
+/// https://sts.<region>.amazonaws.com, or https://sts.amazonaws.com
+/// (us-east-1) without a region.
+struct StsSettings {
+  std::string endpoint;
+  std::string region;  // signing region; empty or "auto": us-east-1
+  ProviderHttp http;
+};
+
+/// "https://sts.eu-west-1.amazonaws.com" (".amazonaws.com.cn" in China).
+std::string regional_sts_endpoint(const std::string& region);
+
+struct AssumeRoleOptions {
+  std::string role_arn;
+  std::string role_session_name;  // empty: "claimcheck-<unix seconds>"
+  std::string external_id;        // empty: none sent
+  std::optional<int> duration_seconds;
+  StsSettings sts;
+};
+
+/// STS AssumeRole, signed with the credentials `source` provides.
+std::shared_ptr<CredentialsProvider> assume_role_provider(
+    AssumeRoleOptions options, std::shared_ptr<CredentialsProvider> source, std::string name);
+
+struct WebIdentityOptions {
+  std::string token_file;  // read at every fetch: Kubernetes rotates it
+  std::string role_arn;
+  std::string role_session_name;  // empty: "claimcheck-<unix seconds>"
+  std::optional<int> duration_seconds;
+  StsSettings sts;
+};
+
+/// STS AssumeRoleWithWebIdentity (unsigned), how EKS IRSA works.
+std::shared_ptr<CredentialsProvider> web_identity_provider(WebIdentityOptions options,
+                                                           std::string name);
+
+/// credential_process: `command` is split like a POSIX shell would split
+/// it (quotes, backslashes; no expansion) and run without a shell, with
+/// stdin from /dev/null and stderr passed through; stdout must be the JSON
+/// document of version 1.
+std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name);
+
+struct SsoOptions {
+  std::string token_cache_dir;  // ~/.aws/sso/cache
+  /// sso_session; its name keys the cached token. Empty: the legacy form,
+  /// where the start URL keys it.
+  std::string session_name;
+  std::string start_url;
+  std::string account_id, role_name;
+  std::string region;    // sso_region
+  std::string endpoint;  // empty: https://portal.sso.<region>.amazonaws.com
+  std::string login_hint;  // "aws sso login --profile dev", said when the token is missing or expired
+  ProviderHttp http;
+};
+
+/// IAM Identity Center: the token `aws sso login` cached, then GetRoleCredentials.
+std::shared_ptr<CredentialsProvider> sso_provider(SsoOptions options, std::string name);
+
+struct ContainerOptions {
+  /// AWS_CONTAINER_CREDENTIALS_FULL_URI (http only to a loopback or the
+  /// ECS/EKS agent's address), else http://169.254.170.2 + relative_uri.
+  std::string full_uri, relative_uri;
+  std::string authorization_token;
+  std::string authorization_token_file;  // read at every fetch; wins over the token
+  ProviderHttp http;
+};
+
+/// ECS task roles and EKS Pod Identity.
+std::shared_ptr<CredentialsProvider> container_provider(ContainerOptions options,
+                                                        std::string name);
+
+struct ImdsOptions {
+  std::string endpoint = "http://169.254.169.254";
+  /// Without a session token (IMDSv1) when the token request is refused.
+  bool allow_v1 = false;
+  /// About a second, so that a machine that is not on EC2 does not hang.
+  ProviderHttp http = {{}, std::chrono::milliseconds(1000), std::chrono::milliseconds(1000), 1, {}};
+};
+
+/// EC2 instance metadata: IMDSv2 token, then the role's credentials.
+std::shared_ptr<CredentialsProvider> imds_provider(ImdsOptions options, std::string name);
+
+}  // namespace sigv4

@@ -1,0 +1,99 @@
+// Where signing credentials come from: a provider fetches them (from the
+// environment, STS, a process, SSO, a container agent or EC2 instance
+// metadata), RefreshingCredentials keeps the current ones and fetches again
+// shortly before they expire. The providers themselves are made in
+// credential_providers.hpp. Knows nothing of claim checks or of which
+// provider applies: the caller decides that.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "sigv4/signer.hpp"
+
+namespace sigv4 {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+/// Credentials and the moment they stop working (nullopt: never).
+struct TimedCredentials {
+  Credentials credentials;
+  std::optional<TimePoint> expiration;
+};
+
+/// Credentials could not be obtained. `provider` names where they were
+/// sought ("assume-role arn:aws:iam::1:role/x"), `reason` says why; neither
+/// ever holds a secret, a session token or a web identity token.
+class CredentialsError : public std::runtime_error {
+ public:
+  enum class Cause {
+    Configuration,  // the provider's settings are incomplete or wrong: the user must fix them
+    Provider,       // the provider was unreachable, refused or answered nonsense
+  };
+  CredentialsError(Cause cause, std::string provider, std::string reason);
+  Cause cause() const { return cause_; }
+  const std::string& provider() const { return provider_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  Cause cause_;
+  std::string provider_, reason_;
+};
+
+class CredentialsProvider {
+ public:
+  virtual ~CredentialsProvider() = default;
+  /// What -v and error messages call this provider; no secrets.
+  virtual std::string name() const = 0;
+  /// Obtains credentials now (may contact the provider). Throws CredentialsError.
+  virtual TimedCredentials fetch() = 0;
+};
+
+/// One line of a verbose trace (never a secret).
+using Trace = std::function<void(std::string_view)>;
+using Clock = std::function<TimePoint()>;
+
+/// The credentials a client signs with. Fetched on first use and fetched
+/// again once less than kRefreshMargin of their life is left, by one caller
+/// at a time: concurrent callers wait for that one fetch instead of starting
+/// their own. A failed refresh keeps the old credentials while they are still
+/// valid (and tries again after kRetryAfterFailure). Thread-safe.
+class RefreshingCredentials {
+ public:
+  static constexpr std::chrono::minutes kRefreshMargin{5};
+  static constexpr std::chrono::seconds kRetryAfterFailure{10};
+
+  explicit RefreshingCredentials(std::shared_ptr<CredentialsProvider> provider, Trace trace = {},
+                                 Clock clock = &std::chrono::system_clock::now);
+
+  /// A signer over the current credentials. Throws CredentialsError when
+  /// there are none and the provider fails.
+  std::shared_ptr<const Signer> signer();
+  /// The server refused `used` as expired: the next signer() fetches anew
+  /// (once, however many callers report the same signer).
+  void expired(const Signer& used);
+  std::string provider_name() const { return provider_->name(); }
+  /// Fetches so far (the first one included), for tests and traces.
+  int fetches() const;
+
+ private:
+  bool due(TimePoint now) const;
+  void fetch_locked(TimePoint now);
+
+  std::shared_ptr<CredentialsProvider> provider_;
+  Trace trace_;
+  Clock clock_;
+  mutable std::mutex mutex_;  // held during a fetch: that is what makes it single-flight
+  std::shared_ptr<const Signer> signer_;
+  std::optional<TimePoint> expiration_;
+  TimePoint retry_not_before_{};
+  int fetches_ = 0;
+};
+
+}  // namespace sigv4

@@ -1,0 +1,365 @@
+// Each credential provider against tests/tools/credential_server.py, which
+// speaks the documented wire formats of EC2 instance metadata, the container
+// agent, SSO GetRoleCredentials and STS AssumeRoleWithWebIdentity; and
+// credential_process with scripts. Every error names its provider and holds
+// no secret, session token or web identity token.
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "../integration/script_server.hpp"
+#include "../support/test_support.hpp"
+#include "credentials/credential_fields.hpp"
+#include "crypto.hpp"
+#include "http_transfer.hpp"
+#include "sigv4/credential_providers.hpp"
+
+using namespace sigv4;
+using claimcheck::testing::TempDir;
+using claimcheck::testing::write_file;
+
+namespace {
+
+std::vector<std::string> server_command(std::vector<std::string> extra) {
+  const char* script = std::getenv("CREDENTIAL_SERVER_SCRIPT");
+  REQUIRE(script != nullptr);
+  std::vector<std::string> argv{"/usr/bin/python3", script, "--max-seconds", "120"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+std::string base_url(const s3test::ScriptServer& server) {
+  return "http://127.0.0.1:" + std::to_string(server.port());
+}
+
+// GET /__stats: what the server was asked.
+nlohmann::json stats(const s3test::ScriptServer& server) {
+  CurlEasy easy;
+  const HttpOutcome outcome = perform_http(easy, {"GET", base_url(server) + "/__stats", {}, nullptr, nullptr}, {});
+  REQUIRE(outcome.status == 200);
+  return nlohmann::json::parse(outcome.body);
+}
+
+// Runs `fetch` expecting a CredentialsError; returns it.
+template <typename Fetch>
+CredentialsError error_of(Fetch fetch) {
+  try {
+    fetch();
+  } catch (const CredentialsError& error) {
+    return error;
+  }
+  FAIL("no CredentialsError");
+  return CredentialsError(CredentialsError::Cause::Provider, "", "");
+}
+
+void check_no_secret(const std::string& text, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets) {
+    INFO("message: " << text);
+    CHECK(text.find(secret) == std::string::npos);
+  }
+}
+
+ImdsOptions imds_at(const s3test::ScriptServer& server) {
+  ImdsOptions options;
+  options.endpoint = base_url(server);
+  return options;
+}
+
+// A session-style SSO profile whose token cache is `cache`, served by `server`.
+SsoOptions sso_options(const s3test::ScriptServer& server, const TempDir& cache) {
+  SsoOptions options;
+  options.token_cache_dir = cache.path();
+  options.session_name = "my-session";
+  options.account_id = "123456789012";
+  options.role_name = "ReadOnly";
+  options.region = "us-east-1";
+  options.endpoint = base_url(server);
+  options.login_hint = "aws sso login --sso-session my-session";
+  return options;
+}
+
+void make_executable(const std::string& path) {
+  std::filesystem::permissions(path, std::filesystem::perms::owner_all);
+}
+
+}  // namespace
+
+TEST_CASE("IMDS: a session token by PUT with its TTL, then the role name and its credentials") {
+  s3test::ScriptServer server(server_command({}));
+  const TimedCredentials timed = imds_provider(imds_at(server), "imds")->fetch();
+  CHECK(timed.credentials.access_key_id == "AKIDIMDS0001");
+  CHECK(timed.credentials.session_token.starts_with("token-imds-"));
+  REQUIRE(timed.expiration);
+  CHECK(*timed.expiration > std::chrono::system_clock::now() + std::chrono::minutes(50));
+  const auto requests = stats(server)["requests"];
+  REQUIRE(requests.size() == 3);
+  CHECK(requests[0]["method"] == "PUT");
+  CHECK(requests[0]["path"] == "/latest/api/token");
+  CHECK(requests[0]["headers"]["x-aws-ec2-metadata-token-ttl-seconds"] == "21600");
+  CHECK(requests[1]["path"] == "/latest/meta-data/iam/security-credentials/");
+  CHECK(requests[2]["path"] == "/latest/meta-data/iam/security-credentials/claimcheck-test-role");
+  for (int i = 1; i < 3; ++i)
+    CHECK(requests[i]["headers"]["x-aws-ec2-metadata-token"].get<std::string>().starts_with("imds-token-"));
+}
+
+TEST_CASE("IMDS: the session token is reused for the next fetch") {
+  s3test::ScriptServer server(server_command({}));
+  auto provider = imds_provider(imds_at(server), "imds");
+  provider->fetch();
+  CHECK(provider->fetch().credentials.access_key_id == "AKIDIMDS0002");
+  CHECK(stats(server)["requests"].size() == 5);  // one PUT, two GETs per fetch
+}
+
+TEST_CASE("IMDS: version 1 only when allowed") {
+  s3test::ScriptServer server(server_command({"--imds", "v1-only"}));
+  const CredentialsError refused = error_of([&] { imds_provider(imds_at(server), "imds")->fetch(); });
+  CHECK(refused.cause() == CredentialsError::Cause::Configuration);
+  CHECK(refused.reason().find("HTTP 404 to the IMDSv2 token request and IMDSv1 is not enabled") !=
+        std::string::npos);
+  CHECK(stats(server)["requests"].size() == 1);  // nothing asked without a token
+
+  ImdsOptions v1 = imds_at(server);
+  v1.allow_v1 = true;
+  CHECK(imds_provider(v1, "imds")->fetch().credentials.access_key_id == "AKIDIMDS0001");
+  const auto requests = stats(server)["requests"];
+  REQUIRE(requests.size() == 4);
+  CHECK_FALSE(requests[2]["headers"].contains("x-aws-ec2-metadata-token"));
+}
+
+TEST_CASE("IMDS: an instance without a role, a refused token, a hung or absent service") {
+  {
+    s3test::ScriptServer server(server_command({"--imds", "no-role"}));
+    const auto error = error_of([&] { imds_provider(imds_at(server), "imds")->fetch(); });
+    CHECK(error.cause() == CredentialsError::Cause::Configuration);
+    CHECK(error.reason().starts_with("no IAM role is attached to this instance"));
+  }
+  {
+    s3test::ScriptServer server(server_command({"--imds", "refuse-token"}));
+    const auto error = error_of([&] { imds_provider(imds_at(server), "imds")->fetch(); });
+    CHECK(error.reason().find("HTTP 403 to the IMDSv2 token request") != std::string::npos);
+  }
+  {
+    // Accepts the connection and never answers: the probe gives up after its timeout.
+    s3test::ScriptServer server(server_command({"--hang"}));
+    const auto error = error_of([&] { imds_provider(imds_at(server), "imds")->fetch(); });
+    CHECK(error.cause() == CredentialsError::Cause::Provider);
+    CHECK(error.provider() == "imds");
+    CHECK(error.reason() == "EC2 instance metadata at " + base_url(server) +
+                                " not reachable: Timeout (no answer within 1 s)");
+  }
+  ImdsOptions closed;
+  closed.endpoint = "http://127.0.0.1:1";
+  const auto error = error_of([&] { imds_provider(closed, "imds")->fetch(); });
+  CHECK(error.reason().starts_with("EC2 instance metadata at http://127.0.0.1:1 not reachable: ConnectionFailed"));
+}
+
+TEST_CASE("container: the authorization token from the variable or the file, which wins") {
+  s3test::ScriptServer server(server_command({"--container-token", "Bearer container-secret"}));
+  ContainerOptions options;
+  options.full_uri = base_url(server) + "/container/v1/credentials";
+  options.authorization_token = "Bearer container-secret";
+  const TimedCredentials timed = container_provider(options, "container")->fetch();
+  CHECK(timed.credentials.access_key_id == "AKIDCONTAINER0001");
+  CHECK(timed.expiration);
+
+  TempDir folder;
+  write_file(folder / "token", "Bearer container-secret\n");  // the kubelet's file ends in a newline
+  options.authorization_token = "Bearer wrong";
+  options.authorization_token_file = folder / "token";
+  CHECK(container_provider(options, "container")->fetch().credentials.access_key_id == "AKIDCONTAINER0002");
+  const auto requests = stats(server)["requests"];
+  CHECK(requests[1]["headers"]["authorization"] == "Bearer container-secret");
+
+  write_file(folder / "token", "Bearer not-the-one");
+  const auto refused = error_of([&] { container_provider(options, "container")->fetch(); });
+  CHECK(refused.reason() == "container credentials at " + base_url(server) +
+                                " answered HTTP 401 (AccessDeniedException)");
+  check_no_secret(refused.what(), {"not-the-one", "container-secret"});
+}
+
+TEST_CASE("container: plain http only to loopback or the agents' addresses") {
+  ContainerOptions options;
+  options.full_uri = "http://203.0.113.7/creds";
+  const auto error = error_of([&] { container_provider(options, "container")->fetch(); });
+  CHECK(error.cause() == CredentialsError::Cause::Configuration);
+  CHECK(error.reason().find("must name a loopback address or the container agent") != std::string::npos);
+  options.full_uri = "ftp://127.0.0.1/creds";
+  CHECK(error_of([&] { container_provider(options, "container")->fetch(); }).reason().find("is not an http(s) URL") !=
+        std::string::npos);
+  // The agents' own addresses pass the check (and then fail to connect quickly here).
+  for (const char* allowed : {"http://169.254.170.23/v1/credentials", "http://[::1]:1/x", "http://127.9.9.9:1/x"}) {
+    options.full_uri = allowed;
+    options.http.connect_timeout = std::chrono::milliseconds(200);
+    options.http.timeout = std::chrono::milliseconds(200);
+    options.http.max_attempts = 1;
+    const auto not_refused = error_of([&] { container_provider(options, "container")->fetch(); });
+    CHECK(not_refused.cause() == CredentialsError::Cause::Provider);
+  }
+}
+
+TEST_CASE("SSO: the cached token found by the session name, or by the start URL (legacy)") {
+  s3test::ScriptServer server(server_command({"--sso-token", "sso-secret-token"}));
+  TempDir cache;
+  const std::string later = "2200-01-01T00:00:00Z";
+  write_file(cache / (sha1_hex("my-session") + ".json"),
+        R"({"accessToken":"sso-secret-token","expiresAt":")" + later + R"(","region":"us-east-1"})");
+  const SsoOptions options = sso_options(server, cache);
+  const TimedCredentials timed = sso_provider(options, "sso")->fetch();
+  CHECK(timed.credentials.access_key_id == "AKIDSSO0001");
+  REQUIRE(timed.expiration);
+  CHECK(*timed.expiration > std::chrono::system_clock::now());
+  const auto request = stats(server)["requests"][0];
+  CHECK(request["path"] == "/federation/credentials?account_id=123456789012&role_name=ReadOnly");
+  CHECK(request["headers"]["x-amz-sso_bearer_token"] == "sso-secret-token");
+
+  SsoOptions legacy = options;
+  legacy.session_name.clear();
+  legacy.start_url = "https://example.awsapps.com/start";
+  write_file(cache / (sha1_hex(legacy.start_url) + ".json"),
+        R"({"accessToken":"sso-secret-token","expiresAt":")" + later + R"("})");
+  CHECK(sso_provider(legacy, "sso")->fetch().credentials.access_key_id == "AKIDSSO0002");
+}
+
+TEST_CASE("SSO: a missing, expired or refused token says to log in again") {
+  s3test::ScriptServer server(server_command({"--sso-token", "sso-secret-token"}));
+  TempDir cache;
+  const SsoOptions options = sso_options(server, cache);
+  const std::string file = cache / (sha1_hex("my-session") + ".json");
+
+  auto missing = error_of([&] { sso_provider(options, "sso")->fetch(); });
+  CHECK(missing.cause() == CredentialsError::Cause::Configuration);
+  CHECK(missing.reason() == "no SSO token is cached in " + file + ": run `aws sso login --sso-session my-session`");
+
+  write_file(file, R"({"accessToken":"sso-secret-token","expiresAt":"2020-01-01T00:00:00Z"})");
+  auto expired = error_of([&] { sso_provider(options, "sso")->fetch(); });
+  CHECK(expired.reason() == "the SSO token cached in " + file +
+                                " expired at 2020-01-01T00:00:00Z: run `aws sso login --sso-session my-session`");
+
+  write_file(file, R"({"accessToken":"another-token","expiresAt":"2200-01-01T00:00:00Z"})");
+  auto refused = error_of([&] { sso_provider(options, "sso")->fetch(); });
+  CHECK(refused.reason() == "the SSO portal refused the cached token (HTTP 401): run `aws sso login --sso-session my-session`");
+  check_no_secret(refused.what(), {"another-token", "sso-secret-token"});
+  CHECK(stats(server)["requests"].size() == 1);  // only the refused one reached the portal
+}
+
+TEST_CASE("web identity: the token file's token, unsigned, to AssumeRoleWithWebIdentity") {
+  s3test::ScriptServer server(server_command({"--web-identity-token", "eyJ-web-identity-secret"}));
+  TempDir folder;
+  write_file(folder / "token", "eyJ-web-identity-secret\n");
+  WebIdentityOptions options;
+  options.token_file = folder / "token";
+  options.role_arn = "arn:aws:iam::123456789012:role/irsa";
+  options.role_session_name = "pod-1";
+  options.sts.endpoint = base_url(server);
+  options.sts.region = "eu-west-1";
+  const TimedCredentials timed = web_identity_provider(options, "web identity")->fetch();
+  CHECK(timed.credentials.access_key_id == "AKIDSTS0001");
+  CHECK(timed.credentials.session_token.starts_with("token-sts-"));
+  CHECK(timed.expiration);
+  const auto request = stats(server)["requests"][0];
+  CHECK(request["method"] == "POST");
+  CHECK(request["headers"]["content-type"] == "application/x-www-form-urlencoded; charset=utf-8");
+  CHECK_FALSE(request["headers"].contains("authorization"));
+
+  write_file(folder / "token", "expired");
+  auto expired = error_of([&] { web_identity_provider(options, "web identity")->fetch(); });
+  CHECK(expired.cause() == CredentialsError::Cause::Provider);
+  CHECK(expired.reason().starts_with("the web identity token in " + options.token_file + " has expired ("));
+  CHECK(expired.reason().find("ExpiredTokenException") != std::string::npos);
+
+  write_file(folder / "token", "eyJ-not-the-right-one");
+  auto invalid = error_of([&] { web_identity_provider(options, "web identity")->fetch(); });
+  CHECK(invalid.reason() == "STS AssumeRoleWithWebIdentity at " + base_url(server) +
+                                ": InvalidIdentityToken: The token could not be validated (HTTP 400)");
+  check_no_secret(invalid.what(), {"eyJ-not-the-right-one", "eyJ-web-identity-secret"});
+
+  std::filesystem::remove(folder / "token");
+  auto missing = error_of([&] { web_identity_provider(options, "web identity")->fetch(); });
+  CHECK(missing.cause() == CredentialsError::Cause::Configuration);
+  CHECK(missing.reason().starts_with("cannot read web identity token file " + options.token_file));
+}
+
+TEST_CASE("STS endpoints are regional by default") {
+  CHECK(regional_sts_endpoint("eu-west-1") == "https://sts.eu-west-1.amazonaws.com");
+  CHECK(regional_sts_endpoint("cn-north-1") == "https://sts.cn-north-1.amazonaws.com.cn");
+  CHECK(regional_sts_endpoint("") == "https://sts.amazonaws.com");
+  CHECK(regional_sts_endpoint("auto") == "https://sts.amazonaws.com");
+}
+
+TEST_CASE("providers retry a 500 from their service") {
+  s3test::ScriptServer server(server_command({"--fail-first", "2"}));
+  ContainerOptions options;
+  options.full_uri = base_url(server) + "/container/x";
+  CHECK(container_provider(options, "container")->fetch().credentials.access_key_id == "AKIDCONTAINER0001");
+  CHECK(stats(server)["requests"].size() == 3);
+}
+
+TEST_CASE("credential_process: the JSON on stdout, split like a shell, stdin closed") {
+  TempDir folder;
+  const std::string script = folder / "creds with space.sh";
+  write_file(script,
+        "#!/bin/sh\n"
+        "# the arguments arrive as the shell would split them; stdin is empty\n"
+        "[ \"$1\" = 'a b' ] && [ \"$2\" = 'c\"d' ] && [ \"$3\" = 'e' ] || exit 9\n"
+        "[ -z \"$(cat)\" ] || exit 8\n"
+        "printf '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROCESS\", \"SecretAccessKey\": \"process-secret\","
+        " \"SessionToken\": \"process-token\", \"Expiration\": \"2200-01-01T00:00:00+01:00\"}'\n");
+  make_executable(script);
+  const std::string command = "'" + script + "' \"a b\" 'c\"d' e";
+  const TimedCredentials timed = process_provider(command, "process")->fetch();
+  CHECK(timed.credentials.access_key_id == "AKIDPROCESS");
+  CHECK(timed.credentials.session_token == "process-token");
+  REQUIRE(timed.expiration);
+  CHECK(format_rfc3339(*timed.expiration) == "2199-12-31T23:00:00Z");
+
+  write_file(script, "#!/bin/sh\nprintf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n");
+  CHECK_FALSE(process_provider("'" + script + "'", "process")->fetch().expiration);
+}
+
+TEST_CASE("credential_process: non-zero exit, garbage, a wrong version, a missing program") {
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  auto run = [&](const std::string& body) {
+    write_file(script, "#!/bin/sh\n" + body);
+    make_executable(script);
+    return error_of([&] { process_provider(script, "credential_process of profile p")->fetch(); });
+  };
+  const auto failed = run("echo 'SecretAccessKey leaked-secret' ; exit 3\n");
+  CHECK(failed.provider() == "credential_process of profile p");
+  CHECK(failed.reason() == "it exited with status 3");
+  CHECK(failed.cause() == CredentialsError::Cause::Provider);
+
+  const auto garbage = run("echo '{\"Version\": 1, \"AccessKeyId\": \"AKID\", \"SecretAccessKey\": \"garbage-secret\"'\n");
+  CHECK(garbage.reason().starts_with("it did not print a JSON object ("));
+  check_no_secret(garbage.what(), {"garbage-secret"});
+
+  const auto version = run("echo '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"v2-secret\"}'\n");
+  CHECK(version.reason() == "its JSON has no \"Version\": 1");
+
+  const auto no_secret = run("echo '{\"Version\": 1, \"AccessKeyId\": \"A\"}'\n");
+  CHECK(no_secret.reason() == "the answer has no SecretAccessKey");
+
+  const auto missing = error_of([&] { process_provider("/nonexistent/creds --x", "process")->fetch(); });
+  CHECK(missing.cause() == CredentialsError::Cause::Configuration);
+  CHECK(missing.reason() == "cannot run '/nonexistent/creds': No such file or directory");
+
+  const auto quote = error_of([&] { process_provider("creds 'open", "process")->fetch(); });
+  CHECK(quote.reason() == "the command has an unterminated quote");
+}
+
+TEST_CASE("credential_process: credentials already expired are refused by the refresher") {
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  write_file(script, "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\","
+                " \"Expiration\": \"2020-01-01T00:00:00Z\"}'\n");
+  make_executable(script);
+  RefreshingCredentials credentials(process_provider(script, "process"));
+  const auto expired = error_of([&] { credentials.signer(); });
+  CHECK(expired.reason() == "it gave credentials that expired at 2020-01-01T00:00:00Z");
+}

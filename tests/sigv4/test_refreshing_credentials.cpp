@@ -1,0 +1,188 @@
+// RefreshingCredentials: first fetch on first use, a refresh once less than
+// 5 minutes are left, one refresh however many threads ask at once, the old
+// credentials kept while a refresh fails and they still work.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <latch>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "sigv4/credential_providers.hpp"
+#include "sigv4/credentials.hpp"
+
+using namespace sigv4;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A clock the test moves by hand.
+struct ManualClock {
+  TimePoint now = TimePoint(std::chrono::hours(24 * 365 * 56));
+  Clock function() {
+    return [this] { return now; };
+  }
+};
+
+// Hands out "KEY1", "KEY2", ... valid for `lifetime` from the manual clock;
+// fails while `failing` is set.
+class CountingProvider final : public CredentialsProvider {
+ public:
+  CountingProvider(ManualClock& clock, std::chrono::seconds lifetime) : clock_(clock), lifetime_(lifetime) {}
+  std::string name() const override { return "counting"; }
+  TimedCredentials fetch() override {
+    const int number = ++fetches;
+    if (failing) throw CredentialsError(CredentialsError::Cause::Provider, "counting", "failing as asked");
+    return {{"KEY" + std::to_string(number), "secret", "token"}, clock_.now + lifetime_};
+  }
+  std::atomic<int> fetches{0};
+  std::atomic<bool> failing{false};
+
+ private:
+  ManualClock& clock_;
+  std::chrono::seconds lifetime_;
+};
+
+// The provider and the refresher over it, with the trace collected.
+struct Refresher {
+  ManualClock clock;
+  std::shared_ptr<CountingProvider> provider = std::make_shared<CountingProvider>(clock, std::chrono::seconds(3600));
+  std::vector<std::string> trace;
+  RefreshingCredentials credentials{provider, [this](std::string_view line) { trace.emplace_back(line); },
+                                    clock.function()};
+};
+
+std::string key_of(RefreshingCredentials& credentials) {
+  return credentials.signer()->credentials().access_key_id;
+}
+
+}  // namespace
+
+TEST_CASE("credentials are fetched on first use and refreshed only inside the 5-minute margin") {
+  Refresher refresher;
+  auto& [clock, provider, trace, credentials] = refresher;
+  CHECK(provider->fetches == 0);  // nothing before the first request
+  CHECK(key_of(credentials) == "KEY1");
+  clock.now += 3600s - 5min - 1s;  // 5 min 1 s left
+  CHECK(key_of(credentials) == "KEY1");
+  clock.now += 2s;  // 4 min 59 s left
+  CHECK(key_of(credentials) == "KEY2");
+  CHECK(key_of(credentials) == "KEY2");
+  CHECK(provider->fetches == 2);
+  REQUIRE(trace.size() == 2);
+  CHECK(trace[0].starts_with("credentials: fetched from counting, valid until "));
+  CHECK(trace[1].starts_with("credentials: refreshed from counting, valid until "));
+}
+
+TEST_CASE("static credentials are fetched once and never refreshed") {
+  ManualClock clock;
+  int asked = 0;
+  struct Static final : CredentialsProvider {
+    int* asked;
+    std::string name() const override { return "static"; }
+    TimedCredentials fetch() override {
+      ++*asked;
+      return {{"AKID", "secret", ""}, std::nullopt};
+    }
+  };
+  auto provider = std::make_shared<Static>();
+  provider->asked = &asked;
+  RefreshingCredentials credentials(provider, {}, clock.function());
+  for (int i = 0; i < 5; ++i) {
+    CHECK(key_of(credentials) == "AKID");
+    clock.now += std::chrono::hours(24 * 365);
+  }
+  CHECK(asked == 1);
+}
+
+TEST_CASE("threads that find the credentials due at the same moment cause one refresh") {
+  constexpr int kThreads = 8;
+  ManualClock clock;
+  // The provider's fetch waits until every thread has asked for a signer,
+  // so that without the single flight each of them would fetch.
+  std::latch all_asked(kThreads);
+  class GatedProvider final : public CredentialsProvider {
+   public:
+    GatedProvider(ManualClock& clock, std::latch& gate) : clock_(clock), gate_(gate) {}
+    std::string name() const override { return "gated"; }
+    TimedCredentials fetch() override {
+      const int number = ++fetches;
+      if (number > 1) gate_.wait();
+      return {{"KEY" + std::to_string(number), "secret", "token"}, clock_.now + 3600s};
+    }
+    std::atomic<int> fetches{0};
+
+   private:
+    ManualClock& clock_;
+    std::latch& gate_;
+  };
+  auto provider = std::make_shared<GatedProvider>(clock, all_asked);
+  RefreshingCredentials credentials(provider, {}, clock.function());
+  REQUIRE(key_of(credentials) == "KEY1");
+  clock.now += 3600s - 1min;  // due
+  std::vector<std::string> keys(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      all_asked.count_down();
+      keys[i] = key_of(credentials);
+    });
+  for (auto& thread : threads) thread.join();
+  CHECK(provider->fetches == 2);
+  for (const auto& key : keys) CHECK(key == "KEY2");
+}
+
+TEST_CASE("a failed refresh keeps credentials that still work, and fails once they have expired") {
+  Refresher refresher;
+  auto& [clock, provider, trace, credentials] = refresher;
+  REQUIRE(key_of(credentials) == "KEY1");
+  provider->failing = true;
+  clock.now += 3600s - 4min;
+  CHECK(key_of(credentials) == "KEY1");  // refresh failed, 4 minutes left
+  CHECK(provider->fetches == 2);
+  CHECK(trace.back().find("refreshing failed (failing as asked)") != std::string::npos);
+  clock.now += RefreshingCredentials::kRetryAfterFailure - 1s;
+  CHECK(key_of(credentials) == "KEY1");
+  CHECK(provider->fetches == 2);  // not tried again so soon
+  clock.now += 4min;  // expired now
+  CHECK_THROWS_AS(credentials.signer(), CredentialsError);
+  provider->failing = false;
+  CHECK(key_of(credentials) == "KEY4");
+}
+
+TEST_CASE("a provider's already expired credentials are an error naming the provider") {
+  ManualClock clock;
+  auto provider = std::make_shared<CountingProvider>(clock, 0s);
+  RefreshingCredentials credentials(provider, {}, clock.function());
+  try {
+    credentials.signer();
+    FAIL("expired credentials were accepted");
+  } catch (const CredentialsError& error) {
+    CHECK(error.provider() == "counting");
+    CHECK(error.reason().starts_with("it gave credentials that expired at "));
+    CHECK(error.cause() == CredentialsError::Cause::Provider);
+  }
+}
+
+TEST_CASE("the server calling a session token expired causes one new fetch, not one per reporter") {
+  ManualClock clock;
+  auto provider = std::make_shared<CountingProvider>(clock, 3600s);
+  RefreshingCredentials credentials(provider, {}, clock.function());
+  const auto first = credentials.signer();
+  credentials.expired(*first);
+  const auto second = credentials.signer();
+  CHECK(second->credentials().access_key_id == "KEY2");
+  credentials.expired(*first);  // a late report about the old credentials
+  CHECK(key_of(credentials) == "KEY2");
+  CHECK(provider->fetches == 2);
+}
+
+TEST_CASE("static_provider hands back what it was given, without expiry") {
+  auto provider = static_provider({"AKID", "secret", "token"}, "env AWS_ACCESS_KEY_ID");
+  CHECK(provider->name() == "env AWS_ACCESS_KEY_ID");
+  const TimedCredentials timed = provider->fetch();
+  CHECK(timed.credentials.session_token == "token");
+  CHECK_FALSE(timed.expiration);
+}
