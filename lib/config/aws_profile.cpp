@@ -18,24 +18,33 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
-/// The section header that names `profile` in this kind of file: the
-/// credentials file uses [name], the config file [profile name] ([default]
-/// in both).
-bool names_profile(std::string_view header, const std::string& profile, bool config_file) {
-  if (header == profile) return true;
-  if (!config_file) return false;
-  if (!header.starts_with("profile ")) return false;
-  return trim(header.substr(8)) == profile;
+/// Where a section header puts its keys: the credentials file names
+/// profiles plainly ([dev]); the config file says [profile dev] (but
+/// [default]), [sso-session name] and [services name].
+struct SectionName {
+  std::map<std::string, AwsSection>* table = nullptr;
+  std::string name;
+};
+
+SectionName section_for(std::string_view header, bool config_file, AwsSharedFiles& files) {
+  if (!config_file) return {&files.profiles, std::string(header)};
+  if (header == "default") return {&files.profiles, "default"};
+  for (const auto& [prefix, table] :
+       {std::pair<std::string_view, std::map<std::string, AwsSection>*>{"profile ", &files.profiles},
+        {"sso-session ", &files.sso_sessions},
+        {"services ", &files.services}}) {
+    if (header.starts_with(prefix)) return {table, std::string(trim(header.substr(prefix.size())))};
+  }
+  return {};  // a section the AWS CLI ignores too
 }
 
-/// Reads the keys of one profile section; returns whether the section exists.
-/// Indented lines (sub-sections such as "s3 =\n  endpoint_url = ...") are
-/// skipped: only top-level keys are used.
-bool read_section(const std::string& path, const std::string& profile, bool config_file,
-                  std::map<std::string, AwsProfileValue>& values) {
+/// Reads one file into `files`; keys already present (from the credentials
+/// file, read first) are kept.
+void read_file(const std::string& path, bool config_file, AwsSharedFiles& files) {
   std::ifstream in(path);
-  if (!in) return false;
-  bool found = false, inside = false;
+  if (!in) return;
+  AwsSection* section = nullptr;
+  std::string section_label, parent_key;
   std::string raw;
   int line = 0;
   while (std::getline(in, raw)) {
@@ -44,20 +53,27 @@ bool read_section(const std::string& path, const std::string& profile, bool conf
     if (text.empty() || text.front() == '#' || text.front() == ';') continue;
     if (text.front() == '[') {
       const auto close = text.find(']');
-      inside = close != std::string_view::npos &&
-               names_profile(trim(text.substr(1, close - 1)), profile, config_file);
-      found = found || inside;
+      const SectionName name = close == std::string_view::npos
+                                   ? SectionName{}
+                                   : section_for(trim(text.substr(1, close - 1)), config_file, files);
+      section = name.table != nullptr ? &(*name.table)[name.name] : nullptr;
+      if (section != nullptr && section->origin.empty()) section->origin = fmt::format("{}:{}", path, line);
+      section_label = name.table == &files.profiles ? "aws profile " + name.name : std::string(text.substr(0, close + 1));
+      parent_key.clear();
       continue;
     }
-    if (!inside || raw.front() == ' ' || raw.front() == '\t') continue;
+    if (section == nullptr) continue;
     const auto equals = text.find('=');
     if (equals == std::string_view::npos) continue;
     const std::string key(trim(text.substr(0, equals)));
     const std::string value(trim(text.substr(equals + 1)));
+    const bool indented = raw.front() == ' ' || raw.front() == '\t';
+    if (!indented) parent_key = value.empty() ? key : "";
+    if (indented && parent_key.empty()) continue;
+    AwsValues& values = indented ? section->nested[parent_key] : section->values;
     if (value.empty() || values.count(key) != 0) continue;
-    values[key] = AwsProfileValue{value, fmt::format("aws profile {} ({}:{})", profile, path, line)};
+    values[key] = AwsProfileValue{value, fmt::format("{} ({}:{})", section_label, path, line), !config_file};
   }
-  return found;
 }
 
 std::optional<std::string> get(const Getenv& env, const char* name) {
@@ -74,6 +90,25 @@ std::string aws_file(const Getenv& env, const char* variable, const char* name) 
 
 }  // namespace
 
+const AwsProfileValue* AwsSection::find(const std::string& key) const {
+  const auto it = values.find(key);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+const AwsSection* AwsSharedFiles::profile(const std::string& name) const {
+  const auto it = profiles.find(name);
+  return it == profiles.end() ? nullptr : &it->second;
+}
+
+AwsSharedFiles read_aws_shared_files(const Getenv& env) {
+  AwsSharedFiles files;
+  files.credentials_path = aws_file(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials");
+  files.config_path = aws_file(env, "AWS_CONFIG_FILE", "config");
+  if (!files.credentials_path.empty()) read_file(files.credentials_path, false, files);
+  if (!files.config_path.empty()) read_file(files.config_path, true, files);
+  return files;
+}
+
 const AwsProfileValue* AwsProfile::find(const std::string& key) const {
   const auto it = values.find(key);
   return it == values.end() ? nullptr : &it->second;
@@ -83,15 +118,14 @@ AwsProfile read_aws_profile(const Getenv& env) {
   AwsProfile profile;
   const std::optional<std::string> named = get(env, "AWS_PROFILE");
   profile.name = named.value_or("default");
-  const std::string credentials = aws_file(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials");
-  const std::string config = aws_file(env, "AWS_CONFIG_FILE", "config");
-  bool found = false;
-  if (!credentials.empty()) found |= read_section(credentials, profile.name, false, profile.values);
-  if (!config.empty()) found |= read_section(config, profile.name, true, profile.values);
-  if (named && !found) {
+  const AwsSharedFiles files = read_aws_shared_files(env);
+  const AwsSection* section = files.profile(profile.name);
+  if (named && section == nullptr) {
     throw Error(ErrorKind::Usage, "AWS_PROFILE",
-                fmt::format("profile '{}' not found in {} or {}", profile.name, credentials, config));
+                fmt::format("profile '{}' not found in {} or {}", profile.name, files.credentials_path,
+                            files.config_path));
   }
+  if (section != nullptr) profile.values = section->values;
   return profile;
 }
 

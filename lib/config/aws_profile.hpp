@@ -1,5 +1,6 @@
-// The AWS shared files (~/.aws/credentials and ~/.aws/config), read for one
-// profile: a fallback for credentials, region and endpoint.
+// The AWS shared files (~/.aws/credentials and ~/.aws/config): profiles,
+// [sso-session] and [services] sections, read whole so that a profile can
+// point at another (source_profile, sso_session, services).
 #pragma once
 
 #include <map>
@@ -12,21 +13,47 @@ namespace claimcheck {
 struct AwsProfileValue {
   std::string value;
   std::string origin;  // "aws profile dev (/home/u/.aws/config:7)"
+  bool in_credentials_file = false;
 };
 
-struct AwsProfile {
-  std::string name;
-  /// aws_access_key_id, aws_secret_access_key, aws_session_token, region,
-  /// endpoint_url, ca_bundle. The credentials file wins over the config file.
-  std::map<std::string, AwsProfileValue> values;
+using AwsValues = std::map<std::string, AwsProfileValue>;
+
+/// One section's keys. An indented block under a key with no value is kept
+/// apart, by that key ("sts =" then "  endpoint_url = ..." in [services]).
+struct AwsSection {
+  AwsValues values;
+  std::map<std::string, AwsValues> nested;
+  std::string origin;  // where its header is: "/home/u/.aws/config:3"
 
   const AwsProfileValue* find(const std::string& key) const;
 };
 
-/// The profile named by AWS_PROFILE (else "default"), from the files named by
-/// AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE (else ~/.aws/...). Missing
-/// files are fine; an AWS_PROFILE that names a profile found in neither file
-/// is Error(Usage).
+struct AwsSharedFiles {
+  std::string credentials_path, config_path;  // "" when HOME is unknown and no variable names one
+  /// By profile name; a key in the credentials file wins over the same key
+  /// in the config file.
+  std::map<std::string, AwsSection> profiles;
+  std::map<std::string, AwsSection> sso_sessions;  // [sso-session name]
+  std::map<std::string, AwsSection> services;      // [services name]
+
+  const AwsSection* profile(const std::string& name) const;
+};
+
+/// Both files, from AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE (else
+/// ~/.aws/...). Missing files are fine.
+AwsSharedFiles read_aws_shared_files(const Getenv& env);
+
+struct AwsProfile {
+  std::string name;
+  /// aws_access_key_id, aws_secret_access_key, aws_session_token, region,
+  /// endpoint_url, ca_bundle... The credentials file wins over the config file.
+  AwsValues values;
+
+  const AwsProfileValue* find(const std::string& key) const;
+};
+
+/// The profile named by AWS_PROFILE (else "default"). An AWS_PROFILE that
+/// names a profile found in neither file is Error(Usage).
 AwsProfile read_aws_profile(const Getenv& env);
 
 }  // namespace claimcheck
