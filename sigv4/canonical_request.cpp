@@ -4,28 +4,16 @@
 #include <algorithm>
 #include <map>
 
+#include "base/text.hpp"
+
 namespace sigv4::detail {
-namespace {
-
-bool is_http_whitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-std::string to_lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-}  // namespace
 
 std::string trim_all(std::string_view value) {
   std::string out;
   out.reserve(value.size());
   bool pending_space = false;
   for (const char c : value) {
-    if (is_http_whitespace(c)) {
+    if (base::is_space(c)) {
       pending_space = !out.empty();
       continue;
     }
@@ -56,7 +44,7 @@ CanonicalHeaders canonical_headers(const std::vector<Header>& headers) {
   // std::map keeps the names sorted (byte order, as SigV4 requires).
   std::map<std::string, std::string> joined;
   for (const Header& header : headers) {
-    auto [entry, inserted] = joined.try_emplace(to_lower_ascii(header.name));
+    auto [entry, inserted] = joined.try_emplace(base::to_lower(header.name));
     if (!inserted) entry->second += ',';
     entry->second += trim_all(header.value);
   }

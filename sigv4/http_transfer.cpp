@@ -1,8 +1,8 @@
 #include "http_transfer.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
+
+#include "base/text.hpp"
 
 namespace sigv4 {
 namespace {
@@ -16,13 +16,6 @@ struct Exchange {
   HttpOutcome outcome;
 };
 
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(first, last - first + 1));
-}
-
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto& exchange = *static_cast<Exchange*>(user);
   const std::string_view line(data, size * count);
@@ -32,10 +25,8 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const auto colon = line.find(':');
   if (colon == std::string_view::npos) return line.size();
-  std::string name = trim(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  exchange.outcome.headers.push_back({std::move(name), trim(line.substr(colon + 1))});
+  exchange.outcome.headers.push_back(
+      {base::to_lower(base::trim(line.substr(0, colon))), std::string(base::trim(line.substr(colon + 1)))});
   return line.size();
 }
 

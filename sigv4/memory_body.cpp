@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "crypto.hpp"
+#include "base/sha256.hpp"
 
 namespace sigv4 {
 
@@ -15,7 +15,7 @@ std::size_t MemoryBody::read(char* buffer, std::size_t capacity) {
 }
 
 std::string MemoryBody::sha256_hex() {
-  if (!hash_) hash_ = sigv4::sha256_hex(bytes_);
+  if (!hash_) hash_ = base::sha256_hex(bytes_);
   return *hash_;
 }
 

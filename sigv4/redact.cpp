@@ -1,8 +1,8 @@
 #include "redact.hpp"
 
-#include <algorithm>
 #include <array>
-#include <cctype>
+
+#include "base/text.hpp"
 
 namespace sigv4 {
 namespace {
@@ -22,13 +22,6 @@ constexpr std::array<Marker, 6> kMarkers{{
     {"signature=", "&,\r\n \""},
 }};
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // Redacts every occurrence of one marker; `folded` mirrors `text` in lower case.
 void redact_marker(std::string& text, std::string& folded, const Marker& marker) {
   static constexpr std::string_view kRedacted = "<redacted>";
@@ -47,7 +40,7 @@ void redact_marker(std::string& text, std::string& folded, const Marker& marker)
 
 std::string redact_secrets(std::string_view input) {
   std::string text(input);
-  std::string folded = lower(input);
+  std::string folded = base::to_lower(input);
   for (const Marker& marker : kMarkers) redact_marker(text, folded, marker);
   return text;
 }

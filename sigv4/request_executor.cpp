@@ -1,11 +1,10 @@
 #include "request_executor.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <optional>
 #include <thread>
 
+#include "base/text.hpp"
 #include "redact.hpp"
 #include "sigv4/credential_providers.hpp"
 #include "retry.hpp"
@@ -27,12 +26,6 @@ bool token_expired(const std::string& code) {
 std::shared_ptr<CredentialsProvider> provider_of(const S3Config& config) {
   if (config.credentials_provider) return config.credentials_provider;
   return static_provider(config.credentials, "static credentials");
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-  });
 }
 
 // Used when the body carries no <Code> (HEAD answers have no body at all).
@@ -88,7 +81,7 @@ std::optional<Failure> failure_of(const HttpOutcome& outcome, const S3Request& r
 
 void S3Request::set_header(const std::string& name, std::string value) {
   for (auto& header : headers)
-    if (same_name(header.name, name)) {
+    if (base::equals_ignoring_case(header.name, name)) {
       header.value = std::move(value);
       return;
     }
@@ -180,7 +173,7 @@ std::vector<std::string> RequestExecutor::signed_header_lines(const S3Request& r
   std::vector<std::string> names{"host"};
   auto add = [&](const Header& header) {
     for (const auto& name : names)
-      if (same_name(name, header.name)) return;
+      if (base::equals_ignoring_case(name, header.name)) return;
     names.push_back(header.name);
     lines.push_back(header.name + ": " + header.value);
   };

@@ -3,8 +3,8 @@
 #include <pugixml.hpp>
 
 #include <charconv>
-#include <cstdio>
-#include <ctime>
+
+#include "base/time.hpp"
 
 namespace sigv4::xml {
 namespace {
@@ -57,22 +57,12 @@ std::uint64_t parse_size(const std::string& digits) {
 }
 
 // "2009-10-12T17:50:30.000Z"; fractions ignored.
-std::chrono::system_clock::time_point parse_iso8601(const std::string& stamp) {
-  std::tm fields{};
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (std::sscanf(stamp.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour,
-                  &minute, &second) != 6 ||
-      // system_clock counts nanoseconds in 64 bits: years past 2262 overflow it
-      year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31 ||
-      hour > 23 || minute > 59 || second > 60 || hour < 0 || minute < 0 || second < 0)
+std::chrono::system_clock::time_point parse_last_modified(const std::string& stamp) {
+  try {
+    return std::chrono::floor<std::chrono::seconds>(base::parse_rfc3339(stamp));
+  } catch (const base::InvalidTimestamp&) {
     throw MalformedXml("bad <LastModified> in listing: '" + stamp + "'");
-  fields.tm_year = year - 1900;
-  fields.tm_mon = month - 1;
-  fields.tm_mday = day;
-  fields.tm_hour = hour;
-  fields.tm_min = minute;
-  fields.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&fields));
+  }
 }
 
 ObjectInfo parse_contents(pugi::xml_node contents) {
@@ -81,7 +71,7 @@ ObjectInfo parse_contents(pugi::xml_node contents) {
   info.size = parse_size(text(contents, "Size"));
   info.etag = text(contents, "ETag");
   if (const std::string modified = text(contents, "LastModified"); !modified.empty())
-    info.last_modified = parse_iso8601(modified);
+    info.last_modified = parse_last_modified(modified);
   return info;
 }
 

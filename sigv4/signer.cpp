@@ -6,6 +6,10 @@
 #include <array>
 #include <stdexcept>
 
+#include "base/encoding.hpp"
+#include "base/sha256.hpp"
+#include "base/text.hpp"
+#include "base/time.hpp"
 #include "canonical_request.hpp"
 #include "crypto.hpp"
 
@@ -45,13 +49,6 @@ bool is_valid_payload_hash(std::string_view hash) {
          hash.starts_with("STREAMING-");
 }
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; };
-           return lower(x) == lower(y);
-         });
-}
-
 bool is_valid_scope_part(std::string_view part) {
   return is_token(part) && part.find('/') == std::string_view::npos;
 }
@@ -85,7 +82,7 @@ void check_request(const Request& request, const SigningConfig& config) {
 // Headers the signer sets itself must not come from the caller too.
 void check_not_given(const Request& request, std::string_view name) {
   for (const Header& header : request.headers)
-    if (equals_ignoring_case(header.name, name))
+    if (base::equals_ignoring_case(header.name, name))
       reject("header '" + header.name + "' is set by the signer");
 }
 
@@ -103,7 +100,7 @@ std::string credential_scope(const std::string& date, const SigningConfig& confi
 std::string string_to_sign(const std::string& date_time, const std::string& scope,
                            const std::string& canonical_request) {
   return std::string(kAlgorithm) + '\n' + date_time + '\n' + scope + '\n' +
-         sha256_hex(canonical_request);
+         base::sha256_hex(canonical_request);
 }
 
 std::string derive_signing_key(const std::string& secret, const std::string& date,
@@ -146,8 +143,8 @@ struct Stamp {
   std::string scope;      // 20150830/us-east-1/s3/aws4_request
 
   explicit Stamp(const SigningConfig& config)
-      : date_time(amz_date(config.time)),
-        date(date_time.substr(0, 8)),
+      : date_time(base::format_amz_date(config.time)),
+        date(base::format_date_stamp(config.time)),
         scope(credential_scope(date, config)) {}
 };
 
@@ -218,7 +215,7 @@ void Signer::finish(SigningResult& result, const std::string& date_time,
                     const SigningConfig& config) const {
   result.string_to_sign = string_to_sign(date_time, scope, result.canonical_request);
   const auto key = signing_key(date, config.region, config.service);
-  result.signature = hex_encode(hmac_sha256(*key, result.string_to_sign));
+  result.signature = base::hex_encode(hmac_sha256(*key, result.string_to_sign));
 }
 
 SigningResult Signer::sign(const Request& request, const SigningConfig& config) const {

@@ -6,17 +6,13 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
+using base::trim;
 
 /// Where a section header puts its keys: the credentials file names
 /// profiles plainly ([dev]); the config file says [profile dev] (but

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "config/aws_profile.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
@@ -71,8 +72,7 @@ std::optional<Candidate> first_of(const std::vector<Candidate>& candidates) {
 }
 
 bool parse_bool(const std::string& text, const std::string& label) {
-  std::string v;
-  for (char c : text) v += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string v = base::to_lower(text);
   if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
   if (v == "false" || v == "0" || v == "no" || v == "off") return false;
   bad_value(label, text, "a boolean (true or false)");

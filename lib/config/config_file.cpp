@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
@@ -25,12 +26,7 @@ bool known_key(std::string_view key) {
   return false;
 }
 
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
+using base::trim;
 
 /// Drops a comment: '#' at the start or after whitespace (so "a#b" stays).
 std::string_view strip_comment(std::string_view line) {

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "base/io.hpp"
+
 namespace claimcheck {
 
 UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
@@ -36,15 +38,7 @@ Error errno_error(const std::string& what) {
 }
 
 void write_all(int fd, const char* data, std::size_t size, const std::string& what) {
-  while (size > 0) {
-    ssize_t n = ::write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw errno_error(what);
-    }
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
+  if (!base::write_all(fd, data, size)) throw errno_error(what);
 }
 
 std::string temp_directory() {

@@ -33,7 +33,7 @@ class UniqueFd {
 /// Error(Internal) from the current errno: "<what>: <strerror>".
 Error errno_error(const std::string& what);
 
-/// Writes all of `data`, retrying short writes and EINTR.
+/// Writes all of `data` (base::write_all); a failure is errno_error(what).
 void write_all(int fd, const char* data, std::size_t size, const std::string& what);
 
 /// $TMPDIR, else /tmp.

@@ -52,6 +52,9 @@ class FdSink : public ByteSink {
   std::string name_;
 };
 
+/// Everything from `source` into `sink`; returns the byte count.
+std::uint64_t copy_all(ByteSource& source, ByteSink& sink);
+
 /// Reads bytes the caller keeps alive, without copying them first.
 class ViewSource : public ByteSource {
  public:

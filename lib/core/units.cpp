@@ -12,24 +12,13 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
 namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
 
 std::optional<std::uint64_t> size_multiplier(std::string_view suffix) {
   struct Unit { std::string_view name; std::uint64_t factor; };
@@ -40,7 +29,7 @@ std::optional<std::uint64_t> size_multiplier(std::string_view suffix) {
       {"g", 1ull << 30}, {"gib", 1ull << 30}, {"gb", 1000ull * 1000 * 1000},
       {"t", 1ull << 40}, {"tib", 1ull << 40}, {"tb", 1000ull * 1000 * 1000 * 1000},
   }};
-  const std::string key = lower(trim(suffix));
+  const std::string key = base::to_lower(base::trim(suffix));
   for (const Unit& unit : units) {
     if (unit.name == key) return unit.factor;
   }
@@ -70,7 +59,7 @@ bool add_digit(std::uint64_t& value, char digit) {
 }  // namespace
 
 std::uint64_t parse_size(std::string_view text, std::string_view what) {
-  const std::string_view body = trim(text);
+  const std::string_view body = base::trim(text);
   std::size_t pos = 0;
   std::uint64_t whole = 0;
   while (pos < body.size() && is_digit(body[pos])) {
@@ -103,7 +92,7 @@ std::uint64_t parse_size(std::string_view text, std::string_view what) {
 }
 
 std::chrono::seconds parse_duration(std::string_view text, std::string_view what) {
-  const std::string_view body = trim(text);
+  const std::string_view body = base::trim(text);
   if (body.empty()) not_a_duration(text, what);
   std::uint64_t total = 0;
   std::size_t pos = 0;

@@ -19,7 +19,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <utility>
@@ -27,6 +26,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/io.hpp"
+#include "base/time.hpp"
 #include "core/error.hpp"
 #include "core/posix_file.hpp"
 
@@ -49,42 +50,25 @@ Fd lock_journal(const std::string& dir, int operation) {
   // A reader may only have read access (stats on someone else's journal).
   if (fd.get() < 0 && operation == LOCK_SH) fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) fail("lock", path);
-  while (::flock(fd.get(), operation) != 0) {
-    if (errno != EINTR) fail("lock", path);
-  }
+  if (base::retry_on_eintr([&] { return ::flock(fd.get(), operation); }) != 0) fail("lock", path);
   return fd;
 }
 
-std::string format_time(TimePoint time) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-  const std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ((ms % 1000) + 1000) % 1000);
-}
-
-/// Parses exactly what format_time writes; nullopt otherwise.
+/// Exactly what format_rfc3339_millis writes (2026-01-09T13:24:00.123Z);
+/// nullopt otherwise.
 std::optional<TimePoint> parse_time(const std::string& text) {
-  std::tm tm{};
-  int millis = 0;
-  char zone = 0;
-  if (text.size() != 24 ||
-      std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                  &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &millis, &zone) != 8 ||
-      zone != 'Z') {
-    return std::nullopt;
+  try {
+    const TimePoint time = base::parse_rfc3339(text);
+    if (base::format_rfc3339_millis(time) == text) return time;
+  } catch (const base::InvalidTimestamp&) {
   }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  const std::time_t seconds = timegm(&tm);
-  return TimePoint(std::chrono::seconds(seconds)) + std::chrono::milliseconds(millis);
+  return std::nullopt;
 }
 
 std::string to_line(const JournalRecord& r) {
   nlohmann::ordered_json j;
   j["v"] = kVersion;
-  j["time"] = format_time(r.time);
+  j["time"] = base::format_rfc3339_millis(r.time);
   j["op"] = r.op;
   j["original_bytes"] = r.original_bytes;
   j["stored_bytes"] = r.stored_bytes;
@@ -116,16 +100,6 @@ std::optional<JournalRecord> from_line(const std::string& line) {
     return r;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
-  }
-}
-
-void write_all(int fd, const std::string& data, const std::string& path) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("append", path);
-    done += static_cast<std::size_t>(n);
   }
 }
 
@@ -169,7 +143,7 @@ void Journal::append(const JournalRecord& record) {
   }
   const Fd out(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
   if (out.get() < 0) fail("open", path_);
-  write_all(out.get(), line, path_);
+  if (!base::write_all(out.get(), line.data(), line.size())) fail("append", path_);
 }
 
 void Journal::read(const std::function<void(const JournalRecord&)>& on_record,

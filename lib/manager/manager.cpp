@@ -53,16 +53,6 @@ bool read_into(ByteSource& input, ByteSink& head, std::uint64_t& held, std::uint
   return false;
 }
 
-std::uint64_t copy_all(ByteSource& input, ByteSink& out) {
-  std::vector<char> buffer(1 << 16);
-  std::uint64_t total = 0;
-  while (std::size_t n = input.read(buffer.data(), buffer.size())) {
-    out.write(buffer.data(), n);
-    total += n;
-  }
-  return total;
-}
-
 class EmptySource : public ByteSource {
  public:
   std::size_t read(char*, std::size_t) override { return 0; }

@@ -1,19 +1,13 @@
 #include "manager/retrieve_verifier.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <string>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
 namespace {
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 Error integrity_error(const Reference& ref, const std::string& why) {
   return Error(ErrorKind::Integrity, "retrieve " + ref.key, why);
@@ -42,7 +36,7 @@ bool VerifyingSink::verify() {
                                     " bytes, got " + std::to_string(bytes_));
   }
   if (!ref_.sha256) return false;
-  if (lower(sha256_.hex_digest()) != lower(*ref_.sha256))
+  if (base::to_lower(sha256_.hex_digest()) != base::to_lower(*ref_.sha256))
     throw integrity_error(ref_, "sha256 mismatch: object was modified");
   return true;
 }

@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <vector>
+
+#include "base/io.hpp"
 
 namespace claimcheck {
 
@@ -29,13 +30,11 @@ class SpoolReader : public ByteSource {
     std::uint64_t offset = position_ - spool_.memory_.size();
     if (offset >= spool_.file_bytes_) return 0;
     std::size_t wanted = std::min<std::uint64_t>(capacity, spool_.file_bytes_ - offset);
-    for (;;) {
-      ssize_t n = ::pread(spool_.file_.get(), buffer, wanted, static_cast<off_t>(offset));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw errno_error("read back spooled data");
-      position_ += static_cast<std::uint64_t>(n);
-      return static_cast<std::size_t>(n);
-    }
+    const ssize_t n = base::retry_on_eintr(
+        [&] { return ::pread(spool_.file_.get(), buffer, wanted, static_cast<off_t>(offset)); });
+    if (n <= 0) throw errno_error("read back spooled data");
+    position_ += static_cast<std::uint64_t>(n);
+    return static_cast<std::size_t>(n);
   }
 
   const Spool& spool_;
@@ -66,8 +65,7 @@ std::unique_ptr<ByteSource> Spool::reader() const { return std::make_unique<Spoo
 
 void Spool::copy_to(ByteSink& sink) const {
   SpoolReader reader(*this);
-  std::vector<char> buffer(1 << 16);
-  while (std::size_t n = reader.read(buffer.data(), buffer.size())) sink.write(buffer.data(), n);
+  copy_all(reader, sink);
 }
 
 void Spool::clear() noexcept {

@@ -8,10 +8,8 @@
 
 #include <sys/random.h>
 
-#include <cerrno>
-
-#include <fmt/format.h>
-
+#include "base/encoding.hpp"
+#include "base/io.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
@@ -22,14 +20,12 @@ constexpr std::size_t kUuidLength = 36;
 // "YYYY-MM-DD/HHMMSSZ-" before the UUID.
 constexpr std::size_t kStampLength = 19;
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
 /// 8-4-4-4-12 hex digits.
 bool looks_like_uuid(std::string_view text) {
   if (text.size() != kUuidLength) return false;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_position ? text[i] != '-' : !is_hex(text[i])) return false;
+    if (dash_position ? text[i] != '-' : !base::is_hex_digit(text[i])) return false;
   }
   return true;
 }
@@ -39,8 +35,7 @@ bool looks_like_uuid(std::string_view text) {
 void fill_random(unsigned char* out, std::size_t size) {
   std::size_t filled = 0;
   while (filled < size) {
-    const ssize_t n = ::getrandom(out + filled, size - filled, 0);
-    if (n < 0 && errno == EINTR) continue;
+    const ssize_t n = base::retry_on_eintr([&] { return ::getrandom(out + filled, size - filled, 0); });
     if (n < 0) throw Error(ErrorKind::Internal, "cannot make a key", "the random number generator failed");
     filled += static_cast<std::size_t>(n);
   }
@@ -53,12 +48,9 @@ std::string random_uuid_v4() {
   fill_random(bytes.data(), bytes.size());
   bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40);  // version 4
   bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  std::string uuid;
-  uuid.reserve(kUuidLength);
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) uuid.push_back('-');
-    uuid += fmt::format("{:02x}", bytes[i]);
-  }
+  std::string uuid =
+      base::hex_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  for (const std::size_t dash : {8, 13, 18, 23}) uuid.insert(dash, 1, '-');
   return uuid;
 }
 

@@ -3,6 +3,7 @@
 // fields and rejects malformed values with a reason that names the field.
 #include "reference/reference.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -10,6 +11,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/encoding.hpp"
+#include "base/text.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
@@ -84,18 +87,12 @@ TimePoint time_field(const Json& value, const char* name) {
   }
 }
 
-bool is_hex_digit(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-std::string checked_sha256(std::string hex) {
+std::string checked_sha256(const std::string& hex) {
   if (hex.size() != 64)
     invalid(fmt::format("field \"sha256\" must be 64 hex characters, got {}", hex.size()));
-  for (char& c : hex) {
-    if (!is_hex_digit(c)) invalid("field \"sha256\" must hold only hex characters");
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return hex;
+  if (!std::all_of(hex.begin(), hex.end(), base::is_hex_digit))
+    invalid("field \"sha256\" must hold only hex characters");
+  return base::to_lower(hex);
 }
 
 bool has_control_character(std::string_view text) {

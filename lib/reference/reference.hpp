@@ -10,9 +10,11 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "base/time.hpp"
+
 namespace claimcheck {
 
-using TimePoint = std::chrono::system_clock::time_point;
+using TimePoint = base::TimePoint;
 
 enum class ReferenceFormat {
   ClaimCheck,  // claimcheck's own (has sha256 or version)
@@ -58,7 +60,7 @@ std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value
 void validate_key(std::string_view key);
 
 /// RFC 3339 "2026-01-09T13:24:00Z" (UTC, whole seconds), both ways.
-std::string format_rfc3339(TimePoint t);
+using base::format_rfc3339;
 /// Accepts Z or numeric offsets and fractional seconds (kept to nanoseconds);
 /// checks the calendar; refuses leap seconds and years outside what
 /// system_clock holds (about 1678..2261). Throws Error(InvalidInput).

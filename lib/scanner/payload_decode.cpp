@@ -2,7 +2,7 @@
 // values and data base64) or the CLI's decoded shorthand (plain strings).
 #include <algorithm>
 
-#include "scanner/base64.hpp"
+#include "base/encoding.hpp"
 #include "scanner/scan_internal.hpp"
 
 namespace claimcheck::scan {
@@ -16,7 +16,7 @@ bool printable(std::string_view text) {
 /// Metadata values are short names ("json/plain", "v2"): a value that decodes
 /// to printable text was base64, anything else is already decoded.
 std::string decode_metadata_value(const std::string& text) {
-  auto decoded = base64_decode(text);
+  auto decoded = base::base64_decode(text);
   if (decoded && !decoded->empty() && printable(*decoded)) return *decoded;
   return text;
 }
@@ -48,7 +48,7 @@ std::optional<Payload> decode_payload(const Json& value) {
   if (!payload.metadata.count("encoding")) return std::nullopt;
   if (data != value.end()) {
     const auto& text = data->get_ref<const std::string&>();
-    auto decoded = base64_decode(text);
+    auto decoded = base::base64_decode(text);
     payload.data = decoded ? std::move(*decoded) : text;
   }
   return payload;

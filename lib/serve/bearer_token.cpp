@@ -1,48 +1,33 @@
 #include "serve/bearer_token.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
 
-#include <cctype>
 #include <fstream>
 
+#include "base/sha256.hpp"
+#include "base/text.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck::serve {
 namespace {
 
-std::string sha256_raw(std::string_view text) {
-  std::string digest(SHA256_DIGEST_LENGTH, '\0');
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-         reinterpret_cast<unsigned char*>(digest.data()));
-  return digest;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
+using base::trim;
 
 bool starts_with_bearer(std::string_view value) {
-  constexpr std::string_view kScheme = "bearer ";
-  if (value.size() < kScheme.size()) return false;
-  for (std::size_t i = 0; i < kScheme.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(value[i])) != kScheme[i]) return false;
-  return true;
+  return base::equals_ignoring_case(value.substr(0, 7), "bearer ");
 }
 
 }  // namespace
 
 BearerToken::BearerToken(std::string token) {
-  if (!token.empty()) digest_ = sha256_raw(token);
+  if (!token.empty()) digest_ = base::sha256_hex(token);
 }
 
 bool BearerToken::accepts(std::string_view authorization) const {
   if (!required()) return true;
   authorization = trim(authorization);
   if (!starts_with_bearer(authorization)) return false;
-  const std::string presented = sha256_raw(trim(authorization.substr(7)));
+  const std::string presented = base::sha256_hex(trim(authorization.substr(7)));
   return CRYPTO_memcmp(presented.data(), digest_.data(), digest_.size()) == 0;
 }
 

@@ -21,7 +21,7 @@ class BearerToken {
   bool accepts(std::string_view authorization) const;
 
  private:
-  std::string digest_;  // raw SHA-256 of the token, "" when none
+  std::string digest_;  // hex SHA-256 of the token, "" when none
 };
 
 /// Reads the token file: the first line, surrounding whitespace removed.

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scanner/base64.hpp"
+#include "base/encoding.hpp"
 
 namespace claimcheck::serve {
 
@@ -23,7 +23,7 @@ Payload ClaimCheckOffloader::offload(const Payload& payload) {
   }
   nlohmann::ordered_json marker{{"key", ref.key}, {"size", ref.size_bytes}, {"compressed", ref.compressed}};
   nlohmann::ordered_json metadata = nlohmann::ordered_json::object();
-  for (const auto& [key, value] : payload.metadata) metadata[key] = base64_encode(value);
+  for (const auto& [key, value] : payload.metadata) metadata[key] = base::base64_encode(value);
   marker["metadata"] = metadata;
   out.metadata["encoding"] = "binary/claimcheck";
   out.data = marker.dump();

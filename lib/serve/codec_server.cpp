@@ -1,7 +1,6 @@
 #include "serve/codec_server.hpp"
 
-#include <cctype>
-
+#include "base/text.hpp"
 #include "core/error.hpp"
 #include "serve/http_error.hpp"
 #include "serve/payloads_json.hpp"
@@ -21,9 +20,8 @@ HttpResponse text_response(int status, const std::string& message) {
   return response;
 }
 
-bool is_json_content_type(std::string value) {
-  for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return value.rfind("application/json", 0) == 0;
+bool is_json_content_type(const std::string& value) {
+  return base::to_lower(value).starts_with("application/json");
 }
 
 /// The path segment wins over X-Namespace (as temporal-proxy does).

@@ -1,18 +1,11 @@
 #include "serve/http_exchange.hpp"
 
-#include <cctype>
 #include <cstdio>
+
+#include "base/text.hpp"
 
 namespace claimcheck::serve {
 namespace {
-
-bool equals_ignore_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 /// Printable ASCII, quotes and backslashes escaped, at most 300 characters.
 std::string log_safe_text(std::string_view text) {
@@ -28,7 +21,7 @@ std::string log_safe_text(std::string_view text) {
 
 std::string HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers)
-    if (equals_ignore_case(key, name)) return value;
+    if (base::equals_ignoring_case(key, name)) return value;
   return {};
 }
 

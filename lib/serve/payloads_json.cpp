@@ -4,7 +4,7 @@
 
 #include "core/error.hpp"
 #include "manager/json_spans.hpp"
-#include "scanner/base64.hpp"
+#include "base/encoding.hpp"
 
 namespace claimcheck::serve {
 namespace {
@@ -83,11 +83,11 @@ void append_payload(std::string& out, const Payload& payload) {
     first = false;
     append_string(out, key);
     out += ":\"";
-    out += base64_encode(value);
+    out += base::base64_encode(value);
     out += '"';
   }
   out += "},\"data\":\"";
-  out += base64_encode(payload.data);
+  out += base::base64_encode(payload.data);
   out += '"';
   if (!payload.external_sizes.empty()) {
     out += ",\"externalPayloads\":[";

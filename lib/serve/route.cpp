@@ -1,7 +1,8 @@
 #include "serve/route.hpp"
 
-#include <cctype>
 #include <vector>
+
+#include "base/text.hpp"
 
 namespace claimcheck::serve {
 namespace {
@@ -43,12 +44,6 @@ const char* route_name(RouteKind kind) {
   return "unknown";
 }
 
-bool is_true_flag(std::string_view value) {
-  constexpr std::string_view kTrue = "true";
-  if (value.size() != kTrue.size()) return false;
-  for (std::size_t i = 0; i < value.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(value[i])) != kTrue[i]) return false;
-  return true;
-}
+bool is_true_flag(std::string_view value) { return base::equals_ignoring_case(value, "true"); }
 
 }  // namespace claimcheck::serve

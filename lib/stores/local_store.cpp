@@ -32,6 +32,7 @@
 
 #include <fmt/format.h>
 
+#include "base/io.hpp"
 #include "core/cleanup.hpp"
 #include "core/error.hpp"
 #include "stores/local_listing.hpp"
@@ -80,13 +81,7 @@ class TempFile {
   TempFile& operator=(const TempFile&) = delete;
 
   void write(const char* data, std::size_t size, const std::string& what) {
-    while (size > 0) {
-      const ssize_t n = ::write(fd_.get(), data, size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw Error(ErrorKind::Store, what, std::strerror(errno));
-      data += n;
-      size -= static_cast<std::size_t>(n);
-    }
+    if (!base::write_all(fd_.get(), data, size)) throw Error(ErrorKind::Store, what, std::strerror(errno));
   }
   void sync_and_close(const std::string& what) {
     if (::fsync(fd_.get()) != 0 || !fd_.reset()) throw Error(ErrorKind::Store, what, std::strerror(errno));
@@ -142,14 +137,12 @@ class LocalStore final : public Store {
 
   void get(const std::string& key, ByteSink& sink) override {
     const UniqueFd file = open_object(key);
-    std::vector<char> buffer(kChunk);
-    while (true) {
-      const ssize_t n = ::read(file.get(), buffer.data(), buffer.size());
-      if (n < 0 && errno == EINTR) continue;
+    const auto read = [&](char* buffer, std::size_t capacity) {
+      const ssize_t n = base::read_some(file.get(), buffer, capacity);
       if (n < 0) throw Error(ErrorKind::Store, "get " + url(key), std::strerror(errno));
-      if (n == 0) break;
-      sink.write(buffer.data(), static_cast<std::size_t>(n));
-    }
+      return static_cast<std::size_t>(n);
+    };
+    base::copy_all(read, [&](const char* data, std::size_t size) { sink.write(data, size); }, kChunk);
   }
 
   std::optional<ObjectInfo> head(const std::string& key) override {
@@ -237,13 +230,9 @@ class LocalStore final : public Store {
   }
 
   static std::uint64_t copy_source(ByteSource& source, TempFile& out, const std::string& what) {
-    std::vector<char> buffer(kChunk);
-    std::uint64_t total = 0;
-    while (const std::size_t n = source.read(buffer.data(), buffer.size())) {
-      out.write(buffer.data(), n, what);
-      total += n;
-    }
-    return total;
+    const auto read = [&](char* buffer, std::size_t capacity) { return source.read(buffer, capacity); };
+    const auto write = [&](const char* data, std::size_t size) { out.write(data, size, what); };
+    return base::copy_all(read, write, kChunk);
   }
 
   UniqueFd open_object(const std::string& key) const {
@@ -270,7 +259,7 @@ class LocalStore final : public Store {
     std::string text;
     char buffer[4096];
     ssize_t n = 0;
-    while ((n = ::read(fd.get(), buffer, sizeof buffer)) > 0 && text.size() < (1 << 20)) {
+    while ((n = base::read_some(fd.get(), buffer, sizeof buffer)) > 0 && text.size() < (1 << 20)) {
       text.append(buffer, static_cast<std::size_t>(n));
     }
     auto sidecar = parse_sidecar(text);

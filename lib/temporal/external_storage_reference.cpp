@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 #include "reference/reference.hpp"
 
@@ -39,12 +40,10 @@ std::string claim_value(const std::map<std::string, std::string>& claim,
   return {};
 }
 
-std::string checked_hex(std::string hex) {
+std::string checked_hex(const std::string& hex) {
   if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
     invalid(fmt::format("hash value is not 64 hex digits: \"{}\"", hex.substr(0, 80)));
-  for (char& c : hex)
-    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
-  return hex;
+  return base::to_lower(hex);
 }
 
 /// The claim object: current {"claimData":{..}} / {"claim_data":{..}}, legacy

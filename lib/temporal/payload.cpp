@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "scanner/base64.hpp"
+#include "base/encoding.hpp"
 
 namespace claimcheck::temporal {
 namespace {
@@ -117,7 +117,7 @@ Payload read_decoded(const Shape& shape) {
   if (!shape.data || shape.data->is_null()) return payload;
   if (shape.data->is_string()) {
     const auto& text = shape.data->get_ref<const std::string&>();
-    auto bytes = base64_decode(text);  // strict: a plain word must stay a word
+    auto bytes = base::base64_decode(text);  // strict: a plain word must stay a word
     payload.data = bytes ? std::move(*bytes) : text;
   } else {
     payload.data = shape.data->dump();
@@ -150,7 +150,7 @@ std::optional<std::string> decode_base64_lenient(std::string_view text) {
   }
   if (standard.size() % 4 == 1) return std::nullopt;
   while (standard.size() % 4 != 0) standard += '=';
-  return base64_decode(standard);
+  return base::base64_decode(standard);
 }
 
 std::optional<JsonPayload> payload_from_proto_json(const Json& value) {
@@ -189,8 +189,8 @@ std::optional<Payload> payload_from_shorthand_message(const Json& value) {
 
 Json to_proto_json(const Payload& payload) {
   Json metadata = Json::object();
-  for (const auto& [key, value] : payload.metadata) metadata[key] = base64_encode(value);
-  Json out = {{"metadata", std::move(metadata)}, {"data", base64_encode(payload.data)}};
+  for (const auto& [key, value] : payload.metadata) metadata[key] = base::base64_encode(value);
+  Json out = {{"metadata", std::move(metadata)}, {"data", base::base64_encode(payload.data)}};
   if (!payload.external_sizes.empty()) {
     Json details = Json::array();
     for (std::uint64_t size : payload.external_sizes) details.push_back({{"sizeBytes", std::to_string(size)}});
@@ -206,7 +206,7 @@ Json to_json(const Payload& payload, PayloadForm form) {
     for (const auto& [key, value] : payload.metadata) metadata[key] = value;
     Json data = is_json_encoding(encoding) ? parse_or_discarded(payload.data) : Json(Json::value_t::discarded);
     Json out = {{"metadata", std::move(metadata)},
-                {"data", data.is_discarded() ? Json(base64_encode(payload.data)) : std::move(data)}};
+                {"data", data.is_discarded() ? Json(base::base64_encode(payload.data)) : std::move(data)}};
     return out;
   }
   if (form == PayloadForm::Shorthand && payload.external_sizes.empty()) {

@@ -1,10 +1,11 @@
 #include "credential_fields.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "base/time.hpp"
 
 namespace sigv4 {
 namespace {
@@ -22,17 +23,6 @@ std::string string_field(const nlohmann::json& document, const char* name,
   }
   if (!found->is_string()) bad_answer(provider, std::string("the answer's ") + name + " is not a string");
   return found->get<std::string>();
-}
-
-bool digits(const std::string& text, std::size_t from, std::size_t count) {
-  if (from + count > text.size()) return false;
-  for (std::size_t i = from; i < from + count; ++i)
-    if (text[i] < '0' || text[i] > '9') return false;
-  return true;
-}
-
-int number(const std::string& text, std::size_t from, std::size_t count) {
-  return std::stoi(text.substr(from, count));
 }
 
 }  // namespace
@@ -66,55 +56,12 @@ std::optional<nlohmann::json> parse_json_quietly(const std::string& text) {
 }
 
 std::optional<TimePoint> parse_rfc3339(const std::string& text) {
-  using namespace std::chrono;
-  // YYYY-MM-DDTHH:MM:SS
-  if (text.size() < 20 || !digits(text, 0, 4) || text[4] != '-' || !digits(text, 5, 2) ||
-      text[7] != '-' || !digits(text, 8, 2) || (text[10] != 'T' && text[10] != 't') ||
-      !digits(text, 11, 2) || text[13] != ':' || !digits(text, 14, 2) || text[16] != ':' ||
-      !digits(text, 17, 2))
-    return std::nullopt;
-  const year_month_day date{year(number(text, 0, 4)), month(static_cast<unsigned>(number(text, 5, 2))),
-                            day(static_cast<unsigned>(number(text, 8, 2)))};
-  const int hour = number(text, 11, 2), minute = number(text, 14, 2), second = number(text, 17, 2);
-  if (!date.ok() || int(date.year()) < 1970 || int(date.year()) > 2200 || hour > 23 ||
-      minute > 59 || second > 60)
-    return std::nullopt;
-  std::size_t at = 19;
-  nanoseconds fraction{0};
-  if (at < text.size() && text[at] == '.') {
-    std::size_t end = ++at;
-    while (end < text.size() && text[end] >= '0' && text[end] <= '9') ++end;
-    if (end == at) return std::nullopt;
-    std::string nanos = text.substr(at, std::min<std::size_t>(end - at, 9));
-    nanos.resize(9, '0');
-    fraction = nanoseconds(std::stoll(nanos));
-    at = end;
+  try {
+    const TimePoint time = base::parse_rfc3339(text);
+    if (time >= TimePoint{}) return time;  // an expiration before 1970 is no real one
+  } catch (const base::InvalidTimestamp&) {
   }
-  seconds offset{0};
-  if (at == text.size() - 1 && (text[at] == 'Z' || text[at] == 'z')) {
-    // UTC
-  } else if (at + 6 == text.size() && (text[at] == '+' || text[at] == '-') &&
-             digits(text, at + 1, 2) && text[at + 3] == ':' && digits(text, at + 4, 2)) {
-    offset = hours(number(text, at + 1, 2)) + minutes(number(text, at + 4, 2));
-    if (text[at] == '-') offset = -offset;
-  } else {
-    return std::nullopt;
-  }
-  const auto local = sys_days(date) + hours(hour) + minutes(minute) + seconds(second);
-  return time_point_cast<system_clock::duration>(local - offset + fraction);
-}
-
-std::string format_rfc3339(TimePoint time) {
-  using namespace std::chrono;
-  const auto whole = floor<seconds>(time);
-  const auto day_start = floor<days>(whole);
-  const year_month_day date{day_start};
-  const hh_mm_ss clock{whole - day_start};
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02ld:%02ld:%02ldZ", int(date.year()),
-                unsigned(date.month()), unsigned(date.day()), long(clock.hours().count()),
-                long(clock.minutes().count()), long(clock.seconds().count()));
-  return text;
+  return std::nullopt;
 }
 
 std::string session_name_or_default(const std::string& configured) {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "base/time.hpp"
 #include "sigv4/credentials.hpp"
 
 namespace sigv4 {
@@ -31,10 +32,11 @@ TimedCredentials credentials_from_json(const nlohmann::json& document,
 /// nullopt when it is not JSON.
 std::optional<nlohmann::json> parse_json_quietly(const std::string& text);
 
-/// "2026-12-01T23:54:51Z", "...51.793282635Z", "...51+02:00"; nullopt otherwise.
+/// "2026-12-01T23:54:51Z", "...51.793282635Z", "...51+02:00" (base::parse_rfc3339),
+/// from 1970 on; nullopt otherwise.
 std::optional<TimePoint> parse_rfc3339(const std::string& text);
 /// "2026-12-01T23:54:51Z".
-std::string format_rfc3339(TimePoint time);
+using base::format_rfc3339;
 
 /// "claimcheck-<unix seconds>" when `configured` is empty.
 std::string session_name_or_default(const std::string& configured);

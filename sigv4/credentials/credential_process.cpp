@@ -14,6 +14,7 @@
 #include <optional>
 #include <vector>
 
+#include "base/io.hpp"
 #include "sigv4/credential_providers.hpp"
 #include "credential_fields.hpp"
 #include "provider_base.hpp"
@@ -145,8 +146,7 @@ class ProcessProvider final : public ProviderBase<std::string> {
     ProcessResult result;
     char buffer[8192];
     for (;;) {
-      const ssize_t n = read(out.read_end, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
+      const ssize_t n = base::read_some(out.read_end, buffer, sizeof buffer);
       if (n <= 0) break;
       if (result.output.size() + static_cast<std::size_t>(n) > kMaxOutput) {
         result.too_long = true;
@@ -154,8 +154,7 @@ class ProcessProvider final : public ProviderBase<std::string> {
       }
       result.output.append(buffer, static_cast<std::size_t>(n));
     }
-    while (waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {
-    }
+    base::retry_on_eintr([&] { return waitpid(pid, &result.status, 0); });
     return result;
   }
 };

@@ -2,7 +2,7 @@
 
 #include <pugixml.hpp>
 
-#include "../crypto.hpp"
+#include "base/sha256.hpp"
 #include "../endpoint.hpp"
 #include "credential_fields.hpp"
 #include "provider_http.hpp"
@@ -107,7 +107,8 @@ TimedCredentials call_sts(const StsSettings& sts, const std::string& action, con
   for (const auto& [name, value] : fields)
     if (name == "WebIdentityToken") secrets.push_back(value);
   if (signing != nullptr) {
-    Request description{"POST", endpoint.host, "/", {}, {{"Content-Type", kFormType}}, sha256_hex(body)};
+    Request description{
+        "POST", endpoint.host, "/", {}, {{"Content-Type", kFormType}}, base::sha256_hex(body)};
     SigningConfig config;
     config.region = signing_region(sts);
     config.service = "sts";

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto.hpp"
+#include "base/sha256.hpp"
 #include "script_server.hpp"
 #include "sigv4/s3_client.hpp"
 
@@ -137,7 +137,7 @@ class CountingBody final : public BodySource {
     position_ = 0;
     ++rewinds;
   }
-  std::string sha256_hex() override { return sigv4::sha256_hex(data_); }
+  std::string sha256_hex() override { return base::sha256_hex(data_); }
   int rewinds = 0;
 
  private:

@@ -5,10 +5,11 @@
 #include <thread>
 #include <vector>
 
-#include "crypto.hpp"
+#include "base/sha256.hpp"
 #include "s3_env.hpp"
 
 using namespace sigv4;
+using base::sha256_hex;
 using s3test::server;
 
 namespace {

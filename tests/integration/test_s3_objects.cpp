@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "crypto.hpp"
+#include "base/sha256.hpp"
 #include "s3_env.hpp"
 
 using namespace sigv4;
@@ -35,7 +35,7 @@ class PatternBody final : public BodySource {
     // Computed by reading the body itself; rewinds afterwards.
     std::string all = contents();
     rewind();
-    return sigv4::sha256_hex(all);
+    return base::sha256_hex(all);
   }
   std::string contents() const {
     std::string all;

@@ -10,11 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "crypto.hpp"
+#include "base/sha256.hpp"
 #include "s3_env.hpp"
 #include "script_server.hpp"
 
 using namespace sigv4;
+using base::sha256_hex;
 using s3test::server;
 
 namespace {

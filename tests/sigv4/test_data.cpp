@@ -3,14 +3,15 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
-#include "crypto.hpp"
+#include "base/sha256.hpp"
+#include "base/text.hpp"
+#include "base/time.hpp"
 
 namespace sigv4_test {
 namespace {
@@ -20,13 +21,6 @@ std::vector<std::string> split_lines(const std::string& text) {
   std::istringstream stream(text);
   for (std::string line; std::getline(stream, line);) lines.push_back(line);
   return lines;
-}
-
-std::string trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
 }
 
 // "GET /path with space?query HTTP/1.1": the path may itself hold spaces.
@@ -54,14 +48,14 @@ std::size_t parse_headers(const std::vector<std::string>& lines, sigv4::Request&
   for (; index < lines.size() && !lines[index].empty(); ++index) {
     const std::string& line = lines[index];
     if (line.front() == ' ' || line.front() == '\t') {
-      request.headers.back().value += ' ' + trim(line);
+      request.headers.back().value += ' ' + std::string(base::trim(line));
       continue;
     }
     const auto colon = line.find(':');
     std::string name = line.substr(0, colon);
     std::string value = line.substr(colon + 1);
     if (name == "Host")
-      request.host = trim(value);
+      request.host = base::trim(value);
     else
       request.headers.push_back({name, value});
   }
@@ -109,16 +103,7 @@ std::string percent_decode(std::string_view text) {
 }
 
 std::chrono::system_clock::time_point parse_utc(std::string_view text) {
-  int year = 0;
-  unsigned month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  const std::string copy(text);
-  const bool iso = copy.find('-') != std::string::npos;
-  const int fields = std::sscanf(copy.c_str(), iso ? "%4d-%2u-%2uT%2u:%2u:%2uZ" : "%4d%2u%2uT%2u%2u%2uZ",
-                                 &year, &month, &day, &hour, &minute, &second);
-  if (fields != 6) throw std::runtime_error("bad timestamp " + copy);
-  using namespace std::chrono;
-  return sys_days{std::chrono::year{year} / std::chrono::month{month} / std::chrono::day{day}} +
-         hours{hour} + minutes{minute} + seconds{second};
+  return text.find('-') != std::string_view::npos ? base::parse_rfc3339(text) : base::parse_amz_date(text);
 }
 
 std::string SuiteCase::expected(const std::string& file) const {
@@ -144,7 +129,7 @@ SuiteCase load_suite_case(const std::filesystem::path& dir) {
   const auto lines = split_lines(read_file(dir / "request.txt"));
   parse_request_line(lines.at(0), result.request);
   const std::size_t blank_line = parse_headers(lines, result.request);
-  result.request.payload_hash = sigv4::sha256_hex(body_after(lines, blank_line));
+  result.request.payload_hash = base::sha256_hex(body_after(lines, blank_line));
   return result;
 }
 

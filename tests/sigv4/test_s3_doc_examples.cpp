@@ -7,7 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "crypto.hpp"
+#include "base/encoding.hpp"
+#include "base/sha256.hpp"
 #include "test_data.hpp"
 
 namespace {
@@ -82,7 +83,7 @@ TEST_CASE("S3 documentation: Authorization-header examples") {
     const auto result = signer.sign(header_request(example), config_for(common));
     CHECK(line(result.canonical_request, 1) == example.at("canonical_uri"));
     CHECK(line(result.canonical_request, 2) == example.at("canonical_query"));
-    CHECK(sigv4::sha256_hex(result.canonical_request) == example.at("canonical_request_sha256"));
+    CHECK(base::sha256_hex(result.canonical_request) == example.at("canonical_request_sha256"));
     CHECK(result.signature == example.at("signature"));
     CHECK(without_spaces_after_commas(result.headers.back().value) == example.at("authorization"));
     ++checked;
@@ -106,7 +107,7 @@ TEST_CASE("S3 documentation: presigned GET") {
   const auto result = signer_for(common).presign(request, config);
   CHECK(line(result.canonical_request, 2) == example.at("canonical_query"));
   CHECK(line(result.canonical_request, 3) + "\n" == example.at("canonical_headers"));
-  CHECK(sigv4::sha256_hex(result.canonical_request) == example.at("canonical_request_sha256"));
+  CHECK(base::sha256_hex(result.canonical_request) == example.at("canonical_request_sha256"));
   CHECK(result.signature == example.at("signature"));
   CHECK("https://" + request.host + request.path + "?" + result.query_string == example.at("url"));
 }
@@ -116,5 +117,5 @@ TEST_CASE("S3 documentation: the derived signing key") {
   const json& common = examples.at("common");
   const auto key = signer_for(common).signing_key(common.at("date_stamp"), common.at("region"),
                                                   common.at("service"));
-  CHECK(sigv4::hex_encode(*key) == common.at("signing_key_hex_computed_not_published"));
+  CHECK(base::hex_encode(*key) == common.at("signing_key_hex_computed_not_published"));
 }

@@ -80,10 +80,6 @@ struct SigningResult {
 /// '/' kept when keep_slash.
 std::string uri_encode(std::string_view raw, bool keep_slash);
 
-/// "20150830T123600Z" and "20150830".
-std::string amz_date(std::chrono::system_clock::time_point t);
-std::string date_stamp(std::chrono::system_clock::time_point t);
-
 /// Holds credentials and caches the derived signing key per
 /// (date, region, service). Thread-safe.
 /// sign() and presign() throw std::invalid_argument for a request that cannot

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scanner/base64.hpp"
+#include "base/encoding.hpp"
 #include "scanner/scanner.hpp"
 
 namespace scanner_test {
@@ -33,8 +33,8 @@ inline Json payload(Form form, const std::map<std::string, std::string>& metadat
                     std::string_view data) {
   Json meta = Json::object();
   for (const auto& [key, value] : metadata)
-    meta[key] = form == Form::Base64 ? claimcheck::base64_encode(value) : value;
-  return Json{{"metadata", meta}, {"data", claimcheck::base64_encode(data)}};
+    meta[key] = form == Form::Base64 ? base::base64_encode(value) : value;
+  return Json{{"metadata", meta}, {"data", base::base64_encode(data)}};
 }
 
 /// A json/plain payload: base64, or in shorthand the JSON value itself.

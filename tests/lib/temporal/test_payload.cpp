@@ -2,11 +2,12 @@
 // externalPayloads), decoded, the CLI's shorthand, and writing each back.
 #include <doctest/doctest.h>
 
-#include "scanner/base64.hpp"
+#include "base/encoding.hpp"
 #include "temporal/payload.hpp"
 #include "temporal_fixtures.hpp"
 
 using namespace claimcheck;
+using base::base64_encode;
 using namespace claimcheck::temporal;
 using namespace temporal_test;
 

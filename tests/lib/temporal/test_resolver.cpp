@@ -12,13 +12,14 @@
 #include "codec/digest.hpp"
 #include "core/error.hpp"
 #include "manager/manager.hpp"
-#include "scanner/base64.hpp"
+#include "base/encoding.hpp"
 #include "temporal/payload_codecs.hpp"
 #include "temporal/payload_wire.hpp"
 #include "temporal/resolver.hpp"
 #include "temporal_fixtures.hpp"
 
 using namespace claimcheck;
+using base::base64_encode;
 using namespace claimcheck::temporal;
 using namespace temporal_test;
 

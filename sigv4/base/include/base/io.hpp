@@ -1,0 +1,45 @@
+// Byte I/O loops on file descriptors: a signal arriving mid-call (EINTR) is
+// retried, a short write is continued, a descriptor inherited in
+// non-blocking mode (EAGAIN) is waited for. Failures come back as -1/false
+// with errno set, so each caller words the error in its own terms.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace base {
+
+/// Calls `call()` again for as long as it fails with EINTR; returns its
+/// last result (read, write, flock, getrandom...).
+template <typename Call>
+auto retry_on_eintr(Call&& call) {
+  for (;;) {
+    const auto result = call();
+    if (result >= 0 || errno != EINTR) return result;
+  }
+}
+
+/// Up to `capacity` bytes; 0 at end of file; -1 with errno on failure.
+ssize_t read_some(int fd, char* buffer, std::size_t capacity);
+
+/// All `size` bytes, or false with errno set (EPIPE when the reader is gone).
+bool write_all(int fd, const char* data, std::size_t size);
+
+/// Moves everything from `read(buffer, capacity) -> size_t` (0 at the end)
+/// to `write(data, size)` through one buffer; returns the byte count.
+template <typename Read, typename Write>
+std::uint64_t copy_all(Read&& read, Write&& write, std::size_t buffer_size = 64u << 10) {
+  std::vector<char> buffer(buffer_size);
+  std::uint64_t total = 0;
+  while (const std::size_t n = read(buffer.data(), buffer.size())) {
+    write(buffer.data(), n);
+    total += n;
+  }
+  return total;
+}
+
+}  // namespace base

@@ -1,0 +1,23 @@
+// ASCII text helpers, independent of the C locale: header names, config
+// lines, unit suffixes and booleans are ASCII whatever the user's locale.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace base {
+
+/// Space, tab, line feed, vertical tab, form feed, carriage return (what
+/// isspace() accepts in the "C" locale).
+bool is_space(char c);
+
+/// `text` without leading and trailing is_space() characters.
+std::string_view trim(std::string_view text);
+
+/// `text` with A-Z turned into a-z; every other byte unchanged.
+std::string to_lower(std::string_view text);
+
+/// Equal when compared with A-Z folded to a-z (HTTP header names).
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
+}  // namespace base

@@ -1,0 +1,63 @@
+// base/text.hpp: ASCII-only trimming and case folding.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "base/text.hpp"
+
+TEST_CASE("is_space is the C locale's isspace set and nothing else") {
+  for (int c = 0; c < 256; ++c) {
+    CAPTURE(c);
+    const bool expected = c == ' ' || (c >= '\t' && c <= '\r');
+    CHECK(base::is_space(static_cast<char>(c)) == expected);
+  }
+}
+
+TEST_CASE("trim drops whitespace at both ends; to_lower folds A-Z only") {
+  // text, trimmed, lowered
+  const std::tuple<std::string_view, std::string_view, std::string_view> rows[] = {
+      {"", "", ""},
+      {" \t\r\n\v\f", "", " \t\r\n\v\f"},
+      {"  Content-Type  ", "Content-Type", "  content-type  "},
+      {"\tX-AMZ-DATE\r\n", "X-AMZ-DATE", "\tx-amz-date\r\n"},
+      {"MiB 1.5 @[`{", "MiB 1.5 @[`{", "mib 1.5 @[`{"},  // the neighbours of A-Z stay
+      // NUL is not space
+      {std::string_view("\0X\0", 3), std::string_view("\0X\0", 3), std::string_view("\0x\0", 3)},
+      {"\xA0\xC3\x84\xA0", "\xA0\xC3\x84\xA0", "\xA0\xC3\x84\xA0"},  // Latin-1 NBSP, UTF-8 stay
+  };
+  for (const auto& [text, trimmed, lowered] : rows) {
+    CAPTURE(std::string(text));
+    CHECK(base::trim(text) == trimmed);
+    CHECK(base::to_lower(text) == lowered);
+  }
+}
+
+TEST_CASE("trim returns a view into the text it was given") {
+  const std::string text = "  key  ";
+  const std::string_view trimmed = base::trim(text);
+  CHECK(trimmed.data() == text.data() + 2);
+}
+
+TEST_CASE("equals_ignoring_case compares lengths and ASCII letters") {
+  struct Case {
+    std::string_view a, b;
+    bool equal;
+  };
+  const std::vector<Case> cases = {
+      {"", "", true},
+      {"Host", "host", true},
+      {"X-Amz-Date", "x-amz-DATE", true},
+      {"host", "hosts", false},
+      {"hosts", "host", false},
+      {"@", "`", false},  // 0x40 and 0x60 differ by the case bit, but are not letters
+      {"\xC3\x84", "\xC3\xA4", false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(std::string(c.a));
+    CAPTURE(std::string(c.b));
+    CHECK(base::equals_ignoring_case(c.a, c.b) == c.equal);
+  }
+}
