@@ -120,7 +120,11 @@ std::vector<Payload> parse_payloads(std::string_view body) {
 
 std::string write_payloads(const std::vector<Payload>& payloads) {
   std::size_t estimate = 16;
-  for (const auto& payload : payloads) estimate += payload.data.size() * 4 / 3 + 128;
+  auto encoded = [](std::size_t n) { return (n + 2) / 3 * 4; };
+  for (const auto& payload : payloads) {
+    estimate += encoded(payload.data.size()) + 64 + 32 * payload.external_sizes.size();
+    for (const auto& [key, value] : payload.metadata) estimate += 2 * key.size() + encoded(value.size()) + 8;
+  }
   std::string out;
   out.reserve(estimate);
   out += "{\"payloads\":[";
