@@ -29,6 +29,7 @@ Connection::Connection(int fd, SSL_CTX* tls) : fd_(fd) {
   int on = 1;
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
   if (tls != nullptr) {
+    tls_ = true;
     ssl_ = SSL_new(tls);
     if (ssl_ != nullptr) SSL_set_fd(ssl_, fd_);
   }
@@ -62,7 +63,8 @@ bool Connection::wait_for_tls(int result, Deadline deadline) {
 }
 
 bool Connection::handshake(Deadline deadline) {
-  if (!is_tls()) return true;
+  if (!tls_) return true;
+  if (ssl_ == nullptr) return false;
   for (;;) {
     ERR_clear_error();
     const int result = SSL_accept(ssl_);

@@ -46,6 +46,7 @@ class Connection {
   bool wait_for_tls(int result, Deadline deadline);
 
   int fd_;
+  bool tls_ = false;  // TLS was asked for (even if SSL_new failed)
   SSL* ssl_ = nullptr;
 };
 
