@@ -98,6 +98,7 @@ PassResult replay(int port, const std::vector<Request>& traffic, int connections
     threads.emplace_back([&, t] {
       httplib::Client client("127.0.0.1", port);
       client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);  // as browsers and Go's net/http do
       client.set_read_timeout(120, 0);
       for (std::size_t i = static_cast<std::size_t>(t); i < traffic.size(); i += static_cast<std::size_t>(connections)) {
         const auto begin = Clock::now();
@@ -140,6 +141,7 @@ double base64_1mib_ms() {
 double round_trip_ms(int port) {
   httplib::Client client("127.0.0.1", port);
   client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
   std::vector<double> times;
   for (int i = 0; i < 200; ++i) {
     const auto begin = Clock::now();
