@@ -15,8 +15,9 @@
 namespace claimcheck::serve {
 namespace {
 
+/// Rounded up: a wait never ends before its deadline.
 int millis_until(Deadline deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   return static_cast<int>(std::clamp<long long>(left.count(), 0, 60'000));
 }
 
