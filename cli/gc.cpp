@@ -15,6 +15,7 @@
 #include "gc_output.hpp"
 #include "interrupt.hpp"
 #include "report_error.hpp"
+#include "setting_options.hpp"
 #include "status_line.hpp"
 
 namespace claimcheck::cli {
@@ -82,12 +83,7 @@ void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {
   sub.add_flag("--dry-run", flags.dry_run, "List exactly what would be deleted, with totals; delete nothing");
   sub.add_option("--as-of", flags.as_of, "Judge expiry at this time (RFC 3339) or at now +DURATION")
       ->type_name("TIME|+DURATION");
-  sub.add_option_function<std::string>("--prefix", [&o](const std::string& v) { o.prefix = v; },
-                                       "Only objects under this prefix")
-      ->type_name("KEY_PREFIX");
-  sub.add_option_function<std::string>("--ttl", [&o](const std::string& v) { o.ttl = v; },
-                                       "TTL for objects without a recorded expiry")
-      ->type_name("DURATION");
+  add_setting_options(sub, "gc", o);
   sub.add_option("--older-than", flags.older_than, "Only objects last modified at least this long ago")
       ->type_name("DURATION");
   sub.add_option("--limit", flags.limit, "Delete at most N objects")->type_name("N")->check(CLI::PositiveNumber);

@@ -29,7 +29,7 @@ struct InspectFlags {
   bool url = false;
   std::string expires = "1h";
   bool json = false;
-  int jobs = 16;
+  int jobs = InspectOptions{}.concurrency;
 };
 
 struct NamedInput {
@@ -130,12 +130,14 @@ void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
       ->excludes(offline);
   auto* url = sub.add_flag("--url", flags.url, "Print a presigned GET URL per reference")
                   ->excludes(offline);
-  sub.add_option("--expires", flags.expires, "Lifetime of --url links (default 1h)")
+  sub.add_option("--expires", flags.expires, "Lifetime of --url links")
       ->type_name("DURATION")
+      ->capture_default_str()
       ->needs(url);
   sub.add_flag("--json", flags.json, "One JSON document (schema claimcheck.inspect/v1)");
-  sub.add_option("-j,--jobs", flags.jobs, "Store lookups at a time (default 16)")
+  sub.add_option("-j,--jobs", flags.jobs, "Store lookups at a time")
       ->type_name("N")
+      ->capture_default_str()
       ->check(CLI::Range(1, 64));
 }
 

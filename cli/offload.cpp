@@ -13,6 +13,7 @@
 #include "input.hpp"
 #include "progress.hpp"
 #include "session.hpp"
+#include "setting_options.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -69,24 +70,8 @@ int run_offload(const GlobalOptions& global, const OffloadFlags& flags) {
 
 void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags) {
   sub.add_option("FILE", flags.input, "Payload to offload ('-' or none: stdin)");
-  sub.add_option_function<std::string>("--threshold", [&o](const std::string& v) { o.threshold = v; },
-                                       "Offload at or above this size (default 50KiB)")
-      ->type_name("SIZE");
+  add_setting_options(sub, "offload", o);
   sub.add_flag("--force", flags.force, "Offload whatever the size");
-  sub.add_option_function<std::string>("--compress", [&o](const std::string& v) { o.compress = v; },
-                                       "gzip policy (default auto: only when it pays off)")
-      ->type_name("auto|always|never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
-  sub.add_option_function<int>("--level", [&o](int v) { o.level = v; },
-                               "gzip level (default 1: fastest; 9: smallest)")
-      ->type_name("1-9")
-      ->check(CLI::Range(1, 9));
-  sub.add_option_function<std::string>("--ttl", [&o](const std::string& v) { o.ttl = v; },
-                                       "Keep the object this long (default 30d)")
-      ->type_name("DURATION");
-  sub.add_option_function<std::string>("--prefix", [&o](const std::string& v) { o.prefix = v; },
-                                       "Key prefix (default claimcheck/)")
-      ->type_name("KEY_PREFIX");
   sub.add_option("--content-type", flags.content_type, "Content type recorded with the object")
       ->type_name("TYPE");
   sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when complete)")
@@ -96,6 +81,7 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
                                    "Offload the large fields of a JSON document in place");
   sub.add_option("--depth", flags.depth, "With --json-fields: nesting levels to descend")
       ->type_name("N")
+      ->capture_default_str()
       ->check(CLI::PositiveNumber)
       ->needs(json_fields);
 }

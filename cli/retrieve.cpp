@@ -73,6 +73,7 @@ void add_retrieve_options(CLI::App& sub, RetrieveFlags& flags) {
                                    "Restore every reference found inside a JSON document");
   sub.add_option("-j,--jobs", flags.jobs, "With --json-fields: fetches at a time")
       ->type_name("N")
+      ->capture_default_str()
       ->check(CLI::Range(1, 64))
       ->needs(json_fields);
 }

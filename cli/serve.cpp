@@ -25,6 +25,7 @@
 #include "command.hpp"
 #include "interrupt.hpp"
 #include "report_error.hpp"
+#include "setting_options.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -155,9 +156,7 @@ void add_serve_options(CLI::App& sub, ServeFlags& flags, ConfigOverrides& o) {
                      shown(defaults.display_limit) + ")")
       ->type_name("SIZE");
   sub.add_flag("--offload", s.offload, "/encode offloads payloads at or above the threshold");
-  sub.add_option_function<std::string>("--threshold", [&o](const std::string& v) { o.threshold = v; },
-                                       "With --offload: offload at or above this size (default 50KiB)")
-      ->type_name("SIZE");
+  add_setting_options(sub, "serve", o);  // --threshold
   sub.add_option("--max-body", flags.max_body, "Largest request body (default " + shown(defaults.body_limit) + ")")
       ->type_name("SIZE");
   sub.add_option("--request-timeout", flags.request_timeout,

@@ -1,6 +1,6 @@
 #include "config/config_file.hpp"
 
-#include <array>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,18 +13,6 @@
 
 namespace claimcheck {
 namespace {
-
-constexpr std::array<std::string_view, 15> kKnownKeys{
-    "store", "endpoint", "region", "prefix", "threshold", "ttl", "compress", "level", "enabled",
-    "access_key_id", "secret_access_key", "session_token", "ca_bundle", "virtual_hosted",
-    "journal_dir"};
-
-bool known_key(std::string_view key) {
-  for (std::string_view known : kKnownKeys) {
-    if (known == key) return true;
-  }
-  return false;
-}
 
 using base::trim;
 
@@ -50,16 +38,17 @@ std::string unquote(std::string_view value, const std::string& path, int line) {
   return std::string(value);
 }
 
-void parse_line(ConfigFile& file, std::string_view raw, int line) {
+void parse_line(ConfigFile& file, std::string_view raw, int line,
+                const std::vector<std::string_view>& known_keys) {
   const std::string_view text = trim(strip_comment(raw));
   if (text.empty()) return;
   const auto equals = text.find('=');
   if (equals == std::string_view::npos) line_error(file.path, line, "expected 'key = value'");
   const std::string key(trim(text.substr(0, equals)));
   if (key.empty()) line_error(file.path, line, "expected 'key = value'");
-  if (!known_key(key)) {
+  if (std::find(known_keys.begin(), known_keys.end(), key) == known_keys.end()) {
     line_error(file.path, line,
-               fmt::format("unknown key '{}' (known: {})", key, fmt::join(kKnownKeys, ", ")));
+               fmt::format("unknown key '{}' (known: {})", key, fmt::join(known_keys, ", ")));
   }
   if (file.entries.count(key) != 0) {
     line_error(file.path, line,
@@ -86,7 +75,8 @@ std::string ConfigFile::origin(const std::string& key) const {
 }
 
 std::optional<ConfigFile> read_config_file(const std::string& path, bool required,
-                                           const std::string& named_by) {
+                                           const std::string& named_by,
+                                           const std::vector<std::string_view>& known_keys) {
   std::ifstream in(path);
   if (!in) {
     const int error = errno;
@@ -98,7 +88,7 @@ std::optional<ConfigFile> read_config_file(const std::string& path, bool require
   file.path = path;
   std::string raw;
   int line = 0;
-  while (std::getline(in, raw)) parse_line(file, raw, ++line);
+  while (std::getline(in, raw)) parse_line(file, raw, ++line, known_keys);
   if (in.bad()) {
     throw Error(ErrorKind::Usage, named_by, fmt::format("cannot read config file '{}'", path));
   }

@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace claimcheck {
 
@@ -24,10 +26,12 @@ struct ConfigFile {
   std::string origin(const std::string& key) const;
 };
 
-/// Reads and checks the syntax and keys of `path`. A missing file gives
-/// nullopt unless `required`; then, like any unreadable file, unknown key,
-/// duplicate key or malformed line, Error(Usage) naming `path:line`.
+/// Reads and checks the syntax and keys of `path` (`known_keys`: the
+/// settings table's file keys). A missing file gives nullopt unless
+/// `required`; then, like any unreadable file, unknown key, duplicate key or
+/// malformed line, Error(Usage) naming `path:line`.
 std::optional<ConfigFile> read_config_file(const std::string& path, bool required,
-                                           const std::string& named_by);
+                                           const std::string& named_by,
+                                           const std::vector<std::string_view>& known_keys);
 
 }  // namespace claimcheck

@@ -2,6 +2,7 @@
 // a caller only logs std::exception.
 #include "core/error.hpp"
 
+#include <csignal>
 #include <utility>
 
 namespace claimcheck {
@@ -13,6 +14,33 @@ std::string one_line(const std::string& what_failed, const std::string& why) {
   return what_failed + ": " + why;
 }
 }  // namespace
+
+const std::vector<ExitStatusDoc>& exit_statuses() {
+  static const std::vector<ExitStatusDoc> statuses = [] {
+    auto code = [](ErrorKind kind) { return std::to_string(exit_code(kind)); };
+    const std::string signal_base = std::to_string(kSignalExitBase);
+    return std::vector<ExitStatusDoc>{
+        {"0", "success", ""},
+        {code(ErrorKind::Internal), "unexpected internal error", ""},
+        {code(ErrorKind::Usage), "usage error (bad flag or configuration value)", ""},
+        {code(ErrorKind::InvalidInput), "invalid input (malformed reference or document)", ""},
+        {code(ErrorKind::NotFound), "object not found in the store", ""},
+        {code(ErrorKind::Integrity), "integrity failure (checksum, size or compressed stream wrong)", ""},
+        {code(ErrorKind::Store), "store error after retries (network, authentication, permission, server)",
+         ""},
+        {signal_base + "+N",
+         "stopped by signal N (" + std::to_string(kSignalExitBase + SIGINT) + ": Ctrl-C, " +
+             std::to_string(kSignalExitBase + SIGTERM) + ": SIGTERM); nothing half-written is left",
+         "an interrupted offload or retrieve first removes its temporary files and aborts its open "
+         "multipart upload; an interrupted gc finishes the delete batches in flight and prints its "
+         "summary"},
+        {code(ErrorKind::ReaderGone),
+         "the reader of stdout went away (as in `claimcheck retrieve ref | head`); no message",
+         "as for a filter killed by SIGPIPE (-v prints one)"},
+    };
+  }();
+  return statuses;
+}
 
 Error::Error(ErrorKind kind, std::string what_failed, std::string why)
     : std::runtime_error(one_line(what_failed, why)),

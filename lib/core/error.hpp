@@ -5,21 +5,35 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace claimcheck {
 
-/// Values are the documented exit codes.
+/// Values are the exit codes; what each means is documented once, in
+/// exit_statuses() below.
 enum class ErrorKind : int {
-  Internal = 1,      // a bug or an unexpected system failure
-  Usage = 2,         // bad flags, bad configuration value
-  InvalidInput = 3,  // malformed reference or document
-  NotFound = 4,      // the object is not in the store
-  Integrity = 5,     // checksum, size or compressed stream wrong
-  Store = 6,         // network, authentication, permission, server (after retries)
-  // The reader of our output went away (`| head`): 128 + SIGPIPE, what a
-  // filter killed by SIGPIPE returns, and no message, as such a filter prints none.
+  Internal = 1,
+  Usage = 2,
+  InvalidInput = 3,
+  NotFound = 4,
+  Integrity = 5,
+  Store = 6,
+  // 128 + SIGPIPE, what a filter killed by SIGPIPE returns; no message, as
+  // such a filter prints none.
   ReaderGone = 141,
 };
+
+/// A process stopped by signal N exits with kSignalExitBase + N.
+constexpr int kSignalExitBase = 128;
+
+/// One documented exit status: --help's footer, the man page's EXIT STATUS
+/// and README's table are generated from or checked against these.
+struct ExitStatusDoc {
+  std::string code;        // "2", "128+N"
+  std::string meaning;     // one line
+  std::string detail;      // more, for the man page and README; "" none
+};
+const std::vector<ExitStatusDoc>& exit_statuses();
 
 class Error : public std::runtime_error {
  public:

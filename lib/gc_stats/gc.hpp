@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "config/config.hpp"
 #include "core/error.hpp"
 #include "gc_stats/expiry.hpp"
 #include "reference/reference.hpp"
@@ -25,8 +26,8 @@ constexpr std::size_t kDeleteBatchSize = 1000;
 constexpr std::size_t kMaxReportedFailures = 10;
 
 struct GcOptions {
-  std::string prefix = "claimcheck/";
-  std::chrono::seconds ttl = std::chrono::hours(24 * 30);
+  std::string prefix = default_config().prefix;
+  std::chrono::seconds ttl = default_config().ttl;
   TimePoint as_of{};  // expiry is judged at this time
   /// Also require LastModified <= as_of - older_than.
   std::optional<std::chrono::seconds> older_than;

@@ -20,14 +20,15 @@
 
 namespace claimcheck {
 
+/// The rules start from the settings table's defaults; from() takes a run's Config.
 struct OffloadOptions {
-  bool enabled = true;
-  std::uint64_t threshold = 51200;
+  bool enabled = default_config().enabled;
+  std::uint64_t threshold = default_config().threshold;
   bool force = false;  // offload whatever the size
-  CompressPolicy compress = CompressPolicy::Auto;
-  int level = 6;
-  std::chrono::seconds ttl = std::chrono::hours(24 * 30);
-  std::string prefix = "claimcheck/";
+  CompressPolicy compress = default_config().compress;
+  int level = default_config().level;
+  std::chrono::seconds ttl = default_config().ttl;
+  std::string prefix = default_config().prefix;
   std::string content_type;
   /// Called with the running count of input bytes consumed.
   std::function<void(std::uint64_t)> progress;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/config.hpp"
 #include "manager/manager.hpp"
 #include "scanner/scanner.hpp"
 #include "stores/store.hpp"
@@ -39,7 +40,7 @@ struct InspectOptions {
   int concurrency = 16;
   /// For references that carry no expiry and keys without one (the Go
   /// runner's): the object expires at LastModified + ttl, as gc decides.
-  std::chrono::seconds ttl = std::chrono::hours(24 * 30);
+  std::chrono::seconds ttl = default_config().ttl;
 };
 
 struct Inspection {

@@ -107,7 +107,7 @@ TEST_CASE("precedence table: flag > env > file > default") {
     if (row.env) box.env["CLAIMCHECK_THRESHOLD_BYTES"] = *row.env;
     if (row.file) box.write_config("# comment\nthreshold = " + *row.file + "\n");
     ConfigOverrides flags;
-    flags.threshold = row.flag;
+    if (row.flag) flags.set("threshold", *row.flag);
     const Config c = box.load(flags);
     CHECK(c.threshold == row.threshold);
     CHECK(c.origin.at("threshold").starts_with(row.origin));
@@ -145,11 +145,11 @@ TEST_CASE("every setting from each level") {
   CHECK(c.origin.at("ttl") == "env CLAIMCHECK_TTL_DAYS");
 
   ConfigOverrides flags;
-  flags.store = "/srv/from-flag";
-  flags.prefix = "";
-  flags.ttl = "12h";
-  flags.compress = "auto";
-  flags.level = 9;
+  flags.set("store", "/srv/from-flag");
+  flags.set("prefix", "");
+  flags.set("ttl", "12h");
+  flags.set("compress", "auto");
+  flags.set("level", "9");
   c = box.load(flags);
   CHECK(c.local_dir == "/srv/from-flag");
   CHECK(c.prefix.empty());
@@ -179,7 +179,7 @@ TEST_CASE("store selection: --store and CLAIMCHECK_STORE win, then R2_BUCKET, th
   CHECK(c.prefix == "a/b/");
 
   ConfigOverrides flags;
-  flags.store = box.home / "localdir";
+  flags.set("store", box.home / "localdir");
   c = box.load(flags);
   CHECK(c.store_kind == "local");
   CHECK(c.local_dir == box.home / "localdir");
@@ -192,7 +192,7 @@ TEST_CASE("an explicit prefix beats the store URL's prefix at the same level") {
   box.env["CLAIMCHECK_PREFIX"] = "explicit";
   CHECK(box.load().prefix == "explicit/");
   ConfigOverrides flags;
-  flags.store = "s3://b/flagpfx";
+  flags.set("store", "s3://b/flagpfx");
   CHECK(box.load(flags).prefix == "flagpfx/");
 }
 
@@ -246,8 +246,8 @@ TEST_CASE("S3 settings: R2 variables over AWS ones over the file over the AWS pr
   CHECK(c.origin.at("credentials") == "env R2_ACCESS_KEY_ID");
 
   ConfigOverrides flags;
-  flags.region = "flag-region";
-  flags.endpoint = "http://flag:3";
+  flags.set("region", "flag-region");
+  flags.set("endpoint", "http://flag:3");
   c = box.load(flags);
   CHECK(c.s3.region == "flag-region");
   CHECK(c.s3.endpoint == "http://flag:3");
@@ -354,16 +354,16 @@ TEST_CASE("a flag overrides a broken variable; bad flags are named") {
   Sandbox box;
   box.env["CLAIMCHECK_THRESHOLD_BYTES"] = "12xyz";
   ConfigOverrides flags;
-  flags.threshold = "1KiB";
+  flags.set("threshold", "1KiB");
   CHECK(box.load(flags).threshold == 1024);
-  flags.threshold = "lots";
+  flags.set("threshold", "lots");
   CHECK(usage_error(box, flags).what_failed() == "--threshold");
   box.env.erase("CLAIMCHECK_THRESHOLD_BYTES");
   ConfigOverrides level;
-  level.level = 12;
+  level.set("level", "12");
   CHECK(usage_error(box, level).what_failed() == "--level");
   ConfigOverrides compress;
-  compress.compress = "false";  // the flag takes auto|always|never only
+  compress.set("compress", "false");  // the flag takes auto|always|never only
   CHECK(usage_error(box, compress).what_failed() == "--compress");
 }
 
@@ -409,10 +409,10 @@ TEST_CASE("explicit config file: --config over CLAIMCHECK_CONFIG; missing is an 
   box.env["CLAIMCHECK_CONFIG"] = box.home / "env.conf";
   CHECK(box.load().threshold == 2);
   ConfigOverrides flags;
-  flags.config_file = box.home / "flag.conf";
+  flags.set("config", box.home / "flag.conf");
   CHECK(box.load(flags).threshold == 3);
 
-  flags.config_file = box.home / "absent.conf";
+  flags.set("config", box.home / "absent.conf");
   Error e = usage_error(box, flags);
   CHECK(e.what_failed() == "--config");
   CHECK(e.why().find("absent.conf") != std::string::npos);

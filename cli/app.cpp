@@ -1,0 +1,80 @@
+#include "app.hpp"
+
+#include <string>
+
+#include <fmt/format.h>
+
+#include "codec/codec.hpp"
+#include "core/error.hpp"
+#include "setting_options.hpp"
+
+namespace claimcheck::cli {
+namespace {
+
+/// CLI11's layout, with an option's default at the end of its description,
+/// "(default 50KiB)", rather than as "SIZE=50KiB".
+class HelpFormatter : public CLI::Formatter {
+ public:
+  std::string make_option_opts(const CLI::Option* option) const override {
+    std::string opts = CLI::Formatter::make_option_opts(option);
+    const std::string shown = "=" + option->get_default_str();
+    if (const auto at = opts.find(shown); !option->get_default_str().empty() && at != std::string::npos)
+      opts.erase(at, shown.size());
+    return opts;
+  }
+  std::string make_option_desc(const CLI::Option* option) const override {
+    const std::string& value = option->get_default_str();
+    return option->get_description() + (value.empty() ? "" : " (default " + value + ")");
+  }
+};
+
+/// "gzip: levels 1-3 ISA-L 2.30.0, levels 4-9 zlib 1.2.13; gunzip ISA-L 2.30.0":
+/// which library a level (and retrieval) uses in this build.
+std::string gzip_engines_line() {
+  const auto named = [](GzipEngine e) { return fmt::format("{} {}", engine_name(e), engine_version(e)); };
+  std::string text = "gzip:";
+  int first = 1;
+  for (int level = 1; level <= 9; ++level) {
+    const GzipEngine engine = deflate_engine(level);
+    if (level < 9 && deflate_engine(level + 1) == engine) continue;
+    text += fmt::format("{} levels {}-{} {}", first == 1 ? "" : ",", first, level, named(engine));
+    first = level + 1;
+  }
+  return text + "; gunzip " + named(inflate_engine());
+}
+
+std::string exit_status_footer() {
+  std::string text = "Exit codes:";
+  for (const ExitStatusDoc& status : exit_statuses()) text += "\n  " + status.code + "  " + status.meaning;
+  return text;
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+  add_setting_options(app, "", global.overrides);
+  app.add_flag("-v,--verbose", global.verbosity,
+               "More detail on stderr: config origins, request trace (repeatable)");
+  app.add_flag("-q,--quiet", global.quiet, "No warnings or progress on stderr");
+}
+
+}  // namespace
+
+std::unique_ptr<CLI::App> make_app() {
+  return std::make_unique<CLI::App>("claimcheck: the claim-check pattern for large workflow payloads",
+                                    "claimcheck");
+}
+
+void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+  app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
+  app.set_version_flag("--version", std::string("claimcheck ") + CLAIMCHECK_VERSION + "\n" + gzip_engines_line());
+  app.footer(exit_status_footer());
+  app.fallthrough();  // global options may follow the command name
+  add_global_options(app, global);
+  add_offload_command(app, global, run);
+  add_retrieve_command(app, global, run);
+  add_inspect_command(app, global, run);
+  add_gc_command(app, global, run);
+  add_stats_command(app, global, run);
+  add_serve_command(app, global, run);
+}
+
+}  // namespace claimcheck::cli

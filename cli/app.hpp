@@ -1,0 +1,18 @@
+// The whole command line as one CLI11 definition: global options, the
+// commands, help layout and the exit-status footer. main() parses with it;
+// the docs generator reads it to write the man page and completions.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "command.hpp"
+
+namespace claimcheck::cli {
+
+/// Fills `app` (made with define_app's name and description by make_app).
+void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+
+/// "claimcheck" with its one-line description.
+std::unique_ptr<CLI::App> make_app();
+
+}  // namespace claimcheck::cli

@@ -1,0 +1,51 @@
+#include "setting_options.hpp"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "config/settings.hpp"
+
+namespace claimcheck::cli {
+namespace {
+
+CLI::Option* add_flag(CLI::App& app, const Setting& row, std::string_view command, ConfigOverrides& o) {
+  const std::string key(row.key), name(row.flag), help(row.help_for(command));
+  if (row.int_range.second > 0) {
+    // Parsed as an integer first, so that "05" is 5 as for any integer flag.
+    return app.add_option_function<int>(name, [&o, key](int v) { o.set(key, std::to_string(v)); }, help)
+        ->check(CLI::Range(row.int_range.first, row.int_range.second));
+  }
+  if (row.list) {
+    return app.add_option_function<std::vector<std::string>>(
+                  name, [&o, key](const std::vector<std::string>& v) { o.values[key] = v; }, help)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  }
+  CLI::Option* option =
+      app.add_option_function<std::string>(name, [&o, key](const std::string& v) { o.set(key, v); }, help);
+  if (!row.choices.empty()) option->check(CLI::IsMember(std::vector<std::string>(row.choices.begin(), row.choices.end())));
+  return option;
+}
+
+}  // namespace
+
+void add_setting_options(CLI::App& app, std::string_view command, ConfigOverrides& overrides) {
+  for (const Setting& row : settings()) {
+    if (row.flag.empty()) continue;
+    if (command.empty() ? !row.commands.empty() : !row.on_command(command)) continue;
+    CLI::Option* option = add_flag(app, row, command, overrides);
+    option->type_name(std::string(row.value_name));
+    if (!row.fallback.empty()) option->default_str(std::string(row.fallback));
+  }
+}
+
+void print_config_origins(const Config& config) {
+  for (const auto& [key, origin] : config.origin) {
+    const Setting* row = find_setting(key);
+    const std::string text = row && row->show ? key + " = " + row->show(config) : key;
+    std::fprintf(stderr, "claimcheck: config %s (%s)\n", text.c_str(), origin.c_str());
+  }
+}
+
+}  // namespace claimcheck::cli

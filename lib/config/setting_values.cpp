@@ -1,0 +1,149 @@
+// Parsers for the settings' value syntaxes: only the value that wins is
+// parsed (a flag can override a broken variable), except the config file,
+// which is checked whole.
+#include "config/setting_values.hpp"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "base/text.hpp"
+#include "core/error.hpp"
+#include "core/units.hpp"
+
+namespace claimcheck {
+namespace {
+
+[[noreturn]] void bad_value(const std::string& label, const std::string& value,
+                            const std::string& expected) {
+  throw Error(ErrorKind::Usage, label, fmt::format("'{}' is not {}", value, expected));
+}
+
+}  // namespace
+
+std::optional<std::string> env_value(const Getenv& env, const std::string& name) {
+  auto value = env(name);
+  if (value && value->empty()) return std::nullopt;  // VAR= counts as unset
+  return value;
+}
+
+bool parse_bool(const std::string& text, const std::string& label) {
+  const std::string v = base::to_lower(text);
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+  bad_value(label, text, "a boolean (true or false)");
+}
+
+std::chrono::seconds parse_ttl(const std::string& text, const std::string& label) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    if (text.size() > 9) bad_value(label, text, "a number of days this tool can handle");
+    return std::chrono::hours(24) * std::stoll(text);
+  }
+  return parse_duration(text, label);
+}
+
+CompressPolicy parse_compress(const std::string& text, const std::string& label, bool allow_bool) {
+  if (text == "auto") return CompressPolicy::Auto;
+  if (text == "always") return CompressPolicy::Always;
+  if (text == "never") return CompressPolicy::Never;
+  if (!allow_bool) bad_value(label, text, "one of auto, always, never");
+  try {
+    return parse_bool(text, label) ? CompressPolicy::Auto : CompressPolicy::Never;
+  } catch (const Error&) {
+    bad_value(label, text, "one of auto, always, never, true, false");
+  }
+}
+
+int parse_level(const std::string& text, const std::string& label) {
+  if (text.size() != 1 || text[0] < '1' || text[0] > '9') bad_value(label, text, "a level from 1 to 9");
+  return text[0] - '0';
+}
+
+/// No path, query or user part: credentials never travel in the URL.
+std::string parse_endpoint(const std::string& text, const std::string& label) {
+  const auto separator = text.find("://");
+  const std::string scheme = text.substr(0, separator);
+  if (separator == std::string::npos || (scheme != "http" && scheme != "https")) {
+    bad_value(label, text, "an http:// or https:// URL");
+  }
+  std::string endpoint = text;
+  while (endpoint.size() > separator + 3 && endpoint.back() == '/') endpoint.pop_back();
+  const std::string host = endpoint.substr(separator + 3);
+  if (host.empty() || host.find_first_of("/?#@ ") != std::string::npos) {
+    bad_value(label, text, "an endpoint of the form https://host[:port] (no path, query or user)");
+  }
+  // the port, after the last ':' that is not inside an IPv6 literal "[...]"
+  const auto colon = host.rfind(':');
+  if (colon != std::string::npos && (host.find(']') == std::string::npos || colon > host.rfind(']'))) {
+    const std::string port = host.substr(colon + 1);
+    const bool digits = !port.empty() && port.size() <= 5 &&
+                        port.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoul(port) == 0 || std::stoul(port) > 65535)
+      bad_value(label, text, "an endpoint whose port is a number from 1 to 65535");
+  }
+  return endpoint;
+}
+
+/// Regions are signed into every request: letters, digits and '-' only
+/// ("us-east-1", R2's "auto").
+std::string parse_region(const std::string& text, const std::string& label) {
+  if (text.empty() || text.size() > 64 ||
+      text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+          std::string::npos)
+    bad_value(label, text, "a region name (letters, digits and '-', e.g. us-east-1 or auto)");
+  return text;
+}
+
+/// Keys are <prefix><date>/<uuid>.
+std::string normalise_prefix(std::string prefix, const std::string& label) {
+  if (prefix.starts_with("/")) bad_value(label, prefix, "a key prefix (it must not start with '/')");
+  if (!prefix.empty() && !prefix.ends_with("/")) prefix += '/';
+  return prefix;
+}
+
+StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env) {
+  StoreSpec spec;
+  if (text.starts_with("s3://")) {
+    const std::string rest = text.substr(5);
+    const auto slash = rest.find('/');
+    spec.kind = "s3";
+    spec.bucket = rest.substr(0, slash);
+    if (spec.bucket.empty() || spec.bucket.find_first_of(" \t\\") != std::string::npos) {
+      bad_value(label, text, "a store (s3://bucket/prefix, file:///dir or a directory)");
+    }
+    if (slash != std::string::npos && slash + 1 < rest.size()) spec.prefix = rest.substr(slash + 1);
+    return spec;
+  }
+  std::string dir = text;
+  if (text.starts_with("file://")) {
+    dir = text.substr(7);
+    if (!dir.starts_with("/")) bad_value(label, text, "a file URL with an absolute path (file:///dir)");
+  } else if (text.find("://") != std::string::npos) {
+    bad_value(label, text, "a supported store (s3://bucket/prefix, file:///dir or a directory)");
+  }
+  spec.kind = "local";
+  spec.dir = expand_path(dir, env);
+  return spec;
+}
+
+std::string bucket_store_url(const std::string& bucket, const std::string& label) {
+  if (bucket.find_first_of("/ \t\\") != std::string::npos) bad_value(label, bucket, "a bucket name");
+  return "s3://" + bucket;
+}
+
+std::string expand_path(const std::string& path, const Getenv& env) {
+  std::string out = path;
+  if (out == "~" || out.starts_with("~/")) {
+    if (auto home = env_value(env, "HOME")) out = *home + out.substr(1);
+  }
+  if (out.empty()) return out;
+  return std::filesystem::absolute(out).lexically_normal().string();
+}
+
+std::string home_relative(const Getenv& env, const char* xdg, const char* fallback) {
+  if (auto base = env_value(env, xdg); base && base->starts_with("/")) return *base + "/claimcheck";
+  if (auto home = env_value(env, "HOME")) return fmt::format("{}/{}/claimcheck", *home, fallback);
+  return {};
+}
+
+}  // namespace claimcheck

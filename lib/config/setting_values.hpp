@@ -1,0 +1,44 @@
+// The value syntaxes of settings: each parser takes the text and the label
+// that names it in errors, and throws Error(Usage) "<label>: '<text>' is not
+// <what>" for a value it cannot take. Sizes and durations are in core/units.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace claimcheck {
+
+/// Getenv, with an empty variable counted as unset.
+std::optional<std::string> env_value(const Getenv& env, const std::string& name);
+
+bool parse_bool(const std::string& text, const std::string& label);
+/// A duration ("30d", "12h"); a bare number means days, as in CLAIMCHECK_TTL_DAYS.
+std::chrono::seconds parse_ttl(const std::string& text, const std::string& label);
+/// auto|always|never; where `allow_bool`, also true (auto) and false (never).
+CompressPolicy parse_compress(const std::string& text, const std::string& label, bool allow_bool);
+int parse_level(const std::string& text, const std::string& label);
+/// "https://host[:port]", trailing '/' dropped.
+std::string parse_endpoint(const std::string& text, const std::string& label);
+std::string parse_region(const std::string& text, const std::string& label);
+/// "claimcheck" -> "claimcheck/".
+std::string normalise_prefix(std::string prefix, const std::string& label);
+
+struct StoreSpec {
+  std::string kind;  // "s3" or "local"
+  std::string bucket, dir;
+  std::optional<std::string> prefix;  // inside an s3:// URL
+};
+/// s3://bucket[/prefix], file:///dir, or a directory path.
+StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env);
+/// A bare bucket name (R2_BUCKET) as a store URL.
+std::string bucket_store_url(const std::string& bucket, const std::string& label);
+
+/// "~/x" and relative paths made absolute.
+std::string expand_path(const std::string& path, const Getenv& env);
+/// $<xdg>/claimcheck, else $HOME/<fallback>/claimcheck; "" without either.
+std::string home_relative(const Getenv& env, const char* xdg, const char* fallback);
+
+}  // namespace claimcheck

@@ -1,0 +1,327 @@
+// THE SETTINGS TABLE: every setting claimcheck reads from a flag, the
+// environment, the config file or the AWS shared profile, one row each.
+// Each default is written here and nowhere else.
+//
+// Precedence, for every row: flag > environment (in the row's order) >
+// config file > AWS shared profile > default. An empty variable counts as
+// unset. Only the winning value is parsed, except that every value in the
+// config file is checked when the file is read. Errors name the flag,
+// variable or file:line the value came from.
+//
+// HOW TO ADD A SETTING
+//   1. Add the field it fills to Config (config.hpp), WITHOUT an initializer:
+//      the default is the row's.
+//   2. Add a row below (designated initializers, in Setting's member order;
+//      see settings.hpp for every member):
+//        .key          name in -v and Config::origin ("listen")
+//        .flag         CLI11 names ("--listen", "-l,--listen"); "" none
+//        .commands     {{"serve"}} : the commands carrying the flag, optionally
+//                      with a narrower help line {"gc", "Only objects under..."};
+//                      {} = a global option. A command that does not exist
+//                      yet is fine: its file calls add_setting_options(sub,
+//                      "serve", ...) when it is written.
+//        .env          {{"CLAIMCHECK_LISTEN"}, ...} in precedence order (an entry may
+//                      convert its value, and document a syntax of its own)
+//        .file_key     key in the config file ("listen"); "" none
+//        .profile_key  key in ~/.aws (only for Stage::S3 rows)
+//        .value_name   "ADDR"
+//        .apply        lambda: parse value.text (or value.items for a list)
+//                      into target.config, throwing Error(Usage) naming
+//                      value.label (parsers: setting_values.hpp, core/units.hpp)
+//        .fallback     the default as text, parsed by .apply ("50KiB"), or
+//        .compute_default + .default_doc for a default known only at run time
+//        .help         one line for --help, the man page and completions
+//        .show         value as -v prints it; null: only the origin (secrets)
+//        .stage        ConfigFile | General | S3 (S3-only settings)
+//        .choices / .int_range   the values the flag accepts (checked by CLI11,
+//                      offered by completions)
+//        .list = true  a repeatable flag (--allow-origin a --allow-origin b);
+//                      environment and file give "a,b"; .apply reads value.items
+//        .hint         File | Directory: how shells complete the value
+//        .unit/.required   members taken together from one source (credentials)
+//   That is all for the code. Generated from the row, with nothing else to
+//   edit: load_config's resolution and error messages, the config file's
+//   known keys and the check of its values, the CLI11 option on each listed
+//   command with its value check and "(default ...)" in --help, -v's origin
+//   line. Until the man page and completions are generated from the table
+//   too, name the flag in man/claimcheck.1 and completions/ (tests/docs
+//   checks that they agree with --help).
+//
+// Rows are listed, and resolved within each stage, in this order; the config
+// file's keys are named in this order in its "unknown key" error.
+#include "config/settings.hpp"
+
+#include <algorithm>
+
+#include "config/setting_values.hpp"
+#include "core/units.hpp"
+
+namespace claimcheck {
+namespace {
+
+std::string_view policy_name(CompressPolicy policy) {
+  switch (policy) {
+    case CompressPolicy::Always: return "always";
+    case CompressPolicy::Never: return "never";
+    case CompressPolicy::Auto: break;
+  }
+  return "auto";
+}
+
+/// Built on first use, so that other files' static objects may read it.
+const std::vector<Setting>& table() {
+  static const std::vector<Setting> rows{
+      {
+          .key = "store",
+          .flag = "--store",
+          .env = {{"CLAIMCHECK_STORE"}, {"R2_BUCKET", bucket_store_url, "a bucket name: the store s3://<name>"}},
+          .file_key = "store",
+          .value_name = "URI",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                const StoreSpec spec = parse_store(v.text, v.label, t.env);
+                t.config.store_kind = spec.kind;
+                t.config.s3.bucket = spec.bucket;
+                t.config.local_dir = spec.dir;
+                // a prefix in the URL counts at the URL's level
+                if (spec.prefix) t.implied.emplace_back("prefix", *spec.prefix);
+              },
+          .compute_default =
+              [](SettingTarget& t) {
+                t.config.store_kind = "local";
+                t.config.local_dir = home_relative(t.env, "XDG_DATA_HOME", ".local/share");
+              },
+          .default_doc = "the local directory $XDG_DATA_HOME/claimcheck (else ~/.local/share/claimcheck)",
+          .help = "Store URI: s3://bucket[/prefix], file:///dir or a directory",
+          .show =
+              [](const Config& c) {
+                return c.store_kind == "s3" ? "s3://" + c.s3.bucket : "file://" + c.local_dir;
+              },
+          .hint = ValueHint::Directory,
+      },
+      {
+          .key = "endpoint",
+          .flag = "--endpoint",
+          .env = {{"R2_ENDPOINT"}, {"AWS_ENDPOINT_URL_S3"}, {"AWS_ENDPOINT_URL"}},
+          .file_key = "endpoint",
+          .profile_key = "endpoint_url",
+          .value_name = "URL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.endpoint = parse_endpoint(v.text, v.label); },
+          .default_doc = "AWS S3 for the region",
+          .help = "S3-compatible endpoint (R2, radosgw, MinIO): https://host[:port]",
+          .show = [](const Config& c) { return c.s3.endpoint; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "region",
+          .flag = "--region",
+          .env = {{"R2_REGION"}, {"AWS_REGION"}, {"AWS_DEFAULT_REGION"}},
+          .file_key = "region",
+          .profile_key = "region",
+          .value_name = "REGION",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.region = parse_region(v.text, v.label); },
+          .compute_default =
+              [](SettingTarget& t) {
+                // "auto" is R2's region; without an endpoint the store is AWS itself.
+                t.config.s3.region = t.config.s3.endpoint.empty() ? "us-east-1" : "auto";
+              },
+          .default_doc = "auto with an endpoint, else us-east-1",
+          .help = "S3 signing region",
+          .show = [](const Config& c) { return c.s3.region; },
+          .stage = Stage::S3,
+      },
+      {
+          // Resolved before the file it names is read: flag, environment, default.
+          .key = "config",
+          .flag = "--config",
+          .env = {{"CLAIMCHECK_CONFIG"}},
+          .value_name = "FILE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.config_file = expand_path(v.text, t.env); },
+          .compute_default =
+              [](SettingTarget& t) {
+                const std::string dir = home_relative(t.env, "XDG_CONFIG_HOME", ".config");
+                t.config.config_file = dir.empty() ? "" : dir + "/config";
+              },
+          .default_doc = "$XDG_CONFIG_HOME/claimcheck/config (else ~/.config/claimcheck/config), if present",
+          .help = "Configuration file (it must exist when named)",
+          .stage = Stage::ConfigFile,
+          .hint = ValueHint::File,
+      },
+      {
+          .key = "prefix",
+          .flag = "--prefix",
+          .commands = {{"offload", "Key prefix for new objects"}, {"gc", "Only objects under this prefix"}},
+          .env = {{"CLAIMCHECK_PREFIX"}},
+          .file_key = "prefix",
+          .value_name = "KEY_PREFIX",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.prefix = normalise_prefix(v.text, v.label); },
+          .fallback = "claimcheck/",
+          .help = "Key prefix of claimcheck's objects ('/' appended)",
+          .show = [](const Config& c) { return c.prefix; },
+      },
+      {
+          .key = "threshold",
+          .flag = "--threshold",
+          .commands = {{"offload"}, {"serve", "With --offload: offload at or above this size"}},
+          .env = {{"CLAIMCHECK_THRESHOLD_BYTES"}},
+          .file_key = "threshold",
+          .value_name = "SIZE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.threshold = parse_size(v.text, v.label); },
+          .fallback = "50KiB",
+          .help = "Offload payloads at or above this size",
+          .show = [](const Config& c) { return std::to_string(c.threshold); },
+      },
+      {
+          .key = "ttl",
+          .flag = "--ttl",
+          .commands = {{"offload", "Keep the object this long"}, {"gc", "TTL for objects without a recorded expiry"}},
+          .env = {{"CLAIMCHECK_TTL_DAYS", nullptr, "a duration, or a bare number of days"}},
+          .file_key = "ttl",
+          .value_name = "DURATION",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.ttl = parse_ttl(v.text, v.label); },
+          .fallback = "30d",
+          .help = "How long objects are kept",
+          .show = [](const Config& c) { return format_duration(c.ttl); },
+      },
+      {
+          .key = "compress",
+          .flag = "--compress",
+          .commands = {{"offload"}},
+          .env = {{"CLAIMCHECK_COMPRESSION_ENABLED", nullptr, "a boolean: false is never, true is auto"}},
+          .file_key = "compress",
+          .value_name = "auto|always|never",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                // the variable is the Go runner's boolean; the flag takes the policy only
+                t.config.compress = parse_compress(v.text, v.label, v.source != Source::Flag);
+              },
+          .fallback = "auto",
+          .help = "gzip policy: auto compresses only when it pays off",
+          .show = [](const Config& c) { return std::string(policy_name(c.compress)); },
+          .choices = {"auto", "always", "never"},
+      },
+      {
+          .key = "level",
+          .flag = "--level",
+          .commands = {{"offload"}},
+          .file_key = "level",
+          .value_name = "1-9",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.level = parse_level(v.text, v.label); },
+          .fallback = "1",
+          .help = "gzip level: 1 fastest, 9 smallest",
+          .show = [](const Config& c) { return std::to_string(c.level); },
+          .int_range = {1, 9},
+      },
+      {
+          .key = "enabled",
+          .env = {{"CLAIMCHECK_ENABLED"}},
+          .file_key = "enabled",
+          .value_name = "BOOL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.enabled = parse_bool(v.text, v.label); },
+          .fallback = "true",
+          .help = "Offload at all; false passes every payload through",
+          .show = [](const Config& c) { return std::string(c.enabled ? "true" : "false"); },
+      },
+      {
+          .key = "access_key_id",
+          .env = {{"R2_ACCESS_KEY_ID"}, {"AWS_ACCESS_KEY_ID"}},
+          .file_key = "access_key_id",
+          .profile_key = "aws_access_key_id",
+          .value_name = "KEY_ID",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.access_key_id = v.text; },
+          .help = "S3 access key id",
+          .stage = Stage::S3,
+          .unit = "credentials",
+          .required = true,
+      },
+      {
+          .key = "secret_access_key",
+          .env = {{"R2_SECRET_ACCESS_KEY"}, {"AWS_SECRET_ACCESS_KEY"}},
+          .file_key = "secret_access_key",
+          .profile_key = "aws_secret_access_key",
+          .value_name = "SECRET",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.secret_access_key = v.text; },
+          .help = "S3 secret access key (never printed)",
+          .stage = Stage::S3,
+          .unit = "credentials",
+          .required = true,
+      },
+      {
+          .key = "session_token",
+          .env = {{""}, {"AWS_SESSION_TOKEN"}},  // R2 keys have no token
+          .file_key = "session_token",
+          .profile_key = "aws_session_token",
+          .value_name = "TOKEN",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.session_token = v.text; },
+          .help = "S3 session token for temporary credentials (never printed)",
+          .stage = Stage::S3,
+          .unit = "credentials",
+      },
+      {
+          .key = "ca_bundle",
+          .env = {{"AWS_CA_BUNDLE"}, {"SSL_CERT_FILE"}},
+          .file_key = "ca_bundle",
+          .profile_key = "ca_bundle",
+          .value_name = "FILE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.ca_bundle = expand_path(v.text, t.env); },
+          .default_doc = "the system's CA certificates",
+          .help = "CA certificates to verify the endpoint's TLS certificate with",
+          .show = [](const Config& c) { return c.s3.ca_bundle; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "virtual_hosted",
+          .file_key = "virtual_hosted",
+          .value_name = "BOOL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.virtual_hosted = parse_bool(v.text, v.label); },
+          .default_doc = "false",
+          .help = "true: bucket.host URLs (virtual-hosted style) instead of host/bucket",
+          .stage = Stage::S3,
+      },
+      {
+          .key = "journal_dir",
+          .env = {{"CLAIMCHECK_JOURNAL_DIR"}},
+          .file_key = "journal_dir",
+          .value_name = "DIR",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.journal_dir = expand_path(v.text, t.env); },
+          .compute_default =
+              [](SettingTarget& t) { t.config.journal_dir = home_relative(t.env, "XDG_STATE_HOME", ".local/state"); },
+          .default_doc = "$XDG_STATE_HOME/claimcheck (else ~/.local/state/claimcheck)",
+          .help = "Where the operation journal read by stats is kept",
+          .show = [](const Config& c) { return c.journal_dir; },
+      },
+  };
+  return rows;
+}
+
+}  // namespace
+
+std::string_view Setting::long_flag() const {
+  const auto comma = flag.rfind(',');
+  return comma == std::string_view::npos ? flag : flag.substr(comma + 1);
+}
+
+std::string_view Setting::default_text() const { return fallback.empty() ? default_doc : fallback; }
+
+bool Setting::on_command(std::string_view command) const {
+  return std::any_of(commands.begin(), commands.end(),
+                     [&](const CommandFlag& c) { return c.command == command; });
+}
+
+std::string_view Setting::help_for(std::string_view command) const {
+  for (const CommandFlag& c : commands) {
+    if (c.command == command && !c.help.empty()) return c.help;
+  }
+  return help;
+}
+
+std::span<const Setting> settings() { return table(); }
+
+const Setting* find_setting(std::string_view key) {
+  for (const Setting& s : table()) {
+    if (s.key == key) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace claimcheck
