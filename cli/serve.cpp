@@ -135,12 +135,14 @@ std::string shown(std::uint64_t bytes) { return format_size(bytes); }
 void add_serve_options(CLI::App& sub, ServeFlags& flags, ConfigOverrides& o) {
   auto& s = flags.settings;
   const ServeSettings defaults;
-  sub.add_option("--listen", s.listen, "Address to listen on, HOST:PORT (default " + defaults.listen + ")")
-      ->type_name("HOST:PORT");
-  sub.add_option("--allow-origin", s.allowed_origins,
-                 "Web UI origin allowed by CORS (repeatable; default http://localhost:8233 "
-                 "and http://127.0.0.1:8233)")
-      ->type_name("ORIGIN");
+  sub.add_option("--listen", s.listen, "Address to listen on, HOST:PORT")
+      ->type_name("HOST:PORT")
+      ->default_str(defaults.listen);
+  std::string origins;
+  for (const auto& origin : defaults.allowed_origins) origins += (origins.empty() ? "" : " ") + origin;
+  sub.add_option("--allow-origin", s.allowed_origins, "Web UI origin allowed by CORS (repeatable)")
+      ->type_name("ORIGIN")
+      ->default_str(origins);
   sub.add_flag("--allow-credentials", s.allow_credentials,
                "Allow the UI's cross-origin credentials (cookies)");
   sub.add_option("--token-file", s.token_file, "Require 'Authorization: Bearer <first line of FILE>'")
@@ -148,20 +150,21 @@ void add_serve_options(CLI::App& sub, ServeFlags& flags, ConfigOverrides& o) {
   sub.add_option("--tls-cert", s.tls_cert_file, "Serve https with this PEM certificate chain")
       ->type_name("FILE");
   sub.add_option("--tls-key", s.tls_key_file, "The PEM private key of --tls-cert")->type_name("FILE");
-  sub.add_option("--cache-size", flags.cache_size,
-                 "Memory for verified objects, least recently used out (default " + shown(defaults.cache_bytes) + ")")
-      ->type_name("SIZE");
+  sub.add_option("--cache-size", flags.cache_size, "Memory for verified objects, least recently used out")
+      ->type_name("SIZE")
+      ->default_str(shown(defaults.cache_bytes));
   sub.add_option("--display-limit", flags.display_limit,
-                 "Web UI: larger payloads stay references with a Download button (default " +
-                     shown(defaults.display_limit) + ")")
-      ->type_name("SIZE");
+                 "Web UI: larger payloads stay references with a Download button")
+      ->type_name("SIZE")
+      ->default_str(shown(defaults.display_limit));
   sub.add_flag("--offload", s.offload, "/encode offloads payloads at or above the threshold");
   add_setting_options(sub, "serve", o);  // --threshold
-  sub.add_option("--max-body", flags.max_body, "Largest request body (default " + shown(defaults.body_limit) + ")")
-      ->type_name("SIZE");
-  sub.add_option("--request-timeout", flags.request_timeout,
-                 "Time to receive a request, and to send a response (default 10s)")
-      ->type_name("DURATION");
+  sub.add_option("--max-body", flags.max_body, "Largest request body")
+      ->type_name("SIZE")
+      ->default_str(shown(defaults.body_limit));
+  sub.add_option("--request-timeout", flags.request_timeout, "Time to receive a request, and to send a response")
+      ->type_name("DURATION")
+      ->default_str(format_duration(defaults.request_timeout));
   sub.add_flag("--insecure", s.insecure, "Allow a non-loopback address without TLS and a token");
 }
 

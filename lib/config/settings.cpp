@@ -39,13 +39,16 @@
 //                      environment and file give "a,b"; .apply reads value.items
 //        .hint         File | Directory: how shells complete the value
 //        .unit/.required   members taken together from one source (credentials)
-//   That is all for the code. Generated from the row, with nothing else to
-//   edit: load_config's resolution and error messages, the config file's
-//   known keys and the check of its values, the CLI11 option on each listed
-//   command with its value check and "(default ...)" in --help, -v's origin
-//   line. Until the man page and completions are generated from the table
-//   too, name the flag in man/claimcheck.1 and completions/ (tests/docs
-//   checks that they agree with --help).
+//   That is all. Generated from the row, with nothing else to edit:
+//   load_config's resolution and error messages, the config file's known keys
+//   and the check of its values, the CLI11 option on each listed command with
+//   its value check and "(default ...)" in --help, -v's origin line, and at
+//   build time (docgen/) the man page's entries in OPTIONS, ENVIRONMENT, the
+//   config-file keys and FILES, and the bash, zsh and fish completions.
+//   README's settings table must be the one `build/docgen/docgen readme`
+//   prints (tests/docs compares them): paste its new line into README.md.
+//   Longer prose about the flag, if any, goes into man/claimcheck.1.in as
+//   an `.\" @about --flag` paragraph of the command's `@options` block.
 //
 // Rows are listed, and resolved within each stage, in this order; the config
 // file's keys are named in this order in its "unknown key" error.
@@ -91,7 +94,7 @@ const std::vector<Setting>& table() {
                 t.config.store_kind = "local";
                 t.config.local_dir = home_relative(t.env, "XDG_DATA_HOME", ".local/share");
               },
-          .default_doc = "the local directory $XDG_DATA_HOME/claimcheck (else ~/.local/share/claimcheck)",
+          .default_doc = "$XDG_DATA_HOME/claimcheck (else ~/.local/share/claimcheck)",
           .help = "Store URI: s3://bucket[/prefix], file:///dir or a directory",
           .show =
               [](const Config& c) {
@@ -142,7 +145,7 @@ const std::vector<Setting>& table() {
                 const std::string dir = home_relative(t.env, "XDG_CONFIG_HOME", ".config");
                 t.config.config_file = dir.empty() ? "" : dir + "/config";
               },
-          .default_doc = "$XDG_CONFIG_HOME/claimcheck/config (else ~/.config/claimcheck/config), if present",
+          .default_doc = "$XDG_CONFIG_HOME/claimcheck/config (else ~/.config/claimcheck/config)",
           .help = "Configuration file (it must exist when named)",
           .stage = Stage::ConfigFile,
           .hint = ValueHint::File,
@@ -289,6 +292,7 @@ const std::vector<Setting>& table() {
           .default_doc = "$XDG_STATE_HOME/claimcheck (else ~/.local/state/claimcheck)",
           .help = "Where the operation journal read by stats is kept",
           .show = [](const Config& c) { return c.journal_dir; },
+          .hint = ValueHint::Directory,
       },
   };
   return rows;

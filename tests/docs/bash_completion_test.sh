@@ -1,13 +1,13 @@
 #!/bin/bash
 # Completes `claimcheck off<TAB>` and `claimcheck offload --c<TAB>` through the
 # real completion function, as bash-completion would call it.
-# Usage: bash_completion_test.sh <source root>
+# Usage: bash_completion_test.sh <generated completion file>
 set -uo pipefail
-root=$1
+completion=$1
 # shellcheck disable=SC1091
 source /usr/share/bash-completion/bash_completion || { echo "bash-completion missing"; exit 1; }
 # shellcheck disable=SC1091
-source "$root/completions/claimcheck.bash"
+source "$completion"
 
 # complete_words WORD...: the candidates bash would offer for the last word
 complete_words() {

@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 """Drift test: the CLI's --help, the man page and the three completion files
-must name the same commands and options.
+(generated into the build directory by docgen) must name the same commands
+and options and say the same about them, and README's tables must be the
+settings and exit-status tables.
 
 Every command and option that `claimcheck [<command>] --help` shows must
-appear in man/claimcheck.1 and in completions/{claimcheck.bash,_claimcheck,
-claimcheck.fish}; every option those files name must exist in some --help
-(nothing stale). Usage: drift_test.py <claimcheck binary> <source root>
+appear in the man page and in the bash, zsh and fish completions; every
+option those files name must exist in some --help (nothing stale). Each
+option's --help description must be the man page's, zsh's and fish's, and
+its default the man page's. Usage: drift_test.py <claimcheck binary>
+<source root> <man page> <bash> <zsh> <fish completion> <docgen binary>
 """
 import re
 import subprocess
@@ -19,6 +23,35 @@ def help_text(binary, *command):
     out = subprocess.run([binary, *command, "--help"], capture_output=True,
                          text=True, check=True)
     return out.stdout
+
+
+def parse_descriptions(text):
+    """{long option: (description, default)} from CLI11's help; a description
+    too wide for the first line starts on the next one."""
+    found, lines = {}, text.splitlines()
+    for i, line in enumerate(lines):
+        # names, then the value's type name, then after 2+ spaces the description
+        m = re.match(r"^  (-\S+)( [^ ].*?)?(?:\s{2,}(\S.*))?$", line)
+        if not m:
+            continue
+        longs = [t.split("=")[0] for t in m.group(1).split(",") if t.startswith("--")]
+        description = m.group(3) or ""
+        if not description and i + 1 < len(lines) and re.match(r"^\s{20,}\S", lines[i + 1]):
+            description = lines[i + 1].strip()
+        default = re.search(r" \(default (.*)\)$", description)
+        if default:
+            description = description[:default.start()]
+        for name in longs:
+            found[name] = (description, default.group(1) if default else None)
+    return found
+
+
+def roff_text(text):
+    """What a reader of the man page sees, near enough to compare."""
+    for code, plain in (("\\-", "-"), ("\\fB", ""), ("\\fR", ""), ("\\fI", ""),
+                        ("\\e", "\\"), ("\\&", "")):
+        text = text.replace(code, plain)
+    return text
 
 
 def parse_help(text):
@@ -80,11 +113,12 @@ def main():
     per_command = {c: parse_help(help_text(binary, c))[0] for c in sorted(commands)}
     every_long = long_options(global_opts).union(*(long_options(o) for o in per_command.values()))
 
+    man, bash, zsh, fish, docgen = (Path(p) for p in sys.argv[3:8])
     files = {
-        "man page": (root / "man" / "claimcheck.1").read_text(),
-        "bash completion": (root / "completions" / "claimcheck.bash").read_text(),
-        "zsh completion": (root / "completions" / "_claimcheck").read_text(),
-        "fish completion": (root / "completions" / "claimcheck.fish").read_text(),
+        "man page": man.read_text(),
+        "bash completion": bash.read_text(),
+        "zsh completion": zsh.read_text(),
+        "fish completion": fish.read_text(),
     }
     problems = []
     for name, text in files.items():
@@ -115,12 +149,70 @@ def main():
                 problems.append(f"{name}: '{command}' section lacks '{option}'")
             for option in sorted(present - own):
                 problems.append(f"{name}: '{command}' section names '{option}', which it does not have")
+    content_checks = check_content(binary, commands, files, problems)
+    content_checks += check_readme(root, docgen, problems)
     for problem in problems:
         print(problem)
     checked = len(every_long) * len(files)
     print(f"drift: {len(commands)} commands, {len(every_long)} long options, "
-          f"{checked} (option, file) pairs checked, {len(problems)} problems")
+          f"{checked} (option, file) pairs checked, {content_checks} content checks, "
+          f"{len(problems)} problems")
     return 1 if problems else 0
+
+
+def check_content(binary, commands, files, problems):
+    """Each option's description (and default) as --help gives it, in the man
+    page's, zsh's and fish's entry for the same command."""
+    checks = 0
+    man = files["man page"]
+    zsh = files["zsh completion"].replace("'\\''", "'")
+    for escaped in ("[", "]", ":"):
+        zsh = zsh.replace("\\" + escaped, escaped)
+    fish = files["fish completion"].replace("\\'", "'")
+    global_help = parse_descriptions(help_text(binary))
+    sections = {None: (re.search(r"^\.SH GLOBAL OPTIONS(.*?)^\.SH ", man, re.S | re.M).group(1),
+                       global_help)}
+    for command in sorted(commands):
+        own = parse_descriptions(help_text(binary, command))
+        own = {k: v for k, v in own.items() if k not in global_help}
+        sections[command] = (command_section("man page", man, command), own)
+    for command, (man_section, options) in sections.items():
+        man_plain = roff_text(man_section)
+        if command is None:
+            fish_lines = [l for l in fish.splitlines() if l.startswith("complete") and " -n " not in l]
+            zsh_part = zsh
+        else:
+            fish_lines = command_section("fish completion", fish, command).splitlines()
+            zsh_part = command_section("zsh completion", zsh, command)
+        where = command or "global"
+        for option, (description, default) in sorted(options.items()):
+            if not description:
+                continue
+            checks += 3
+            sentence = description if description.endswith(".") else description + "."
+            if sentence not in man_plain:
+                problems.append(f"man page: {where} {option}: lacks its description '{description}'")
+            if f"[{description}]" not in zsh_part:
+                problems.append(f"zsh completion: {where} {option}: lacks its description '{description}'")
+            line = [l for l in fish_lines if f"-l {option[2:]} " in l]
+            if not line or f"-d '{description}'" not in line[0]:
+                problems.append(f"fish completion: {where} {option}: lacks its description '{description}'")
+            if default is not None:
+                checks += 1
+                if f"Default: {default}." not in man_plain:
+                    problems.append(f"man page: {where} {option}: lacks 'Default: {default}.'")
+    return checks
+
+
+def check_readme(root, docgen, problems):
+    """README's settings and exit-code tables are the tables docgen prints."""
+    readme = (root / "README.md").read_text().splitlines()
+    wanted = subprocess.run([docgen, "readme"], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    for line in wanted:
+        if line and line not in readme:
+            problems.append(f"README.md: lacks the table line '{line}'")
+    return len([l for l in wanted if l])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,89 @@
+// completions/_claimcheck from its template: one _arguments spec per option,
+// with the --help description and how the value is completed.
+#include <cctype>
+
+#include "generators.hpp"
+#include "template.hpp"
+
+namespace claimcheck::docgen {
+namespace {
+
+/// Inside '...': a quote closes, reopens around \'.
+std::string quoted(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out;
+}
+
+/// A description inside [...] of an _arguments spec.
+std::string description(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '[' || c == ']' || c == ':' || c == '\\') out += '\\';
+    out += c;
+  }
+  return quoted(out);
+}
+
+std::string value_action(const OptionDoc& o) {
+  std::string message;
+  for (char c : o.value_name) message += c == ':' ? std::string("\\:") : std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string action;
+  if (!o.choices.empty()) {
+    action = "(";
+    for (const std::string& c : o.choices) action += (action.size() > 1 ? " " : "") + c;
+    action += ")";
+  } else if (o.hint == ValueHint::File) {
+    action = "_files";
+  } else if (o.hint == ValueHint::Directory) {
+    action = "_files -/";
+  }
+  return ":" + quoted(message) + ":" + action;
+}
+
+/// '--threshold=[...]:size:', '(-o --output)'{-o,--output}'=[...]:file:_files',
+/// '*'{-v,--verbose}'[...]' (repeatable options exclude nothing).
+std::string spec(const OptionDoc& o) {
+  std::string names;
+  if (o.names.size() == 1) {
+    names = "'" + std::string(o.repeatable ? "*" : "") + o.names[0];
+  } else {
+    std::string group, alternatives;
+    for (const std::string& n : o.names) {
+      group += (group.empty() ? "" : " ") + n;
+      alternatives += (alternatives.empty() ? "" : ",") + n;
+    }
+    names = (o.repeatable ? "'*'" : "'(" + group + ")'") + "{" + alternatives + "}'";
+  }
+  if (o.value_name.empty()) return names + "[" + description(o.help) + "]'";
+  return names + "=[" + description(o.help) + "]" + value_action(o) + "'";
+}
+
+std::string positional_spec(const OptionDoc& p, std::size_t index) {
+  std::string name;
+  for (char c : p.names[0]) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string action = p.hint == ValueHint::File ? "_files" : "";
+  return "'" + (p.repeatable ? std::string("*") : std::to_string(index + 1)) + ":" + name + ":" + action + "'";
+}
+
+}  // namespace
+
+std::string zsh_completion(const CliDoc& cli, const std::string& template_text) {
+  std::string global_specs, command_list, command_cases;
+  for (const OptionDoc& o : cli.global.options) global_specs += "    " + spec(o) + "\n";
+  for (const CommandDoc& c : cli.commands) {
+    command_list += "        '" + c.name + ":" + quoted(c.help) + "'\n";
+    command_cases += "        " + c.name + ")\n          _arguments $global_opts";
+    for (const OptionDoc& o : c.options) {
+      if (!is_global(cli, o)) command_cases += " \\\n            " + spec(o);
+    }
+    for (std::size_t i = 0; i < c.positionals.size(); ++i)
+      command_cases += " \\\n            " + positional_spec(c.positionals[i], i);
+    command_cases += " && ret=0\n          ;;\n";
+  }
+  return replace_words(template_text, {{"GLOBAL_SPECS", global_specs},
+                                       {"COMMAND_LIST", command_list},
+                                       {"COMMAND_CASES", command_cases}});
+}
+
+}  // namespace claimcheck::docgen
