@@ -68,12 +68,16 @@ wait_for() {
   all_alive
 }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# free_port: a port nobody listens on now. Random in 20000-59999 so that two
-# harnesses started at the same moment are unlikely to pick the same one.
+# free_port: a port nobody listens on now, below the kernel's ephemeral range:
+# a port inside it can be taken between this check and the daemon's bind by
+# any outgoing connection (seen as "mon.a died: Address already in use").
+# Random, so that two harnesses started at the same moment rarely collide.
 free_port() {
-  local p i
+  local p i low=10000 high
+  high=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$high" -gt $(( low + 1000 )) ] || { low=1024; }
   for i in $(seq 1 200); do
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    p=$(( low + (RANDOM * 32768 + RANDOM) % (high - low) ))
     port_busy "$p" || { echo "$p"; return 0; }
   done
   echo "radosgw/start.sh: no free port found" >&2
