@@ -110,14 +110,12 @@ const AwsProfileValue* AwsProfile::find(const std::string& key) const {
   return it == values.end() ? nullptr : &it->second;
 }
 
-AwsProfile read_aws_profile(const Getenv& env) {
+AwsProfile aws_profile(const AwsSharedFiles& files, const std::string& name, const std::string& named_by) {
   AwsProfile profile;
-  const std::optional<std::string> named = get(env, "AWS_PROFILE");
-  profile.name = named.value_or("default");
-  const AwsSharedFiles files = read_aws_shared_files(env);
+  profile.name = name;
   const AwsSection* section = files.profile(profile.name);
-  if (named && section == nullptr) {
-    throw Error(ErrorKind::Usage, "AWS_PROFILE",
+  if (!named_by.empty() && section == nullptr) {
+    throw Error(ErrorKind::Usage, named_by,
                 fmt::format("profile '{}' not found in {} or {}", profile.name, files.credentials_path,
                             files.config_path));
   }

@@ -52,8 +52,9 @@ struct AwsProfile {
   const AwsProfileValue* find(const std::string& key) const;
 };
 
-/// The profile named by AWS_PROFILE (else "default"). An AWS_PROFILE that
-/// names a profile found in neither file is Error(Usage).
-AwsProfile read_aws_profile(const Getenv& env);
+/// Profile `name` of `files`. One that is missing is Error(Usage) naming
+/// `named_by` ("AWS_PROFILE", "--profile") unless that is empty (the default
+/// profile need not exist).
+AwsProfile aws_profile(const AwsSharedFiles& files, const std::string& name, const std::string& named_by);
 
 }  // namespace claimcheck

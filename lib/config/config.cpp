@@ -15,6 +15,7 @@
 #include "base/text.hpp"
 #include "config/aws_profile.hpp"
 #include "config/config_file.hpp"
+#include "config/credential_chain.hpp"
 #include "config/setting_values.hpp"
 #include "config/settings.hpp"
 #include "core/error.hpp"
@@ -243,8 +244,11 @@ Config load_config_from(std::span<const Setting> table, const ConfigOverrides& f
   check_file_values(table, sources);
   resolve_stage(table, Stage::General, config, sources);
   if (config.store_kind == "s3") {
-    sources.profile = read_aws_profile(env);
+    resolve_stage(table, Stage::AwsProfile, config, sources);
+    const AwsSharedFiles files = read_aws_shared_files(env);
+    sources.profile = aws_profile(files, config.s3.chain.profile, config.s3.chain.profile_named_by);
     resolve_stage(table, Stage::S3, config, sources);
+    apply_credential_chain(config, files, env);
   }
   return config;
 }

@@ -15,11 +15,36 @@
 #include <string_view>
 #include <vector>
 
+#include "sigv4/credentials.hpp"
 #include "stores/store.hpp"
 
 namespace claimcheck {
 
 enum class CompressPolicy { Auto, Always, Never };
+
+/// Makes the credential chain's provider when the store opens (nothing is
+/// contacted before); `trace` gets the provider's request lines.
+using CredentialsFactory =
+    std::function<std::shared_ptr<sigv4::CredentialsProvider>(const sigv4::Trace& trace)>;
+
+/// What the credential chain reads besides the AWS shared files (see
+/// credential_chain.hpp), used only when no key was given.
+struct CredentialChainSettings {
+  std::string profile;           // AWS_PROFILE, --profile
+  std::string profile_named_by;  // the flag, variable or file line naming it; "" for the default
+  bool profile_from_flag{};      // --profile outranks keys in the environment and the config file
+  std::string web_identity_token_file, role_arn, role_session_name;  // EKS IRSA
+  std::string container_relative_uri, container_full_uri;           // ECS, EKS Pod Identity
+  std::string container_authorization_token;                        // never printed
+  std::string container_authorization_token_file;
+  bool imds_disabled{};
+  std::string imds_endpoint;  // "": the instance's own, by imds_ipv6
+  bool imds_ipv6{};
+  bool imds_v1{};
+  std::chrono::milliseconds imds_timeout{};
+  int imds_attempts{};
+  std::string sts_endpoint, sso_endpoint;  // "": the profile's [services], else AWS's
+};
 
 /// Fields have no initializers: every default is in the settings table,
 /// applied by load_config (or default_config()).
@@ -30,6 +55,11 @@ struct S3Settings {
   std::string access_key_id;
   std::string secret_access_key;  // never printed
   std::string session_token;      // never printed
+  /// Without keys: the provider the chain chose (null: none applies), and
+  /// what was looked at, for the "no credentials" message.
+  CredentialsFactory credentials_provider;
+  std::string credentials_tried;
+  CredentialChainSettings chain;
   std::string ca_bundle;
   bool virtual_hosted{};
 };

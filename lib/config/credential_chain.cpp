@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "config/settings.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
@@ -28,10 +29,21 @@ struct Plan {
 
 std::string profile_label(const std::string& name) { return "aws profile " + name; }
 
+/// "R2_ACCESS_KEY_ID, AWS_ACCESS_KEY_ID, the config file": where keys were
+/// looked for before the chain, as the settings table says.
+std::string key_sources() {
+  std::string sources;
+  if (const Setting* row = find_setting("access_key_id")) {
+    for (const EnvVar& var : row->env)
+      if (!var.name.empty()) sources += std::string(var.name) + ", ";
+  }
+  return sources + "the config file";
+}
+
 class Resolver {
  public:
-  Resolver(const CredentialChainSettings& settings, const AwsSharedFiles& files, const Getenv& env)
-      : settings_(settings), files_(files), env_(env) {}
+  Resolver(const S3Settings& s3, const AwsSharedFiles& files, const Getenv& env)
+      : s3_(s3), settings_(s3.chain), files_(files), env_(env) {}
 
   ResolvedChain resolve() {
     const AwsSection* active = files_.profile(settings_.profile);
@@ -40,7 +52,7 @@ class Resolver {
     if (!plan) plan = web_identity(active, /*variables=*/true);
     if (!plan && active != nullptr) plan = profile_credentials(settings_.profile, *active, false, {});
     if (!plan) plan = container();
-    std::string tried = fmt::format("{}, web identity, {} ({}, {}), container credentials", settings_.static_sources,
+    std::string tried = fmt::format("{}, web identity, {} ({}, {}), container credentials", key_sources(),
                                     profile_label(settings_.profile), files_.credentials_path, files_.config_path);
     if (!plan) {
       if (settings_.imds_disabled) return {nullptr, "", tried + "; EC2 instance metadata is disabled", std::nullopt};
@@ -67,7 +79,7 @@ class Resolver {
 
   sigv4::ProviderHttp http() const {
     sigv4::ProviderHttp http;
-    http.ca_bundle = settings_.ca_bundle;
+    http.ca_bundle = s3_.ca_bundle;
     return http;
   }
 
@@ -75,7 +87,7 @@ class Resolver {
     sigv4::StsSettings sts;
     sts.endpoint = settings_.sts_endpoint;
     if (sts.endpoint.empty()) sts.endpoint = service_endpoint("sts");
-    sts.region = settings_.region;
+    sts.region = s3_.region;
     sts.http = http();
     return sts;
   }
@@ -313,9 +325,11 @@ class Resolver {
   /// "no credentials" message names it when metadata fails too).
   Plan imds(const std::string& tried) const {
     sigv4::ImdsOptions options;
-    options.endpoint = settings_.imds_endpoint;
+    options.endpoint = !settings_.imds_endpoint.empty() ? settings_.imds_endpoint
+                       : settings_.imds_ipv6            ? std::string(sigv4::kImdsEndpointIpv6)
+                                                        : std::string(sigv4::kImdsEndpoint);
     options.allow_v1 = settings_.imds_v1;
-    options.http.ca_bundle = settings_.ca_bundle;
+    options.http.ca_bundle = s3_.ca_bundle;
     options.http.connect_timeout = settings_.imds_timeout;
     options.http.timeout = settings_.imds_timeout;
     options.http.max_attempts = settings_.imds_attempts;
@@ -343,8 +357,8 @@ class Resolver {
         try {
           return inner_->fetch();
         } catch (const sigv4::CredentialsError& error) {
-          throw sigv4::CredentialsError(error.cause(), "no credentials",
-                                        "tried " + tried_ + "; " + error.provider() + ": " + error.reason());
+          throw sigv4::CredentialsError(error.cause(), std::string(kNoCredentials),
+                                        "tried " + tried_ + "; " + error.reason());
         }
       }
 
@@ -355,6 +369,7 @@ class Resolver {
     return std::make_shared<LastResort>(std::move(imds), std::move(tried));
   }
 
+  const S3Settings& s3_;
   const CredentialChainSettings& settings_;
   const AwsSharedFiles& files_;
   const Getenv& env_;
@@ -362,9 +377,30 @@ class Resolver {
 
 }  // namespace
 
-ResolvedChain resolve_credential_chain(const CredentialChainSettings& settings, const AwsSharedFiles& files,
-                                       const Getenv& env) {
-  return Resolver(settings, files, env).resolve();
+ResolvedChain resolve_credential_chain(const S3Settings& s3, const AwsSharedFiles& files, const Getenv& env) {
+  return Resolver(s3, files, env).resolve();
+}
+
+void apply_credential_chain(Config& config, const AwsSharedFiles& files, const Getenv& env) {
+  S3Settings& s3 = config.s3;
+  if (s3.chain.profile_from_flag && config.origin.count("credentials") != 0) {
+    // --profile outranks keys from the environment and the config file.
+    s3.access_key_id.clear();
+    s3.secret_access_key.clear();
+    s3.session_token.clear();
+    config.origin.erase("credentials");
+  }
+  if (config.origin.count("credentials") != 0) return;
+  ResolvedChain chain = resolve_credential_chain(s3, files, env);
+  s3.credentials_tried = chain.tried;
+  if (chain.fixed) {
+    s3.access_key_id = chain.fixed->access_key_id;
+    s3.secret_access_key = chain.fixed->secret_access_key;
+    s3.session_token = chain.fixed->session_token;
+  } else {
+    s3.credentials_provider = std::move(chain.make);
+  }
+  if (!chain.origin.empty()) config.origin["credentials"] = chain.origin;
 }
 
 }  // namespace claimcheck

@@ -20,33 +20,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "config/aws_profile.hpp"
 #include "sigv4/credential_providers.hpp"
 
 namespace claimcheck {
 
-/// The settings the chain reads besides the shared files (settings table rows).
-struct CredentialChainSettings {
-  std::string profile = "default";  // AWS_PROFILE
-  std::string region;               // signs STS requests; "auto" or empty: us-east-1
-  std::string ca_bundle;
-  std::string sts_endpoint, sso_endpoint;  // AWS_ENDPOINT_URL_STS / _SSO; "" regional
-  std::string web_identity_token_file, role_arn, role_session_name;  // AWS_* of EKS IRSA
-  std::string container_relative_uri, container_full_uri;
-  std::string container_authorization_token, container_authorization_token_file;
-  bool imds_disabled = false;   // AWS_EC2_METADATA_DISABLED
-  std::string imds_endpoint = "http://169.254.169.254";
-  bool imds_v1 = false;
-  std::chrono::milliseconds imds_timeout{1000};
-  int imds_attempts = 1;
-  /// Where the static keys were looked for (for "no credentials" messages).
-  std::string static_sources = "R2_ACCESS_KEY_ID, AWS_ACCESS_KEY_ID, the config file";
-};
-
-/// Makes the provider once the store opens; `trace` gets its request lines.
-using CredentialsFactory =
-    std::function<std::shared_ptr<sigv4::CredentialsProvider>(const sigv4::Trace& trace)>;
+/// What an error says first when no provider had credentials.
+inline constexpr std::string_view kNoCredentials = "no credentials";
 
 struct ResolvedChain {
   CredentialsFactory make;  // null: no provider applies (IMDS disabled)
@@ -56,10 +38,14 @@ struct ResolvedChain {
   std::optional<sigv4::Credentials> fixed;
 };
 
-/// Decides the provider. Throws Error(Usage) for a profile that cannot work
-/// (a missing source_profile, a loop, mfa_serial, an incomplete sso or
-/// role configuration), naming the profile and the key.
-ResolvedChain resolve_credential_chain(const CredentialChainSettings& settings,
-                                       const AwsSharedFiles& files, const Getenv& env);
+/// Decides the provider from `s3.chain` (STS is signed for `s3.region`,
+/// verified with `s3.ca_bundle`). Throws Error(Usage) for a profile that
+/// cannot work (a missing source_profile, a loop, mfa_serial, an incomplete
+/// sso or role configuration), naming the profile and the key.
+ResolvedChain resolve_credential_chain(const S3Settings& s3, const AwsSharedFiles& files, const Getenv& env);
+
+/// Fills `config.s3` from the chain when no key was given: its keys, or its
+/// provider, the -v origin "credentials" and what was tried.
+void apply_credential_chain(Config& config, const AwsSharedFiles& files, const Getenv& env);
 
 }  // namespace claimcheck

@@ -54,6 +54,28 @@ CompressPolicy parse_compress(const std::string& text, const std::string& label,
   }
 }
 
+std::chrono::milliseconds parse_timeout_seconds(const std::string& text, const std::string& label) {
+  const bool number = !text.empty() && text.size() <= 8 && text.find_first_not_of("0123456789.") == std::string::npos &&
+                      text.find('.') == text.rfind('.') && text.front() != '.' && text.back() != '.';
+  const double seconds = number ? std::stod(text) : 0;
+  if (seconds <= 0 || seconds > 60) bad_value(label, text, "a number of seconds above 0 and at most 60");
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+int parse_attempts(const std::string& text, const std::string& label) {
+  const bool digits = !text.empty() && text.size() <= 2 && text.find_first_not_of("0123456789") == std::string::npos;
+  const int attempts = digits ? std::stoi(text) : 0;
+  if (attempts < 1 || attempts > 10) bad_value(label, text, "a number of attempts from 1 to 10");
+  return attempts;
+}
+
+std::string parse_url(const std::string& text, const std::string& label) {
+  const bool scheme = text.starts_with("http://") || text.starts_with("https://");
+  if (!scheme || text.find_first_of(" \t\r\n") != std::string::npos)
+    bad_value(label, text, "an http:// or https:// URL");
+  return text;
+}
+
 int parse_level(const std::string& text, const std::string& label) {
   if (text.size() != 1 || text[0] < '1' || text[0] > '9') bad_value(label, text, "a level from 1 to 9");
   return text[0] - '0';

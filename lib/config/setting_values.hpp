@@ -23,6 +23,13 @@ int parse_level(const std::string& text, const std::string& label);
 /// "https://host[:port]", trailing '/' dropped.
 std::string parse_endpoint(const std::string& text, const std::string& label);
 std::string parse_region(const std::string& text, const std::string& label);
+/// Seconds as the AWS CLI writes them ("1", "2.5"), more than 0 and at most 60.
+std::chrono::milliseconds parse_timeout_seconds(const std::string& text, const std::string& label);
+/// A whole number from 1 to 10.
+int parse_attempts(const std::string& text, const std::string& label);
+/// A URL with a path (container credentials): http:// or https://, no
+/// spaces or line breaks; the provider checks the host.
+std::string parse_url(const std::string& text, const std::string& label);
 /// "claimcheck" -> "claimcheck/".
 std::string normalise_prefix(std::string prefix, const std::string& label);
 

@@ -57,6 +57,7 @@
 #include <algorithm>
 
 #include "config/setting_values.hpp"
+#include "core/error.hpp"
 #include "core/units.hpp"
 
 namespace claimcheck {
@@ -229,7 +230,6 @@ const std::vector<Setting>& table() {
           .key = "access_key_id",
           .env = {{"R2_ACCESS_KEY_ID"}, {"AWS_ACCESS_KEY_ID"}},
           .file_key = "access_key_id",
-          .profile_key = "aws_access_key_id",
           .value_name = "KEY_ID",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.access_key_id = v.text; },
           .help = "S3 access key id",
@@ -241,7 +241,6 @@ const std::vector<Setting>& table() {
           .key = "secret_access_key",
           .env = {{"R2_SECRET_ACCESS_KEY"}, {"AWS_SECRET_ACCESS_KEY"}},
           .file_key = "secret_access_key",
-          .profile_key = "aws_secret_access_key",
           .value_name = "SECRET",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.secret_access_key = v.text; },
           .help = "S3 secret access key (never printed)",
@@ -253,12 +252,195 @@ const std::vector<Setting>& table() {
           .key = "session_token",
           .env = {{""}, {"AWS_SESSION_TOKEN"}},  // R2 keys have no token
           .file_key = "session_token",
-          .profile_key = "aws_session_token",
           .value_name = "TOKEN",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.session_token = v.text; },
           .help = "S3 session token for temporary credentials (never printed)",
           .stage = Stage::S3,
           .unit = "credentials",
+      },
+      {
+          // Resolved before the shared files are read: it says which profile to read.
+          .key = "profile",
+          .flag = "--profile",
+          .env = {{"AWS_PROFILE"}},
+          .file_key = "profile",
+          .value_name = "NAME",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.s3.chain.profile = v.text;
+                t.config.s3.chain.profile_named_by = v.source == Source::Default ? "" : v.label;
+                t.config.s3.chain.profile_from_flag = v.source == Source::Flag;
+              },
+          .fallback = "default",
+          .help = "AWS profile (~/.aws) for region, endpoint and credentials; the flag outranks keys in "
+                  "the environment",
+          .show = [](const Config& c) { return c.s3.chain.profile; },
+          .stage = Stage::AwsProfile,
+      },
+      {
+          .key = "web_identity_token_file",
+          .env = {{"AWS_WEB_IDENTITY_TOKEN_FILE"}},
+          .value_name = "FILE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.web_identity_token_file = expand_path(v.text, t.env); },
+          .help = "Web identity token for STS AssumeRoleWithWebIdentity (EKS IRSA), with AWS_ROLE_ARN",
+          .show = [](const Config& c) { return c.s3.chain.web_identity_token_file; },
+          .stage = Stage::S3,
+          .hint = ValueHint::File,
+      },
+      {
+          .key = "role_arn",
+          .env = {{"AWS_ROLE_ARN"}},
+          .value_name = "ARN",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.role_arn = v.text; },
+          .help = "Role assumed with the web identity token",
+          .show = [](const Config& c) { return c.s3.chain.role_arn; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "role_session_name",
+          .env = {{"AWS_ROLE_SESSION_NAME"}},
+          .value_name = "NAME",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.role_session_name = v.text; },
+          .default_doc = "claimcheck-<unix time>",
+          .help = "Session name of the role assumed with the web identity token",
+          .show = [](const Config& c) { return c.s3.chain.role_session_name; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "container_credentials_relative_uri",
+          .env = {{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"}},
+          .value_name = "PATH",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.container_relative_uri = v.text; },
+          .help = "ECS task role: credentials from the agent at 169.254.170.2 and this path",
+          .show = [](const Config& c) { return c.s3.chain.container_relative_uri; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "container_credentials_full_uri",
+          .env = {{"AWS_CONTAINER_CREDENTIALS_FULL_URI"}},
+          .value_name = "URL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.container_full_uri = parse_url(v.text, v.label); },
+          .help = "EKS Pod Identity or a local agent: credentials from this URL (http only to loopback "
+                  "or the agent's address)",
+          .show = [](const Config& c) { return c.s3.chain.container_full_uri; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "container_authorization_token",
+          .env = {{"AWS_CONTAINER_AUTHORIZATION_TOKEN"}},
+          .value_name = "TOKEN",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.container_authorization_token = v.text; },
+          .help = "Authorization header for the container agent (never printed)",
+          .stage = Stage::S3,
+      },
+      {
+          .key = "container_authorization_token_file",
+          .env = {{"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"}},
+          .value_name = "FILE",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.s3.chain.container_authorization_token_file = expand_path(v.text, t.env);
+              },
+          .help = "File holding the container agent's authorization token, read at every fetch; wins over "
+                  "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+          .show = [](const Config& c) { return c.s3.chain.container_authorization_token_file; },
+          .stage = Stage::S3,
+          .hint = ValueHint::File,
+      },
+      {
+          .key = "ec2_metadata_disabled",
+          .env = {{"AWS_EC2_METADATA_DISABLED"}},
+          .file_key = "ec2_metadata_disabled",
+          .value_name = "BOOL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.imds_disabled = parse_bool(v.text, v.label); },
+          .fallback = "false",
+          .help = "true: never ask EC2 instance metadata for credentials",
+          .show = [](const Config& c) { return std::string(c.s3.chain.imds_disabled ? "true" : "false"); },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "ec2_metadata_service_endpoint_mode",
+          .env = {{"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"}},
+          .profile_key = "ec2_metadata_service_endpoint_mode",
+          .value_name = "IPv4|IPv6",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                if (v.text != "IPv4" && v.text != "IPv6")
+                  throw Error(ErrorKind::Usage, v.label, "'" + v.text + "' is not IPv4 or IPv6");
+                t.config.s3.chain.imds_ipv6 = v.text == "IPv6";
+              },
+          .fallback = "IPv4",
+          .help = "Which address of EC2 instance metadata to use by default",
+          .show = [](const Config& c) { return std::string(c.s3.chain.imds_ipv6 ? "IPv6" : "IPv4"); },
+          .stage = Stage::S3,
+          .choices = {"IPv4", "IPv6"},
+      },
+      {
+          .key = "ec2_metadata_service_endpoint",
+          .env = {{"AWS_EC2_METADATA_SERVICE_ENDPOINT"}},
+          .file_key = "ec2_metadata_service_endpoint",
+          .profile_key = "ec2_metadata_service_endpoint",
+          .value_name = "URL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.imds_endpoint = parse_endpoint(v.text, v.label); },
+          .default_doc = "http://169.254.169.254 (IPv6: http://[fd00:ec2::254])",
+          .help = "EC2 instance metadata endpoint",
+          .show = [](const Config& c) { return c.s3.chain.imds_endpoint; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "ec2_metadata_v1",
+          .env = {{"CLAIMCHECK_EC2_METADATA_V1"}},
+          .file_key = "ec2_metadata_v1",
+          .value_name = "BOOL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.imds_v1 = parse_bool(v.text, v.label); },
+          .fallback = "false",
+          .help = "true: use IMDSv1 (no session token) when the instance refuses IMDSv2's token request",
+          .show = [](const Config& c) { return std::string(c.s3.chain.imds_v1 ? "true" : "false"); },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "metadata_service_timeout",
+          .env = {{"AWS_METADATA_SERVICE_TIMEOUT"}},
+          .profile_key = "metadata_service_timeout",
+          .value_name = "SECONDS",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.imds_timeout = parse_timeout_seconds(v.text, v.label); },
+          .fallback = "1",
+          .help = "How long EC2 instance metadata may take to answer, in seconds",
+          .show = [](const Config& c) { return std::to_string(c.s3.chain.imds_timeout.count()) + " ms"; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "metadata_service_num_attempts",
+          .env = {{"AWS_METADATA_SERVICE_NUM_ATTEMPTS"}},
+          .profile_key = "metadata_service_num_attempts",
+          .value_name = "N",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.imds_attempts = parse_attempts(v.text, v.label); },
+          .fallback = "1",
+          .help = "How many times EC2 instance metadata is asked before giving up",
+          .show = [](const Config& c) { return std::to_string(c.s3.chain.imds_attempts); },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "sts_endpoint",
+          .env = {{"AWS_ENDPOINT_URL_STS"}},
+          .file_key = "sts_endpoint",
+          .value_name = "URL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.sts_endpoint = parse_endpoint(v.text, v.label); },
+          .default_doc = "the profile's [services] sts endpoint_url, else https://sts.<region>.amazonaws.com",
+          .help = "STS endpoint for roles and web identity",
+          .show = [](const Config& c) { return c.s3.chain.sts_endpoint; },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "sso_endpoint",
+          .env = {{"AWS_ENDPOINT_URL_SSO"}},
+          .file_key = "sso_endpoint",
+          .value_name = "URL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.sso_endpoint = parse_endpoint(v.text, v.label); },
+          .default_doc = "the profile's [services] sso endpoint_url, else https://portal.sso.<sso_region>.amazonaws.com",
+          .help = "IAM Identity Center (SSO) portal endpoint",
+          .show = [](const Config& c) { return c.s3.chain.sso_endpoint; },
+          .stage = Stage::S3,
       },
       {
           .key = "ca_bundle",

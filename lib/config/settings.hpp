@@ -49,6 +49,7 @@ using ConvertEnv = std::string (*)(const std::string& text, const std::string& l
 enum class Stage {
   ConfigFile,  // before the config file is read (only flag and environment)
   General,     // for every store
+  AwsProfile,  // only for an S3 store, before the AWS shared files are read: which profile
   S3,          // only for an S3 store, after the AWS shared profile is read
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "config/config.hpp"
+#include "config/credential_chain.hpp"
 #include "core/error.hpp"
 #include "stores/bucket_stores.hpp"
 #include "stores/local_store.hpp"
@@ -13,11 +14,9 @@ namespace claimcheck {
 std::unique_ptr<Store> open_store(const Config& config,
                                   std::function<void(std::string_view)> trace) {
   if (config.store_kind == "s3") {
-    if (config.s3.access_key_id.empty() || config.s3.secret_access_key.empty()) {
-      throw Error(ErrorKind::Usage, "s3://" + config.s3.bucket,
-                  "no credentials: set R2_ACCESS_KEY_ID and R2_SECRET_ACCESS_KEY (or "
-                  "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or "
-                  "access_key_id and secret_access_key in the config file)");
+    const bool has_keys = !config.s3.access_key_id.empty() && !config.s3.secret_access_key.empty();
+    if (!has_keys && !config.s3.credentials_provider) {
+      throw Error(ErrorKind::Usage, std::string(kNoCredentials), "tried " + config.s3.credentials_tried);
     }
     return make_s3_store(config.s3, std::move(trace));
   }

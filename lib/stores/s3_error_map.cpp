@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "config/credential_chain.hpp"
+
 namespace claimcheck {
 
 Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
@@ -19,6 +21,13 @@ Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
   Error mapped(ErrorKind::Store, what, why);
   if (!error.request_id().empty()) mapped.detail = "request id: " + error.request_id();
   return mapped;
+}
+
+Error map_credentials_error(const sigv4::CredentialsError& error) {
+  const ErrorKind kind = error.cause() == sigv4::CredentialsError::Cause::Configuration ? ErrorKind::Usage
+                                                                                          : ErrorKind::Store;
+  const bool nothing_found = error.provider() == kNoCredentials;
+  return Error(kind, nothing_found ? error.provider() : "credentials from " + error.provider(), error.reason());
 }
 
 }  // namespace claimcheck

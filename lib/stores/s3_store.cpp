@@ -36,6 +36,7 @@ sigv4::S3Config client_config(const S3Settings& settings,
   config.endpoint = settings.endpoint;
   config.region = settings.region;
   config.credentials = {settings.access_key_id, settings.secret_access_key, settings.session_token};
+  if (settings.credentials_provider) config.credentials_provider = settings.credentials_provider(trace);
   config.virtual_hosted = settings.virtual_hosted;
   config.ca_bundle = settings.ca_bundle;
   config.trace = std::move(trace);
@@ -103,6 +104,8 @@ class S3Store final : public Store {
     } catch (const sigv4::S3Error& e) {
       if (e.not_found() && e.code() != "NoSuchBucket") return std::nullopt;
       throw map_s3_error(e, "head", url(key));
+    } catch (const sigv4::CredentialsError& e) {
+      throw map_credentials_error(e);
     }
   }
 
@@ -112,6 +115,8 @@ class S3Store final : public Store {
     } catch (const sigv4::S3Error& e) {
       if (e.not_found() && e.code() != "NoSuchBucket") return;
       throw map_s3_error(e, "delete", url(key));
+    } catch (const sigv4::CredentialsError& e) {
+      throw map_credentials_error(e);
     }
   }
 
@@ -153,6 +158,8 @@ class S3Store final : public Store {
     } catch (const sigv4::S3Error& e) {
       const Error mapped = map_s3_error(e, "check", location());
       throw Error(ErrorKind::Store, mapped.what_failed(), mapped.why());  // even "no such bucket"
+    } catch (const sigv4::CredentialsError& e) {
+      throw map_credentials_error(e);
     }
   }
 
@@ -161,7 +168,7 @@ class S3Store final : public Store {
       throw Error(ErrorKind::Usage, "fetch url " + url(key),
                   "a presigned URL lives between 1 second and 7 days");
     }
-    return client_.presign_get(bucket_, key, lifetime);
+    return call("fetch url", key, [&] { return client_.presign_get(bucket_, key, lifetime); });
   }
 
   std::uint64_t request_count() const override { return client_.request_count(); }
@@ -176,6 +183,8 @@ class S3Store final : public Store {
       return action();
     } catch (const sigv4::S3Error& e) {
       throw map_s3_error(e, operation, url(key));
+    } catch (const sigv4::CredentialsError& e) {
+      throw map_credentials_error(e);
     } catch (const std::invalid_argument& e) {  // e.g. a content type unfit for a header
       throw Error(ErrorKind::InvalidInput, fmt::format("{} {}", operation, url(key)), e.what());
     }

@@ -210,7 +210,8 @@ radosgw-admin -n client.rgw.s3 user create --uid=test --display-name=test \
 # 5b. STS: a role the user may assume, allowed every S3 action, and a role
 #     whose trust policy names another user (AssumeRole is denied).
 admin() { radosgw-admin -n client.rgw.s3 "$@" >/dev/null 2>>"$LOG/mkfs.out"; }
-admin caps add --uid=test --caps="roles=*" || die "radosgw-admin caps add failed"
+# oidc-provider: the web identity tests register their own issuer (IAM API).
+admin caps add --uid=test --caps="roles=*;oidc-provider=*" || die "radosgw-admin caps add failed"
 trust() {
   printf '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam:::user/%s"]},"Action":["sts:AssumeRole"]}]}' "$1"
 }

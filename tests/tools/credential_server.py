@@ -29,7 +29,8 @@ refuse-token (403 for the token). --hang accepts connections and never
 answers. --fail-first N answers the first N credential requests with 500.
 
 The first line on stdout is the port. GET /__stats returns what was asked:
-{"requests": [{"method", "path", "headers": {...}}...], "served": {service: n}}.
+{"requests": [{"method", "path", "headers": {...}, "form": {STS fields but the
+token}}...], "served": {service: n}, "issued": [every set handed out]}.
 Runs until SIGTERM or --max-seconds.
 """
 
@@ -51,13 +52,17 @@ IMDS_ROLE = "claimcheck-test-role"
 LOCK = threading.Lock()
 REQUESTS = []
 SERVED = {}
+ISSUED = []  # every set handed out, secrets included: the tests check none of it is printed
 STOP = threading.Event()
 RECORDED_HEADERS = ("x-aws-ec2-metadata-token-ttl-seconds", "x-aws-ec2-metadata-token",
                     "authorization", "x-amz-sso_bearer_token", "content-type", "x-forwarded-for")
 
 
 def rfc3339(seconds_from_now):
+    """Whole seconds, rounded up: a set lives at least as long as asked."""
     moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=seconds_from_now)
+    if moment.microsecond:
+        moment += datetime.timedelta(microseconds=1_000_000 - moment.microsecond)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -94,6 +99,8 @@ class Issuer:
             credentials.update(AccessKeyId="AKID%s%04d" % (service.upper(), number),
                                SecretAccessKey="secret-%s-%s" % (service, secrets.token_hex(12)),
                                Token="token-%s-%s" % (service, secrets.token_hex(24)))
+        with LOCK:
+            ISSUED.append(dict(credentials))
         return credentials
 
 
@@ -113,10 +120,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def record(self):
+    def record(self, form=None):
         headers = {name: self.headers[name] for name in RECORDED_HEADERS if self.headers[name] is not None}
+        entry = {"method": self.command, "path": self.path, "headers": headers}
+        if form is not None:  # STS fields but the token itself
+            entry["form"] = {name: values[0] for name, values in form.items() if name != "WebIdentityToken"}
         with LOCK:
-            REQUESTS.append({"method": self.command, "path": self.path, "headers": headers})
+            REQUESTS.append(entry)
 
     def body(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -141,7 +151,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         path = urllib.parse.urlsplit(self.path)
         if path.path == "/__stats":
             with LOCK:
-                stats = {"requests": list(REQUESTS), "served": dict(SERVED)}
+                stats = {"requests": list(REQUESTS), "served": dict(SERVED), "issued": list(ISSUED)}
             return self.answer(200, json.dumps(stats))
         self.record()
         if path.path.startswith("/latest/meta-data/iam/security-credentials/"):
@@ -171,8 +181,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.answer(200, token, "text/plain", {"X-aws-ec2-metadata-token-ttl-seconds": ttl})
 
     def do_POST(self):
-        self.record()
         form = urllib.parse.parse_qs(self.body().decode())
+        self.record(form)
         if self.path != "/" or form.get("Action") != ["AssumeRoleWithWebIdentity"]:
             return self.sts_error(400, "InvalidAction", "only AssumeRoleWithWebIdentity is served here")
         if self.headers.get("Authorization") is not None:

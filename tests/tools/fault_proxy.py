@@ -22,6 +22,13 @@ to the requests that match (e.g. only CompleteMultipartUpload). --max-faults-per
 forwards a request cleanly once the same method + target has been faulted N
 times, so that a client with enough retries always gets through.
 
+--throttle BYTES_PER_SECOND relays request bodies to the server at no more than
+that rate in total (one budget shared by every connection): a slow link that
+makes a large upload last long enough for something to happen during it.
+The access key id each request is signed with (from its Authorization header
+or X-Amz-Credential) is counted, in the order first seen: which credentials
+signed which part of a long transfer.
+
 The first line on stdout is the listening port. Counters go to --stats FILE as
 JSON on SIGTERM/SIGINT, at --max-seconds (then the proxy exits by itself), and
 on `GET /__proxy_stats` (also returned as the response body).
@@ -68,6 +75,7 @@ class Counters:
         self.faults = {kind: 0 for kind in FAULT_KINDS}
         self.by_method = {}
         self.upstream_errors = 0
+        self.access_keys = {}  # access key id -> requests signed with it (insertion order: first seen)
 
     def count_request(self, method):
         with self.lock:
@@ -82,6 +90,10 @@ class Counters:
         with self.lock:
             self.forwarded += 1
 
+    def count_access_key(self, access_key_id):
+        with self.lock:
+            self.access_keys[access_key_id] = self.access_keys.get(access_key_id, 0) + 1
+
     def count_upstream_error(self):
         with self.lock:
             self.upstream_errors += 1
@@ -95,6 +107,7 @@ class Counters:
                 "faults_total": sum(self.faults.values()),
                 "by_method": dict(self.by_method),
                 "upstream_errors": self.upstream_errors,
+                "access_keys": [[key, count] for key, count in self.access_keys.items()],
                 "reason": reason,
             }
 
@@ -137,6 +150,36 @@ class FaultPlan:
     def delay(self, low, high):
         with self.lock:
             return self.rng.uniform(low, high)
+
+
+class Throttle:
+    """Lets bytes through at `rate` bytes/s in total, whichever connection sends them."""
+
+    def __init__(self, rate):
+        self.rate = rate
+        self.lock = threading.Lock()
+        self.next_free = time.monotonic()
+
+    def wait_for(self, size):
+        with self.lock:
+            now = time.monotonic()
+            start = max(now, self.next_free)
+            self.next_free = start + size / self.rate
+            delay = self.next_free - now
+        if delay > 0:
+            time.sleep(delay)
+
+
+CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/")
+QUERY_CREDENTIAL = re.compile(r"[?&]X-Amz-Credential=([^&%]+)(?:%2F|/)", re.IGNORECASE)
+
+
+def access_key_of(request):
+    """The access key id the request is signed with, or "unsigned"."""
+    match = CREDENTIAL.search(header(request.headers, "Authorization") or "")
+    if match is None:
+        match = QUERY_CREDENTIAL.search(request.target)
+    return match.group(1) if match else "unsigned"
 
 
 def parse_head(raw):
@@ -345,6 +388,7 @@ class ProxyHandler(socketserver.BaseRequestHandler):
         if request.target == "/__proxy_stats":
             return self.answer_stats(request)
         server.counters.count_request(request.method)
+        server.counters.count_access_key(access_key_of(request))
         fault = server.plan.choose(request.method, request.target)
         if fault is not None:
             server.counters.count_fault(fault)
@@ -408,10 +452,17 @@ class ProxyHandler(socketserver.BaseRequestHandler):
         if request.expects_continue:
             # We answer 100 ourselves; upstream's own interim answer is skipped below.
             self.send(b"HTTP/1.1 100 Continue\r\n\r\n")
+        send = upstream.sendall
+        if self.server.throttle is not None:
+            throttle = self.server.throttle
+
+            def send(data):
+                throttle.wait_for(len(data))
+                upstream.sendall(data)
         if request.chunked:
-            upstream.sendall(read_chunked_raw(self.reader))
+            send(read_chunked_raw(self.reader))
         else:
-            copy_exact(self.reader, upstream.sendall, request.length)
+            copy_exact(self.reader, send, request.length)
         response = self.read_final_response(upstream_reader, request.method)
         if response is None:
             self.server.counters.count_upstream_error()
@@ -488,6 +539,7 @@ class ProxyServer(socketserver.ThreadingTCPServer):
         self.counters = Counters()
         self.slow_seconds = args.slow_seconds
         self.skew_hours = args.skew_hours
+        self.throttle = Throttle(args.throttle) if args.throttle else None
         self.stats_path = args.stats
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.stats_lock = threading.Lock()
@@ -547,6 +599,8 @@ def parse_args(argv):
                         help="forward a METHOD+target cleanly after N faults (-1: no cap)")
     parser.add_argument("--slow-seconds", type=parse_seconds_range, default=(1.0, 2.0))
     parser.add_argument("--skew-hours", type=float, default=3.0)
+    parser.add_argument("--throttle", type=float, default=0.0, metavar="BYTES_PER_SECOND",
+                        help="relay request bodies at no more than this rate in total (0: no limit)")
     parser.add_argument("--stats", help="write counters here as JSON")
     parser.add_argument("--max-seconds", type=float, default=600.0)
     parser.add_argument("--tls-cert", help="serve HTTPS with this certificate chain (PEM)")

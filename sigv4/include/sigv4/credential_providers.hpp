@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "sigv4/credentials.hpp"
 
@@ -99,12 +100,19 @@ struct ContainerOptions {
 std::shared_ptr<CredentialsProvider> container_provider(ContainerOptions options,
                                                         std::string name);
 
+/// EC2 instance metadata's addresses, and how long a probe waits and how
+/// often it tries (the AWS CLI's defaults): about a second, so that a
+/// machine that is not on EC2 does not hang.
+inline constexpr std::string_view kImdsEndpoint = "http://169.254.169.254";
+inline constexpr std::string_view kImdsEndpointIpv6 = "http://[fd00:ec2::254]";
+inline constexpr std::chrono::milliseconds kImdsTimeout{1000};
+inline constexpr int kImdsAttempts = 1;
+
 struct ImdsOptions {
-  std::string endpoint = "http://169.254.169.254";
+  std::string endpoint{kImdsEndpoint};
   /// Without a session token (IMDSv1) when the token request is refused.
   bool allow_v1 = false;
-  /// About a second, so that a machine that is not on EC2 does not hang.
-  ProviderHttp http = {{}, std::chrono::milliseconds(1000), std::chrono::milliseconds(1000), 1, {}};
+  ProviderHttp http = {{}, kImdsTimeout, kImdsTimeout, kImdsAttempts, {}};
 };
 
 /// EC2 instance metadata: IMDSv2 token, then the role's credentials.

@@ -298,18 +298,24 @@ TEST_CASE("half a credential pair names the missing variable") {
   CHECK(std::string(e.what()).find("shh-secret") == std::string::npos);
 }
 
-TEST_CASE("S3 without credentials: open_store says which variables to set") {
+TEST_CASE("S3 without keys: EC2 instance metadata last; disabled, open_store says what was tried") {
   Sandbox box;
   box.env["R2_BUCKET"] = "bkt";
+  const Config chained = box.load();
+  CHECK(chained.origin.at("credentials") == "EC2 instance metadata (nothing found before it)");
+  CHECK(claimcheck::open_store(chained) != nullptr);  // nothing is contacted yet
+  box.env["AWS_EC2_METADATA_DISABLED"] = "true";
   const Config c = box.load();
+  CHECK(c.origin.count("credentials") == 0);
   try {
     claimcheck::open_store(c);
     FAIL("opened");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::Usage);
-    CHECK(e.what_failed() == "s3://bkt");
-    CHECK(e.why().find("R2_ACCESS_KEY_ID") != std::string::npos);
-    CHECK(e.why().find("AWS_ACCESS_KEY_ID") != std::string::npos);
+    CHECK(e.what_failed() == "no credentials");
+    CHECK(e.why().starts_with("tried R2_ACCESS_KEY_ID, AWS_ACCESS_KEY_ID, the config file, web identity, "
+                              "aws profile default ("));
+    CHECK(e.why().ends_with("container credentials; EC2 instance metadata is disabled"));
   }
 }
 

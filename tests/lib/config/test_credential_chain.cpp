@@ -18,10 +18,21 @@ using testing::write_file;
 
 namespace {
 
+// The chain's settings as load_config leaves them without any variable.
+S3Settings defaults() {
+  S3Settings s3;
+  s3.region = "us-east-1";
+  s3.chain.profile = "default";
+  s3.chain.imds_timeout = sigv4::kImdsTimeout;
+  s3.chain.imds_attempts = sigv4::kImdsAttempts;
+  return s3;
+}
+
 struct Chain {
   TempDir home;
   std::map<std::string, std::string> env{{"HOME", home.path()}};
-  CredentialChainSettings settings;
+  S3Settings s3 = defaults();
+  CredentialChainSettings& settings = s3.chain;
 
   void credentials(const std::string& text) const { write_file(home / ".aws/credentials", text); }
   void config(const std::string& text) const { write_file(home / ".aws/config", text); }
@@ -33,7 +44,7 @@ struct Chain {
   }
   ResolvedChain resolve() const {
     const auto get = getenv();
-    return claimcheck::resolve_credential_chain(settings, claimcheck::read_aws_shared_files(get), get);
+    return resolve_credential_chain(s3, read_aws_shared_files(get), get);
   }
   /// The Error(Usage) resolving must throw.
   Error error() const {

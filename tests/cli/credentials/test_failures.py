@@ -1,0 +1,153 @@
+#!/usr/bin/python3
+"""When credentials cannot be had: one stderr line naming the provider and
+exit 2 (configuration the user must fix) or 6 (a provider unreachable, refusing
+or answering nonsense); credential_process's own stderr passed through. And
+secrets: with -vv, and in every provider's error line, no secret key, session
+token, container or SSO token appears (web identity tokens: test_web_identity.py). No radosgw needed:
+the S3 endpoint is a closed port, the stand-ins hand out made-up credentials.
+
+usage: test_failures.py CLAIMCHECK_EXE
+"""
+import hashlib
+import os
+import sys
+
+import credtest
+from credtest import CredentialTestCase, run_suite
+
+PAYLOAD = b"payload that never leaves " * 4000
+
+
+class Failures(CredentialTestCase):
+    def setUp(self):
+        super().setUp()
+        self.env.update({"CLAIMCHECK_STORE": "s3://bucket/", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:1"})
+
+    def offload(self, *flags):
+        return self.run_cc(*flags, "offload", "--force", stdin=PAYLOAD)
+
+    def issued_secrets(self, server):
+        return [value for issued in server.stats()["issued"]
+                for value in (issued["SecretAccessKey"], issued["Token"])]
+
+    # -- no credentials anywhere ---------------------------------------------
+    def test_nothing_anywhere_with_instance_metadata_disabled_is_exit_2(self):
+        self.env["AWS_EC2_METADATA_DISABLED"] = "true"
+        self.one_error_line(self.offload(), 2, "no credentials: tried R2_ACCESS_KEY_ID, AWS_ACCESS_KEY_ID",
+                            "EC2 instance metadata is disabled")
+
+    def test_nothing_anywhere_and_instance_metadata_unreachable_is_exit_6(self):
+        line = self.one_error_line(self.offload(), 6, "no credentials: tried ", "aws profile default (",
+                                   "container credentials; EC2 instance metadata at http://127.0.0.1:1 not reachable")
+        self.assertNotIn("EC2 instance metadata: EC2", line)
+
+    def test_instance_metadata_that_never_answers_is_given_up_after_a_second(self):
+        # The hang guard (timeout) is far above the bound: without the 1 s
+        # limit the default 30 s stall timeout would exceed it.
+        hung = self.server("--hang")
+        self.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = hung.url
+        result = self.run_cc("offload", "--force", stdin=PAYLOAD, timeout=20)
+        self.one_error_line(result, 6, "EC2 instance metadata at {} not reachable: Timeout (no answer within 1 s)"
+                            .format(hung.url))
+
+    def test_an_instance_without_a_role_is_exit_2(self):
+        imds = self.server("--imds", "no-role")
+        self.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.url
+        self.one_error_line(self.offload(), 2, "no IAM role is attached to this instance")
+
+    # -- each provider's failures ---------------------------------------------
+    def test_expired_sso_token_says_to_log_in(self):
+        self.aws_file("config", "[profile dev]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n"
+                                "sso_account_id = 1\nsso_role_name = r\n")
+        name = hashlib.sha1(b"https://x.awsapps.com/start").hexdigest() + ".json"
+        self.write(os.path.join("home", ".aws", "sso", "cache", name),
+                   '{"accessToken": "expired-sso-secret", "expiresAt": "2020-01-01T00:00:00Z"}')
+        self.env["AWS_PROFILE"] = "dev"
+        result = self.offload()
+        self.one_error_line(result, 2, "credentials from SSO 1/r (aws profile dev): the SSO token cached in ",
+                            "expired at 2020-01-01T00:00:00Z: run `aws sso login --profile dev`")
+        self.assert_no_secret(result, "expired-sso-secret")
+
+    def test_container_agent_refusing_the_token(self):
+        agent = self.server("--container-token", "the-right-token")
+        self.env.update({"AWS_CONTAINER_CREDENTIALS_FULL_URI": agent.url + "/container/c",
+                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": "a-wrong-token-secret"})
+        result = self.offload("-vv")
+        self.assertEqual(result.code, 6, result.err)
+        self.assertIn("answered HTTP 401 (AccessDeniedException)", result.err_lines()[-1])
+        self.assert_no_secret(result, "a-wrong-token-secret", "the-right-token")
+
+    def test_container_full_uri_to_another_host_over_http_is_refused(self):
+        self.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://198.51.100.7/creds"
+        self.one_error_line(self.offload(), 2, "must name a loopback address or the container agent")
+
+    def test_credential_process_failing_passes_its_stderr_through(self):
+        script = self.write("fail.sh", "#!/bin/sh\necho 'token expired, run: corp-login' >&2\nexit 3\n", mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
+        result = self.offload()
+        self.assertEqual(result.code, 6, result.err)
+        self.assertEqual(result.err_lines(), [
+            "token expired, run: corp-login",
+            "claimcheck: credentials from credential_process of aws profile default: it exited with status 3"])
+
+    def test_credential_process_garbage_and_expired_output(self):
+        garbage = self.write("garbage.sh", "#!/bin/sh\necho 'AccessKeyId=AKID SecretAccessKey=garbage-secret'\n",
+                             mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {}\n".format(garbage))
+        result = self.offload()
+        self.one_error_line(result, 6, "credential_process of aws profile default: it did not print a JSON object")
+        self.assert_no_secret(result, "garbage-secret")
+        expired = self.write("expired.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"A\", "
+                                           "\"SecretAccessKey\": \"expired-secret\", "
+                                           "\"Expiration\": \"2020-01-01T00:00:00Z\"}'\n", mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {}\n".format(expired))
+        result = self.offload()
+        self.one_error_line(result, 6, "it gave credentials that expired at 2020-01-01T00:00:00Z")
+        self.assert_no_secret(result, "expired-secret")
+
+    def test_profiles_that_cannot_work_name_what_they_use(self):
+        self.aws_file("config", "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n"
+                                "[profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n")
+        self.env["AWS_PROFILE"] = "a"
+        self.one_error_line(self.offload(), 2, "aws profile a: source_profile loop: a -> b -> a")
+
+    # -- secrets with -vv ------------------------------------------------------
+    def test_verbose_output_of_every_provider_holds_no_secret(self):
+        """Each provider hands out made-up credentials with a session token;
+        the S3 endpoint is closed, so every run ends in one error after -vv
+        traced the whole chain."""
+        server = self.server("--container-token", "container-auth-secret", "--sso-token", "sso-access-secret")
+        sso_cache = os.path.join("home", ".aws", "sso", "cache", hashlib.sha1(b"s").hexdigest() + ".json")
+        self.write(sso_cache, '{"accessToken": "sso-access-secret", "expiresAt": "2200-01-01T00:00:00Z"}')
+        process = self.write("process.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AKIDPROC\", "
+                                           "\"SecretAccessKey\": \"process-secret\", \"SessionToken\": "
+                                           "\"process-session-token\"}'\n", mode=0o700)
+        self.aws_file("config", "[profile sso]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n"
+                                "[sso-session s]\nsso_start_url = https://s\nsso_region = us-east-1\n"
+                                "[profile process]\ncredential_process = {}\n".format(process))
+        cases = {
+            "instance metadata": {"AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url},
+            "container": {"AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + "/container/c",
+                          "AWS_CONTAINER_AUTHORIZATION_TOKEN": "container-auth-secret"},
+            "sso": {"AWS_PROFILE": "sso", "AWS_ENDPOINT_URL_SSO": server.url},
+            "credential_process": {"AWS_PROFILE": "process"},
+            "environment": {"AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "env-secret",
+                            "AWS_SESSION_TOKEN": "env-session-token"},
+        }
+        base = dict(self.env)
+        for name, variables in cases.items():
+            with self.subTest(provider=name):
+                self.env = dict(base, **variables)
+                result = self.offload("-vv")
+                self.assertEqual(result.code, 6, result.err)
+                self.assertIn("credentials", result.err)
+                self.assertIn(" -> ", result.err)  # the trace is really there
+                self.assert_no_secret(result, "container-auth-secret", "sso-access-secret",
+                                      "process-secret", "process-session-token",
+                                      "env-secret", "env-session-token", *self.issued_secrets(server))
+        self.assertEqual(server.stats()["served"], {"imds": 1, "container": 1, "sso": 1})
+
+
+if __name__ == "__main__":
+    credtest.BINARY = os.path.abspath(sys.argv[1])
+    sys.exit(run_suite(Failures))

@@ -1,0 +1,112 @@
+#!/usr/bin/python3
+"""Temporary credentials refreshed in the middle of long operations.
+
+Each set comes from radosgw's real STS (credential_server.py --mint-sts runs
+AssumeRole per fetch and hands the result out as container credentials), the
+first claimed to expire 5 min 1 s after it is handed out (rounded up to the
+second): it falls inside the 5-minute refresh margin 1 to 2 s later. What
+makes the operations outlast that is the fault proxy in front of radosgw, not
+a sleep in the test:
+  - a 48 MiB multipart offload (6 parts of 8 MiB, 4 in flight), request bodies
+    throttled to 10 MiB/s in total: parts 5 and 6 start no earlier than 3.2 s
+    in, after the refresh is due (CLAIMCHECK_TEST_REFRESH_MIB=200 runs the
+    issue's 200 MiB, too long for CI);
+  - a gc whose listing the proxy answers 3 s late, so its delete comes after.
+The offload completes and retrieves intact, claimcheck's -vv trace shows
+exactly one refresh, the agent was asked twice, and the proxy saw the early
+requests signed with the first set and the later ones with the second.
+
+usage: test_refresh.py CLAIMCHECK_EXE
+"""
+import hashlib
+import os
+import sys
+
+import credtest
+from credtest import S3, CredentialTestCase, run_suite, skip_without_s3
+
+MIB = 1 << 20
+SIZE = int(os.environ.get("CLAIMCHECK_TEST_REFRESH_MIB", "48")) * MIB
+THROTTLE = 10 * MIB  # bytes per second through the proxy
+FIRST_LIFETIME = 5 * 60 + 1  # inside the margin 1 to 2 s after it is handed out
+
+
+class Refresh(CredentialTestCase):
+    def setUp(self):
+        super().setUp()
+        if not (credtest.STS_ENDPOINT and credtest.ROLE_ARN):
+            self.fail("CLAIMCHECK_TEST_S3_STS_ENDPOINT / _ROLE_ARN are not set")
+        self.agent = self.server("--mint-sts", credtest.STS_ENDPOINT, "--mint-role-arn", credtest.ROLE_ARN,
+                                 "--access-key", S3["ACCESS_KEY"], "--secret-key", S3["SECRET_KEY"],
+                                 "--container-token", "agent-token",
+                                 "--expires-in", "{},3600".format(FIRST_LIFETIME))
+        self.env.update({"AWS_CONTAINER_CREDENTIALS_FULL_URI": self.agent.url + "/container/credentials",
+                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": "agent-token"})
+
+    def trace_counts(self, result):
+        fetched = [line for line in result.err_lines() if line.startswith("claimcheck: credentials: fetched from")]
+        refreshed = [line for line in result.err_lines() if line.startswith("claimcheck: credentials: refreshed from")]
+        return len(fetched), len(refreshed)
+
+    def keys_in_order(self, proxy):
+        """The access keys the proxy saw, in the order first seen."""
+        return [key for key, _count in proxy.stats()["access_keys"]]
+
+    def test_a_multipart_offload_outliving_its_credentials_refreshes_once(self):
+        proxy = self.proxy(credtest.STS_ENDPOINT, "--throttle", str(THROTTLE))
+        self.env["AWS_ENDPOINT_URL_S3"] = proxy.url
+        payload = self.write("payload.bin", os.urandom(MIB) * (SIZE // MIB))
+        offload = self.run_cc("-vv", "offload", "--force", "--compress", "never", "-o", self.path("ref.json"),
+                              payload)
+        self.assertEqual(offload.code, 0, offload.err[-3000:])
+        self.assertEqual(self.trace_counts(offload), (1, 1), offload.err[-3000:])
+        self.assertEqual(self.agent.served("container"), 2)
+        keys = self.keys_in_order(proxy)
+        self.assertEqual(len(keys), 2, proxy.stats())
+        parts = [line for line in offload.err_lines() if "partNumber=" in line and " -> 200" in line]
+        self.assertEqual(len(parts), SIZE // (8 * MIB))
+        refresh_at = next(i for i, line in enumerate(offload.err_lines()) if "credentials: refreshed" in line)
+        before = [line for line in offload.err_lines()[:refresh_at] if "partNumber=" in line]
+        after = [line for line in offload.err_lines()[refresh_at:] if "partNumber=" in line]
+        self.assertTrue(before and after, "the refresh did not fall between parts")
+        self.assertNotIn(" -> 403", offload.err)
+
+        self.env["AWS_ENDPOINT_URL_S3"] = credtest.STS_ENDPOINT  # straight back, unthrottled
+        digest = hashlib.sha256()
+        with open(self.path("ref.json"), "rb") as reference:
+            retrieve = self.run_cc("retrieve", "-o", self.path("back.bin"), stdin=reference.read())
+        self.assertEqual(retrieve.code, 0, retrieve.err)
+        with open(payload, "rb") as original, open(self.path("back.bin"), "rb") as back:
+            for block in iter(lambda: back.read(MIB), b""):
+                digest.update(block)
+            self.assertEqual(digest.hexdigest(), hashlib.sha256(original.read()).hexdigest())
+
+    def test_a_gc_outliving_its_credentials_refreshes_once(self):
+        self.env["AWS_ENDPOINT_URL_S3"] = credtest.STS_ENDPOINT
+        # Stored with the user's own keys (they outrank the agent), so the
+        # agent's first set, the short-lived one, goes to the gc.
+        keys = dict(self.env, AWS_ACCESS_KEY_ID=S3["ACCESS_KEY"], AWS_SECRET_ACCESS_KEY=S3["SECRET_KEY"])
+        for index in range(3):
+            stored = self.run_cc("offload", "--force", "--ttl", "1s", stdin=b"old %d " % index * 20000, env=keys)
+            self.assertEqual(stored.code, 0, stored.err)
+        served_before = self.agent.served("container")
+        # The listing comes back 3 s late: the deletes that follow it are due a refresh.
+        proxy = self.proxy(credtest.STS_ENDPOINT, "--faults", "slow", "--fault-rate", "1", "--slow-seconds", "3",
+                           "--only", "^GET .*list-type=2")
+        self.env["AWS_ENDPOINT_URL_S3"] = proxy.url
+        gc = self.run_cc("-vv", "gc", "--json", "--as-of", "2200-01-01T00:00:00Z")
+        self.assertEqual(gc.code, 0, gc.err)
+        self.assertEqual(gc.json()["deleted"], 3)
+        self.assertEqual(self.trace_counts(gc), (1, 1), gc.err)
+        self.assertEqual(self.agent.served("container") - served_before, 2)
+        self.assertEqual(len(self.keys_in_order(proxy)), 2, proxy.stats())
+        lines = gc.err_lines()
+        refresh_at = next(i for i, line in enumerate(lines) if "credentials: refreshed" in line)
+        self.assertTrue(any("list-type=2" in line for line in lines[:refresh_at]), gc.err)
+        self.assertTrue(any("?delete" in line and " -> 200" in line for line in lines[refresh_at:]), gc.err)
+
+
+if __name__ == "__main__":
+    credtest.BINARY = os.path.abspath(sys.argv[1])
+    skip_without_s3()
+    sys.exit(run_suite(Refresh))

@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+"""STS AssumeRole for real: radosgw's STS (the second radosgw that
+tests/radosgw/start.sh runs with rgw_s3_auth_use_sts, CLAIMCHECK_TEST_S3_STS_ENDPOINT)
+behind a role_arn + source_profile profile. claimcheck assumes the role,
+offloads and retrieves with the temporary credentials (session token in the
+headers and in the presigned URL of `inspect --url`), and a role the user may
+not assume is exit 6 with one line naming the role and the profile.
+
+usage: test_sts.py CLAIMCHECK_EXE
+"""
+import os
+import subprocess
+import sys
+
+import credtest
+from credtest import S3, CredentialTestCase, run_suite, skip_without_s3
+
+
+class AssumeRole(CredentialTestCase):
+    def setUp(self):
+        super().setUp()
+        if not (credtest.STS_ENDPOINT and credtest.ROLE_ARN and credtest.DENIED_ROLE_ARN):
+            self.fail("CLAIMCHECK_TEST_S3_STS_ENDPOINT / _ROLE_ARN / _DENIED_ROLE_ARN are not set")
+        # S3 and STS on the radosgw that accepts the temporary credentials.
+        self.env.update({"AWS_ENDPOINT_URL_S3": credtest.STS_ENDPOINT,
+                         "AWS_ENDPOINT_URL_STS": credtest.STS_ENDPOINT})
+        self.aws_file("credentials", "[base]\naws_access_key_id = {}\naws_secret_access_key = {}\n".format(
+            S3["ACCESS_KEY"], S3["SECRET_KEY"]))
+
+    def role_profile(self, name, role_arn, extra=""):
+        self.aws_file("config", "[profile {}]\nrole_arn = {}\nsource_profile = base\n"
+                                "role_session_name = claimcheck-test\nexternal_id = ext-1\n"
+                                "duration_seconds = 900\n{}".format(name, role_arn, extra))
+        self.env["AWS_PROFILE"] = name
+
+    def test_the_role_is_assumed_and_its_credentials_offload_retrieve_and_presign(self):
+        self.role_profile("worker", credtest.ROLE_ARN)
+        offload = self.roundtrip(b"assumed role payload " * 10000, "--compress", "never")
+        origin = self.credentials_origin(offload)
+        self.assertTrue(origin.startswith("assume-role {} (aws profile worker), signed with aws profile base (".format(
+            credtest.ROLE_ARN)), origin)
+        verbose = self.run_cc("-vv", "offload", "--force", stdin=b"traced" * 20000)
+        self.assertEqual(verbose.code, 0, verbose.err)
+        self.assertIn("claimcheck: credentials: POST {}/ -> 200".format(credtest.STS_ENDPOINT), verbose.err)
+        self.assertIn("claimcheck: credentials: fetched from assume-role " + credtest.ROLE_ARN, verbose.err)
+        self.assert_no_secret(verbose, S3["SECRET_KEY"])
+        report = self.run_cc("inspect", "--url", "--json", offload.out.strip())
+        self.assertEqual(report.code, 0, report.err)
+        url = report.json()["findings"][0]["url"]
+        self.assertIn("X-Amz-Security-Token=", url)
+        fetched = subprocess.run(["curl", "-sSf", "-o", "/dev/null", "-w", "%{http_code}", url],
+                                 capture_output=True, text=True, timeout=60)
+        self.assertEqual(fetched.stdout, "200", fetched.stderr)
+
+    def test_a_role_the_user_may_not_assume_is_one_line_and_exit_6(self):
+        self.role_profile("denied", credtest.DENIED_ROLE_ARN)
+        result = self.run_cc("offload", "--force", stdin=b"never stored" * 10000)
+        self.one_error_line(
+            result, 6,
+            "credentials from assume-role {} (aws profile denied): STS AssumeRole at {}: AccessDenied (HTTP 403)".format(
+                credtest.DENIED_ROLE_ARN, credtest.STS_ENDPOINT))
+        self.assert_no_secret(result, S3["SECRET_KEY"])
+
+    def test_a_role_with_mfa_is_refused_before_anything_is_sent(self):
+        self.role_profile("mfa", credtest.ROLE_ARN, "mfa_serial = arn:aws:iam::1:mfa/me\n")
+        self.env["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:1"
+        result = self.run_cc("offload", "--force", stdin=b"x" * 100000)
+        self.one_error_line(result, 2, "aws profile mfa: role_arn with mfa_serial: claimcheck cannot prompt")
+
+
+if __name__ == "__main__":
+    credtest.BINARY = os.path.abspath(sys.argv[1])
+    skip_without_s3()
+    sys.exit(run_suite(AssumeRole))
