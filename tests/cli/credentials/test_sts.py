@@ -3,8 +3,9 @@
 tests/radosgw/start.sh runs with rgw_s3_auth_use_sts, CLAIMCHECK_TEST_S3_STS_ENDPOINT)
 behind a role_arn + source_profile profile. claimcheck assumes the role,
 offloads and retrieves with the temporary credentials (session token in the
-headers and in the presigned URL of `inspect --url`), and a role the user may
-not assume is exit 6 with one line naming the role and the profile.
+headers and in the presigned URL of `inspect --url`), also with
+credential_source = Environment; a role the user may not assume is exit 6
+with one line naming the role and the profile.
 
 usage: test_sts.py CLAIMCHECK_EXE
 """
@@ -51,6 +52,23 @@ class AssumeRole(CredentialTestCase):
         fetched = subprocess.run(["curl", "-sSf", "-o", "/dev/null", "-w", "%{http_code}", url],
                                  capture_output=True, text=True, timeout=60)
         self.assertEqual(fetched.stdout, "200", fetched.stderr)
+
+    def test_credential_source_environment_signs_the_assume_role_when_the_profile_is_a_flag(self):
+        self.aws_file("config", "[profile ci]\nrole_arn = {}\ncredential_source = Environment\n".format(
+            credtest.ROLE_ARN))
+        self.env.update({"AWS_ACCESS_KEY_ID": S3["ACCESS_KEY"], "AWS_SECRET_ACCESS_KEY": S3["SECRET_KEY"]})
+        payload = b"ci job payload " * 10000
+        offload = self.run_cc("-v", "--profile", "ci", "offload", "--force", stdin=payload)
+        self.assertEqual(offload.code, 0, offload.err)
+        self.assertEqual(self.credentials_origin(offload), "assume-role {} (aws profile ci), signed with env "
+                                                           "AWS_ACCESS_KEY_ID".format(credtest.ROLE_ARN))
+        retrieve = self.run_cc("--profile", "ci", "retrieve", stdin=offload.out.encode())
+        self.assertEqual(retrieve.code, 0, retrieve.err)
+        self.assertEqual(retrieve.out.encode(), payload)
+        # Named by AWS_PROFILE instead, the profile comes after the
+        # environment's keys, which are then used as they are (AWS CLI order).
+        self.env["AWS_PROFILE"] = "ci"
+        self.assertEqual(self.credentials_origin(self.roundtrip()), "env AWS_ACCESS_KEY_ID")
 
     def test_a_role_the_user_may_not_assume_is_one_line_and_exit_6(self):
         self.role_profile("denied", credtest.DENIED_ROLE_ARN)
