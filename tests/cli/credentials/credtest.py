@@ -91,27 +91,40 @@ class OidcIssuer(ScriptServer):
             return answer.read().decode()
 
 
+def iam():
+    """radosgw's IAM API, as the test user (it has the roles and oidc-provider caps)."""
+    import botocore.session  # only the tests with radosgw need it
+    return botocore.session.get_session().create_client(
+        "iam", endpoint_url=STS_ENDPOINT, region_name="us-east-1",
+        aws_access_key_id=S3["ACCESS_KEY"], aws_secret_access_key=S3["SECRET_KEY"])
+
+
+def compact_json(document):
+    """radosgw 16.2 refuses policy documents with blanks after ':' and ','."""
+    return json.dumps(document, separators=(",", ":"))
+
+
+def make_role(principal, action):
+    """A new role whose trust policy lets `principal` ({"AWS": [...]} or
+    {"Federated": [...]}) call `action`, allowed every S3 action; its ARN."""
+    client = iam()
+    name = "claimcheck-" + os.urandom(4).hex()
+    trust = {"Version": "2012-10-17",
+             "Statement": [{"Effect": "Allow", "Principal": principal, "Action": [action]}]}
+    role = client.create_role(RoleName=name, Path="/", AssumeRolePolicyDocument=compact_json(trust))
+    client.put_role_policy(RoleName=name, PolicyName="all-s3", PolicyDocument=compact_json({
+        "Version": "2012-10-17",
+        "Statement": {"Effect": "Allow", "Action": ["s3:*"], "Resource": "arn:aws:s3:::*"}}))
+    return role["Role"]["Arn"]
+
+
 def trust_web_identity(issuer):
     """Registers `issuer` with radosgw as an OpenID Connect provider (IAM
     CreateOpenIDConnectProvider, audience AUDIENCE) and makes a role its tokens
-    may assume, allowed every S3 action; returns the role's ARN."""
-    import botocore.session  # only the tests with radosgw need it
-    iam = botocore.session.get_session().create_client(
-        "iam", endpoint_url=STS_ENDPOINT, region_name="us-east-1",
-        aws_access_key_id=S3["ACCESS_KEY"], aws_secret_access_key=S3["SECRET_KEY"])
-    provider = iam.create_open_id_connect_provider(Url=issuer.url, ClientIDList=[AUDIENCE],
-                                                   ThumbprintList=[issuer.info()["thumbprint"]])
-    # radosgw 16.2 refuses policy documents with blanks after ':' and ','.
-    compact = {"separators": (",", ":")}
-    trust = {"Version": "2012-10-17", "Statement": [{
-        "Effect": "Allow", "Principal": {"Federated": [provider["OpenIDConnectProviderArn"]]},
-        "Action": ["sts:AssumeRoleWithWebIdentity"]}]}
-    name = "claimcheck-irsa-" + os.urandom(4).hex()
-    role = iam.create_role(RoleName=name, Path="/", AssumeRolePolicyDocument=json.dumps(trust, **compact))
-    iam.put_role_policy(RoleName=name, PolicyName="all-s3", PolicyDocument=json.dumps({
-        "Version": "2012-10-17",
-        "Statement": {"Effect": "Allow", "Action": ["s3:*"], "Resource": "arn:aws:s3:::*"}}, **compact))
-    return role["Role"]["Arn"]
+    may assume; returns the role's ARN."""
+    provider = iam().create_open_id_connect_provider(Url=issuer.url, ClientIDList=[AUDIENCE],
+                                                     ThumbprintList=[issuer.info()["thumbprint"]])
+    return make_role({"Federated": [provider["OpenIDConnectProviderArn"]]}, "sts:AssumeRoleWithWebIdentity")
 
 
 class CredentialTestCase(unittest.TestCase):

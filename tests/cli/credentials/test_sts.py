@@ -4,8 +4,9 @@ tests/radosgw/start.sh runs with rgw_s3_auth_use_sts, CLAIMCHECK_TEST_S3_STS_END
 behind a role_arn + source_profile profile. claimcheck assumes the role,
 offloads and retrieves with the temporary credentials (session token in the
 headers and in the presigned URL of `inspect --url`), also with
-credential_source = Environment; a role the user may not assume is exit 6
-with one line naming the role and the profile.
+credential_source = Environment, Ec2InstanceMetadata (loopback IMDS) and
+EcsContainer (loopback agent), and through a chain of two roles; a role the
+user may not assume is exit 6 with one line naming the role and the profile.
 
 usage: test_sts.py CLAIMCHECK_EXE
 """
@@ -69,6 +70,40 @@ class AssumeRole(CredentialTestCase):
         # environment's keys, which are then used as they are (AWS CLI order).
         self.env["AWS_PROFILE"] = "ci"
         self.assertEqual(self.credentials_origin(self.roundtrip()), "env AWS_ACCESS_KEY_ID")
+
+    def test_credential_source_instance_metadata_and_container(self):
+        """The source keys come from the loopback IMDS or container agent (the
+        test user's keys); the role is radosgw's."""
+        stand_in = self.server("--access-key", S3["ACCESS_KEY"], "--secret-key", S3["SECRET_KEY"],
+                               "--container-token", "agent-token")
+        self.aws_file("config", "[profile ec2]\nrole_arn = {0}\ncredential_source = Ec2InstanceMetadata\n"
+                                "[profile ecs]\nrole_arn = {0}\ncredential_source = EcsContainer\n".format(
+                                    credtest.ROLE_ARN))
+        self.env.update({"AWS_EC2_METADATA_SERVICE_ENDPOINT": stand_in.url,
+                         "AWS_CONTAINER_CREDENTIALS_FULL_URI": stand_in.url + "/container/c",
+                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": "agent-token"})
+        for profile, source, service in (("ec2", "EC2 instance metadata", "imds"),
+                                         ("ecs", "container credentials", "container")):
+            with self.subTest(profile=profile):
+                self.env["AWS_PROFILE"] = profile
+                origin = self.credentials_origin(self.roundtrip())
+                self.assertTrue(origin.startswith("assume-role {} (aws profile {}), signed with {}".format(
+                    credtest.ROLE_ARN, profile, source)), origin)
+                self.assertEqual(stand_in.served(service), 2)  # offload, retrieve
+
+    def test_chained_roles_each_signed_with_the_one_before(self):
+        # A role that only the first role's session may assume.
+        second = credtest.make_role({"AWS": ["arn:aws:sts:::assumed-role/{}/chain-first".format(
+            credtest.ROLE_ARN.rsplit("/", 1)[1])]}, "sts:AssumeRole")
+        self.aws_file("config", "[profile first]\nrole_arn = {}\nsource_profile = base\n"
+                                "role_session_name = chain-first\n"
+                                "[profile second]\nrole_arn = {}\nsource_profile = first\n".format(
+                                    credtest.ROLE_ARN, second))
+        self.env["AWS_PROFILE"] = "second"
+        origin = self.credentials_origin(self.roundtrip())
+        self.assertTrue(origin.startswith("assume-role {} (aws profile second), signed with assume-role {} "
+                                          "(aws profile first), signed with aws profile base (".format(
+                                              second, credtest.ROLE_ARN)), origin)
 
     def test_a_role_the_user_may_not_assume_is_one_line_and_exit_6(self):
         self.role_profile("denied", credtest.DENIED_ROLE_ARN)
