@@ -80,12 +80,15 @@ class FieldOffloader {
       ++result_.kept;
       return;
     }
-    std::string compact = Json::parse(span_text(text_, value)).dump();
-    if (compact.size() < options_.threshold) {
+    // Decided on the compact size, as the Go runner's json.Marshal measures
+    // it; stored as the exact bytes of the input, so that restoring gives back
+    // every number's spelling (1E2, -0, 20-digit integers) unchanged.
+    std::string_view exact = span_text(text_, value);
+    if (compact_length(exact) < options_.threshold) {
       ++result_.kept;
       return;
     }
-    splices_.push_back({value, to_json(manager_.offload(compact, options_))});
+    splices_.push_back({value, to_json(manager_.offload(exact, options_))});
     ++result_.offloaded;
   }
 

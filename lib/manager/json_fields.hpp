@@ -32,7 +32,9 @@ std::size_t restore_fields(nlohmann::ordered_json& document, Manager& manager,
                            int concurrency = 8);
 
 /// The same on a document's text: only the offloaded values change, every
-/// other byte (whitespace, number spelling, escapes) is kept. Throws
+/// other byte (whitespace, number spelling, escapes) is kept. Each offloaded
+/// value is stored as its exact bytes in `text`, so restoring gives the input
+/// back byte for byte. Throws
 /// Error(InvalidInput) when `text` is not a JSON object.
 std::string offload_fields_text(std::string_view text, Manager& manager,
                                 const OffloadOptions& options, int depth = 1,

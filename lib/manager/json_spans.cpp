@@ -56,6 +56,21 @@ std::size_t skip_whitespace(std::string_view text, std::size_t pos) {
   return pos;
 }
 
+std::size_t compact_length(std::string_view value) {
+  std::size_t length = 0;
+  for (std::size_t pos = 0; pos < value.size();) {
+    if (value[pos] == '"') {
+      const std::size_t end = std::min(string_end(value, pos), value.size());
+      length += end - pos;
+      pos = end;
+    } else {
+      if (std::string_view(" \t\r\n").find(value[pos]) == std::string_view::npos) ++length;
+      ++pos;
+    }
+  }
+  return length;
+}
+
 JsonSpan value_span(std::string_view text, std::size_t begin) {
   char c = text[begin];
   if (c == '"') return {begin, string_end(text, begin)};

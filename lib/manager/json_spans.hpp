@@ -33,6 +33,10 @@ std::vector<MemberSpan> object_members(std::string_view text, std::size_t begin)
 /// Elements of the array starting at `begin`.
 std::vector<JsonSpan> array_elements(std::string_view text, std::size_t begin);
 
+/// Length of the value's text without the whitespace between its tokens:
+/// the size of its compact form, whatever its indentation.
+std::size_t compact_length(std::string_view value);
+
 /// Deepest nesting of objects and arrays in a (not yet validated) text.
 std::size_t nesting_depth(std::string_view text);
 

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "manager/json_fields.hpp"
+#include "manager/staged_output.hpp"
 #include "stores/local_store.hpp"
 #include "reference/reference.hpp"
 #include "test_support.hpp"
@@ -97,6 +98,36 @@ TEST_CASE("text form: every byte outside the offloaded values is kept, both ways
   std::size_t restored = 0;
   CHECK(restore_fields_text(offloaded, *f.manager, 2, &restored) == text);
   CHECK(restored == 1);
+}
+
+TEST_CASE("text form: an offloaded value is stored as its exact bytes; numbers keep their spelling") {
+  Fixture f;
+  // Each of these changes when parsed and serialised again.
+  const std::string numbers = "[123456789012345678901234567890, 18446744073709551616, -0, 1e-400, 1E2, 1.50]";
+  std::string big = "{\n    \"numbers\": " + numbers + ",\n    \"pad\": \"" + std::string(60000, 'p') + "\"\n  }";
+  std::string text = "{\"data\": {\"result\": " + big + "}}";
+  FieldOffloadResult result;
+  std::string offloaded = offload_fields_text(text, *f.manager, threshold(51200), 1, &result);
+  REQUIRE(result.offloaded == 1);
+  Reference ref = parse_reference(Json::parse(offloaded)["data"]["result"].dump());
+  CHECK(ref.size_bytes == big.size());
+  StringSink payload;
+  auto staged = stage_to_stream(payload);
+  f.manager->retrieve(ref, *staged);
+  CHECK(payload.data() == big);
+  CHECK(restore_fields_text(offloaded, *f.manager) == text);
+}
+
+TEST_CASE("text form: the threshold is measured on the value's compact form, as the Go runner does") {
+  Fixture f;
+  // 40 bytes compact, 100 with indentation: kept at a threshold of 50.
+  std::string spaced = "[" + std::string(60, ' ') + "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"]";
+  FieldOffloadResult result;
+  std::string text = "{\"v\": " + spaced + "}";
+  CHECK(offload_fields_text(text, *f.manager, threshold(50), 1, &result) == text);
+  CHECK(result.kept == 1);
+  CHECK(offload_fields_text(text, *f.manager, threshold(40), 1, &result) != text);
+  CHECK(result.offloaded == 1);
 }
 
 TEST_CASE("text form: input that is not a JSON object is invalid input") {
