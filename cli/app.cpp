@@ -52,7 +52,7 @@ std::string exit_status_footer() {
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   add_setting_options(app, "", global.overrides);
   app.add_flag("-v,--verbose", global.verbosity,
-               "More detail on stderr: config origins, request trace (repeatable)");
+               "More detail on stderr: config origins (-v), also every store request (-vv)");
   app.add_flag("-q,--quiet", global.quiet, "No warnings or progress on stderr");
 }
 

@@ -17,6 +17,7 @@
 #include "report_error.hpp"
 #include "setting_options.hpp"
 #include "status_line.hpp"
+#include "number_checks.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -86,7 +87,7 @@ void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {
   add_setting_options(sub, "gc", o);
   sub.add_option("--older-than", flags.older_than, "Only objects last modified at least this long ago")
       ->type_name("DURATION");
-  sub.add_option("--limit", flags.limit, "Delete at most N objects")->type_name("N")->check(CLI::PositiveNumber);
+  sub.add_option("--limit", flags.limit, "Delete at most N objects")->type_name("N")->check(whole_number(1));
   sub.add_option("--keep-referenced", flags.keep_referenced,
                  "Never delete objects referenced from these documents or history exports")
       ->type_name("FILE...");

@@ -6,6 +6,13 @@
 #include "setting_options.hpp"
 
 namespace claimcheck::cli {
+namespace {
+
+/// -v: where each setting came from, and what a command did; -vv adds a line
+/// per request to the store.
+constexpr int kRequestTraceVerbosity = 2;
+
+}  // namespace
 
 Config load_config_for(const GlobalOptions& global) {
   Config config = load_config(global.overrides);
@@ -17,7 +24,7 @@ Config load_config_for(const GlobalOptions& global) {
 
 std::unique_ptr<Store> open_store_for(const Config& config) {
   std::function<void(std::string_view)> trace;
-  if (config.verbosity > 0) {
+  if (config.verbosity >= kRequestTraceVerbosity) {
     trace = [](std::string_view line) {
       std::fprintf(stderr, "claimcheck: %.*s\n", static_cast<int>(line.size()), line.data());
     };

@@ -15,6 +15,7 @@
 #include "input.hpp"
 #include "inspect_output.hpp"
 #include "report_error.hpp"
+#include "number_checks.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -138,7 +139,7 @@ void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
   sub.add_option("-j,--jobs", flags.jobs, "Store lookups at a time")
       ->type_name("N")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+      ->check(whole_number(1, 64));
 }
 
 }  // namespace

@@ -11,16 +11,21 @@
 
 #include "app.hpp"
 #include "core/error.hpp"
+#include "parse_error_text.hpp"
 #include "report_error.hpp"
 
 namespace {
 
 using namespace claimcheck::cli;
 
-/// CLI11's messages can span lines; ours never do.
+/// CLI11's messages can span lines; ours never do. The help pointed to is
+/// the command's, when one was given.
 int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
   if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
-  print_error_line(std::string(error.what()) + " (see 'claimcheck --help')");
+  std::string help = "claimcheck --help";
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return s->parsed(); }))
+    help = "claimcheck " + sub->get_name() + " --help";
+  print_error_line(parse_error_text(app, error) + " (see '" + help + "')");
   return claimcheck::exit_code(claimcheck::ErrorKind::Usage);
 }
 

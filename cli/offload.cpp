@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 #include "core/error.hpp"
@@ -14,6 +15,7 @@
 #include "progress.hpp"
 #include "session.hpp"
 #include "setting_options.hpp"
+#include "number_checks.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -25,7 +27,7 @@ struct OffloadFlags {
   bool force = false;
   bool pretty = false;
   bool json_fields = false;
-  int depth = 1;
+  FieldScope scope;
 };
 
 void write_text(ByteSink& sink, const std::string& text) { sink.write(text.data(), text.size()); }
@@ -43,7 +45,7 @@ void offload_document(Session& session, Input& input, StagedOutput& output,
                       const OffloadOptions& options, const OffloadFlags& flags) {
   FieldOffloadResult result;
   std::string text =
-      offload_fields_text(input.read_all(), session.manager(), options, flags.depth, &result);
+      offload_fields_text(input.read_all(), session.manager(), options, flags.scope, &result);
   if (flags.pretty) text = nlohmann::ordered_json::parse(text).dump(2) + "\n";
   write_text(output, text);
   if (session.config().verbosity > 0)
@@ -79,10 +81,16 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
   sub.add_flag("--pretty", flags.pretty, "Indent the JSON output");
   auto* json_fields = sub.add_flag("--json-fields", flags.json_fields,
                                    "Offload the large fields of a JSON document in place");
-  sub.add_option("--depth", flags.depth, "With --json-fields: nesting levels to descend")
+  sub.add_option("--depth", flags.scope.depth, "With --json-fields: nesting levels to descend")
       ->type_name("N")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number(1, std::numeric_limits<int>::max()))
+      ->needs(json_fields);
+  sub.add_option("--sections", flags.scope.sections,
+                 "With --json-fields: top-level members whose values are offloaded ('.': the top level itself)")
+      ->type_name("NAMES")
+      ->delimiter(',')
+      ->capture_default_str()
       ->needs(json_fields);
 }
 

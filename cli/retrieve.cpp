@@ -13,6 +13,7 @@
 #include "progress.hpp"
 #include "report_error.hpp"
 #include "session.hpp"
+#include "number_checks.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -74,7 +75,7 @@ void add_retrieve_options(CLI::App& sub, RetrieveFlags& flags) {
   sub.add_option("-j,--jobs", flags.jobs, "With --json-fields: fetches at a time")
       ->type_name("N")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64))
+      ->check(whole_number(1, 64))
       ->needs(json_fields);
 }
 

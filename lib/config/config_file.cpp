@@ -6,6 +6,8 @@
 #include <fstream>
 #include <string_view>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 
 #include "base/text.hpp"
@@ -57,6 +59,15 @@ void parse_line(ConfigFile& file, std::string_view raw, int line,
   file.entries[key] = ConfigFileEntry{unquote(trim(text.substr(equals + 1)), file.path, line), line};
 }
 
+/// The default file is absent when it is not there, or when its directory
+/// cannot be searched (another user's ~/.config under sudo -u): what cannot
+/// be seen is not there. A file that is there but unreadable is an error.
+bool is_absent(const std::string& path, int open_error) {
+  if (open_error == ENOENT || open_error == ENOTDIR) return true;
+  struct stat info {};
+  return open_error == EACCES && ::stat(path.c_str(), &info) != 0;
+}
+
 }  // namespace
 
 const ConfigFileEntry* ConfigFile::find(const std::string& key) const {
@@ -74,13 +85,14 @@ std::string ConfigFile::origin(const std::string& key) const {
   return fmt::format("file {}:{}", path, entry ? entry->line : 0);
 }
 
+
 std::optional<ConfigFile> read_config_file(const std::string& path, bool required,
                                            const std::string& named_by,
                                            const std::vector<std::string_view>& known_keys) {
   std::ifstream in(path);
   if (!in) {
     const int error = errno;
-    if (error == ENOENT && !required) return std::nullopt;
+    if (!required && is_absent(path, error)) return std::nullopt;
     throw Error(ErrorKind::Usage, named_by,
                 fmt::format("cannot read config file '{}': {}", path, std::strerror(error)));
   }

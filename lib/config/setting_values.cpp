@@ -34,12 +34,19 @@ bool parse_bool(const std::string& text, const std::string& label) {
   bad_value(label, text, "a boolean (true or false)");
 }
 
+/// A bare number is days (the Go runner's CLAIMCHECK_TTL_DAYS). Zero is
+/// refused: the next gc would delete what was just stored.
 std::chrono::seconds parse_ttl(const std::string& text, const std::string& label) {
+  std::chrono::seconds ttl{};
   if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
     if (text.size() > 9) bad_value(label, text, "a number of days this tool can handle");
-    return std::chrono::hours(24) * std::stoll(text);
+    ttl = std::chrono::hours(24) * std::stoll(text);
+  } else {
+    ttl = parse_duration(text, label);
   }
-  return parse_duration(text, label);
+  if (ttl <= std::chrono::seconds::zero())
+    bad_value(label, text, "a TTL above zero (gc would delete the object at once)");
+  return ttl;
 }
 
 CompressPolicy parse_compress(const std::string& text, const std::string& label, bool allow_bool) {
@@ -91,7 +98,8 @@ std::string parse_endpoint(const std::string& text, const std::string& label) {
   std::string endpoint = text;
   while (endpoint.size() > separator + 3 && endpoint.back() == '/') endpoint.pop_back();
   const std::string host = endpoint.substr(separator + 3);
-  if (host.empty() || host.find_first_of("/?#@ ") != std::string::npos) {
+  const bool open_ipv6 = host.starts_with('[') && host.find(']') == std::string::npos;
+  if (host.empty() || open_ipv6 || host.find_first_of("/?#@ ") != std::string::npos) {
     bad_value(label, text, "an endpoint of the form https://host[:port] (no path, query or user)");
   }
   // the port, after the last ':' that is not inside an IPv6 literal "[...]"
@@ -124,6 +132,7 @@ std::string normalise_prefix(std::string prefix, const std::string& label) {
 }
 
 StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env) {
+  if (text.empty()) bad_value(label, text, "a store (s3://bucket/prefix, file:///dir or a directory)");
   StoreSpec spec;
   if (text.starts_with("s3://")) {
     const std::string rest = text.substr(5);

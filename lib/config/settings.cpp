@@ -178,13 +178,14 @@ const std::vector<Setting>& table() {
       {
           .key = "ttl",
           .flag = "--ttl",
-          .commands = {{"offload", "Keep the object this long"}, {"gc", "TTL for objects without a recorded expiry"}},
+          .commands = {{"offload", "Keep the object this long (a bare number is days)"},
+                       {"gc", "TTL for objects without a recorded expiry (a bare number is days)"}},
           .env = {{"CLAIMCHECK_TTL_DAYS", nullptr, "a duration, or a bare number of days"}},
           .file_key = "ttl",
           .value_name = "DURATION",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.ttl = parse_ttl(v.text, v.label); },
           .fallback = "30d",
-          .help = "How long objects are kept",
+          .help = "How long objects are kept: a duration, or a bare number of days; not 0",
           .show = [](const Config& c) { return format_duration(c.ttl); },
       },
       {

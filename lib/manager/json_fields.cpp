@@ -29,6 +29,10 @@ bool has_member(const std::vector<MemberSpan>& members, std::string_view name) {
   return std::any_of(members.begin(), members.end(), [&](const MemberSpan& m) { return m.name == name; });
 }
 
+bool in_scope(const FieldScope& scope, std::string_view name) {
+  return std::find(scope.sections.begin(), scope.sections.end(), name) != scope.sections.end();
+}
+
 class FieldOffloader {
  public:
   FieldOffloader(std::string_view text, Manager& manager, const OffloadOptions& options)
@@ -36,13 +40,15 @@ class FieldOffloader {
     if (options_.content_type.empty()) options_.content_type = "application/json";
   }
 
-  /// The Go runner also offloads the top-level fields of `data` and `context`.
-  void visit_document(int depth) {
+  /// The members of each section; with the top level in scope, also every
+  /// other top-level value.
+  void visit_document(const FieldScope& scope) {
+    const int depth = std::max(scope.depth, 1);
+    const bool top_level = in_scope(scope, FieldScope::kTopLevel);
     for (const auto& member : object_members(text_, skip_whitespace(text_, 0))) {
-      bool state_section = member.name == "data" || member.name == "context";
-      if (state_section && is_plain_object(member.value))
+      if (in_scope(scope, member.name) && is_plain_object(member.value))
         visit_members(member.value, depth);
-      else
+      else if (top_level)
         visit_value(member.value, depth);
     }
   }
@@ -191,12 +197,12 @@ void require_json(std::string_view text, bool object) {
 }  // namespace
 
 std::string offload_fields_text(std::string_view text, Manager& manager,
-                                const OffloadOptions& options, int depth,
+                                const OffloadOptions& options, const FieldScope& scope,
                                 FieldOffloadResult* result) {
   require_json(text, true);
   if (!options.enabled) return std::string(text);
   FieldOffloader offloader(text, manager, options);
-  offloader.visit_document(std::max(depth, 1));
+  offloader.visit_document(scope);
   if (result != nullptr) *result = offloader.result();
   return apply_splices(text, offloader.take_splices());
 }
@@ -231,10 +237,10 @@ std::string restore_fields_text(std::string_view text, const ReferenceFetcher& f
 }
 
 FieldOffloadResult offload_fields(nlohmann::ordered_json& document, Manager& manager,
-                                  const OffloadOptions& options, int depth) {
+                                  const OffloadOptions& options, const FieldScope& scope) {
   if (!document.is_object()) return {};
   FieldOffloadResult result;
-  document = Json::parse(offload_fields_text(document.dump(), manager, options, depth, &result));
+  document = Json::parse(offload_fields_text(document.dump(), manager, options, scope, &result));
   return result;
 }
 

@@ -20,11 +20,21 @@ struct FieldOffloadResult {
   std::size_t kept = 0;
 };
 
-/// Top-level values of the object, and of `data` and `context` when those are
-/// objects, whose compact JSON is >= threshold become references. depth > 1
-/// descends further into nested objects.
+/// Where offloading looks in a document.
+struct FieldScope {
+  /// The name that stands for the document's own top-level values.
+  static constexpr const char* kTopLevel = ".";
+  /// Top-level members whose values (when the member is an object) are
+  /// offloaded. The default is the Go runner's: it offloads, and restores,
+  /// only the values inside `data` and `context`.
+  std::vector<std::string> sections{"data", "context"};
+  /// depth > 1 descends further into nested objects.
+  int depth = 1;
+};
+
+/// The values in `scope` whose compact JSON is >= threshold become references.
 FieldOffloadResult offload_fields(nlohmann::ordered_json& document, Manager& manager,
-                                  const OffloadOptions& options, int depth = 1);
+                                  const OffloadOptions& options, const FieldScope& scope = {});
 
 /// Every reference anywhere becomes its payload: JSON payloads as JSON, others
 /// as a string. References are fetched `concurrency` at a time.
@@ -37,7 +47,7 @@ std::size_t restore_fields(nlohmann::ordered_json& document, Manager& manager,
 /// back byte for byte. Throws
 /// Error(InvalidInput) when `text` is not a JSON object.
 std::string offload_fields_text(std::string_view text, Manager& manager,
-                                const OffloadOptions& options, int depth = 1,
+                                const OffloadOptions& options, const FieldScope& scope = {},
                                 FieldOffloadResult* result = nullptr);
 
 /// The same on a document's text (any JSON value): only the references change.

@@ -3,6 +3,7 @@ import gzip
 import json
 import os
 import pty
+import socket
 import subprocess
 import sys
 import threading
@@ -100,8 +101,8 @@ class LocalStoreTests(CliTestCase):
         r = self.ok("offload", "--json-fields", stdin=text)
         out_text = r.out.decode()
         offloaded = json.loads(out_text)
-        for name in ("transcript",):
-            self.assertEqual(offloaded[name]["_type"], "claim_check_ref")
+        # The Go runner's scope: only values inside data and context.
+        self.assertEqual(offloaded["transcript"], doc["transcript"])
         self.assertEqual(offloaded["data"]["fetchPhotos"]["_type"], "claim_check_ref")
         self.assertEqual(offloaded["context"]["report"]["_type"], "claim_check_ref")
         smalls = dict(small, count=3, user="ada")
@@ -111,6 +112,22 @@ class LocalStoreTests(CliTestCase):
             self.assertIn(exact, out_text, f"{name} must come out byte-identical")
         restored = self.ok("retrieve", "--json-fields", "-j", "3", stdin=r.out)
         self.assertEqual(json.loads(restored.out), doc)
+
+    def test_json_fields_scope_is_the_go_runners_unless_widened_or_narrowed(self):
+        doc = {"input": "i" * 60_000, "output": "o" * 60_000,
+               "data": {"big": "d" * 60_000}, "context": {"big": "c" * 60_000}}
+        text = json.dumps(doc).encode()
+
+        def offloaded(*args):
+            slim = json.loads(self.ok("offload", "--json-fields", *args, stdin=text).out)
+            return sorted(path for path, value in (("input", slim["input"]), ("output", slim["output"]),
+                                                  ("data", slim["data"]["big"]), ("context", slim["context"]["big"]))
+                          if isinstance(value, dict))
+
+        self.assertEqual(offloaded(), ["context", "data"])
+        self.assertEqual(offloaded("--sections", "data"), ["data"])
+        self.assertEqual(offloaded("--sections", ".,data,context"), ["context", "data", "input", "output"])
+        self.assertIn(b"--sections", self.ok("offload", "--help").out)
 
     def test_json_fields_round_trip_is_byte_identical(self):
         # Numbers that change when parsed and written again, inside an
@@ -205,6 +222,72 @@ class LocalStoreTests(CliTestCase):
         self.assertIn("No such file", line)
         line = self.fails(3, "offload", self.tmp)
         self.assertIn("is a directory", line)
+
+    def test_malformed_ipv6_endpoint_is_a_usage_error_like_any_malformed_endpoint(self):
+        env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x", R2_ENDPOINT="http://[::1")
+        self.assertIn("R2_ENDPOINT", self.fails(2, "--store", "s3://b", "offload", "--force", stdin=b"x", env=env))
+        env["R2_ENDPOINT"] = "http://exa mple"
+        self.assertIn("R2_ENDPOINT", self.fails(2, "--store", "s3://b", "offload", "--force", stdin=b"x", env=env))
+
+    def test_ttl_zero_is_refused(self):
+        self.assertIn("above zero", self.fails(2, "offload", "--ttl", "0", stdin=b"x"))
+        self.assertIn("CLAIMCHECK_TTL_DAYS", self.fails(2, "offload", stdin=b"x",
+                                                         env=dict(self.env, CLAIMCHECK_TTL_DAYS="0")))
+        self.assertIn("--ttl", self.fails(2, "gc", "--dry-run", "--ttl", "0s"))
+        self.ok("offload", "--ttl", "2", stdin=b"x")  # a bare number is days
+        self.assertIn(b"(a bare number is days)", self.ok("offload", "--help").out)
+
+    def test_empty_store_is_named_as_such(self):
+        line = self.fails(2, "--store", "", "offload", stdin=b"x")
+        self.assertIn("--store: '' is not a store", line)
+        config = self.write("empty-store.conf", b"store =\n")
+        line = self.fails(2, "--config", config, "offload", stdin=b"x")
+        self.assertIn("store", line)
+        self.assertNotIn("XDG_DATA_HOME", line)
+
+    def test_unreadable_config_directory_means_no_config_file(self):
+        # Another user's 0700 ~/.config, as under `sudo -u`: the default file
+        # cannot be seen, so it is not there. Root reads anything, so the
+        # command runs as nobody when the test runs as root.
+        home = self.path("other-home")
+        os.makedirs(os.path.join(home, ".config", "claimcheck"))
+        self.write(os.path.join(home, ".config", "claimcheck", "config"), b"threshold = 1\n")
+        os.chmod(os.path.join(home, ".config"), 0o700)
+        data = self.path("nobody-data")
+        os.makedirs(data)
+        os.chmod(data, 0o777)
+        os.chmod(self.path(""), 0o755)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": home, "CLAIMCHECK_STORE": data,
+               "CLAIMCHECK_JOURNAL_DIR": data}
+        kwargs = {"user": 65534} if os.geteuid() == 0 else {}
+        if not kwargs:
+            os.chmod(os.path.join(home, ".config"), 0o000)
+        try:
+            proc = subprocess.run([clitest.BINARY, "offload"], input=b"abc", capture_output=True,
+                                  env=env, timeout=60, **kwargs)
+            self.assertEqual((proc.returncode, proc.stdout), (0, b"abc"), proc.stderr)
+            # Named, the same file is an error.
+            named = os.path.join(home, ".config", "claimcheck", "config")
+            proc = subprocess.run([clitest.BINARY, "--config", named, "offload"], input=b"abc",
+                                  capture_output=True, env=env, timeout=60, **kwargs)
+            self.assertEqual(proc.returncode, 2, proc.stderr)
+            self.assertIn(b"cannot read config file", proc.stderr)
+        finally:
+            os.chmod(os.path.join(home, ".config"), 0o700)
+
+    def test_messages_for_bad_numbers_repeated_flags_and_typos(self):
+        for args in (["gc", "--limit", "0"], ["gc", "--limit", "abc"], ["offload", "--json-fields", "--depth", "0"]):
+            line = self.fails(2, *args, stdin=b"{}")
+            self.assertIn("is not a whole number from 1 up", line)
+            self.assertNotIn("1797693134862315708", line)
+        self.assertIn("'0' is not a whole number from 1 to 64", self.fails(2, "inspect", "-j", "0", "-"))
+        line = self.fails(2, "offload", "--threshold", "1", "--threshold", "2", stdin=b"x")
+        self.assertIn("--threshold: given more than once", line)
+        line = self.fails(2, "ofload", stdin=b"x")
+        self.assertIn("unknown command 'ofload': did you mean 'offload'?", line)
+        line = self.fails(2, "inspect", "--expires", "1h", "-")
+        self.assertIn("--url", line)
+        self.assertIn("see 'claimcheck inspect --help'", line)
 
     def test_exit_2_output_into_a_missing_directory(self):
         line = self.fails(2, "offload", "--force", "-o", self.path("missing/ref.json"), stdin=b"x")

@@ -53,7 +53,7 @@ class S3Tests(CliTestCase):
         doc["small"] = {"kept": [1, 2.5, "x"]}
         text = json.dumps(doc, separators=(",", ":")).encode()
         offloaded = self.ok(*self.store_args, "offload", "--prefix", self.prefix, "--json-fields",
-                            stdin=text)
+                            "--sections", ".", stdin=text)
         self.assertEqual(offloaded.out.count(b"claim_check_ref"), 12)
         self.assertIn(b'"small":{"kept":[1,2.5,"x"]}', offloaded.out)
         restored = self.ok(*self.store_args, "retrieve", "--json-fields", "-j", "6",
@@ -88,10 +88,22 @@ class S3Tests(CliTestCase):
         self.assertNotIn("wrong-secret-never-shown", line)
 
     def test_verbose_trace_hides_secrets(self):
-        r = self.ok(*self.store_args, "-v", "offload", "--prefix", self.prefix,
+        r = self.ok(*self.store_args, "-vv", "offload", "--prefix", self.prefix,
                     stdin=compressible(100_000))
+        self.assertIn("PUT ", r.err)  # -vv: a line per request
         self.assertNotIn(S3["SECRET_KEY"], r.err)
         self.assertNotIn("Signature=", r.err.replace("Signature=<redacted>", ""))
+
+
+    def test_vv_adds_the_request_trace_to_v(self):
+        once = self.ok(*self.store_args, "-v", "offload", "--prefix", self.prefix,
+                       stdin=compressible(100_000)).err
+        twice = self.ok(*self.store_args, "-vv", "offload", "--prefix", self.prefix,
+                        stdin=compressible(100_000)).err
+        self.assertIn("store", once)  # -v: where the settings came from
+        self.assertNotIn("PUT ", once)
+        self.assertIn("PUT ", twice)
+        self.assertGreater(len(twice.splitlines()), len(once.splitlines()))
 
 
 if __name__ == "__main__":

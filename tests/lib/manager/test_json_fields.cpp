@@ -57,13 +57,16 @@ Json filled_state() {
   return doc;
 }
 
+/// The Go runner's sections and every other top-level value.
+const FieldScope kWholeDocument{{FieldScope::kTopLevel, "data", "context"}, 1};
+
 }  // namespace
 
 TEST_CASE("large fields become references; small ones stay byte-identical; restore brings all back") {
   Fixture f;
   Json original = filled_state();
   Json doc = original;
-  FieldOffloadResult result = offload_fields(doc, *f.manager, threshold(51200));
+  FieldOffloadResult result = offload_fields(doc, *f.manager, threshold(51200), kWholeDocument);
   CHECK(result.offloaded == 3);
   CHECK(result.kept == 10);
   CHECK(doc["data"]["fetchPhotos"]["_type"] == "claim_check_ref");
@@ -80,6 +83,30 @@ TEST_CASE("large fields become references; small ones stay byte-identical; resto
   CHECK(doc.dump() == original.dump());
 }
 
+TEST_CASE("scope: by default only the values inside data and context, as the Go runner does") {
+  Fixture f;
+  Json original = filled_state();
+  SUBCASE("default: top-level values stay, whatever their size") {
+    Json doc = original;
+    FieldOffloadResult result = offload_fields(doc, *f.manager, threshold(51200));
+    CHECK(result.offloaded == 2);
+    CHECK(doc["data"]["fetchPhotos"]["_type"] == "claim_check_ref");
+    CHECK(doc["context"]["report"]["_type"] == "claim_check_ref");
+    CHECK(doc["transcript"] == original["transcript"]);
+  }
+  SUBCASE("narrower: only data") {
+    Json doc = original;
+    CHECK(offload_fields(doc, *f.manager, threshold(51200), FieldScope{{"data"}, 1}).offloaded == 1);
+    CHECK(doc["data"]["fetchPhotos"]["_type"] == "claim_check_ref");
+    CHECK(doc["context"] == original["context"]);
+  }
+  SUBCASE("wider: the top level too") {
+    Json doc = original;
+    CHECK(offload_fields(doc, *f.manager, threshold(51200), kWholeDocument).offloaded == 3);
+    CHECK(doc["transcript"]["_type"] == "claim_check_ref");
+  }
+}
+
 TEST_CASE("text form: every byte outside the offloaded values is kept, both ways") {
   Fixture f;
   std::string head = "{\n  \"a\" : 1.50, \"b\":\"caf\\u00e9 \\\"q\\\"\", \"c\": [1e3, -0, {\"d\": null}],\n  \"big\": ";
@@ -87,7 +114,7 @@ TEST_CASE("text form: every byte outside the offloaded values is kept, both ways
   std::string tail = " ,\"n\": 12345678901234567890123 }\n";
   std::string text = head + big + tail;
   FieldOffloadResult result;
-  std::string offloaded = offload_fields_text(text, *f.manager, threshold(51200), 1, &result);
+  std::string offloaded = offload_fields_text(text, *f.manager, threshold(51200), kWholeDocument, &result);
   CHECK(result.offloaded == 1);
   CHECK(result.kept == 4);
   REQUIRE(offloaded.size() > head.size() + tail.size());
@@ -107,7 +134,7 @@ TEST_CASE("text form: an offloaded value is stored as its exact bytes; numbers k
   std::string big = "{\n    \"numbers\": " + numbers + ",\n    \"pad\": \"" + std::string(60000, 'p') + "\"\n  }";
   std::string text = "{\"data\": {\"result\": " + big + "}}";
   FieldOffloadResult result;
-  std::string offloaded = offload_fields_text(text, *f.manager, threshold(51200), 1, &result);
+  std::string offloaded = offload_fields_text(text, *f.manager, threshold(51200), {}, &result);
   REQUIRE(result.offloaded == 1);
   Reference ref = parse_reference(Json::parse(offloaded)["data"]["result"].dump());
   CHECK(ref.size_bytes == big.size());
@@ -124,9 +151,9 @@ TEST_CASE("text form: the threshold is measured on the value's compact form, as 
   std::string spaced = "[" + std::string(60, ' ') + "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"]";
   FieldOffloadResult result;
   std::string text = "{\"v\": " + spaced + "}";
-  CHECK(offload_fields_text(text, *f.manager, threshold(50), 1, &result) == text);
+  CHECK(offload_fields_text(text, *f.manager, threshold(50), kWholeDocument, &result) == text);
   CHECK(result.kept == 1);
-  CHECK(offload_fields_text(text, *f.manager, threshold(40), 1, &result) != text);
+  CHECK(offload_fields_text(text, *f.manager, threshold(40), kWholeDocument, &result) != text);
   CHECK(result.offloaded == 1);
 }
 
@@ -144,7 +171,7 @@ TEST_CASE("text form: hostile nesting is refused before it is walked") {
   std::string objects;
   for (int i = 0; i < 100000; ++i) objects += "{\"a\":";
   objects += "1" + std::string(100000, '}');
-  CHECK_THROWS_AS(offload_fields_text(objects, *f.manager, threshold(1), 200000), Error);
+  CHECK_THROWS_AS(offload_fields_text(objects, *f.manager, threshold(1), FieldScope{{"."}, 200000}), Error);
   std::string fine = std::string(500, '[') + std::string(500, ']');
   CHECK(restore_fields_text(fine, *f.manager) == fine);
 }
@@ -153,11 +180,11 @@ TEST_CASE("depth: nested objects are descended into instead of offloaded whole")
   Fixture f;
   Json doc = {{"outer", {{"small", 1}, {"large", std::string(70000, 'x')}}}};
   SUBCASE("depth 1 offloads the nested object whole") {
-    offload_fields(doc, *f.manager, threshold(51200), 1);
+    offload_fields(doc, *f.manager, threshold(51200), FieldScope{{"."}, 1});
     CHECK(doc["outer"]["_type"] == "claim_check_ref");
   }
   SUBCASE("depth 2 offloads only its large member") {
-    offload_fields(doc, *f.manager, threshold(51200), 2);
+    offload_fields(doc, *f.manager, threshold(51200), FieldScope{{"."}, 2});
     CHECK(doc["outer"]["small"] == 1);
     CHECK(doc["outer"]["large"]["_type"] == "claim_check_ref");
   }
@@ -166,9 +193,9 @@ TEST_CASE("depth: nested objects are descended into instead of offloaded whole")
 TEST_CASE("values that are already references are left alone") {
   Fixture f;
   Json doc = filled_state();
-  offload_fields(doc, *f.manager, threshold(51200));
+  offload_fields(doc, *f.manager, threshold(51200), kWholeDocument);
   Json once = doc;
-  FieldOffloadResult again = offload_fields(doc, *f.manager, threshold(10));
+  FieldOffloadResult again = offload_fields(doc, *f.manager, threshold(10), kWholeDocument);
   CHECK(doc["transcript"] == once["transcript"]);
   CHECK(again.offloaded > 0);  // the small ones now exceed the tiny threshold
 }
@@ -193,7 +220,7 @@ TEST_CASE("restore: many references fetched concurrently") {
 TEST_CASE("restore: one missing object fails the whole document, which stays unchanged") {
   Fixture f;
   Json doc = filled_state();
-  offload_fields(doc, *f.manager, threshold(51200));
+  offload_fields(doc, *f.manager, threshold(51200), kWholeDocument);
   Json before = doc;
   Reference gone = *reference_from_json(doc["transcript"]);
   std::filesystem::remove((f.dir / "store") + "/" + gone.key);
