@@ -3,16 +3,18 @@
 #include <cstdio>
 
 #include "core/error.hpp"
+#include "report_error.hpp"
 
 namespace claimcheck::cli {
 namespace {
 
-/// Statistics are secondary: an unwritable journal must not stop the work.
+/// Statistics are secondary: an unwritable journal must not stop the work,
+/// but it is said (unless -q), not skipped without a word.
 std::unique_ptr<Journal> open_journal(const Config& config) {
   try {
     return std::make_unique<Journal>(config.journal_dir);
   } catch (const std::exception& e) {
-    if (config.verbosity > 0) std::fprintf(stderr, "claimcheck: journal disabled: %s\n", e.what());
+    if (!config.quiet) print_error_line(std::string("warning: not journaled (stats will miss this run): ") + e.what());
     return nullptr;
   }
 }
