@@ -22,8 +22,7 @@ import tempfile
 import zlib
 from dataclasses import dataclass, field
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel_common import Claimcheck, Failures, sha256  # noqa: E402
+from claimcheck_test import Claimcheck, Failures, sha256
 
 USAGE, INVALID, NOT_FOUND, INTEGRITY, STORE = 2, 3, 4, 5, 6
 MIB = 1 << 20

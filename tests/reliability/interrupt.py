@@ -17,8 +17,7 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel_common import (Claimcheck, FaultProxy, Failures, boto_client, keys_under,  # noqa: E402
+from claimcheck_test import (Claimcheck, FaultProxy, Failures, s3_client, keys_under,
                         open_multipart_uploads, s3_env, s3_settings_or_skip, unique_prefix)
 
 MIB = 1 << 20
@@ -113,7 +112,7 @@ def s3_interrupt(failures, claimcheck, settings, signal_number):
 
 def abort_leftovers(settings, uploads):
     """Whatever the outcome, do not leave open uploads in the shared bucket."""
-    client = boto_client(settings)
+    client = s3_client(settings)
     for key, upload_id in uploads:
         client.abort_multipart_upload(Bucket=settings.bucket, Key=key, UploadId=upload_id)
 

@@ -15,8 +15,7 @@ import random
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel_common import (Claimcheck, FaultProxy, Failures, s3_env,  # noqa: E402
+from claimcheck_test import (Claimcheck, FaultProxy, Failures, s3_env,
                         s3_settings_or_skip, unique_prefix)
 
 LARGE_FIELDS = 40

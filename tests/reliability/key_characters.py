@@ -15,8 +15,7 @@ import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel_common import (Claimcheck, Failures, keys_under, s3_env,  # noqa: E402
+from claimcheck_test import (Claimcheck, Failures, keys_under, s3_env,
                         s3_settings_or_skip, sha256, unique_prefix)
 
 BACKSLASH = "back\\slash/"

@@ -17,8 +17,7 @@ import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel_common import (Claimcheck, FaultProxy, Failures, keys_under,  # noqa: E402
+from claimcheck_test import (Claimcheck, FaultProxy, Failures, keys_under,
                         open_multipart_uploads, s3_env, s3_settings_or_skip, unique_prefix)
 
 STORE_ERROR = 6

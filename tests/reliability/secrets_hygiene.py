@@ -21,8 +21,7 @@ import secrets
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel_common import (Claimcheck, Failures, leaked_signatures, s3_env,  # noqa: E402
+from claimcheck_test import (Claimcheck, Failures, leaked_signatures, s3_env,
                         s3_settings_or_skip, unique_prefix)
 
 UNREACHABLE = "http://127.0.0.1:1"

@@ -24,7 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli", "serve"))
 import servetest  # noqa: E402
-from servetest import Server, b64, decoded, payload, private_env, wait_until  # noqa: E402
+from servetest import Server, b64, decoded, payload, wait_until  # noqa: E402
+from claimcheck_test import sealed_env  # noqa: E402
 
 TIMEOUT_S = 2         # --request-timeout of the server under test
 CAP = 1 << 20         # --max-body
@@ -236,7 +237,7 @@ def main():
     servetest.BINARY = sys.argv[1]
     tmp = tempfile.mkdtemp(prefix="cc-serve-hostile-")
     try:
-        env = private_env(tmp)
+        env = sealed_env(tmp)
         original = json.dumps({"context": ["turn %d" % i for i in range(30_000)]}).encode()
         reference = subprocess.run([servetest.BINARY, "offload", "--force"], input=original, env=env,
                                    capture_output=True, check=True).stdout.strip()

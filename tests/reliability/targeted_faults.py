@@ -18,8 +18,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel_common import (Claimcheck, FaultProxy, Failures, keys_under, s3_env,  # noqa: E402
+from claimcheck_test import (Claimcheck, FaultProxy, Failures, keys_under, s3_env,
                         s3_settings_or_skip, sha256, unique_prefix)
 
 MIB = 1 << 20

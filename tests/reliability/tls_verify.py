@@ -16,8 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from rel_common import (Claimcheck, FaultProxy, Failures, s3_env,  # noqa: E402
+from claimcheck_test import (Claimcheck, FaultProxy, Failures, s3_env,
                         s3_settings_or_skip, sha256, unique_prefix)
 
 STORE_ERROR = 6

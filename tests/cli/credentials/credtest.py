@@ -9,15 +9,13 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, ".."))
-from cli_common import S3, Result, private_env, run_suite, s3_configured, skip_without_s3  # noqa: E402,F401
+from claimcheck_test import S3, Result, run_suite, s3_configured, sealed_env, skip_without_s3  # noqa: F401
 
 TOOLS = os.path.join(HERE, "..", "..", "tools")
 PYTHON = "/usr/bin/python3"
@@ -134,7 +132,7 @@ class CredentialTestCase(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cc-creds-")
-        self.env = private_env(self.tmp)
+        self.env = sealed_env(self.tmp)
         self.home = self.env["HOME"]
         self.env.update({
             "CLAIMCHECK_STORE": "s3://{}/".format(S3["BUCKET"] or "bucket"),

@@ -9,14 +9,10 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-import tempfile
-import unittest
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, ".."))
-from cli_common import S3, Result, private_env, s3_client, skip_without_s3  # noqa: E402,F401
+from claimcheck_test import S3, Result, TempHomeTestCase, s3_client, skip_without_s3  # noqa: F401
 
 BINARY = None  # set by each test script from argv[1]
 PROXY = os.path.join(HERE, "..", "..", "tools", "counting_proxy.py")
@@ -112,12 +108,13 @@ class S3Backend:
             token = page["NextContinuationToken"]
 
 
-class GcTestCase(unittest.TestCase):
+class GcTestCase(TempHomeTestCase):
     """Fresh HOME/XDG directories and journal per test; `self.backend` is set by subclasses."""
 
+    tmp_prefix = "cc-gc-"
+
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="cc-gc-")
-        self.env = private_env(self.tmp)
+        super().setUp()
         self.journal_dir = os.path.join(self.tmp, "journal")
         self.env["CLAIMCHECK_JOURNAL_DIR"] = self.journal_dir
         self.prefix = f"gc-test-{uuid.uuid4().hex[:12]}/"

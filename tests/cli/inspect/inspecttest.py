@@ -5,15 +5,10 @@ references."""
 import base64
 import json
 import os
-import shutil
 import socket
 import subprocess
-import sys
-import tempfile
-import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_common import Result, compressible, private_env, run_suite  # noqa: E402,F401
+from claimcheck_test import Result, TempHomeTestCase, compressible, run_suite  # noqa: F401
 
 BINARY = None  # set by main() from argv[1]
 
@@ -94,16 +89,9 @@ def unused_port():
         return s.getsockname()[1]
 
 
-class InspectTestCase(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="cc-inspect-")
-        self.env = private_env(self.tmp, strip=("CLAIMCHECK_", "AWS_", "R2_", "NO_COLOR"))
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
+class InspectTestCase(TempHomeTestCase):
+    tmp_prefix = "cc-inspect-"
+    also_strip = ("NO_COLOR",)
 
     def write_json(self, name, document):
         with open(self.path(name), "w") as f:

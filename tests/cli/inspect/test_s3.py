@@ -10,7 +10,7 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inspecttest  # noqa: E402
 from inspecttest import InspectTestCase, compressible, order_history  # noqa: E402
-from cli_common import S3, s3_client, skip_without_s3  # noqa: E402
+from claimcheck_test import S3, s3_client, skip_without_s3  # noqa: E402
 
 
 class S3Inspect(InspectTestCase):

@@ -3,31 +3,21 @@ run the built binary in a private HOME (so the local default store is used
 with no configuration) and check output, exit code and stderr."""
 import json
 import os
-import shutil
 import subprocess
-import sys
-import tempfile
-import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_common import Result, compressible, private_env, run_suite  # noqa: E402,F401
+from claimcheck_test import Result, TempHomeTestCase, compressible, is_sanitized, run_suite  # noqa: F401
 
 BINARY = None  # set by the test script from argv[1]
 
-class CliTestCase(unittest.TestCase):
+class CliTestCase(TempHomeTestCase):
     """Each test gets fresh HOME/XDG directories: the local store lives in
     $XDG_DATA_HOME/claimcheck, the journal in $XDG_STATE_HOME/claimcheck."""
 
+    tmp_prefix = "cc-cli-"
+
     def setUp(self):
-        self.tmp = tempfile.mkdtemp(prefix="cc-cli-")
-        self.env = private_env(self.tmp)
+        super().setUp()
         self.store_dir = os.path.join(self.tmp, "data", "claimcheck")
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def path(self, name):
-        return os.path.join(self.tmp, name)
 
     def write(self, name, data):
         with open(self.path(name), "wb") as f:
@@ -84,8 +74,7 @@ class CliTestCase(unittest.TestCase):
 def sanitized_build():
     """True for an AddressSanitizer build: its quarantine and shadow memory
     make peak RSS meaningless, so memory bounds are checked only without it."""
-    with open(BINARY, "rb") as f:
-        return b"__asan_init" in f.read()
+    return is_sanitized(BINARY)
 
 
 def main(argv, tests):

@@ -9,7 +9,7 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clitest  # noqa: E402
 from clitest import CliTestCase, compressible  # noqa: E402
-from cli_common import S3, s3_client, skip_without_s3  # noqa: E402
+from claimcheck_test import S3, s3_client, skip_without_s3  # noqa: E402
 
 
 class S3Tests(CliTestCase):

@@ -12,7 +12,7 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clitest  # noqa: E402
 from clitest import CliTestCase, compressible  # noqa: E402
-from cli_common import S3, skip_without_s3  # noqa: E402
+from claimcheck_test import S3, skip_without_s3  # noqa: E402
 
 THRESHOLD = 51200  # the default, as the Go runner's
 MODE = sys.argv.pop(2) if len(sys.argv) > 2 else "local"

@@ -17,8 +17,7 @@ import threading
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from cli_common import S3, Result, private_env, run_suite, s3_client, skip_without_s3  # noqa: E402,F401
+from claimcheck_test import S3, Result, run_suite, s3_client, sealed_env, skip_without_s3  # noqa: F401
 
 BINARY = None  # set by the test script from argv[1]
 
@@ -145,7 +144,7 @@ class ServeTestCase(unittest.TestCase):
 
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cc-serve-")
-        self.env = private_env(self.tmp)
+        self.env = sealed_env(self.tmp)
         self.servers = []
 
     def tearDown(self):

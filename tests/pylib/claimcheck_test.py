@@ -1,7 +1,14 @@
-"""Shared helpers for the reliability tests: running the built claimcheck in a
-sealed environment (temp HOME/XDG dirs, no inherited AWS or claimcheck
-variables), measuring each run (exit status, peak memory, time), the radosgw
-settings from CLAIMCHECK_TEST_S3_*, the fault proxy, and failure bookkeeping.
+"""What every end-to-end test of the built binary needs, for tests/cli/* and
+tests/reliability/* alike (meson puts this folder on PYTHONPATH):
+
+- a sealed environment: HOME, the XDG folders and TMPDIR under a temp dir,
+  no inherited AWS, R2, claimcheck or TLS settings;
+- one finished run as a unittest test reads it (Result), or measured under
+  GNU time with limits for the reliability scripts (Run, Claimcheck);
+- the test S3 server (radosgw) from CLAIMCHECK_TEST_S3_*, the skip (77)
+  without it unless CLAIMCHECK_TEST_REQUIRE_S3=1, and a botocore client that
+  checks what is really stored, not through claimcheck;
+- the fault proxy (tests/tools/fault_proxy.py) and failure bookkeeping.
 """
 
 import hashlib
@@ -10,18 +17,20 @@ import os
 import re
 import resource
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import unittest
 import urllib.request
 from dataclasses import dataclass
 
 SKIP = 77
-HERE = os.path.dirname(os.path.abspath(__file__))
-FAULT_PROXY = os.path.join(os.path.dirname(HERE), "tools", "fault_proxy.py")
+TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools")
+FAULT_PROXY = os.path.join(TOOLS, "fault_proxy.py")
 PYTHON = "/usr/bin/python3"
 TIME = "/usr/bin/time"
 
@@ -32,13 +41,13 @@ _ADDRESS_SPACE_LIMIT = 8 << 30
 _FILE_SIZE_LIMIT = 256 << 20
 
 
-def sha256(data):
-    return hashlib.sha256(data).hexdigest()
+# ---------------------------------------------------------------- environment
 
-
-def sealed_environment(root):
-    """An environment whose HOME and XDG dirs live under `root`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_INHERITED_PREFIXES)}
+def sealed_env(root, also_strip=()):
+    """The caller's environment without the variables above (and `also_strip`),
+    with HOME, the XDG folders and TMPDIR created under `root`."""
+    strip = _INHERITED_PREFIXES + tuple(also_strip)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(strip)}
     for name, sub in (("HOME", "home"), ("XDG_DATA_HOME", "data"),
                       ("XDG_STATE_HOME", "state"), ("XDG_CONFIG_HOME", "config"),
                       ("XDG_CACHE_HOME", "cache"), ("TMPDIR", "tmp")):
@@ -46,29 +55,6 @@ def sealed_environment(root):
         os.makedirs(path, exist_ok=True)
         env[name] = path
     return env
-
-
-@dataclass
-class Run:
-    args: list
-    returncode: int
-    stdout: bytes
-    stderr: bytes
-    max_rss_kib: int
-    seconds: float
-    timed_out: bool = False
-
-    @property
-    def stderr_text(self):
-        return self.stderr.decode("utf-8", "replace")
-
-    def stderr_lines(self):
-        return [line for line in self.stderr_text.split("\n") if line != ""]
-
-    def describe(self):
-        shown = self.stderr_text.strip().replace("\n", " | ")
-        return "exit {} in {:.2f}s, {} MiB, stderr: {}".format(
-            self.returncode, self.seconds, self.max_rss_kib // 1024, shown[:400])
 
 
 def is_sanitized(exe):
@@ -85,6 +71,185 @@ def is_sanitized(exe):
             if marker in tail + block:
                 return True
             tail = block[-len(marker):]
+
+
+
+def sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def compressible(size):
+    """`size` bytes of JSON lines: a payload that gzips well."""
+    line = b'{"event":"photo fetched","camera":"north gate","ok":true}\n'
+    return (line * (size // len(line) + 1))[:size]
+
+
+def nonempty_lines(text):
+    return [line for line in text.split("\n") if line]
+
+
+# ---------------------------------------------------------------- unittest runs
+
+class Result:
+    """One finished run; `out` stays bytes unless `text` (payload tests compare bytes)."""
+
+    def __init__(self, proc, text=False):
+        self.code = proc.returncode
+        self.out = proc.stdout.decode("utf-8", "replace") if text else proc.stdout
+        self.err = proc.stderr.decode("utf-8", "replace")
+
+    def err_lines(self):
+        return nonempty_lines(self.err)
+
+    def json(self):
+        return json.loads(self.out)
+
+
+class TempHomeTestCase(unittest.TestCase):
+    """Each test gets a fresh temp dir with its own sealed environment."""
+
+    tmp_prefix = "cc-test-"
+    also_strip = ()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix=self.tmp_prefix)
+        self.env = sealed_env(self.tmp, self.also_strip)
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+
+def run_suite(tests):
+    """Exit status of running every test of the TestCase class `tests`."""
+    suite = unittest.TestLoader().loadTestsFromTestCase(tests)
+    result = unittest.TextTestRunner(verbosity=2).run(suite)
+    return 0 if result.wasSuccessful() else 1
+
+
+# ---------------------------------------------------------------- radosgw
+
+S3 = {name: os.environ.get("CLAIMCHECK_TEST_S3_" + name)
+      for name in ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET", "REGION")}
+_S3_REQUIRED = ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET")
+
+
+def s3_configured():
+    return all(S3[n] for n in _S3_REQUIRED)
+
+
+def skip_without_s3(test_name="this test"):
+    """Returns when the test S3 server is configured; otherwise exits 77
+    (meson's "skipped"), or 1 with CLAIMCHECK_TEST_REQUIRE_S3=1."""
+    if s3_configured():
+        return
+    missing = ", ".join("CLAIMCHECK_TEST_S3_" + n for n in _S3_REQUIRED if not S3[n])
+    if os.environ.get("CLAIMCHECK_TEST_REQUIRE_S3") == "1":
+        print("{}: radosgw required but not configured ({} unset)".format(test_name, missing))
+        sys.exit(1)
+    print("{}: skipped, no radosgw ({} unset)".format(test_name, missing))
+    sys.exit(SKIP)
+
+
+@dataclass
+class S3Settings:
+    endpoint: str
+    access_key: str
+    secret_key: str
+    bucket: str
+    region: str
+
+
+def s3_settings():
+    """S3 as S3Settings (region us-east-1 unless set); None when not configured."""
+    if not s3_configured():
+        return None
+    return S3Settings(S3["ENDPOINT"], S3["ACCESS_KEY"], S3["SECRET_KEY"], S3["BUCKET"],
+                      S3["REGION"] or "us-east-1")
+
+
+def s3_settings_or_skip(test_name):
+    skip_without_s3(test_name)
+    return s3_settings()
+
+
+def unique_prefix(test_name):
+    return "reliability/{}-{}-{}/".format(test_name, int(time.time()), secrets.token_hex(4))
+
+
+def s3_env(settings, endpoint=None, prefix=None):
+    """Environment that points claimcheck at the S3 store `settings` (through
+    `endpoint` when given, e.g. the fault proxy)."""
+    env = {
+        "CLAIMCHECK_STORE": "s3://" + settings.bucket,
+        "AWS_ENDPOINT_URL_S3": endpoint or settings.endpoint,
+        "AWS_ACCESS_KEY_ID": settings.access_key,
+        "AWS_SECRET_ACCESS_KEY": settings.secret_key,
+        "AWS_REGION": settings.region,
+    }
+    if prefix:
+        env["CLAIMCHECK_PREFIX"] = prefix
+    return env
+
+
+def s3_client(settings=None):
+    """A botocore S3 client talking to the test server directly (not through
+    claimcheck): `settings`, or the configured one."""
+    import botocore.session
+    from botocore.config import Config
+    settings = settings or s3_settings()
+    session = botocore.session.get_session()
+    return session.create_client(
+        "s3", endpoint_url=settings.endpoint, region_name=settings.region,
+        aws_access_key_id=settings.access_key, aws_secret_access_key=settings.secret_key,
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3}))
+
+
+def open_multipart_uploads(settings, prefix):
+    client = s3_client(settings)
+    answer = client.list_multipart_uploads(Bucket=settings.bucket, Prefix=prefix)
+    return [(u["Key"], u["UploadId"]) for u in answer.get("Uploads", [])]
+
+
+def keys_under(settings, prefix):
+    client = s3_client(settings)
+    keys, token = [], None
+    while True:
+        kwargs = {"Bucket": settings.bucket, "Prefix": prefix}
+        if token:
+            kwargs["ContinuationToken"] = token
+        page = client.list_objects_v2(**kwargs)
+        keys += [o["Key"] for o in page.get("Contents", [])]
+        token = page.get("NextContinuationToken")
+        if not token:
+            return keys
+
+
+# ---------------------------------------------------------------- measured runs
+
+@dataclass
+class Run:
+    args: list
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+    max_rss_kib: int
+    seconds: float
+    timed_out: bool = False
+
+    @property
+    def stderr_text(self):
+        return self.stderr.decode("utf-8", "replace")
+
+    def stderr_lines(self):
+        return nonempty_lines(self.stderr_text)
+
+    def describe(self):
+        shown = self.stderr_text.strip().replace("\n", " | ")
+        return "exit {} in {:.2f}s, {} MiB, stderr: {}".format(
+            self.returncode, self.seconds, self.max_rss_kib // 1024, shown[:400])
 
 
 def _limit_child(address_space_limit=True):
@@ -169,7 +334,7 @@ class Claimcheck:
         self.sanitized = is_sanitized(exe)
         # Time bounds stretch under sanitizers; memory bounds are not checked.
         self.time_factor = 5 if self.sanitized else 1
-        self.env = sealed_environment(root)
+        self.env = sealed_env(root)
         self.env.update(extra_env or {})
 
     @property
@@ -205,83 +370,6 @@ class Failures:
             sys.exit(1)
         print("all checks passed", flush=True)
         sys.exit(0)
-
-
-# ---------------------------------------------------------------- radosgw
-
-@dataclass
-class S3Settings:
-    endpoint: str
-    access_key: str
-    secret_key: str
-    bucket: str
-    region: str
-
-
-def s3_settings_or_skip(test_name):
-    """The radosgw under test, or exit 77 (skip) when none is configured,
-    unless CLAIMCHECK_TEST_REQUIRE_S3=1 makes that a failure."""
-    names = ("ENDPOINT", "ACCESS_KEY", "SECRET_KEY", "BUCKET")
-    values = {n: os.environ.get("CLAIMCHECK_TEST_S3_" + n, "") for n in names}
-    if all(values.values()):
-        return S3Settings(values["ENDPOINT"], values["ACCESS_KEY"], values["SECRET_KEY"],
-                          values["BUCKET"], os.environ.get("CLAIMCHECK_TEST_S3_REGION") or "us-east-1")
-    missing = ", ".join("CLAIMCHECK_TEST_S3_" + n for n, v in values.items() if not v)
-    if os.environ.get("CLAIMCHECK_TEST_REQUIRE_S3") == "1":
-        print("{}: radosgw required but not configured ({} unset)".format(test_name, missing))
-        sys.exit(1)
-    print("{}: skipped, no radosgw ({} unset)".format(test_name, missing))
-    sys.exit(SKIP)
-
-
-def unique_prefix(test_name):
-    return "reliability/{}-{}-{}/".format(test_name, int(time.time()), secrets.token_hex(4))
-
-
-def s3_env(settings, endpoint=None, prefix=None):
-    """Environment that points claimcheck at the S3 store `settings` (through
-    `endpoint` when given, e.g. the fault proxy)."""
-    env = {
-        "CLAIMCHECK_STORE": "s3://" + settings.bucket,
-        "AWS_ENDPOINT_URL_S3": endpoint or settings.endpoint,
-        "AWS_ACCESS_KEY_ID": settings.access_key,
-        "AWS_SECRET_ACCESS_KEY": settings.secret_key,
-        "AWS_REGION": settings.region,
-    }
-    if prefix:
-        env["CLAIMCHECK_PREFIX"] = prefix
-    return env
-
-
-def boto_client(settings):
-    """A botocore S3 client talking to radosgw directly (not through claimcheck)."""
-    import botocore.session
-    from botocore.config import Config
-    session = botocore.session.get_session()
-    return session.create_client(
-        "s3", endpoint_url=settings.endpoint, region_name=settings.region,
-        aws_access_key_id=settings.access_key, aws_secret_access_key=settings.secret_key,
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 3}))
-
-
-def open_multipart_uploads(settings, prefix):
-    client = boto_client(settings)
-    answer = client.list_multipart_uploads(Bucket=settings.bucket, Prefix=prefix)
-    return [(u["Key"], u["UploadId"]) for u in answer.get("Uploads", [])]
-
-
-def keys_under(settings, prefix):
-    client = boto_client(settings)
-    keys, token = [], None
-    while True:
-        kwargs = {"Bucket": settings.bucket, "Prefix": prefix}
-        if token:
-            kwargs["ContinuationToken"] = token
-        page = client.list_objects_v2(**kwargs)
-        keys += [o["Key"] for o in page.get("Contents", [])]
-        token = page.get("NextContinuationToken")
-        if not token:
-            return keys
 
 
 # ---------------------------------------------------------------- fault proxy
