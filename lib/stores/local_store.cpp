@@ -24,7 +24,6 @@
 
 #include <cctype>
 #include <cerrno>
-#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -279,14 +278,6 @@ std::string absolute_base(const std::string& dir) {
 }
 
 }  // namespace
-
-std::string default_local_store_dir() {
-  const char* data = std::getenv("XDG_DATA_HOME");
-  if (data != nullptr && data[0] == '/') return std::string(data) + "/claimcheck";
-  const char* home = std::getenv("HOME");
-  if (home != nullptr && home[0] != '\0') return std::string(home) + "/.local/share/claimcheck";
-  return {};
-}
 
 std::unique_ptr<Store> make_local_store(const std::string& base_dir) {
   if (base_dir.empty()) throw Error(ErrorKind::Usage, "store", "the local store needs a directory");

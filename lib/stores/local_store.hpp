@@ -15,9 +15,6 @@
 
 namespace claimcheck {
 
-/// $XDG_DATA_HOME/claimcheck, else ~/.local/share/claimcheck.
-std::string default_local_store_dir();
-
 /// `base_dir` is made absolute; it is created on the first write.
 std::unique_ptr<Store> make_local_store(const std::string& base_dir);
 

@@ -15,9 +15,11 @@ Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
   }
   const std::string status =
       error.http_status() == 0 ? "no response" : fmt::format("HTTP {}", error.http_status());
-  const std::string why = error.message().empty()
-                              ? fmt::format("{} ({})", error.code(), status)
-                              : fmt::format("{}: {} ({})", error.code(), error.message(), status);
+  // reason(): the server's message, or when it sent none (radosgw, HEAD
+  // answers) what the code means, so the one line says what to fix.
+  const std::string reason = error.reason();
+  const std::string why = reason.empty() ? fmt::format("{} ({})", error.code(), status)
+                                         : fmt::format("{}: {} ({})", error.code(), reason, status);
   Error mapped(ErrorKind::Store, what, why);
   if (!error.request_id().empty()) mapped.detail = "request id: " + error.request_id();
   return mapped;

@@ -1,6 +1,7 @@
 // sigv4::S3Error -> claimcheck::Error: not-found becomes Error(NotFound),
 // everything else Error(Store, "<operation> s3://bucket/key",
-// "<code>: <message> (HTTP <status>)"). S3Error never carries a secret, nor
+// "<code>: <reason> (HTTP <status>)", the reason being the server's message or
+// S3Error's explanation of the code). S3Error never carries a secret, nor
 // does CredentialsError.
 #pragma once
 
