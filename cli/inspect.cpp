@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "scanner/inspect.hpp"
+#include "stores/store.hpp"
 #include "core/stream.hpp"
 #include "core/units.hpp"
 #include "command.hpp"
@@ -19,9 +20,6 @@
 
 namespace claimcheck::cli {
 namespace {
-
-/// The longest a SigV4 presigned URL may live.
-constexpr std::chrono::seconds kMaxUrlLifetime = std::chrono::hours(24 * 7);
 
 struct InspectFlags {
   std::vector<std::string> inputs;
@@ -73,10 +71,7 @@ InspectOptions lookup_options(const InspectFlags& flags) {
   options.verify = flags.verify;
   options.concurrency = flags.jobs;
   if (flags.url) options.url_lifetime = parse_duration(flags.expires, "--expires");
-  if (options.url_lifetime && (*options.url_lifetime <= std::chrono::seconds(0) ||
-                               *options.url_lifetime > kMaxUrlLifetime))
-    throw Error(ErrorKind::Usage, "--expires " + flags.expires,
-                "a presigned URL lives between 1s and 7d");
+  if (options.url_lifetime) check_url_lifetime(*options.url_lifetime, "--expires " + flags.expires);
   return options;
 }
 

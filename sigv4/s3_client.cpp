@@ -21,8 +21,6 @@ struct S3Client::Impl {
 
 namespace {
 
-constexpr std::size_t kMaxDeleteKeys = 1000;
-
 std::string describe(std::string_view operation, const std::string& bucket,
                      const std::string& key = {}) {
   std::string text(operation);
@@ -166,8 +164,8 @@ DeleteResult S3Client::delete_objects(const std::string& bucket,
                                       const std::vector<std::string>& keys) {
   if (keys.empty()) return {};
   if (keys.size() > kMaxDeleteKeys)
-    throw std::invalid_argument("DeleteObjects takes at most 1000 keys, got " +
-                                std::to_string(keys.size()));
+    throw std::invalid_argument("DeleteObjects takes at most " + std::to_string(kMaxDeleteKeys) +
+                                " keys, got " + std::to_string(keys.size()));
   const std::string body = xml::delete_objects_body(keys);
   MemoryBody source(body);
   S3Request request = make_request("DeleteObjects", "POST", bucket);

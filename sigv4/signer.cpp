@@ -17,7 +17,6 @@ namespace sigv4 {
 namespace {
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-constexpr std::chrono::seconds kMaxPresignLifetime{7 * 24 * 3600};
 // Old dates stop being used after midnight; a small bound keeps a long-lived
 // signer from accumulating keys.
 constexpr std::size_t kMaxCachedKeys = 16;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "gc_stats/batch_deleter.hpp"
+#include "sigv4/limits.hpp"
 
 namespace claimcheck {
 
@@ -80,7 +81,7 @@ class GcRun {
     if (!deleter_) return;
     pending_.keys.push_back(candidate.key);
     pending_.sizes.push_back(candidate.size);
-    if (pending_.keys.size() >= kDeleteBatchSize) submit_pending();
+    if (pending_.keys.size() >= sigv4::kMaxDeleteKeys) submit_pending();  // one S3 request each
   }
 
   void submit_pending() {

@@ -21,7 +21,6 @@
 
 namespace claimcheck {
 
-constexpr std::size_t kDeleteBatchSize = 1000;
 /// Failures kept with their reason; past this only the count grows.
 constexpr std::size_t kMaxReportedFailures = 10;
 

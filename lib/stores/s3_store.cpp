@@ -28,7 +28,6 @@ namespace {
 
 constexpr std::uint64_t kMaxCopySize = 5ull << 30;
 constexpr int kMaxParts = 10000;
-constexpr std::size_t kMaxDeleteBatch = 1000;
 
 sigv4::S3Config client_config(const S3Settings& settings,
                               std::function<void(std::string_view)> trace) {
@@ -122,10 +121,10 @@ class S3Store final : public Store {
 
   BatchDeleteResult remove_batch(const std::vector<std::string>& keys) override {
     BatchDeleteResult result;
-    for (std::size_t start = 0; start < keys.size(); start += kMaxDeleteBatch) {
+    for (std::size_t start = 0; start < keys.size(); start += sigv4::kMaxDeleteKeys) {
       const std::vector<std::string> chunk(
           keys.begin() + static_cast<std::ptrdiff_t>(start),
-          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + kMaxDeleteBatch)));
+          keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + sigv4::kMaxDeleteKeys)));
       const sigv4::DeleteResult done =
           call("delete", fmt::format("({} keys)", chunk.size()), [&] { return client_.delete_objects(bucket_, chunk); });
       result.deleted.insert(result.deleted.end(), done.deleted.begin(), done.deleted.end());
@@ -164,10 +163,7 @@ class S3Store final : public Store {
   }
 
   std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) override {
-    if (lifetime < std::chrono::seconds(1) || lifetime > std::chrono::hours(24 * 7)) {
-      throw Error(ErrorKind::Usage, "fetch url " + url(key),
-                  "a presigned URL lives between 1 second and 7 days");
-    }
+    check_url_lifetime(lifetime, "fetch url " + url(key));
     return call("fetch url", key, [&] { return client_.presign_get(bucket_, key, lifetime); });
   }
 

@@ -80,7 +80,7 @@ class Store {
   /// Deleting an absent key is not an error.
   virtual void remove(const std::string& key) = 0;
 
-  /// Up to 1000 keys per call.
+  /// Up to sigv4::kMaxDeleteKeys keys per call (S3's limit; every store follows it).
   virtual BatchDeleteResult remove_batch(const std::vector<std::string>& keys) = 0;
 
   /// Lists every object under `prefix`, one page at a time (at most 1000
@@ -93,11 +93,15 @@ class Store {
   virtual void health() = 0;
 
   /// A URL a colleague can fetch without credentials (S3: presigned GET;
-  /// local: file:// URL).
+  /// local: file:// URL). `lifetime` passes check_url_lifetime.
   virtual std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) = 0;
 
   /// Requests made so far (S3), for verbose output and tests; 0 for local.
   virtual std::uint64_t request_count() const { return 0; }
 };
+
+/// Throws Error(Usage, what) unless a fetch URL may live `lifetime`: 1 s up to
+/// SigV4's presign limit, for every store, so --expires means the same for all.
+void check_url_lifetime(std::chrono::seconds lifetime, const std::string& what);
 
 }  // namespace claimcheck

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sigv4/credentials.hpp"
+#include "sigv4/limits.hpp"
 #include "sigv4/signer.hpp"
 
 namespace sigv4 {
@@ -130,7 +131,7 @@ struct ByteRange {
 /// Failures after retries throw S3Error; exceptions thrown by a BodySink or
 /// BodySource pass through unchanged; bad arguments (an endpoint that is not
 /// http(s)://host[:port], metadata names outside [a-z0-9_-], header values
-/// with line breaks, over 1000 keys to delete, missing credentials) throw
+/// with line breaks, over kMaxDeleteKeys keys to delete, missing credentials) throw
 /// std::invalid_argument before anything is sent. A credentials provider
 /// that fails throws CredentialsError.
 class S3Client {
@@ -152,7 +153,7 @@ class S3Client {
   ListPage list_objects_v2(const std::string& bucket, const std::string& prefix,
                            const std::string& continuation_token = {},
                            const std::string& delimiter = {}, int max_keys = 1000);
-  /// Up to 1000 keys; per-key failures come back in DeleteResult::errors.
+  /// Up to kMaxDeleteKeys keys; per-key failures come back in DeleteResult::errors.
   DeleteResult delete_objects(const std::string& bucket,
                               const std::vector<std::string>& keys);
   /// Server-side copy onto itself (or another key) with replaced metadata.

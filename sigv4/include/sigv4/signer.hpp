@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "sigv4/limits.hpp"
+
 namespace sigv4 {
 
 struct Credentials {
@@ -55,7 +57,7 @@ struct SigningConfig {
   /// Add X-Amz-Security-Token after signing instead of signing it
   /// (the suite's post-sts-header-after case). S3 wants it signed.
   bool omit_session_token_from_signature = false;
-  /// Presigned URLs only: lifetime, 1 s .. 7 days.
+  /// Presigned URLs only: lifetime, 1 s .. kMaxPresignLifetime (7 days).
   std::chrono::seconds expires{3600};
 };
 
