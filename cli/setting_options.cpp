@@ -12,6 +12,9 @@ namespace {
 
 CLI::Option* add_flag(CLI::App& app, const Setting& row, std::string_view command, ConfigOverrides& o) {
   const std::string key(row.key), name(row.flag), help(row.help_for(command));
+  if (row.switch_flag) {
+    return app.add_flag_function(name, [&o, key](std::int64_t) { o.set(key, "true"); }, help);
+  }
   if (row.int_range.second > 0) {
     // Parsed as an integer first, so that "05" is 5 as for any integer flag.
     return app.add_option_function<int>(name, [&o, key](int v) { o.set(key, std::to_string(v)); }, help)
@@ -36,6 +39,7 @@ void add_setting_options(CLI::App& app, std::string_view command, ConfigOverride
     if (row.flag.empty()) continue;
     if (command.empty() ? !row.commands.empty() : !row.on_command(command)) continue;
     CLI::Option* option = add_flag(app, row, command, overrides);
+    if (row.switch_flag) continue;
     option->type_name(std::string(row.value_name));
     if (!row.fallback.empty()) option->default_str(std::string(row.fallback));
   }

@@ -183,6 +183,7 @@ void resolve_stage(std::span<const Setting> table, Stage stage, Config& config, 
   std::vector<std::string_view> units_done;
   for (const Setting& row : table) {
     if (row.stage != stage) continue;
+    if (stage == Stage::Command && !row.on_command(s.flags.command)) continue;
     if (row.unit.empty()) {
       resolve_row(row, config, s);
     } else if (std::find(units_done.begin(), units_done.end(), row.unit) == units_done.end()) {
@@ -243,6 +244,7 @@ Config load_config_from(std::span<const Setting> table, const ConfigOverrides& f
   sources.file = load_file(table, config, sources);
   check_file_values(table, sources);
   resolve_stage(table, Stage::General, config, sources);
+  resolve_stage(table, Stage::Command, config, sources);
   if (config.store_kind == "s3") {
     resolve_stage(table, Stage::AwsProfile, config, sources);
     const AwsSharedFiles files = read_aws_shared_files(env);

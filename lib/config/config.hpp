@@ -64,6 +64,31 @@ struct S3Settings {
   bool virtual_hosted{};
 };
 
+/// host:port, as `serve --listen` takes it.
+struct ListenAddress {
+  std::string host;  // without brackets
+  int port{};
+};
+
+/// Everything `claimcheck serve` can be told (its rows of the settings
+/// table; lib/serve reads it).
+struct ServeSettings {
+  /// A host other than loopback needs TLS and a token, or `insecure`.
+  ListenAddress listen;
+  std::vector<std::string> allowed_origins;
+  bool allow_credentials{};
+  std::string token_file;  // first line: the bearer token clients must send
+  std::string tls_cert_file, tls_key_file;
+  std::uint64_t cache_bytes{};
+  /// With preserveStorageRefs (the Web UI), payloads larger than this stay
+  /// references the UI offers to download.
+  std::uint64_t display_limit{};
+  bool offload{};   // /encode stores payloads at or above the threshold
+  bool insecure{};  // allow a non-loopback address without TLS and token
+  std::uint64_t body_limit{};
+  std::chrono::seconds request_timeout{};
+};
+
 struct Config {
   bool enabled{};
   std::uint64_t threshold{};
@@ -76,6 +101,7 @@ struct Config {
   S3Settings s3;
   std::string local_dir;
   std::string journal_dir;
+  ServeSettings serve;  // resolved only for `claimcheck serve`
   std::string config_file;  // "" none
   int verbosity = 0;
   bool quiet = false;
@@ -90,6 +116,9 @@ struct Config {
 /// ones fall through. A list setting keeps every occurrence of its flag.
 struct ConfigOverrides {
   std::map<std::string, std::vector<std::string>> values;
+  /// The command being run ("serve"): its own settings (Stage::Command) are
+  /// resolved only for it.
+  std::string command;
 
   void set(const std::string& key, std::string value) { values[key] = {std::move(value)}; }
   void add(const std::string& key, std::string value) { values[key].push_back(std::move(value)); }

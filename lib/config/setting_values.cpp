@@ -162,6 +162,29 @@ std::string bucket_store_url(const std::string& bucket, const std::string& label
   return "s3://" + bucket;
 }
 
+ListenAddress parse_listen_address(const std::string& text, const std::string& label) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) bad_value(label, text, "HOST:PORT");
+  ListenAddress address;
+  address.host = text.substr(0, colon);
+  if (address.host.front() == '[') {
+    if (address.host.back() != ']') bad_value(label, text, "HOST:PORT ([IPv6]:PORT)");
+    address.host = address.host.substr(1, address.host.size() - 2);
+  }
+  const std::string port = text.substr(colon + 1);
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535)
+    bad_value(label, text, "HOST:PORT with a port from 0 to 65535");
+  address.port = std::stoi(port);
+  if (address.host.empty()) bad_value(label, text, "HOST:PORT");
+  return address;
+}
+
+std::string format_listen_address(const ListenAddress& address) {
+  const bool v6 = address.host.find(':') != std::string::npos;
+  return (v6 ? "[" + address.host + "]" : address.host) + ":" + std::to_string(address.port);
+}
+
 std::string expand_path(const std::string& path, const Getenv& env) {
   std::string out = path;
   if (out == "~" || out.starts_with("~/")) {

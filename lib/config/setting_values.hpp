@@ -43,6 +43,11 @@ StoreSpec parse_store(const std::string& text, const std::string& label, const G
 /// A bare bucket name (R2_BUCKET) as a store URL.
 std::string bucket_store_url(const std::string& bucket, const std::string& label);
 
+/// "127.0.0.1:8081", "[::1]:8081", "localhost:0".
+ListenAddress parse_listen_address(const std::string& text, const std::string& label);
+/// The address as parse_listen_address reads it (brackets around IPv6).
+std::string format_listen_address(const ListenAddress& address);
+
 /// "~/x" and relative paths made absolute.
 std::string expand_path(const std::string& path, const Getenv& env);
 /// $<xdg>/claimcheck, else $HOME/<fallback>/claimcheck; "" without either.

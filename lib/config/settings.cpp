@@ -32,9 +32,12 @@
 //        .compute_default + .default_doc for a default known only at run time
 //        .help         one line for --help, the man page and completions
 //        .show         value as -v prints it; null: only the origin (secrets)
-//        .stage        ConfigFile | General | S3 (S3-only settings)
+//        .stage        ConfigFile | General | S3 (S3-only settings) | Command
+//                      (only for the commands in .commands: serve's own)
 //        .choices / .int_range   the values the flag accepts (checked by CLI11,
 //                      offered by completions)
+//        .switch_flag  the flag takes no value (--offload means true);
+//                      environment and file give true/false
 //        .list = true  a repeatable flag (--allow-origin a --allow-origin b);
 //                      environment and file give "a,b"; .apply reads value.items
 //        .hint         File | Directory: how shells complete the value
@@ -55,6 +58,8 @@
 #include "config/settings.hpp"
 
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "config/setting_values.hpp"
 #include "core/error.hpp"
@@ -476,6 +481,179 @@ const std::vector<Setting>& table() {
           .help = "Where the operation journal read by stats is kept",
           .show = [](const Config& c) { return c.journal_dir; },
           .hint = ValueHint::Directory,
+      },
+      // serve's own settings: resolved only for `claimcheck serve`.
+      {
+          .key = "serve_listen",
+          .flag = "--listen",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_LISTEN"}},
+          .file_key = "serve_listen",
+          .value_name = "HOST:PORT",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) { t.config.serve.listen = parse_listen_address(v.text, v.label); },
+          .fallback = "127.0.0.1:8081",
+          .help = "Address to listen on, HOST:PORT",
+          .show = [](const Config& c) { return format_listen_address(c.serve.listen); },
+          .stage = Stage::Command,
+      },
+      {
+          .key = "serve_allow_origin",
+          .flag = "--allow-origin",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_ALLOW_ORIGIN", nullptr, "origins separated by ','"}},
+          .file_key = "serve_allow_origin",
+          .value_name = "ORIGIN",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.allowed_origins = v.items; },
+          // the dev server's UI (`temporal server start-dev`), under both names a browser may use
+          .fallback = "http://localhost:8233,http://127.0.0.1:8233",
+          .help = "Web UI origin allowed by CORS (repeatable)",
+          .show = [](const Config& c) { return fmt::format("{}", fmt::join(c.serve.allowed_origins, ",")); },
+          .stage = Stage::Command,
+          .list = true,
+      },
+      {
+          .key = "serve_allow_credentials",
+          .flag = "--allow-credentials",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_ALLOW_CREDENTIALS"}},
+          .file_key = "serve_allow_credentials",
+          .value_name = "BOOL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.allow_credentials = parse_bool(v.text, v.label); },
+          .fallback = "false",
+          .help = "Allow the UI's cross-origin credentials (cookies)",
+          .show = [](const Config& c) { return std::string(c.serve.allow_credentials ? "true" : "false"); },
+          .stage = Stage::Command,
+          .switch_flag = true,
+      },
+      {
+          .key = "serve_token_file",
+          .flag = "--token-file",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_TOKEN_FILE"}},
+          .file_key = "serve_token_file",
+          .value_name = "FILE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.token_file = expand_path(v.text, t.env); },
+          .default_doc = "none: no token required",
+          .help = "Require 'Authorization: Bearer <first line of FILE>'",
+          .show = [](const Config& c) { return c.serve.token_file; },
+          .stage = Stage::Command,
+          .hint = ValueHint::File,
+      },
+      {
+          .key = "serve_tls_cert",
+          .flag = "--tls-cert",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_TLS_CERT"}},
+          .file_key = "serve_tls_cert",
+          .value_name = "FILE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_cert_file = expand_path(v.text, t.env); },
+          .default_doc = "none: plain http",
+          .help = "Serve https with this PEM certificate chain",
+          .show = [](const Config& c) { return c.serve.tls_cert_file; },
+          .stage = Stage::Command,
+          .hint = ValueHint::File,
+      },
+      {
+          .key = "serve_tls_key",
+          .flag = "--tls-key",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_TLS_KEY"}},
+          .file_key = "serve_tls_key",
+          .value_name = "FILE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_key_file = expand_path(v.text, t.env); },
+          .help = "The PEM private key of --tls-cert",
+          .show = [](const Config& c) { return c.serve.tls_key_file; },
+          .stage = Stage::Command,
+          .hint = ValueHint::File,
+      },
+      {
+          .key = "serve_cache_size",
+          .flag = "--cache-size",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_CACHE_SIZE"}},
+          .file_key = "serve_cache_size",
+          .value_name = "SIZE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.cache_bytes = parse_size(v.text, v.label); },
+          .fallback = "128MiB",
+          .help = "Memory for verified objects, least recently used out",
+          .show = [](const Config& c) { return format_size(c.serve.cache_bytes); },
+          .stage = Stage::Command,
+      },
+      {
+          .key = "serve_display_limit",
+          .flag = "--display-limit",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_DISPLAY_LIMIT"}},
+          .file_key = "serve_display_limit",
+          .value_name = "SIZE",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.display_limit = parse_size(v.text, v.label); },
+          .fallback = "256KiB",  // Temporal's own External Storage threshold
+          .help = "Web UI: larger payloads stay references with a Download button",
+          .show = [](const Config& c) { return format_size(c.serve.display_limit); },
+          .stage = Stage::Command,
+      },
+      {
+          .key = "serve_offload",
+          .flag = "--offload",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_OFFLOAD"}},
+          .file_key = "serve_offload",
+          .value_name = "BOOL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.offload = parse_bool(v.text, v.label); },
+          .fallback = "false",
+          .help = "/encode offloads payloads at or above the threshold",
+          .show = [](const Config& c) { return std::string(c.serve.offload ? "true" : "false"); },
+          .stage = Stage::Command,
+          .switch_flag = true,
+      },
+      {
+          .key = "serve_max_body",
+          .flag = "--max-body",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_MAX_BODY"}},
+          .file_key = "serve_max_body",
+          .value_name = "SIZE",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.serve.body_limit = parse_size(v.text, v.label);
+                if (t.config.serve.body_limit == 0) throw Error(ErrorKind::Usage, v.label, "must be more than 0");
+              },
+          .fallback = "16MiB",
+          .help = "Largest request body",
+          .show = [](const Config& c) { return format_size(c.serve.body_limit); },
+          .stage = Stage::Command,
+      },
+      {
+          .key = "serve_request_timeout",
+          .flag = "--request-timeout",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_REQUEST_TIMEOUT"}},
+          .file_key = "serve_request_timeout",
+          .value_name = "DURATION",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.serve.request_timeout = parse_duration(v.text, v.label);
+                if (t.config.serve.request_timeout.count() == 0) throw Error(ErrorKind::Usage, v.label, "must be at least 1s");
+              },
+          .fallback = "10s",
+          .help = "Time to receive a request, and to send a response",
+          .show = [](const Config& c) { return format_duration(c.serve.request_timeout); },
+          .stage = Stage::Command,
+      },
+      {
+          .key = "serve_insecure",
+          .flag = "--insecure",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_INSECURE"}},
+          .file_key = "serve_insecure",
+          .value_name = "BOOL",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.insecure = parse_bool(v.text, v.label); },
+          .fallback = "false",
+          .help = "Allow a non-loopback address without TLS and a token",
+          .show = [](const Config& c) { return std::string(c.serve.insecure ? "true" : "false"); },
+          .stage = Stage::Command,
+          .switch_flag = true,
       },
   };
   return rows;

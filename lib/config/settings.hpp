@@ -51,6 +51,7 @@ enum class Stage {
   General,     // for every store
   AwsProfile,  // only for an S3 store, before the AWS shared files are read: which profile
   S3,          // only for an S3 store, after the AWS shared profile is read
+  Command,     // only when the command run is one of the row's `commands` (serve's own)
 };
 
 /// How a shell completes the value of the flag.
@@ -87,6 +88,7 @@ struct Setting {
   std::vector<std::string_view> choices = {};  // the only values the flag accepts
   std::pair<int, int> int_range{0, 0};    // an integer flag in [first, second] when second > 0
   bool list = false;                      // repeatable flag; ','-separated elsewhere
+  bool switch_flag = false;               // the flag takes no value and means "true"
   ValueHint hint = ValueHint::None;
   /// Rows with the same unit are taken together from the first source that
   /// sets any `required` member ("credentials": a key and its secret).

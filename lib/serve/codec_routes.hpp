@@ -25,7 +25,7 @@ class PayloadOffloader {
 };
 
 struct CodecLimits {
-  std::uint64_t display_limit = 256u << 10;  // preserveStorageRefs: larger stays a reference
+  std::uint64_t display_limit{};             // preserveStorageRefs: larger stays a reference (a setting)
   std::uint64_t inline_limit = 64u << 20;    // larger is never put in a response
   int concurrency = 8;                       // payloads resolved at a time per request
 };

@@ -27,7 +27,7 @@ namespace claimcheck::serve {
 struct CodecServerOptions {
   CorsSettings cors;
   std::string token;                       // "" = no token required
-  std::uint64_t body_limit = 16u << 20;    // request bodies larger than this: 413
+  std::uint64_t body_limit{};              // request bodies larger than this: 413 (setting max_body)
 };
 
 class CodecServer {

@@ -17,11 +17,12 @@
 namespace claimcheck::serve {
 
 struct HttpServerOptions {
-  std::string host = "127.0.0.1";
-  int port = 8081;                 // 0: any free port
+  // host, port, TLS files and request_timeout: serve's settings (config/settings.cpp)
+  std::string host;
+  int port{};                      // 0: any free port
   std::string tls_cert_file;       // both set: https
   std::string tls_key_file;
-  std::chrono::milliseconds request_timeout{10'000};   // to receive one request, and to send one response
+  std::chrono::milliseconds request_timeout{};  // to receive one request, and to send one response
   std::chrono::milliseconds keep_alive_timeout{15'000};  // idle time between requests on a connection
   std::size_t workers = 128;       // connections served at once; more wait for a worker
 };

@@ -5,31 +5,6 @@
 #include "core/error.hpp"
 
 namespace claimcheck::serve {
-namespace {
-
-[[noreturn]] void bad(const std::string& text, const std::string& why) {
-  throw Error(ErrorKind::Usage, "--listen", "'" + text + "' is not " + why);
-}
-
-}  // namespace
-
-ListenAddress parse_listen_address(const std::string& text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) bad(text, "HOST:PORT");
-  ListenAddress address;
-  address.host = text.substr(0, colon);
-  if (address.host.front() == '[') {
-    if (address.host.back() != ']') bad(text, "HOST:PORT ([IPv6]:PORT)");
-    address.host = address.host.substr(1, address.host.size() - 2);
-  }
-  const std::string port = text.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535)
-    bad(text, "HOST:PORT with a port from 0 to 65535");
-  address.port = std::stoi(port);
-  if (address.host.empty()) bad(text, "HOST:PORT");
-  return address;
-}
 
 bool is_loopback(const std::string& host) {
   if (host == "localhost") return true;
@@ -40,7 +15,8 @@ bool is_loopback(const std::string& host) {
   return false;
 }
 
-std::optional<std::string> check_exposure(const ServeSettings& settings, const ListenAddress& address) {
+std::optional<std::string> check_exposure(const ServeSettings& settings) {
+  const ListenAddress& address = settings.listen;
   if (is_loopback(address.host)) return std::nullopt;
   const bool tls = !settings.tls_cert_file.empty() && !settings.tls_key_file.empty();
   const bool token = !settings.token_file.empty();

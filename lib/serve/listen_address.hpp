@@ -6,23 +6,15 @@
 #include <optional>
 #include <string>
 
-#include "serve/serve_settings.hpp"
+#include "config/config.hpp"
 
 namespace claimcheck::serve {
-
-struct ListenAddress {
-  std::string host;  // without brackets
-  int port = 0;
-};
-
-/// "127.0.0.1:8081", "[::1]:8081", "localhost:0". Throws Error(Usage).
-ListenAddress parse_listen_address(const std::string& text);
 
 /// 127.0.0.0/8, ::1 and "localhost".
 bool is_loopback(const std::string& host);
 
 /// Throws Error(Usage) for a non-loopback address without TLS and a token
 /// (and without --insecure); returns the warning to print for --insecure.
-std::optional<std::string> check_exposure(const ServeSettings& settings, const ListenAddress& address);
+std::optional<std::string> check_exposure(const ServeSettings& settings);
 
 }  // namespace claimcheck::serve

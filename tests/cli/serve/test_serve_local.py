@@ -5,6 +5,7 @@ requests (snake_case, no preserveStorageRefs, sequential on one connection,
 UI's, TLS with a token, --offload, the loopback rule, logging, and SIGTERM.
 Usage: test_serve_local.py <claimcheck binary>"""
 import json
+import os
 import signal
 import socket
 import ssl
@@ -177,6 +178,24 @@ class ServeLocal(ServeTestCase):
         status, headers, _ = server.request("OPTIONS", "/decode", headers={"Origin": "http://localhost:8233"})
         self.assertEqual(status, 403)  # the default list was replaced
         self.assertNotIn("access-control-allow-origin", headers)
+
+    def test_settings_from_the_environment_and_the_config_file(self):
+        with open(self.path("token"), "w") as f:
+            f.write("t\n")
+        os.makedirs(os.path.join(self.env["XDG_CONFIG_HOME"], "claimcheck"))
+        with open(os.path.join(self.env["XDG_CONFIG_HOME"], "claimcheck", "config"), "w") as f:
+            f.write("serve_token_file = %s\nserve_display_limit = 1KiB\n" % self.path("token"))
+        env = dict(self.env, CLAIMCHECK_SERVE_ALLOW_ORIGIN="https://a.example,https://b.example",
+                   CLAIMCHECK_SERVE_OFFLOAD="true")
+        server = self.serve("-v", env=env)
+        started = [line for line in server.lines if "listening on" in line][0]
+        self.assertIn("(origins: https://a.example https://b.example; token: required; /encode: offloads)",
+                      started)
+        self.assertIn("claimcheck: config serve_display_limit = 1 KiB (file %s:2)"
+                      % os.path.join(self.env["XDG_CONFIG_HOME"], "claimcheck", "config"), server.lines)
+        self.assertIn("claimcheck: config serve_listen = 127.0.0.1:0 (flag --listen)", server.lines)
+        status, _, _ = server.post("/decode", {"payloads": [payload("json/plain", b"[1]")]})
+        self.assertEqual(status, 401)  # the token file named in the config file is in force
 
 
 if __name__ == "__main__":

@@ -462,3 +462,63 @@ TEST_CASE("an S3 store the client cannot use is Error(Usage), not a crash") {
   settings.region = "us-east-1";
   CHECK(claimcheck::make_s3_store(settings)->location() == "s3://bkt");  // nothing contacted
 }
+
+TEST_CASE("serve's settings: only for serve, from flag, environment, file or default") {
+  Sandbox box;
+  Config c = box.load();  // another command: serve's rows are not resolved
+  CHECK(c.origin.count("serve_listen") == 0);
+  CHECK(c.serve.listen.port == 0);
+
+  ConfigOverrides serve;
+  serve.command = "serve";
+  c = box.load(serve);
+  CHECK(c.serve.listen.host == "127.0.0.1");
+  CHECK(c.serve.listen.port == 8081);
+  CHECK(c.serve.allowed_origins == std::vector<std::string>{"http://localhost:8233", "http://127.0.0.1:8233"});
+  CHECK(c.serve.cache_bytes == 128u << 20);
+  CHECK(c.serve.display_limit == 256u << 10);
+  CHECK(c.serve.body_limit == 16u << 20);
+  CHECK(c.serve.request_timeout == 10s);
+  CHECK_FALSE((c.serve.offload || c.serve.insecure || c.serve.allow_credentials));
+  CHECK(c.serve.token_file.empty());
+  CHECK(c.origin.at("serve_listen") == "default");
+
+  box.write_config("serve_listen = 127.0.0.2:1\nserve_cache_size = 1MiB\nserve_token_file = ~/token\n"
+                   "serve_insecure = true\n");
+  box.env["CLAIMCHECK_SERVE_LISTEN"] = "[::1]:9000";
+  box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] = "https://a.example, https://b.example";
+  box.env["CLAIMCHECK_SERVE_OFFLOAD"] = "true";
+  box.env["CLAIMCHECK_SERVE_REQUEST_TIMEOUT"] = "2m";
+  c = box.load(serve);
+  CHECK(c.serve.listen.host == "::1");
+  CHECK(c.serve.listen.port == 9000);
+  CHECK(c.origin.at("serve_listen") == "env CLAIMCHECK_SERVE_LISTEN");
+  CHECK(c.serve.allowed_origins == std::vector<std::string>{"https://a.example", "https://b.example"});
+  CHECK(c.serve.offload);
+  CHECK(c.serve.request_timeout == 120s);
+  CHECK(c.serve.cache_bytes == 1u << 20);
+  CHECK(c.serve.token_file == box.home / "token");
+  CHECK(c.serve.insecure);
+  CHECK(c.origin.at("serve_cache_size") == "file " + box.config_path() + ":2");
+
+  serve.set("serve_listen", "localhost:0");
+  serve.set("serve_offload", "true");
+  c = box.load(serve);
+  CHECK(c.serve.listen.host == "localhost");
+  CHECK(c.origin.at("serve_listen") == "flag --listen");
+}
+
+TEST_CASE("serve's bad values are named like any other") {
+  Sandbox box;
+  ConfigOverrides serve;
+  serve.command = "serve";
+  box.env["CLAIMCHECK_SERVE_LISTEN"] = "8081";
+  CHECK(std::string(usage_error(box, serve).what()) ==
+        "CLAIMCHECK_SERVE_LISTEN: '8081' is not HOST:PORT");
+  box.env.erase("CLAIMCHECK_SERVE_LISTEN");
+  box.env["CLAIMCHECK_SERVE_MAX_BODY"] = "0";
+  CHECK(std::string(usage_error(box, serve).what()) == "CLAIMCHECK_SERVE_MAX_BODY: must be more than 0");
+  box.env.erase("CLAIMCHECK_SERVE_MAX_BODY");
+  box.write_config("serve_request_timeout = 0s\n");  // checked when the file is read, by any command
+  CHECK(std::string(usage_error(box).what()) == box.config_path() + ":1: serve_request_timeout: must be at least 1s");
+}

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "config/setting_values.hpp"
 #include "core/error.hpp"
 #include "serve/bearer_token.hpp"
 #include "serve/cors.hpp"
@@ -76,12 +77,12 @@ TEST_CASE("token file: first line, trimmed; empty or missing is a usage error") 
 }
 
 TEST_CASE("listen address and the loopback rule") {
-  CHECK(parse_listen_address("127.0.0.1:8081").port == 8081);
-  CHECK(parse_listen_address("[::1]:0").host == "::1");
-  CHECK(parse_listen_address("localhost:9").host == "localhost");
-  CHECK_THROWS_AS(parse_listen_address("8081"), Error);
-  CHECK_THROWS_AS(parse_listen_address("h:99999"), Error);
-  CHECK_THROWS_AS(parse_listen_address(":80"), Error);
+  CHECK(parse_listen_address("127.0.0.1:8081", "--listen").port == 8081);
+  CHECK(parse_listen_address("[::1]:0", "--listen").host == "::1");
+  CHECK(parse_listen_address("localhost:9", "--listen").host == "localhost");
+  CHECK_THROWS_AS(parse_listen_address("8081", "--listen"), Error);
+  CHECK_THROWS_AS(parse_listen_address("h:99999", "--listen"), Error);
+  CHECK_THROWS_AS(parse_listen_address(":80", "--listen"), Error);
   CHECK(is_loopback("127.0.0.1"));
   CHECK(is_loopback("127.9.9.9"));
   CHECK(is_loopback("::1"));
@@ -90,17 +91,22 @@ TEST_CASE("listen address and the loopback rule") {
   CHECK_FALSE(is_loopback("10.1.2.3"));
   CHECK_FALSE(is_loopback("::"));
 
+  CHECK(format_listen_address(parse_listen_address("[::1]:80", "--listen")) == "[::1]:80");
+
   ServeSettings settings;
-  CHECK_FALSE(check_exposure(settings, parse_listen_address("127.0.0.1:1")));
-  CHECK_THROWS_AS(check_exposure(settings, parse_listen_address("0.0.0.0:1")), Error);
+  settings.listen = {"127.0.0.1", 1};
+  CHECK_FALSE(check_exposure(settings));
+  settings.listen = {"0.0.0.0", 1};
+  CHECK_THROWS_AS(check_exposure(settings), Error);
   settings.tls_cert_file = "c";
   settings.tls_key_file = "k";
-  CHECK_THROWS_AS(check_exposure(settings, parse_listen_address("0.0.0.0:1")), Error);  // TLS but no token
+  CHECK_THROWS_AS(check_exposure(settings), Error);  // TLS but no token
   settings.token_file = "t";
-  CHECK_FALSE(check_exposure(settings, parse_listen_address("0.0.0.0:1")));
+  CHECK_FALSE(check_exposure(settings));
   ServeSettings insecure;
+  insecure.listen = {"0.0.0.0", 1};
   insecure.insecure = true;
-  auto warning = check_exposure(insecure, parse_listen_address("0.0.0.0:1"));
+  auto warning = check_exposure(insecure);
   REQUIRE(warning);
   CHECK(warning->find("without TLS or a token") != std::string::npos);
 }
