@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/config.hpp"
+#include "stores/bucket_stores.hpp"
 #include "stores/store.hpp"
 
 namespace claimcheck::cli {
@@ -29,6 +30,10 @@ Config load_config_for(const GlobalOptions& global);
 
 /// Opens the configured store; with -v its request trace goes to stderr.
 std::unique_ptr<Store> open_store_for(const Config& config);
+
+/// The buckets a Temporal External Storage reference may be read from
+/// (opened on first use, traced like the store).
+std::unique_ptr<BucketStores> open_bucket_stores_for(const Config& config);
 
 void add_offload_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
 void add_retrieve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);

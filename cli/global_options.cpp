@@ -22,14 +22,22 @@ Config load_config_for(const GlobalOptions& global) {
   return config;
 }
 
-std::unique_ptr<Store> open_store_for(const Config& config) {
-  std::function<void(std::string_view)> trace;
-  if (config.verbosity >= kRequestTraceVerbosity) {
-    trace = [](std::string_view line) {
-      std::fprintf(stderr, "claimcheck: %.*s\n", static_cast<int>(line.size()), line.data());
-    };
-  }
-  return open_store(config, trace);
+namespace {
+
+/// With -vv, each store request is one stderr line.
+std::function<void(std::string_view)> request_trace(const Config& config) {
+  if (config.verbosity < kRequestTraceVerbosity) return {};
+  return [](std::string_view line) {
+    std::fprintf(stderr, "claimcheck: %.*s\n", static_cast<int>(line.size()), line.data());
+  };
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_store_for(const Config& config) { return open_store(config, request_trace(config)); }
+
+std::unique_ptr<BucketStores> open_bucket_stores_for(const Config& config) {
+  return open_bucket_stores(config, request_trace(config));
 }
 
 }  // namespace claimcheck::cli

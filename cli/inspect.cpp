@@ -14,6 +14,7 @@
 #include "core/units.hpp"
 #include "command.hpp"
 #include "input.hpp"
+#include "lazy_store.hpp"
 #include "inspect_output.hpp"
 #include "report_error.hpp"
 #include "number_checks.hpp"
@@ -106,8 +107,9 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
   if (!flags.offline && lookups_needed(report.items) > 0) {
     const Config config = load_config_for(global);
     options.ttl = config.ttl;
-    auto store = open_store_for(config);
-    check_inspections(report.items, *store, options, report.now);
+    LazyStore store([&config] { return open_store_for(config); });
+    auto buckets = open_bucket_stores_for(config);
+    check_inspections(report.items, store, *buckets, options, report.now);
   }
   report.summary = summarize(report.items);
   print(flags.json ? inspect_json(report) : inspect_table(report, use_color()));

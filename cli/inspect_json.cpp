@@ -34,13 +34,21 @@
 //         "original_size": int|null, "sha256": string|null, "compressed": bool|null}
 //     "verified":     string|null  "sha256" or "size" when --verify checked the content
 //     "url":          string|null  presigned GET URL (--url)
+//     "temporal":     object|null  Temporal External Storage references: the claim's driver and
+//                             what the SDK key layout says (null where the key does not say):
+//        {"driver": string, "namespace", "workflow_type", "workflow_id", "activity_type",
+//         "activity_id", "run_id": string|null}
 //   ],
+//   For temporal-external-storage references, "size_bytes" is externalPayloads.sizeBytes (the
+//   stored payload's size), "sha256" the claim's hashValue (of the stored object) and
+//   "stored_bytes" the size the store answered.
 //   "summary": {"found", "ok", "missing", "corrupt", "expired", "foreign", "invalid",
 //               "unchecked", "errors"}: int each; found is the sum of the others
 // }
 #include <nlohmann/json.hpp>
 
 #include "inspect_output.hpp"
+#include "temporal/sdk_key.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -95,6 +103,7 @@ std::optional<std::uint64_t> stored_bytes(const Inspection& item) {
 }
 
 Json ratio(const Inspection& item) {
+  if (item.finding.external) return nullptr;  // sizeBytes is the stored size: no original to compare
   auto stored = stored_bytes(item);
   const auto& size = item.finding.size;
   if (!stored || !size || *size == 0) return nullptr;
@@ -104,6 +113,22 @@ Json ratio(const Inspection& item) {
 Json seconds_left(const Inspection& item, TimePoint now) {
   if (!item.expires_at) return nullptr;
   return std::chrono::duration_cast<std::chrono::seconds>(*item.expires_at - now).count();
+}
+
+Json temporal_json(const Finding& f) {
+  if (!f.external) return nullptr;
+  Json out = {{"driver", f.external->driver_name}};
+  const auto key = temporal::parse_sdk_key(f.external->key);
+  auto put = [&](const char* name, const std::string temporal::SdkKey::*field) {
+    out[name] = key ? text_or_null((*key).*field) : Json(nullptr);
+  };
+  put("namespace", &temporal::SdkKey::namespace_name);
+  put("workflow_type", &temporal::SdkKey::workflow_type);
+  put("workflow_id", &temporal::SdkKey::workflow_id);
+  put("activity_type", &temporal::SdkKey::activity_type);
+  put("activity_id", &temporal::SdkKey::activity_id);
+  put("run_id", &temporal::SdkKey::run_id);
+  return out;
 }
 
 Json finding_json(const Inspection& item, TimePoint now) {
@@ -128,7 +153,8 @@ Json finding_json(const Inspection& item, TimePoint now) {
               {"seconds_left", seconds_left(item, now)},
               {"object", object_json(item)},
               {"verified", text_or_null(item.verified)},
-              {"url", text_or_null(item.url)}};
+              {"url", text_or_null(item.url)},
+              {"temporal", temporal_json(f)}};
 }
 
 Json summary_json(const InspectSummary& s) {

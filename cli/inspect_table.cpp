@@ -7,6 +7,7 @@
 
 #include "core/units.hpp"
 #include "inspect_output.hpp"
+#include "temporal/sdk_key.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -36,6 +37,7 @@ std::string stored_size_text(const Inspection& item) {
 }
 
 std::string ratio_text(const Inspection& item) {
+  if (item.finding.external) return "-";  // sizeBytes is the stored size: no original to compare
   const auto& ref = item.finding.reference;
   std::optional<std::uint64_t> stored = ref ? ref->stored_bytes : std::nullopt;
   if (!stored && item.object) stored = item.object->stored_size;
@@ -97,6 +99,24 @@ std::string render_row(const Row& row, const std::array<std::size_t, kHeader.siz
   return line + "\n";
 }
 
+/// What the SDK key layout of an External Storage object says, one line.
+std::string sdk_key_text(const Finding& f) {
+  if (!f.external) return {};
+  const auto key = temporal::parse_sdk_key(f.external->key);
+  if (!key) return {};
+  std::string text;
+  auto add = [&text](const char* label, const std::string& value) {
+    if (!value.empty()) text += (text.empty() ? "" : ", ") + std::string(label) + " " + value;
+  };
+  add("namespace", key->namespace_name);
+  add("workflow type", key->workflow_type);
+  add("workflow id", key->workflow_id);
+  add("activity type", key->activity_type);
+  add("activity id", key->activity_id);
+  add("run id", key->run_id);
+  return text;
+}
+
 }  // namespace
 
 std::string describe_location(const Inspection& item, bool with_source) {
@@ -135,6 +155,7 @@ std::string inspect_table(const InspectReport& report, bool color) {
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const Inspection& item = report.items[r - 1];
     out += render_row(rows[r], widths, color ? status_color(item.status) : nullptr);
+    if (auto sdk = sdk_key_text(item.finding); !sdk.empty()) out += "    " + printable(sdk) + "\n";
     for (const auto& problem : item.problems) out += "    ! " + printable(problem) + "\n";
     if (!item.url.empty()) out += "    url: " + item.url + "\n";
   }

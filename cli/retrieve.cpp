@@ -6,7 +6,8 @@
 #include <memory>
 
 #include "core/error.hpp"
-#include "manager/json_fields.hpp"
+#include "scanner/restore_fields.hpp"
+#include "temporal/retrieve_payload.hpp"
 #include "command.hpp"
 #include "interrupt_cleanup.hpp"
 #include "input.hpp"
@@ -23,6 +24,7 @@ struct RetrieveFlags {
   std::string output;
   bool strict = false;
   bool json_fields = false;
+  bool raw = false;
   int jobs = 8;
 };
 
@@ -36,8 +38,10 @@ void retrieve_stream(Session& session, Input& input, StagedOutput& output,
                      const RetrieveFlags& flags) {
   ProgressBar bar(session.config().quiet, 0);
   auto progress = [&bar](std::uint64_t bytes) { bar.update(bytes); };
+  temporal::RetrievePayloadOptions payload_options{flags.raw, progress};
   RetrieveOutcome outcome =
-      session.manager().maybe_retrieve(input.source(), output, flags.strict, progress);
+      session.manager().maybe_retrieve(input.source(), output, flags.strict, progress,
+                                       temporal::payload_reference_hook(session.resolver(), payload_options));
   bar.finish();
   warn_unverified(session, outcome);
 }
@@ -45,7 +49,7 @@ void retrieve_stream(Session& session, Input& input, StagedOutput& output,
 void retrieve_document(Session& session, Input& input, StagedOutput& output,
                        const RetrieveFlags& flags) {
   std::size_t restored = 0;
-  std::string text = restore_fields_text(input.read_all(), session.manager(), flags.jobs, &restored);
+  std::string text = restore_fields_text(input.read_all(), session.resolver(), flags.jobs, &restored);
   output.write(text.data(), text.size());
   output.commit();
   if (session.config().verbosity > 0)
@@ -72,6 +76,9 @@ void add_retrieve_options(CLI::App& sub, RetrieveFlags& flags) {
   sub.add_flag("--strict", flags.strict, "Fail (exit 3) when the input is not a reference");
   auto* json_fields = sub.add_flag("--json-fields", flags.json_fields,
                                    "Restore every reference found inside a JSON document");
+  sub.add_flag("--raw", flags.raw,
+               "Temporal payloads: write what is stored, undecoded (External Storage: the object)")
+      ->excludes(json_fields);
   sub.add_option("-j,--jobs", flags.jobs, "With --json-fields: fetches at a time")
       ->type_name("N")
       ->capture_default_str()

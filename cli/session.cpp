@@ -25,7 +25,9 @@ Session::Session(const GlobalOptions& global)
     : config_(load_config_for(global)),
       store_([this] { return open_store_for(config_); }),
       journal_(open_journal(config_)),
-      manager_(store_, journal_.get()) {}
+      manager_(store_, journal_.get()),
+      buckets_(open_bucket_stores_for(config_)),
+      resolver_(manager_, *buckets_) {}
 
 std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink) {
   return path.empty() ? stage_to_stream(stdout_sink) : stage_to_file(path);

@@ -1,5 +1,6 @@
 // What offload and retrieve share for one run: the Config, the store (opened
-// only when first used), the journal and the Manager over them.
+// only when first used), the journal and the Manager over them, and for
+// retrieve the configured buckets and the Resolver of Temporal payloads.
 #pragma once
 
 #include <memory>
@@ -10,6 +11,7 @@
 #include "manager/manager.hpp"
 #include "manager/staged_output.hpp"
 #include "core/stream.hpp"
+#include "temporal/resolver.hpp"
 #include "command.hpp"
 #include "lazy_store.hpp"
 
@@ -20,12 +22,15 @@ class Session {
   explicit Session(const GlobalOptions& global);
   const Config& config() const { return config_; }
   Manager& manager() { return manager_; }
+  temporal::Resolver& resolver() { return resolver_; }
 
  private:
   Config config_;
   LazyStore store_;
   std::unique_ptr<Journal> journal_;
   Manager manager_;
+  std::unique_ptr<BucketStores> buckets_;
+  temporal::Resolver resolver_;
 };
 
 /// `-o FILE` (renamed into place on commit) or stdout (spooled until commit).

@@ -9,6 +9,7 @@
 #include "gc_stats/stats_output.hpp"
 #include "core/units.hpp"
 #include "command.hpp"
+#include "setting_options.hpp"
 #include "stats_text.hpp"
 #include "stdout_text.hpp"
 
@@ -53,7 +54,8 @@ int run_stats(const GlobalOptions& global, const StatsFlags& flags) {
   return 0;
 }
 
-void add_stats_options(CLI::App& sub, StatsFlags& flags) {
+void add_stats_options(CLI::App& sub, ConfigOverrides& overrides, StatsFlags& flags) {
+  add_setting_options(sub, "stats", overrides);
   sub.add_option("--since", flags.since, "Only journal records newer than this")->type_name("DURATION");
   sub.add_flag("--storage", flags.storage_only, "Only the storage view");
   sub.add_flag("--operations", flags.operations_only, "Only the operations view (no request to the store)");
@@ -67,7 +69,7 @@ void add_stats_options(CLI::App& sub, StatsFlags& flags) {
 void add_stats_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
   auto flags = std::make_shared<StatsFlags>();
   auto* sub = app.add_subcommand("stats", "What is stored, and how offloads and retrievals performed");
-  add_stats_options(*sub, *flags);
+  add_stats_options(*sub, global.overrides, *flags);
   sub->callback([&global, &run, flags] { run = [&global, flags] { return run_stats(global, *flags); }; });
 }
 

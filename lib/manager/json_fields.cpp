@@ -105,27 +105,36 @@ class FieldOffloader {
   FieldOffloadResult result_;
 };
 
+/// A bare reference, or a value `others` took for one.
 struct Found {
   JsonSpan span;
   Reference reference;
+  OtherReference other;
 };
 
 /// Every reference anywhere in the value at `span`; references are not
 /// searched inside.
-void collect_references(std::string_view text, JsonSpan span, std::vector<Found>& found) {
+void collect_references(std::string_view text, JsonSpan span, std::vector<Found>& found,
+                        const OtherReferences& others = {}) {
   if (text[span.begin] == '[') {
-    for (auto element : array_elements(text, span.begin)) collect_references(text, element, found);
+    for (auto element : array_elements(text, span.begin)) collect_references(text, element, found, others);
     return;
   }
   if (text[span.begin] != '{') return;
   auto members = object_members(text, span.begin);
   if (has_member(members, "_type") || has_member(members, "key")) {
     if (auto ref = reference_from_json(Json::parse(span_text(text, span)))) {
-      found.push_back({span, std::move(*ref)});
+      found.push_back({span, std::move(*ref), {}});
       return;
     }
   }
-  for (const auto& member : members) collect_references(text, member.value, found);
+  if (others) {
+    if (auto other = others(span_text(text, span), members)) {
+      found.push_back({span, {}, std::move(*other)});
+      return;
+    }
+  }
+  for (const auto& member : members) collect_references(text, member.value, found, others);
 }
 
 std::string fetch_payload(Manager& manager, const Reference& ref) {
@@ -135,10 +144,12 @@ std::string fetch_payload(Manager& manager, const Reference& ref) {
   return payload.take();
 }
 
-/// Fetches every reference, `concurrency` at a time; the first failure stops
-/// the others from starting new fetches and is rethrown.
-std::vector<std::string> fetch_all(const ReferenceFetcher& fetch, const std::vector<Found>& found,
-                                   int concurrency) {
+std::string payload_text(const std::string& payload, const Reference& ref);
+
+/// The replacement text of each found value, `concurrency` at a time; the
+/// first failure stops the others from starting and is rethrown.
+std::vector<std::string> replacements(const ReferenceFetcher& fetch, const std::vector<Found>& found,
+                                      int concurrency) {
   std::vector<std::string> payloads(found.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
@@ -147,7 +158,8 @@ std::vector<std::string> fetch_all(const ReferenceFetcher& fetch, const std::vec
   auto worker = [&] {
     for (std::size_t i; !failed && (i = next++) < found.size();) {
       try {
-        payloads[i] = fetch(found[i].reference);
+        const Found& f = found[i];
+        payloads[i] = f.other.replacement ? f.other.replacement() : payload_text(fetch(f.reference), f.reference);
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
@@ -207,11 +219,13 @@ std::string offload_fields_text(std::string_view text, Manager& manager,
   return apply_splices(text, offloader.take_splices());
 }
 
+ReferenceFetcher fetch_through(Manager& manager) {
+  return [&manager](const Reference& ref) { return fetch_payload(manager, ref); };
+}
+
 std::string restore_fields_text(std::string_view text, Manager& manager, int concurrency,
                                 std::size_t* restored) {
-  return restore_fields_text(
-      text, [&manager](const Reference& ref) { return fetch_payload(manager, ref); }, concurrency,
-      restored);
+  return restore_fields_text(text, fetch_through(manager), concurrency, restored);
 }
 
 std::vector<Reference> references_in_text(std::string_view text) {
@@ -224,15 +238,18 @@ std::vector<Reference> references_in_text(std::string_view text) {
 }
 
 std::string restore_fields_text(std::string_view text, const ReferenceFetcher& fetch,
-                                int concurrency, std::size_t* restored) {
+                                int concurrency, std::size_t* restored, const OtherReferences& others) {
   require_json(text, false);
   std::vector<Found> found;
-  collect_references(text, value_span(text, skip_whitespace(text, 0)), found);
-  std::vector<std::string> payloads = fetch_all(fetch, found, concurrency);
+  collect_references(text, value_span(text, skip_whitespace(text, 0)), found, others);
+  std::vector<std::string> texts = replacements(fetch, found, concurrency);
   std::vector<Splice> splices;
-  for (std::size_t i = 0; i < found.size(); ++i)
-    splices.push_back({found[i].span, payload_text(payloads[i], found[i].reference)});
-  if (restored != nullptr) *restored = found.size();
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    splices.push_back({found[i].span, std::move(texts[i])});
+    count += found[i].other.replacement ? found[i].other.references : 1;
+  }
+  if (restored != nullptr) *restored = count;
   return apply_splices(text, std::move(splices));
 }
 

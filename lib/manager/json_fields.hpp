@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "manager/json_spans.hpp"
 #include "manager/manager.hpp"
 
 namespace claimcheck {
@@ -58,9 +59,28 @@ std::string restore_fields_text(std::string_view text, Manager& manager, int con
 /// cache in front of it).
 using ReferenceFetcher = std::function<std::string(const Reference&)>;
 
-/// The same, fetching through `fetch` (called from `concurrency` threads).
+/// A value restore does not know itself (a Temporal payload that is a
+/// reference, scanner/restore_fields): the function computing its
+/// replacement text (run on the restore's threads), and how many references
+/// that restores.
+struct OtherReference {
+  std::function<std::string()> replacement;
+  std::size_t references = 1;
+};
+
+/// Given an object that is not a bare reference (its text and members),
+/// nullopt when it is none of those others either (it is then searched inside).
+using OtherReferences =
+    std::function<std::optional<OtherReference>(std::string_view object, const std::vector<MemberSpan>& members)>;
+
+/// Manager::retrieve of one reference, in memory.
+ReferenceFetcher fetch_through(Manager& manager);
+
+/// The same, fetching through `fetch` (called from `concurrency` threads),
+/// and replacing what `others` recognises too.
 std::string restore_fields_text(std::string_view text, const ReferenceFetcher& fetch,
-                                int concurrency = 8, std::size_t* restored = nullptr);
+                                int concurrency = 8, std::size_t* restored = nullptr,
+                                const OtherReferences& others = {});
 
 /// Every reference in a document's text, in document order, without
 /// fetching any. Throws Error(InvalidInput) when `text` is not JSON.

@@ -24,8 +24,6 @@ namespace {
 /// The head of the input stays in memory up to this much (then a temp file),
 /// so a huge --threshold cannot exhaust memory.
 constexpr std::size_t kHeadMemory = std::max<std::size_t>(8u << 20, kAutoPrefixBytes);
-/// A reference is small; a larger input is not one.
-constexpr std::size_t kMaxReferenceBytes = 1u << 20;
 /// Below this, one gzip thread is faster than starting workers.
 constexpr std::uint64_t kParallelGzipMinBytes = 4u << 20;
 
@@ -329,12 +327,16 @@ RetrieveOutcome Manager::fetch_verified(const Reference& ref, StagedOutput& out,
 }
 
 RetrieveOutcome Manager::maybe_retrieve(ByteSource& input, StagedOutput& out, bool strict,
-                                        std::function<void(std::uint64_t)> progress) {
+                                        std::function<void(std::uint64_t)> progress,
+                                        const ReferenceHook& other_forms) {
   StringSink head;
   std::uint64_t held = 0;
   bool ended = read_into(input, head, held, kMaxReferenceBytes + 1);
   if (ended) {
     if (auto ref = reference_in(head.data())) return retrieve(*ref, out, std::move(progress));
+    if (other_forms) {
+      if (auto outcome = other_forms(head.data(), out)) return *outcome;
+    }
   }
   if (strict) {
     out.abort();

@@ -51,6 +51,14 @@ struct RetrieveOutcome {
 
 using Clock = std::function<TimePoint()>;
 
+/// A reference is small; a larger input is not one.
+constexpr std::size_t kMaxReferenceBytes = 1u << 20;
+
+/// For references in forms the Manager does not know (Temporal payloads):
+/// given a whole input of at most kMaxReferenceBytes, retrieves into `out`
+/// and returns the outcome when the input is one; nullopt otherwise.
+using ReferenceHook = std::function<std::optional<RetrieveOutcome>(std::string_view input, StagedOutput& out)>;
+
 class Manager {
  public:
   /// `journal` may be null (no journaling).
@@ -70,10 +78,12 @@ class Manager {
   RetrieveOutcome retrieve(const Reference& ref, StagedOutput& out,
                            std::function<void(std::uint64_t)> progress = {});
 
-  /// Reads `input`; a reference is retrieved into `out`, anything else is
-  /// copied through (or, when `strict`, rejected with Error(InvalidInput)).
+  /// Reads `input`; a reference (or what `other_forms` takes for one) is
+  /// retrieved into `out`, anything else is copied through (or, when
+  /// `strict`, rejected with Error(InvalidInput)).
   RetrieveOutcome maybe_retrieve(ByteSource& input, StagedOutput& out, bool strict,
-                                 std::function<void(std::uint64_t)> progress = {});
+                                 std::function<void(std::uint64_t)> progress = {},
+                                 const ReferenceHook& other_forms = {});
 
   Store& store() { return store_; }
 

@@ -5,11 +5,11 @@
 
 #include "core/error.hpp"
 #include "scanner/scan_internal.hpp"
+#include "temporal/payload_reference.hpp"
 
 namespace claimcheck::scan {
 namespace {
 
-constexpr std::string_view kExternalStorageType = "temporal.api.sdk.v1.ExternalStorageReference";
 constexpr std::array<std::string_view, 2> kAwsPointerClasses = {
     "software.amazon.payloadoffloading.PayloadS3Pointer",
     "com.amazon.sqs.javamessaging.MessageS3Pointer",
@@ -31,14 +31,6 @@ std::optional<std::uint64_t> size_field(const Json& object, std::string_view nam
       return std::stoull(text);
   }
   return std::nullopt;
-}
-
-/// The member, or null when `object` is not an object or lacks it.
-const Json& member(const Json& object, std::string_view name) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  auto it = object.find(name);
-  return it == object.end() ? kNull : *it;
 }
 
 /// Keys and buckets of malformed or foreign references are untrusted and
@@ -84,56 +76,54 @@ Finding malformed(FoundFormat format, std::string why, std::string key = {}) {
   return finding;
 }
 
-Json parse_data(const Payload& payload) {
+Json parse_data(const temporal::Payload& payload) {
   return Json::parse(payload.data, nullptr, /*allow_exceptions=*/false);
 }
 
-Finding typescript_payload(const Payload& payload) {
-  const Json data = parse_data(payload);
-  if (!data.is_object())
-    return malformed(FoundFormat::TypeScript, "binary/claimcheck payload data is not a JSON object");
-  try {
-    auto ref = reference_from_json(data);
-    if (!ref)
-      return malformed(FoundFormat::TypeScript, "binary/claimcheck payload data is not a reference",
-                       string_field(data, "key"));
-    return fetchable(*ref, FoundFormat::TypeScript);
-  } catch (const Error& e) {
-    return malformed(FoundFormat::TypeScript, e.why(), string_field(data, "key"));
-  }
+FoundFormat external_format(const temporal::Payload& payload) {
+  return payload.encoding() == temporal::kLegacyReferenceEncoding ? FoundFormat::TemporalExternalStorageLegacy
+                                                                 : FoundFormat::TemporalExternalStorage;
 }
 
-/// Current protojson: {"driverName":..,"claimData":{"bucket","key","hash_value"..}}.
-Finding external_storage(const Payload& payload) {
-  const Json data = parse_data(payload);
-  if (!data.is_object())
-    return malformed(FoundFormat::TemporalExternalStorage, "ExternalStorageReference data is not JSON");
-  const Json& claim =
-      data.contains("claimData") ? member(data, "claimData") : member(data, "claim_data");
-  Finding finding = foreign(FoundFormat::TemporalExternalStorage, string_field(claim, "key"),
-                            string_field(claim, "bucket"));
-  const std::string algorithm = string_field(claim, "hash_algorithm");
-  if (algorithm.empty() || algorithm == "sha256") finding.sha256 = string_field(claim, "hash_value");
-  finding.size = size_field(data, "sizeBytes");
+Finding external_storage(const temporal::Payload& payload, const std::string& payload_problem) {
+  std::string problem;
+  temporal::ExternalStorageReference ref = temporal::read_external_storage_reference(payload, problem);
+  if (problem.empty()) problem = payload_problem;
+  Finding finding = foreign(external_format(payload), ref.key, ref.bucket);
+  finding.sha256 = ref.hash_value;
+  finding.size = ref.size_bytes;
+  if (!problem.empty()) {
+    finding.error = std::move(problem);
+    return finding;
+  }
+  finding.external = std::move(ref);
   return finding;
 }
 
-/// Legacy: {"driver_name":..,"driver_claim":{..}} with the key somewhere in the claim.
-Finding external_storage_legacy(const Payload& payload) {
-  const Json data = parse_data(payload);
-  if (!data.is_object())
-    return malformed(FoundFormat::TemporalExternalStorageLegacy,
-                     "external-storage-reference data is not JSON");
-  const Json& claim =
-      data.contains("driver_claim") ? member(data, "driver_claim") : member(data, "driverClaim");
-  const Json& inner = claim.is_object() && claim.contains("claim_data") ? member(claim, "claim_data")
-                                                                        : claim;
-  return foreign(FoundFormat::TemporalExternalStorageLegacy, string_field(inner, "key"),
-                 string_field(inner, "bucket"));
+/// What a payload that claims to be a reference but is malformed is reported as.
+FoundFormat claimed_format(const temporal::Payload& payload) {
+  if (payload.encoding() == temporal::kTypeScriptEncoding) return FoundFormat::TypeScript;
+  return FoundFormat::ClaimCheck;
+}
+
+/// claimcheck / Go references wrapped in json/plain, and TypeScript markers.
+std::optional<Finding> fetchable_payload(const temporal::JsonPayload& parsed) {
+  const temporal::Payload& payload = parsed.payload;
+  try {
+    auto found = temporal::payload_reference(payload);
+    if (!found) return std::nullopt;
+    const Reference& ref = *found->reference;
+    if (!parsed.problem.empty()) return malformed(claimed_format(payload), parsed.problem, ref.key);
+    return fetchable(ref, found->kind == temporal::PayloadReferenceKind::TypeScript ? FoundFormat::TypeScript
+                                                                                  : found_format_of(ref));
+  } catch (const Error& e) {
+    const Json data = parse_data(payload);
+    return malformed(claimed_format(payload), e.why(), string_field(data, "key"));
+  }
 }
 
 /// {"metadata":{..},"size":N,"digest":"sha256:<hex>","key":".."}.
-Finding datadog_v2(const Payload& payload) {
+Finding datadog_v2(const temporal::Payload& payload) {
   const Json data = parse_data(payload);
   if (!data.is_object())
     return malformed(FoundFormat::DataDogRemoteCodecV2, "remote-codec v2 payload data is not JSON");
@@ -149,21 +139,22 @@ Finding datadog_v2(const Payload& payload) {
 bool may_hold_reference(std::string_view text) {
   return text.find("claim_check_ref") != std::string_view::npos ||
          text.find("S3Pointer") != std::string_view::npos ||
-         text.find("\"metadata\"") != std::string_view::npos;
+         text.find("\"metadata\"") != std::string_view::npos ||
+         text.find(temporal::kShorthandMessageTypeKey) != std::string_view::npos;
 }
 
-std::optional<Finding> payload_reference(const Payload& payload) {
-  const std::string encoding = payload.encoding();
-  auto codec = payload.metadata.find("temporal.io/remote-codec");
-  if (codec != payload.metadata.end() && codec->second == "v2") return datadog_v2(payload);
-  if (encoding == "binary/claimcheck") return typescript_payload(payload);
-  if (encoding == "json/external-storage-reference") return external_storage_legacy(payload);
-  auto type = payload.metadata.find("messageType");
-  if (encoding == "json/protobuf" && type != payload.metadata.end() &&
-      type->second == kExternalStorageType)
-    return external_storage(payload);
-  if (encoding == "claim-checked") return foreign(FoundFormat::CookbookClaimChecked, payload.data);
-  return std::nullopt;
+std::optional<Finding> payload_finding(const temporal::JsonPayload& parsed) {
+  const temporal::Payload& payload = parsed.payload;
+  if (payload.meta("temporal.io/remote-codec") == "v2") return datadog_v2(payload);
+  if (payload.encoding() == "claim-checked") return foreign(FoundFormat::CookbookClaimChecked, payload.data);
+  if (temporal::is_external_storage_reference(payload)) return external_storage(payload, parsed.problem);
+  return fetchable_payload(parsed);
+}
+
+std::optional<Finding> shorthand_message_finding(const Json& object) {
+  auto payload = temporal::payload_from_shorthand_message(object);
+  if (!payload || !temporal::is_external_storage_reference(*payload)) return std::nullopt;
+  return external_storage(*payload, {});
 }
 
 std::optional<Finding> aws_pointer(const Json& value) {

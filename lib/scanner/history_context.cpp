@@ -26,6 +26,30 @@ std::string string_member(const Json& object, std::string_view name) {
   return value && value->is_string() ? value->get<std::string>() : std::string();
 }
 
+/// A Nexus operation ("service/operation") or an update's name.
+std::string operation_name(const Json& attributes) {
+  std::string operation = string_member(attributes, "operation");
+  if (!operation.empty()) {
+    const std::string service = string_member(attributes, "service");
+    return service.empty() ? operation : service + "/" + operation;
+  }
+  for (auto request : {"acceptedRequest", "request"}) {
+    const Json* found = find_member(attributes, request);
+    const Json* input = found ? find_member(*found, "input") : nullptr;
+    if (input) return string_member(*input, "name");
+  }
+  return {};
+}
+
+/// The name the payloads of an event that others link to belong to.
+std::string own_type_name(const Json& attributes) {
+  for (auto field : {"activityType", "workflowType"}) {
+    std::string name = nested_name(attributes, field);
+    if (!name.empty()) return name;
+  }
+  return operation_name(attributes);
+}
+
 }  // namespace
 
 std::string canonical_event_type(std::string_view event_type) {
@@ -61,8 +85,7 @@ void add_type_name(const Json& event, TypeNames& names) {
   const Json* attributes = event_attributes(event);
   const Json* id = find_member(event, "eventId");
   if (!attributes || !id) return;
-  std::string name = nested_name(*attributes, "activityType");
-  if (name.empty()) name = nested_name(*attributes, "workflowType");
+  std::string name = own_type_name(*attributes);
   if (!name.empty()) names.emplace(id_text(*id), std::move(name));
 }
 
@@ -77,11 +100,9 @@ bool is_event(const Json& value) {
 }
 
 std::string event_type_name(const Json& attributes, const TypeNames& names) {
-  for (auto field : {"activityType", "workflowType"}) {
-    std::string name = nested_name(attributes, field);
-    if (!name.empty()) return name;
-  }
-  for (auto link : {"scheduledEventId", "initiatedEventId", "startedEventId"}) {
+  std::string own = own_type_name(attributes);
+  if (!own.empty()) return own;
+  for (auto link : {"scheduledEventId", "initiatedEventId", "startedEventId", "acceptedEventId"}) {
     const Json* id = find_member(attributes, link);
     if (!id) continue;
     auto it = names.find(id_text(*id));

@@ -16,7 +16,7 @@ namespace claimcheck {
 namespace {
 
 bool needs_lookup(const Inspection& item) {
-  return item.finding.reference &&
+  return (item.finding.reference || item.finding.external) &&
          (item.status == CheckStatus::Unchecked || item.status == CheckStatus::Expired);
 }
 
@@ -32,8 +32,7 @@ CheckStatus settle(const Inspection& item, bool corrupt, bool missing, TimePoint
   return missing ? CheckStatus::Missing : CheckStatus::Ok;
 }
 
-void verify_content(Inspection& item, Store& store, bool& corrupt, bool& missing) {
-  auto check = inspect::check_content(store, *item.finding.reference);
+void record_content_check(Inspection& item, const inspect::ContentCheck& check, bool& corrupt, bool& missing) {
   using Outcome = inspect::ContentCheck::Outcome;
   if (check.outcome == Outcome::Verified) item.verified = check.how;
   if (check.outcome == Outcome::Corrupt) corrupt = true;
@@ -42,7 +41,44 @@ void verify_content(Inspection& item, Store& store, bool& corrupt, bool& missing
   if (!check.error.empty()) item.problems.push_back("content check failed: " + check.error);
 }
 
-void check_one(Inspection& item, Store& store, const InspectOptions& options, TimePoint now) {
+void verify_content(Inspection& item, Store& store, bool& corrupt, bool& missing) {
+  record_content_check(item, inspect::check_content(store, *item.finding.reference), corrupt, missing);
+}
+
+/// An External Storage reference: only in a configured bucket; its object is
+/// the stored Payload, whose size the reference gives.
+void check_external(Inspection& item, BucketStores& buckets, const InspectOptions& options, TimePoint now) {
+  const temporal::ExternalStorageReference& ref = *item.finding.external;
+  Store* store = nullptr;
+  try {
+    store = &buckets.store_for(ref.bucket);
+  } catch (const Error& e) {  // not configured: reported, never contacted
+    item.status = CheckStatus::Invalid;
+    item.problems.push_back(e.what_failed() + ": " + e.why());
+    return;
+  }
+  item.object = store->head(ref.key);
+  item.looked_up = true;
+  if (options.url_lifetime && item.object) item.url = store->fetch_url(ref.key, *options.url_lifetime);
+  if (item.object) item.expires_at = object_expiry(*item.object, options.ttl).expires_at;
+  bool missing = !item.object;
+  bool corrupt = false;
+  if (item.object) {
+    if (auto problem = inspect::external_size_problem(ref, *item.object)) {
+      corrupt = true;
+      item.problems.push_back(*problem);
+    }
+    if (options.verify && !corrupt) {
+      auto check = inspect::check_external_content(buckets, ref);
+      record_content_check(item, check, corrupt, missing);
+    }
+  }
+  item.status = settle(item, corrupt, missing, now);
+}
+
+void check_one(Inspection& item, Store& store, BucketStores& buckets, const InspectOptions& options,
+               TimePoint now) {
+  if (item.finding.external) return check_external(item, buckets, options, now);
   const Reference& ref = *item.finding.reference;
   item.object = store.head(ref.key);
   item.looked_up = true;
@@ -60,9 +96,10 @@ void check_one(Inspection& item, Store& store, const InspectOptions& options, Ti
   item.status = settle(item, corrupt, missing, now);
 }
 
-void check_guarded(Inspection& item, Store& store, const InspectOptions& options, TimePoint now) {
+void check_guarded(Inspection& item, Store& store, BucketStores& buckets, const InspectOptions& options,
+                   TimePoint now) {
   try {
-    check_one(item, store, options, now);
+    check_one(item, store, buckets, options, now);
   } catch (const Error& e) {
     item.status = CheckStatus::StoreError;
     item.problems.push_back(e.what_failed() + ": " + e.why());
@@ -97,7 +134,7 @@ Inspection prepare_inspection(Finding finding, std::string source, TimePoint now
   if (finding.error) {
     item.status = CheckStatus::Invalid;
     item.problems.push_back(*finding.error);
-  } else if (!is_fetchable(finding.format) || !finding.reference) {
+  } else if (!is_fetchable(finding.format) || (!finding.reference && !finding.external)) {
     item.status = CheckStatus::Foreign;
   } else {
     item.status = is_expired(item, now) ? CheckStatus::Expired : CheckStatus::Unchecked;
@@ -110,7 +147,7 @@ std::size_t lookups_needed(const std::vector<Inspection>& inspections) {
   return static_cast<std::size_t>(std::count_if(inspections.begin(), inspections.end(), needs_lookup));
 }
 
-void check_inspections(std::vector<Inspection>& inspections, Store& store,
+void check_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
                        const InspectOptions& options, TimePoint now) {
   std::vector<Inspection*> pending;
   for (auto& item : inspections)
@@ -118,7 +155,7 @@ void check_inspections(std::vector<Inspection>& inspections, Store& store,
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t i = next++; i < pending.size(); i = next++)
-      check_guarded(*pending[i], store, options, now);
+      check_guarded(*pending[i], store, buckets, options, now);
   };
   const std::size_t threads =
       std::min<std::size_t>(pending.size(), static_cast<std::size_t>(std::max(1, options.concurrency)));

@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "manager/manager.hpp"
 #include "scanner/scanner.hpp"
+#include "stores/bucket_stores.hpp"
 #include "stores/store.hpp"
 
 namespace claimcheck {
@@ -70,9 +71,13 @@ Inspection prepare_inspection(Finding finding, std::string source, TimePoint now
 /// How many inspections check_inspections would look up (0: no store needed).
 std::size_t lookups_needed(const std::vector<Inspection>& inspections);
 
-/// Looks up every Unchecked (or Expired fetchable) inspection in `store`,
-/// `options.concurrency` at a time, and settles its status.
-void check_inspections(std::vector<Inspection>& inspections, Store& store,
+/// Looks up every Unchecked (or Expired fetchable) inspection,
+/// `options.concurrency` at a time, and settles its status: claimcheck, Go
+/// and TypeScript references in `store`; Temporal External Storage ones in
+/// their claim's bucket when `buckets` allows it (else Invalid, with nothing
+/// contacted). For those, the HEAD's size is checked against sizeBytes and
+/// --verify checks the object's sha256 against hashValue.
+void check_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
                        const InspectOptions& options, TimePoint now);
 
 InspectSummary summarize(const std::vector<Inspection>& inspections);

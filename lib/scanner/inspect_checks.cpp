@@ -5,6 +5,7 @@
 #include "core/error.hpp"
 #include "manager/manager.hpp"
 #include "manager/staged_output.hpp"
+#include "temporal/resolver.hpp"
 
 namespace claimcheck::inspect {
 namespace {
@@ -42,13 +43,12 @@ std::vector<std::string> metadata_problems(const Reference& ref, const ObjectInf
   return problems;
 }
 
-ContentCheck check_content(Store& store, const Reference& ref) {
+/// Runs `fetch` (which returns whether a sha256 was checked) and classifies its failure.
+template <typename Fetch>
+ContentCheck checked(Fetch&& fetch) {
   ContentCheck check;
-  DiscardOutput discard;
   try {
-    Manager manager(store, nullptr);
-    RetrieveOutcome outcome = manager.retrieve(ref, discard);
-    check.how = outcome.sha256_verified ? "sha256" : "size";
+    check.how = fetch() ? "sha256" : "size";
   } catch (const Error& e) {
     check.error = e.why();
     if (e.kind() == ErrorKind::NotFound) check.outcome = ContentCheck::Outcome::Missing;
@@ -56,6 +56,25 @@ ContentCheck check_content(Store& store, const Reference& ref) {
     else check.outcome = ContentCheck::Outcome::StoreError;
   }
   return check;
+}
+
+ContentCheck check_content(Store& store, const Reference& ref) {
+  return checked([&] {
+    DiscardOutput discard;
+    Manager manager(store, nullptr);
+    return manager.retrieve(ref, discard).sha256_verified;
+  });
+}
+
+std::optional<std::string> external_size_problem(const temporal::ExternalStorageReference& ref,
+                                                 const ObjectInfo& object) {
+  if (!ref.size_bytes || object.stored_size == *ref.size_bytes) return std::nullopt;
+  return fmt::format("stored size is {} bytes, externalPayloads.sizeBytes says {}", object.stored_size,
+                     *ref.size_bytes);
+}
+
+ContentCheck check_external_content(BucketStores& buckets, const temporal::ExternalStorageReference& ref) {
+  return checked([&] { return temporal::fetch_external_object(buckets, ref).sha256_verified; });
 }
 
 }  // namespace claimcheck::inspect

@@ -2,11 +2,14 @@
 // check (not installed; used by inspect.cpp).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "reference/reference.hpp"
+#include "stores/bucket_stores.hpp"
 #include "stores/store.hpp"
+#include "temporal/external_storage_reference.hpp"
 
 namespace claimcheck::inspect {
 
@@ -23,5 +26,13 @@ struct ContentCheck {
 /// Downloads, gunzips and checks size and sha256 as retrieve does, keeping
 /// nothing.
 ContentCheck check_content(Store& store, const Reference& ref);
+
+/// The object's size against externalPayloads.sizeBytes (when given).
+std::optional<std::string> external_size_problem(const temporal::ExternalStorageReference& ref,
+                                                 const ObjectInfo& object);
+
+/// Downloads the object and checks its sha256 against hashValue (and its
+/// size), keeping nothing.
+ContentCheck check_external_content(BucketStores& buckets, const temporal::ExternalStorageReference& ref);
 
 }  // namespace claimcheck::inspect

@@ -10,25 +10,20 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/scanner.hpp"
+#include "temporal/payload.hpp"
 
 namespace claimcheck::scan {
 
 using Json = nlohmann::ordered_json;
 
-/// A Temporal payload with its metadata and data as bytes, whether the input
-/// carried them base64-encoded (proto JSON) or already decoded (shorthand).
-struct Payload {
-  std::map<std::string, std::string> metadata;
-  std::string data;
-  std::string encoding() const;
-};
+/// A finding for payloads that ARE references (claimcheck references wrapped
+/// in json/plain, TypeScript markers, Temporal External Storage, DataDog v2,
+/// cookbook); nullopt for ordinary payloads.
+std::optional<Finding> payload_finding(const temporal::JsonPayload& payload);
 
-/// nullopt unless `value` has the shape {"metadata":{"encoding":..},"data":".."}.
-std::optional<Payload> decode_payload(const Json& value);
-
-/// A finding for payloads that ARE references (TypeScript, Temporal external
-/// storage, DataDog v2, cookbook); nullopt for ordinary payloads.
-std::optional<Finding> payload_reference(const Payload& payload);
+/// A finding for the CLI's shorthand of an External Storage reference (an
+/// object with "_protoMessageType"); nullopt for any other message.
+std::optional<Finding> shorthand_message_finding(const Json& object);
 
 /// A finding for an AWS extended-client pointer array; nullopt otherwise.
 std::optional<Finding> aws_pointer(const Json& value);
@@ -66,7 +61,9 @@ bool is_event(const Json& value);
 /// An id written as a number or a string, as a string ("" when absent).
 std::string id_text(const Json& value);
 
-/// The type (or signal / marker) name an event's payloads belong to.
+/// The name an event's payloads belong to: activity or workflow type,
+/// Nexus "service/operation", update, signal or marker name (linked events
+/// inherit the name of the event they point to).
 std::string event_type_name(const Json& attributes, const TypeNames& names);
 
 }  // namespace claimcheck::scan

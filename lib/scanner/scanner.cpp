@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "scanner/scan_internal.hpp"
+#include "temporal/payload.hpp"
 
 namespace claimcheck {
 
@@ -27,7 +28,8 @@ std::string_view format_name(FoundFormat format) {
 
 bool is_fetchable(FoundFormat format) {
   return format == FoundFormat::ClaimCheck || format == FoundFormat::GoRunner ||
-         format == FoundFormat::TypeScript;
+         format == FoundFormat::TypeScript || format == FoundFormat::TemporalExternalStorage ||
+         format == FoundFormat::TemporalExternalStorageLegacy;
 }
 
 namespace {
@@ -68,7 +70,8 @@ class Walker {
  private:
   void walk_object(const Json& object) {
     if (scan::claims_to_be_reference(object)) return report(scan::claim_check_finding(object));
-    if (auto payload = scan::decode_payload(object)) return walk_payload(*payload);
+    if (auto payload = temporal::payload_from_json(object)) return walk_payload(*payload);
+    if (auto finding = scan::shorthand_message_finding(object)) return report(std::move(*finding));
     for (const auto& [key, child] : object.items()) {
       Descend into(pointer_, key);
       if (key == "events" && is_history(child)) walk_history(child);
@@ -92,10 +95,10 @@ class Walker {
     if (!parsed.is_discarded() && !parsed.is_string()) walk(parsed);
   }
 
-  void walk_payload(const scan::Payload& payload) {
-    if (auto finding = scan::payload_reference(payload)) return report(std::move(*finding));
-    if (!scan::may_hold_reference(payload.data)) return;
-    const Json data = Json::parse(payload.data, nullptr, /*allow_exceptions=*/false);
+  void walk_payload(const temporal::JsonPayload& parsed) {
+    if (auto finding = scan::payload_finding(parsed)) return report(std::move(*finding));
+    if (!scan::may_hold_reference(parsed.payload.data)) return;
+    const Json data = Json::parse(parsed.payload.data, nullptr, /*allow_exceptions=*/false);
     if (data.is_discarded()) return;
     walk(data);  // the pointer goes on as if the payload were shown decoded
   }
@@ -129,38 +132,77 @@ class Walker {
     }
   }
 
-  /// Names the field each payload sits in; memo, header and marker details
-  /// are maps of payloads, so their entry name is part of the field.
+  /// Names the field each payload sits in, the same in every payload form:
+  /// the attribute names down to the payload or payload list
+  /// ("failure.applicationFailureInfo.details", "acceptedRequest.input"),
+  /// plus the entry name in maps of payloads ("memo.order", "details.data").
   void walk_attributes(const Json& attributes) {
-    for (const auto& [key, child] : attributes.items()) {
-      Descend into(pointer_, key);
-      const Json* map = payload_map(child);
-      if (!map) {
-        event_.field = key;
-        walk(child);
-        continue;
-      }
-      Descend into_map(pointer_, map == &child ? "" : "fields");
-      for (const auto& [name, entry] : map->items()) {
-        Descend into_entry(pointer_, name);
-        event_.field = key + "." + name;
-        walk(entry);
-      }
-    }
+    walk_fields(attributes, "");
     event_.field.clear();
   }
 
-  /// memo / header / searchAttributes: {"fields":{name: payload}}; marker
-  /// details: {name: {"payloads":[..]}}.
-  static const Json* payload_map(const Json& value) {
+  void walk_fields(const Json& object, const std::string& path) {
+    DepthGuard guard(depth_, pointer_);
+    for (const auto& [key, child] : object.items()) {
+      Descend into(pointer_, key);
+      const std::string field = path.empty() ? key : path + "." + key;
+      if (const Json* map = payload_map(key, child)) {
+        walk_map(*map, map == &child ? "" : map_member(child), field);
+      } else if (child.is_object() && !holds_payloads(key, child)) {
+        walk_fields(child, field);
+      } else {
+        event_.field = field;
+        walk(child);
+      }
+    }
+  }
+
+  void walk_map(const Json& map, const std::string& member, const std::string& field) {
+    Descend into_map(pointer_, member);
+    for (const auto& [name, entry] : map.items()) {
+      Descend into_entry(pointer_, name);
+      event_.field = field + "." + name;
+      walk(entry);
+    }
+  }
+
+  /// Attribute names whose value is a payload or a payload list.
+  static bool is_payload_field(std::string_view key) {
+    static constexpr std::string_view kFields[] = {
+        "input", "result", "details", "lastHeartbeatDetails", "heartbeatDetails",
+        "lastCompletionResult", "args", "success", "encodedAttributes", "payloads"};
+    for (auto field : kFields)
+      if (key == field) return true;
+    return false;
+  }
+
+  /// Where the field name stops: a payload field, a payload list, a payload
+  /// in any form, or a reference.
+  static bool holds_payloads(std::string_view key, const Json& value) {
+    return is_payload_field(key) || value.contains("payloads") ||
+           value.contains(temporal::kShorthandMessageTypeKey) || value.contains("metadata") ||
+           scan::claims_to_be_reference(value);
+  }
+
+  static std::string map_member(const Json& value) {
+    return value.contains("indexedFields") ? "indexedFields" : "fields";
+  }
+
+  /// memo / header / searchAttributes: {"fields":{name: payload}} (search
+  /// attributes: "indexedFields"); marker details: {name: payload list},
+  /// a list being {"payloads":[..]} or, in shorthand, an array.
+  static const Json* payload_map(std::string_view key, const Json& value) {
     if (!value.is_object()) return nullptr;
-    if (auto fields = value.find("fields"); fields != value.end() && fields->is_object() &&
-                                            value.size() == 1)
-      return &*fields;
-    bool all_payload_lists = !value.empty();
+    if (value.size() == 1) {
+      for (const char* member : {"fields", "indexedFields"}) {
+        auto it = value.find(member);
+        if (it != value.end() && it->is_object()) return &*it;
+      }
+    }
+    if (key != "details" || value.empty() || value.contains("payloads")) return nullptr;
     for (const auto& [_, entry] : value.items())
-      all_payload_lists = all_payload_lists && entry.is_object() && entry.contains("payloads");
-    return all_payload_lists ? &value : nullptr;
+      if (!entry.is_array() && !(entry.is_object() && entry.contains("payloads"))) return nullptr;
+    return &value;
   }
 
   void report(Finding finding) {

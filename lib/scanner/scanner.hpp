@@ -13,6 +13,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "reference/reference.hpp"
+#include "temporal/external_storage_reference.hpp"
 
 namespace claimcheck {
 
@@ -33,7 +34,8 @@ enum class FoundFormat {
 /// "cookbook-claim-checked", "aws-extended-client".
 std::string_view format_name(FoundFormat format);
 
-/// True for the formats claimcheck itself can fetch and verify.
+/// True for the formats claimcheck itself can fetch and verify (Temporal
+/// External Storage: from a bucket the user configured).
 bool is_fetchable(FoundFormat format);
 
 struct Finding {
@@ -42,7 +44,9 @@ struct Finding {
   /// pointer goes on as if the payload were shown decoded (the CLI's
   /// shorthand), so both forms of one history give the same pointers.
   std::string pointer;
-  std::optional<Reference> reference;  // set for formats claimcheck can fetch
+  std::optional<Reference> reference;  // claimcheck, go-runner, typescript
+  /// temporal-external-storage(-legacy): the claim, when well formed.
+  std::optional<temporal::ExternalStorageReference> external;
   std::string key;                     // the object key, whatever the format
   std::string bucket;                  // for foreign formats, when known
   std::optional<std::uint64_t> size;   // when the format carries it

@@ -64,8 +64,10 @@ bool is_external_storage_reference(const Payload& payload) {
   return encoding == "json/protobuf" && payload.meta(kMessageTypeKey) == kExternalStorageReferenceType;
 }
 
-ExternalStorageReference read_external_storage_reference(const Payload& payload) {
-  ExternalStorageReference ref;
+namespace {
+
+/// Fills `ref` field by field, so that what precedes a problem is kept.
+void read_into(const Payload& payload, ExternalStorageReference& ref) {
   ref.legacy = payload.encoding() == kLegacyReferenceEncoding;
   const Json data = Json::parse(payload.data, nullptr, false);
   if (!data.is_object()) invalid("data is not a JSON object");
@@ -92,6 +94,24 @@ ExternalStorageReference read_external_storage_reference(const Payload& payload)
     ref.hash_algorithm = "sha256";
   }
   if (!payload.external_sizes.empty()) ref.size_bytes = payload.external_sizes.front();
+}
+
+}  // namespace
+
+ExternalStorageReference read_external_storage_reference(const Payload& payload) {
+  ExternalStorageReference ref;
+  read_into(payload, ref);
+  return ref;
+}
+
+ExternalStorageReference read_external_storage_reference(const Payload& payload, std::string& problem) {
+  ExternalStorageReference ref;
+  problem.clear();
+  try {
+    read_into(payload, ref);
+  } catch (const Error& e) {
+    problem = e.why();
+  }
   return ref;
 }
 

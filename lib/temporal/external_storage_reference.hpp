@@ -48,4 +48,9 @@ bool is_external_storage_reference(const Payload& payload);
 /// that is not 64 hex digits, an invalid key (validate_key).
 ExternalStorageReference read_external_storage_reference(const Payload& payload);
 
+/// The same without throwing: `problem` gets the reason ("" when well
+/// formed) and the result holds what could be read before it (driver, key,
+/// bucket), for reports.
+ExternalStorageReference read_external_storage_reference(const Payload& payload, std::string& problem);
+
 }  // namespace claimcheck::temporal

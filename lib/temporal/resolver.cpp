@@ -61,8 +61,8 @@ Resolution Resolver::resolve_claimcheck(const PayloadReference& reference) {
   return resolution;
 }
 
-StoredObject Resolver::fetch_object(const ExternalStorageReference& reference) {
-  Store& store = buckets_.store_for(reference.bucket);
+StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageReference& reference) {
+  Store& store = buckets.store_for(reference.bucket);
   const std::string what = "retrieve s3://" + reference.bucket + "/" + reference.key;
   const std::uint64_t limit = reference.size_bytes ? *reference.size_bytes : kMaxPayloadBytes;
   BoundedSink sink(what, std::min(limit, kMaxPayloadBytes));
@@ -85,7 +85,7 @@ StoredObject Resolver::fetch_object(const ExternalStorageReference& reference) {
 }
 
 Resolution Resolver::resolve_external(const ExternalStorageReference& reference) {
-  StoredObject object = fetch_object(reference);
+  StoredObject object = fetch_external_object(buckets_, reference);
   Resolution resolution;
   resolution.payload = decode_payload_wire(object.bytes);
   resolution.stored = std::move(object.bytes);

@@ -55,6 +55,10 @@ struct StoredObject {
   bool sha256_verified = false;
 };
 
+/// Reads the object of an External Storage reference in full from its
+/// (configured) bucket and checks it; Error as for Resolver.
+StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageReference& reference);
+
 class Resolver {
  public:
   /// `manager` fetches claimcheck, Go and TypeScript references from the
@@ -66,8 +70,10 @@ class Resolver {
 
   Resolution resolve(const PayloadReference& reference);
 
-  /// Fetches and checks the object of an External Storage reference.
-  StoredObject fetch_object(const ExternalStorageReference& reference);
+  /// fetch_external_object over this resolver's buckets.
+  StoredObject fetch_object(const ExternalStorageReference& reference) {
+    return fetch_external_object(buckets_, reference);
+  }
 
   Manager& manager() { return manager_; }
   BucketStores& buckets() { return buckets_; }

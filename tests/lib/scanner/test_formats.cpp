@@ -105,7 +105,8 @@ TEST_CASE("payloads that are references, in base64 and shorthand metadata") {
     Json esr = payload(form,
                        {{"encoding", "json/protobuf"},
                         {"messageType", "temporal.api.sdk.v1.ExternalStorageReference"}},
-                       R"({"driverName":"aws.s3driver","claimData":{"bucket":"tb","key":"v0/ns/default/d/sha256/abc","hash_algorithm":"sha256","hash_value":"abc"}})");
+                       R"({"driverName":"aws.s3driver","claimData":{"bucket":"tb","key":"v0/ns/default/d/sha256/abc","hash_algorithm":"sha256","hash_value":")" +
+                           kSha + R"("}})");
     Json legacy = payload(form, {{"encoding", "json/external-storage-reference"}},
                           R"({"driver_name":"s3","driver_claim":{"bucket":"lb","key":"legacy/key"}})");
     Json datadog = payload(form, {{"encoding", "json/plain"}, {"temporal.io/remote-codec", "v2"}},
@@ -123,7 +124,7 @@ TEST_CASE("payloads that are references, in base64 and shorthand metadata") {
     CHECK(findings[1].format == FoundFormat::TemporalExternalStorage);
     CHECK(findings[1].bucket == "tb");
     CHECK(findings[1].key == "v0/ns/default/d/sha256/abc");
-    CHECK(findings[1].sha256 == "abc");
+    CHECK(findings[1].sha256 == kSha);
     CHECK(findings[2].format == FoundFormat::TemporalExternalStorageLegacy);
     CHECK(findings[2].key == "legacy/key");
     CHECK(findings[2].bucket == "lb");

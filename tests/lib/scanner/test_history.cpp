@@ -255,9 +255,10 @@ TEST_CASE("references inside failure details and heartbeat details are found too
   CHECK(findings[0].key == "failure-details");
   CHECK(findings[0].event_type == "ActivityTaskFailed");
   CHECK(findings[0].type_name == "Upload");
-  CHECK(findings[0].field == "failure");
+  CHECK(findings[0].field == "failure.applicationFailureInfo.details");
   CHECK(findings[1].key == "heartbeat");
   CHECK(findings[1].event_type == "ActivityTaskTimedOut");
+  CHECK(findings[1].field == "failure.timeoutFailureInfo.lastHeartbeatDetails");
   CHECK(findings[1].pointer ==
         "/events/2/activityTaskTimedOutEventAttributes/failure/timeoutFailureInfo/"
         "lastHeartbeatDetails/payloads/0");

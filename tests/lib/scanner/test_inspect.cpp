@@ -71,6 +71,22 @@ class MemoryStore : public Store {
   int in_flight_ = 0;
 };
 
+/// Buckets backed by test stores; only those listed are configured.
+class TestBuckets : public BucketStores {
+ public:
+  std::map<std::string, Store*> stores;
+  bool allows(const std::string& bucket) const override { return stores.count(bucket) > 0; }
+  Store& store_for(const std::string& bucket) override {
+    if (!allows(bucket)) refuse_bucket(bucket, allowed_list());
+    return *stores.at(bucket);
+  }
+  std::string allowed_list() const override {
+    std::string list;
+    for (const auto& [name, _] : stores) list += (list.empty() ? "" : ", ") + name;
+    return list;
+  }
+};
+
 /// An uncompressed claimcheck reference to `bytes`, and the object for it.
 Reference put_plain(MemoryStore& store, const std::string& key, const std::string& bytes,
                     bool record_meta = true) {
@@ -105,7 +121,8 @@ std::vector<Inspection> run(MemoryStore& store, const std::vector<Reference>& re
                             InspectOptions options = {}) {
   std::vector<Inspection> items;
   for (const auto& ref : refs) items.push_back(prepare_inspection(finding_for(ref), "test", kNow));
-  check_inspections(items, store, options, kNow);
+  TestBuckets none;
+  check_inspections(items, store, none, options, kNow);
   return items;
 }
 
@@ -153,7 +170,8 @@ TEST_CASE("present and consistent is ok; absent is missing; foreign is never loo
   std::vector<Inspection> items = {prepare_inspection(finding_for(present), "t", kNow),
                                    prepare_inspection(finding_for(absent), "t", kNow),
                                    prepare_inspection(foreign, "t", kNow)};
-  check_inspections(items, store, {}, kNow);
+  TestBuckets none;
+  check_inspections(items, store, none, {}, kNow);
   CHECK(items[0].status == CheckStatus::Ok);
   REQUIRE(items[0].object.has_value());
   CHECK(items[0].object->stored_size == 9);
@@ -299,4 +317,86 @@ TEST_CASE("summary counts each status once and the exit code follows the worst")
   CHECK(inspect_exit_code(with({CheckStatus::StoreError, CheckStatus::Invalid})) == 6);
   CHECK(inspect_exit_code(with({CheckStatus::Ok, CheckStatus::Foreign, CheckStatus::Expired})) == 0);
   CHECK(status_name(CheckStatus::StoreError) == "error");
+}
+
+namespace {
+
+/// An External Storage finding for `bytes` stored in `bucket` of `store`.
+Finding external_finding(MemoryStore& store, const std::string& bucket, const std::string& key,
+                         const std::string& bytes, std::optional<std::uint64_t> size_bytes) {
+  store.objects[key] = {bytes, {}};
+  temporal::ExternalStorageReference ref;
+  ref.driver_name = "aws.s3driver";
+  ref.bucket = bucket;
+  ref.key = key;
+  ref.hash_algorithm = "sha256";
+  ref.hash_value = Sha256::hex(bytes);
+  ref.size_bytes = size_bytes;
+  Finding f;
+  f.format = FoundFormat::TemporalExternalStorage;
+  f.key = key;
+  f.bucket = bucket;
+  f.sha256 = ref.hash_value;
+  f.size = size_bytes;
+  f.external = ref;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE("External Storage references: HEAD in their bucket, size against sizeBytes, sha256 on verify") {
+  MemoryStore bars;
+  TestBuckets buckets;
+  buckets.stores["bars"] = &bars;
+  MemoryStore main_store;
+  std::vector<Inspection> items;
+  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/a", "payload-a", 9), "t", kNow));
+  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/b", "payload-b", 99), "t", kNow));
+  Finding gone = external_finding(bars, "bars", "v0/d/sha256/c", "payload-c", 9);
+  bars.objects.erase("v0/d/sha256/c");
+  items.push_back(prepare_inspection(gone, "t", kNow));
+  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/d", "payload-d", std::nullopt), "t", kNow));
+  for (const auto& item : items) CHECK(item.status == CheckStatus::Unchecked);
+  InspectOptions options;
+  options.ttl = 48h;
+  check_inspections(items, main_store, buckets, options, kNow);
+  CHECK(items[0].status == CheckStatus::Ok);
+  CHECK(items[0].expires_at == kNow - 1h + 48h);  // LastModified + TTL
+  CHECK(items[1].status == CheckStatus::Corrupt);
+  CHECK(mentions(items[1], "stored size is 9 bytes, externalPayloads.sizeBytes says 99"));
+  CHECK(items[2].status == CheckStatus::Missing);
+  CHECK(items[3].status == CheckStatus::Ok);
+  CHECK(main_store.heads == 0);
+  CHECK(bars.heads == 4);
+
+  // --verify: the object's sha256 against hashValue
+  bars.objects["v0/d/sha256/d"].bytes = "payload-D";  // same size, other bytes
+  std::vector<Inspection> verified;
+  verified.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/a", "payload-a", 9), "t", kNow));
+  Finding tampered = external_finding(bars, "bars", "v0/d/sha256/e", "payload-e", 9);
+  bars.objects["v0/d/sha256/e"].bytes = "payload-E";
+  verified.push_back(prepare_inspection(tampered, "t", kNow));
+  options.verify = true;
+  check_inspections(verified, main_store, buckets, options, kNow);
+  CHECK(verified[0].status == CheckStatus::Ok);
+  CHECK(verified[0].verified == "sha256");
+  CHECK(verified[1].status == CheckStatus::Corrupt);
+  CHECK(mentions(verified[1], "sha256 of the stored object is " + Sha256::hex("payload-E")));
+  CHECK(inspect_exit_code(summarize(verified)) == 5);
+}
+
+TEST_CASE("an External Storage reference to a bucket that is not configured is invalid and not contacted") {
+  MemoryStore other;
+  TestBuckets buckets;
+  buckets.stores["configured"] = &other;
+  MemoryStore main_store;
+  std::vector<Inspection> items;
+  items.push_back(prepare_inspection(external_finding(other, "elsewhere", "v0/d/sha256/x", "x", 1), "t", kNow));
+  check_inspections(items, main_store, buckets, {}, kNow);
+  CHECK(items[0].status == CheckStatus::Invalid);
+  CHECK(mentions(items[0], "bucket \"elsewhere\": not configured, so not contacted (configured: configured;"));
+  CHECK_FALSE(items[0].looked_up);
+  CHECK(other.heads == 0);
+  CHECK(main_store.heads == 0);
+  CHECK(inspect_exit_code(summarize(items)) == 3);
 }

@@ -47,8 +47,8 @@ TEST_CASE("snake_case, numbers, URL-safe and unpadded base64 are read as protojs
 TEST_CASE("a size that is not a non-negative integer is a problem, not a silent zero") {
   for (Json bad : {Json("4x"), Json(-1), Json(1.5), Json("-3"), Json(true)}) {
     CAPTURE(bad.dump());
-    Json value = {{"metadata", {{"encoding", base64_encode("json/plain")}}},
-                  {"data", base64_encode("1")},
+    Json value = {{"metadata", {{"encoding", base::base64_encode("json/plain")}}},
+                  {"data", base::base64_encode("1")},
                   {"externalPayloads", Json::array({Json{{"sizeBytes", bad}}})}};
     auto parsed = payload_from_json(value);
     REQUIRE(parsed.has_value());
@@ -67,7 +67,7 @@ TEST_CASE("the decoded form: plain metadata, data as its JSON value or text") {
   CHECK(parsed->payload.data == R"({"size":4096,"key":"/blobs/x"})");
   CHECK_FALSE(payload_from_proto_json(decoded).has_value());
 
-  Json base64_data = {{"metadata", {{"encoding", "binary/claimcheck"}}}, {"data", base64_encode("{}")}};
+  Json base64_data = {{"metadata", {{"encoding", "binary/claimcheck"}}}, {"data", base::base64_encode("{}")}};
   CHECK(payload_from_json(base64_data)->payload.data == "{}");
   Json text_data = {{"metadata", {{"encoding", "claim-checked"}}}, {"data", "bare-key-1"}};
   CHECK(payload_from_json(text_data)->payload.data == "bare-key-1");
@@ -82,7 +82,7 @@ TEST_CASE("values that only resemble a payload are not payloads") {
   CHECK_FALSE(payload_from_json(Json::array({1, 2})));
   // proto JSON must be base64 throughout when read strictly
   CHECK_FALSE(payload_from_proto_json(
-      Json{{"metadata", {{"encoding", base64_encode("json/plain")}}}, {"data", "not@base64"}}));
+      Json{{"metadata", {{"encoding", base::base64_encode("json/plain")}}}, {"data", "not@base64"}}));
 }
 
 TEST_CASE("the shorthand of a json/protobuf payload") {
@@ -111,7 +111,7 @@ TEST_CASE("writing a payload in each form follows the CLI's shorthand rules") {
   // not shorthand-able: written as proto JSON, as the CLI does
   Payload binary{{{"encoding", "binary/plain"}}, std::string("\x00\xff", 2), {}};
   CHECK(to_json(binary, PayloadForm::Shorthand) == to_proto_json(binary));
-  CHECK(to_json(binary, PayloadForm::Decoded)["data"] == base64_encode(std::string("\x00\xff", 2)));
+  CHECK(to_json(binary, PayloadForm::Decoded)["data"] == base::base64_encode(std::string("\x00\xff", 2)));
   Payload extra_metadata{{{"encoding", "json/plain"}, {"encryption-key-id", "k"}}, "1", {}};
   CHECK(to_json(extra_metadata, PayloadForm::Shorthand) == to_proto_json(extra_metadata));
 }

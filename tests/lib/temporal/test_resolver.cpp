@@ -190,7 +190,7 @@ TEST_CASE("a TypeScript binary/claimcheck payload resolves with the marker's met
   StringSource source(gzip_in_memory(original, 6));
   f.store->put("claimcheck/5d2c", source, ObjectMeta{});
   Json marker = {{"key", "claimcheck/5d2c"}, {"size", original.size()}, {"compressed", true},
-                 {"metadata", {{"encoding", base64_encode("json/plain")}}}};
+                 {"metadata", {{"encoding", base::base64_encode("json/plain")}}}};
   Payload payload{{{"encoding", "binary/claimcheck"}}, marker.dump(), {}};
   Resolution resolution = f.resolver.resolve(*payload_reference(payload));
   CHECK_FALSE(resolution.sha256_verified);

@@ -1,0 +1,238 @@
+"""End-to-end against radosgw: Temporal External Storage references in a
+history are found, verified and retrieved byte-exact, in every payload form,
+using the objects the real TypeScript S3 driver 1.22.0 wrote (uploaded to
+their own keys in bucket "bars"); stored payloads that are binary/zlib,
+binary/encrypted or malformed; buckets that are not configured; gc and stats
+over the SDK's key layout (--prefix v0/). Skips (77) without an S3 server."""
+import json
+import sys
+import uuid
+import zlib
+
+import extstore_common as common
+from extstore_common import (KEY_PREFIX, SAMPLES, CliTestCase, forms_of, history, payload_wire, proto_json,
+                             reference_data, sample_bytes, sample_json, sha256)
+from cli_common import S3, s3_client, skip_without_s3
+
+BUCKET = "bars"  # the bucket the real references name
+
+
+def ensure_bucket(client, name):
+    try:
+        client.create_bucket(Bucket=name)
+    except client.exceptions.BucketAlreadyOwnedByYou:
+        pass
+
+
+class ExternalStorageS3(CliTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s3 = s3_client()
+        ensure_bucket(cls.s3, BUCKET)
+        for name in SAMPLES:
+            body = sample_bytes(name, ".bin")
+            cls.s3.put_object(Bucket=BUCKET, Key=KEY_PREFIX + sha256(body), Body=body)
+
+    def setUp(self):
+        super().setUp()
+        self.env.update(AWS_ACCESS_KEY_ID=S3["ACCESS_KEY"], AWS_SECRET_ACCESS_KEY=S3["SECRET_KEY"])
+        self.store = ["--store", "s3://" + BUCKET, "--endpoint", S3["ENDPOINT"],
+                      "--region", S3["REGION"] or "us-east-1"]
+        self.own_prefix = f"v0/d/sha256/test-{uuid.uuid4().hex[:8]}-"
+
+    def put_object(self, body, key=None):
+        """Stores `body` under the SDK's fallback layout; returns (key, proto JSON reference)."""
+        key = key or "v0/d/sha256/" + sha256(body)
+        self.s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+        return key, proto_json(reference_data(BUCKET, key, body), len(body))
+
+    def retrieve(self, *args, code=0, stdin=b""):
+        return self.expect(code, *self.store, "retrieve", *args, stdin=stdin)
+
+    # --- inspect ---
+
+    def test_inspect_finds_and_checks_the_sdk_references(self):
+        for name in SAMPLES:
+            with self.subTest(name):
+                body = sample_bytes(name, ".bin")
+                report = json.loads(self.expect(0, *self.store, "inspect", "--json",
+                                                self.write(name + ".json", sample_json(name, ".history.json"))).out)
+                self.assertEqual(report["summary"]["ok"], 1)
+                [f] = report["findings"]
+                self.assertEqual(f["format"], "temporal-external-storage")
+                self.assertEqual(f["status"], "ok")
+                self.assertEqual(f["bucket"], BUCKET)
+                self.assertEqual(f["key"], KEY_PREFIX + sha256(body))
+                self.assertEqual(f["size_bytes"], len(body))
+                self.assertEqual(f["stored_bytes"], len(body))
+                self.assertEqual(f["sha256"], sha256(body))
+                self.assertEqual(f["event"], {"id": "1", "type": "ActivityTaskCompleted", "type_name": None,
+                                              "field": "result"})
+                self.assertEqual(f["temporal"], {
+                    "driver": "aws.s3driver", "namespace": "default", "workflow_type": "InteropWorkflow",
+                    "workflow_id": "interop-extstore wf+1", "activity_type": None, "activity_id": None,
+                    "run_id": "0193f7a2-5c1e-7d4b-9a0e-3b2f1c4d5e6f"})
+                self.assertIsNotNone(f["expires_at"])  # LastModified + TTL
+
+    def test_inspect_table_names_the_workflow_from_the_key(self):
+        table = self.expect(0, *self.store, "inspect", self.write("h.json", sample_json("tiny", ".history.json")))
+        text = table.out.decode()
+        self.assertIn("temporal-external-storage", text)
+        self.assertIn("namespace default, workflow type InteropWorkflow, workflow id interop-extstore wf+1, "
+                      "run id 0193f7a2-5c1e-7d4b-9a0e-3b2f1c4d5e6f", text)
+        self.assertIn("found 1, ok 1,", text)
+
+    def test_inspect_every_form_and_verify(self):
+        for name in SAMPLES:
+            for form, value in forms_of(sample_json(name, ".ref.json")).items():
+                with self.subTest(name=name, form=form):
+                    path = self.write("h.json", history([value] if form == "shorthand" else value))
+                    report = json.loads(self.expect(0, *self.store, "inspect", "--verify", "--json", path).out)
+                    [f] = report["findings"]
+                    self.assertEqual((f["status"], f["verified"]), ("ok", "sha256"))
+                    self.assertEqual(f["event"]["field"], "result")
+                    self.assertEqual(f["event"]["type_name"], "FetchPhotos")
+
+    def test_tampered_object_is_corrupt_under_verify_and_retrieve(self):
+        body = sample_bytes("tiny", ".bin")
+        key, ref = self.put_object(body, self.own_prefix + "tamper")
+        tampered = bytearray(body)
+        tampered[30] ^= 1
+        self.s3.put_object(Bucket=BUCKET, Key=key, Body=bytes(tampered))
+        path = self.write("ref.json", ref)
+        report = json.loads(self.expect(0, *self.store, "inspect", "--json", path).out)  # HEAD: size agrees
+        self.assertEqual(report["findings"][0]["status"], "ok")
+        r = self.expect(5, *self.store, "inspect", "--verify", "--json", path)
+        f = json.loads(r.out)["findings"][0]
+        self.assertEqual(f["status"], "corrupt")
+        self.assertIn("sha256 of the stored object is " + sha256(bytes(tampered)), f["problems"][0])
+        self.expect_one_line(5, "sha256 of the stored object is", *self.store, "retrieve", path)
+        self.expect_one_line(5, "sha256 of the stored object", *self.store, "retrieve", "--json-fields",
+                             self.write("h.json", history(ref)))
+        self.s3.put_object(Bucket=BUCKET, Key=key, Body=body + b"x")
+        r = self.expect(5, *self.store, "inspect", path)
+        self.assertIn("stored size is 44 bytes, externalPayloads.sizeBytes says 43", r.out.decode())
+
+    # --- retrieve ---
+
+    def test_retrieve_each_form_gives_the_original_bytes(self):
+        for name, (encoding, size, data_sha) in SAMPLES.items():
+            for form, value in forms_of(sample_json(name, ".ref.json")).items():
+                with self.subTest(name=name, form=form):
+                    out = self.retrieve(self.write("ref.json", value)).out
+                    self.assertEqual((len(out), sha256(out)), (size, data_sha))
+                    self.assertEqual(self.retrieve("-", stdin=json.dumps(value).encode()).out, out)
+        self.retrieve("-o", self.path("tiny.out"), self.write("ref.json", sample_json("tiny", ".ref.json")))
+        with open(self.path("tiny.out"), "rb") as f:
+            self.assertEqual(f.read(), b'{"hello":"world"}')
+
+    def test_retrieve_json_fields_restores_the_history(self):
+        for name, (encoding, size, data_sha) in SAMPLES.items():
+            with self.subTest(name):
+                path = self.write("h.json", sample_json(name, ".history.json"))
+                restored = json.loads(self.retrieve("--json-fields", path).out)
+                [p] = restored["events"][0]["activityTaskCompletedEventAttributes"]["result"]["payloads"]
+                self.assertEqual(p["metadata"], {"encoding": common.b64(encoding)})
+                self.assertEqual(sha256(common.base64.b64decode(p["data"])), data_sha)
+        shorthand = forms_of(sample_json("tiny", ".ref.json"))["shorthand"]
+        restored = json.loads(self.retrieve("--json-fields", self.write("h.json", history([shorthand, 7]))).out)
+        self.assertEqual(restored["events"][1]["activityTaskCompletedEventAttributes"]["result"],
+                         [{"hello": "world"}, 7])
+
+    def test_raw_writes_the_stored_object(self):
+        for name in SAMPLES:
+            with self.subTest(name):
+                out = self.retrieve("--raw", self.write("ref.json", sample_json(name, ".ref.json"))).out
+                self.assertEqual(out, sample_bytes(name, ".bin"))
+
+    def test_binary_zlib_is_inflated(self):
+        inner = sample_bytes("json-300k", ".bin")  # the SDK's serialised json/plain payload
+        _, ref = self.put_object(payload_wire({"encoding": "binary/zlib"}, zlib.compress(inner)))
+        out = self.retrieve(self.write("ref.json", ref)).out
+        self.assertEqual(sha256(out), SAMPLES["json-300k"][2])
+
+    def test_other_encodings_exit_3_naming_them_and_raw_writes_them(self):
+        body = payload_wire({"encoding": "binary/encrypted", "encryption-key-id": "key-1"}, b"\x00" * 12 + b"sealed")
+        _, ref = self.put_object(body)
+        path = self.write("ref.json", ref)
+        self.expect_one_line(3, "the stored payload is encoded binary/encrypted", *self.store, "retrieve", path)
+        self.assertEqual(self.retrieve("--raw", path).out, body)
+
+    def test_bucket_not_configured_is_reported_not_fetched(self):
+        body = sample_bytes("tiny", ".bin")
+        ref = proto_json(reference_data("not-configured-bucket", "v0/d/sha256/" + sha256(body), body), len(body))
+        path = self.write("ref.json", ref)
+        r = self.expect_one_line(3, 'bucket "not-configured-bucket": not configured, so not contacted',
+                                 *self.store, "retrieve", path)
+        self.assertIn("configured: bars", r.err)
+        verbose = self.run_cc("-v", *self.store, "retrieve", path)
+        self.assertEqual(verbose.code, 3)
+        requests = [l for l in verbose.err_lines() if "not-configured-bucket" in l and "not configured" not in l]
+        self.assertEqual(requests, [])
+        report = self.expect(3, *self.store, "inspect", "--json", path)
+        f = json.loads(report.out)["findings"][0]
+        self.assertEqual(f["status"], "invalid")
+        self.assertIsNone(f["object"])
+        self.assertEqual(report.err_lines(), ["claimcheck: inspect: 1 invalid of 1 references"])
+
+    def test_malformed_references_exit_3(self):
+        body = sample_bytes("tiny", ".bin")
+        key, good = self.put_object(body)
+        data = reference_data(BUCKET, key, body)
+        no_key = dict(data, claimData={k: v for k, v in data["claimData"].items() if k != "key"})
+        bad_hash = dict(data, claimData=dict(data["claimData"], hash_value="not-hex-" + "0" * 56))
+        bad_size = dict(good, externalPayloads=[{"sizeBytes": "43 bytes"}])
+        for label, ref, fragment in (("claim without key", proto_json(no_key, 43), 'the claim has no "key"'),
+                                     ("hash not hex", proto_json(bad_hash, 43), "hash value is not 64 hex digits"),
+                                     ("sizeBytes not a number", bad_size, "sizeBytes is not a non-negative integer")):
+            with self.subTest(label):
+                path = self.write("ref.json", ref)
+                self.expect_one_line(3, fragment, *self.store, "retrieve", path)
+                self.expect_one_line(3, fragment, *self.store, "retrieve", "--json-fields",
+                                     self.write("h.json", history(ref)))
+                report = self.expect(3, *self.store, "inspect", "--json", path)
+                self.assertEqual(json.loads(report.out)["findings"][0]["status"], "invalid")
+
+    def test_stored_body_that_is_not_a_payload_exits_5(self):
+        tiny = sample_bytes("tiny", ".bin")
+        for label, body in (("truncated", tiny[:30]), ("data as a varint", b"\x10\x05"),
+                            ("metadata as fixed32", b"\x0d\x01\x02\x03\x04")):
+            with self.subTest(label):
+                _, ref = self.put_object(body)
+                self.expect_one_line(5, "not a protobuf Payload", *self.store, "retrieve",
+                                     self.write("ref.json", ref))
+
+    # --- gc and stats over the SDK's key layout ---
+
+    def test_gc_and_stats_with_prefix_v0(self):
+        bucket = "sdk-gc-" + uuid.uuid4().hex[:8]
+        ensure_bucket(self.s3, bucket)
+        keys = []
+        for name in SAMPLES:
+            body = sample_bytes(name, ".bin")
+            keys.append(KEY_PREFIX + sha256(body))
+            self.s3.put_object(Bucket=bucket, Key=keys[-1], Body=body)
+        self.s3.put_object(Bucket=bucket, Key="claimcheck/other", Body=b"not under v0/")
+        store = ["--store", "s3://" + bucket] + self.store[2:]
+        stats = json.loads(self.expect(0, *store, "stats", "--storage", "--prefix", "v0/", "--json").out)
+        self.assertEqual(stats["prefix"], "v0/")
+        self.assertEqual(stats["storage"]["objects"], 3)
+        self.assertEqual(stats["storage"]["stored_bytes"], sum(len(sample_bytes(n, ".bin")) for n in SAMPLES))
+        self.assertEqual(stats["storage"]["expiry_from_ttl"]["objects"], 3)
+        # not expired yet: LastModified + 30d is in the future
+        dry = json.loads(self.expect(0, *store, "gc", "--prefix", "v0/", "--dry-run", "--json").out)
+        self.assertEqual((dry["scanned"], dry["selected"]), (3, 0))
+        dry = json.loads(self.expect(0, *store, "gc", "--prefix", "v0/", "--ttl", "1d", "--as-of", "+2d",
+                                     "--dry-run", "--json").out)
+        self.assertEqual(sorted(o["key"] for o in dry["objects"]), sorted(keys))
+        self.assertEqual({o["expiry_from"] for o in dry["objects"]}, {"ttl"})
+        done = json.loads(self.expect(0, *store, "gc", "--prefix", "v0/", "--ttl", "1d", "--as-of", "+2d",
+                                      "--json").out)
+        self.assertEqual(done["deleted"], 3)
+        left = [o["Key"] for o in self.s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+        self.assertEqual(left, ["claimcheck/other"])
+
+
+if __name__ == "__main__":
+    skip_without_s3()
+    sys.exit(common.main(sys.argv, ExternalStorageS3))

@@ -1,0 +1,144 @@
+// retrieve --json-fields on Temporal histories: references in every payload
+// form become the original payloads written the same way, every other byte
+// kept; the real TypeScript driver's objects stand in a local "bucket".
+#include <doctest/doctest.h>
+
+#include "base/encoding.hpp"
+
+#include "codec/codec.hpp"
+#include "core/error.hpp"
+#include "scan_helpers.hpp"
+#include "scanner/restore_fields.hpp"
+#include "stores/local_store.hpp"
+#include "test_support.hpp"
+
+using namespace claimcheck;
+using scanner_test::Json;
+
+namespace {
+
+const std::string kTinyHash = "9c1cb0626294082008ba7ca5ed4c2b7818d7af81c9a667782ab414dcf9737836";
+const std::string kTinyKey =
+    "v0/ns/default/wt/InteropWorkflow/wi/interop-extstore%20wf%2B1/ri/0193f7a2-5c1e-7d4b-9a0e-3b2f1c4d5e6f/d/sha256/" +
+    kTinyHash;
+
+std::string data_file(const std::string& name) {
+  const char* dir = std::getenv("TEMPORAL_TEST_DATA");
+  return testing::read_file(std::string(dir ? dir : "tests/lib/temporal/data") + "/ts-driver-1.22.0/" + name);
+}
+
+struct Fixture {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store = make_local_store(dir / "store");
+  Manager manager{*store, nullptr};
+  ConfiguredBuckets buckets{{"bars"}, [this](const std::string& b) { return make_local_store(dir / b); }};
+  temporal::Resolver resolver{manager, buckets};
+
+  Fixture() {
+    auto bars = make_local_store(dir / "bars");
+    StringSource body(data_file("tiny.bin"));
+    bars->put(kTinyKey, body, ObjectMeta{});
+  }
+  std::string restore(const std::string& text, std::size_t* count = nullptr) {
+    return restore_fields_text(text, resolver, 4, count);
+  }
+};
+
+Json tiny_reference() { return Json::parse(data_file("tiny.ref.json")); }
+
+Json decoded_form(const Json& raw) {
+  Json out = raw;
+  for (auto& [k, v] : out["metadata"].items()) v = *base::base64_decode(v.get<std::string>());
+  out["data"] = Json::parse(*base::base64_decode(raw["data"].get<std::string>()));
+  return out;
+}
+
+Json shorthand_form(const Json& raw) {
+  Json out = Json::parse(*base::base64_decode(raw["data"].get<std::string>()));
+  out["_protoMessageType"] = "temporal.api.sdk.v1.ExternalStorageReference";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("the SDK's history: the reference becomes the original payload in proto JSON, the rest unchanged") {
+  Fixture f;
+  const std::string history = data_file("tiny.history.json");
+  std::size_t count = 0;
+  const std::string restored = f.restore(history, &count);
+  CHECK(count == 1);
+  Json doc = Json::parse(restored);
+  CHECK(doc["events"][0]["activityTaskCompletedEventAttributes"]["result"]["payloads"][0] ==
+        Json{{"metadata", {{"encoding", "anNvbi9wbGFpbg=="}}}, {"data", "eyJoZWxsbyI6IndvcmxkIn0="}});
+  CHECK(restored.starts_with(R"({"events":[{"eventId":"1","eventType":"EVENT_TYPE_ACTIVITY_TASK_COMPLETED",)"));
+}
+
+TEST_CASE("decoded and shorthand references are restored in their own form") {
+  Fixture f;
+  Json doc = {{"decoded", decoded_form(tiny_reference())},
+              {"memo", {{"fields", {{"bare", shorthand_form(tiny_reference())}}}}},
+              {"input", Json::array({1, shorthand_form(tiny_reference()), tiny_reference()})}};
+  std::size_t count = 0;
+  Json restored = Json::parse(f.restore(doc.dump(2), &count));
+  CHECK(count == 4);
+  CHECK(restored["decoded"] == Json{{"metadata", {{"encoding", "json/plain"}}}, {"data", {{"hello", "world"}}}});
+  CHECK(restored["memo"]["fields"]["bare"] == Json{{"hello", "world"}});
+  CHECK(restored["input"][1] == Json{{"hello", "world"}});
+  CHECK(restored["input"][2]["data"] == "eyJoZWxsbyI6IndvcmxkIn0=");
+}
+
+TEST_CASE("TypeScript and wrapped claimcheck payloads, and references inside a payload's data") {
+  Fixture f;
+  const std::string original = R"({"photos":[1,2,3]})";
+  StringSource gz(gzip_in_memory(original, 6));
+  f.store->put("claimcheck/5d2c", gz, ObjectMeta{});
+  Json marker = {{"key", "claimcheck/5d2c"}, {"size", original.size()}, {"compressed", true},
+                 {"metadata", {{"encoding", base::base64_encode("json/plain")}}}};
+  OffloadOptions options;
+  options.threshold = 1;
+  Reference ref = f.manager.offload(original, options);
+  Json state = {{"data", {{"fetchPhotos", Json::parse(to_json(ref))}}}};
+  Json doc = Json::array({
+      scanner_test::payload(scanner_test::Form::Base64, {{"encoding", "binary/claimcheck"}}, marker.dump()),
+      scanner_test::payload(scanner_test::Form::Base64, {{"encoding", "json/plain"}}, to_json(ref)),
+      scanner_test::payload(scanner_test::Form::Base64, {{"encoding", "json/plain"}}, state.dump()),
+  });
+  std::size_t count = 0;
+  Json restored = Json::parse(f.restore(doc.dump(), &count));
+  CHECK(count == 3);
+  const Json expected_payload = {{"metadata", {{"encoding", base::base64_encode("json/plain")}}},
+                                 {"data", base::base64_encode(original)}};
+  CHECK(restored[0] == expected_payload);
+  CHECK(restored[1] == expected_payload);
+  CHECK(*base::base64_decode(restored[2]["data"].get<std::string>()) == R"({"data":{"fetchPhotos":{"photos":[1,2,3]}}})");
+}
+
+TEST_CASE("a reference to a bucket that is not configured stops the restore with InvalidInput") {
+  Fixture f;
+  Json reference = tiny_reference();
+  Json data = Json::parse(*base::base64_decode(reference["data"].get<std::string>()));
+  data["claimData"]["bucket"] = "elsewhere";
+  reference["data"] = base::base64_encode(data.dump());
+  try {
+    f.restore(Json{{"result", Json{{"payloads", Json::array({reference})}}}}.dump());
+    FAIL("restored");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::InvalidInput);
+    CHECK(e.why().find("not configured, so not contacted") != std::string::npos);
+  }
+}
+
+TEST_CASE("a tampered object stops the restore with Integrity") {
+  Fixture f;
+  auto bars = make_local_store(f.dir / "bars");
+  std::string body = data_file("tiny.bin");
+  body[40] ^= 1;
+  StringSource tampered(body);
+  bars->put(kTinyKey, tampered, ObjectMeta{});
+  try {
+    f.restore(data_file("tiny.history.json"));
+    FAIL("restored");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Integrity);
+  }
+}
