@@ -107,8 +107,10 @@ def forms_of(proto):
 
 
 def history(payload_value, field="result"):
-    """One ActivityTaskCompleted event holding the payload (list form)."""
-    payloads = payload_value if isinstance(payload_value, list) else {"payloads": [payload_value]}
+    """One ActivityTaskCompleted event holding the payload: a list (bare array),
+    a {"payloads": [...]} object, or one payload (put in such an object)."""
+    wrapped = isinstance(payload_value, list) or "payloads" in payload_value
+    payloads = payload_value if wrapped else {"payloads": [payload_value]}
     return {"events": [
         {"eventId": "5", "eventType": "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED",
          "activityTaskScheduledEventAttributes": {"activityType": {"name": "FetchPhotos"}}},
