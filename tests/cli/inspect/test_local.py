@@ -20,7 +20,7 @@ FINDING_FIELDS = {
     "event": (dict, None), "size_bytes": (int, None), "stored_bytes": (int, None),
     "ratio": (float, int, None), "compressed": (bool, None), "sha256": (str, None),
     "stored_at": (str, None), "expires_at": (str, None), "seconds_left": (int, None),
-    "object": (dict, None), "verified": (str, None), "url": (str, None),
+    "object": (dict, None), "verified": (str, None), "url": (str, None), "temporal": (dict, None),
 }
 EVENT_FIELDS = {"id": (str,), "type": (str,), "type_name": (str, None), "field": (str, None)}
 OBJECT_FIELDS = {"present": (bool,), "stored_size": (int, None), "last_modified": (str, None),
