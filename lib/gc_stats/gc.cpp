@@ -14,6 +14,8 @@ void validate(const GcOptions& options) {
     throw Error(ErrorKind::Usage, "gc", "an empty prefix would cover the whole store; give --prefix");
   if (options.concurrency < 1)
     throw Error(ErrorKind::Usage, "gc", "concurrency must be at least 1");
+  if (options.list_concurrency < 1)
+    throw Error(ErrorKind::Usage, "gc", "listing concurrency must be at least 1");
   if (options.limit && *options.limit == 0)
     throw Error(ErrorKind::Usage, "gc --limit", "must be at least 1");
 }
@@ -30,7 +32,8 @@ class GcRun {
 
   GcSummary run() {
     try {
-      store_.list(options_.prefix, [this](const std::vector<ObjectInfo>& page) { return on_page(page); });
+      list_partitioned(store_, options_.prefix, options_.list_concurrency,
+                       [this](const std::vector<ObjectInfo>& page) { return on_page(page); });
     } catch (const Error& e) {
       summary_.listing_error = e;
     }

@@ -16,6 +16,7 @@
 #include "config/config.hpp"
 #include "core/error.hpp"
 #include "gc_stats/expiry.hpp"
+#include "gc_stats/partitioned_listing.hpp"
 #include "reference/reference.hpp"
 #include "stores/store.hpp"
 
@@ -35,6 +36,8 @@ struct GcOptions {
   /// Keys never deleted (referenced from documents the user still needs).
   std::unordered_set<std::string> keep;
   int concurrency = 4;  // delete batches in flight
+  /// Date partitions listed at once; 1 lists the prefix as one sequence.
+  int list_concurrency = kDefaultListConcurrency;
   /// Set (e.g. by a SIGINT handler) to stop listing; batches in flight finish.
   const std::atomic<bool>* stop = nullptr;
 };

@@ -44,10 +44,10 @@ void StorageAggregator::add_age(const ObjectInfo& object) {
     stats_.newest = ObjectMark{object.key, object.last_modified};
 }
 
-StorageStats collect_storage_stats(Store& store, const std::string& prefix,
-                                   std::chrono::seconds ttl, TimePoint as_of) {
+StorageStats collect_storage_stats(Store& store, const std::string& prefix, std::chrono::seconds ttl,
+                                   TimePoint as_of, int list_concurrency) {
   StorageAggregator aggregator(as_of, ttl);
-  store.list(prefix, [&aggregator](const std::vector<ObjectInfo>& page) {
+  list_partitioned(store, prefix, list_concurrency, [&aggregator](const std::vector<ObjectInfo>& page) {
     for (const auto& object : page) aggregator.add(object);
     return true;
   });

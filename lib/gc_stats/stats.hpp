@@ -12,6 +12,7 @@
 
 #include "manager/journal.hpp"
 #include "reference/reference.hpp"
+#include "gc_stats/partitioned_listing.hpp"
 #include "stores/store.hpp"
 
 namespace claimcheck {
@@ -55,9 +56,10 @@ class StorageAggregator {
   StorageStats stats_;
 };
 
-/// Lists `prefix` and aggregates each page as it arrives.
-StorageStats collect_storage_stats(Store& store, const std::string& prefix,
-                                   std::chrono::seconds ttl, TimePoint as_of);
+/// Lists `prefix` (`list_concurrency` date partitions at once, see
+/// list_partitioned) and aggregates each page as it arrives.
+StorageStats collect_storage_stats(Store& store, const std::string& prefix, std::chrono::seconds ttl,
+                                   TimePoint as_of, int list_concurrency = kDefaultListConcurrency);
 
 /// True statistics over every value (nearest-rank percentiles), milliseconds.
 struct LatencySummary {

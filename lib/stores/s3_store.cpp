@@ -151,6 +151,22 @@ class S3Store final : public Store {
     } while (!token.empty());
   }
 
+  void list_level(const std::string& prefix, const std::function<bool(const LevelPage&)>& on_page) override {
+    std::string token;
+    do {
+      const sigv4::ListPage page = call("list", prefix + "*/", [&] {
+        return client_.list_objects_v2(bucket_, prefix, token, "/");
+      });
+      LevelPage level;
+      level.objects.reserve(page.objects.size());
+      for (const sigv4::ObjectInfo& object : page.objects)
+        level.objects.push_back(ObjectInfo{object.key, object.size, object.last_modified, {}});
+      level.prefixes = page.common_prefixes;
+      if (!on_page(level)) return;
+      token = page.next_continuation_token;
+    } while (!token.empty());
+  }
+
   void health() override {
     try {
       client_.head_bucket(bucket_);

@@ -89,6 +89,20 @@ class Store {
   virtual void list(const std::string& prefix,
                     const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) = 0;
 
+  /// One level of the listing under `prefix`, as S3 lists with delimiter
+  /// '/': the objects with no further '/' after the prefix, and the
+  /// sub-prefixes ("<prefix><name>/", in key order) that hold all the rest.
+  struct LevelPage {
+    std::vector<ObjectInfo> objects;
+    std::vector<std::string> prefixes;
+  };
+  /// A page at a time; return false from `on_page` to stop early. This
+  /// default reports no sub-prefixes and every object as on this level: a
+  /// store that gains nothing from listing sub-prefixes side by side.
+  virtual void list_level(const std::string& prefix, const std::function<bool(const LevelPage&)>& on_page) {
+    list(prefix, [&on_page](const std::vector<ObjectInfo>& objects) { return on_page(LevelPage{objects, {}}); });
+  }
+
   /// Throws Error(Store) with the reason when the store cannot be used.
   virtual void health() = 0;
 

@@ -1,6 +1,7 @@
 // An in-memory Store for gc/stats tests: pages like S3 (in key order, at most
-// `page_size` per page), counts list and delete requests, and can be told to
-// misbehave (ignore the prefix, fail keys, throw) to test gc's safety.
+// `page_size` per page, with or without the '/' delimiter), counts list and
+// delete requests, and can be told to misbehave (ignore the prefix, fail
+// keys, throw) to test gc's safety. Safe to list from several threads.
 #pragma once
 
 #include <atomic>
@@ -44,7 +45,8 @@ class MemoryStore : public Store {
   std::optional<std::size_t> list_throws_after_pages;
   std::function<void()> on_remove_batch;  // runs inside remove_batch, before deleting
 
-  std::atomic<int> list_requests{0};
+  std::atomic<int> list_requests{0};  // list pages and list_level pages
+  std::atomic<int> level_requests{0};  // list_level pages alone
   std::atomic<int> delete_requests{0};
   std::atomic<std::size_t> largest_batch{0};
 
@@ -97,6 +99,34 @@ class MemoryStore : public Store {
       std::vector<ObjectInfo> page = next_page(prefix, after, pages == 0, more);
       if (!page.empty()) after = page.back().key;
       if (!on_page(page) || !more) return;
+    }
+  }
+
+  /// As S3 with delimiter '/': objects and common prefixes together count
+  /// towards `page_size` per page.
+  void list_level(const std::string& prefix, const std::function<bool(const LevelPage&)>& on_page) override {
+    std::vector<std::pair<std::string, std::optional<ObjectInfo>>> entries;  // prefix, or object
+    {
+      std::lock_guard lock(mutex_);
+      for (const auto& [key, info] : objects_) {
+        if (!key.starts_with(prefix)) continue;
+        const auto slash = key.find('/', prefix.size());
+        if (slash == std::string::npos) {
+          entries.emplace_back(key, info);
+        } else if (entries.empty() || entries.back().first != key.substr(0, slash + 1)) {
+          entries.emplace_back(key.substr(0, slash + 1), std::nullopt);
+        }
+      }
+    }
+    for (std::size_t start = 0; start == 0 || start < entries.size(); start += page_size_) {
+      ++list_requests;
+      ++level_requests;
+      LevelPage page;
+      for (std::size_t i = start; i < std::min(entries.size(), start + page_size_); ++i) {
+        if (entries[i].second) page.objects.push_back(*entries[i].second);
+        else page.prefixes.push_back(entries[i].first);
+      }
+      if (!on_page(page)) return;
     }
   }
 

@@ -107,13 +107,15 @@ TEST_CASE("an expiry exactly at as_of counts as expired, one second later does n
 TEST_CASE("a key the listing returns outside the prefix is never deleted") {
   MemoryStore store;
   store.list_ignores_prefix = true;  // a misbehaving store
+  auto options = options_at(kNow);
+  options.list_concurrency = 1;  // one listing: each key is seen once
   const auto outside = layout_key("other/", kNow - 10 * kDay, 1);
   const auto sibling = layout_key("cc-old/", kNow - 10 * kDay, 2);
   const auto inside = layout_key(kPrefix, kNow - 10 * kDay, 3);
   store.add(outside, 1, kNow - 50 * kDay);
   store.add(sibling, 1, kNow - 50 * kDay);
   store.add(inside, 1, kNow - 50 * kDay);
-  GcSummary summary = run_gc(store, options_at(kNow));
+  GcSummary summary = run_gc(store, options);
   CHECK(summary.outside_prefix == 2);
   CHECK(summary.deleted == 1);
   CHECK(store.contains(outside));
@@ -160,17 +162,75 @@ TEST_CASE("--older-than also requires LastModified old enough") {
 }
 
 TEST_CASE("3000 objects, 2500 expired: 3 listing requests and 3 delete requests of at most 1000 keys") {
-  MemoryStore store;
-  for (unsigned i = 0; i < 3000; ++i) {
-    const auto expiry = i < 2500 ? kNow - kDay : kNow + kDay;
-    store.add(layout_key(kPrefix, expiry, i), 1, kNow - 2 * kDay);
+  for (const int list_concurrency : {1, 8}) {
+    CAPTURE(list_concurrency);
+    MemoryStore store;
+    for (unsigned i = 0; i < 3000; ++i) {
+      const auto expiry = i < 2500 ? kNow - kDay : kNow + kDay;
+      store.add(layout_key(kPrefix, expiry, i), 1, kNow - 2 * kDay);
+    }
+    auto options = options_at(kNow);
+    options.list_concurrency = list_concurrency;
+    GcSummary summary = run_gc(store, options);
+    CHECK(summary.deleted == 2500);
+    // Partitioned: the delimiter listing, then 3 pages of one date and 1 of the other.
+    CHECK(store.list_requests == (list_concurrency == 1 ? 3 : 5));
+    CHECK(store.delete_requests == 3);
+    CHECK(store.largest_batch == 1000);
+    CHECK(store.size() == 500);
   }
-  GcSummary summary = run_gc(store, options_at(kNow));
-  CHECK(summary.deleted == 2500);
-  CHECK(store.list_requests == 3);
-  CHECK(store.delete_requests == 3);
-  CHECK(store.largest_batch == 1000);
-  CHECK(store.size() == 500);
+}
+
+TEST_CASE("120 date partitions listed 8 at a time: exactly the expired set goes, within the request bound") {
+  // 60 expired dates and 60 live ones, 100 objects each, pages of 100 keys;
+  // and Go-runner keys directly under the prefix (expired by LastModified + ttl).
+  std::set<std::string> expired, live;
+  const auto fill = [&](MemoryStore& store) {
+    unsigned n = 0;
+    for (int day = -60; day <= 60; ++day) {
+      for (unsigned i = 0; day != 0 && i < 100; ++i) {
+        const auto key = layout_key(kPrefix, kNow + day * kDay + std::chrono::seconds(i), n++);
+        store.add(key, 1, kNow - 70 * kDay);
+        (day < 0 ? expired : live).insert(key);
+      }
+    }
+    for (unsigned i = 0; i < 5; ++i) {
+      const auto key = foreign_key(kPrefix, 800000 + i);
+      store.add(key, 1, i < 3 ? kNow - 40 * kDay : kNow);
+      (i < 3 ? expired : live).insert(key);
+    }
+  };
+  // Dry runs: the same list either way, partition by partition (the keys
+  // directly under the prefix first) when partitioned.
+  std::vector<std::string> order[2];
+  for (const int list_concurrency : {1, 8}) {
+    MemoryStore store(100);
+    fill(store);
+    auto options = options_at(kNow);
+    options.list_concurrency = list_concurrency;
+    options.dry_run = true;
+    GcCallbacks callbacks;
+    auto& selected = order[list_concurrency == 1 ? 0 : 1];
+    callbacks.on_selected = [&selected](const GcCandidate& c) { selected.push_back(c.key); };
+    run_gc(store, options, callbacks);
+  }
+  CHECK(order[0].size() == expired.size());
+  CHECK(order[1].size() == expired.size());
+  CHECK(std::set<std::string>(order[1].begin(), order[1].end()) == expired);
+
+  MemoryStore store(100);
+  fill(store);
+  auto options = options_at(kNow);
+  options.list_concurrency = 8;
+  GcSummary summary = run_gc(store, options);
+  CHECK(summary.deleted == expired.size());
+  CHECK(summary.errors == 0);
+  for (const auto& key : expired) CHECK_FALSE(store.contains(key));
+  for (const auto& key : live) CHECK(store.contains(key));
+  CHECK(store.size() == live.size());
+  const std::size_t objects = expired.size() + live.size();
+  CHECK(store.list_requests <= static_cast<int>((objects + 99) / 100 + 120));
+  CHECK(store.delete_requests == static_cast<int>((expired.size() + 999) / 1000));
 }
 
 TEST_CASE("per-key failures are counted, the rest still goes, and only the first few are kept") {
@@ -202,7 +262,9 @@ TEST_CASE("a listing failure stops the run; batches already handed over are stil
   MemoryStore store(1000);
   for (unsigned i = 0; i < 2500; ++i) store.add(layout_key(kPrefix, kNow - kDay, i), 1, kNow - 2 * kDay);
   store.list_throws_after_pages = 1;
-  GcSummary summary = run_gc(store, options_at(kNow));
+  auto options = options_at(kNow);
+  options.list_concurrency = 1;  // one listing, failing on its second page
+  GcSummary summary = run_gc(store, options);
   REQUIRE(summary.listing_error.has_value());
   CHECK(summary.listing_error->kind() == ErrorKind::Store);
   CHECK(summary.deleted == 1000);
@@ -216,6 +278,7 @@ TEST_CASE("stop flag: the listing stops, batches in flight finish, counts match 
   store.on_remove_batch = [&stop] { stop = true; };  // "SIGINT" while the first batch is in flight
   auto options = options_at(kNow);
   options.stop = &stop;
+  options.list_concurrency = 1;  // no pages listed ahead: the request count is exact
   GcSummary summary = run_gc(store, options);
   CHECK(summary.interrupted);
   CHECK(summary.deleted >= 1000);

@@ -62,15 +62,19 @@ TEST_CASE("storage view: expiry windows, age buckets, oldest and newest") {
   CHECK(s.newest->key == layout_key("cc/", kNow + 90 * kDay, 5));
 }
 
-TEST_CASE("storage view over 100,000 objects, aggregated page by page") {
-  MemoryStore store(1000);
-  for (unsigned i = 0; i < 100000; ++i)
-    store.add(layout_key("cc/", i % 4 == 0 ? kNow - kDay : kNow + kDay, i), 10, kNow - 2h);
-  StorageStats s = collect_storage_stats(store, "cc/", kTtl, kNow);
-  CHECK(s.total.objects == 100000);
-  CHECK(s.total.bytes == 1000000);
-  CHECK(s.expired.objects == 25000);
-  CHECK(store.list_requests == 100);
+TEST_CASE("storage view over 100,000 objects, aggregated page by page, listed plainly or by date") {
+  for (const int list_concurrency : {1, 8}) {
+    CAPTURE(list_concurrency);
+    MemoryStore store(1000);
+    for (unsigned i = 0; i < 100000; ++i)
+      store.add(layout_key("cc/", i % 4 == 0 ? kNow - kDay : kNow + kDay, i), 10, kNow - 2h);
+    StorageStats s = collect_storage_stats(store, "cc/", kTtl, kNow, list_concurrency);
+    CHECK(s.total.objects == 100000);
+    CHECK(s.total.bytes == 1000000);
+    CHECK(s.expired.objects == 25000);
+    // By date: the delimiter listing, then 25 pages of one date and 75 of the other.
+    CHECK(store.list_requests == (list_concurrency == 1 ? 100 : 101));
+  }
 }
 
 TEST_CASE("latency summary: nearest-rank percentiles over every value") {
