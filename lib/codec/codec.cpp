@@ -36,24 +36,6 @@ bool gzip_saves_enough(std::size_t size, std::size_t compressed_size) {
   return saved >= kAutoMinSavings;
 }
 
-std::string gzip_in_memory(std::string_view payload, int level) {
-  // Below this a worker thread costs more than it saves; blocks are never
-  // smaller, so the ratio stays within a fraction of a percent of one stream.
-  constexpr std::size_t kMinParallelBlock = 128u << 10;
-  StringSink out;
-  const unsigned threads = std::thread::hardware_concurrency();
-  std::unique_ptr<CompressingSink> encoder;
-  if (threads > 1 && payload.size() >= 2 * kMinParallelBlock) {
-    const std::size_t block = std::max(kMinParallelBlock, (payload.size() + threads - 1) / threads);
-    encoder = std::make_unique<ParallelGzipEncoder>(out, level, threads, block);
-  } else {
-    encoder = std::make_unique<GzipEncoder>(out, level);
-  }
-  encoder->write(payload.data(), payload.size());
-  encoder->finish();
-  return out.take();
-}
-
 std::unique_ptr<CompressingSink> make_gzip_encoder(ByteSink& out, int level) {
   const unsigned threads = std::thread::hardware_concurrency();
   if (threads > 1) return std::make_unique<ParallelGzipEncoder>(out, level, threads);

@@ -44,9 +44,10 @@ bool gzip_pays_off(const char* prefix, std::size_t size, int level);
 /// kAutoMinSavings of `size` (never for size 0).
 bool gzip_saves_enough(std::size_t size, std::size_t compressed_size);
 
-/// One gzip member of a payload held wholly in memory, compressed on several
-/// threads when it is large enough to gain from them. Lets a payload that
-/// fits in auto's prefix be compressed once: the trial is the stored object.
+/// One gzip member of a payload held wholly in memory, deflated in parts on
+/// several threads (straight from `payload`, no copy) when it is large
+/// enough to gain from them. Lets a payload that fits in auto's prefix be
+/// compressed once: the trial is the stored object.
 std::string gzip_in_memory(std::string_view payload, int level);
 
 /// A sink that compresses into another sink; finish() writes the end of the

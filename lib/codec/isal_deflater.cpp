@@ -2,7 +2,7 @@
 // stream state (about 90 KiB) and the level's hash buffer are allocated once
 // per deflater and reused by reset().
 #include <algorithm>
-#include <vector>
+#include <memory>
 
 #include <isa-l/igzip_lib.h>
 
@@ -28,17 +28,19 @@ std::size_t level_buffer_size(int level) {
 
 class IsalDeflater : public Deflater {
  public:
+  // The level and output buffers are not zero-filled (ISA-L's own examples
+  // malloc them): their pages are touched only as far as the input fills them.
   explicit IsalDeflater(int level)
-      : level_(level), stream_(std::make_unique<isal_zstream>()), level_buffer_(level_buffer_size(level)),
-        output_(kOutputChunk) {
+      : level_(level), stream_(std::make_unique<isal_zstream>()), level_buffer_size_(level_buffer_size(level)),
+        level_buffer_(new std::uint8_t[level_buffer_size_]), output_(new std::uint8_t[kOutputChunk]) {
     reset();
   }
 
   void reset() override {
     isal_deflate_init(stream_.get());
     stream_->level = static_cast<std::uint32_t>(level_);
-    stream_->level_buf = level_buffer_.data();
-    stream_->level_buf_size = static_cast<std::uint32_t>(level_buffer_.size());
+    stream_->level_buf = level_buffer_.get();
+    stream_->level_buf_size = static_cast<std::uint32_t>(level_buffer_size_);
     stream_->gzip_flag = IGZIP_DEFLATE;
   }
 
@@ -68,12 +70,12 @@ class IsalDeflater : public Deflater {
   /// that the flush asks for (the end of the stream at Finish).
   void pump(ByteSink& out) {
     for (;;) {
-      stream_->next_out = output_.data();
-      stream_->avail_out = static_cast<std::uint32_t>(output_.size());
+      stream_->next_out = output_.get();
+      stream_->avail_out = static_cast<std::uint32_t>(kOutputChunk);
       const int status = isal_deflate(stream_.get());
       if (status != COMP_OK) isal_failure("deflate", status);
-      const std::size_t produced = output_.size() - stream_->avail_out;
-      if (produced > 0) out.write(reinterpret_cast<const char*>(output_.data()), produced);
+      const std::size_t produced = kOutputChunk - stream_->avail_out;
+      if (produced > 0) out.write(reinterpret_cast<const char*>(output_.get()), produced);
       const bool output_full = stream_->avail_out == 0;
       const bool ending = stream_->end_of_stream && stream_->internal_state.state != ZSTATE_END;
       if (stream_->avail_in == 0 && !output_full && !ending) return;
@@ -82,8 +84,9 @@ class IsalDeflater : public Deflater {
 
   int level_;
   std::unique_ptr<isal_zstream> stream_;
-  std::vector<std::uint8_t> level_buffer_;
-  std::vector<std::uint8_t> output_;
+  std::size_t level_buffer_size_;
+  std::unique_ptr<std::uint8_t[]> level_buffer_;
+  std::unique_ptr<std::uint8_t[]> output_;
 };
 
 }  // namespace

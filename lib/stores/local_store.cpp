@@ -231,7 +231,9 @@ class LocalStore final : public Store {
   static std::uint64_t copy_source(ByteSource& source, TempFile& out, const std::string& what) {
     const auto read = [&](char* buffer, std::size_t capacity) { return source.read(buffer, capacity); };
     const auto write = [&](const char* data, std::size_t size) { out.write(data, size, what); };
-    return base::copy_all(read, write, kChunk);
+    // No larger than an in-memory source needs.
+    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, source.remaining().value_or(kChunk)));
+    return base::copy_all(read, write, size);
   }
 
   UniqueFd open_object(const std::string& key) const {

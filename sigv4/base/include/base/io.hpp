@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace base {
 
@@ -30,13 +30,15 @@ ssize_t read_some(int fd, char* buffer, std::size_t capacity);
 bool write_all(int fd, const char* data, std::size_t size);
 
 /// Moves everything from `read(buffer, capacity) -> size_t` (0 at the end)
-/// to `write(data, size)` through one buffer; returns the byte count.
+/// to `write(data, size)` through one buffer; returns the byte count. The
+/// buffer is not zero-filled: only the pages reads fill are ever touched.
 template <typename Read, typename Write>
 std::uint64_t copy_all(Read&& read, Write&& write, std::size_t buffer_size = 64u << 10) {
-  std::vector<char> buffer(buffer_size);
+  if (buffer_size == 0) buffer_size = 1;
+  const std::unique_ptr<char[]> buffer(new char[buffer_size]);
   std::uint64_t total = 0;
-  while (const std::size_t n = read(buffer.data(), buffer.size())) {
-    write(buffer.data(), n);
+  while (const std::size_t n = read(buffer.get(), buffer_size)) {
+    write(buffer.get(), n);
     total += n;
   }
   return total;
