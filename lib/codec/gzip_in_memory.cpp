@@ -26,18 +26,9 @@ struct Part {
   std::string_view input;
   std::string_view dictionary;  // the 32 KiB before `input`
   bool last = false;
-  std::string output;
+  StringSink output;
   std::uint32_t crc = 0;
   std::exception_ptr error;
-};
-
-class AppendTo : public ByteSink {
- public:
-  explicit AppendTo(std::string& out) : out_(out) {}
-  void write(const char* data, std::size_t size) override { out_.append(data, size); }
-
- private:
-  std::string& out_;
 };
 
 void deflate_part(Part& part, int level) noexcept {
@@ -45,12 +36,11 @@ void deflate_part(Part& part, int level) noexcept {
     part.crc = crc32_update(0, part.input.data(), part.input.size());
     // Text deflates to about a third; reserving (address space, not pages)
     // spares the copies of a growing string.
-    part.output.reserve(part.output.size() + part.input.size() / 2 + 4096);
-    AppendTo sink(part.output);
+    part.output.reserve(part.input.size() / 2 + 4096);  // no-op for the first part
     const std::unique_ptr<Deflater> deflater = make_deflater(level);
     deflater->set_dictionary(part.dictionary);
     deflater->deflate(part.input.data(), part.input.size(),
-                      part.last ? Deflater::Flush::Finish : Deflater::Flush::Sync, sink);
+                      part.last ? Deflater::Flush::Finish : Deflater::Flush::Sync, part.output);
   } catch (...) {
     part.error = std::current_exception();
   }
@@ -71,18 +61,21 @@ std::string gzip_in_memory(std::string_view payload, int level) {
     parts[i].dictionary = payload.substr(start - window, window);
     parts[i].last = i + 1 == count;
   }
-  parts[0].output = gzip_header(level);  // the first part's output is the result
+  // The first part's output becomes the result: room for all the parts.
+  const std::string header = gzip_header(level);
+  parts[0].output.reserve(header.size() + payload.size() / 2 + 4096 * count);
+  parts[0].output.write(header.data(), header.size());
   std::vector<std::thread> helpers;
   for (std::size_t i = 1; i < count; ++i) helpers.emplace_back(deflate_part, std::ref(parts[i]), level);
   deflate_part(parts[0], level);
   for (std::thread& helper : helpers) helper.join();
 
-  std::string out = std::move(parts[0].output);
+  std::string out = parts[0].output.take();
   std::uint32_t crc = parts[0].crc;
   for (const Part& part : parts) {
     if (part.error) std::rethrow_exception(part.error);
     if (&part == &parts[0]) continue;
-    out += part.output;
+    out += part.output.data();
     crc = crc32_concat(crc, part.crc, part.input.size());
   }
   out += gzip_trailer(crc, payload.size());

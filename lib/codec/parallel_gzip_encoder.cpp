@@ -48,6 +48,7 @@ void compress_block(Block& block, Deflater& deflater) {
   block.crc = crc32_update(0, block.input.data(), block.input.size());
   deflater.reset();
   deflater.set_dictionary(block.dictionary);
+  block.output.reserve(block.input.size() / 2 + 4096);  // text deflates to about a third
   deflater.deflate(block.input.data(), block.input.size(),
                    block.last ? Deflater::Flush::Finish : Deflater::Flush::Sync, block.output);
   block.input = std::string();  // release memory before the writer gets to it

@@ -83,6 +83,8 @@ class StringSource : public ByteSource {
 class StringSink : public ByteSink {
  public:
   void write(const char* data, std::size_t size) override { data_.append(data, size); }
+  /// Room for `size` bytes in all, so appends up to it copy nothing twice.
+  void reserve(std::size_t size) { data_.reserve(size); }
   const std::string& data() const { return data_; }
   std::string take() { return std::move(data_); }
  private:
