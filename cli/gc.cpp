@@ -35,6 +35,7 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   GcOptions options;
   options.prefix = config.prefix;
   options.ttl = config.ttl;
+  options.list_concurrency = config.list_concurrency;
   const TimePoint now = std::chrono::system_clock::now();
   options.as_of = flags.as_of.empty() ? now : parse_as_of(flags.as_of, now, "--as-of");
   if (!flags.older_than.empty()) options.older_than = parse_duration(flags.older_than, "--older-than");

@@ -36,7 +36,7 @@ StatsReport build_report(const Config& config, const StatsFlags& flags) {
   if (wants_storage(flags)) {
     auto store = open_store_for(config);
     report.store = store->location();
-    report.storage = collect_storage_stats(*store, config.prefix, config.ttl, report.as_of);
+    report.storage = collect_storage_stats(*store, config.prefix, config.ttl, report.as_of, config.list_concurrency);
   }
   if (wants_operations(flags))
     report.operations = collect_operation_stats(Journal(config.journal_dir), report.since);

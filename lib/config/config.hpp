@@ -94,6 +94,7 @@ struct Config {
   std::uint64_t threshold{};
   CompressPolicy compress{};
   int level{};
+  int list_concurrency{};  // gc and stats: date partitions listed at once
   std::chrono::seconds ttl{};
   std::string prefix;
   /// "s3" or "local".

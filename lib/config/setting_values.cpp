@@ -3,6 +3,7 @@
 // which is checked whole.
 #include "config/setting_values.hpp"
 
+#include <charconv>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -86,6 +87,16 @@ std::string parse_url(const std::string& text, const std::string& label) {
 int parse_level(const std::string& text, const std::string& label) {
   if (text.size() != 1 || text[0] < '1' || text[0] > '9') bad_value(label, text, "a level from 1 to 9");
   return text[0] - '0';
+}
+
+int parse_int_in(const std::string& text, const std::string& label, std::pair<int, int> range) {
+  int value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < range.first ||
+      value > range.second) {
+    bad_value(label, text, "an integer from " + std::to_string(range.first) + " to " + std::to_string(range.second));
+  }
+  return value;
 }
 
 /// No path, query or user part: credentials never travel in the URL.

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "config/config.hpp"
 
@@ -20,6 +21,8 @@ std::chrono::seconds parse_ttl(const std::string& text, const std::string& label
 /// auto|always|never; where `allow_bool`, also true (auto) and false (never).
 CompressPolicy parse_compress(const std::string& text, const std::string& label, bool allow_bool);
 int parse_level(const std::string& text, const std::string& label);
+/// A decimal integer in [range.first, range.second].
+int parse_int_in(const std::string& text, const std::string& label, std::pair<int, int> range);
 /// "https://host[:port]", trailing '/' dropped.
 std::string parse_endpoint(const std::string& text, const std::string& label);
 std::string parse_region(const std::string& text, const std::string& label);

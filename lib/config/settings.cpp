@@ -77,6 +77,9 @@ std::string_view policy_name(CompressPolicy policy) {
   return "auto";
 }
 
+/// gc and stats: more partitions at once than this only crowd the server.
+constexpr std::pair<int, int> kListConcurrencyRange{1, 64};
+
 /// Built on first use, so that other files' static objects may read it.
 const std::vector<Setting>& table() {
   static const std::vector<Setting> rows{
@@ -224,6 +227,24 @@ const std::vector<Setting>& table() {
           .help = "gzip level: 1 fastest, 9 smallest",
           .show = [](const Config& c) { return std::to_string(c.level); },
           .int_range = {1, 9},
+      },
+      {
+          .key = "list_concurrency",
+          .flag = "--list-concurrency",
+          .commands = {{"gc"}, {"stats"}},
+          .env = {{"CLAIMCHECK_LIST_CONCURRENCY"}},
+          .file_key = "list_concurrency",
+          .value_name = "N",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.list_concurrency = parse_int_in(v.text, v.label, kListConcurrencyRange);
+              },
+          // S3 answers a page of 1000 keys in tens of milliseconds: 8 listings
+          // keep a client busy without crowding a small server.
+          .fallback = "8",
+          .help = "Date partitions of the prefix listed at once; 1 lists it as one sequence",
+          .show = [](const Config& c) { return std::to_string(c.list_concurrency); },
+          .int_range = kListConcurrencyRange,
       },
       {
           .key = "enabled",

@@ -37,7 +37,7 @@ struct GcOptions {
   std::unordered_set<std::string> keep;
   int concurrency = 4;  // delete batches in flight
   /// Date partitions listed at once; 1 lists the prefix as one sequence.
-  int list_concurrency = kDefaultListConcurrency;
+  int list_concurrency = default_config().list_concurrency;
   /// Set (e.g. by a SIGINT handler) to stop listing; batches in flight finish.
   const std::atomic<bool>* stop = nullptr;
 };

@@ -16,11 +16,6 @@
 
 namespace claimcheck {
 
-/// Sub-prefixes listed at once unless configured otherwise: S3 answers each
-/// page in tens of milliseconds, so 8 keep a client busy without crowding a
-/// small server.
-constexpr int kDefaultListConcurrency = 8;
-
 /// Pages waiting for the caller from one partition, and from all the
 /// partitions behind the one being delivered (about 300 KiB each): what
 /// bounds memory whatever the partitions' sizes.

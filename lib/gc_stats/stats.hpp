@@ -12,6 +12,7 @@
 
 #include "manager/journal.hpp"
 #include "reference/reference.hpp"
+#include "config/config.hpp"
 #include "gc_stats/partitioned_listing.hpp"
 #include "stores/store.hpp"
 
@@ -59,7 +60,7 @@ class StorageAggregator {
 /// Lists `prefix` (`list_concurrency` date partitions at once, see
 /// list_partitioned) and aggregates each page as it arrives.
 StorageStats collect_storage_stats(Store& store, const std::string& prefix, std::chrono::seconds ttl,
-                                   TimePoint as_of, int list_concurrency = kDefaultListConcurrency);
+                                   TimePoint as_of, int list_concurrency = default_config().list_concurrency);
 
 /// True statistics over every value (nearest-rank percentiles), milliseconds.
 struct LatencySummary {

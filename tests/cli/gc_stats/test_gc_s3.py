@@ -102,9 +102,15 @@ class S3GcPrivateBucket(GcTestCase):
             self.env["CLAIMCHECK_PREFIX"] = self.prefix
             stats = self.ok("stats", "--storage", "--json", global_args=self.through(proxy)).json()
             self.assertEqual((stats["storage"]["objects"], stats["storage"]["expired"]["objects"]), (3000, 2000))
+            partitioned_stats = proxy.counts()
+            self.assertEqual(list_requests_beyond_short_pages(partitioned_stats), lists)
+            self.assertFalse({"HeadObject", "GetObject"} & set(partitioned_stats))
+            # --list-concurrency 1: the prefix as one listing, a request per 1000 keys.
+            sequential = self.ok("stats", "--storage", "--json", "--list-concurrency", "1",
+                                 global_args=self.through(proxy)).json()
+            self.assertEqual(sequential["storage"], stats["storage"])
             after_stats = proxy.counts()
-            self.assertEqual(list_requests_beyond_short_pages(after_stats), lists)
-            self.assertFalse({"HeadObject", "GetObject"} & set(after_stats))
+            self.assertEqual(list_requests_beyond_short_pages(after_stats) - lists, math.ceil(3000 / 1000))
             doc = self.gc("--json", global_args=self.through(proxy)).json()
             counts = proxy.counts()
         finally:

@@ -96,6 +96,10 @@ class Stats(GcTestCase):
     def test_bad_flags_are_usage_errors(self):
         self.fails(2, "stats", "--json", "--prometheus")
         self.assertIn("--since", self.fails(2, "stats", "--operations", "--since", "lately"))
+        self.assertIn("--list-concurrency", self.fails(2, "stats", "--storage", "--list-concurrency", "0"))
+        self.env["CLAIMCHECK_LIST_CONCURRENCY"] = "many"
+        self.assertIn("CLAIMCHECK_LIST_CONCURRENCY: 'many' is not an integer from 1 to 64",
+                      self.fails(2, "stats", "--storage"))
 
 
 if __name__ == "__main__":
