@@ -19,6 +19,8 @@
 #   S3_BUCKET   bucket to create (default "test"; empty: none)
 #   RGW_STS_KEY 16-character key radosgw encrypts STS session tokens with
 #   RGW_TIMEOUT seconds to wait for each stage (default 120)
+#   RGW_MEMSTORE_BYTES  the in-memory OSD's capacity (default 8 GiB); the
+#               benchmark's million objects need more
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -157,7 +159,7 @@ paxos_min_wait = 0.01
 [osd]
 osd_data = $STATE/osd/\$cluster-\$id
 osd_objectstore = memstore
-memstore_device_bytes = 8589934592
+memstore_device_bytes = ${RGW_MEMSTORE_BYTES:-8589934592}
 
 [client.rgw.s3]
 rgw_frontends = beast endpoint=127.0.0.1:$RGW_PORT
