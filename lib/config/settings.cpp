@@ -64,6 +64,7 @@
 #include "config/setting_values.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "sigv4/credential_providers.hpp"
 
 namespace claimcheck {
 namespace {
@@ -81,6 +82,17 @@ std::string_view policy_name(CompressPolicy policy) {
 constexpr std::pair<int, int> kListConcurrencyRange{1, 64};
 
 /// Built on first use, so that other files' static objects may read it.
+// The instance metadata defaults are sigv4's; the docs state them from there.
+std::string_view imds_timeout_doc() {
+  static const std::string doc = fmt::format("{:g}", std::chrono::duration<double>(sigv4::kImdsTimeout).count());
+  return doc;
+}
+
+std::string_view imds_attempts_doc() {
+  static const std::string doc = std::to_string(sigv4::kImdsAttempts);
+  return doc;
+}
+
 const std::vector<Setting>& table() {
   static const std::vector<Setting> rows{
       {
@@ -434,7 +446,8 @@ const std::vector<Setting>& table() {
           .profile_key = "metadata_service_timeout",
           .value_name = "SECONDS",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.imds_timeout = parse_timeout_seconds(v.text, v.label); },
-          .fallback = "1",
+          .compute_default = [](SettingTarget& t) { t.config.s3.chain.imds_timeout = sigv4::kImdsTimeout; },
+          .default_doc = imds_timeout_doc(),
           .help = "How long EC2 instance metadata may take to answer, in seconds",
           .show = [](const Config& c) { return std::to_string(c.s3.chain.imds_timeout.count()) + " ms"; },
           .stage = Stage::S3,
@@ -445,7 +458,8 @@ const std::vector<Setting>& table() {
           .profile_key = "metadata_service_num_attempts",
           .value_name = "N",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.imds_attempts = parse_attempts(v.text, v.label); },
-          .fallback = "1",
+          .compute_default = [](SettingTarget& t) { t.config.s3.chain.imds_attempts = sigv4::kImdsAttempts; },
+          .default_doc = imds_attempts_doc(),
           .help = "How many times EC2 instance metadata is asked before giving up",
           .show = [](const Config& c) { return std::to_string(c.s3.chain.imds_attempts); },
           .stage = Stage::S3,

@@ -49,6 +49,9 @@ class Failures(CredentialTestCase):
         result = self.run_cc("offload", "--force", stdin=PAYLOAD, timeout=20)
         self.one_error_line(result, 6, "EC2 instance metadata at {} not reachable: Timeout (no answer within 1 s)"
                             .format(hung.url))
+        self.env["AWS_METADATA_SERVICE_TIMEOUT"] = "0.3"  # the AWS CLI's variable sets the bound
+        result = self.run_cc("offload", "--force", stdin=PAYLOAD, timeout=20)
+        self.one_error_line(result, 6, "not reachable: Timeout (no answer within 300 ms)")
 
     def test_an_instance_without_a_role_is_exit_2(self):
         imds = self.server("--imds", "no-role")

@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "core/error.hpp"
+#include "sigv4/credential_providers.hpp"
 #include "stores/s3_store.hpp"
 #include "test_support.hpp"
 
@@ -317,6 +318,31 @@ TEST_CASE("S3 without keys: EC2 instance metadata last; disabled, open_store say
                               "aws profile default ("));
     CHECK(e.why().ends_with("container credentials; EC2 instance metadata is disabled"));
   }
+}
+
+TEST_CASE("instance metadata's timeout and attempts: sigv4's defaults, the variables, the profile's keys") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  const Config defaults = box.load();
+  CHECK(defaults.s3.chain.imds_timeout == sigv4::kImdsTimeout);
+  CHECK(defaults.s3.chain.imds_attempts == sigv4::kImdsAttempts);
+  write_file(box.home / ".aws/config", "[default]\nmetadata_service_timeout = 3\nmetadata_service_num_attempts = 2\n");
+  const Config profile = box.load();
+  CHECK(profile.s3.chain.imds_timeout == 3000ms);
+  CHECK(profile.s3.chain.imds_attempts == 2);
+  box.env["AWS_METADATA_SERVICE_TIMEOUT"] = "0.25";
+  box.env["AWS_METADATA_SERVICE_NUM_ATTEMPTS"] = "4";
+  const Config variables = box.load();
+  CHECK(variables.s3.chain.imds_timeout == 250ms);
+  CHECK(variables.s3.chain.imds_attempts == 4);
+  for (const char* bad : {"0", "61", "1s", ".5"}) {
+    CAPTURE(bad);
+    box.env["AWS_METADATA_SERVICE_TIMEOUT"] = bad;
+    CHECK(usage_error(box).what_failed() == "AWS_METADATA_SERVICE_TIMEOUT");
+  }
+  box.env["AWS_METADATA_SERVICE_TIMEOUT"] = "1";
+  box.env["AWS_METADATA_SERVICE_NUM_ATTEMPTS"] = "0";
+  CHECK(usage_error(box).what_failed() == "AWS_METADATA_SERVICE_NUM_ATTEMPTS");
 }
 
 TEST_CASE("each bad environment variable is named with its value") {
