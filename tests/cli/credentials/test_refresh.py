@@ -7,10 +7,10 @@ first claimed to expire 5 min 1 s after it is handed out (rounded up to the
 second): it falls inside the 5-minute refresh margin 1 to 2 s later. What
 makes the operations outlast that is the fault proxy in front of radosgw, not
 a sleep in the test:
-  - a 48 MiB multipart offload (6 parts of 8 MiB, 4 in flight), request bodies
-    throttled to 10 MiB/s in total: parts 5 and 6 start no earlier than 3.2 s
-    in, after the refresh is due (CLAIMCHECK_TEST_REFRESH_MIB=200 runs the
-    issue's 200 MiB, too long for CI);
+  - the issue's 200 MiB multipart offload (25 parts of 8 MiB, 4 in flight),
+    request bodies throttled to 40 MiB/s in total: it lasts at least 5 s, so
+    most parts start after the refresh is due (CLAIMCHECK_TEST_REFRESH_MIB
+    changes the size);
   - a gc whose listing the proxy answers 3 s late, so its delete comes after.
 The offload completes and retrieves intact, claimcheck's -vv trace shows
 exactly one refresh, the agent was asked twice, and the proxy saw the early
@@ -26,8 +26,8 @@ import credtest
 from credtest import S3, CredentialTestCase, run_suite, skip_without_s3
 
 MIB = 1 << 20
-SIZE = int(os.environ.get("CLAIMCHECK_TEST_REFRESH_MIB", "48")) * MIB
-THROTTLE = 10 * MIB  # bytes per second through the proxy
+SIZE = int(os.environ.get("CLAIMCHECK_TEST_REFRESH_MIB", "200")) * MIB
+THROTTLE = 40 * MIB  # bytes per second through the proxy
 FIRST_LIFETIME = 5 * 60 + 1  # inside the margin 1 to 2 s after it is handed out
 
 
