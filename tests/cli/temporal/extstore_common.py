@@ -9,13 +9,11 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, ".."))
-from cli_common import Result, private_env, run_suite  # noqa: E402,F401
+from claimcheck_test import Result, run_suite, sealed_env  # noqa: F401
 
 DATA = os.path.join(HERE, "..", "..", "lib", "temporal", "data", "ts-driver-1.22.0")
 BINARY = None  # set by main()
@@ -121,7 +119,7 @@ def history(payload_value, field="result"):
 class CliTestCase(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="cc-extstore-")
-        self.env = private_env(self.tmp)
+        self.env = sealed_env(self.tmp)
 
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)

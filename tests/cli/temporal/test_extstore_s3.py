@@ -12,7 +12,7 @@ import zlib
 import extstore_common as common
 from extstore_common import (KEY_PREFIX, SAMPLES, CliTestCase, forms_of, history, payload_wire, proto_json,
                              reference_data, sample_bytes, sample_json, sha256)
-from cli_common import S3, s3_client, skip_without_s3
+from claimcheck_test import S3, s3_client, skip_without_s3
 
 BUCKET = "bars"  # the bucket the real references name
 

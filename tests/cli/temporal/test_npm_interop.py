@@ -20,7 +20,7 @@ import uuid
 
 import extstore_common as common
 from extstore_common import CliTestCase, forms_of, history, sha256
-from cli_common import S3, s3_client, skip_without_s3
+from claimcheck_test import S3, s3_client, skip_without_s3
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PACKAGE_DIR = os.path.join(HERE, "npm_interop")
