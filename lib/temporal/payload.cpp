@@ -161,6 +161,23 @@ std::optional<JsonPayload> payload_from_proto_json(const Json& value) {
   return with_external(std::move(*payload), PayloadForm::ProtoJson, value);
 }
 
+namespace {
+
+/// Proto JSON whose metadata decodes but whose data is not base64: kept with
+/// its data as written and the problem named, so that a reference payload
+/// with corrupt data is reported invalid rather than read as another form.
+std::optional<JsonPayload> proto_json_with_bad_data(const Shape& shape, const Json& value) {
+  if (!shape.data || !shape.data->is_string()) return std::nullopt;
+  auto payload = read_proto_json(Shape{shape.metadata, nullptr});
+  if (!payload) return std::nullopt;
+  payload->data = shape.data->get<std::string>();
+  JsonPayload result = with_external(std::move(*payload), PayloadForm::ProtoJson, value);
+  result.problem = "\"data\" is not base64";
+  return result;
+}
+
+}  // namespace
+
 std::optional<JsonPayload> payload_from_json(const Json& value) {
   auto shape = payload_shape(value);
   if (!shape) return std::nullopt;
@@ -170,6 +187,7 @@ std::optional<JsonPayload> payload_from_json(const Json& value) {
   if (encoding && printable(*encoding)) {
     if (auto payload = read_proto_json(*shape))
       return with_external(std::move(*payload), PayloadForm::ProtoJson, value);
+    if (auto payload = proto_json_with_bad_data(*shape, value)) return payload;
   }
   return with_external(read_decoded(*shape), PayloadForm::Decoded, value);
 }
