@@ -18,6 +18,7 @@
 #include "inspect_output.hpp"
 #include "report_error.hpp"
 #include "number_checks.hpp"
+#include "setting_options.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -145,6 +146,7 @@ void add_inspect_command(CLI::App& app, GlobalOptions& global, CommandRunner& ru
   auto flags = std::make_shared<InspectFlags>();
   auto* sub = app.add_subcommand("inspect", "Explain the references found in documents and histories");
   add_inspect_options(*sub, *flags);
+  add_setting_options(*sub, "inspect", global.overrides);  // --read-bucket
   sub->callback([&global, &run, flags] { run = [&global, flags] { return run_inspect(global, *flags); }; });
 }
 

@@ -15,6 +15,7 @@
 #include "report_error.hpp"
 #include "session.hpp"
 #include "number_checks.hpp"
+#include "setting_options.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -92,6 +93,7 @@ void add_retrieve_command(CLI::App& app, GlobalOptions& global, CommandRunner& r
   auto flags = std::make_shared<RetrieveFlags>();
   auto* sub = app.add_subcommand("retrieve", "Turn a reference back into the verified payload");
   add_retrieve_options(*sub, *flags);
+  add_setting_options(*sub, "retrieve", global.overrides);  // --read-bucket
   sub->callback([&global, &run, flags] { run = [&global, flags] { return run_retrieve(global, *flags); }; });
 }
 

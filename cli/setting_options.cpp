@@ -24,6 +24,7 @@ CLI::Option* add_flag(CLI::App& app, const Setting& row, std::string_view comman
     return app.add_option_function<std::vector<std::string>>(
                   name, [&o, key](const std::vector<std::string>& v) { o.values[key] = v; }, help)
         ->expected(1)
+        ->allow_extra_args(false)  // one value per flag: never the command's positional input
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   }
   CLI::Option* option =

@@ -62,6 +62,9 @@ struct S3Settings {
   CredentialChainSettings chain;
   std::string ca_bundle;
   bool virtual_hosted{};
+  /// Buckets besides `bucket` that a Temporal External Storage reference
+  /// may be read from (same endpoint and credentials).
+  std::vector<std::string> read_buckets;
 };
 
 /// host:port, as `serve --listen` takes it.

@@ -168,9 +168,13 @@ StoreSpec parse_store(const std::string& text, const std::string& label, const G
   return spec;
 }
 
+std::string parse_bucket(const std::string& text, const std::string& label) {
+  if (text.empty() || text.find_first_of("/ \t\\") != std::string::npos) bad_value(label, text, "a bucket name");
+  return text;
+}
+
 std::string bucket_store_url(const std::string& bucket, const std::string& label) {
-  if (bucket.find_first_of("/ \t\\") != std::string::npos) bad_value(label, bucket, "a bucket name");
-  return "s3://" + bucket;
+  return "s3://" + parse_bucket(bucket, label);
 }
 
 ListenAddress parse_listen_address(const std::string& text, const std::string& label) {

@@ -43,6 +43,8 @@ struct StoreSpec {
 };
 /// s3://bucket[/prefix], file:///dir, or a directory path.
 StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env);
+/// A bare bucket name: no '/', blank or backslash.
+std::string parse_bucket(const std::string& text, const std::string& label);
 /// A bare bucket name (R2_BUCKET) as a store URL.
 std::string bucket_store_url(const std::string& bucket, const std::string& label);
 

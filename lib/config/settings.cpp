@@ -508,6 +508,30 @@ const std::vector<Setting>& table() {
           .stage = Stage::S3,
       },
       {
+          .key = "read_buckets",
+          .flag = "--read-bucket",
+          .commands = {{"inspect"}, {"retrieve"}, {"serve"}},
+          .env = {{"CLAIMCHECK_READ_BUCKETS"}},
+          .file_key = "read_buckets",
+          .value_name = "BUCKET",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.s3.read_buckets.clear();
+                for (const std::string& item : v.items) t.config.s3.read_buckets.push_back(parse_bucket(item, v.label));
+              },
+          .default_doc = "none: only the --store bucket",
+          .help = "Another bucket Temporal External Storage references may be read from (same endpoint and "
+                  "credentials; repeatable)",
+          .show =
+              [](const Config& c) {
+                std::string list;
+                for (const std::string& b : c.s3.read_buckets) list += (list.empty() ? "" : ",") + b;
+                return list;
+              },
+          .stage = Stage::S3,
+          .list = true,
+      },
+      {
           .key = "journal_dir",
           .env = {{"CLAIMCHECK_JOURNAL_DIR"}},
           .file_key = "journal_dir",

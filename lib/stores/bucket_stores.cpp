@@ -30,7 +30,7 @@ void refuse_bucket(const std::string& bucket, const std::string& allowed_list) {
   throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"",
               "not configured, so not contacted (configured: " +
                   (allowed_list.empty() ? std::string("no S3 bucket") : allowed_list) +
-                  "; use --store s3://" + shown + ")");
+                  "; use --store s3://" + shown + " or --read-bucket " + shown + ")");
 }
 
 }  // namespace claimcheck

@@ -1,8 +1,8 @@
 // The S3 buckets a reference may send claimcheck to. A Temporal External
 // Storage reference names its own bucket; claimcheck reads it only when the
-// user configured that bucket (the --store bucket, or one of the extra
-// readable buckets), always on the configured endpoint with the configured
-// credentials. Any other bucket is refused before anything is contacted.
+// user configured that bucket (the --store bucket, or a --read-bucket one),
+// always on the configured endpoint with the configured credentials. Any
+// other bucket is refused before anything is contacted.
 #pragma once
 
 #include <functional>
@@ -49,8 +49,8 @@ class ConfiguredBuckets : public BucketStores {
   std::map<std::string, std::unique_ptr<Store>> opened_;
 };
 
-/// The buckets of this configuration: the --store bucket when the store is
-/// S3, each opened on the configured endpoint with the configured credentials
+/// The buckets of this configuration: the --store bucket and the
+/// --read-bucket ones when the store is S3, each opened on the configured endpoint with the configured credentials
 /// (see open_store). A local store configures none.
 std::unique_ptr<BucketStores> open_bucket_stores(const Config& config,
                                                  std::function<void(std::string_view)> trace = {});

@@ -31,7 +31,10 @@ std::unique_ptr<Store> open_store(const Config& config,
 std::unique_ptr<BucketStores> open_bucket_stores(const Config& config,
                                                  std::function<void(std::string_view)> trace) {
   std::set<std::string> allowed;
-  if (config.store_kind == "s3") allowed.insert(config.s3.bucket);
+  if (config.store_kind == "s3") {
+    allowed.insert(config.s3.bucket);
+    allowed.insert(config.s3.read_buckets.begin(), config.s3.read_buckets.end());
+  }
   return std::make_unique<ConfiguredBuckets>(
       std::move(allowed), [config, trace](const std::string& bucket) {
         Config for_bucket = config;

@@ -175,6 +175,27 @@ class ExternalStorageS3(CliTestCase):
         self.assertIsNone(f["object"])
         self.assertEqual(report.err_lines(), ["claimcheck: inspect: 1 invalid of 1 references"])
 
+    def test_read_bucket_makes_another_bucket_readable(self):
+        extra = "extra-read-" + uuid.uuid4().hex[:8]
+        ensure_bucket(self.s3, extra)
+        body = sample_bytes("tiny", ".bin")
+        key = "v0/d/sha256/" + sha256(body)
+        self.s3.put_object(Bucket=extra, Key=key, Body=body)
+        path = self.write("ref.json", proto_json(reference_data(extra, key, body), len(body)))
+        self.expect_one_line(3, f'bucket "{extra}": not configured, so not contacted', *self.store, "retrieve", path)
+        self.assertEqual(self.retrieve("--read-bucket", "other", "--read-bucket", extra, path).out,
+                         b'{"hello":"world"}')
+        report = json.loads(self.expect(0, *self.store, "inspect", "--verify", "--json", "--read-bucket", extra,
+                                        path).out)
+        self.assertEqual((report["findings"][0]["status"], report["findings"][0]["bucket"]), ("ok", extra))
+        self.env["CLAIMCHECK_READ_BUCKETS"] = "other," + extra
+        self.assertEqual(self.retrieve(path).out, b'{"hello":"world"}')
+        verbose = self.run_cc("-v", *self.store, "retrieve", path)
+        self.assertIn(f"claimcheck: config read_buckets = other,{extra} (env CLAIMCHECK_READ_BUCKETS)",
+                      verbose.err_lines())
+        del self.env["CLAIMCHECK_READ_BUCKETS"]
+        self.expect_one_line(2, "--read-bucket", *self.store, "retrieve", "--read-bucket", "a/b", path)
+
     def test_malformed_references_exit_3(self):
         body = sample_bytes("tiny", ".bin")
         key, good = self.put_object(body)
