@@ -1,6 +1,7 @@
 // `claimcheck gc`: parses its flags, judges and deletes through lib's run_gc,
 // prints the dry-run list and the summary. Exit: 0; 6 when any key could not
 // be deleted; the error's code when the listing failed; 130 on SIGINT.
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -16,7 +17,7 @@
 #include "interrupt.hpp"
 #include "report_error.hpp"
 #include "setting_options.hpp"
-#include "status_line.hpp"
+#include "terminal_status.hpp"
 #include "number_checks.hpp"
 
 namespace claimcheck::cli {
@@ -53,10 +54,13 @@ int exit_status(const GcSummary& summary) {
 }
 
 int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
+  // Ctrl-C stops the listing; the batches in flight finish and the summary is printed.
+  std::atomic<bool> stop{false};
+  const SignalHandling signals({.sigint = OnSignal::Stop}, [&stop](int) { stop = true; });
   const Config config = load_config_for(global);
   GcOptions options = options_from(config, flags);
   auto store = open_store_for(config);
-  options.stop = &catch_interrupts();
+  options.stop = &stop;
 
   std::vector<GcCandidate> listed;  // kept only for a --json dry run
   StatusLine status(config.quiet);
@@ -70,7 +74,9 @@ int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
     status.finish();
     print_candidate_line(c);
   };
-  callbacks.on_progress = [&](const GcSummary& s) { status.show(progress_text(s, options.dry_run)); };
+  callbacks.on_progress = [&](const GcSummary& s) {
+    if (status.due()) status.show(progress_text(s, options.dry_run));
+  };
 
   const GcSummary summary = run_gc(*store, options, callbacks);
   status.finish();

@@ -1,8 +1,8 @@
 // Turning the parsed options into a Config and a store.
-#include <cstdio>
 #include <string_view>
 
 #include "command.hpp"
+#include "report_error.hpp"
 #include "setting_options.hpp"
 
 namespace claimcheck::cli {
@@ -27,9 +27,7 @@ namespace {
 /// With -vv, each store request is one stderr line.
 std::function<void(std::string_view)> request_trace(const Config& config) {
   if (config.verbosity < kRequestTraceVerbosity) return {};
-  return [](std::string_view line) {
-    std::fprintf(stderr, "claimcheck: %.*s\n", static_cast<int>(line.size()), line.data());
-  };
+  return [](std::string_view line) { print_error_line(std::string(line)); };
 }
 
 }  // namespace

@@ -1,31 +1,83 @@
 #include "interrupt.hpp"
 
-#include <csignal>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/cleanup.hpp"
+#include "report_error.hpp"
 
 namespace claimcheck::cli {
+
+struct SignalHandling::Shared {
+  SignalPolicy policy;
+  std::mutex mutex;
+  std::function<void(int)> stop;  // cleared when the SignalHandling ends
+  bool stopped = false;
+};
+
 namespace {
 
-std::atomic<bool> interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "the flag is set from a signal handler");
+OnSignal action_for(const SignalPolicy& policy, int number) {
+  if (number == SIGINT) return policy.sigint;
+  if (number == SIGTERM) return policy.sigterm;
+  if (number == SIGHUP) return policy.sighup;
+  return OnSignal::Default;
+}
 
-/// The first SIGINT asks for a clean stop; a second one ends the process at
-/// once, as if there were no handler (both calls are async-signal-safe).
-extern "C" void on_sigint(int) {
-  if (interrupted.exchange(true)) {
-    std::signal(SIGINT, SIG_DFL);
-    std::raise(SIGINT);
+/// As if the signal had never been caught: its default action, here and now.
+[[noreturn]] void take_default_action(int number) {
+  ::signal(number, SIG_DFL);
+  sigset_t one;
+  sigemptyset(&one);
+  sigaddset(&one, number);
+  pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+  ::raise(number);
+  ::_exit(kSignalExitBase + number);  // not reached: SIGINT, SIGTERM and SIGHUP terminate
+}
+
+void take_signals(sigset_t signals, const std::shared_ptr<SignalHandling::Shared>& shared) {
+  while (true) {
+    int number = 0;
+    if (sigwait(&signals, &number) != 0) return;
+    if (action_for(shared->policy, number) == OnSignal::CleanUpAndExit) {
+      print_error_line(std::string("interrupted: ") + sigabbrev_np(number) + ", nothing kept");
+      run_cleanup_actions();
+      ::_exit(kSignalExitBase + number);
+    }
+    std::lock_guard lock(shared->mutex);
+    if (shared->stopped || !shared->stop) take_default_action(number);
+    shared->stopped = true;
+    shared->stop(number);
   }
 }
 
 }  // namespace
 
-const std::atomic<bool>& catch_interrupts() {
-  struct sigaction action {};
-  action.sa_handler = on_sigint;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;  // blocking calls resume; the flag is checked between pages
-  sigaction(SIGINT, &action, nullptr);
-  return interrupted;
+SignalHandling::SignalHandling(SignalPolicy policy, std::function<void(int)> stop)
+    : shared_(std::make_shared<Shared>()) {
+  shared_->policy = policy;
+  shared_->stop = std::move(stop);
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int number : {SIGINT, SIGTERM, SIGHUP})
+    if (action_for(policy, number) != OnSignal::Default) sigaddset(&signals, number);
+  if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0) return;  // default handling stays
+  // Detached: it lives until the process ends, so a signal after this object
+  // is gone still takes its default action rather than staying pending.
+  std::thread([signals, shared = shared_] { take_signals(signals, shared); }).detach();
+}
+
+SignalHandling::~SignalHandling() { end(); }
+
+void SignalHandling::end() {
+  std::lock_guard lock(shared_->mutex);
+  shared_->stop = nullptr;
 }
 
 }  // namespace claimcheck::cli

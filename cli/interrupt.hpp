@@ -1,15 +1,61 @@
-// SIGINT for long commands (gc): the handler only sets a flag; the command
-// checks it between steps, finishes what is in flight and exits 130.
+// The one way every command reacts to SIGINT, SIGTERM and SIGHUP. A thread
+// takes the signals with sigwait (they are blocked everywhere else, so no
+// handler ever interrupts a system call or a worker) and does what the
+// command chose for each:
+//   CleanUpAndExit  print "interrupted: <signal>, nothing kept", run the
+//                   library's cleanup actions (temp files removed, multipart
+//                   uploads aborted: a network request, hence a thread, not a
+//                   handler), exit 128 + N: offload, retrieve;
+//   Stop            call the command's stop function once (it finishes what
+//                   is in flight and returns); a second such signal, or one
+//                   after the command is done, takes the signal's default
+//                   action at once (the shell reports 128 + N), as curl and
+//                   ninja do on a second Ctrl-C: gc (SIGINT), serve (SIGINT,
+//                   SIGTERM).
+// Signals a command does not name keep their default action (inspect, stats).
 #pragma once
 
-#include <atomic>
+#include <csignal>
+#include <functional>
+#include <memory>
+
+#include "core/error.hpp"
 
 namespace claimcheck::cli {
 
-constexpr int kInterruptedExitCode = 130;
+/// What gc and serve return after a stop on Ctrl-C.
+constexpr int kInterruptedExitCode = kSignalExitBase + SIGINT;
 
-/// Installs the SIGINT handler and returns the flag it sets. A second SIGINT
-/// ends the process immediately.
-const std::atomic<bool>& catch_interrupts();
+enum class OnSignal { Default, CleanUpAndExit, Stop };
+
+struct SignalPolicy {
+  OnSignal sigint = OnSignal::Default;
+  OnSignal sigterm = OnSignal::Default;
+  OnSignal sighup = OnSignal::Default;
+};
+
+/// offload and retrieve: whatever the signal, nothing half-written is kept.
+constexpr SignalPolicy kCleanUpAndExitOnAnySignal{
+    .sigint = OnSignal::CleanUpAndExit, .sigterm = OnSignal::CleanUpAndExit, .sighup = OnSignal::CleanUpAndExit};
+
+/// Create it first thing in the command, before any other thread starts:
+/// threads inherit the blocked signals. For as long as it lives, `stop` may
+/// be called once, on the signal thread, with the signal's number.
+class SignalHandling {
+ public:
+  explicit SignalHandling(SignalPolicy policy, std::function<void(int)> stop = {});
+  ~SignalHandling();
+  SignalHandling(const SignalHandling&) = delete;
+  SignalHandling& operator=(const SignalHandling&) = delete;
+
+  /// No more calls to `stop` (waits for one in progress); from now on the
+  /// signals take their default action. The destructor does the same.
+  void end();
+
+  struct Shared;
+
+ private:
+  std::shared_ptr<Shared> shared_;
+};
 
 }  // namespace claimcheck::cli

@@ -3,7 +3,6 @@
 // here opens the store or initialises curl, so `--version` and a small
 // pass-through stay as fast as starting a process.
 #include <csignal>
-#include <cstdio>
 #include <exception>
 #include <string>
 
@@ -46,7 +45,7 @@ int main(int argc, char** argv) {
       return report_parse_error(*app, error);
     }
     if (!run) {
-      std::fputs(app->help().c_str(), stderr);
+      print_usage_text(app->help());
       return claimcheck::exit_code(claimcheck::ErrorKind::Usage);
     }
     return run();

@@ -2,7 +2,6 @@
 // unchanged; at or above it, it goes to the store and a reference comes out.
 #include <unistd.h>
 
-#include <cstdio>
 #include <limits>
 #include <memory>
 
@@ -10,11 +9,12 @@
 #include "manager/json_fields.hpp"
 #include "reference/reference.hpp"
 #include "command.hpp"
-#include "interrupt_cleanup.hpp"
+#include "interrupt.hpp"
 #include "input.hpp"
-#include "progress.hpp"
+#include "report_error.hpp"
 #include "session.hpp"
 #include "setting_options.hpp"
+#include "terminal_status.hpp"
 #include "number_checks.hpp"
 
 namespace claimcheck::cli {
@@ -49,12 +49,12 @@ void offload_document(Session& session, Input& input, StagedOutput& output,
   if (flags.pretty) text = nlohmann::ordered_json::parse(text).dump(2) + "\n";
   write_text(output, text);
   if (session.config().verbosity > 0)
-    std::fprintf(stderr, "claimcheck: offloaded %zu fields, kept %zu\n", result.offloaded,
-                 result.kept);
+    print_error_line("offloaded " + std::to_string(result.offloaded) + " fields, kept " +
+                     std::to_string(result.kept));
 }
 
 int run_offload(const GlobalOptions& global, const OffloadFlags& flags) {
-  cleanup_on_interrupt();
+  const SignalHandling signals(kCleanUpAndExitOnAnySignal);
   Session session(global);
   OffloadOptions options = OffloadOptions::from(session.config());
   options.force = flags.force;

@@ -1,5 +1,6 @@
 #include "report_error.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <new>
 #include <regex>
@@ -26,11 +27,21 @@ std::string single_line(const std::string& text) {
   return line;
 }
 
+/// Whether the status line is drawn: the next line must clear it first.
+std::atomic<bool> status_drawn{false};
+
+/// One write per line (stderr is unbuffered), so lines from several threads
+/// (serve's workers) never interleave.
+void write_line(const std::string& line) {
+  const std::string text = (status_drawn.exchange(false) ? "\r\033[K" : "") + line + "\n";
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
 void print_details(const std::string& detail) {
   std::istringstream lines(detail);
   std::string line;
   while (std::getline(lines, line))
-    if (!line.empty()) std::fprintf(stderr, "claimcheck:   %s\n", single_line(line).c_str());
+    if (!line.empty()) write_line("claimcheck:   " + single_line(line));
 }
 
 int report_library_error(const Error& error, int verbosity) {
@@ -45,9 +56,19 @@ int report_library_error(const Error& error, int verbosity) {
 
 }  // namespace
 
-void print_error_line(const std::string& message) {
-  std::fprintf(stderr, "claimcheck: %s\n", single_line(message).c_str());
+void print_error_line(const std::string& message) { write_line("claimcheck: " + single_line(message)); }
+
+void draw_status_text(const std::string& text) {
+  const std::string drawn = "\r\033[K" + single_line(text);
+  std::fwrite(drawn.data(), 1, drawn.size(), stderr);
+  status_drawn = true;
 }
+
+void clear_status_text() {
+  if (status_drawn.exchange(false)) std::fputs("\r\033[K", stderr);
+}
+
+void print_usage_text(const std::string& text) { std::fputs(text.c_str(), stderr); }
 
 int report_exception(std::exception_ptr error, int verbosity) {
   try {

@@ -2,20 +2,19 @@
 // verified before any of them is released; anything else passes through.
 #include <unistd.h>
 
-#include <cstdio>
 #include <memory>
 
 #include "core/error.hpp"
 #include "scanner/restore_fields.hpp"
 #include "temporal/retrieve_payload.hpp"
 #include "command.hpp"
-#include "interrupt_cleanup.hpp"
+#include "interrupt.hpp"
 #include "input.hpp"
-#include "progress.hpp"
 #include "report_error.hpp"
 #include "session.hpp"
 #include "number_checks.hpp"
 #include "setting_options.hpp"
+#include "terminal_status.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -54,11 +53,11 @@ void retrieve_document(Session& session, Input& input, StagedOutput& output,
   output.write(text.data(), text.size());
   output.commit();
   if (session.config().verbosity > 0)
-    std::fprintf(stderr, "claimcheck: restored %zu references\n", restored);
+    print_error_line("restored " + std::to_string(restored) + " references");
 }
 
 int run_retrieve(const GlobalOptions& global, const RetrieveFlags& flags) {
-  cleanup_on_interrupt();
+  const SignalHandling signals(kCleanUpAndExitOnAnySignal);
   Session session(global);
   Input input(flags.input);
   FdSink stdout_sink(STDOUT_FILENO);

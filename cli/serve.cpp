@@ -2,13 +2,9 @@
 // that shows claim-checked payloads as the original payloads. Parses the
 // flags, opens the store, wires lib/serve together, and stops cleanly on
 // SIGTERM (requests in flight are answered, then exit 0).
-#include <pthread.h>
-
+#include <atomic>
 #include <csignal>
-#include <cstdio>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -31,36 +27,6 @@
 namespace claimcheck::cli {
 namespace {
 
-/// SIGTERM and SIGINT are taken by one thread with sigwait, so every other
-/// thread (workers, fetchers) runs undisturbed; the signal stops the server.
-class StopOnSignal {
- public:
-  explicit StopOnSignal(serve::HttpServer& server) {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGUSR1);  // our own wake-up when the server ends otherwise
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    waiter_ = std::thread([this, set, &server] {
-      int signal = 0;
-      sigwait(&set, &signal);
-      if (signal != SIGUSR1) signal_ = signal;
-      server.stop();
-    });
-  }
-  ~StopOnSignal() {
-    pthread_kill(waiter_.native_handle(), SIGUSR1);
-    waiter_.join();
-  }
-  /// SIGTERM is the way a service is stopped: exit 0. Ctrl-C: 130.
-  int exit_code() const { return signal_ == SIGINT ? kInterruptedExitCode : 0; }
-
- private:
-  std::thread waiter_;
-  std::atomic<int> signal_{0};
-};
-
 std::string describe(const ServeSettings& s, int port) {
   const bool tls = !s.tls_cert_file.empty();
   const std::string origins = fmt::format("{}", fmt::join(s.allowed_origins, " "));
@@ -71,6 +37,15 @@ std::string describe(const ServeSettings& s, int port) {
 }
 
 int run_serve(const GlobalOptions& global) {
+  // SIGTERM is the way a service is stopped: requests in flight are answered,
+  // then exit 0 (Ctrl-C: 130). A signal before the server exists keeps it
+  // from running; a second one ends the process at once (interrupt.hpp).
+  std::atomic<int> stopped_by{0};
+  std::atomic<serve::HttpServer*> running{nullptr};
+  SignalHandling signals({.sigint = OnSignal::Stop, .sigterm = OnSignal::Stop}, [&](int number) {
+    stopped_by = number;
+    if (serve::HttpServer* server = running.load()) server->stop();
+  });
   const Config config = load_config_for(global);
   const ServeSettings& s = config.serve;
   const auto warning = serve::check_exposure(s);
@@ -97,16 +72,13 @@ int run_serve(const GlobalOptions& global) {
   http.tls_cert_file = s.tls_cert_file;
   http.tls_key_file = s.tls_key_file;
   http.request_timeout = s.request_timeout;
-  std::mutex log_mutex;
-  serve::HttpServer server(http, codec, [&log_mutex](const std::string& line) {
-    std::lock_guard lock(log_mutex);
-    std::fprintf(stderr, "claimcheck: %s\n", line.c_str());
-  });
+  serve::HttpServer server(http, codec, [](const std::string& line) { print_error_line(line); });
+  running = &server;
   print_error_line(describe(s, server.port()));
-  StopOnSignal stop(server);
-  server.run();
+  if (stopped_by == 0) server.run();
+  signals.end();  // a stop in progress is over before the server goes
   print_error_line("serve: stopped");
-  return stop.exit_code();
+  return stopped_by == SIGINT ? kInterruptedExitCode : 0;
 }
 
 }  // namespace

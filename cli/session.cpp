@@ -1,7 +1,5 @@
 #include "session.hpp"
 
-#include <cstdio>
-
 #include "core/error.hpp"
 #include "report_error.hpp"
 

@@ -1,11 +1,11 @@
 #include "setting_options.hpp"
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "config/settings.hpp"
 #include "number_checks.hpp"
+#include "report_error.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -50,7 +50,7 @@ void print_config_origins(const Config& config) {
   for (const auto& [key, origin] : config.origin) {
     const Setting* row = find_setting(key);
     const std::string text = row && row->show ? key + " = " + row->show(config) : key;
-    std::fprintf(stderr, "claimcheck: config %s (%s)\n", text.c_str(), origin.c_str());
+    print_error_line("config " + text + " (" + origin + ")");
   }
 }
 

@@ -211,7 +211,14 @@ class HttpServer::Impl : public httplib::Server {
     stopping_ = true;
     const std::uint64_t one = 1;
     [[maybe_unused]] auto written = ::write(stop_fd_, &one, sizeof one);
-    stop();
+    // httplib's stop() does nothing until listening has begun; closing the
+    // listening socket ourselves (what stop() does) means a stop just before
+    // run() ends run() at once instead of being lost.
+    const socket_t listening = svr_sock_.exchange(INVALID_SOCKET);
+    if (listening != INVALID_SOCKET) {
+      ::shutdown(listening, SHUT_RDWR);
+      ::close(listening);
+    }
   }
 
  private:

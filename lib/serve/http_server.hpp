@@ -42,7 +42,8 @@ class HttpServer {
   /// Serves until stop(); returns when every request in flight is answered.
   void run();
 
-  /// Stops accepting, closes idle connections; safe from any thread.
+  /// Stops accepting, closes idle connections; safe from any thread, and
+  /// before run() (which then returns at once).
   void stop();
 
  private:

@@ -420,3 +420,29 @@ SIGNATURE_PATTERN = re.compile(r"(?:X-Amz-Signature=|Signature=)([0-9a-fA-F]{64}
 
 def leaked_signatures(text):
     return SIGNATURE_PATTERN.findall(text)
+
+
+# ---------------------------------------------------------------- signals
+
+def _signal_pending(pid, signal_number):
+    """Whether `signal_number` sent to the process (not one thread) still
+    waits to be taken: its bit in /proc/PID/status's ShdPnd mask."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("ShdPnd:"):
+                    return bool(int(line.split()[1], 16) & (1 << (signal_number - 1)))
+    except FileNotFoundError:
+        pass
+    return False
+
+
+def send_signal_and_wait_taken(process, signal_number, timeout=30):
+    """Sends the signal and returns once the process has taken it (or ended).
+    Two signals sent back to back may otherwise merge into one."""
+    process.send_signal(signal_number)
+    deadline = time.monotonic() + timeout
+    while _signal_pending(process.pid, signal_number):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"signal {signal_number} still pending after {timeout} s")
+        time.sleep(0.01)

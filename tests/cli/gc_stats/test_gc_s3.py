@@ -4,7 +4,8 @@ CLAIMCHECK_TEST_REQUIRE_S3=1. Each test uses its own random key prefix.
 
 Request bounds are counted by tests/tools/counting_proxy.py between claimcheck
 and the server; the SIGINT test slows that proxy down so that the signal
-arrives while delete batches are in flight."""
+arrives while delete batches are in flight (and a second one while gc is
+still stopping)."""
 import datetime
 import json
 import math
@@ -21,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gc_cli  # noqa: E402
 from gc_cli import GcTestCase, S3Backend, layout_key, utc_now  # noqa: E402
 from gc_scenario import MixedTtlScenario  # noqa: E402
+from claimcheck_test import send_signal_and_wait_taken  # noqa: E402
 
 DAY = datetime.timedelta(days=1)
 
@@ -143,19 +145,23 @@ class S3GcPrivateBucket(GcTestCase):
         self.assertEqual(self.backend.keys(self.prefix), set(locked))
 
 
+    def start_gc_until_a_delete_is_in_flight(self, proxy):
+        env = dict(self.env, **self.backend.env)
+        argv = [gc_cli.BINARY, *self.through(proxy), "gc", "--prefix", self.prefix, "--json"]
+        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        deadline = time.monotonic() + 120
+        while proxy.counts().get("DeleteObjects", 0) < 1:  # a batch is in flight
+            self.assertIsNone(proc.poll(), "gc ended before any delete was sent")
+            self.assertLess(time.monotonic(), deadline)
+            time.sleep(0.02)
+        return proc
+
     def test_sigint_stops_after_the_batches_in_flight(self):
         keys = [layout_key(self.prefix, utc_now() - DAY) for _ in range(5000)]
         self.backend.put_many(keys)
         proxy = CountingProxy("ListObjectsV2=1.0", "DeleteObjects=1.0")
         try:
-            env = dict(self.env, **self.backend.env)
-            argv = [gc_cli.BINARY, *self.through(proxy), "gc", "--prefix", self.prefix, "--json"]
-            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-            deadline = time.monotonic() + 120
-            while proxy.counts().get("DeleteObjects", 0) < 1:  # a batch is in flight
-                self.assertIsNone(proc.poll(), "gc ended before any delete was sent")
-                self.assertLess(time.monotonic(), deadline)
-                time.sleep(0.02)
+            proc = self.start_gc_until_a_delete_is_in_flight(proxy)
             proc.send_signal(signal.SIGINT)
             out, err = proc.communicate(timeout=120)
         finally:
@@ -167,6 +173,21 @@ class S3GcPrivateBucket(GcTestCase):
         self.assertGreater(len(remaining), 0)
         self.assertGreaterEqual(doc["deleted"], 1000)
         self.assertEqual(doc["deleted"], 5000 - len(remaining))
+
+    def test_a_second_sigint_ends_gc_at_once(self):
+        self.backend.put_many([layout_key(self.prefix, utc_now() - DAY) for _ in range(1000)])
+        # The delete batch waits 30 s at the proxy: gc is still stopping when the second signal comes.
+        proxy = CountingProxy("DeleteObjects=30.0")
+        try:
+            proc = self.start_gc_until_a_delete_is_in_flight(proxy)
+            send_signal_and_wait_taken(proc, signal.SIGINT)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=20)
+        finally:
+            proxy.close()
+        # Killed by the signal itself (the shell reports 130), before any summary.
+        self.assertEqual(proc.returncode, -signal.SIGINT, err)
+        self.assertEqual(out, b"")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ import gzip
 import json
 import os
 import pty
+import signal
 import socket
 import subprocess
 import sys
@@ -12,6 +13,21 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clitest  # noqa: E402
 from clitest import CliTestCase, compressible  # noqa: E402
+
+
+def read_terminal(master, until=None):
+    """What a program drew on the pseudo-terminal `master`: until `until`
+    appears in it, else until the program closes the terminal."""
+    drawn = b""
+    while until is None or until not in drawn:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    return drawn
 
 
 class LocalStoreTests(CliTestCase):
@@ -335,15 +351,7 @@ class LocalStoreTests(CliTestCase):
         proc = subprocess.Popen([clitest.BINARY, *args], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.DEVNULL, stderr=slave, env=self.env)
         os.close(slave)
-        drawn = b""
-        while True:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # EIO: the child closed the terminal
-                break
-            if not chunk:
-                break
-            drawn += chunk
+        drawn = read_terminal(master)
         os.close(master)
         self.assertEqual(proc.wait(timeout=300), 0)
         return drawn.decode("utf-8", "replace")
@@ -361,6 +369,25 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(self.run_with_tty_stderr("offload", "-q", source, "-o", ref), "")
         # a small transfer never shows a bar, even on a terminal
         self.assertEqual(self.run_with_tty_stderr("offload", "--force", self.write("s", b"abc")), "")
+
+    def test_an_interrupt_clears_the_progress_bar_before_its_line(self):
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([clitest.BINARY, "offload", "--force", "-o", self.path("ref.json")],
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=slave, env=self.env)
+        os.close(slave)
+        proc.stdin.write(os.urandom(6 << 20))  # input left open: the offload cannot end by itself
+        proc.stdin.flush()
+        drawn = read_terminal(master, until=b"MiB/s")  # the bar is drawn
+        proc.send_signal(signal.SIGINT)
+        drawn += read_terminal(master)
+        os.close(master)
+        self.assertEqual(proc.wait(timeout=60), 130)
+        proc.stdin.close()
+        self.assertIn(b"MiB/s", drawn)
+        # the bar's line is cleared, so the notice is a line of its own
+        self.assertTrue(drawn.rstrip(b"\r\n").endswith(b"\r\x1b[Kclaimcheck: interrupted: INT, nothing kept"),
+                        drawn[-200:])
+        self.assertFalse(os.path.exists(self.path("ref.json")))
 
     def run_measured(self, args, feed_bytes=0):
         """Runs claimcheck streaming `feed_bytes` zeros into stdin. Returns the exit
@@ -408,6 +435,15 @@ class LocalStoreTests(CliTestCase):
         r = self.ok("-v", "offload", "--threshold", "1000", stdin=b"x")
         self.assertIn("claimcheck: config threshold = 1000 (flag --threshold)", r.err)
         self.assertIn("claimcheck: config ttl = 30d (default)", r.err)
+
+    def test_verbose_lines_stay_one_line_each(self):
+        # a store directory whose name holds a newline and an escape character
+        store = os.path.join(self.tmp, "store\nsecond\x1b[2J")
+        r = self.ok("-v", "--store", store, "offload", "--force", stdin=b"x")
+        self.assertIn("claimcheck: config store = file://%s (flag --store)" % store.replace("\n", " ").replace("\x1b", " "),
+                      r.err_lines())
+        for line in r.err_lines():
+            self.assertTrue(line.startswith("claimcheck: "), r.err)
 
     def test_journal_records_operations(self):
         self.ok("offload", stdin=b"small")

@@ -2,7 +2,8 @@
 """`claimcheck serve` end to end on the local store: the `temporal` CLI's
 requests (snake_case, no preserveStorageRefs, sequential on one connection,
 --codec-auth verbatim, {namespace} in the endpoint, a trailing '/'), the Web
-UI's, TLS with a token, --offload, the loopback rule, logging, and SIGTERM.
+UI's, TLS with a token, --offload, the loopback rule, logging, SIGTERM, and a
+second signal during the shutdown.
 Usage: test_serve_local.py <claimcheck binary>"""
 import json
 import os
@@ -131,8 +132,9 @@ class ServeLocal(ServeTestCase):
         r = self.run_cc("serve", "--listen", "nonsense")
         self.assertEqual(r.code, 2)
 
-    def test_sigterm_answers_the_request_in_flight_then_exits_0(self):
-        server = self.serve()
+    def stop_with_a_request_in_flight(self, server):
+        """Sends SIGTERM while a request's body is still arriving; returns once
+        the server stops listening: (the socket, the rest of the body)."""
         body = json.dumps({"payloads": [payload("json/plain", b'{"k":1}')]}).encode()
         sock = socket.create_connection(("127.0.0.1", server.port))
         head = ("POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -142,7 +144,12 @@ class ServeLocal(ServeTestCase):
         wait_until(lambda: unread_bytes(server.port, client_port) == 0, what="the server to read the headers")
         server.proc.send_signal(signal.SIGTERM)
         wait_until(lambda: refuses_connections(server.port), what="the server to stop listening")
-        sock.sendall(body[10:])
+        return sock, body[10:]
+
+    def test_sigterm_answers_the_request_in_flight_then_exits_0(self):
+        server = self.serve()
+        sock, rest = self.stop_with_a_request_in_flight(server)
+        sock.sendall(rest)
         response = b""
         while True:
             chunk = sock.recv(65536)
@@ -153,6 +160,22 @@ class ServeLocal(ServeTestCase):
         self.assertTrue(response.startswith(b"HTTP/1.1 200 OK"), response[:200])
         self.assertEqual(server.wait_exit(), 0)
         self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
+
+    def test_a_second_signal_during_the_shutdown_ends_serve_at_once(self):
+        for second in (signal.SIGTERM, signal.SIGINT):
+            with self.subTest(second=second.name):
+                server = self.serve()
+                sock, _ = self.stop_with_a_request_in_flight(server)  # the body never completes
+                server.proc.send_signal(second)
+                # Killed by the signal itself (the shell reports 128+N), the request unanswered.
+                self.assertEqual(server.wait_exit(), -second)
+                try:
+                    answer = sock.recv(65536)
+                except ConnectionResetError:
+                    answer = b""
+                sock.close()
+                self.assertEqual(answer, b"")
+                self.assertNotIn("claimcheck: serve: stopped", server.lines)
 
     def test_store_down_is_503(self):
         closed = socket.socket()
