@@ -29,6 +29,7 @@ struct GcFlags {
   std::string as_of;
   std::string older_than;
   std::uint64_t limit = 0;
+  std::string uploads_older_than = "1d";
   std::vector<std::string> keep_referenced;
 };
 
@@ -41,6 +42,7 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   options.as_of = flags.as_of.empty() ? now : parse_as_of(flags.as_of, now, "--as-of");
   if (!flags.older_than.empty()) options.older_than = parse_duration(flags.older_than, "--older-than");
   if (flags.limit > 0) options.limit = flags.limit;
+  options.uploads_older_than = parse_duration(flags.uploads_older_than, "--uploads-older-than");
   options.dry_run = flags.dry_run;
   // Gathered before listing: an unreadable document stops gc before any delete.
   options.keep = collect_referenced_keys(flags.keep_referenced);
@@ -50,7 +52,7 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
 int exit_status(const GcSummary& summary) {
   if (summary.interrupted) return kInterruptedExitCode;
   if (summary.listing_error) return exit_code(summary.listing_error->kind());
-  return summary.errors > 0 ? exit_code(ErrorKind::Store) : 0;
+  return summary.errors + summary.upload_errors > 0 ? exit_code(ErrorKind::Store) : 0;
 }
 
 int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
@@ -63,6 +65,7 @@ int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
   options.stop = &stop;
 
   std::vector<GcCandidate> listed;  // kept only for a --json dry run
+  std::vector<IncompleteUpload> stale_uploads;  // the same
   StatusLine status(config.quiet);
   GcCallbacks callbacks;
   callbacks.on_selected = [&](const GcCandidate& c) {
@@ -77,10 +80,19 @@ int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
   callbacks.on_progress = [&](const GcSummary& s) {
     if (status.due()) status.show(progress_text(s, options.dry_run));
   };
+  callbacks.on_stale_upload = [&](const IncompleteUpload& upload) {
+    if (!options.dry_run) return;
+    if (flags.json) {
+      stale_uploads.push_back(upload);
+      return;
+    }
+    status.finish();
+    print_upload_line(upload);
+  };
 
   const GcSummary summary = run_gc(*store, options, callbacks);
   status.finish();
-  const GcReport report{options, store->location(), summary, listed};
+  const GcReport report{options, store->location(), summary, listed, stale_uploads};
   flags.json ? print_json(report) : print_summary_text(report);
   print_failures(summary);
   if (summary.listing_error) report_exception(std::make_exception_ptr(*summary.listing_error), global.verbosity);
@@ -95,10 +107,14 @@ void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {
   sub.add_option("--older-than", flags.older_than, "Only objects last modified at least this long ago")
       ->type_name("DURATION");
   sub.add_option("--limit", flags.limit, "Delete at most N objects")->type_name("N")->check(whole_number(1));
+  sub.add_option("--uploads-older-than", flags.uploads_older_than,
+                 "Abort incomplete uploads under the prefix begun this long ago")
+      ->type_name("DURATION")
+      ->capture_default_str();
   sub.add_option("--keep-referenced", flags.keep_referenced,
                  "Never delete objects referenced from these documents or history exports")
       ->type_name("FILE...");
-  sub.add_flag("--json", flags.json, "Print the summary (and a dry run's list) as JSON");
+  sub.add_flag("--json", flags.json, "Print the summary, the keys deleted or failed (and a dry run's list) as one JSON line");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "gc_output.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +11,9 @@
 
 namespace claimcheck::cli {
 namespace {
+
+/// Failed keys named on stderr; --json lists more.
+constexpr std::size_t kMaxFailureLines = 10;
 
 using nlohmann::ordered_json;
 
@@ -21,6 +26,10 @@ ordered_json candidate_json(const GcCandidate& c) {
           {"stored_bytes", c.size},
           {"expires_at", format_rfc3339(c.expiry.expires_at)},
           {"expiry_from", expiry_source_name(c.expiry.source)}};
+}
+
+ordered_json upload_json(const IncompleteUpload& u) {
+  return {{"key", u.key}, {"upload_id", u.upload_id}, {"initiated", format_rfc3339(u.initiated)}};
 }
 
 ordered_json failures_json(const GcSummary& s) {
@@ -36,10 +45,17 @@ void print_candidate_line(const GcCandidate& c) {
                            expiry_source_name(c.expiry.source)));
 }
 
+void print_upload_line(const IncompleteUpload& u) {
+  print_stdout(fmt::format("{}\t-\t{}\tincomplete upload {}\n", u.key, format_rfc3339(u.initiated), u.upload_id));
+}
+
 void print_summary_text(const GcReport& r) {
   const GcSummary& s = r.summary;
-  std::string out = fmt::format("{} as of {} under '{}' in {}\n", r.options.dry_run ? "gc dry run" : "gc",
-                                format_rfc3339(r.options.as_of), r.options.prefix, r.store);
+  const std::string where = r.options.prefix.empty()
+                                ? std::string("at the root (the Go runner's and claimcheck's keys only)")
+                                : fmt::format("under '{}'", r.options.prefix);
+  std::string out = fmt::format("{} as of {} {} in {}\n", r.options.dry_run ? "gc dry run" : "gc",
+                                format_rfc3339(r.options.as_of), where, r.store);
   out += fmt::format("  scanned:           {}\n", s.scanned);
   out += fmt::format("  expired:           {}\n", s.expired);
   out += fmt::format("  kept (referenced): {}\n", s.kept_referenced);
@@ -50,7 +66,13 @@ void print_summary_text(const GcReport& r) {
     out += fmt::format("  deleted:           {}\n", s.deleted);
     out += fmt::format("  bytes freed:       {}\n", bytes_text(s.bytes_freed));
   }
-  out += fmt::format("  errors:            {}\n", s.errors);
+  if (r.options.uploads_older_than)
+    out += fmt::format("  incomplete uploads: {}, begun {} or more ago: {}, {}: {}\n", s.uploads_found,
+                       format_duration(*r.options.uploads_older_than), s.uploads_stale,
+                       r.options.dry_run ? "would abort" : "aborted", r.options.dry_run ? s.uploads_stale : s.uploads_aborted);
+  out += fmt::format("  errors:            {}\n", s.errors + s.upload_errors);
+  if (r.options.prefix.empty())
+    out += fmt::format("  other keys:        {} (not a runner's key: never touched)\n", s.other_keys);
   if (s.outside_prefix) out += fmt::format("  outside prefix:    {} (listed by the store, skipped)\n", s.outside_prefix);
   if (s.limit_reached) out += fmt::format("  stopped at --limit {}\n", *r.options.limit);
   if (s.interrupted) out += "  interrupted: stopped after the batches in flight\n";
@@ -58,9 +80,14 @@ void print_summary_text(const GcReport& r) {
 }
 
 void print_failures(const GcSummary& s) {
-  for (const auto& [key, reason] : s.failures) print_error_line(fmt::format("gc: delete {}: {}", key, reason));
-  if (s.errors > s.failures.size())
-    print_error_line(fmt::format("gc: ... and {} more keys could not be deleted", s.errors - s.failures.size()));
+  std::vector<std::string> lines;
+  for (const auto& [key, reason] : s.failures) lines.push_back(fmt::format("gc: delete {}: {}", key, reason));
+  for (const auto& [upload, reason] : s.upload_failures)
+    lines.push_back(fmt::format("gc: abort upload {} of {}: {}", upload.upload_id, upload.key, reason));
+  const std::size_t shown = std::min(lines.size(), kMaxFailureLines);
+  for (std::size_t i = 0; i < shown; ++i) print_error_line(lines[i]);
+  const std::uint64_t failed = s.errors + s.upload_errors;
+  if (failed > shown) print_error_line(fmt::format("gc: ... and {} more failed", failed - shown));
 }
 
 void print_json(const GcReport& r) {
@@ -78,17 +105,35 @@ void print_json(const GcReport& r) {
   out["deleted"] = s.deleted;
   out["bytes_freed"] = s.bytes_freed;
   out["errors"] = s.errors;
+  out["uploads_found"] = s.uploads_found;
+  out["uploads_stale"] = s.uploads_stale;
+  out["uploads_aborted"] = s.uploads_aborted;
+  out["upload_errors"] = s.upload_errors;
   out["outside_prefix"] = s.outside_prefix;
+  out["other_keys"] = s.other_keys;
   out["limit_reached"] = s.limit_reached;
   out["interrupted"] = s.interrupted;
+  out["deleted_keys"] = s.deleted_keys;
+  out["deleted_keys_omitted"] = s.deleted - s.deleted_keys.size();
   out["failures"] = failures_json(s);
+  out["failures_omitted"] = s.errors - s.failures.size();
+  ordered_json upload_failures = ordered_json::array();
+  for (const auto& [upload, reason] : s.upload_failures) {
+    ordered_json entry = upload_json(upload);
+    entry["reason"] = reason;
+    upload_failures.push_back(std::move(entry));
+  }
+  out["upload_failures"] = std::move(upload_failures);
   out["error"] = s.listing_error ? ordered_json(s.listing_error->what()) : ordered_json(nullptr);
   if (r.options.dry_run) {
     ordered_json objects = ordered_json::array();
     for (const auto& c : r.objects) objects.push_back(candidate_json(c));
     out["objects"] = std::move(objects);
+    ordered_json uploads = ordered_json::array();
+    for (const auto& u : r.uploads) uploads.push_back(upload_json(u));
+    out["uploads"] = std::move(uploads);
   }
-  print_stdout(out.dump(2) + "\n");
+  print_stdout(out.dump() + "\n");
 }
 
 std::string progress_text(const GcSummary& s, bool dry_run) {

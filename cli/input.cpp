@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "core/posix_file.hpp"
 
 namespace claimcheck::cli {
 
@@ -16,14 +17,14 @@ Input::Input(const std::string& path) {
     fd_ = STDIN_FILENO;
   } else {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw Error(ErrorKind::InvalidInput, "open " + path, std::strerror(errno));
+    if (fd_ < 0) throw path_error("open " + path);
     owned_ = true;
   }
   struct stat info {};
   if (::fstat(fd_, &info) == 0) {
     if (S_ISDIR(info.st_mode)) {
       if (owned_) ::close(fd_);
-      throw Error(ErrorKind::InvalidInput, "open " + path, "is a directory");
+      throw Error(ErrorKind::Usage, "open " + path, "is a directory");
     }
     if (S_ISREG(info.st_mode)) size_hint_ = static_cast<std::uint64_t>(info.st_size);
   }

@@ -11,7 +11,8 @@ namespace claimcheck::cli {
 
 class Input {
  public:
-  /// "-" is stdin. Throws Error(InvalidInput) when the file cannot be opened.
+  /// "-" is stdin. Throws Error(Usage) when the file cannot be opened (a
+  /// named path that does not work), Error(Internal) when the system fails.
   explicit Input(const std::string& path);
   ~Input();
   Input(const Input&) = delete;

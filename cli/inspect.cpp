@@ -1,5 +1,6 @@
 // `claimcheck inspect [INPUT...]`: explains every reference found in files,
 // stdin or inline arguments, checked against the store unless --offline.
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -59,9 +60,11 @@ std::vector<NamedInput> read_inputs(std::vector<std::string> args) {
 
 void scan_input(const NamedInput& input, TimePoint now, std::vector<Inspection>& items) {
   try {
-    scan_text(input.text, [&](Finding&& finding) {
-      items.push_back(prepare_inspection(std::move(finding), input.source, now));
-    });
+    // One unreadable line of JSON Lines is reported (invalid) and the rest still checked.
+    scan_text(
+        input.text,
+        [&](Finding&& finding) { items.push_back(prepare_inspection(std::move(finding), input.source, now)); },
+        BadLines::Report);
   } catch (const Error& e) {
     throw Error(e.kind(), "inspect " + input.source, e.why());
   }
@@ -78,6 +81,14 @@ InspectOptions lookup_options(const InspectFlags& flags) {
 }
 
 bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+
+/// The terminal's width when stdout is one (a pipe or file gets every column).
+std::size_t terminal_columns() {
+  if (!isatty(STDOUT_FILENO)) return 0;
+  winsize size{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  return 0;
+}
 
 std::string problem_counts(const InspectSummary& s) {
   std::string text;
@@ -111,9 +122,13 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
     LazyStore store([&config] { return open_store_for(config); });
     auto buckets = open_bucket_stores_for(config);
     check_inspections(report.items, store, *buckets, options, report.now);
+  } else if (flags.offline && flags.url) {
+    // Presigning is computed here, not asked of the store: offline still holds.
+    auto store = open_store_for(load_config_for(global));
+    presign_inspections(report.items, *store, options);
   }
   report.summary = summarize(report.items);
-  print(flags.json ? inspect_json(report) : inspect_table(report, use_color()));
+  print(flags.json ? inspect_json(report) : inspect_table(report, use_color(), terminal_columns()));
   const int code = inspect_exit_code(report.summary);
   // Like every failing command: one line on stderr says why.
   if (code != 0) print_error_line("inspect: " + problem_counts(report.summary));
@@ -127,8 +142,8 @@ void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
                                "Only read the references: no store request at all");
   sub.add_flag("--verify", flags.verify, "Download each object and check size and sha256")
       ->excludes(offline);
-  auto* url = sub.add_flag("--url", flags.url, "Print a presigned GET URL per reference")
-                  ->excludes(offline);
+  auto* url = sub.add_flag("--url", flags.url,
+                           "Print a presigned GET URL per reference (that serves the original; works offline)");
   sub.add_option("--expires", flags.expires, "Lifetime of --url links")
       ->type_name("DURATION")
       ->capture_default_str()

@@ -12,7 +12,9 @@
 //     "format":       string  claimcheck | go-runner | typescript | temporal-external-storage |
 //                             temporal-external-storage-legacy | datadog-remote-codec-v2 |
 //                             cookbook-claim-checked | aws-extended-client
-//     "status":       string  ok | missing | corrupt | expired | foreign | invalid | unchecked | error
+//     "status":       string  ok | missing | corrupt | expired | foreign | invalid | unchecked | error |
+//                             other-store (the reference names a store other than the configured one:
+//                             not looked up; "problems" says which and the --store that reaches it)
 //     "problems":     [string] why the status is not ok (empty when ok)
 //     "key":          string  object key ("" when the format does not say)
 //     "bucket":       string|null  bucket named by a foreign reference
@@ -43,7 +45,7 @@
 //   stored payload's size), "sha256" the claim's hashValue (of the stored object) and
 //   "stored_bytes" the size the store answered.
 //   "summary": {"found", "ok", "missing", "corrupt", "expired", "foreign", "invalid",
-//               "unchecked", "errors"}: int each; found is the sum of the others
+//               "unchecked", "errors", "other_store"}: int each; found is the sum of the others
 // }
 #include <nlohmann/json.hpp>
 
@@ -160,7 +162,8 @@ Json finding_json(const Inspection& item, TimePoint now) {
 Json summary_json(const InspectSummary& s) {
   return Json{{"found", s.found},     {"ok", s.ok},           {"missing", s.missing},
               {"corrupt", s.corrupt}, {"expired", s.expired}, {"foreign", s.foreign},
-              {"invalid", s.invalid}, {"unchecked", s.unchecked}, {"errors", s.errors}};
+              {"invalid", s.invalid}, {"unchecked", s.unchecked}, {"errors", s.errors},
+              {"other_store", s.other_store}};
 }
 
 }  // namespace

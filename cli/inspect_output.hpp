@@ -17,8 +17,11 @@ struct InspectReport {
 };
 
 /// One aligned row per reference, problem and URL lines under their row,
-/// then the summary line. ANSI colour only when `color`.
-std::string inspect_table(const InspectReport& report, bool color);
+/// then the summary line. ANSI colour only when `color`. With `width` (a
+/// terminal's columns; 0: no limit) rows fit it: the less telling columns
+/// go first (ratio, compression, stored at, sha256, stored size, expiry,
+/// format, size), then long keys and locations are shortened in the middle.
+std::string inspect_table(const InspectReport& report, bool color, std::size_t width = 0);
 
 /// "found N, ok N, missing N, corrupt N, expired N, foreign N, invalid N"
 /// (plus unchecked / errors when there are any).

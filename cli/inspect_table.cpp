@@ -17,6 +17,12 @@ constexpr std::array<const char*, 12> kHeader = {
     "COMPRESSION", "SHA256", "STORED AT", "EXPIRES", "LEFT",  "STATUS"};
 constexpr std::size_t kStatusColumn = kHeader.size() - 1;
 constexpr std::size_t kShaShown = 12;
+constexpr std::size_t kGap = 2;  // spaces between columns
+/// Columns given up, in this order, when a row is wider than the terminal.
+constexpr std::array<std::size_t, 8> kDropOrder = {5 /*RATIO*/, 6 /*COMPRESSION*/, 8 /*STORED AT*/, 7 /*SHA256*/,
+                                                   4 /*STORED*/, 9 /*EXPIRES*/, 1 /*FORMAT*/, 3 /*SIZE*/};
+/// Columns shortened in the middle after that, and how narrow they may get.
+constexpr std::size_t kLocationColumn = 0, kKeyColumn = 2, kMinShortened = 16;
 
 using Row = std::array<std::string, kHeader.size()>;
 
@@ -81,19 +87,68 @@ Row make_row(const Inspection& item, const InspectReport& report) {
 const char* status_color(CheckStatus status) {
   switch (status) {
     case CheckStatus::Ok: return "\033[32m";
-    case CheckStatus::Expired: return "\033[33m";
+    case CheckStatus::Expired:
+    case CheckStatus::OtherStore: return "\033[33m";
     case CheckStatus::Foreign: return "\033[36m";
     case CheckStatus::Unchecked: return "\033[2m";
     default: return "\033[1;31m";
   }
 }
 
-std::string render_row(const Row& row, const std::array<std::size_t, kHeader.size()>& widths,
-                       const char* color) {
+using Widths = std::array<std::size_t, kHeader.size()>;
+using Shown = std::array<bool, kHeader.size()>;
+
+/// Cells are ASCII but for keys and locations: count code points, not bytes.
+std::size_t display_width(const std::string& text) {
+  std::size_t n = 0;
+  for (unsigned char c : text) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+/// "claimcheck/2026-12-29/…5c695b7ba97f": both ends kept, as they tell keys apart.
+std::string shorten_middle(const std::string& text, std::size_t width) {
+  if (display_width(text) <= width || width < 2) return text;
+  const std::size_t keep = width - 1, head = keep / 2, tail = keep - head;
+  std::size_t cut_head = 0, cut_tail = text.size();
+  for (std::size_t chars = 0; chars < head && cut_head < text.size();) {
+    ++cut_head;
+    if (cut_head == text.size() || (static_cast<unsigned char>(text[cut_head]) & 0xC0) != 0x80) ++chars;
+  }
+  for (std::size_t chars = 0; chars < tail && cut_tail > cut_head;) {
+    --cut_tail;
+    if ((static_cast<unsigned char>(text[cut_tail]) & 0xC0) != 0x80) ++chars;
+  }
+  return text.substr(0, cut_head) + "\u2026" + text.substr(cut_tail);
+}
+
+std::size_t row_width(const Widths& widths, const Shown& shown) {
+  std::size_t total = 0, columns = 0;
+  for (std::size_t i = 0; i < widths.size(); ++i)
+    if (shown[i]) total += widths[i], ++columns;
+  return total + kGap * (columns - 1);
+}
+
+/// Drops and narrows columns until a row fits `width` (or nothing more can go).
+void fit(Widths& widths, Shown& shown, std::size_t width) {
+  for (std::size_t column : kDropOrder) {
+    if (row_width(widths, shown) <= width) return;
+    shown[column] = false;
+  }
+  for (std::size_t column : {kKeyColumn, kLocationColumn}) {
+    const std::size_t total = row_width(widths, shown);
+    if (total <= width) return;
+    const std::size_t floor = std::min(kMinShortened, widths[column]);
+    widths[column] = std::max(floor, widths[column] - std::min(widths[column], total - width));
+  }
+}
+
+std::string render_row(const Row& row, const Widths& widths, const Shown& shown, const char* color) {
   std::string line;
   for (std::size_t i = 0; i < row.size(); ++i) {
+    if (!shown[i]) continue;
     const bool last = i + 1 == row.size();
-    std::string cell = last ? row[i] : fmt::format("{:<{}}  ", row[i], widths[i]);
+    std::string text = shorten_middle(row[i], widths[i]);
+    std::string cell = last ? text : text + std::string(widths[i] - display_width(text) + kGap, ' ');
     line += color && i == kStatusColumn ? std::string(color) + cell + "\033[0m" : cell;
   }
   return line + "\n";
@@ -139,22 +194,26 @@ std::string summary_line(const InspectSummary& s) {
       s.missing, s.corrupt, s.expired, s.foreign, s.invalid);
   if (s.unchecked) line += fmt::format(", unchecked {}", s.unchecked);
   if (s.errors) line += fmt::format(", errors {}", s.errors);
+  if (s.other_store) line += fmt::format(", other store {}", s.other_store);
   return line;
 }
 
-std::string inspect_table(const InspectReport& report, bool color) {
+std::string inspect_table(const InspectReport& report, bool color, std::size_t width) {
   std::vector<Row> rows;
-  std::array<std::size_t, kHeader.size()> widths{};
+  Widths widths{};
+  Shown shown;
+  shown.fill(true);
   Row header;
   std::copy(kHeader.begin(), kHeader.end(), header.begin());
   rows.push_back(header);
   for (const auto& item : report.items) rows.push_back(make_row(item, report));
   for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  std::string out = render_row(rows[0], widths, nullptr);
+    for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], display_width(row[i]));
+  if (width > 0) fit(widths, shown, width);
+  std::string out = render_row(rows[0], widths, shown, nullptr);
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const Inspection& item = report.items[r - 1];
-    out += render_row(rows[r], widths, color ? status_color(item.status) : nullptr);
+    out += render_row(rows[r], widths, shown, color ? status_color(item.status) : nullptr);
     if (auto sdk = sdk_key_text(item.finding); !sdk.empty()) out += "    " + printable(sdk) + "\n";
     for (const auto& problem : item.problems) out += "    ! " + printable(problem) + "\n";
     if (!item.url.empty()) out += "    url: " + item.url + "\n";

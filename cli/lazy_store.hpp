@@ -31,9 +31,17 @@ class LazyStore : public Store {
             const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) override {
     real().list(prefix, on_page);
   }
+  std::vector<IncompleteUpload> list_incomplete_uploads(const std::string& prefix) override {
+    return real().list_incomplete_uploads(prefix);
+  }
+  void abort_incomplete_upload(const IncompleteUpload& upload) override { real().abort_incomplete_upload(upload); }
   void health() override { real().health(); }
   std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) override {
     return real().fetch_url(key, lifetime);
+  }
+  std::string fetch_url(const std::string& key, std::chrono::seconds lifetime,
+                        const ResponseOverrides& response) override {
+    return real().fetch_url(key, lifetime, response);
   }
   std::uint64_t request_count() const override { return opened_ ? opened_->request_count() : 0; }
 

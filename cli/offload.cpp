@@ -62,11 +62,14 @@ int run_offload(const GlobalOptions& global, const OffloadFlags& flags) {
   Input input(flags.input);
   FdSink stdout_sink(STDOUT_FILENO);
   auto output = open_output(flags.output, stdout_sink);
-  if (flags.json_fields)
-    offload_document(session, input, *output, options, flags);
-  else
-    offload_stream(session, input, *output, options, flags);
-  output->commit();
+  // A reference that cannot be written out would leave its object orphaned.
+  session.manager().offload_then_deliver([&] {
+    if (flags.json_fields)
+      offload_document(session, input, *output, options, flags);
+    else
+      offload_stream(session, input, *output, options, flags);
+    output->commit();
+  });
   return 0;
 }
 
@@ -76,7 +79,7 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
   sub.add_flag("--force", flags.force, "Offload whatever the size");
   sub.add_option("--content-type", flags.content_type, "Content type recorded with the object")
       ->type_name("TYPE");
-  sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when complete)")
+  sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when complete; '-': stdout)")
       ->type_name("FILE");
   sub.add_flag("--pretty", flags.pretty, "Indent the JSON output");
   auto* json_fields = sub.add_flag("--json-fields", flags.json_fields,

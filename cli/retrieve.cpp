@@ -1,8 +1,9 @@
-// `claimcheck retrieve [FILE|-]`: a reference becomes the original bytes,
+// `claimcheck retrieve [FILE|-|{...}]`: a reference becomes the original bytes,
 // verified before any of them is released; anything else passes through.
 #include <unistd.h>
 
 #include <memory>
+#include <optional>
 
 #include "core/error.hpp"
 #include "scanner/restore_fields.hpp"
@@ -34,22 +35,34 @@ void warn_unverified(const Session& session, const RetrieveOutcome& outcome) {
                    " has no sha256: verified by size only");
 }
 
-void retrieve_stream(Session& session, Input& input, StagedOutput& output,
+void warn_expired(const Session& session, const RetrieveOutcome& outcome) {
+  if (!outcome.expired_at || session.config().quiet) return;
+  print_error_line("warning: reference " + outcome.reference.key + " expired at " +
+                   format_rfc3339(*outcome.expired_at) + ": the object is still stored, but gc may delete it");
+}
+
+/// An argument that starts like JSON is a reference given inline, as inspect
+/// takes one; anything else names a file ('-': stdin).
+bool is_inline(const std::string& arg) { return arg.starts_with('{') || arg.starts_with('"'); }
+
+void retrieve_stream(Session& session, ByteSource& input, StagedOutput& output,
                      const RetrieveFlags& flags) {
   ProgressBar bar(session.config().quiet, 0);
   auto progress = [&bar](std::uint64_t bytes) { bar.update(bytes); };
+  auto found = [&bar](const Reference& ref) { bar.set_total(ref.size_bytes); };
   temporal::RetrievePayloadOptions payload_options{flags.raw, progress};
   RetrieveOutcome outcome =
-      session.manager().maybe_retrieve(input.source(), output, flags.strict, progress,
-                                       temporal::payload_reference_hook(session.resolver(), payload_options));
+      session.manager().maybe_retrieve(input, output, flags.strict, progress,
+                                       temporal::payload_reference_hook(session.resolver(), payload_options), found);
   bar.finish();
   warn_unverified(session, outcome);
+  warn_expired(session, outcome);
 }
 
-void retrieve_document(Session& session, Input& input, StagedOutput& output,
+void retrieve_document(Session& session, const std::string& document, StagedOutput& output,
                        const RetrieveFlags& flags) {
   std::size_t restored = 0;
-  std::string text = restore_fields_text(input.read_all(), session.resolver(), flags.jobs, &restored);
+  std::string text = restore_fields_text(document, session.resolver(), flags.jobs, &restored);
   output.write(text.data(), text.size());
   output.commit();
   if (session.config().verbosity > 0)
@@ -59,19 +72,25 @@ void retrieve_document(Session& session, Input& input, StagedOutput& output,
 int run_retrieve(const GlobalOptions& global, const RetrieveFlags& flags) {
   const SignalHandling signals(kCleanUpAndExitOnAnySignal);
   Session session(global);
-  Input input(flags.input);
+  std::optional<Input> file;
+  std::optional<StringSource> inline_text;
+  if (is_inline(flags.input))
+    inline_text.emplace(flags.input);
+  else
+    file.emplace(flags.input);
   FdSink stdout_sink(STDOUT_FILENO);
   auto output = open_output(flags.output, stdout_sink);
   if (flags.json_fields)
-    retrieve_document(session, input, *output, flags);
+    retrieve_document(session, file ? file->read_all() : flags.input, *output, flags);
   else
-    retrieve_stream(session, input, *output, flags);
+    retrieve_stream(session, file ? file->source() : static_cast<ByteSource&>(*inline_text), *output, flags);
   return 0;
 }
 
 void add_retrieve_options(CLI::App& sub, RetrieveFlags& flags) {
-  sub.add_option("FILE", flags.input, "Reference or document ('-' or none: stdin)");
-  sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when verified)")
+  sub.add_option("INPUT", flags.input,
+                 "File with a reference or document ('-' or none: stdin), or an inline reference '{...}'");
+  sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when verified; '-': stdout)")
       ->type_name("FILE");
   sub.add_flag("--strict", flags.strict, "Fail (exit 3) when the input is not a reference");
   auto* json_fields = sub.add_flag("--json-fields", flags.json_fields,

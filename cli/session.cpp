@@ -6,13 +6,17 @@
 namespace claimcheck::cli {
 namespace {
 
+void warn_journal(const Config& config, const std::string& why) {
+  if (!config.quiet) print_error_line("warning: not journaled (stats will miss this run): " + why);
+}
+
 /// Statistics are secondary: an unwritable journal must not stop the work,
 /// but it is said (unless -q), not skipped without a word.
 std::unique_ptr<Journal> open_journal(const Config& config) {
   try {
     return std::make_unique<Journal>(config.journal_dir);
   } catch (const std::exception& e) {
-    if (!config.quiet) print_error_line(std::string("warning: not journaled (stats will miss this run): ") + e.what());
+    warn_journal(config, e.what());
     return nullptr;
   }
 }
@@ -25,10 +29,12 @@ Session::Session(const GlobalOptions& global)
       journal_(open_journal(config_)),
       manager_(store_, journal_.get()),
       buckets_(open_bucket_stores_for(config_)),
-      resolver_(manager_, *buckets_) {}
+      resolver_(manager_, *buckets_) {
+  manager_.on_journal_failure([this](const std::string& why) { warn_journal(config_, why); });
+}
 
 std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink) {
-  return path.empty() ? stage_to_stream(stdout_sink) : stage_to_file(path);
+  return path.empty() || path == "-" ? stage_to_stream(stdout_sink) : stage_to_file(path);
 }
 
 }  // namespace claimcheck::cli

@@ -33,8 +33,8 @@ class Session {
   temporal::Resolver resolver_;
 };
 
-/// `-o FILE` (renamed into place on commit) or stdout (spooled until commit).
-/// An empty path means stdout.
+/// `-o FILE` (renamed into place on commit; a device or pipe written on
+/// commit) or stdout (spooled until commit). An empty path or "-" means stdout.
 std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink);
 
 }  // namespace claimcheck::cli

@@ -1,15 +1,22 @@
 // `claimcheck stats`: the storage view (one listing of the prefix) and the
-// operations view (the local journal), as text, JSON or Prometheus.
+// operations view (the local journal), as text, JSON or Prometheus. A view
+// that fails is reported as such while the other is still printed; the exit
+// status is the failure's.
 #include <chrono>
+#include <exception>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "core/error.hpp"
 #include "manager/journal.hpp"
 #include "gc_stats/stats.hpp"
 #include "gc_stats/stats_output.hpp"
 #include "core/units.hpp"
 #include "command.hpp"
 #include "setting_options.hpp"
+#include "report_error.hpp"
 #include "stats_text.hpp"
 #include "stdout_text.hpp"
 
@@ -28,30 +35,54 @@ struct StatsFlags {
 bool wants_storage(const StatsFlags& f) { return f.storage_only || !f.operations_only; }
 bool wants_operations(const StatsFlags& f) { return f.operations_only || !f.storage_only; }
 
-StatsReport build_report(const Config& config, const StatsFlags& flags) {
+/// Runs one view; its failure is recorded in `error` (and `failures`) instead
+/// of losing the other view: a scrape still gets the journal's metrics when
+/// the store is down.
+template <typename Collect>
+void collect_view(Collect&& collect, std::optional<std::string>& error, std::vector<Error>& failures) {
+  try {
+    collect();
+  } catch (const Error& e) {
+    error = e.what();
+    failures.push_back(e);
+  }
+}
+
+StatsReport build_report(const Config& config, const StatsFlags& flags, std::vector<Error>& failures) {
   StatsReport report;
   report.as_of = std::chrono::system_clock::now();
   report.prefix = config.prefix;
   if (!flags.since.empty()) report.since = report.as_of - parse_duration(flags.since, "--since");
   if (wants_storage(flags)) {
-    auto store = open_store_for(config);
-    report.store = store->location();
-    report.storage = collect_storage_stats(*store, config.prefix, config.ttl, report.as_of, config.list_concurrency);
+    collect_view([&] {
+      auto store = open_store_for(config);
+      report.store = store->location();
+      report.storage = collect_storage_stats(*store, config.prefix, config.ttl, report.as_of, config.list_concurrency);
+    }, report.storage_error, failures);
   }
-  if (wants_operations(flags))
-    report.operations = collect_operation_stats(Journal(config.journal_dir), report.since);
+  if (wants_operations(flags)) {
+    collect_view([&] { report.operations = collect_operation_stats(Journal(config.journal_dir), report.since); },
+                 report.operations_error, failures);
+  }
   return report;
 }
 
 int run_stats(const GlobalOptions& global, const StatsFlags& flags) {
   const Config config = load_config_for(global);
-  const StatsReport report = build_report(config, flags);
+  std::vector<Error> failures;
+  const StatsReport report = build_report(config, flags, failures);
   std::string out;
   if (flags.json) out = stats_to_json(report).dump(2) + "\n";
   else if (flags.prometheus) out = stats_to_prometheus(report);
   else out = stats_to_text(report);
   print_stdout(out);
-  return 0;
+  // What is known is printed; the exit status and stderr still say what failed.
+  int code = 0;
+  for (const Error& e : failures) {
+    const int failed = report_exception(std::make_exception_ptr(e), global.verbosity);
+    if (code == 0) code = failed;
+  }
+  return code;
 }
 
 void add_stats_options(CLI::App& sub, ConfigOverrides& overrides, StatsFlags& flags) {

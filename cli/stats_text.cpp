@@ -26,6 +26,8 @@ std::string storage_text(const StorageStats& s) {
   out += fmt::format("  stored                {}\n", count_bytes(s.total));
   out += fmt::format("    expiry from key     {}\n", count_bytes(s.with_key_expiry));
   out += fmt::format("    expiry from TTL     {}\n", count_bytes(s.with_ttl_expiry));
+  if (s.other_keys.objects)
+    out += fmt::format("  other keys (ignored)  {}\n", count_bytes(s.other_keys));
   out += fmt::format("  expired               {}\n", count_bytes(s.expired));
   out += fmt::format("  expiring within 1d    {}\n", count_bytes(s.expiring_1d));
   out += fmt::format("  expiring within 7d    {}\n", count_bytes(s.expiring_7d));
@@ -75,7 +77,10 @@ std::string stats_to_text(const StatsReport& report) {
   if (report.since) out += fmt::format("journal records since {}\n", format_rfc3339(*report.since));
   // appended piecewise: `"\n" + text` trips g++ 12's -Wrestrict false positive
   if (report.storage) out.append("\n").append(storage_text(*report.storage));
+  if (report.storage_error) out.append("\nStorage: not available: ").append(*report.storage_error).append("\n");
   if (report.operations) out.append("\n").append(operations_text(*report.operations));
+  if (report.operations_error)
+    out.append("\nOperations: not available: ").append(*report.operations_error).append("\n");
   return out;
 }
 

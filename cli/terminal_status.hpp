@@ -38,6 +38,8 @@ class ProgressBar {
   /// `total` 0 means unknown (no ETA).
   ProgressBar(bool quiet, std::uint64_t total);
   void update(std::uint64_t bytes);
+  /// The size becomes known once the input turns out to be a reference.
+  void set_total(std::uint64_t total) { total_ = total; }
   void finish() { line_.finish(); }
 
   static constexpr std::uint64_t kMinimumBytes = 4u << 20;

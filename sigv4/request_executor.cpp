@@ -219,9 +219,10 @@ void RequestExecutor::trace_attempt(const S3Request& request, const Address& add
 }
 
 std::string RequestExecutor::presign_get(const std::string& bucket, const std::string& key,
-                                         std::chrono::seconds lifetime) const {
+                                         std::chrono::seconds lifetime,
+                                         const std::vector<std::pair<std::string, std::string>>& query) const {
   const Address address = address_of(endpoint_, config_.virtual_hosted, bucket, key);
-  Request description{"GET", address.host, address.path, {}, {}, "UNSIGNED-PAYLOAD"};
+  Request description{"GET", address.host, address.path, query, {}, "UNSIGNED-PAYLOAD"};
   SigningConfig signing;
   signing.region = config_.region;
   signing.time = now();

@@ -51,8 +51,10 @@ class RequestExecutor {
   /// Throws S3Error once the request fails for good; exceptions from the
   /// sink or body source pass through unchanged.
   S3Response execute(S3Request& request);
+  /// `query` (signed with the rest): S3's response-content-type and the like.
   std::string presign_get(const std::string& bucket, const std::string& key,
-                          std::chrono::seconds lifetime) const;
+                          std::chrono::seconds lifetime,
+                          const std::vector<std::pair<std::string, std::string>>& query = {}) const;
   std::uint64_t request_count() const { return requests_.load(); }
 
  private:

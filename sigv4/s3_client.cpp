@@ -253,8 +253,9 @@ std::vector<MultipartUpload> S3Client::list_multipart_uploads(const std::string&
 }
 
 std::string S3Client::presign_get(const std::string& bucket, const std::string& key,
-                                  std::chrono::seconds lifetime) {
-  return impl_->executor.presign_get(bucket, key, lifetime);
+                                  std::chrono::seconds lifetime,
+                                  const std::vector<std::pair<std::string, std::string>>& response) {
+  return impl_->executor.presign_get(bucket, key, lifetime, response);
 }
 
 std::uint64_t S3Client::request_count() const { return impl_->executor.request_count(); }

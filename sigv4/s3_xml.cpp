@@ -135,7 +135,10 @@ MultipartUploadsPage parse_list_multipart_uploads(std::string_view body) {
   pugi::xml_node root = load_root(document, body, "ListMultipartUploadsResult");
   MultipartUploadsPage page;
   for_each_child(root, "Upload", [&](pugi::xml_node node) {
-    page.uploads.push_back({text(node, "Key"), text(node, "UploadId")});
+    MultipartUpload upload{text(node, "Key"), text(node, "UploadId"), {}};
+    if (const std::string initiated = text(node, "Initiated"); !initiated.empty())
+      upload.initiated = parse_last_modified(initiated);
+    page.uploads.push_back(std::move(upload));
   });
   page.truncated = is_true(text(root, "IsTruncated"));
   if (page.truncated) {

@@ -21,10 +21,16 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
     const std::string signal_base = std::to_string(kSignalExitBase);
     return std::vector<ExitStatusDoc>{
         {"0", "success", ""},
-        {code(ErrorKind::Internal), "unexpected internal error", ""},
-        {code(ErrorKind::Usage), "usage error (bad flag or configuration value)", ""},
-        {code(ErrorKind::InvalidInput), "invalid input (malformed reference or document)", ""},
-        {code(ErrorKind::NotFound), "object not found in the store", ""},
+        {code(ErrorKind::Internal), "unexpected internal error",
+         "also a local write that fails (disk full, I/O error), to standard output and -o alike"},
+        {code(ErrorKind::Usage), "usage error (bad flag or configuration value)",
+         "also a path the user named, by argument, flag, variable or setting, that cannot be used: a "
+         "missing input file, an -o directory that is missing or unwritable, TMPDIR, the journal "
+         "directory; and a malformed endpoint"},
+        {code(ErrorKind::InvalidInput), "invalid input (malformed reference or document)",
+         "content that cannot be read as what it claims to be; never a path"},
+        {code(ErrorKind::NotFound), "object not found in the store",
+         "only the object a reference names: a missing bucket is a store error (6)"},
         {code(ErrorKind::Integrity), "integrity failure (checksum, size or compressed stream wrong)", ""},
         {code(ErrorKind::Store), "store error after retries (network, authentication, permission, server)",
          ""},

@@ -37,6 +37,29 @@ Error errno_error(const std::string& what) {
   return Error(ErrorKind::Internal, what, std::strerror(errno));
 }
 
+ErrorKind path_error_kind(int error_number) {
+  switch (error_number) {
+    case ENOENT:
+    case ENOTDIR:
+    case EISDIR:
+    case EEXIST:  // a file where a directory must be made
+    case EACCES:
+    case EPERM:
+    case EROFS:
+    case ELOOP:
+    case ENAMETOOLONG:
+    case ENXIO:
+      return ErrorKind::Usage;
+    default:
+      return ErrorKind::Internal;
+  }
+}
+
+Error path_error(const std::string& what) {
+  const int error_number = errno;
+  return Error(path_error_kind(error_number), what, std::strerror(error_number));
+}
+
 void write_all(int fd, const char* data, std::size_t size, const std::string& what) {
   if (!base::write_all(fd, data, size)) throw errno_error(what);
 }
@@ -51,7 +74,7 @@ UniqueFd anonymous_temp_file(const std::string& directory) {
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   UniqueFd fd(::mkostemp(name.data(), O_CLOEXEC));
-  if (!fd.valid()) throw errno_error("create temp file in " + directory);
+  if (!fd.valid()) throw path_error("create temp file in " + directory);
   ::unlink(name.data());
   return fd;
 }

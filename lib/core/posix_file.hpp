@@ -33,6 +33,15 @@ class UniqueFd {
 /// Error(Internal) from the current errno: "<what>: <strerror>".
 Error errno_error(const std::string& what);
 
+/// The kind of failing to open or create a path the user named (a file
+/// argument, -o, TMPDIR, a configured directory): Usage when the path itself
+/// is wrong (missing, not a directory, no permission, read-only), Internal
+/// when the system fails (disk full, I/O error, out of descriptors).
+ErrorKind path_error_kind(int error_number);
+
+/// Error(path_error_kind(errno)) from the current errno: "<what>: <strerror>".
+Error path_error(const std::string& what);
+
 /// Writes all of `data` (base::write_all); a failure is errno_error(what).
 void write_all(int fd, const char* data, std::size_t size, const std::string& what);
 

@@ -27,10 +27,10 @@ BatchDeleteResult delete_one_batch(Store& store, const DeleteBatch& batch) {
 
 }  // namespace
 
-BatchDeleter::BatchDeleter(Store& store, int workers, std::size_t max_reported_failures)
+BatchDeleter::BatchDeleter(Store& store, int workers, std::size_t max_listed)
     : store_(store),
       max_queued_(static_cast<std::size_t>(workers < 1 ? 1 : workers)),
-      max_reported_failures_(max_reported_failures) {
+      max_listed_(max_listed) {
   for (std::size_t i = 0; i < max_queued_; ++i) workers_.emplace_back([this] { work(); });
 }
 
@@ -93,6 +93,7 @@ void BatchDeleter::record(const DeleteBatch& batch, const BatchDeleteResult& res
     if (it == size_of.end()) continue;  // not ours: never count it
     ++totals_.deleted;
     totals_.bytes_freed += it->second;
+    if (totals_.deleted_keys.size() < max_listed_) totals_.deleted_keys.push_back(key);
     size_of.erase(it);  // a key reported twice counts once
   }
   for (const auto& [key, reason] : result.failed) record_failure(key, reason);
@@ -100,7 +101,7 @@ void BatchDeleter::record(const DeleteBatch& batch, const BatchDeleteResult& res
 
 void BatchDeleter::record_failure(const std::string& key, const std::string& reason) {
   ++totals_.errors;
-  if (totals_.failures.size() < max_reported_failures_) totals_.failures.emplace_back(key, reason);
+  if (totals_.failures.size() < max_listed_) totals_.failures.emplace_back(key, reason);
 }
 
 }  // namespace claimcheck

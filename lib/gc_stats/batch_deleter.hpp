@@ -24,12 +24,13 @@ struct DeleteTotals {
   std::uint64_t deleted = 0;
   std::uint64_t bytes_freed = 0;
   std::uint64_t errors = 0;
-  std::vector<std::pair<std::string, std::string>> failures;  // first few
+  std::vector<std::string> deleted_keys;                      // the first max_listed
+  std::vector<std::pair<std::string, std::string>> failures;  // the first max_listed
 };
 
 class BatchDeleter {
  public:
-  BatchDeleter(Store& store, int workers, std::size_t max_reported_failures);
+  BatchDeleter(Store& store, int workers, std::size_t max_listed);
   /// Drops batches not started, waits for those in flight.
   ~BatchDeleter();
   BatchDeleter(const BatchDeleter&) = delete;
@@ -50,7 +51,7 @@ class BatchDeleter {
 
   Store& store_;
   std::size_t max_queued_;
-  std::size_t max_reported_failures_;
+  std::size_t max_listed_;
   mutable std::mutex mutex_;
   std::condition_variable has_work_, has_room_;
   std::deque<DeleteBatch> queue_;

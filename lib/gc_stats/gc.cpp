@@ -4,14 +4,13 @@
 
 #include "gc_stats/batch_deleter.hpp"
 #include "sigv4/limits.hpp"
+#include "reference/keys.hpp"
 
 namespace claimcheck {
 
 namespace {
 
 void validate(const GcOptions& options) {
-  if (options.prefix.empty())
-    throw Error(ErrorKind::Usage, "gc", "an empty prefix would cover the whole store; give --prefix");
   if (options.concurrency < 1)
     throw Error(ErrorKind::Usage, "gc", "concurrency must be at least 1");
   if (options.list_concurrency < 1)
@@ -27,7 +26,7 @@ class GcRun {
   GcRun(Store& store, const GcOptions& options, const GcCallbacks& callbacks)
       : store_(store), options_(options), callbacks_(callbacks) {
     if (!options_.dry_run)
-      deleter_ = std::make_unique<BatchDeleter>(store_, options_.concurrency, kMaxReportedFailures);
+      deleter_ = std::make_unique<BatchDeleter>(store_, options_.concurrency, kMaxListedKeys);
   }
 
   GcSummary run() {
@@ -39,6 +38,7 @@ class GcRun {
     }
     if (stop_requested()) summary_.interrupted = true;
     finish_deleting();
+    if (!summary_.interrupted && !summary_.listing_error && options_.uploads_older_than) abort_stale_uploads();
     return snapshot();
   }
 
@@ -62,6 +62,11 @@ class GcRun {
       ++summary_.outside_prefix;
       return;
     }
+    // At the root a bucket may hold anything: only runners' keys are judged.
+    if (options_.prefix.empty() && !is_runner_key_at_root(object.key)) {
+      ++summary_.other_keys;
+      return;
+    }
     const ObjectExpiry expiry = object_expiry(object, options_.ttl);
     if (!is_expired(expiry, options_.as_of) || !old_enough(object)) return;
     ++summary_.expired;
@@ -70,6 +75,43 @@ class GcRun {
       return;
     }
     select(GcCandidate{object.key, object.stored_size, expiry});
+  }
+
+  /// An upload is judged like a key: under the prefix and, at the root, a
+  /// runner's (or the local store's own temporary file).
+  bool is_ours(const IncompleteUpload& upload) const {
+    if (!upload.key.starts_with(options_.prefix)) return false;
+    return !options_.prefix.empty() || upload.store_temp_file || is_runner_key_at_root(upload.key);
+  }
+
+  void abort_stale_uploads() {
+    std::vector<IncompleteUpload> uploads;
+    try {
+      uploads = store_.list_incomplete_uploads(options_.prefix);
+    } catch (const Error& e) {
+      summary_.listing_error = e;
+      return;
+    }
+    const TimePoint cutoff = options_.as_of - *options_.uploads_older_than;
+    for (const IncompleteUpload& upload : uploads) {
+      if (stop_requested()) {
+        summary_.interrupted = true;
+        return;
+      }
+      if (!is_ours(upload)) continue;
+      ++summary_.uploads_found;
+      if (upload.initiated > cutoff) continue;
+      ++summary_.uploads_stale;
+      if (callbacks_.on_stale_upload) callbacks_.on_stale_upload(upload);
+      if (options_.dry_run) continue;
+      try {
+        store_.abort_incomplete_upload(upload);
+        ++summary_.uploads_aborted;
+      } catch (const Error& e) {
+        ++summary_.upload_errors;
+        if (summary_.upload_failures.size() < kMaxListedKeys) summary_.upload_failures.emplace_back(upload, e.why());
+      }
+    }
   }
 
   bool old_enough(const ObjectInfo& object) const {
@@ -113,6 +155,7 @@ class GcRun {
       copy.bytes_freed = totals.bytes_freed;
       copy.errors = totals.errors;
       copy.failures = std::move(totals.failures);
+      copy.deleted_keys = std::move(totals.deleted_keys);
     }
     return copy;
   }

@@ -22,10 +22,13 @@
 
 namespace claimcheck {
 
-/// Failures kept with their reason; past this only the count grows.
-constexpr std::size_t kMaxReportedFailures = 10;
+/// Deleted keys, and failed keys with their reason, kept in the summary (for
+/// `gc --json`); past this only the counts grow.
+constexpr std::size_t kMaxListedKeys = 1000;
 
 struct GcOptions {
+  /// Empty: the store's root, where only runner keys (is_runner_key_at_root:
+  /// the Go runner's bare UUIDs, claimcheck's layout) are judged.
   std::string prefix = default_config().prefix;
   std::chrono::seconds ttl = default_config().ttl;
   TimePoint as_of{};  // expiry is judged at this time
@@ -33,6 +36,9 @@ struct GcOptions {
   std::optional<std::chrono::seconds> older_than;
   std::optional<std::uint64_t> limit;  // delete at most this many
   bool dry_run = false;
+  /// Incomplete uploads under the prefix begun at least this long before
+  /// as_of are aborted (S3 bills for their parts); nullopt: left alone.
+  std::optional<std::chrono::seconds> uploads_older_than = std::chrono::hours(24);
   /// Keys never deleted (referenced from documents the user still needs).
   std::unordered_set<std::string> keep;
   int concurrency = 4;  // delete batches in flight
@@ -58,9 +64,16 @@ struct GcSummary {
   std::uint64_t bytes_freed = 0;
   std::uint64_t errors = 0;           // keys whose deletion failed
   std::uint64_t outside_prefix = 0;   // listed yet not under the prefix: skipped
+  std::uint64_t other_keys = 0;       // empty prefix: not a runner's key, never touched
+  std::uint64_t uploads_found = 0;    // incomplete uploads under the prefix
+  std::uint64_t uploads_stale = 0;    // older than uploads_older_than (dry run: would be aborted)
+  std::uint64_t uploads_aborted = 0;
+  std::uint64_t upload_errors = 0;    // aborts that failed
   bool interrupted = false;           // stopped by GcOptions::stop
   bool limit_reached = false;
-  std::vector<std::pair<std::string, std::string>> failures;  // first few: key, reason
+  std::vector<std::string> deleted_keys;                      // the first kMaxListedKeys
+  std::vector<std::pair<std::string, std::string>> failures;  // the first kMaxListedKeys: key, reason
+  std::vector<std::pair<IncompleteUpload, std::string>> upload_failures;  // the first kMaxListedKeys
   /// The run stopped part way on an error (the listing, or a callback such as
   /// the output of a dry run); what was deleted before is still counted.
   std::optional<Error> listing_error;
@@ -71,16 +84,20 @@ struct GcCallbacks {
   std::function<void(const GcCandidate&)> on_selected;
   /// After each listing page (on the calling thread); a snapshot.
   std::function<void(const GcSummary&)> on_progress;
+  /// Each stale incomplete upload (dry run: the list of what would be aborted).
+  std::function<void(const IncompleteUpload&)> on_stale_upload;
 };
 
 /// Runs gc over `store`. Every key is checked against the prefix before it
 /// may be deleted. Per-key delete failures are counted in the summary and the
 /// run goes on; a listing failure stops it (batches in flight finish) and is
-/// returned in `listing_error`. Throws Error(Usage) for invalid options.
+/// returned in `listing_error`. Then the stale incomplete uploads under the
+/// prefix are aborted, one by one. Throws Error(Usage) for invalid options.
 GcSummary run_gc(Store& store, const GcOptions& options, const GcCallbacks& callbacks = {});
 
 /// The object keys referenced from these documents (any format the scanner
-/// knows). Throws Error(InvalidInput) when a file cannot be read or parsed.
+/// knows). Throws Error(Usage) when a file cannot be opened, Error(InvalidInput)
+/// when one cannot be parsed.
 std::unordered_set<std::string> collect_referenced_keys(const std::vector<std::string>& files);
 
 }  // namespace claimcheck

@@ -85,6 +85,9 @@ void labelled_pair(Exposition& e, const std::string& base, const std::string& wh
 void storage_metrics(Exposition& e, const StorageStats& s) {
   gauge(e, "claimcheck_storage_objects", "Objects stored under the prefix.", as_double(s.total.objects));
   gauge(e, "claimcheck_storage_bytes", "Bytes stored under the prefix (as stored).", as_double(s.total.bytes));
+  gauge(e, "claimcheck_storage_other_objects",
+        "Objects at the store's root that are no runner's (empty prefix only): not counted elsewhere.",
+        as_double(s.other_keys.objects));
   gauge(e, "claimcheck_storage_expired_objects", "Objects whose expiry has passed.", as_double(s.expired.objects));
   gauge(e, "claimcheck_storage_expired_bytes", "Bytes of objects whose expiry has passed.", as_double(s.expired.bytes));
   labelled_pair(e, "claimcheck_storage_expiring", "expiry window (not yet expired, cumulative)", "within",
@@ -132,6 +135,14 @@ void operations_metrics(Exposition& e, const OperationsStats& o) {
 
 std::string stats_to_prometheus(const StatsReport& report) {
   Exposition e;
+  // Present whenever the view was asked for, so an alert can tell a failed
+  // scrape from an empty store or journal.
+  if (report.storage || report.storage_error)
+    gauge(e, "claimcheck_storage_scrape_success", "1 when the store was listed, 0 when it could not be.",
+          report.storage ? 1 : 0);
+  if (report.operations || report.operations_error)
+    gauge(e, "claimcheck_journal_read_success", "1 when the journal was read, 0 when it could not be.",
+          report.operations ? 1 : 0);
   if (report.storage) storage_metrics(e, *report.storage);
   if (report.operations) operations_metrics(e, *report.operations);
   return e.take();

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/posix_file.hpp"
 #include "gc_stats/gc.hpp"
 #include "scanner/scanner.hpp"
 
@@ -13,12 +14,14 @@ namespace claimcheck {
 
 namespace {
 
+/// A file named on the command line that cannot be opened is a usage error,
+/// as for every command; what it holds being malformed is invalid input.
 std::string read_whole_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(ErrorKind::InvalidInput, path, std::string("cannot read: ") + std::strerror(errno));
+  if (!in) throw path_error(path);
   std::ostringstream text;
   text << in.rdbuf();
-  if (in.bad()) throw Error(ErrorKind::InvalidInput, path, "read failed");
+  if (in.bad()) throw Error(ErrorKind::Internal, path, "read failed");
   return text.str();
 }
 

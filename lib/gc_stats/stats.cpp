@@ -2,6 +2,7 @@
 #include "gc_stats/stats.hpp"
 
 #include "gc_stats/expiry.hpp"
+#include "reference/keys.hpp"
 
 namespace claimcheck {
 
@@ -12,6 +13,10 @@ constexpr std::chrono::hours kDay{24};
 }  // namespace
 
 void StorageAggregator::add(const ObjectInfo& object) {
+  if (root_only_ && !is_runner_key_at_root(object.key)) {
+    stats_.other_keys.add(object.stored_size);
+    return;
+  }
   stats_.total.add(object.stored_size);
   add_expiry(object);
   add_age(object);
@@ -46,7 +51,7 @@ void StorageAggregator::add_age(const ObjectInfo& object) {
 
 StorageStats collect_storage_stats(Store& store, const std::string& prefix, std::chrono::seconds ttl,
                                    TimePoint as_of, int list_concurrency) {
-  StorageAggregator aggregator(as_of, ttl);
+  StorageAggregator aggregator(as_of, ttl, prefix.empty());
   list_partitioned(store, prefix, list_concurrency, [&aggregator](const std::vector<ObjectInfo>& page) {
     for (const auto& object : page) aggregator.add(object);
     return true;

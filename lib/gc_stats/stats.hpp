@@ -36,16 +36,19 @@ struct StorageStats {
   CountBytes total;                     // stored bytes
   CountBytes with_key_expiry;           // claimcheck's key layout
   CountBytes with_ttl_expiry;           // foreign keys: LastModified + TTL
+  CountBytes other_keys;                // empty prefix: not a runner's key, left out of every count
   CountBytes expired;                   // expiry at or before `as_of`
   CountBytes expiring_1d, expiring_7d, expiring_30d;  // not expired yet; cumulative windows
   CountBytes age_under_1d, age_1d_to_7d, age_7d_to_30d, age_over_30d;  // by LastModified
   std::optional<ObjectMark> oldest, newest;                            // by LastModified
 };
 
-/// Folds listing entries into StorageStats; keeps no per-object state.
+/// Folds listing entries into StorageStats; keeps no per-object state. With
+/// `root_only` (an empty prefix) only runner keys count (is_runner_key_at_root).
 class StorageAggregator {
  public:
-  StorageAggregator(TimePoint as_of, std::chrono::seconds ttl) : as_of_(as_of), ttl_(ttl) {}
+  StorageAggregator(TimePoint as_of, std::chrono::seconds ttl, bool root_only = false)
+      : as_of_(as_of), ttl_(ttl), root_only_(root_only) {}
   void add(const ObjectInfo& object);
   const StorageStats& stats() const { return stats_; }
 
@@ -54,11 +57,13 @@ class StorageAggregator {
   void add_age(const ObjectInfo& object);
   TimePoint as_of_;
   std::chrono::seconds ttl_;
+  bool root_only_;
   StorageStats stats_;
 };
 
 /// Lists `prefix` (`list_concurrency` date partitions at once, see
-/// list_partitioned) and aggregates each page as it arrives.
+/// list_partitioned) and aggregates each page as it arrives; an empty prefix
+/// counts the runner keys at the root only.
 StorageStats collect_storage_stats(Store& store, const std::string& prefix, std::chrono::seconds ttl,
                                    TimePoint as_of, int list_concurrency = default_config().list_concurrency);
 
@@ -108,6 +113,9 @@ struct StatsReport {
   std::optional<TimePoint> since;
   std::optional<StorageStats> storage;
   std::optional<OperationsStats> operations;
+  /// A view that was asked for and could not be made (the store unreachable,
+  /// the journal unreadable): why, one line. The other view is still reported.
+  std::optional<std::string> storage_error, operations_error;
 };
 
 }  // namespace claimcheck

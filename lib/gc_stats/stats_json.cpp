@@ -21,6 +21,7 @@ ordered_json storage_json(const StorageStats& s) {
   out["stored_bytes"] = s.total.bytes;
   out["expiry_from_key"] = count_bytes(s.with_key_expiry);
   out["expiry_from_ttl"] = count_bytes(s.with_ttl_expiry);
+  out["other_keys"] = count_bytes(s.other_keys);  // empty prefix: keys of no runner, not counted
   out["expired"] = count_bytes(s.expired);
   out["expiring"] = {{"1d", count_bytes(s.expiring_1d)},
                      {"7d", count_bytes(s.expiring_7d)},
@@ -103,7 +104,10 @@ ordered_json stats_to_json(const StatsReport& report) {
   out["prefix"] = report.prefix;
   out["since"] = optional_time(report.since);
   out["storage"] = report.storage ? storage_json(*report.storage) : ordered_json(nullptr);
+  out["storage_error"] = report.storage_error ? ordered_json(*report.storage_error) : ordered_json(nullptr);
   out["operations"] = report.operations ? operations_json(*report.operations) : ordered_json(nullptr);
+  out["operations_error"] =
+      report.operations_error ? ordered_json(*report.operations_error) : ordered_json(nullptr);
   return out;
 }
 

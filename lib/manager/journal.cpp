@@ -36,9 +36,12 @@ namespace {
 
 constexpr int kVersion = 1;
 
+/// The journal directory is configured (CLAIMCHECK_JOURNAL_DIR): one that
+/// cannot be used is a usage error, as for any path the user names.
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw Error(ErrorKind::Internal, fmt::format("journal {}", path),
-              fmt::format("{}: {}", what, std::strerror(errno)));
+  const int error_number = errno;
+  throw Error(path_error_kind(error_number), fmt::format("journal {}", path),
+              fmt::format("{}: {}", what, std::strerror(error_number)));
 }
 
 /// Closing the descriptor releases any flock held through it.
@@ -125,9 +128,7 @@ Journal::Journal(std::string dir, std::uint64_t max_bytes)
     : dir_(std::move(dir)), path_(dir_ + "/journal.jsonl"), max_bytes_(max_bytes) {
   std::error_code error;
   const bool created = std::filesystem::create_directories(dir_, error);
-  if (error) {
-    throw Error(ErrorKind::Internal, fmt::format("journal {}", dir_), error.message());
-  }
+  if (error) throw Error(path_error_kind(error.value()), fmt::format("journal {}", dir_), error.message());
   // Timings and keys are nobody else's business; a directory the user made
   // keeps the mode they chose.
   if (created) ::chmod(dir_.c_str(), 0700);

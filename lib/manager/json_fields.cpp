@@ -206,6 +206,38 @@ void require_json(std::string_view text, bool object) {
     throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not a JSON object");
 }
 
+/// Where the input's values start: one JSON value, or JSON Lines (one value
+/// per non-blank line), whose lines are each restored in place.
+std::vector<std::size_t> value_starts(std::string_view text) {
+  if (nesting_depth(text) > kMaxNesting)
+    throw Error(ErrorKind::InvalidInput, "--json-fields",
+                "document nests deeper than " + std::to_string(kMaxNesting) + " levels");
+  if (Json::accept(text)) return {skip_whitespace(text, 0)};
+  std::vector<std::size_t> starts;
+  for (std::size_t begin = 0, line = 1; begin < text.size(); ++line) {
+    std::size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view content = text.substr(begin, end - begin);
+    if (content.find_first_not_of(" \t\r") != std::string_view::npos) {
+      if (!Json::accept(content))
+        throw Error(ErrorKind::InvalidInput, "--json-fields",
+                    starts.empty() && line == 1 ? "input is not JSON"
+                                                : "input is not JSON, nor JSON Lines (line " + std::to_string(line) + ")");
+      starts.push_back(begin + skip_whitespace(content, 0));
+    }
+    begin = end + 1;
+  }
+  if (starts.empty()) throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not JSON");
+  return starts;
+}
+
+std::vector<Found> references_at(std::string_view text, const std::vector<std::size_t>& starts,
+                                 const OtherReferences& others = {}) {
+  std::vector<Found> found;
+  for (std::size_t start : starts) collect_references(text, value_span(text, start), found, others);
+  return found;
+}
+
 }  // namespace
 
 std::string offload_fields_text(std::string_view text, Manager& manager,
@@ -229,9 +261,7 @@ std::string restore_fields_text(std::string_view text, Manager& manager, int con
 }
 
 std::vector<Reference> references_in_text(std::string_view text) {
-  require_json(text, false);
-  std::vector<Found> found;
-  collect_references(text, value_span(text, skip_whitespace(text, 0)), found);
+  std::vector<Found> found = references_at(text, value_starts(text));
   std::vector<Reference> references;
   for (auto& f : found) references.push_back(std::move(f.reference));
   return references;
@@ -239,13 +269,15 @@ std::vector<Reference> references_in_text(std::string_view text) {
 
 std::string restore_fields_text(std::string_view text, const ReferenceFetcher& fetch,
                                 int concurrency, std::size_t* restored, const OtherReferences& others) {
-  require_json(text, false);
-  std::vector<Found> found;
-  collect_references(text, value_span(text, skip_whitespace(text, 0)), found, others);
+  const std::vector<std::size_t> starts = value_starts(text);
+  const std::vector<Found> found = references_at(text, starts, others);
   std::vector<std::string> texts = replacements(fetch, found, concurrency);
   std::vector<Splice> splices;
   std::size_t count = 0;
   for (std::size_t i = 0; i < found.size(); ++i) {
+    // In JSON Lines a payload must stay on its line (strings keep their
+    // escaped newlines; only whitespace between tokens goes).
+    if (starts.size() > 1 && texts[i].find('\n') != std::string::npos) texts[i] = compact_text(texts[i]);
     splices.push_back({found[i].span, std::move(texts[i])});
     count += found[i].other.replacement ? found[i].other.references : 1;
   }

@@ -51,7 +51,8 @@ std::string offload_fields_text(std::string_view text, Manager& manager,
                                 const OffloadOptions& options, const FieldScope& scope = {},
                                 FieldOffloadResult* result = nullptr);
 
-/// The same on a document's text (any JSON value): only the references change.
+/// The same on a document's text (any JSON value, or JSON Lines: each line
+/// restored in place): only the references change.
 std::string restore_fields_text(std::string_view text, Manager& manager, int concurrency = 8,
                                 std::size_t* restored = nullptr);
 
@@ -82,8 +83,8 @@ std::string restore_fields_text(std::string_view text, const ReferenceFetcher& f
                                 int concurrency = 8, std::size_t* restored = nullptr,
                                 const OtherReferences& others = {});
 
-/// Every reference in a document's text, in document order, without
-/// fetching any. Throws Error(InvalidInput) when `text` is not JSON.
+/// Every reference in a document's text (or JSON Lines), in document order,
+/// without fetching any. Throws Error(InvalidInput) when `text` is not JSON.
 std::vector<Reference> references_in_text(std::string_view text);
 
 }  // namespace claimcheck

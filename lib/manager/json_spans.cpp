@@ -71,6 +71,22 @@ std::size_t compact_length(std::string_view value) {
   return length;
 }
 
+std::string compact_text(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (std::size_t pos = 0; pos < value.size();) {
+    if (value[pos] == '"') {
+      const std::size_t end = std::min(string_end(value, pos), value.size());
+      out.append(value.substr(pos, end - pos));
+      pos = end;
+    } else {
+      if (std::string_view(" \t\r\n").find(value[pos]) == std::string_view::npos) out += value[pos];
+      ++pos;
+    }
+  }
+  return out;
+}
+
 JsonSpan value_span(std::string_view text, std::size_t begin) {
   char c = text[begin];
   if (c == '"') return {begin, string_end(text, begin)};

@@ -37,6 +37,10 @@ std::vector<JsonSpan> array_elements(std::string_view text, std::size_t begin);
 /// the size of its compact form, whatever its indentation.
 std::size_t compact_length(std::string_view value);
 
+/// The value's text without that whitespace (every other byte, number
+/// spellings included, as it was): what fits on one line of JSON Lines.
+std::string compact_text(std::string_view value);
+
 /// Deepest nesting of objects and arrays in a (not yet validated) text.
 std::size_t nesting_depth(std::string_view text);
 

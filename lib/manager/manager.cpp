@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <future>
+#include <utility>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "codec/codec.hpp"
@@ -93,11 +95,45 @@ TimePoint expiry_after(TimePoint now, std::chrono::seconds ttl) {
 
 TimePoint whole_seconds(TimePoint t) { return std::chrono::time_point_cast<std::chrono::seconds>(t); }
 
+/// How many lines of `text` are references, when every non-blank line is one.
+std::size_t references_per_line(std::string_view text) {
+  std::size_t count = 0;
+  for (std::size_t begin = 0; begin < text.size();) {
+    std::size_t end = std::min(text.find('\n', begin), text.size());
+    const std::string_view line = text.substr(begin, end - begin);
+    begin = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const auto value = nlohmann::json::parse(line, nullptr, false);
+    try {
+      if (value.is_discarded() || !reference_from_json(value)) return 0;
+    } catch (const Error&) {
+      return 0;
+    }
+    ++count;
+  }
+  return count;
+}
+
 /// nullopt when `text` is not a reference at all; Error(InvalidInput) when it
-/// claims to be one but is malformed.
+/// claims to be one but is malformed, or begins like one but is not JSON
+/// (`head -c 60 ref`, or several references one per line): passing that
+/// through would hand on broken references as if they were the payload. A
+/// reference encoded as a JSON string (as `jq` without -r prints one) is one.
 std::optional<Reference> reference_in(std::string_view text) {
   auto value = nlohmann::json::parse(text, nullptr, false);
-  if (value.is_discarded()) return std::nullopt;
+  if (value.is_discarded()) {
+    if (!starts_like_reference(text)) return std::nullopt;
+    if (const std::size_t lines = references_per_line(text); lines > 1)
+      throw Error(ErrorKind::InvalidInput, "retrieve",
+                  fmt::format("input holds {} references, one per line: use --json-fields to restore each line",
+                              lines));
+    parse_reference(text);  // throws, saying why
+  }
+  if (value.is_string()) {
+    const auto inner = nlohmann::json::parse(value.get<std::string>(), nullptr, false);
+    if (!inner.is_discarded() && inner.is_object()) return reference_from_json(inner);
+    return std::nullopt;
+  }
   return reference_from_json(value);
 }
 
@@ -130,12 +166,18 @@ Manager::Manager(Store& store, Journal* journal, Clock clock)
 }
 
 void Manager::record(JournalRecord record) {
-  if (journal_ == nullptr) return;
   std::lock_guard lock(journal_mutex_);
+  if (delivery_ != nullptr) {
+    delivery_->records.push_back(std::move(record));
+    return;
+  }
+  if (journal_ == nullptr) return;
   try {
     journal_->append(record);
-  } catch (const std::exception&) {
-    // Statistics must never turn a successful transfer into a failure.
+  } catch (const std::exception& e) {
+    // Statistics must never turn a successful transfer into a failure, but
+    // the loss is said once.
+    if (journal_warning_) std::exchange(journal_warning_, nullptr)(e.what());
   }
 }
 
@@ -257,6 +299,10 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
   };
   Stopwatch transfer;
   ref.stored_bytes = store_.put(ref.key, stored, meta, final_meta);
+  {
+    std::lock_guard lock(journal_mutex_);
+    if (delivery_ != nullptr) delivery_->stored_keys.push_back(ref.key);
+  }
   entry.transfer_ms = transfer.elapsed_ms();
   entry.stored_bytes = *ref.stored_bytes;
 
@@ -267,13 +313,68 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
   return ref;
 }
 
+void Manager::offload_then_deliver(const std::function<void()>& work) {
+  Delivery delivery;
+  {
+    std::lock_guard lock(journal_mutex_);
+    delivery_ = &delivery;
+  }
+  auto stop_holding = [&] {
+    std::lock_guard lock(journal_mutex_);
+    delivery_ = nullptr;
+  };
+  try {
+    work();
+  } catch (...) {
+    stop_holding();
+    const std::exception_ptr error = std::current_exception();
+    const int code = exit_code_of(error);
+    for (JournalRecord& entry : delivery.records) {
+      if (entry.op == "offload" && entry.exit_code == 0) entry.exit_code = code;
+      record(std::move(entry));
+    }
+    if (delivery.stored_keys.empty()) throw;
+    const std::string what_became = remove_undelivered(delivery.stored_keys);
+    try {
+      std::rethrow_exception(error);
+    } catch (const Error& e) {
+      Error undone(e.kind(), e.what_failed(), e.why() + " (" + what_became + ")");
+      undone.detail = e.detail;
+      throw undone;
+    }
+  }
+  stop_holding();
+  for (JournalRecord& entry : delivery.records) record(std::move(entry));
+}
+
+std::string Manager::remove_undelivered(const std::vector<std::string>& keys) {
+  std::vector<std::string> remaining;
+  std::string last_reason;
+  for (const std::string& key : keys) {
+    try {
+      store_.remove(key);
+    } catch (const std::exception& e) {
+      remaining.push_back(store_.location() + "/" + key);
+      last_reason = e.what();
+    }
+  }
+  const std::size_t removed = keys.size() - remaining.size();
+  if (remaining.empty())
+    return keys.size() == 1 ? "the stored object was removed" : fmt::format("the {} stored objects were removed", removed);
+  std::string text = fmt::format("{} stored object(s) remain, removing failed ({}):", remaining.size(), last_reason);
+  for (const std::string& where : remaining) text += " " + where;
+  return text;
+}
+
+std::optional<std::string> store_mismatch(const Reference& ref, const std::string& configured) {
+  if (!ref.store || *ref.store == configured) return std::nullopt;
+  return "reference is for store " + *ref.store + " but the configured store is " + configured +
+         " (use --store " + *ref.store + ")";
+}
+
 void Manager::check_store_matches(const Reference& ref) {
-  if (!ref.store) return;
-  std::string configured = store_.location();
-  if (*ref.store == configured) return;
-  throw Error(ErrorKind::InvalidInput, "retrieve " + ref.key,
-              "reference is for store " + *ref.store + " but the configured store is " +
-                  configured + " (use --store " + *ref.store + ")");
+  if (auto why = store_mismatch(ref, store_.location()))
+    throw Error(ErrorKind::InvalidInput, "retrieve " + ref.key, *why);
 }
 
 RetrieveOutcome Manager::retrieve(const Reference& ref, StagedOutput& out,
@@ -282,8 +383,20 @@ RetrieveOutcome Manager::retrieve(const Reference& ref, StagedOutput& out,
     entry.key = ref.key;
     entry.compressed = ref.compressed;
     entry.original_bytes = ref.size_bytes;
+    const std::optional<TimePoint> expiry = ref.expires_at ? ref.expires_at : expiry_from_key(ref.key);
+    const bool expired = expiry && *expiry <= clock_();
     try {
-      return fetch_verified(ref, out, progress, entry);
+      RetrieveOutcome outcome = fetch_verified(ref, out, progress, entry);
+      if (expired) outcome.expired_at = expiry;
+      return outcome;
+    } catch (const Error& e) {
+      out.abort();
+      // "No such object" alone would send someone looking for a lost payload.
+      if (e.kind() == ErrorKind::NotFound && expired)
+        throw Error(e.kind(), e.what_failed(),
+                    e.why() + " (the reference expired at " + format_rfc3339(*expiry) +
+                        ": gc deletes expired objects)");
+      throw;
     } catch (...) {
       out.abort();
       throw;
@@ -328,12 +441,16 @@ RetrieveOutcome Manager::fetch_verified(const Reference& ref, StagedOutput& out,
 
 RetrieveOutcome Manager::maybe_retrieve(ByteSource& input, StagedOutput& out, bool strict,
                                         std::function<void(std::uint64_t)> progress,
-                                        const ReferenceHook& other_forms) {
+                                        const ReferenceHook& other_forms,
+                                        const std::function<void(const Reference&)>& found) {
   StringSink head;
   std::uint64_t held = 0;
   bool ended = read_into(input, head, held, kMaxReferenceBytes + 1);
   if (ended) {
-    if (auto ref = reference_in(head.data())) return retrieve(*ref, out, std::move(progress));
+    if (auto ref = reference_in(head.data())) {
+      if (found) found(*ref);
+      return retrieve(*ref, out, std::move(progress));
+    }
     if (other_forms) {
       if (auto outcome = other_forms(head.data(), out)) return *outcome;
     }

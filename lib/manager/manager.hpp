@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.hpp"
 #include "manager/journal.hpp"
@@ -42,9 +43,17 @@ struct OffloadOutcome {
   Reference reference;  // valid when offloaded
 };
 
+/// Why `ref` cannot be fetched from the store at `configured` (a location()
+/// such as "s3://bucket"), with the flag that would reach it; nullopt when the
+/// reference names no store or that one.
+std::optional<std::string> store_mismatch(const Reference& ref, const std::string& configured);
+
 struct RetrieveOutcome {
   bool was_reference = false;
   bool sha256_verified = false;  // false for Go/TS references (size only)
+  /// Set when the reference's expiry (its field, else its key) had passed:
+  /// the object was still there, but gc may delete it at any time.
+  std::optional<TimePoint> expired_at;
   std::uint64_t bytes = 0;
   Reference reference;  // valid when was_reference
 };
@@ -74,18 +83,36 @@ class Manager {
 
   /// Fetches `ref`, gunzips when flagged (magic checked), verifies size and
   /// sha256 (capped at size_bytes), then commits `out`. On any failure `out`
-  /// is aborted and Error is thrown (NotFound, Integrity, Store...).
+  /// is aborted and Error is thrown (NotFound, Integrity, Store...); NotFound
+  /// for an expired reference says that it expired.
   RetrieveOutcome retrieve(const Reference& ref, StagedOutput& out,
                            std::function<void(std::uint64_t)> progress = {});
 
-  /// Reads `input`; a reference (or what `other_forms` takes for one) is
-  /// retrieved into `out`, anything else is copied through (or, when
-  /// `strict`, rejected with Error(InvalidInput)).
+  /// Reads `input`; a reference (also one encoded as a JSON string), or what
+  /// `other_forms` takes for one, is retrieved into `out` (`found` being told
+  /// of a reference first); anything else is copied through (or, when
+  /// `strict`, rejected with Error(InvalidInput)). Input that begins like a
+  /// reference but is not one (truncated, or one reference per line) is
+  /// Error(InvalidInput), never copied through.
   RetrieveOutcome maybe_retrieve(ByteSource& input, StagedOutput& out, bool strict,
                                  std::function<void(std::uint64_t)> progress = {},
-                                 const ReferenceHook& other_forms = {});
+                                 const ReferenceHook& other_forms = {},
+                                 const std::function<void(const Reference&)>& found = {});
+
+  /// Runs `work`, which offloads and then delivers the references (writes
+  /// and commits the output). If it throws (a full disk, a closed pipe), the
+  /// references never reached anyone: every object stored during it is
+  /// removed, the journal records those offloads as failed with the error's
+  /// exit code, and the error is rethrown saying that the objects were removed
+  /// (or, if removing one failed, where it remains). Journal records wait
+  /// until `work` ends. Offloads must come from the calling thread.
+  void offload_then_deliver(const std::function<void()>& work);
 
   Store& store() { return store_; }
+
+  /// Told, once, why a journal record could not be written (the transfer
+  /// itself still succeeds: statistics never fail it).
+  void on_journal_failure(std::function<void(const std::string&)> warn) { journal_warning_ = std::move(warn); }
 
  private:
   /// Runs `work(JournalRecord&)` and journals the record it fills, with the
@@ -102,11 +129,21 @@ class Manager {
   /// Journaling is best effort and serialised (restore_fields retrieves
   /// from several threads).
   void record(JournalRecord record);
+  /// Removes objects whose references were not delivered; says what became of them.
+  std::string remove_undelivered(const std::vector<std::string>& keys);
+
+  /// While offload_then_deliver runs: the keys stored and the records held back.
+  struct Delivery {
+    std::vector<std::string> stored_keys;
+    std::vector<JournalRecord> records;
+  };
 
   Store& store_;
   Journal* journal_;
   Clock clock_;
   std::mutex journal_mutex_;
+  Delivery* delivery_ = nullptr;  // guarded by journal_mutex_
+  std::function<void(const std::string&)> journal_warning_;  // called once, under journal_mutex_
 };
 
 }  // namespace claimcheck

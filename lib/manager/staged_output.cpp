@@ -87,16 +87,14 @@ class StagedFile : public StagedOutput {
  private:
   /// The path given cannot take a file (missing directory, no permission):
   /// a usage error, unlike a write failing later (disk full).
-  Error unusable_destination() const {
-    Error error = errno_error("write " + path_);
-    return Error(ErrorKind::Usage, error.what_failed(), error.why());
-  }
+  Error unusable_destination() const { return path_error("write " + path_); }
 
-  /// Renaming over /dev/null or a FIFO would replace it, not write to it.
+  /// A directory or socket cannot take the file (devices and pipes are
+  /// written by StagedDevice instead).
   void refuse_special_file() const {
     struct stat existing {};
     if (::stat(path_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode))
-      throw Error(ErrorKind::Usage, "write " + path_, "not a regular file");
+      throw Error(ErrorKind::Usage, "write " + path_, "not a regular file, character device or pipe");
   }
 
   std::string path_, directory_, temp_path_;
@@ -136,9 +134,34 @@ class StagedStream : public StagedOutput {
   bool done_ = false;
 };
 
+/// A character device (/dev/null, a terminal) or a named pipe: renaming a
+/// file over it would replace it, so it is written to, as curl -o does, once
+/// everything is verified (spooled until then, like stdout).
+class StagedDevice : public StagedOutput {
+ public:
+  explicit StagedDevice(const std::string& path)
+      : fd_(::open(path.c_str(), O_WRONLY | O_CLOEXEC)), sink_(fd_.get(), path), staged_(sink_, 8u << 20) {
+    if (!fd_.valid()) throw path_error("write " + path);
+  }
+  void write(const char* data, std::size_t size) override { staged_.write(data, size); }
+  void commit() override { staged_.commit(); }
+  void abort() noexcept override { staged_.abort(); }
+
+ private:
+  UniqueFd fd_;
+  FdSink sink_;
+  StagedStream staged_;
+};
+
+bool is_device_or_pipe(const std::string& path) {
+  struct stat existing {};
+  return ::stat(path.c_str(), &existing) == 0 && (S_ISCHR(existing.st_mode) || S_ISFIFO(existing.st_mode));
+}
+
 }  // namespace
 
 std::unique_ptr<StagedOutput> stage_to_file(const std::string& path) {
+  if (is_device_or_pipe(path)) return std::make_unique<StagedDevice>(path);
   return std::make_unique<StagedFile>(path);
 }
 

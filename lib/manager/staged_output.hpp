@@ -21,7 +21,8 @@ class StagedOutput : public ByteSink {
 };
 
 /// `path` appears only complete: temp file in the same directory, fsync,
-/// rename. Existing `path` is replaced only on commit.
+/// rename. Existing `path` is replaced only on commit. A character device
+/// (/dev/null) or a named pipe is written to instead, on commit.
 std::unique_ptr<StagedOutput> stage_to_file(const std::string& path);
 
 /// Spools in memory up to `memory_limit`, then in an unlinked temp file

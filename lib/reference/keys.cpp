@@ -66,6 +66,11 @@ std::string make_key(std::string_view prefix, TimePoint expires_at) {
   return key;
 }
 
+bool is_runner_key_at_root(std::string_view key) {
+  if (looks_like_uuid(key)) return true;
+  return key.size() == kStampLength + kUuidLength && expiry_from_key(key).has_value();
+}
+
 std::optional<TimePoint> expiry_from_key(std::string_view key) {
   if (key.size() < kStampLength + kUuidLength) return std::nullopt;
   if (!looks_like_uuid(key.substr(key.size() - kUuidLength))) return std::nullopt;

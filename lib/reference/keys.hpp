@@ -20,4 +20,10 @@ std::string make_key(std::string_view prefix, TimePoint expires_at);
 /// nullopt for foreign keys (e.g. the Go runner's bare UUIDs).
 std::optional<TimePoint> expiry_from_key(std::string_view key);
 
+/// Whether a key at the root of a store (no prefix) is a runner's object: the
+/// Go runner's bare UUID, or claimcheck's layout written with an empty prefix
+/// (`<YYYY-MM-DD>/<HHMMSS>Z-<uuid>`). With an empty prefix gc and stats judge
+/// only these, so nothing else kept at the root is ever touched.
+bool is_runner_key_at_root(std::string_view key);
+
 }  // namespace claimcheck

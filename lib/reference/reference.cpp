@@ -194,7 +194,30 @@ std::string without_exception_tag(const std::string& message) {
   return end == std::string::npos ? message : message.substr(end + 2);
 }
 
+std::size_t skip_space(std::string_view text, std::size_t pos) {
+  while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
+    ++pos;
+  return pos;
+}
+
 }  // namespace
+
+bool starts_like_reference(std::string_view text) {
+  // Each token must be there whole, except that the text may end inside the
+  // last one it reaches once `"_type"` is complete.
+  constexpr std::string_view kName = "\"_type\"";
+  constexpr std::string_view kValue = "\"claim_check_ref\"";
+  std::size_t pos = skip_space(text, 0);
+  if (pos >= text.size() || text[pos] != '{') return false;
+  pos = skip_space(text, pos + 1);
+  if (text.substr(pos, kName.size()) != kName) return false;
+  pos = skip_space(text, pos + kName.size());
+  if (pos >= text.size()) return true;
+  if (text[pos] != ':') return false;
+  pos = skip_space(text, pos + 1);
+  const std::string_view rest = text.substr(pos, kValue.size());
+  return kValue.starts_with(rest);
+}
 
 nlohmann::ordered_json to_json_value(const Reference& ref) {
   nlohmann::ordered_json out;

@@ -55,8 +55,16 @@ Reference parse_reference(std::string_view text);
 std::optional<Reference> reference_from_json(const nlohmann::json& value);
 std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value);
 
-/// Checks a key from untrusted input: not empty, <= 1024 bytes, valid UTF-8,
-/// no NUL or control characters. Throws Error(InvalidInput, "invalid key", why).
+/// True when `text` begins as a claimcheck or Go runner reference does: `{`,
+/// then `"_type"`, then (as far as the text goes) `:"claim_check_ref"`,
+/// whitespace allowed between them. A text that does and yet is not valid
+/// JSON is a broken reference (truncated, say), not a payload.
+bool starts_like_reference(std::string_view text);
+
+/// Checks a key from untrusted input, the same for every store: not empty,
+/// <= 1024 bytes, valid UTF-8, no NUL or control characters, no backslash, not
+/// absolute, no empty, "." or ".." segments. Throws
+/// Error(InvalidInput, "invalid key", why).
 void validate_key(std::string_view key);
 
 /// RFC 3339 "2026-01-09T13:24:00Z" (UTC, whole seconds), both ways.

@@ -1,6 +1,8 @@
 // Keys come from untrusted references: they must be printable UTF-8 of a
-// size S3 accepts, so they can be logged, put in URLs and used as file names
-// (path safety itself is the local store's job).
+// size S3 accepts, so they can be logged and put in URLs, and a relative path
+// without `.` or `..` segments, so that no store (the local directory, or S3
+// with a proxy or tool that normalises paths) is asked for anything outside
+// the place the key names. The same rules hold for every store.
 #include <string>
 #include <string_view>
 
@@ -64,6 +66,16 @@ void validate_key(std::string_view key) {
     if (is_control(cp.value))
       reject_key(fmt::format("key holds control character U+{:04X} (at byte {})", static_cast<unsigned>(cp.value), i));
     i += cp.length;
+  }
+  if (key.front() == '/') reject_key("key is an absolute path");
+  if (key.find('\\') != std::string_view::npos) reject_key("key holds a backslash");
+  for (std::size_t start = 0;;) {
+    const std::size_t slash = key.find('/', start);
+    const std::string_view segment = key.substr(start, slash - start);
+    if (segment.empty()) reject_key("key has an empty path segment");
+    if (segment == "." || segment == "..") reject_key(fmt::format("key has a '{}' path segment", segment));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
   }
 }
 

@@ -80,10 +80,17 @@ void check_one(Inspection& item, Store& store, BucketStores& buckets, const Insp
                TimePoint now) {
   if (item.finding.external) return check_external(item, buckets, options, now);
   const Reference& ref = *item.finding.reference;
+  // Looking it up here would report it missing when it is not (retrieve refuses it the same way).
+  if (auto why = store_mismatch(ref, store.location())) {
+    item.problems.push_back(*why);
+    if (!is_expired(item, now)) item.status = CheckStatus::OtherStore;
+    return;
+  }
   item.object = store.head(ref.key);
   item.looked_up = true;
   // A link is only worth giving for an object that is there.
-  if (options.url_lifetime && item.object) item.url = store.fetch_url(ref.key, *options.url_lifetime);
+  if (options.url_lifetime && item.object)
+    item.url = store.fetch_url(ref.key, *options.url_lifetime, response_overrides(ref));
   if (!item.expires_at && item.object) item.expires_at = object_expiry(*item.object, options.ttl).expires_at;
   bool missing = !item.object;
   bool corrupt = false;
@@ -121,6 +128,7 @@ std::string_view status_name(CheckStatus status) {
     case CheckStatus::Invalid: return "invalid";
     case CheckStatus::Unchecked: return "unchecked";
     case CheckStatus::StoreError: return "error";
+    case CheckStatus::OtherStore: return "other-store";
   }
   return "unknown";
 }
@@ -164,6 +172,31 @@ void check_inspections(std::vector<Inspection>& inspections, Store& store, Bucke
   worker();  // this thread works too
 }
 
+ResponseOverrides response_overrides(const Reference& ref) {
+  ResponseOverrides response;
+  response.content_type = ref.content_type.value_or("application/octet-stream");
+  if (ref.compressed) response.content_encoding = "gzip";
+  std::string name = ref.key.substr(ref.key.rfind('/') + 1);  // rfind npos + 1 == 0
+  for (char& c : name)
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) >= 0x80) c = '_';
+  response.content_disposition = "attachment; filename=\"" + name + "\"";
+  return response;
+}
+
+void presign_inspections(std::vector<Inspection>& inspections, Store& store, const InspectOptions& options) {
+  if (!options.url_lifetime) return;
+  for (Inspection& item : inspections) {
+    if (!item.finding.reference || !is_fetchable(item.finding.format) || item.finding.error) continue;
+    const Reference& ref = *item.finding.reference;
+    if (store_mismatch(ref, store.location())) continue;
+    try {
+      item.url = store.fetch_url(ref.key, *options.url_lifetime, response_overrides(ref));
+    } catch (const Error& e) {
+      item.problems.push_back("no URL: " + e.why());
+    }
+  }
+}
+
 InspectSummary summarize(const std::vector<Inspection>& inspections) {
   InspectSummary s;
   s.found = inspections.size();
@@ -177,6 +210,7 @@ InspectSummary summarize(const std::vector<Inspection>& inspections) {
       case CheckStatus::Invalid: ++s.invalid; break;
       case CheckStatus::Unchecked: ++s.unchecked; break;
       case CheckStatus::StoreError: ++s.errors; break;
+      case CheckStatus::OtherStore: ++s.other_store; break;
     }
   }
   return s;

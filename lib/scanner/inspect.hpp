@@ -28,9 +28,11 @@ enum class CheckStatus {
   Invalid,     // claims to be a reference but is malformed
   Unchecked,   // not looked up (offline)
   StoreError,  // the store could not answer (network, permission...)
+  OtherStore,  // the reference names a store other than the configured one: not looked up
 };
 
-/// "ok", "missing", "corrupt", "expired", "foreign", "invalid", "unchecked", "error".
+/// "ok", "missing", "corrupt", "expired", "foreign", "invalid", "unchecked",
+/// "error", "other-store".
 std::string_view status_name(CheckStatus status);
 
 struct InspectOptions {
@@ -61,7 +63,7 @@ struct Inspection {
 
 struct InspectSummary {
   std::size_t found = 0, ok = 0, missing = 0, corrupt = 0, expired = 0, foreign = 0, invalid = 0,
-              unchecked = 0, errors = 0;
+              unchecked = 0, errors = 0, other_store = 0;
 };
 
 /// The status a finding has before any lookup: Invalid, Foreign or Unchecked
@@ -80,10 +82,21 @@ std::size_t lookups_needed(const std::vector<Inspection>& inspections);
 void check_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
                        const InspectOptions& options, TimePoint now);
 
+/// Offline: a presigned URL (options.url_lifetime) for every reference
+/// claimcheck can fetch, without looking anything up (presigning needs no
+/// request). A URL that cannot be made is a problem line, not a failure.
+void presign_inspections(std::vector<Inspection>& inspections, Store& store, const InspectOptions& options);
+
+/// What a fetch URL's response should say so that a browser or
+/// `curl --compressed` gets the original: content type, gzip encoding when
+/// the object is compressed, a download file name.
+ResponseOverrides response_overrides(const Reference& ref);
+
 InspectSummary summarize(const std::vector<Inspection>& inspections);
 
 /// 5 when anything is corrupt, else 4 when missing, else 6 for store
-/// errors, else 3 for invalid references, else 0.
+/// errors, else 3 for invalid references, else 0. A reference for another
+/// store is neither: it was not looked up, as offline.
 int inspect_exit_code(const InspectSummary& summary);
 
 }  // namespace claimcheck

@@ -2,7 +2,9 @@
 // the history event being visited, reporting every reference it meets.
 #include "scanner/scanner.hpp"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.hpp"
 #include "scanner/scan_internal.hpp"
@@ -22,6 +24,7 @@ std::string_view format_name(FoundFormat format) {
     case FoundFormat::DataDogRemoteCodecV2: return "datadog-remote-codec-v2";
     case FoundFormat::CookbookClaimChecked: return "cookbook-claim-checked";
     case FoundFormat::AwsExtendedClient: return "aws-extended-client";
+    case FoundFormat::Unreadable: return "unreadable";
   }
   return "unknown";
 }
@@ -278,9 +281,14 @@ std::string parse_error_reason(const std::exception& e) {
 
 /// Parses each JSON Lines line; blank lines are skipped. Lines that are
 /// history events keep their history context.
-void scan_lines(std::string_view text, const FindingHandler& on_finding) {
+void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines) {
   std::size_t line_number = 0;
   scan::TypeNames event_names;
+  // Bad lines before the first good one wait: a text where no line is JSON
+  // is not JSON Lines at all, and fails as a whole.
+  std::vector<Finding> waiting;
+  std::optional<Error> first_error;
+  bool any_good = false;
   while (!text.empty()) {
     ++line_number;
     const std::size_t end = text.find('\n');
@@ -291,9 +299,22 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding) {
     try {
       document = Json::parse(line);
     } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
-      throw Error(ErrorKind::InvalidInput, "input",
-                  "line " + std::to_string(line_number) + " is not JSON: " + parse_error_reason(e));
+      const std::string why = "line " + std::to_string(line_number) + " is not JSON: " + parse_error_reason(e);
+      if (bad_lines == BadLines::Fail) throw Error(ErrorKind::InvalidInput, "input", why);
+      if (!first_error) first_error.emplace(ErrorKind::InvalidInput, "input", why);
+      Finding finding;
+      finding.format = FoundFormat::Unreadable;
+      finding.line = line_number;
+      finding.error = why;
+      if (any_good)
+        on_finding(std::move(finding));
+      else
+        waiting.push_back(std::move(finding));
+      continue;
     }
+    any_good = true;
+    for (Finding& finding : waiting) on_finding(std::move(finding));
+    waiting.clear();
     if (scan::is_event(document)) {
       scan::add_type_name(document, event_names);
       Walker(on_finding, line_number).walk_event_line(document, event_names);
@@ -301,6 +322,7 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding) {
       Walker(on_finding, line_number).walk_root(document);
     }
   }
+  if (!any_good && first_error) throw *first_error;
 }
 
 bool has_several_lines(std::string_view text) {
@@ -316,12 +338,12 @@ void scan_json(const nlohmann::ordered_json& document, const FindingHandler& on_
   Walker(on_finding, line).walk_root(document);
 }
 
-void scan_text(std::string_view text, const FindingHandler& on_finding) {
+void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines) {
   Json document;
   try {
     document = Json::parse(text);
   } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
-    if (has_several_lines(text)) return scan_lines(text, on_finding);
+    if (has_several_lines(text)) return scan_lines(text, on_finding, bad_lines);
     throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + parse_error_reason(e));
   }
   scan_json(document, on_finding);

@@ -26,12 +26,13 @@ enum class FoundFormat {
   DataDogRemoteCodecV2,           // temporal.io/remote-codec = v2
   CookbookClaimChecked,           // encoding claim-checked
   AwsExtendedClient,              // PayloadS3Pointer / MessageS3Pointer
+  Unreadable,                     // a JSON Lines line that is not JSON (Finding::error says why)
 };
 
 /// Stable names used in output and --json: "claimcheck", "go-runner",
 /// "typescript", "temporal-external-storage",
 /// "temporal-external-storage-legacy", "datadog-remote-codec-v2",
-/// "cookbook-claim-checked", "aws-extended-client".
+/// "cookbook-claim-checked", "aws-extended-client", "unreadable".
 std::string_view format_name(FoundFormat format);
 
 /// True for the formats claimcheck itself can fetch and verify (Temporal
@@ -64,9 +65,15 @@ struct Finding {
 
 using FindingHandler = std::function<void(Finding&&)>;
 
+/// What to do with a JSON Lines line that is not JSON.
+enum class BadLines {
+  Fail,    // Error(InvalidInput) naming the line (gc --keep-referenced: never guess)
+  Report,  // a Finding of format Unreadable, with the line and error; go on (inspect)
+};
+
 /// Scans `text` (any of the accepted input kinds) and reports each finding in
 /// document order. Throws Error(InvalidInput) when the input is not JSON.
-void scan_text(std::string_view text, const FindingHandler& on_finding);
+void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines = BadLines::Fail);
 
 /// Scans an already parsed document; `line` is copied into each finding.
 void scan_json(const nlohmann::ordered_json& document, const FindingHandler& on_finding,

@@ -29,8 +29,11 @@ TimePoint mtime(const struct stat& st) {
       std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
 }
 
+/// What a walk collects besides directories: the objects, or the temp files.
+enum class Want { Objects, TempFiles };
+
 /// One directory's entries, sorted; only this directory's names are held.
-std::vector<Entry> read_entries(int dir_fd) {
+std::vector<Entry> read_entries(int dir_fd, Want want) {
   const int fd = ::dup(dir_fd);
   DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
   if (dir == nullptr) {
@@ -40,12 +43,14 @@ std::vector<Entry> read_entries(int dir_fd) {
   std::vector<Entry> entries;
   while (const dirent* d = ::readdir(dir)) {
     const std::string name = d->d_name;
-    if (name == "." || name == ".." || is_reserved_name(name)) continue;
+    if (name == "." || name == "..") continue;
+    const bool temp = name.starts_with(kTempPrefix);
     struct stat st {};
-    if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // raced away
+    if ((is_reserved_name(name) && !temp) || ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+      continue;  // a sidecar, or raced away
     if (S_ISDIR(st.st_mode)) {
-      entries.push_back({name, name + "/", true, 0, {}});
-    } else if (S_ISREG(st.st_mode)) {
+      if (!temp) entries.push_back({name, name + "/", true, 0, {}});
+    } else if (S_ISREG(st.st_mode) && temp == (want == Want::TempFiles)) {
       entries.push_back({name, name, false, static_cast<std::uint64_t>(st.st_size), mtime(st)});
     }
   }
@@ -58,12 +63,12 @@ std::vector<Entry> read_entries(int dir_fd) {
 class Walker {
  public:
   Walker(const std::string& prefix, const std::function<bool(const std::vector<ObjectInfo>&)>& on_page,
-         std::size_t page_size)
-      : prefix_(prefix), on_page_(on_page), page_size_(page_size) {}
+         std::size_t page_size, Want want = Want::Objects)
+      : prefix_(prefix), on_page_(on_page), page_size_(page_size), want_(want) {}
 
   /// False once the caller asked to stop.
   bool walk(int dir_fd, const std::string& path) {
-    for (const Entry& entry : read_entries(dir_fd)) {
+    for (const Entry& entry : read_entries(dir_fd, want_)) {
       const std::string key = path + entry.sort_key;
       if (entry.directory) {
         if (!key.starts_with(prefix_) && !prefix_.starts_with(key)) continue;
@@ -88,6 +93,7 @@ class Walker {
   const std::string& prefix_;
   const std::function<bool(const std::vector<ObjectInfo>&)>& on_page_;
   std::size_t page_size_;
+  Want want_;
   std::vector<ObjectInfo> page_;
 };
 
@@ -98,6 +104,17 @@ void list_local_tree(int base_fd, const std::string& prefix,
                      std::size_t page_size) {
   Walker walker(prefix, on_page, page_size);
   if (walker.walk(base_fd, "")) walker.flush();
+}
+
+std::vector<ObjectInfo> list_local_temp_files(int base_fd, const std::string& prefix) {
+  std::vector<ObjectInfo> found;
+  const std::function<bool(const std::vector<ObjectInfo>&)> collect = [&found](const std::vector<ObjectInfo>& page) {
+    found.insert(found.end(), page.begin(), page.end());
+    return true;
+  };
+  Walker walker(prefix, collect, 1000, Want::TempFiles);
+  if (walker.walk(base_fd, "")) walker.flush();
+  return found;
 }
 
 }  // namespace claimcheck

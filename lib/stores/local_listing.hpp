@@ -15,4 +15,8 @@ void list_local_tree(int base_fd, const std::string& prefix,
                      const std::function<bool(const std::vector<ObjectInfo>&)>& on_page,
                      std::size_t page_size = 1000);
 
+/// The temporary files (kTempPrefix) of writes that never finished, under
+/// `prefix`, in the same order: key "<directory>/<temp name>", their mtime.
+std::vector<ObjectInfo> list_local_temp_files(int base_fd, const std::string& prefix);
+
 }  // namespace claimcheck

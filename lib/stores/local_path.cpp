@@ -37,16 +37,12 @@ bool is_reserved_name(std::string_view name) {
 }
 
 std::vector<std::string> key_segments(std::string_view key) {
-  validate_key(key);  // empty, too long, NUL and control characters, bad UTF-8
-  if (key.front() == '/') refuse(key, "absolute path");
-  if (key.find('\\') != std::string_view::npos) refuse(key, "backslash");
+  validate_key(key);  // the rules of every store: no "..", absolute path, control characters...
   std::vector<std::string> segments;
   std::size_t start = 0;
   while (true) {
     const std::size_t slash = key.find('/', start);
     const std::string_view segment = key.substr(start, slash - start);
-    if (segment.empty()) refuse(key, "empty path segment");
-    if (segment == "." || segment == "..") refuse(key, fmt::format("'{}' segment", segment));
     if (is_reserved_name(segment)) refuse(key, fmt::format("reserved name '{}'", segment));
     segments.emplace_back(segment);
     if (slash == std::string_view::npos) break;

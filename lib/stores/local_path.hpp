@@ -18,9 +18,8 @@ inline constexpr std::string_view kTempPrefix = ".cctmp-";
 
 bool is_reserved_name(std::string_view name);
 
-/// The key's segments; Error(InvalidInput) for an empty or invalid key, an
-/// absolute path, backslashes, empty, "." or ".." segments, or a segment
-/// using a reserved name.
+/// The key's segments; Error(InvalidInput) for a key validate_key refuses
+/// or a segment using a reserved name.
 std::vector<std::string> key_segments(std::string_view key);
 
 /// Opens the base directory; with `create`, makes it (and its parents) with

@@ -7,6 +7,9 @@
 // ".meta.json" or with a segment starting ".cctmp-" are reserved and
 // refused; listings skip them.
 //
+// remove() also removes the directories it leaves empty (up to the base), so
+// gc leaves no empty date directories behind; put() makes them again.
+//
 // Writes are atomic: object and sidecar are written to temporary files
 // (".cctmp-<random>") in the target directory and fsynced, then renamed:
 // sidecar first, object last, then the directory is fsynced. Every crash
@@ -26,6 +29,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -62,17 +66,27 @@ std::string percent_encode_path(std::string_view path) {
 /// A temporary file in a directory, removed unless committed by rename.
 class TempFile {
  public:
-  TempFile(int dir_fd, const std::string& what) : dir_fd_(dir_fd) {
+  TempFile(int dir_fd, const std::string& what) : TempFile(dir_fd) {
+    if (!fd_.valid()) throw Error(ErrorKind::Store, what, std::strerror(error_));
+  }
+  /// Does not throw: valid() says whether it was created, error() why not.
+  explicit TempFile(int dir_fd) : dir_fd_(dir_fd) {
     std::random_device random;
     for (int attempt = 0; attempt < 16 && !fd_.valid(); ++attempt) {
       name_ = fmt::format("{}{:08x}{:08x}", kTempPrefix, random(), random());
       fd_ = UniqueFd(::openat(dir_fd, name_.c_str(),
                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-      if (!fd_.valid() && errno != EEXIST) break;
+      error_ = errno;
+      if (!fd_.valid() && error_ != EEXIST) break;
     }
-    if (!fd_.valid()) throw Error(ErrorKind::Store, what, std::strerror(errno));
+    if (!fd_.valid()) {
+      committed_ = true;  // nothing to remove
+      return;
+    }
     cleanup_ = CleanupRegistration([dir_fd, name = name_] { ::unlinkat(dir_fd, name.c_str(), 0); });
   }
+  bool valid() const { return fd_.valid(); }
+  int error() const { return error_; }
   ~TempFile() {
     if (!committed_) ::unlinkat(dir_fd_, name_.c_str(), 0);
   }
@@ -96,6 +110,7 @@ class TempFile {
   int dir_fd_;
   std::string name_;
   UniqueFd fd_;
+  int error_ = 0;
   bool committed_ = false;
   CleanupRegistration cleanup_;  // an interrupted process removes the temp file
 };
@@ -111,11 +126,21 @@ class LocalStore final : public Store {
     const std::vector<std::string> segments = key_segments(key);
     const std::string what = "put " + url(key);
     const UniqueFd base = open_base(base_, true);
-    const UniqueFd dir = open_parent(base.get(), segments, true, key);
     const std::string& name = segments.back();
-    if (is_symlink(dir.get(), name)) symlink_refused(key);
-
-    TempFile object(dir.get(), what);
+    // remove() prunes a directory once it is empty: one may go between
+    // being opened here and the temp file being made in it. Then both are
+    // done again; once the temp file is there, the directory is not empty.
+    UniqueFd dir;
+    std::optional<TempFile> temp;
+    for (int attempt = 1; !temp; ++attempt) {
+      dir = open_parent(base.get(), segments, true, key);
+      if (is_symlink(dir.get(), name)) symlink_refused(key);
+      temp.emplace(dir.get());
+      if (temp->valid()) break;
+      if (temp->error() != ENOENT || attempt == 3) throw Error(ErrorKind::Store, what, std::strerror(temp->error()));
+      temp.reset();
+    }
+    TempFile& object = *temp;
     const std::uint64_t stored = copy_source(source, object, what);
     object.sync_and_close(what);
     const ObjectMeta recorded = final_meta ? final_meta() : meta;
@@ -182,6 +207,7 @@ class LocalStore final : public Store {
         throw Error(ErrorKind::Store, "remove " + url(key), std::strerror(errno));
       }
     }
+    prune_empty_directories(base.get(), segments);
   }
 
   BatchDeleteResult remove_batch(const std::vector<std::string>& keys) override {
@@ -204,6 +230,38 @@ class LocalStore final : public Store {
     list_local_tree(base.get(), prefix, on_page);
   }
 
+  /// An interrupted write that could not clean up (power loss, SIGKILL)
+  /// leaves its temporary file: the local store's incomplete upload.
+  std::vector<IncompleteUpload> list_incomplete_uploads(const std::string& prefix) override {
+    const UniqueFd base = open_base(base_, false);
+    if (!base.valid()) return {};
+    std::vector<IncompleteUpload> uploads;
+    for (const ObjectInfo& temp : list_local_temp_files(base.get(), prefix)) {
+      const auto slash = temp.key.rfind('/');
+      uploads.push_back(
+          {temp.key, temp.key.substr(slash == std::string::npos ? 0 : slash + 1), temp.last_modified, true});
+    }
+    return uploads;
+  }
+
+  void abort_incomplete_upload(const IncompleteUpload& upload) override {
+    const auto slash = upload.key.rfind('/');
+    const std::string directory = slash == std::string::npos ? "" : upload.key.substr(0, slash);
+    const std::string name = upload.key.substr(slash == std::string::npos ? 0 : slash + 1);
+    // Only a temporary file may go this way, never an object.
+    if (name != upload.upload_id || !name.starts_with(kTempPrefix) || name.size() == kTempPrefix.size())
+      throw Error(ErrorKind::InvalidInput, "abort upload " + url(upload.key), "not a temporary file of this store");
+    std::vector<std::string> segments = directory.empty() ? std::vector<std::string>{} : key_segments(directory);
+    segments.push_back(name);
+    const UniqueFd base = open_base(base_, false);
+    if (!base.valid()) return;
+    const UniqueFd dir = open_parent(base.get(), segments, false, upload.key);
+    if (!dir.valid()) return;
+    if (::unlinkat(dir.get(), name.c_str(), 0) != 0 && errno != ENOENT)
+      throw Error(ErrorKind::Store, "abort upload " + url(upload.key), std::strerror(errno));
+    prune_empty_directories(base.get(), segments);
+  }
+
   void health() override {
     try {
       const UniqueFd base = open_base(base_, true);
@@ -222,6 +280,17 @@ class LocalStore final : public Store {
 
  private:
   std::string url(const std::string& key) const { return location() + "/" + key; }
+
+  /// The directories above a removed object go too, deepest first, while they
+  /// are empty (gc would otherwise leave one empty directory per day behind).
+  /// rmdir refuses a directory that is not empty, so nothing else can go.
+  static void prune_empty_directories(int base_fd, std::vector<std::string> segments) {
+    while (segments.size() > 1) {
+      segments.pop_back();  // now: the path of a directory
+      const UniqueFd holder = open_parent(base_fd, segments, false, segments.back());
+      if (!holder.valid() || ::unlinkat(holder.get(), segments.back().c_str(), AT_REMOVEDIR) != 0) return;
+    }
+  }
 
   static bool is_symlink(int dir_fd, const std::string& name) {
     struct stat st {};

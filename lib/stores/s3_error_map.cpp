@@ -9,10 +9,10 @@ namespace claimcheck {
 Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
                    const std::string& location) {
   const std::string what = operation + " " + location;
-  if (error.not_found() && error.code() != "NoSuchUpload") {
-    return Error(ErrorKind::NotFound, what,
-                 error.code() == "NoSuchBucket" ? "no such bucket" : "no such object");
-  }
+  // Not found is about the object; a missing bucket means the store as
+  // configured cannot be used, whatever the operation (a PUT included).
+  if (error.code() == "NoSuchBucket") return Error(ErrorKind::Store, what, "no such bucket");
+  if (error.not_found() && error.code() != "NoSuchUpload") return Error(ErrorKind::NotFound, what, "no such object");
   const std::string status =
       error.http_status() == 0 ? "no response" : fmt::format("HTTP {}", error.http_status());
   // reason(): the server's message, or when it sent none (radosgw, HEAD

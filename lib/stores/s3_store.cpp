@@ -9,6 +9,10 @@
 // larger object keeps the metadata known up front (the reference still
 // carries the sha256). S3 allows 10,000 parts: at the default 8 MiB part
 // size, payloads up to about 78 GiB.
+//
+// Every key is checked with validate_key before a request is made, as the
+// local store checks it before touching a path: a key from a reference such
+// as "../../etc/passwd" never goes on the wire.
 #include "stores/s3_store.hpp"
 
 #include <algorithm>
@@ -74,6 +78,7 @@ class S3Store final : public Store {
 
   std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta,
                     const FinalMeta& final_meta) override {
+    validate_key(key);
     std::string first = read_part(source, tuning_.part_size);
     std::string second;
     if (first.size() == tuning_.part_size) second = read_part(source, tuning_.part_size);
@@ -86,12 +91,14 @@ class S3Store final : public Store {
   }
 
   void get(const std::string& key, ByteSink& sink) override {
+    validate_key(key);
     call("get", key, [&] {
       client_.get_object(bucket_, key, [&sink](const char* data, std::size_t size) { sink.write(data, size); });
     });
   }
 
   std::optional<ObjectInfo> head(const std::string& key) override {
+    validate_key(key);
     try {
       const sigv4::ObjectInfo object = client_.head_object(bucket_, key);
       ObjectInfo info;
@@ -109,6 +116,7 @@ class S3Store final : public Store {
   }
 
   void remove(const std::string& key) override {
+    validate_key(key);
     try {
       client_.delete_object(bucket_, key);
     } catch (const sigv4::S3Error& e) {
@@ -119,8 +127,17 @@ class S3Store final : public Store {
     }
   }
 
-  BatchDeleteResult remove_batch(const std::vector<std::string>& keys) override {
+  BatchDeleteResult remove_batch(const std::vector<std::string>& all_keys) override {
     BatchDeleteResult result;
+    std::vector<std::string> keys;  // the valid ones; the others fail as the local store's do
+    for (const std::string& key : all_keys) {
+      try {
+        validate_key(key);
+        keys.push_back(key);
+      } catch (const Error& e) {
+        result.failed.emplace_back(key, e.why());
+      }
+    }
     for (std::size_t start = 0; start < keys.size(); start += sigv4::kMaxDeleteKeys) {
       const std::vector<std::string> chunk(
           keys.begin() + static_cast<std::ptrdiff_t>(start),
@@ -167,6 +184,27 @@ class S3Store final : public Store {
     } while (!token.empty());
   }
 
+  std::vector<IncompleteUpload> list_incomplete_uploads(const std::string& prefix) override {
+    const std::vector<sigv4::MultipartUpload> uploads =
+        call("list uploads", prefix + "*", [&] { return client_.list_multipart_uploads(bucket_, prefix); });
+    std::vector<IncompleteUpload> out;
+    out.reserve(uploads.size());
+    for (const auto& upload : uploads) out.push_back({upload.key, upload.upload_id, upload.initiated, false});
+    return out;
+  }
+
+  void abort_incomplete_upload(const IncompleteUpload& upload) override {
+    validate_key(upload.key);
+    try {
+      client_.abort_multipart_upload(bucket_, upload.key, upload.upload_id);
+    } catch (const sigv4::S3Error& e) {
+      if (e.code() == "NoSuchUpload") return;  // completed or aborted meanwhile
+      throw map_s3_error(e, "abort upload", url(upload.key));
+    } catch (const sigv4::CredentialsError& e) {
+      throw map_credentials_error(e);
+    }
+  }
+
   void health() override {
     try {
       client_.head_bucket(bucket_);
@@ -179,8 +217,19 @@ class S3Store final : public Store {
   }
 
   std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) override {
+    return fetch_url(key, lifetime, ResponseOverrides{});
+  }
+
+  std::string fetch_url(const std::string& key, std::chrono::seconds lifetime,
+                        const ResponseOverrides& response) override {
+    validate_key(key);
     check_url_lifetime(lifetime, "fetch url " + url(key));
-    return call("fetch url", key, [&] { return client_.presign_get(bucket_, key, lifetime); });
+    std::vector<std::pair<std::string, std::string>> query;
+    if (!response.content_type.empty()) query.emplace_back("response-content-type", response.content_type);
+    if (!response.content_encoding.empty()) query.emplace_back("response-content-encoding", response.content_encoding);
+    if (!response.content_disposition.empty())
+      query.emplace_back("response-content-disposition", response.content_disposition);
+    return call("fetch url", key, [&] { return client_.presign_get(bucket_, key, lifetime, query); });
   }
 
   std::uint64_t request_count() const override { return client_.request_count(); }

@@ -32,11 +32,33 @@ struct ObjectInfo {
   ObjectMeta meta;  // filled by head(); empty in listings
 };
 
+/// An upload begun and never completed (S3 multipart; the local store's
+/// temporary file of an interrupted write). S3 bills for its parts.
+struct IncompleteUpload {
+  std::string key;
+  std::string upload_id;  // S3's; the temporary file's name for the local store
+  TimePoint initiated{};
+  /// The local store's own temporary file: no one else's, whatever its path.
+  bool store_temp_file = false;
+};
+
+/// How the response to a fetch URL should describe the payload (S3's
+/// response-* overrides), so a browser or `curl --compressed` gets the
+/// original rather than raw gzip. Empty fields are left as the store says.
+struct ResponseOverrides {
+  std::string content_type;
+  std::string content_encoding;  // "gzip" for a compressed object
+  std::string content_disposition;
+};
+
 struct BatchDeleteResult {
   std::vector<std::string> deleted;
   std::vector<std::pair<std::string, std::string>> failed;  // key, reason
 };
 
+/// Every method that takes a key refuses one that validate_key refuses
+/// (Error(InvalidInput)) before doing anything; remove_batch reports such
+/// keys as failed.
 class Store {
  public:
   virtual ~Store() = default;
@@ -103,12 +125,26 @@ class Store {
     list(prefix, [&on_page](const std::vector<ObjectInfo>& objects) { return on_page(LevelPage{objects, {}}); });
   }
 
+  /// Every incomplete upload under `prefix` (keys as list() gives them). A
+  /// store whose writes cannot be left half done (in memory) has none.
+  virtual std::vector<IncompleteUpload> list_incomplete_uploads(const std::string& /*prefix*/) { return {}; }
+
+  /// Aborts one; an upload already gone is not an error.
+  virtual void abort_incomplete_upload(const IncompleteUpload& /*upload*/) {}
+
   /// Throws Error(Store) with the reason when the store cannot be used.
   virtual void health() = 0;
 
   /// A URL a colleague can fetch without credentials (S3: presigned GET;
   /// local: file:// URL). `lifetime` passes check_url_lifetime.
   virtual std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) = 0;
+
+  /// The same, the response described by `response` where the store can
+  /// (S3 signs the overrides into the URL; a file:// URL has none).
+  virtual std::string fetch_url(const std::string& key, std::chrono::seconds lifetime,
+                                const ResponseOverrides& /*response*/) {
+    return fetch_url(key, lifetime);
+  }
 
   /// Requests made so far (S3), for verbose output and tests; 0 for local.
   virtual std::uint64_t request_count() const { return 0; }

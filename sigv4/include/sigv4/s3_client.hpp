@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sigv4/credentials.hpp"
@@ -98,6 +99,7 @@ struct PutOptions {
 
 struct MultipartUpload {
   std::string key, upload_id;
+  std::chrono::system_clock::time_point initiated{};  // epoch when the server did not say
 };
 
 struct CompletedPart {
@@ -177,9 +179,11 @@ class S3Client {
   std::vector<MultipartUpload> list_multipart_uploads(const std::string& bucket,
                                                       const std::string& prefix = {});
 
-  /// A presigned GET URL valid for `lifetime`.
+  /// A presigned GET URL valid for `lifetime`. `response` holds S3's
+  /// response overrides to sign into it, e.g. {"response-content-encoding", "gzip"}.
   std::string presign_get(const std::string& bucket, const std::string& key,
-                          std::chrono::seconds lifetime);
+                          std::chrono::seconds lifetime,
+                          const std::vector<std::pair<std::string, std::string>>& response = {});
 
   /// Requests sent (attempts included), for tests and stats.
   std::uint64_t request_count() const;

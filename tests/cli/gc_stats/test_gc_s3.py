@@ -60,6 +60,35 @@ class S3Gc(GcTestCase, MixedTtlScenario):
         self.backend.delete_all(self.prefix)
         super().tearDown()
 
+    def open_uploads(self, prefix):
+        page = self.backend.client.list_multipart_uploads(Bucket=self.backend.bucket, Prefix=prefix)
+        return {u["UploadId"] for u in page.get("Uploads", [])}
+
+    def test_stale_multipart_uploads_are_aborted(self):
+        client, bucket = self.backend.client, self.backend.bucket
+        inside = client.create_multipart_upload(Bucket=bucket, Key=self.prefix + str(uuid.uuid4()))["UploadId"]
+        client.upload_part(Bucket=bucket, Key=self.prefix + "p", UploadId=client.create_multipart_upload(
+            Bucket=bucket, Key=self.prefix + "p")["UploadId"], PartNumber=1, Body=b"x" * 1024)
+        outside_key = self.prefix.rstrip("/") + "-sibling/" + str(uuid.uuid4())
+        outside = client.create_multipart_upload(Bucket=bucket, Key=outside_key)["UploadId"]
+        try:
+            # Begun just now: younger than the default day, so left alone.
+            doc = self.gc("--json").json()
+            self.assertEqual((doc["uploads_found"], doc["uploads_stale"]), (2, 0))
+            self.assertEqual(len(self.open_uploads(self.prefix)), 2)
+            # Two days on, both under the prefix are stale: the dry run lists them.
+            dry = self.gc("--as-of", "+2d", "--dry-run")
+            upload_lines = [l for l in dry.out.splitlines() if "\tincomplete upload " in l]
+            self.assertEqual(len(upload_lines), 2)
+            self.assertTrue(any(inside in l for l in upload_lines))
+            self.assertIn("would abort: 2", dry.out)
+            doc = self.gc("--as-of", "+2d", "--json").json()
+            self.assertEqual((doc["uploads_stale"], doc["uploads_aborted"], doc["upload_errors"]), (2, 2, 0))
+            self.assertEqual(self.open_uploads(self.prefix), set())
+            self.assertIn(outside, self.open_uploads(outside_key))
+        finally:
+            client.abort_multipart_upload(Bucket=bucket, Key=outside_key, UploadId=outside)
+
     def test_mixed_ttl_scenario(self):
         self.run_scenario()
 

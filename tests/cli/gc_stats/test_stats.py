@@ -88,6 +88,30 @@ class Stats(GcTestCase):
         self.assertEqual(samples["claimcheck_storage_objects"], 1)
         self.assertEqual(samples['claimcheck_storage_expiring_objects{within="7d"}'], 1)
 
+    def test_unreachable_store_still_gives_the_journal_metrics(self):
+        # `stats --prometheus > file.prom` from a scrape job while the store is down.
+        dead = ["--store", "s3://nowhere", "--endpoint", "http://127.0.0.1:9", "--region", "us-east-1"]
+        self.env.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="not-a-real-secret")
+        r = self.run_cc("stats", "--since", "7d", "--prometheus", global_args=dead)
+        self.assertEqual(r.code, 6, r.err)
+        self.assertEqual(len(r.err.splitlines()), 1, r.err)
+        samples, _ = parse_prometheus(r.out)
+        self.assertEqual(samples["claimcheck_storage_scrape_success"], 0)
+        self.assertEqual(samples["claimcheck_journal_read_success"], 1)
+        self.assertEqual(samples['claimcheck_operations_total{op="offload"}'], 10)
+        self.assertNotIn("claimcheck_storage_objects", samples)
+        doc = self.run_cc("stats", "--since", "7d", "--json", global_args=dead)
+        self.assertEqual(doc.code, 6)
+        self.assertEqual(doc.json()["OffloadCount"], 10)
+        self.assertIsNone(doc.json()["storage"])
+        self.assertIn("s3://nowhere", doc.json()["storage_error"])
+        text = self.run_cc("stats", "--since", "7d", global_args=dead)
+        self.assertIn("Storage: not available: ", text.out)
+        self.assertIn("Operations (from the journal)", text.out)
+        # Reachable: the same metric says so.
+        ok, _ = parse_prometheus(self.ok("stats", "--prometheus").out)
+        self.assertEqual(ok["claimcheck_storage_scrape_success"], 1)
+
     def test_text_view_shows_the_percentiles(self):
         text = self.ok("stats", "--operations", "--since", "7d").out
         self.assertIn("p50 50.0  p95 100.0  p99 100.0  max 100.0  (10 samples)", text)

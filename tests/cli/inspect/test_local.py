@@ -1,18 +1,21 @@
 """End-to-end: `claimcheck inspect` with the built binary on the local store,
 plus the parts that need no server (offline, bad input, colour, schema)."""
 import copy
+import fcntl
 import json
 import os
 import pty
+import struct
 import subprocess
 import sys
+import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inspecttest  # noqa: E402
 from inspecttest import InspectTestCase, compressible, order_history, unused_port  # noqa: E402
 
 SUMMARY_FIELDS = ["found", "ok", "missing", "corrupt", "expired", "foreign", "invalid",
-                  "unchecked", "errors"]
+                  "unchecked", "errors", "other_store"]
 # Field -> accepted JSON types (None = null), as documented in cli/inspect_json.cpp.
 FINDING_FIELDS = {
     "source": (str,), "line": (int, None), "pointer": (str,), "format": (str,),
@@ -133,6 +136,25 @@ class LocalInspect(InspectTestCase):
         self.assertEqual(report["findings"][1]["pointer"], "/state")
         self.assertEqual(report["summary"]["ok"], 2)
 
+    def test_one_bad_json_lines_line_is_reported_and_the_rest_checked(self):
+        refs = [self.offload(compressible(60_000 + i), *self.store) for i in range(2)]
+        lines = "\n".join([json.dumps(refs[0]), '{"cut short": ', json.dumps({"state": refs[1]})]) + "\n"
+        r = self.inspect(*self.store, "inspect", "--json", expect=3, stdin=lines.encode())
+        findings = r.json()["findings"]
+        self.assertEqual([(f["line"], f["format"], f["status"]) for f in findings],
+                         [(1, "claimcheck", "ok"), (2, "unreadable", "invalid"), (3, "claimcheck", "ok")])
+        self.assertTrue(findings[1]["problems"][0].startswith("line 2 is not JSON: "))
+        self.assertIn("1 invalid of 3 references", r.err)
+        # A text where no line is JSON is not JSON Lines: one error, as before.
+        r = self.run_cc(*self.store, "inspect", stdin=b"plain text\nmore text\n")
+        self.assertEqual(r.code, 3)
+        self.assertIn("line 1 is not JSON", r.err)
+        # gc --keep-referenced never guesses: a bad line there stops it.
+        keep = self.path("keep.jsonl")
+        with open(keep, "w") as f:
+            f.write(lines)
+        self.assertEqual(self.run_cc(*self.store, "gc", "--dry-run", "--keep-referenced", keep).code, 3)
+
     def test_expired_reference_is_reported_not_an_error(self):
         ref = self.offload(compressible(60_000), *self.store)
         old = copy.deepcopy(ref)
@@ -140,6 +162,31 @@ class LocalInspect(InspectTestCase):
         r = self.inspect(*self.store, "inspect", json.dumps(old))
         self.assertIn("expired (still stored)", r.out)
         self.assertIn("found 1, ok 0, missing 0, corrupt 0, expired 1", r.out)
+
+    def test_reference_for_another_store_is_not_missing(self):
+        # Made on one local store, inspected with another store configured:
+        # the object is there, just not where inspect would look.
+        ref = self.offload(compressible(60_000), *self.store)
+        other = ["--store", "file://" + self.path("other-store")]
+        r = self.inspect(*other, "inspect", "--json", json.dumps(ref))
+        finding = r.json()["findings"][0]
+        self.assertEqual(finding["status"], "other-store")
+        self.assertIsNone(finding["object"], "not looked up")
+        self.assertEqual(finding["problems"],
+                         [f"reference is for store {ref['store']} but the configured store is "
+                          f"file://{self.path('other-store')} (use --store {ref['store']})"])
+        self.assertEqual(r.json()["summary"]["missing"], 0)
+        self.assertEqual(r.json()["summary"]["other_store"], 1)
+        table = self.inspect(*other, "inspect", json.dumps(ref)).out
+        self.assertIn("other-store", table)
+        self.assertIn(f"(use --store {ref['store']})", table)
+        self.assertIn("missing 0", table)
+        # retrieve gives the same hint for the same reference.
+        retrieve = self.run_cc(*other, "retrieve", stdin=json.dumps(ref).encode())
+        self.assertIn(f"(use --store {ref['store']})", retrieve.err)
+        # With the store it names, it is ok.
+        self.assertIn("ok", self.inspect(*self.store, "inspect", "--json", json.dumps(ref)).json()
+                      ["findings"][0]["status"])
 
     def test_offline_makes_no_request(self):
         ref = self.offload(compressible(60_000), *self.store)
@@ -149,8 +196,15 @@ class LocalInspect(InspectTestCase):
         r = self.inspect(*dead, "inspect", "--offline", json.dumps(ref))
         self.assertIn("unchecked", r.out)
         self.assertIn("(offline: nothing looked up)", r.out)
+        # Presigning needs no request: --url works offline, even with nothing listening.
+        ref_there = dict(ref, store="s3://nowhere")
+        signed = self.inspect(*dead, "inspect", "--offline", "--url", "--json", json.dumps(ref_there)).json()
+        url = signed["findings"][0]["url"]
+        self.assertTrue(url.startswith(dead[3] + "/nowhere/" + ref["key"] + "?"), url)
+        self.assertIn("response-content-encoding=gzip", url)
+        self.assertNotIn("not-a-real-secret", url)
         # The same command online does reach for the endpoint, and fails.
-        online = self.run_cc(*dead, "inspect", "--json", json.dumps(ref))
+        online = self.run_cc(*dead, "inspect", "--json", json.dumps(ref_there))
         self.assertEqual(online.code, 6, online.err)
         self.assertEqual(online.json()["findings"][0]["status"], "error")
         self.assertNotIn("not-a-real-secret", online.out + online.err)
@@ -223,6 +277,37 @@ class LocalInspect(InspectTestCase):
 
         self.assertIn("\033[32mok", on_tty(self.env))
         self.assertNotIn("\033[", on_tty(dict(self.env, NO_COLOR="1")))
+
+    def table_on_terminal(self, columns, *args):
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+        proc = subprocess.run([inspecttest.BINARY, *self.store, "inspect", *args], stdout=slave,
+                              stderr=subprocess.PIPE, env=dict(self.env, NO_COLOR="1"), timeout=60)
+        os.close(slave)
+        out = b""
+        try:
+            while chunk := os.read(master, 65536):
+                out += chunk
+        except OSError:
+            pass  # EIO once the terminal is drained
+        os.close(master)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        return out.decode().replace("\r", "").splitlines()
+
+    def test_table_fits_the_terminal_width(self):
+        refs = [json.dumps(self.offload(compressible(60_000 + i), *self.store)) for i in range(2)]
+        narrow = self.table_on_terminal(100, *refs)
+        rows = narrow[:3]  # header and two rows; the summary line follows
+        self.assertTrue(all(len(line) <= 100 for line in rows), rows)
+        self.assertTrue(rows[0].startswith("LOCATION") and rows[0].endswith("STATUS"), rows[0])
+        self.assertNotIn("RATIO", rows[0])
+        self.assertTrue(all(line.endswith("ok") for line in rows[1:]), rows)
+        wide = self.table_on_terminal(400, *refs)
+        for column in ("RATIO", "COMPRESSION", "SHA256", "STORED AT"):
+            self.assertIn(column, wide[0])
+        # A pipe gets every column, whatever the terminal.
+        piped = self.inspect(*self.store, "inspect", *refs).out.splitlines()[0]
+        self.assertIn("RATIO", piped)
 
 
 if __name__ == "__main__":

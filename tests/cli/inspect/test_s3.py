@@ -89,6 +89,36 @@ class S3Inspect(InspectTestCase):
         self.assertEqual(fetched.returncode, 0, fetched.stderr)
         self.assertEqual(fetched.stdout, self.body(ref["key"]))
 
+    def test_presigned_url_of_a_gzip_object_serves_the_original(self):
+        payload = compressible(300_000)
+        ref = self.off(payload)
+        self.assertTrue(ref["compressed"])
+        url = self.inspect(*self.store, "inspect", "--url", "--json", json.dumps(ref)).json()["findings"][0]["url"]
+        self.assertIn("response-content-encoding=gzip", url)
+        # curl --compressed (and a browser) decodes what the response says is gzip.
+        fetched = subprocess.run(["curl", "-sSf", "--compressed", "-D", "-", "-o", self.path("got"), url],
+                                 capture_output=True, text=True, timeout=60)
+        self.assertEqual(fetched.returncode, 0, fetched.stderr)
+        headers = fetched.stdout.lower()
+        self.assertIn("content-encoding: gzip", headers)
+        self.assertIn("content-type: application/octet-stream", headers)
+        self.assertIn(f'content-disposition: attachment; filename="{ref["key"].rsplit("/", 1)[1].lower()}"', headers)
+        with open(self.path("got"), "rb") as f:
+            self.assertEqual(f.read(), payload)
+
+    def test_url_works_offline_without_a_request(self):
+        payload = compressible(100_000)
+        ref = self.off(payload)
+        # The same store at an endpoint nothing listens on: any request would fail.
+        dead = ["--store", "s3://" + S3["BUCKET"], "--endpoint", S3["ENDPOINT"].rsplit(":", 1)[0] + ":9",
+                "--region", S3["REGION"] or "us-east-1"]
+        offline = self.inspect(*dead, "inspect", "--offline", "--url", "--json", json.dumps(ref)).json()
+        self.assertTrue(offline["findings"][0]["url"].startswith(dead[3] + "/"), offline["findings"][0]["url"])
+        url = self.inspect(*self.store, "inspect", "--offline", "--url", "--json",
+                           json.dumps(ref)).json()["findings"][0]["url"]
+        fetched = subprocess.run(["curl", "-sSf", "--compressed", url], capture_output=True, timeout=60)
+        self.assertEqual(fetched.stdout, payload)
+
     def test_many_references_are_looked_up(self):
         refs = [self.off(compressible(60_000 + i)) for i in range(40)]
         lines = "\n".join(json.dumps({"ref": r}) for r in refs) + "\n"

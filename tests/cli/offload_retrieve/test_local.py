@@ -155,6 +155,57 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(json.loads(slim)["data"]["result"]["_type"], "claim_check_ref")
         self.assertEqual(self.ok("retrieve", "--json-fields", stdin=slim).out, text)
 
+    def test_retrieve_takes_inline_and_string_encoded_references(self):
+        payload = compressible(80_000)
+        ref = self.offload(payload)
+        self.assertEqual(self.ok("retrieve", json.dumps(ref)).out, payload)
+        # jq without -r, or a Temporal payload's data, gives a JSON string.
+        self.assertEqual(self.ok("retrieve", stdin=json.dumps(json.dumps(ref)).encode()).out, payload)
+        self.assertEqual(self.ok("retrieve", json.dumps(json.dumps(ref))).out, payload)
+        # A JSON string that is not a reference is still passed through.
+        self.assertEqual(self.ok("retrieve", stdin=b'"just text"').out, b'"just text"')
+
+    def test_json_lines_of_references(self):
+        docs = [{"n": i, "rows": list(range(i * 20_000, i * 20_000 + 20_000))} for i in range(2)]
+        refs = [self.offload(json.dumps(d).encode(), "--force") for d in docs]
+        lines = "".join(json.dumps(r) + "\n" for r in refs).encode()
+        line = self.fails(3, "retrieve", stdin=lines)
+        self.assertIn("input holds 2 references, one per line: use --json-fields", line)
+        restored = self.ok("retrieve", "--json-fields", stdin=lines).out.decode().splitlines()
+        self.assertEqual([json.loads(l) for l in restored], docs)
+
+    def test_expired_reference_warns_while_present_and_says_so_once_gone(self):
+        payload = compressible(60_000)
+        ref = self.offload(payload)
+        ref["expires_at"] = "2020-01-01T00:00:00Z"
+        r = self.ok("retrieve", stdin=json.dumps(ref).encode())
+        self.assertEqual(r.out, payload)
+        self.assertEqual(r.err_lines(), [f"claimcheck: warning: reference {ref['key']} expired at "
+                                         "2020-01-01T00:00:00Z: the object is still stored, but gc may delete it"])
+        self.assertEqual(self.ok("-q", "retrieve", stdin=json.dumps(ref).encode()).err, "")
+        os.remove(self.object_path(ref["key"]))
+        line = self.fails(4, "retrieve", stdin=json.dumps(ref).encode())
+        self.assertIn("no such object (the reference expired at 2020-01-01T00:00:00Z: gc deletes expired objects)",
+                      line)
+
+    def test_compression_disabled_like_a_go_runner_means_compressed_false_everywhere(self):
+        # A Go runner with CLAIMCHECK_COMPRESSION_ENABLED=false returns the
+        # stored bytes as they are: every reference it may read must say
+        # compressed:false, and its object must be the payload itself.
+        payloads = [compressible(60_000), os.urandom(60_000), compressible(6 << 20)]
+        for value in ("false", "0", "FALSE"):
+            env = dict(self.env, CLAIMCHECK_COMPRESSION_ENABLED=value)
+            for payload in payloads:
+                for args in ([], ["--level", "9"], ["--force"]):
+                    ref = self.offload(payload, *args, env=env)
+                    self.assertFalse(ref["compressed"], (value, len(payload), args))
+                    self.assertEqual(self.read(self.object_path(ref["key"])), payload)
+            doc = {"data": {"a": "x" * 60_000, "b": [{"i": i} for i in range(9000)]},
+                   "context": {"c": "y" * 60_000}}
+            slim = json.loads(self.ok("offload", "--json-fields", stdin=json.dumps(doc).encode(), env=env).out)
+            refs = [slim["data"]["a"], slim["data"]["b"], slim["context"]["c"]]
+            self.assertEqual([r["compressed"] for r in refs], [False] * 3)
+
     def test_go_runner_reference(self):
         payload = compressible(80_000)
         key = str(uuid.uuid4())
@@ -233,11 +284,46 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(r.code, 2)
         self.assertIn("offload", r.err)
 
-    def test_exit_3_missing_input_file(self):
-        line = self.fails(3, "offload", self.path("missing.bin"))
+    def test_exit_2_missing_input_file(self):
+        # A path named on the command line that cannot be used: a usage error,
+        # like an unusable -o directory; 3 is for malformed input content.
+        line = self.fails(2, "offload", self.path("missing.bin"))
         self.assertIn("No such file", line)
-        line = self.fails(3, "offload", self.tmp)
+        line = self.fails(2, "offload", self.tmp)
         self.assertIn("is a directory", line)
+        self.fails(2, "inspect", self.path("missing.json"))
+        self.fails(2, "retrieve", self.path("missing.json"))
+
+    def test_output_dash_is_stdout_and_a_device_is_written_to(self):
+        payload = compressible(100_000)
+        ref = json.dumps(self.offload(payload)).encode()
+        previous = os.getcwd()
+        os.chdir(self.tmp)  # a file named '-' would appear here
+        try:
+            self.assertEqual(self.ok("retrieve", "-o", "-", stdin=ref).out, payload)
+        finally:
+            os.chdir(previous)
+        self.assertFalse(os.path.exists(self.path("-")), "'-' is stdout, not a file")
+        r = self.ok("retrieve", "-o", "/dev/null", stdin=ref)
+        self.assertEqual((r.out, r.err), (b"", ""))
+        self.assertTrue(os.path.exists("/dev/null") and not os.path.isfile("/dev/null"))
+        self.assertEqual(self.ok("offload", "-o", "-", stdin=b"small").out, b"small")
+
+    def test_exit_codes_follow_one_rule_per_class(self):
+        # A path named by a variable or setting that cannot be used: 2.
+        big = json.dumps(self.offload(compressible(9 << 20))).encode()  # stdout spools past 8 MiB
+        env = dict(self.env, TMPDIR=self.path("no-such-tmp"))
+        self.assertIn("no-such-tmp", self.fails(2, "retrieve", stdin=big, env=env))
+        not_a_dir = self.write("journal-file", b"")
+        env = dict(self.env, CLAIMCHECK_JOURNAL_DIR=os.path.join(not_a_dir, "sub"))
+        r = self.run_cc("stats", "--operations", env=env)
+        self.assertEqual(r.code, 2, r.err)
+        self.assertIn("journal", r.err)
+        # The local system failing while writing (disk full): 1, for stdout and -o alike.
+        with open("/dev/full", "wb") as full:
+            proc = subprocess.run([clitest.BINARY, "retrieve"], input=big, stdout=full,
+                                  stderr=subprocess.PIPE, env=self.env, timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
 
     def test_malformed_ipv6_endpoint_is_a_usage_error_like_any_malformed_endpoint(self):
         env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x", R2_ENDPOINT="http://[::1")
@@ -364,7 +450,10 @@ class LocalStoreTests(CliTestCase):
         self.assertIn("MiB", drawn)
         self.assertIn("ETA", drawn)
         self.assertIn("\r", drawn)
-        self.assertIn("/s", self.run_with_tty_stderr("retrieve", ref, "-o", self.path("out")))
+        drawn = self.run_with_tty_stderr("retrieve", ref, "-o", self.path("out"))
+        self.assertIn("/s", drawn)
+        self.assertIn(" / 24 MiB", drawn, "the total comes from the reference")
+        self.assertIn("ETA", drawn)
         self.assertEqual(self.run_with_tty_stderr("-q", "retrieve", ref, "-o", self.path("out")), "")
         self.assertEqual(self.run_with_tty_stderr("offload", "-q", source, "-o", ref), "")
         # a small transfer never shows a bar, even on a terminal
@@ -456,6 +545,44 @@ class LocalStoreTests(CliTestCase):
         ops = [l.get("op") for l in lines]
         self.assertIn("passthrough", ops)
         self.assertIn("offload", ops)
+
+    def journal_lines(self):
+        journal_dir = os.path.join(self.tmp, "state", "claimcheck")
+        lines = []
+        for name in sorted(os.listdir(journal_dir)):
+            with open(os.path.join(journal_dir, name), "rb") as f:
+                lines += [json.loads(l) for l in f.read().splitlines() if l.startswith(b"{")]
+        return lines
+
+    def stored_files(self):
+        return [os.path.join(d, n) for d, _, names in os.walk(self.store_dir) for n in names]
+
+    def test_unusable_journal_is_a_warning_not_silence(self):
+        not_a_dir = self.write("journal-file", b"")
+        env = dict(self.env, CLAIMCHECK_JOURNAL_DIR=os.path.join(not_a_dir, "sub"))
+        payload = compressible(60_000)
+        r = self.ok("offload", stdin=payload, env=env)
+        self.assertEqual(len(r.err_lines()), 1, r.err)
+        self.assertTrue(r.err_lines()[0].startswith("claimcheck: warning: not journaled (stats will miss this run): "))
+        self.assertEqual(self.ok("retrieve", stdin=r.out, env=env).out, payload)
+        self.assertEqual(self.ok("-q", "offload", stdin=payload, env=env).err, "")
+
+    def test_undeliverable_reference_leaves_no_object(self):
+        # `claimcheck offload big.json > /dev/full`: the reference is lost, so
+        # the object it names must not stay behind, and the journal says it failed.
+        source = self.write("big.json", compressible(100_000))
+        for args in (["offload", source], ["offload", "--json-fields"]):
+            with open("/dev/full", "wb") as full:
+                stdin = json.dumps({"data": {"big": "x" * 60_000}}).encode() if "--json-fields" in args else b""
+                proc = subprocess.run([clitest.BINARY, *args], input=stdin, stdout=full,
+                                      stderr=subprocess.PIPE, env=self.env, timeout=60)
+            err = proc.stderr.decode()
+            self.assertNotEqual(proc.returncode, 0)
+            self.assertEqual(len(err.splitlines()), 1, err)
+            self.assertIn("No space left on device (the stored object was removed)", err)
+            self.assertEqual(self.stored_files(), [])
+            record = self.journal_lines()[-1]
+            self.assertEqual((record["op"], record["exit_code"]), ("offload", proc.returncode))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,23 @@ class MemoryStore : public Store {
     return objects_.size();
   }
 
+  /// Incomplete uploads, as S3 lists them (any prefix: list filters).
+  std::vector<IncompleteUpload> uploads;
+  std::set<std::string> uploads_that_fail;  // by upload id
+
+  std::vector<IncompleteUpload> list_incomplete_uploads(const std::string& prefix) override {
+    std::lock_guard lock(mutex_);
+    std::vector<IncompleteUpload> found;
+    for (const auto& upload : uploads)
+      if (upload.key.starts_with(prefix)) found.push_back(upload);
+    return found;
+  }
+  void abort_incomplete_upload(const IncompleteUpload& upload) override {
+    std::lock_guard lock(mutex_);
+    if (uploads_that_fail.contains(upload.upload_id)) throw Error(ErrorKind::Store, "abort", "AccessDenied");
+    std::erase_if(uploads, [&](const IncompleteUpload& u) { return u.upload_id == upload.upload_id; });
+  }
+
   // Misbehaviours and hooks, set before a run.
   bool list_ignores_prefix = false;
   std::set<std::string> keys_that_fail;

@@ -2,6 +2,8 @@
 // referenced, in batches of at most 1000, and it stops cleanly when asked.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <atomic>
 #include <set>
 
@@ -178,6 +180,7 @@ TEST_CASE("3000 objects, 2500 expired: 3 listing requests and 3 delete requests 
     CHECK(store.delete_requests == 3);
     CHECK(store.largest_batch == 1000);
     CHECK(store.size() == 500);
+    CHECK(summary.deleted_keys.size() == kMaxListedKeys);  // the rest only counted
   }
 }
 
@@ -233,7 +236,7 @@ TEST_CASE("120 date partitions listed 8 at a time: exactly the expired set goes,
   CHECK(store.delete_requests == static_cast<int>((expired.size() + 999) / 1000));
 }
 
-TEST_CASE("per-key failures are counted, the rest still goes, and only the first few are kept") {
+TEST_CASE("per-key failures are counted, the rest still goes, and the keys of both are kept") {
   MemoryStore store;
   for (unsigned i = 0; i < 30; ++i) {
     const auto key = layout_key(kPrefix, kNow - kDay, i);
@@ -243,8 +246,10 @@ TEST_CASE("per-key failures are counted, the rest still goes, and only the first
   GcSummary summary = run_gc(store, options_at(kNow));
   CHECK(summary.errors == 12);
   CHECK(summary.deleted == 18);
-  CHECK(summary.failures.size() == kMaxReportedFailures);
+  CHECK(summary.failures.size() == 12);
   CHECK(summary.failures.front().second == "AccessDenied");
+  CHECK(summary.deleted_keys.size() == 18);
+  for (const auto& key : summary.deleted_keys) CHECK_FALSE(store.keys_that_fail.contains(key));
   CHECK(store.size() == 12);
 }
 
@@ -287,9 +292,86 @@ TEST_CASE("stop flag: the listing stops, batches in flight finish, counts match 
   CHECK(store.list_requests < 10);
 }
 
-TEST_CASE("an empty prefix is refused") {
+TEST_CASE("incomplete uploads under the prefix older than a day are aborted; younger and outside ones stay") {
   MemoryStore store;
+  store.uploads = {{kPrefix + uuid_for(1), "stale", kNow - 2 * kDay},
+                   {kPrefix + uuid_for(2), "young", kNow - 12h},
+                   {"elsewhere/" + uuid_for(3), "outside", kNow - 9 * kDay},
+                   {kPrefix + uuid_for(4), "refused", kNow - 3 * kDay}};
+  store.uploads_that_fail = {"refused"};
+  auto options = options_at(kNow);
+  std::vector<std::string> seen;
+  GcCallbacks callbacks;
+  callbacks.on_stale_upload = [&](const IncompleteUpload& u) { seen.push_back(u.upload_id); };
+
+  SUBCASE("dry run lists them and aborts nothing") {
+    options.dry_run = true;
+    GcSummary summary = run_gc(store, options, callbacks);
+    CHECK(seen == std::vector<std::string>{"stale", "refused"});
+    CHECK((summary.uploads_found == 3 && summary.uploads_stale == 2 && summary.uploads_aborted == 0));
+    CHECK(store.uploads.size() == 4);
+  }
+  SUBCASE("a run aborts the stale ones; a failure is counted and named") {
+    GcSummary summary = run_gc(store, options, callbacks);
+    CHECK(summary.uploads_aborted == 1);
+    CHECK(summary.upload_errors == 1);
+    REQUIRE(summary.upload_failures.size() == 1);
+    CHECK(summary.upload_failures[0].first.upload_id == "refused");
+    CHECK(summary.upload_failures[0].second == "AccessDenied");
+    std::vector<std::string> left;
+    for (const auto& u : store.uploads) left.push_back(u.upload_id);
+    CHECK(left == std::vector<std::string>{"young", "outside", "refused"});
+  }
+  SUBCASE("as of two days later the young one goes too; nullopt leaves all alone") {
+    options.as_of = kNow + 2 * kDay;
+    CHECK(run_gc(store, options).uploads_aborted == 2);
+    options.uploads_older_than.reset();
+    CHECK(run_gc(store, options).uploads_found == 0);
+  }
+  SUBCASE("at the root only runners' uploads are judged") {
+    options.prefix = "";
+    store.uploads = {{uuid_for(5), "go", kNow - 2 * kDay}, {"backup.tar", "theirs", kNow - 2 * kDay}};
+    GcSummary summary = run_gc(store, options);
+    CHECK(summary.uploads_found == 1);
+    REQUIRE(store.uploads.size() == 1);
+    CHECK(store.uploads[0].upload_id == "theirs");
+  }
+}
+
+TEST_CASE("an empty prefix judges the Go runner's keys at the root and never touches anything else") {
+  MemoryStore store;
+  const auto old_go = foreign_key("", 1), young_go = foreign_key("", 2);
+  store.add(old_go, 10, kNow - 31 * kDay);
+  store.add(young_go, 10, kNow - 29 * kDay);
+  const auto layout = layout_key("", kNow - kDay, 3);  // claimcheck with an empty prefix
+  store.add(layout, 10, kNow - 2 * kDay);
+  // Someone else's keys, however old: other shapes at the root, and keys under a prefix.
+  const std::vector<std::string> others = {"backup.tar", "5", uuid_for(4) + ".bak", "x" + uuid_for(5),
+                                           layout_key("cc/", kNow - kDay, 6), foreign_key("logs/", 7)};
+  for (const auto& key : others) store.add(key, 10, kNow - 400 * kDay);
   auto options = options_at(kNow);
   options.prefix = "";
-  CHECK_THROWS_AS(run_gc(store, options), Error);
+
+  SUBCASE("dry run shows what would go and how many were left alone") {
+    options.dry_run = true;
+    std::vector<std::string> listed;
+    GcCallbacks callbacks;
+    callbacks.on_selected = [&](const GcCandidate& c) { listed.push_back(c.key); };
+    GcSummary summary = run_gc(store, options, callbacks);
+    std::sort(listed.begin(), listed.end());  // partitions are listed side by side
+    auto expected = std::vector<std::string>{layout, old_go};
+    std::sort(expected.begin(), expected.end());
+    CHECK(listed == expected);
+    CHECK(summary.other_keys == others.size());
+    CHECK(summary.scanned == 3 + others.size());
+    CHECK(store.size() == 3 + others.size());
+  }
+  SUBCASE("a real run deletes exactly those") {
+    GcSummary summary = run_gc(store, options);
+    CHECK(summary.deleted == 2);
+    CHECK(summary.other_keys == others.size());
+    CHECK(store.size() == 1 + others.size());
+    for (const auto& key : others) CHECK(store.contains(key));
+    CHECK(store.contains(young_go));
+  }
 }

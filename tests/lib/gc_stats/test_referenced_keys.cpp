@@ -52,7 +52,7 @@ TEST_CASE("a missing document is an error naming it") {
     collect_referenced_keys({"/nonexistent/state.json"});
     FAIL("expected an error");
   } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::InvalidInput);
+    CHECK(e.kind() == ErrorKind::Usage);  // a path the user named that cannot be used
     CHECK(e.what_failed() == "/nonexistent/state.json");
   }
 }

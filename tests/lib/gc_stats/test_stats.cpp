@@ -62,6 +62,24 @@ TEST_CASE("storage view: expiry windows, age buckets, oldest and newest") {
   CHECK(s.newest->key == layout_key("cc/", kNow + 90 * kDay, 5));
 }
 
+TEST_CASE("storage view at the root: the Go runner's keys count, anything else is set apart") {
+  MemoryStore store;
+  store.add(foreign_key("", 1), 100, kNow - 31 * kDay);          // Go runner: expired by TTL
+  store.add(foreign_key("", 2), 200, kNow - kDay);               // Go runner: young
+  store.add(layout_key("", kNow + kDay, 3), 300, kNow - kDay);   // claimcheck, empty prefix
+  store.add("backup.tar", 7, kNow - 400 * kDay);                 // not a runner's
+  store.add(layout_key("cc/", kNow - kDay, 4), 11, kNow);        // under a prefix: not the root's
+  StorageStats s = collect_storage_stats(store, "", kTtl, kNow);
+  CHECK(s.total.objects == 3);
+  CHECK(s.total.bytes == 600);
+  CHECK(s.with_ttl_expiry.objects == 2);
+  CHECK(s.with_key_expiry.objects == 1);
+  CHECK(s.expired.bytes == 100);
+  CHECK(s.other_keys.objects == 2);
+  CHECK(s.other_keys.bytes == 18);
+  CHECK(s.oldest->key == foreign_key("", 1));
+}
+
 TEST_CASE("storage view over 100,000 objects, aggregated page by page, listed plainly or by date") {
   for (const int list_concurrency : {1, 8}) {
     CAPTURE(list_concurrency);

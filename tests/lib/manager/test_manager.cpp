@@ -374,6 +374,25 @@ TEST_CASE("maybe_retrieve: references are fetched, anything else passes through"
     error_reason(ErrorKind::InvalidInput, [&] { f.manager->maybe_retrieve(input, *staged, false); });
     CHECK(out.data().empty());
   }
+  SUBCASE("a truncated reference is invalid input, not a pass-through") {
+    const std::string whole = to_json(ref);
+    for (std::size_t length : {std::size_t{9}, std::size_t{20}, std::size_t{60}, whole.size() - 1}) {
+      CAPTURE(length);
+      StringSource input(whole.substr(0, length));
+      auto staged = stage_to_stream(out);
+      CHECK(error_reason(ErrorKind::InvalidInput, [&] { f.manager->maybe_retrieve(input, *staged, false); })
+                .starts_with("not JSON"));
+      CHECK(out.data().empty());
+    }
+  }
+  SUBCASE("other broken JSON still passes through") {
+    for (std::string text : {"{\"_type\":\"other\",", "{\"a\":", "{\"_ty"}) {
+      StringSource input(text);
+      auto staged = stage_to_stream(out);
+      CHECK_FALSE(f.manager->maybe_retrieve(input, *staged, false).was_reference);
+      CHECK(out.take() == text);
+    }
+  }
 }
 
 TEST_CASE("every operation leaves a journal record, failures with their exit code") {
@@ -403,4 +422,90 @@ TEST_CASE("every operation leaves a journal record, failures with their exit cod
   CHECK(records[2].exit_code == 0);
   CHECK(records[3].op == "retrieve");
   CHECK(records[3].exit_code == 4);
+}
+
+namespace {
+
+/// The local store, except that remove() fails (a store that went away).
+class NoRemoveStore : public Store {
+ public:
+  explicit NoRemoveStore(Store& inner) : inner_(inner) {}
+  std::string location() const override { return inner_.location(); }
+  std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta,
+                    const FinalMeta& final_meta) override {
+    return inner_.put(key, source, meta, final_meta);
+  }
+  void get(const std::string& key, ByteSink& sink) override { inner_.get(key, sink); }
+  std::optional<ObjectInfo> head(const std::string& key) override { return inner_.head(key); }
+  void remove(const std::string&) override { throw Error(ErrorKind::Store, "delete", "store unreachable"); }
+  BatchDeleteResult remove_batch(const std::vector<std::string>& keys) override { return inner_.remove_batch(keys); }
+  void list(const std::string& prefix, const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) override {
+    inner_.list(prefix, on_page);
+  }
+  void health() override {}
+  std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) override {
+    return inner_.fetch_url(key, lifetime);
+  }
+
+ private:
+  Store& inner_;
+};
+
+std::vector<JournalRecord> journal_records(const Journal& journal) {
+  std::vector<JournalRecord> records;
+  journal.read([&](const JournalRecord& r) { records.push_back(r); });
+  return records;
+}
+
+}  // namespace
+
+TEST_CASE("offload_then_deliver: a reference that cannot be delivered takes its object with it") {
+  Fixture f;
+  const std::string payload = text_payload(5000);
+  Reference stored;
+  const std::string why = error_reason(ErrorKind::Internal, [&] {
+    f.manager->offload_then_deliver([&] {
+      stored = offload_bytes(*f.manager, payload, options_with(1000));
+      REQUIRE(std::filesystem::exists(f.object_path(stored)));
+      throw Error(ErrorKind::Internal, "write stdout", "No space left on device");
+    });
+  });
+  CHECK(why == "No space left on device (the stored object was removed)");
+  CHECK_FALSE(std::filesystem::exists(f.object_path(stored)));
+  auto records = journal_records(f.journal);
+  REQUIRE(records.size() == 1);
+  CHECK(records[0].op == "offload");
+  CHECK(records[0].key == stored.key);
+  CHECK(records[0].exit_code == 1);
+}
+
+TEST_CASE("offload_then_deliver: every object of a document goes, and one that cannot be removed is named") {
+  Fixture f;
+  NoRemoveStore stuck(*f.store);
+  Manager manager(stuck, &f.journal, [] { return kNow; });
+  Reference first, second;
+  const std::string why = error_reason(ErrorKind::ReaderGone, [&] {
+    manager.offload_then_deliver([&] {
+      first = offload_bytes(manager, text_payload(3000), options_with(1000));
+      second = offload_bytes(manager, text_payload(4000), options_with(1000));
+      throw Error(ErrorKind::ReaderGone, "write stdout", "Broken pipe");
+    });
+  });
+  CHECK(why == "Broken pipe (2 stored object(s) remain, removing failed (delete: store unreachable): " +
+                   f.store->location() + "/" + first.key + " " + f.store->location() + "/" + second.key + ")");
+  auto records = journal_records(f.journal);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].exit_code == 141);
+  CHECK(records[1].exit_code == 141);
+}
+
+TEST_CASE("offload_then_deliver: a delivered offload is journaled once, as a success") {
+  Fixture f;
+  Reference ref;
+  f.manager->offload_then_deliver([&] { ref = offload_bytes(*f.manager, text_payload(5000), options_with(1000)); });
+  CHECK(retrieve_bytes(*f.manager, ref) == text_payload(5000));
+  auto records = journal_records(f.journal);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].op == "offload");
+  CHECK(records[0].exit_code == 0);
 }

@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/posix_file.hpp"
 #include "manager/staged_output.hpp"
 #include "test_support.hpp"
 
@@ -83,8 +86,35 @@ TEST_CASE("stage_to_file: a missing directory is one clear error") {
   }
 }
 
-TEST_CASE("stage_to_file: refuses to rename over a device") {
-  CHECK_THROWS_AS(stage_to_file("/dev/null"), Error);
+TEST_CASE("stage_to_file: a device is written to, not replaced") {
+  auto out = stage_to_file("/dev/null");
+  write_string(*out, "discarded");
+  out->commit();
+  struct stat st {};
+  REQUIRE(::stat("/dev/null", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
+}
+
+TEST_CASE("stage_to_file: a named pipe receives the output on commit, and nothing before") {
+  TempDir dir;
+  const std::string fifo = dir / "pipe";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // Open the reading end first (non-blocking), so the writer's open does not wait.
+  UniqueFd reader(::open(fifo.c_str(), O_RDONLY | O_NONBLOCK));
+  REQUIRE(reader.valid());
+  auto out = stage_to_file(fifo);
+  write_string(*out, "payload");
+  char buffer[16];
+  CHECK(::read(reader.get(), buffer, sizeof buffer) <= 0);  // nothing yet
+  out->commit();
+  CHECK(::read(reader.get(), buffer, sizeof buffer) == 7);
+  CHECK(std::string(buffer, 7) == "payload");
+  CHECK(entries_in(dir.path()) == 1);  // no temp file beside the pipe
+}
+
+TEST_CASE("stage_to_file: a directory cannot take the output") {
+  TempDir dir;
+  CHECK_THROWS_AS(stage_to_file(dir.path()), Error);
 }
 
 TEST_CASE("stage_to_stream: nothing reaches the destination before commit") {

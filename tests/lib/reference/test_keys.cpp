@@ -56,6 +56,16 @@ TEST_CASE("expiry_from_key reads the layout back, whatever the prefix") {
   }
 }
 
+TEST_CASE("is_runner_key_at_root: a bare UUID or claimcheck's layout with no prefix, nothing else") {
+  const std::string uuid = "3f4a5b6c-7d8e-4f0a-9b2c-3d4e5f6a7b8c";
+  CHECK(is_runner_key_at_root(uuid));
+  CHECK(is_runner_key_at_root("2026-02-08/130405Z-" + uuid));
+  const std::vector<std::string> others = {"5", "backup.tar", uuid + ".bak", "x" + uuid, "claimcheck/" + uuid,
+                                          "claimcheck/2026-02-08/130405Z-" + uuid, "2026-02-30/130405Z-" + uuid, ""};
+  for (const std::string& other : others)
+    CHECK_FALSE(is_runner_key_at_root(other));
+}
+
 TEST_CASE("expiry_from_key returns nullopt for foreign or invalid keys") {
   const std::string uuid = "3f4a5b6c-7d8e-4f0a-9b2c-3d4e5f6a7b8c";
   const std::vector<std::string> foreign = {

@@ -164,6 +164,18 @@ TEST_CASE("reference_from_json finds references in ordered and unordered JSON") 
   CHECK_THROWS_AS(reference_from_json(nlohmann::json::parse(R"({"_type":"claim_check_ref"})")), Error);
 }
 
+TEST_CASE("starts_like_reference: the opening of a claimcheck or Go reference, however far it goes") {
+  const std::string go = R"({"_type":"claim_check_ref","key":"k","size_bytes":1,"compressed":false})";
+  for (std::size_t length = 9; length <= go.size(); ++length) CHECK(starts_like_reference(go.substr(0, length)));
+  CHECK(starts_like_reference(" {\n  \"_type\" : \"claim_check_ref\",\n  \"key\""));
+  CHECK(starts_like_reference("{\"_type\":"));
+  CHECK_FALSE(starts_like_reference("{\"_typ"));
+  CHECK_FALSE(starts_like_reference("{\"_type\":\"other\""));
+  CHECK_FALSE(starts_like_reference("{\"key\":\"k\",\"_type\":\"claim_check_ref\""));
+  CHECK_FALSE(starts_like_reference("[{\"_type\":\"claim_check_ref\""));
+  CHECK_FALSE(starts_like_reference(""));
+}
+
 TEST_CASE("malformed references are rejected with a reason naming the field") {
   // {text, expected reason}: each case breaks one thing of a valid reference.
   const std::string head = R"({"_type":"claim_check_ref",)";

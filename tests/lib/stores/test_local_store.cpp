@@ -314,6 +314,45 @@ TEST_CASE("remove and remove_batch delete the object and its sidecar") {
   CHECK(files_under(dir.path()).empty());
 }
 
+TEST_CASE("remove takes the directories it leaves empty with it, and only those") {
+  TempDir dir;
+  auto store = claimcheck::make_local_store(dir.path());
+  put(*store, "claimcheck/2026-01-01/a", "v");
+  put(*store, "claimcheck/2026-01-02/b", "v");
+  put(*store, "claimcheck/2026-01-02/c", "v");
+  store->remove("claimcheck/2026-01-01/a");
+  CHECK_FALSE(std::filesystem::exists(dir / "claimcheck/2026-01-01"));
+  CHECK(std::filesystem::exists(dir / "claimcheck/2026-01-02"));
+  store->remove_batch({"claimcheck/2026-01-02/b"});
+  CHECK(std::filesystem::exists(dir / "claimcheck/2026-01-02/c"));
+  store->remove_batch({"claimcheck/2026-01-02/c"});
+  CHECK(std::filesystem::is_empty(dir.path()));  // the base itself stays
+  put(*store, "claimcheck/2026-01-02/d", "again");
+  CHECK(get(*store, "claimcheck/2026-01-02/d") == "again");
+}
+
+TEST_CASE("writers and removers in the same directories: every put succeeds") {
+  TempDir dir;
+  auto store = claimcheck::make_local_store(dir / "base");
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (int i = 0; i < 50; ++i) {
+        const std::string key = fmt::format("claimcheck/2026-01-01/w{}-{}", w, i);
+        try {
+          put(*store, key, "v");
+          store->remove(key);  // empties the directory now and then, as gc does
+        } catch (...) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(failures == 0);
+}
+
 TEST_CASE("health: writable directory passes, unwritable fails with Store") {
   TempDir dir;
   CHECK_NOTHROW(claimcheck::make_local_store(dir / "new")->health());

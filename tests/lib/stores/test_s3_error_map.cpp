@@ -32,7 +32,8 @@ TEST_CASE("map_s3_error: the kind, and a why that says what the code means when 
       {S3Error(404, "NoSuchUpload", "", "", "UploadPart b/k"), ErrorKind::Store,
        "NoSuchUpload: the multipart upload does not exist (aborted or completed) (HTTP 404)"},
       {S3Error(404, "NoSuchKey", "", "", "GetObject b/k"), ErrorKind::NotFound, "no such object"},
-      {S3Error(404, "NoSuchBucket", "", "", "GetObject b/k"), ErrorKind::NotFound, "no such bucket"},
+      // A missing bucket is the store failing, not the object (exit 6, not 4).
+      {S3Error(404, "NoSuchBucket", "", "", "GetObject b/k"), ErrorKind::Store, "no such bucket"},
   };
   for (const Row& row : rows) {
     CAPTURE(row.error.code());
