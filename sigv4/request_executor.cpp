@@ -49,13 +49,16 @@ std::string code_for_status(long status) {
 struct Failure {
   S3Error error;
   bool retryable;
+  bool throttled = false;
+  bool timed_out = false;
 };
 
 std::optional<Failure> transport_failure(const HttpOutcome& outcome, const S3Request& request) {
   if (outcome.curl_code == CURLE_OK) return std::nullopt;
   return Failure{S3Error(0, std::string(transport_error_code(outcome.curl_code)),
                          redact_secrets(outcome.curl_message), "", request.operation),
-                 retryable_transport(outcome.curl_code)};
+                 retryable_transport(outcome.curl_code), false,
+                 outcome.curl_code == CURLE_OPERATION_TIMEDOUT};
 }
 
 std::optional<Failure> server_failure(const HttpOutcome& outcome, const S3Request& request) {
@@ -66,10 +69,10 @@ std::optional<Failure> server_failure(const HttpOutcome& outcome, const S3Reques
   xml::ErrorDocument error = document.value_or(xml::ErrorDocument{});
   if (error.code.empty()) error.code = code_for_status(outcome.status);
   if (error.request_id.empty()) error.request_id = outcome.header("x-amz-request-id");
-  const bool retryable = retryable_status(ok_status ? 500 : outcome.status, error.code);
+  const long status = ok_status ? 500 : outcome.status;
   return Failure{S3Error(static_cast<int>(outcome.status), error.code, error.message,
                          error.request_id, request.operation),
-                 retryable};
+                 retryable_status(status, error.code), throttling_status(status, error.code)};
 }
 
 std::optional<Failure> failure_of(const HttpOutcome& outcome, const S3Request& request) {
@@ -98,7 +101,8 @@ RequestExecutor::RequestExecutor(S3Config config)
     : config_(std::move(config)),
       endpoint_(parse_endpoint(config_.endpoint, config_.region)),
       credentials_(provider_of(config_), config_.trace),
-      transfer_{config_.connect_timeout, config_.stall_timeout, config_.ca_bundle} {
+      transfer_{config_.connect_timeout, config_.stall_timeout, config_.ca_bundle},
+      retry_quota_(config_.retry_budget) {
   if (config_.max_attempts < 1) config_.max_attempts = 1;
 }
 
@@ -115,14 +119,19 @@ S3Response RequestExecutor::execute(S3Request& request) {
   }
   HttpOutcome outcome;
   bool clock_corrected = false, token_renewed = false;
+  int quota_taken = 0;  // given back when the request succeeds
+  const Deadline deadline(config_.deadline);
   for (int attempt_number = 1;; ++attempt_number) {
     if (request.before_attempt)
       request.before_attempt(request, attempt_number == 1 ? nullptr : &outcome);
     const std::shared_ptr<const Signer> signer = credentials_.signer();
-    outcome = attempt(request, payload_hash, attempt_number, *signer);
+    outcome = attempt(request, payload_hash, attempt_number, *signer, deadline);
     if (outcome.callback_error) std::rethrow_exception(outcome.callback_error);
     auto failure = failure_of(outcome, request);
-    if (!failure) return {outcome.status, std::move(outcome.headers), std::move(outcome.body)};
+    if (!failure) {
+      retry_quota_.release(quota_taken > 0 ? quota_taken : RetryQuota::kSuccessRefund);
+      return {outcome.status, std::move(outcome.headers), std::move(outcome.body)};
+    }
     // A skewed clock is fixed once, at once, without using up an attempt.
     if (!clock_corrected && adopt_server_clock(outcome, failure->error.code())) {
       clock_corrected = true;
@@ -137,13 +146,31 @@ S3Response RequestExecutor::execute(S3Request& request) {
       continue;
     }
     if (!failure->retryable || attempt_number >= config_.max_attempts) throw failure->error;
-    std::this_thread::sleep_for(backoff_delay({config_.backoff_base, config_.backoff_cap},
-                                              attempt_number, random_unit()));
+    const auto wait = backoff_delay(
+        {failure->throttled ? config_.throttle_backoff_base : config_.backoff_base, config_.backoff_cap},
+        attempt_number, random_unit());
+    if (deadline.passed_after(wait)) throw failure->error;
+    const int cost = failure->timed_out ? RetryQuota::kTimeoutRetryCost : RetryQuota::kRetryCost;
+    if (!retry_quota_.acquire(cost)) throw failure->error;
+    quota_taken += cost;
+    trace_retry(request, failure->error, failure->throttled, wait);
+    std::this_thread::sleep_for(wait);
   }
 }
 
+void RequestExecutor::trace_retry(const S3Request& request, const S3Error& error, bool throttled,
+                                  std::chrono::milliseconds wait) const {
+  if (!config_.trace) return;
+  const std::string line = "s3: " + request.operation + ": " + error.code() + ", retrying in " +
+                           std::to_string(wait.count()) + " ms" + (throttled ? " (throttled)" : "") +
+                           ", retry budget " + std::to_string(retry_quota_.available());
+  std::lock_guard lock(trace_mutex_);
+  config_.trace(line);
+}
+
 HttpOutcome RequestExecutor::attempt(const S3Request& request, const std::string& payload_hash,
-                                     int attempt_number, const Signer& signer) {
+                                     int attempt_number, const Signer& signer,
+                                     const Deadline& deadline) {
   const Address address = address_of(endpoint_, config_.virtual_hosted, request.bucket, request.key);
   HttpCall call{request.method, url_of(endpoint_, address, request.query),
                 signed_header_lines(request, address, payload_hash, signer), request.body,
@@ -151,7 +178,9 @@ HttpOutcome RequestExecutor::attempt(const S3Request& request, const std::string
   auto lease = pool_.acquire();
   requests_.fetch_add(1);
   const auto started = std::chrono::steady_clock::now();
-  HttpOutcome outcome = perform_http(lease.handle(), call, transfer_);
+  TransferSettings transfer = transfer_;
+  transfer.total_timeout = deadline.remaining();  // 0: no deadline
+  HttpOutcome outcome = perform_http(lease.handle(), call, transfer);
   trace_attempt(request, address, outcome, attempt_number,
                 std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - started));

@@ -14,6 +14,7 @@
 #include "endpoint.hpp"
 #include "handle_pool.hpp"
 #include "http_transfer.hpp"
+#include "retry.hpp"
 #include "sigv4/credentials.hpp"
 #include "sigv4/s3_client.hpp"
 #include "sigv4/signer.hpp"
@@ -59,7 +60,9 @@ class RequestExecutor {
 
  private:
   HttpOutcome attempt(const S3Request& request, const std::string& payload_hash,
-                      int attempt_number, const Signer& signer);
+                      int attempt_number, const Signer& signer, const Deadline& deadline);
+  void trace_retry(const S3Request& request, const S3Error& error, bool throttled,
+                   std::chrono::milliseconds wait) const;
   std::vector<std::string> signed_header_lines(const S3Request& request, const Address& address,
                                                const std::string& payload_hash,
                                                const Signer& signer) const;
@@ -73,6 +76,7 @@ class RequestExecutor {
   Endpoint endpoint_;
   mutable RefreshingCredentials credentials_;
   TransferSettings transfer_;
+  RetryQuota retry_quota_;
   HandlePool pool_;
   std::atomic<std::int64_t> clock_offset_seconds_{0};  // server time minus ours
   std::atomic<std::uint64_t> requests_{0};

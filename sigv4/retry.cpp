@@ -28,6 +28,43 @@ bool retryable_status(long http_status, std::string_view s3_code) {
          s3_code == "RequestThrottled" || s3_code == "InternalError";
 }
 
+bool throttling_status(long http_status, std::string_view s3_code) {
+  return http_status == 429 || http_status == 503 || s3_code == "SlowDown" ||
+         s3_code == "Throttling" || s3_code == "ThrottlingException" || s3_code == "RequestThrottled";
+}
+
+bool RetryQuota::acquire(int cost) {
+  if (capacity_ == 0) return true;
+  std::lock_guard lock(mutex_);
+  if (available_ < cost) return false;
+  available_ -= cost;
+  return true;
+}
+
+void RetryQuota::release(int amount) {
+  if (capacity_ == 0) return;
+  std::lock_guard lock(mutex_);
+  available_ = std::min(capacity_, available_ + amount);
+}
+
+int RetryQuota::available() const {
+  std::lock_guard lock(mutex_);
+  return available_;
+}
+
+std::chrono::milliseconds Deadline::elapsed() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start_);
+}
+
+std::chrono::milliseconds Deadline::remaining() const {
+  if (limit_.count() == 0) return limit_;
+  return std::max(limit_ - elapsed(), std::chrono::milliseconds(1));
+}
+
+bool Deadline::passed_after(std::chrono::milliseconds wait) const {
+  return limit_.count() != 0 && elapsed() + wait >= limit_;
+}
+
 bool retryable_transport(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_CONNECT:

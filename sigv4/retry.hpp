@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <mutex>
 #include <string_view>
 
 namespace sigv4 {
@@ -25,6 +26,48 @@ double random_unit();
 /// Server answers worth another try: 5xx, 429 and the throttling or timeout
 /// codes S3 sends with other statuses. Other 4xx are final.
 bool retryable_status(long http_status, std::string_view s3_code);
+
+/// Answers that ask the client to slow down: 429, 503 and S3's throttling
+/// codes. They are retried after a longer wait.
+bool throttling_status(long http_status, std::string_view s3_code);
+
+/// The standard retry mode's retry quota (see S3Config::retry_budget).
+class RetryQuota {
+ public:
+  static constexpr int kRetryCost = 5;
+  static constexpr int kTimeoutRetryCost = 10;
+  static constexpr int kSuccessRefund = 1;
+
+  explicit RetryQuota(int capacity) : capacity_(capacity), available_(capacity) {}
+  /// Takes `cost` tokens for a retry; false (nothing taken) when too few
+  /// are left. Always true without a limit (capacity 0).
+  bool acquire(int cost);
+  /// Gives tokens back after a success, up to the capacity.
+  void release(int amount);
+  int available() const;
+
+ private:
+  const int capacity_;
+  mutable std::mutex mutex_;
+  int available_;
+};
+
+/// The end of one request's time, attempts and waits included
+/// (S3Config::deadline); no end when the limit is 0.
+class Deadline {
+ public:
+  explicit Deadline(std::chrono::milliseconds limit)
+      : limit_(limit), start_(std::chrono::steady_clock::now()) {}
+  /// Time left for an attempt (at least 1 ms); 0 when there is no deadline.
+  std::chrono::milliseconds remaining() const;
+  /// Whether waiting `wait` would reach the deadline.
+  bool passed_after(std::chrono::milliseconds wait) const;
+
+ private:
+  std::chrono::milliseconds elapsed() const;
+  std::chrono::milliseconds limit_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 /// Transport failures worth another try: refused, reset, timed out, a body
 /// cut short. TLS verification and malformed URLs are final.

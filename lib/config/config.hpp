@@ -65,6 +65,12 @@ struct S3Settings {
   /// Buckets besides `bucket` that a Temporal External Storage reference
   /// may be read from (same endpoint and credentials).
   std::vector<std::string> read_buckets;
+  /// Limits on each request; 0 (settings not resolved, as in tests): the
+  /// S3 client's own default.
+  std::chrono::seconds connect_timeout{};
+  std::chrono::seconds read_timeout{};  // no byte moving for this long
+  std::chrono::seconds deadline{};      // one request with its retries; 0: none
+  int max_attempts{};
 };
 
 /// host:port, as `serve --listen` takes it.

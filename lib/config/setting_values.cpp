@@ -70,6 +70,17 @@ std::chrono::milliseconds parse_timeout_seconds(const std::string& text, const s
   return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 }
 
+std::chrono::seconds parse_timeout(const std::string& text, const std::string& label) {
+  const std::chrono::seconds timeout = parse_duration(text, label);
+  if (timeout <= std::chrono::seconds::zero()) bad_value(label, text, "a duration above zero");
+  return timeout;
+}
+
+std::chrono::seconds parse_deadline(const std::string& text, const std::string& label) {
+  if (text == "none") return std::chrono::seconds::zero();
+  return parse_timeout(text, label);
+}
+
 int parse_attempts(const std::string& text, const std::string& label) {
   const bool digits = !text.empty() && text.size() <= 2 && text.find_first_not_of("0123456789") == std::string::npos;
   const int attempts = digits ? std::stoi(text) : 0;

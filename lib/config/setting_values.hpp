@@ -28,6 +28,10 @@ std::string parse_endpoint(const std::string& text, const std::string& label);
 std::string parse_region(const std::string& text, const std::string& label);
 /// Seconds as the AWS CLI writes them ("1", "2.5"), more than 0 and at most 60.
 std::chrono::milliseconds parse_timeout_seconds(const std::string& text, const std::string& label);
+/// A network timeout: a duration above zero ("30s", "2m").
+std::chrono::seconds parse_timeout(const std::string& text, const std::string& label);
+/// A duration above zero, or "none" (0: no deadline).
+std::chrono::seconds parse_deadline(const std::string& text, const std::string& label);
 /// A whole number from 1 to 10.
 int parse_attempts(const std::string& text, const std::string& label);
 /// A URL with a path (container credentials): http:// or https://, no

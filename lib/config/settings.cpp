@@ -65,6 +65,7 @@
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "sigv4/credential_providers.hpp"
+#include "sigv4/s3_client.hpp"
 
 namespace claimcheck {
 namespace {
@@ -80,6 +81,7 @@ std::string_view policy_name(CompressPolicy policy) {
 
 /// gc and stats: more partitions at once than this only crowd the server.
 constexpr std::pair<int, int> kListConcurrencyRange{1, 64};
+constexpr std::pair<int, int> kMaxAttemptsRange{1, 20};
 
 /// Built on first use, so that other files' static objects may read it.
 // The instance metadata defaults are sigv4's; the docs state them from there.
@@ -90,6 +92,25 @@ std::string_view imds_timeout_doc() {
 
 std::string_view imds_attempts_doc() {
   static const std::string doc = std::to_string(sigv4::kImdsAttempts);
+  return doc;
+}
+
+std::chrono::seconds s3_client_connect_timeout() {
+  return std::chrono::duration_cast<std::chrono::seconds>(sigv4::S3Config{}.connect_timeout);
+}
+
+std::string_view connect_timeout_doc() {
+  static const std::string doc = format_duration(s3_client_connect_timeout());
+  return doc;
+}
+
+std::string_view read_timeout_doc() {
+  static const std::string doc = format_duration(sigv4::S3Config{}.stall_timeout);
+  return doc;
+}
+
+std::string_view max_attempts_doc() {
+  static const std::string doc = std::to_string(sigv4::S3Config{}.max_attempts);
   return doc;
 }
 
@@ -506,6 +527,59 @@ const std::vector<Setting>& table() {
           .default_doc = "false",
           .help = "true: bucket.host URLs (virtual-hosted style) instead of host/bucket",
           .stage = Stage::S3,
+      },
+      {
+          .key = "connect_timeout",
+          .flag = "--connect-timeout",
+          .env = {{"CLAIMCHECK_CONNECT_TIMEOUT"}},
+          .file_key = "connect_timeout",
+          .value_name = "DURATION",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.connect_timeout = parse_timeout(v.text, v.label); },
+          .compute_default = [](SettingTarget& t) { t.config.s3.connect_timeout = s3_client_connect_timeout(); },
+          .default_doc = connect_timeout_doc(),
+          .help = "Give up connecting to S3 after this long (then retry)",
+          .show = [](const Config& c) { return format_duration(c.s3.connect_timeout); },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "read_timeout",
+          .flag = "--read-timeout",
+          .env = {{"CLAIMCHECK_READ_TIMEOUT"}},
+          .file_key = "read_timeout",
+          .value_name = "DURATION",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.read_timeout = parse_timeout(v.text, v.label); },
+          .compute_default = [](SettingTarget& t) { t.config.s3.read_timeout = sigv4::S3Config{}.stall_timeout; },
+          .default_doc = read_timeout_doc(),
+          .help = "Give up an S3 request when no byte moves for this long (then retry)",
+          .show = [](const Config& c) { return format_duration(c.s3.read_timeout); },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "deadline",
+          .flag = "--deadline",
+          .env = {{"CLAIMCHECK_DEADLINE"}},
+          .file_key = "deadline",
+          .value_name = "DURATION",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.deadline = parse_deadline(v.text, v.label); },
+          .default_doc = "none",
+          .help = "Limit on one S3 request with all its retries and waits; none: no limit",
+          .show = [](const Config& c) { return c.s3.deadline.count() == 0 ? std::string("none") : format_duration(c.s3.deadline); },
+          .stage = Stage::S3,
+      },
+      {
+          .key = "max_attempts",
+          .flag = "--max-attempts",
+          .env = {{"CLAIMCHECK_MAX_ATTEMPTS"}, {"AWS_MAX_ATTEMPTS"}},
+          .file_key = "max_attempts",
+          .profile_key = "max_attempts",
+          .value_name = "N",
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.max_attempts = parse_int_in(v.text, v.label, kMaxAttemptsRange); },
+          .compute_default = [](SettingTarget& t) { t.config.s3.max_attempts = sigv4::S3Config{}.max_attempts; },
+          .default_doc = max_attempts_doc(),
+          .help = "Attempts per S3 request, the first included (retries back off with jitter)",
+          .show = [](const Config& c) { return std::to_string(c.s3.max_attempts); },
+          .stage = Stage::S3,
+          .int_range = kMaxAttemptsRange,
       },
       {
           .key = "read_buckets",

@@ -42,6 +42,10 @@ sigv4::S3Config client_config(const S3Settings& settings,
   if (settings.credentials_provider) config.credentials_provider = settings.credentials_provider(trace);
   config.virtual_hosted = settings.virtual_hosted;
   config.ca_bundle = settings.ca_bundle;
+  if (settings.connect_timeout.count() > 0) config.connect_timeout = settings.connect_timeout;
+  if (settings.read_timeout.count() > 0) config.stall_timeout = settings.read_timeout;
+  config.deadline = settings.deadline;
+  if (settings.max_attempts > 0) config.max_attempts = settings.max_attempts;
   config.trace = std::move(trace);
   return config;
 }

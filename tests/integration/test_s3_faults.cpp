@@ -35,6 +35,7 @@ S3Config fast_config(std::vector<std::string>* trace = nullptr) {
   config.endpoint = g_endpoint;
   config.credentials = {"AKIDFAKE", "fake-secret-never-printed", ""};
   config.backoff_base = milliseconds(1);
+  config.throttle_backoff_base = milliseconds(2);
   config.backoff_cap = milliseconds(10);
   if (trace != nullptr)
     config.trace = [trace](std::string_view line) { trace->emplace_back(line); };
@@ -177,6 +178,40 @@ TEST_CASE("a stalled transfer is abandoned after stall_timeout and retried") {
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));  // the server stalls 30 s
 }
 
+TEST_CASE("a deadline ends a stalled request and its retries") {
+  std::vector<std::string> trace;
+  S3Config config = fast_config(&trace);
+  config.stall_timeout = std::chrono::seconds(30);  // the server stalls 30 s: only the deadline can end it
+  config.deadline = std::chrono::seconds(1);
+  S3Client client(config);
+  const S3Error error = get_error(client, unique("stall"));
+  CHECK(error.transport());
+  CHECK(error.code() == "Timeout");
+  CHECK(client.request_count() == 1);  // no time left for a second attempt
+}
+
+TEST_CASE("throttling answers are retried after the throttling backoff, and say so") {
+  std::vector<std::string> trace;
+  S3Client client(fast_config(&trace));
+  CHECK(get_all(client, unique("flaky-503-1")) == "ok");
+  REQUIRE(trace.size() == 3);
+  CHECK(trace[1].find("SlowDown, retrying in") != std::string::npos);
+  CHECK(trace[1].find("(throttled)") != std::string::npos);
+}
+
+TEST_CASE("retries stop when the retry budget is spent, and a success refills it") {
+  S3Config config = fast_config();
+  config.retry_budget = 12;  // two retries at 5 tokens each
+  S3Client client(config);
+  CHECK(get_error(client, unique("flaky-503-99")).code() == "SlowDown");
+  CHECK(client.request_count() == 3);  // not max_attempts (5): the budget ran out after two retries
+  CHECK(get_error(client, unique("flaky-503-99")).code() == "SlowDown");
+  CHECK(client.request_count() == 4);  // 2 tokens left: no retry at all
+  for (int i = 0; i < 3; ++i) CHECK(get_all(client, unique("flaky-503-0")) == "ok");  // +1 token each
+  CHECK(get_all(client, unique("flaky-503-1")) == "ok");  // 5 tokens: one retry again
+  CHECK(client.request_count() == 4 + 3 + 2);
+}
+
 TEST_CASE("RequestTimeTooSkewed: the server's Date is adopted once and kept") {
   S3Client client(fast_config());
   CHECK(get_all(client, unique("skew")) == "in sync");
@@ -235,8 +270,9 @@ TEST_CASE("traces and errors never show the secret, the session token or a signa
   const S3Error error = get_error(client, unique("flaky-500-99"));
   std::vector<std::string> texts = trace;
   texts.emplace_back(error.what());
-  REQUIRE(trace.size() == 2);
-  CHECK(trace[1].find("attempt 2/2") != std::string::npos);
+  REQUIRE(trace.size() == 3);  // attempt, retry decision, attempt
+  CHECK(trace[1].find("InternalError, retrying in") != std::string::npos);
+  CHECK(trace[2].find("attempt 2/2") != std::string::npos);
   for (const auto& text : texts) {
     CHECK(text.find("fake-secret-never-printed") == std::string::npos);
     CHECK(text.find("SESSION-TOKEN-SECRET") == std::string::npos);

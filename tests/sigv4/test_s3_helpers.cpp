@@ -46,6 +46,37 @@ TEST_CASE("server errors, throttling and timeouts are retried; other 4xx are not
   CHECK_FALSE(retryable_status(411, "MissingContentLength"));
 }
 
+TEST_CASE("throttling answers are told apart from other failures") {
+  CHECK(throttling_status(503, "SlowDown"));
+  CHECK(throttling_status(429, ""));
+  CHECK(throttling_status(400, "Throttling"));
+  CHECK_FALSE(throttling_status(500, "InternalError"));
+  CHECK_FALSE(throttling_status(400, "RequestTimeout"));
+}
+
+TEST_CASE("retry quota: retries take tokens, successes give them back up to the capacity") {
+  RetryQuota quota(12);
+  CHECK(quota.acquire(RetryQuota::kRetryCost));
+  CHECK(quota.acquire(RetryQuota::kRetryCost));
+  CHECK_FALSE(quota.acquire(RetryQuota::kRetryCost));
+  CHECK(quota.available() == 2);
+  quota.release(100);
+  CHECK(quota.available() == 12);
+  RetryQuota unlimited(0);
+  for (int i = 0; i < 1000; ++i) CHECK(unlimited.acquire(RetryQuota::kTimeoutRetryCost));
+}
+
+TEST_CASE("deadline: none when 0; otherwise the time left, and whether a wait passes it") {
+  const Deadline none(milliseconds(0));
+  CHECK(none.remaining() == milliseconds(0));
+  CHECK_FALSE(none.passed_after(milliseconds(1000000)));
+  const Deadline minute(milliseconds(60000));
+  CHECK(minute.remaining() > milliseconds(0));
+  CHECK(minute.remaining() <= milliseconds(60000));
+  CHECK(minute.passed_after(milliseconds(60000)));
+  CHECK_FALSE(minute.passed_after(milliseconds(0)));
+}
+
 TEST_CASE("connection failures and cut bodies are retried; TLS verification is not") {
   CHECK(retryable_transport(CURLE_COULDNT_CONNECT));
   CHECK(retryable_transport(CURLE_RECV_ERROR));

@@ -57,11 +57,22 @@ struct S3Config {
   bool virtual_hosted = false;       // path-style by default
   std::string ca_bundle;             // AWS_CA_BUNDLE / SSL_CERT_FILE; empty: system
   int max_attempts = 5;              // first try included
+  /// Waits before a retry, with full jitter, as in the AWS SDKs' standard
+  /// retry mode: throttling answers (503 SlowDown, 429, Throttling...) wait
+  /// from a longer base, since the server asked for less load.
   std::chrono::milliseconds backoff_base{100};
-  std::chrono::milliseconds backoff_cap{5000};
+  std::chrono::milliseconds throttle_backoff_base{500};
+  std::chrono::milliseconds backoff_cap{20000};
+  /// Retries draw on this many tokens, shared by the client: 5 a retry, 10
+  /// after a timeout; a success gives back what its retries took, or 1. When
+  /// an outage fails every request, retrying stops instead of multiplying
+  /// the load (the standard retry mode's quota). 0: no limit.
+  int retry_budget = 500;
   std::chrono::milliseconds connect_timeout{5000};
   /// A transfer slower than 1 byte/s for this long is abandoned (and retried).
   std::chrono::seconds stall_timeout{30};
+  /// Limit on one request with all its attempts and waits; 0: none.
+  std::chrono::milliseconds deadline{0};
   /// Sign the body hash (false) or send UNSIGNED-PAYLOAD (true; honoured only
   /// for https endpoints: over plain http the hash is always signed).
   bool unsigned_payload = false;

@@ -325,6 +325,35 @@ class LocalStoreTests(CliTestCase):
                                   stderr=subprocess.PIPE, env=self.env, timeout=60)
         self.assertEqual(proc.returncode, 1, proc.stderr)
 
+    def test_silent_server_is_given_up_on_after_the_read_timeout_and_the_attempts(self):
+        # Accepts connections (the kernel completes the handshake for a
+        # listening socket) but never answers.
+        with socket.socket() as silent:
+            silent.bind(("127.0.0.1", 0))
+            silent.listen(16)
+            endpoint = "http://127.0.0.1:%d" % silent.getsockname()[1]
+            env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x")
+            r = self.run_cc("-vv", "--store", "s3://bucket", "--endpoint", endpoint, "--read-timeout", "1s",
+                            "--max-attempts", "2", "offload", stdin=compressible(100_000), env=env)
+        self.assertEqual(r.code, 6, r.err)
+        self.assertIn("config read_timeout = 1s (flag --read-timeout)", r.err)
+        self.assertIn("config max_attempts = 2 (flag --max-attempts)", r.err)
+        self.assertIn("Timeout", r.err)
+        self.assertIn("attempt 2/2", r.err)
+        self.assertNotIn("attempt 3/", r.err)
+
+    def test_network_limits_come_from_flag_environment_and_config_file(self):
+        env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x",
+                   CLAIMCHECK_CONNECT_TIMEOUT="2s", AWS_MAX_ATTEMPTS="3")
+        config = self.write("cc.conf", b"deadline = 2m\n")
+        r = self.ok("-v", "--store", "s3://bucket", "--config", config, "offload", stdin=b"small", env=env)
+        self.assertIn("config connect_timeout = 2s (env CLAIMCHECK_CONNECT_TIMEOUT)", r.err)
+        self.assertIn("config max_attempts = 3 (env AWS_MAX_ATTEMPTS)", r.err)
+        self.assertIn("config deadline = 2m (file " + config + ":1)", r.err)
+        self.assertIn("config read_timeout = 30s (default)", r.err)
+        for args in (["--max-attempts", "0"], ["--read-timeout", "0s"], ["--deadline", "soon"]):
+            self.assertIn(args[0], self.fails(2, "--store", "s3://bucket", *args, "offload", stdin=b"x", env=env))
+
     def test_malformed_ipv6_endpoint_is_a_usage_error_like_any_malformed_endpoint(self):
         env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x", R2_ENDPOINT="http://[::1")
         self.assertIn("R2_ENDPOINT", self.fails(2, "--store", "s3://b", "offload", "--force", stdin=b"x", env=env))
