@@ -151,6 +151,7 @@ def main():
                 problems.append(f"{name}: '{command}' section names '{option}', which it does not have")
     content_checks = check_content(binary, commands, files, problems)
     content_checks += check_readme(root, docgen, problems)
+    content_checks += check_inspect_statuses(root, files["man page"], problems)
     for problem in problems:
         print(problem)
     checked = len(every_long) * len(files)
@@ -213,6 +214,19 @@ def check_readme(root, docgen, problems):
         if line and line not in readme:
             problems.append(f"README.md: lacks the table line '{line}'")
     return len([l for l in wanted if l])
+
+
+def check_inspect_statuses(root, man_text, problems):
+    """Every status inspect can give (its names in lib/scanner/inspect.cpp)
+    is explained in the man page's list of statuses."""
+    source = (root / "lib" / "scanner" / "inspect.cpp").read_text()
+    statuses = re.findall(r'case CheckStatus::\w+: return "([a-z-]+)";', source)
+    assert statuses, "no status names found in lib/scanner/inspect.cpp"
+    listed = man_text[man_text.find("Each reference gets a status:"):]
+    for status in statuses:
+        if not re.search(r"^\.BR? " + re.escape(status.replace("-", "\\-")) + r"(\s|$)", listed, re.M):
+            problems.append(f"man page: inspect status '{status}' is not explained")
+    return len(statuses)
 
 
 if __name__ == "__main__":
