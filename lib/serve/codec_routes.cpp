@@ -72,6 +72,13 @@ void for_each_concurrently(std::size_t count, int concurrency,
   if (first) throw *first;
 }
 
+std::vector<Payload> decoded(const std::vector<OutgoingPayload>& outgoing) {
+  std::vector<Payload> out;
+  out.reserve(outgoing.size());
+  for (const auto& payload : outgoing) out.push_back(payload.decoded());
+  return out;
+}
+
 HttpError too_large(std::uint64_t size, std::uint64_t limit) {
   return HttpError(413, std::to_string(size) + " bytes is more than serve returns in one response (" +
                             std::to_string(limit) + ")");
@@ -111,26 +118,30 @@ std::optional<Payload> unwrap_storage_reference(const Payload& payload) {
 CodecRoutes::CodecRoutes(PayloadResolver& resolver, PayloadOffloader* offloader, CodecLimits limits)
     : resolver_(resolver), offloader_(offloader), limits_(limits) {}
 
-Payload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
+OutgoingPayload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
   if (auto inner = unwrap_storage_reference(payload))
-    return preserve ? payload : decode_one(*inner, false);
+    return preserve ? OutgoingPayload{payload, nullptr} : decode_one(*inner, false);
   auto info = resolver_.find(payload);
   // A reference to a store this server does not serve stays as it is.
-  if (!info || !info->refused.empty()) return payload;
+  if (!info || !info->refused.empty()) return {payload, nullptr};
   const bool over_display = preserve && info->restored_size > limits_.display_limit;
   if (over_display || info->restored_size > limits_.inline_limit)
-    return preserve && !info->native ? make_storage_reference(payload, *info) : payload;
-  return resolver_.resolve(payload);
+    return {preserve && !info->native ? make_storage_reference(payload, *info) : payload, nullptr};
+  return resolver_.resolve_outgoing(payload);
 }
 
-std::vector<Payload> CodecRoutes::decode(const std::vector<Payload>& payloads, bool preserve) {
-  std::vector<Payload> out(payloads.size());
+std::vector<OutgoingPayload> CodecRoutes::decode_for_response(const std::vector<Payload>& payloads, bool preserve) {
+  std::vector<OutgoingPayload> out(payloads.size());
   for_each_concurrently(payloads.size(), limits_.concurrency,
                         [&](std::size_t i) { out[i] = decode_one(payloads[i], preserve); });
   return out;
 }
 
-std::vector<Payload> CodecRoutes::download(const std::vector<Payload>& payloads) {
+std::vector<Payload> CodecRoutes::decode(const std::vector<Payload>& payloads, bool preserve) {
+  return decoded(decode_for_response(payloads, preserve));
+}
+
+std::vector<OutgoingPayload> CodecRoutes::download_for_response(const std::vector<Payload>& payloads) {
   // Every payload is checked before anything is fetched.
   std::vector<Payload> targets;
   for (std::size_t i = 0; i < payloads.size(); ++i) {
@@ -149,10 +160,14 @@ std::vector<Payload> CodecRoutes::download(const std::vector<Payload>& payloads)
     if (info->restored_size > limits_.inline_limit) throw too_large(info->restored_size, limits_.inline_limit);
     targets.push_back(inner ? std::move(*inner) : payloads[i]);
   }
-  std::vector<Payload> out(targets.size());
+  std::vector<OutgoingPayload> out(targets.size());
   for_each_concurrently(targets.size(), limits_.concurrency,
-                        [&](std::size_t i) { out[i] = resolver_.resolve(targets[i]); });
+                        [&](std::size_t i) { out[i] = resolver_.resolve_outgoing(targets[i]); });
   return out;
+}
+
+std::vector<Payload> CodecRoutes::download(const std::vector<Payload>& payloads) {
+  return decoded(download_for_response(payloads));
 }
 
 std::vector<Payload> CodecRoutes::encode(const std::vector<Payload>& payloads) {

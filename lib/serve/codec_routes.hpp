@@ -35,12 +35,16 @@ class CodecRoutes {
   /// `offloader` null: /encode passes payloads through.
   CodecRoutes(PayloadResolver& resolver, PayloadOffloader* offloader, CodecLimits limits);
 
+  /// As a response carries them: large data shared from the cache as base64.
+  std::vector<OutgoingPayload> decode_for_response(const std::vector<Payload>& payloads, bool preserve_storage_refs);
+  std::vector<OutgoingPayload> download_for_response(const std::vector<Payload>& payloads);
+  /// The same with every payload's data in bytes.
   std::vector<Payload> decode(const std::vector<Payload>& payloads, bool preserve_storage_refs);
   std::vector<Payload> download(const std::vector<Payload>& payloads);
   std::vector<Payload> encode(const std::vector<Payload>& payloads);
 
  private:
-  Payload decode_one(const Payload& payload, bool preserve_storage_refs);
+  OutgoingPayload decode_one(const Payload& payload, bool preserve_storage_refs);
 
   PayloadResolver& resolver_;
   PayloadOffloader* offloader_;

@@ -106,11 +106,13 @@ HttpResponse CodecServer::handle_body(const HttpRequest& request, RequestLog& lo
     }
     log.payloads = payloads.size();
     const bool preserve = is_true_flag(query_value(request, "preserveStorageRefs"));
-    std::vector<Payload> out;
+    std::vector<OutgoingPayload> out;
     switch (parse_route(request.path).kind) {
-      case RouteKind::Decode: out = routes_.decode(payloads, preserve); break;
-      case RouteKind::Download: out = routes_.download(payloads); break;
-      case RouteKind::Encode: out = routes_.encode(payloads); break;
+      case RouteKind::Decode: out = routes_.decode_for_response(payloads, preserve); break;
+      case RouteKind::Download: out = routes_.download_for_response(payloads); break;
+      case RouteKind::Encode:
+        for (auto& payload : routes_.encode(payloads)) out.push_back({std::move(payload), nullptr});
+        break;
       case RouteKind::Unknown: break;
     }
     // "; charset=utf-8" also keeps cpp-httplib from brotli-compressing the

@@ -5,6 +5,7 @@
 #include "serve/http_server.hpp"
 
 #include <arpa/inet.h>
+#include <malloc.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -22,6 +23,9 @@ namespace claimcheck::serve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+/// Allocations up to this size come from the heap (see HttpServer::run).
+constexpr int kHeapResponseLimit = 64 << 20;
 
 /// Bytes read from a connection but not yet consumed: kept across the
 /// requests of one connection, so a pipelined request is not lost.
@@ -318,7 +322,15 @@ HttpServer::~HttpServer() = default;
 
 int HttpServer::port() const { return impl_->port(); }
 
-void HttpServer::run() { impl_->listen_after_bind(); }
+void HttpServer::run() {
+  // Responses run to megabytes. glibc would map each from the kernel afresh
+  // and unmap it after (a page fault per 4 KiB: a quarter of the server's
+  // CPU on cached 1 MiB decodes, measured with perf); kept on the heap, the
+  // next response reuses the pages. Peak memory is unchanged.
+  mallopt(M_MMAP_THRESHOLD, kHeapResponseLimit);
+  mallopt(M_TRIM_THRESHOLD, 2 * kHeapResponseLimit);
+  impl_->listen_after_bind();
+}
 
 void HttpServer::stop() { impl_->shutdown(); }
 

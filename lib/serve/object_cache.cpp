@@ -1,5 +1,7 @@
 #include "serve/object_cache.hpp"
 
+#include "base/encoding.hpp"
+
 namespace claimcheck::serve {
 namespace {
 
@@ -8,6 +10,11 @@ std::size_t cost(const std::string& key, const ObjectCache::Bytes& bytes) {
 }
 
 }  // namespace
+
+std::string VerifiedObject::original() const {
+  if (!base64) return bytes;
+  return base::base64_decode(bytes).value();  // written by base64_append: always valid
+}
 
 ObjectCache::ObjectCache(std::size_t capacity_bytes) : capacity_(capacity_bytes) {}
 

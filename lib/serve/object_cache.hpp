@@ -14,11 +14,18 @@
 
 namespace claimcheck::serve {
 
-/// An object's original bytes, verified against its reference, and whether
-/// they are JSON (worked out once: it decides the restored encoding).
+/// An object verified against its reference. A claimcheck, Go or TypeScript
+/// object is kept as the base64 text a response carries (encoded once, not
+/// on every request; 4/3 of the bytes) with whether its original is JSON
+/// (which decides the restored encoding); an External Storage object is
+/// kept as stored.
 struct VerifiedObject {
   std::string bytes;
+  bool base64 = false;  // `bytes` is the base64 text of the original
   bool is_json = false;
+
+  /// The original bytes (decoded when kept as base64).
+  std::string original() const;
 };
 
 class ObjectCache {

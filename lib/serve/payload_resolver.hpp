@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "serve/outgoing_payload.hpp"
 #include "temporal/payload.hpp"
 
 namespace claimcheck::serve {
@@ -36,6 +37,9 @@ class PayloadResolver {
   /// The original payload, verified. Throws Error (NotFound, Integrity,
   /// Store, InvalidInput) or HttpError (403: a store that is not configured).
   virtual Payload resolve(const Payload& payload) = 0;
+
+  /// The same, as a response carries it; by default resolve()'s payload.
+  virtual OutgoingPayload resolve_outgoing(const Payload& payload) { return {resolve(payload), nullptr}; }
 };
 
 }  // namespace claimcheck::serve

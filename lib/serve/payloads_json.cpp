@@ -75,7 +75,7 @@ void append_string(std::string& out, const std::string& text) {
   out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-void append_payload(std::string& out, const Payload& payload) {
+void append_payload(std::string& out, const Payload& payload, const std::string* data_base64) {
   out += "{\"metadata\":{";
   bool first = true;
   for (const auto& [key, value] : payload.metadata) {
@@ -83,11 +83,14 @@ void append_payload(std::string& out, const Payload& payload) {
     first = false;
     append_string(out, key);
     out += ":\"";
-    out += base::base64_encode(value);
+    base::base64_append(out, value);
     out += '"';
   }
   out += "},\"data\":\"";
-  out += base::base64_encode(payload.data);
+  if (data_base64 != nullptr)
+    out += *data_base64;
+  else
+    base::base64_append(out, payload.data);
   out += '"';
   if (!payload.external_sizes.empty()) {
     out += ",\"externalPayloads\":[";
@@ -118,11 +121,12 @@ std::vector<Payload> parse_payloads(std::string_view body) {
   return payloads;
 }
 
-std::string write_payloads(const std::vector<Payload>& payloads) {
+std::string write_payloads(const std::vector<OutgoingPayload>& payloads) {
   std::size_t estimate = 16;
   auto encoded = [](std::size_t n) { return (n + 2) / 3 * 4; };
-  for (const auto& payload : payloads) {
-    estimate += encoded(payload.data.size()) + 64 + 32 * payload.external_sizes.size();
+  for (const auto& [payload, data_base64] : payloads) {
+    estimate += (data_base64 ? data_base64->size() : encoded(payload.data.size())) + 64 +
+                32 * payload.external_sizes.size();
     for (const auto& [key, value] : payload.metadata) estimate += 2 * key.size() + encoded(value.size()) + 8;
   }
   std::string out;
@@ -130,10 +134,17 @@ std::string write_payloads(const std::vector<Payload>& payloads) {
   out += "{\"payloads\":[";
   for (std::size_t i = 0; i < payloads.size(); ++i) {
     if (i > 0) out += ',';
-    append_payload(out, payloads[i]);
+    append_payload(out, payloads[i].payload, payloads[i].data_base64.get());
   }
   out += "]}";
   return out;
+}
+
+std::string write_payloads(const std::vector<Payload>& payloads) {
+  std::vector<OutgoingPayload> outgoing;
+  outgoing.reserve(payloads.size());
+  for (const auto& payload : payloads) outgoing.push_back({payload, nullptr});
+  return write_payloads(outgoing);
 }
 
 }  // namespace claimcheck::serve

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "serve/outgoing_payload.hpp"
 #include "temporal/payload.hpp"
 
 namespace claimcheck::serve {
@@ -23,5 +24,6 @@ std::vector<Payload> parse_payloads(std::string_view body);
 
 /// The response body: {"payloads":[...]}.
 std::string write_payloads(const std::vector<Payload>& payloads);
+std::string write_payloads(const std::vector<OutgoingPayload>& payloads);
 
 }  // namespace claimcheck::serve

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/encoding.hpp"
 #include "core/error.hpp"
 #include "manager/json_fields.hpp"
 #include "serve/http_error.hpp"
@@ -80,24 +81,26 @@ std::optional<ReferenceInfo> ReferenceResolver::find(const Payload& payload) con
   return info;
 }
 
-Payload ReferenceResolver::resolve(const Payload& payload) {
-  Payload out;
+Payload ReferenceResolver::resolve(const Payload& payload) { return resolve_outgoing(payload).decoded(); }
+
+OutgoingPayload ReferenceResolver::resolve_outgoing(const Payload& payload) {
+  OutgoingPayload out;
   auto reference = temporal::payload_reference(payload);
   if (!reference) {  // a document with references inside
-    out.metadata = payload.metadata;
-    out.data = restore_fields_text(
-        payload.data, [this](const Reference& ref) { return fetch(ref)->bytes; }, nested_concurrency_);
+    out.payload.metadata = payload.metadata;
+    out.payload.data = restore_fields_text(
+        payload.data, [this](const Reference& ref) { return fetch(ref)->original(); }, nested_concurrency_);
     return out;
   }
-  if (reference->kind == PayloadReferenceKind::ExternalStorage) return fetch_external(*reference);
+  if (reference->kind == PayloadReferenceKind::ExternalStorage) return {fetch_external(*reference), nullptr};
   auto object = fetch(*reference->reference);
-  if (reference->kind == PayloadReferenceKind::TypeScript) out.metadata = reference->original_metadata;
+  if (reference->kind == PayloadReferenceKind::TypeScript) out.payload.metadata = reference->original_metadata;
   // A whole claimcheck / Go reference, or a marker written without the
   // original metadata: the encoding follows the bytes.
-  if (reference->kind == PayloadReferenceKind::ClaimCheck || out.encoding().empty() ||
-      out.encoding() == temporal::kTypeScriptEncoding)
-    out.metadata["encoding"] = plain_encoding(*object);
-  out.data = object->bytes;
+  if (reference->kind == PayloadReferenceKind::ClaimCheck || out.payload.encoding().empty() ||
+      out.payload.encoding() == temporal::kTypeScriptEncoding)
+    out.payload.metadata["encoding"] = plain_encoding(*object);
+  out.data_base64 = std::shared_ptr<const std::string>(object, &object->bytes);  // the cache's text, shared
   return out;
 }
 
@@ -109,8 +112,10 @@ ObjectCache::Bytes ReferenceResolver::fetch(const Reference& ref) {
   reference.kind = PayloadReferenceKind::ClaimCheck;
   reference.reference = ref;
   auto object = std::make_shared<VerifiedObject>();
-  object->bytes = resolver_.resolve(reference).payload.data;
-  object->is_json = nlohmann::json::accept(object->bytes);
+  const std::string original = resolver_.resolve(reference).payload.data;
+  object->is_json = nlohmann::json::accept(original);
+  base::base64_append(object->bytes, original);
+  object->base64 = true;
   cache_.insert(key, object);
   return object;
 }

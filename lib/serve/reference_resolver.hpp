@@ -25,9 +25,10 @@ class ReferenceResolver : public PayloadResolver {
 
   std::optional<ReferenceInfo> find(const Payload& payload) const override;
   Payload resolve(const Payload& payload) override;
+  OutgoingPayload resolve_outgoing(const Payload& payload) override;
 
  private:
-  /// The verified original bytes of a claimcheck, Go or TypeScript reference.
+  /// The verified object of a claimcheck, Go or TypeScript reference (kept as base64).
   ObjectCache::Bytes fetch(const Reference& ref);
   /// The stored payload of an External Storage reference, codecs undone.
   Payload fetch_external(const temporal::PayloadReference& reference);

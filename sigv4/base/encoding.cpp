@@ -53,7 +53,12 @@ bool is_hex_digit(char c) {
 
 std::string base64_encode(std::string_view bytes) {
   std::string out;
-  out.reserve(4 * ((bytes.size() + 2) / 3));
+  base64_append(out, bytes);
+  return out;
+}
+
+void base64_append(std::string& out, std::string_view bytes) {
+  out.reserve(out.size() + 4 * ((bytes.size() + 2) / 3));
   // EVP_EncodeBlock counts in int: feed it pieces (whole 3-byte groups), each
   // written with its terminating NUL, which the next piece overwrites.
   for (std::size_t done = 0; done < bytes.size(); done += kEncodePiece) {
@@ -63,7 +68,6 @@ std::string base64_encode(std::string_view bytes) {
     const int written = EVP_EncodeBlock(bytes_of(out) + at, bytes_of(piece), static_cast<int>(piece.size()));
     out.resize(at + static_cast<std::size_t>(written));
   }
-  return out;
 }
 
 std::optional<std::string> base64_decode(std::string_view text) {

@@ -61,6 +61,16 @@ TEST_CASE("base64 round-trips inputs larger than one OpenSSL call takes") {
   CHECK(base64_decode(text) == bytes);
 }
 
+TEST_CASE("base64_append writes after what is there, as base64_encode would") {
+  std::string out = "data:";
+  base::base64_append(out, "foob");
+  CHECK(out == "data:Zm9vYg==");
+  const std::string big(5u << 20, '\x7f');  // more than one OpenSSL call
+  out = "[";
+  base::base64_append(out, big);
+  CHECK(out == "[" + base::base64_encode(big));
+}
+
 TEST_CASE("hex_encode is lower-case and keeps every byte") {
   CHECK(base::hex_encode(std::string("\x00\x0f\xf0\xff", 4)) == "000ff0ff");
   CHECK(base::hex_encode("") == "");

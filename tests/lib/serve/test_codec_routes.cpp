@@ -173,6 +173,23 @@ TEST_CASE("verified objects are cached: the second decode does not touch the sto
   CHECK(f.cache.hits() == 1);
 }
 
+TEST_CASE("a cached object is encoded once and its base64 shared into every response, byte for byte") {
+  ServeFixture f;
+  const std::string binary = random_bytes(100000, 4);
+  const Reference ref = f.offload(binary);
+  const auto first = f.routes.decode_for_response({f.reference_payload(ref), make_payload("json/plain", "7")}, false);
+  const auto second = f.routes.decode_for_response({f.reference_payload(ref)}, false);
+  REQUIRE(first[0].data_base64);
+  CHECK(first[0].data_base64 == second[0].data_base64);  // the same text, not a copy
+  CHECK(first[0].payload.data.empty());
+  CHECK_FALSE(first[1].data_base64);  // not a reference: passed through as it came
+  CHECK(f.cache.hits() == 1);
+  // The response is what encoding the original payload would give.
+  Payload original = make_payload("binary/plain", binary);
+  CHECK(write_payloads(first) == write_payloads({original, make_payload("json/plain", "7")}));
+  CHECK(first[0].decoded() == original);
+}
+
 TEST_CASE("encode: pass-through without --offload; with it, references that decode back") {
   ServeFixture f;
   const Payload big_json = make_payload("json/plain", json_document(5000));

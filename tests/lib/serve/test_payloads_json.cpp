@@ -84,7 +84,7 @@ TEST_CASE("output: protojson, standard padded base64, externalPayloads only when
         R"({"metadata":{"encoding":"YmluYXJ5L3BsYWlu"},"data":"+/8=","externalPayloads":[{"sizeBytes":"400012"}]}]})");
   auto back = parse_payloads(out);
   CHECK(back[1].data == ref.data);
-  CHECK(write_payloads({}) == R"({"payloads":[]})");
+  CHECK(write_payloads(std::vector<Payload>{}) == R"({"payloads":[]})");
 }
 
 TEST_CASE("10,000 payloads keep their count and order") {

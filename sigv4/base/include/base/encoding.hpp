@@ -18,6 +18,9 @@ bool is_hex_digit(char c);
 /// Padded base64 of arbitrary bytes.
 std::string base64_encode(std::string_view bytes);
 
+/// The same, written at the end of `out` (no temporary copy of a large text).
+void base64_append(std::string& out, std::string_view bytes);
+
 /// The bytes, or nullopt unless `text` is strictly valid padded base64: a
 /// multiple of 4 characters, only the alphabet, '=' only as the last one or
 /// two (so a plain word that happens to use the alphabet but has the wrong
