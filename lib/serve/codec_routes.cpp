@@ -5,6 +5,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -45,31 +46,38 @@ HttpError describe_failure(std::size_t index, std::exception_ptr failure) {
   }
 }
 
-/// Runs work(i) for i in [0, count), `concurrency` at a time. The first
-/// failure stops new work from starting and is thrown as an HttpError.
-void for_each_concurrently(std::size_t count, int concurrency,
+/// Runs work(i) for each i in `indices`, `concurrency` at a time (threads
+/// are started only for more than one). The first failure stops new work
+/// from starting and is thrown as an HttpError naming its payload.
+void for_each_concurrently(const std::vector<std::size_t>& indices, int concurrency,
                            const std::function<void(std::size_t)>& work) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::mutex mutex;
   std::optional<HttpError> first;
   auto worker = [&] {
-    for (std::size_t i; !failed && (i = next++) < count;) {
+    for (std::size_t k; !failed && (k = next++) < indices.size();) {
       try {
-        work(i);
+        work(indices[k]);
       } catch (...) {
         std::lock_guard lock(mutex);
-        if (!first) first = describe_failure(i, std::current_exception());
+        if (!first) first = describe_failure(indices[k], std::current_exception());
         failed = true;
       }
     }
   };
-  const std::size_t threads = std::min<std::size_t>(count, static_cast<std::size_t>(std::max(concurrency, 1)));
+  const std::size_t threads = std::min<std::size_t>(indices.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
   if (first) throw *first;
+}
+
+std::vector<std::size_t> all_indices(std::size_t count) {
+  std::vector<std::size_t> indices(count);
+  std::iota(indices.begin(), indices.end(), std::size_t{0});
+  return indices;
 }
 
 std::vector<Payload> decoded(const std::vector<OutgoingPayload>& outgoing) {
@@ -130,9 +138,26 @@ OutgoingPayload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
   return resolver_.resolve_outgoing(payload);
 }
 
+bool CodecRoutes::may_refer(const Payload& payload) const {
+  try {
+    return unwrap_storage_reference(payload) || resolver_.find(payload);
+  } catch (...) {
+    return true;  // malformed: decode_one reports it, naming the payload
+  }
+}
+
 std::vector<OutgoingPayload> CodecRoutes::decode_for_response(const std::vector<Payload>& payloads, bool preserve) {
+  // Only payloads that refer to something may wait on the store; the others
+  // (most of a history's) pass through here, without starting a thread.
   std::vector<OutgoingPayload> out(payloads.size());
-  for_each_concurrently(payloads.size(), limits_.concurrency,
+  std::vector<std::size_t> referring;
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    if (may_refer(payloads[i]))
+      referring.push_back(i);
+    else
+      out[i] = {payloads[i], nullptr};
+  }
+  for_each_concurrently(referring, limits_.concurrency,
                         [&](std::size_t i) { out[i] = decode_one(payloads[i], preserve); });
   return out;
 }
@@ -161,7 +186,7 @@ std::vector<OutgoingPayload> CodecRoutes::download_for_response(const std::vecto
     targets.push_back(inner ? std::move(*inner) : payloads[i]);
   }
   std::vector<OutgoingPayload> out(targets.size());
-  for_each_concurrently(targets.size(), limits_.concurrency,
+  for_each_concurrently(all_indices(targets.size()), limits_.concurrency,
                         [&](std::size_t i) { out[i] = resolver_.resolve_outgoing(targets[i]); });
   return out;
 }
@@ -173,7 +198,7 @@ std::vector<Payload> CodecRoutes::download(const std::vector<Payload>& payloads)
 std::vector<Payload> CodecRoutes::encode(const std::vector<Payload>& payloads) {
   if (offloader_ == nullptr) return payloads;
   std::vector<Payload> out(payloads.size());
-  for_each_concurrently(payloads.size(), limits_.concurrency, [&](std::size_t i) {
+  for_each_concurrently(all_indices(payloads.size()), limits_.concurrency, [&](std::size_t i) {
     out[i] = offloader_->wants(payloads[i]) ? offloader_->offload(payloads[i]) : payloads[i];
   });
   return out;

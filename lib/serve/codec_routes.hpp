@@ -45,6 +45,9 @@ class CodecRoutes {
 
  private:
   OutgoingPayload decode_one(const Payload& payload, bool preserve_storage_refs);
+  /// Whether decoding `payload` may need the store (a reference, one nested
+  /// in a document, or a malformed one that decode_one reports).
+  bool may_refer(const Payload& payload) const;
 
   PayloadResolver& resolver_;
   PayloadOffloader* offloader_;
