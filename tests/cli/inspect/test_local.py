@@ -257,32 +257,13 @@ class LocalInspect(InspectTestCase):
         self.assertEqual(too_long.code, 2, too_long.err)
         self.assertIn("7d", too_long.err)
 
-    def test_colour_only_on_a_terminal_without_no_color(self):
-        ref = self.offload(compressible(60_000), *self.store)
-
-        def on_tty(env):
-            master, slave = pty.openpty()
-            proc = subprocess.run([inspecttest.BINARY, *self.store, "inspect", json.dumps(ref)],
-                                  stdout=slave, stderr=subprocess.PIPE, env=env, timeout=60)
-            os.close(slave)
-            out = b""
-            try:
-                while chunk := os.read(master, 65536):
-                    out += chunk
-            except OSError:
-                pass  # EIO once the terminal is drained
-            os.close(master)
-            self.assertEqual(proc.returncode, 0, proc.stderr)
-            return out.decode()
-
-        self.assertIn("\033[32mok", on_tty(self.env))
-        self.assertNotIn("\033[", on_tty(dict(self.env, NO_COLOR="1")))
-
-    def table_on_terminal(self, columns, *args):
+    def inspect_on_terminal(self, env, *args, columns=None):
+        """What `inspect ARGS` writes to a pseudo-terminal (`columns` wide)."""
         master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+        if columns:
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
         proc = subprocess.run([inspecttest.BINARY, *self.store, "inspect", *args], stdout=slave,
-                              stderr=subprocess.PIPE, env=dict(self.env, NO_COLOR="1"), timeout=60)
+                              stderr=subprocess.PIPE, env=env, timeout=60)
         os.close(slave)
         out = b""
         try:
@@ -292,7 +273,16 @@ class LocalInspect(InspectTestCase):
             pass  # EIO once the terminal is drained
         os.close(master)
         self.assertEqual(proc.returncode, 0, proc.stderr)
-        return out.decode().replace("\r", "").splitlines()
+        return out.decode()
+
+    def test_colour_only_on_a_terminal_without_no_color(self):
+        ref = json.dumps(self.offload(compressible(60_000), *self.store))
+        self.assertIn("\033[32mok", self.inspect_on_terminal(self.env, ref))
+        self.assertNotIn("\033[", self.inspect_on_terminal(dict(self.env, NO_COLOR="1"), ref))
+
+    def table_on_terminal(self, columns, *args):
+        out = self.inspect_on_terminal(dict(self.env, NO_COLOR="1"), *args, columns=columns)
+        return out.replace("\r", "").splitlines()
 
     def test_table_fits_the_terminal_width(self):
         refs = [json.dumps(self.offload(compressible(60_000 + i), *self.store)) for i in range(2)]

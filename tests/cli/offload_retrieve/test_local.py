@@ -360,16 +360,6 @@ class LocalStoreTests(CliTestCase):
         env["R2_ENDPOINT"] = "http://exa mple"
         self.assertIn("R2_ENDPOINT", self.fails(2, "--store", "s3://b", "offload", "--force", stdin=b"x", env=env))
 
-    def test_unusable_journal_is_a_warning_not_silence(self):
-        not_a_dir = self.write("journal-file", b"")
-        env = dict(self.env, CLAIMCHECK_JOURNAL_DIR=os.path.join(not_a_dir, "sub"))
-        payload = compressible(60_000)
-        r = self.ok("offload", stdin=payload, env=env)
-        self.assertEqual(len(r.err_lines()), 1, r.err)
-        self.assertTrue(r.err_lines()[0].startswith("claimcheck: warning: not journaled (stats will miss this run): "))
-        self.assertEqual(self.ok("retrieve", stdin=r.out, env=env).out, payload)
-        self.assertEqual(self.ok("-q", "offload", stdin=payload, env=env).err, "")
-
     def test_ttl_zero_is_refused(self):
         self.assertIn("above zero", self.fails(2, "offload", "--ttl", "0", stdin=b"x"))
         self.assertIn("CLAIMCHECK_TTL_DAYS", self.fails(2, "offload", stdin=b"x",
