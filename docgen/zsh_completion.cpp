@@ -1,7 +1,7 @@
 // completions/_claimcheck from its template: one _arguments spec per option,
 // with the --help description and how the value is completed.
-#include <cctype>
 
+#include "base/text.hpp"
 #include "generators.hpp"
 #include "template.hpp"
 
@@ -27,7 +27,7 @@ std::string description(const std::string& text) {
 
 std::string value_action(const OptionDoc& o) {
   std::string message;
-  for (char c : o.value_name) message += c == ':' ? std::string("\\:") : std::string(1, static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : base::to_lower(o.value_name)) message += c == ':' ? std::string("\\:") : std::string(1, c);
   std::string action;
   if (!o.choices.empty()) {
     action = "(";
@@ -60,8 +60,7 @@ std::string spec(const OptionDoc& o) {
 }
 
 std::string positional_spec(const OptionDoc& p, std::size_t index) {
-  std::string name;
-  for (char c : p.names[0]) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string name = base::to_lower(p.names[0]);
   const std::string action = p.hint == ValueHint::File ? "_files" : "";
   return "'" + (p.repeatable ? std::string("*") : std::to_string(index + 1)) + ":" + name + ":" + action + "'";
 }
