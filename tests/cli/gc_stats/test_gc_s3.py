@@ -30,7 +30,8 @@ DAY = datetime.timedelta(days=1)
 def list_requests_beyond_short_pages(counts):
     """ListObjectsV2 requests, less one for each truncated page the server
     returned with fewer than 1000 keys (radosgw sometimes does): what remains
-    must be ceil(N/1000), one request per full page."""
+    is at most ceil(N/1000), one request per full page (fewer when several
+    short pages share out the keys)."""
     return counts.get("ListObjectsV2", 0) - counts.get("ListObjectsV2 short page", 0)
 
 
@@ -134,21 +135,23 @@ class S3GcPrivateBucket(GcTestCase):
             stats = self.ok("stats", "--storage", "--json", global_args=self.through(proxy)).json()
             self.assertEqual((stats["storage"]["objects"], stats["storage"]["expired"]["objects"]), (3000, 2000))
             partitioned_stats = proxy.counts()
-            self.assertEqual(list_requests_beyond_short_pages(partitioned_stats), lists)
+            self.assertLessEqual(list_requests_beyond_short_pages(partitioned_stats), lists)
             self.assertFalse({"HeadObject", "GetObject"} & set(partitioned_stats))
             # --list-concurrency 1: the prefix as one listing, a request per 1000 keys.
             sequential = self.ok("stats", "--storage", "--json", "--list-concurrency", "1",
                                  global_args=self.through(proxy)).json()
             self.assertEqual(sequential["storage"], stats["storage"])
             after_stats = proxy.counts()
-            self.assertEqual(list_requests_beyond_short_pages(after_stats) - lists, math.ceil(3000 / 1000))
+            sequential_lists = list_requests_beyond_short_pages(after_stats) - list_requests_beyond_short_pages(
+                partitioned_stats)
+            self.assertLessEqual(sequential_lists, math.ceil(3000 / 1000))
             doc = self.gc("--json", global_args=self.through(proxy)).json()
             counts = proxy.counts()
         finally:
             proxy.close()
         self.assertEqual((doc["scanned"], doc["deleted"], doc["errors"]), (3000, 2000, 0))
         gc_lists = list_requests_beyond_short_pages(counts) - list_requests_beyond_short_pages(after_stats)
-        self.assertEqual(gc_lists, lists)
+        self.assertLessEqual(gc_lists, lists)
         self.assertEqual(counts["DeleteObjects"], math.ceil(2000 / 1000))
         self.assertFalse({"HeadObject", "GetObject", "DeleteObject"} & set(counts))
         self.assertEqual(self.backend.keys(self.prefix), set(live))
