@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <vector>
 
 #include "core/posix_file.hpp"
@@ -60,6 +61,8 @@ class StagedFile : public StagedOutput {
   void write(const char* data, std::size_t size) override {
     if (done_) throw Error(ErrorKind::Internal, "write " + path_, "output already finished");
     write_all(fd_.get(), data, size, "write " + path_);
+    written_ += size;
+    start_writeback();
   }
 
   void commit() override {
@@ -97,6 +100,19 @@ class StagedFile : public StagedOutput {
       throw Error(ErrorKind::Usage, "write " + path_, "not a regular file, character device or pipe");
   }
 
+  /// Starts the disk writing what is written so far, every kWritebackChunk,
+  /// without waiting for it: commit's fsync then has little left to wait
+  /// for (measured: 0.13-0.18 s at the end of a 256 MiB retrieve). Best
+  /// effort; the fsync reports any failure.
+  void start_writeback() {
+    if (written_ - writeback_from_ < kWritebackChunk) return;
+    ::sync_file_range(fd_.get(), static_cast<off_t>(writeback_from_), static_cast<off_t>(written_ - writeback_from_),
+                      SYNC_FILE_RANGE_WRITE);
+    writeback_from_ = written_;
+  }
+
+  static constexpr std::uint64_t kWritebackChunk = 8u << 20;
+  std::uint64_t written_ = 0, writeback_from_ = 0;
   std::string path_, directory_, temp_path_;
   UniqueFd fd_;
   CleanupRegistration cleanup_;  // an interrupted process removes the temp file
