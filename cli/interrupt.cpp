@@ -51,7 +51,11 @@ void take_signals(sigset_t signals, const std::shared_ptr<SignalHandling::Shared
       ::_exit(kSignalExitBase + number);
     }
     std::lock_guard lock(shared->mutex);
-    if (shared->stopped || !shared->stop) take_default_action(number);
+    if (!shared->stop) take_default_action(number);  // the command is done
+    if (shared->stopped) {
+      if (action_for(shared->policy, number) == OnSignal::StopOnce) continue;
+      take_default_action(number);
+    }
     shared->stopped = true;
     shared->stop(number);
   }

@@ -10,8 +10,10 @@
 //                   is in flight and returns); a second such signal, or one
 //                   after the command is done, takes the signal's default
 //                   action at once (the shell reports 128 + N), as curl and
-//                   ninja do on a second Ctrl-C: gc (SIGINT), serve (SIGINT,
-//                   SIGTERM).
+//                   ninja do on a second Ctrl-C: gc (SIGINT);
+//   StopOnce        the same, but later signals are ignored until the command
+//                   is done: serve (SIGINT, SIGTERM), which answers the
+//                   requests in flight whatever else arrives meanwhile.
 // Signals a command does not name keep their default action (inspect, stats).
 #pragma once
 
@@ -26,7 +28,7 @@ namespace claimcheck::cli {
 /// What gc and serve return after a stop on Ctrl-C.
 constexpr int kInterruptedExitCode = kSignalExitBase + SIGINT;
 
-enum class OnSignal { Default, CleanUpAndExit, Stop };
+enum class OnSignal { Default, CleanUpAndExit, Stop, StopOnce };
 
 struct SignalPolicy {
   OnSignal sigint = OnSignal::Default;

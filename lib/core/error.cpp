@@ -39,8 +39,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
              std::to_string(kSignalExitBase + SIGTERM) + ": SIGTERM); nothing half-written is left",
          "an interrupted offload or retrieve first removes its temporary files and aborts its open "
          "multipart upload; an interrupted gc finishes the delete batches in flight and prints its "
-         "summary; serve stopped by SIGTERM answers the requests in flight and exits 0; a second "
-         "signal while gc or serve is stopping ends it at once"},
+         "summary, and a second signal meanwhile ends it at once; serve stopped by SIGTERM answers the "
+         "requests in flight and exits 0"},
         {code(ErrorKind::ReaderGone),
          "the reader of stdout went away (as in `claimcheck retrieve ref | head`); no message",
          "as for a filter killed by SIGPIPE (-v prints one)"},
