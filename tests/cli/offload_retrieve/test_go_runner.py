@@ -1,9 +1,8 @@
 """Go runner -> claimcheck, from what the Go runner's own package wrote.
 
 go_runner/ holds data written by stigmer's Go package pkg/claimcheck
-(workflow-runner, commit b070f18a), run outside this repository (its code and
-the recipe that builds it are not here, and CI has no access to GitHub to
-build it): references, the objects its filesystem and R2 stores wrote, and
+(workflow-runner, commit b070f18a) in an earlier run (test_go_package.py
+runs the package itself, from go_package/): references, the objects its filesystem and R2 stores wrote, and
 workflow state documents it slimmed with MaybeOffloadStateData, with its
 compression on (gzip objects) and off (raw objects). manifest.json lists them
 with the sha256 and size of each original payload.
