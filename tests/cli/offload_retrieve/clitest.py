@@ -71,6 +71,19 @@ class CliTestCase(TempHomeTestCase):
         return os.path.join(self.store_dir, key)
 
 
+def build_go(target, out_dir, gopath=""):
+    """Builds the Go program `target` (a .go file, or a package under
+    `gopath`) with Debian's Go into out_dir/<name>, in GOPATH mode with
+    Debian's Go libraries (/usr/share/gocode) and nothing downloaded; the
+    build cache stays in out_dir. Returns the program's path."""
+    program = os.path.join(out_dir, os.path.basename(target).removesuffix(".go"))
+    env = dict(os.environ, GO111MODULE="off", GOFLAGS="", GOPROXY="off",
+               GOPATH=":".join(p for p in (gopath, "/usr/share/gocode") if p),
+               GOCACHE=os.path.join(out_dir, "cache"))
+    subprocess.run(["go", "build", "-o", program, target], env=env, check=True, timeout=600)
+    return program
+
+
 def sanitized_build():
     """True for an AddressSanitizer build: its quarantine and shadow memory
     make peak RSS meaningless, so memory bounds are checked only without it."""

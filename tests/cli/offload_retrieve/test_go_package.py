@@ -59,13 +59,10 @@ class GoPackage(CliTestCase):
 
     @classmethod
     def setUpClass(cls):
-        # GOPATH mode, nothing downloaded: the package and the Temporal stand-in
-        # from go_package/src, the AWS SDK and uuid from Debian's /usr/share/gocode.
+        # The package and the Temporal stand-in from go_package/src; the AWS SDK
+        # and uuid from Debian.
         cls.build_dir = tempfile.mkdtemp(prefix="cc-gopkg-")
-        env = dict(os.environ, GO111MODULE="off", GOFLAGS="", GOPROXY="off",
-                   GOPATH=GOPATH_SRC + ":/usr/share/gocode", GOCACHE=os.path.join(cls.build_dir, "cache"))
-        cls.driver = os.path.join(cls.build_dir, "ccdriver")
-        subprocess.run(["go", "build", "-o", cls.driver, "ccdriver"], env=env, check=True, timeout=600)
+        cls.driver = clitest.build_go("ccdriver", cls.build_dir, gopath=GOPATH_SRC)
 
     @classmethod
     def tearDownClass(cls):

@@ -31,10 +31,7 @@ class GzipLevelTests(CliTestCase):
     def setUpClass(cls):
         # Go's own compiler and standard library (Debian golang-go), built once.
         cls.go_dir = tempfile.mkdtemp(prefix="cc-go-")
-        env = dict(os.environ, GOCACHE=os.path.join(cls.go_dir, "cache"), GOPATH=os.path.join(cls.go_dir, "path"),
-                   GO111MODULE="off", GOFLAGS="")
-        cls.go_gunzip = os.path.join(cls.go_dir, "go_gunzip")
-        subprocess.run(["go", "build", "-o", cls.go_gunzip, GO_SOURCE], env=env, check=True, timeout=300)
+        cls.go_gunzip = clitest.build_go(GO_SOURCE, cls.go_dir)
 
     @classmethod
     def tearDownClass(cls):
