@@ -53,7 +53,7 @@ void take_signals(sigset_t signals, const std::shared_ptr<SignalHandling::Shared
     std::lock_guard lock(shared->mutex);
     if (!shared->stop) take_default_action(number);  // the command is done
     if (shared->stopped) {
-      if (action_for(shared->policy, number) == OnSignal::StopOnce) continue;
+      if (action_for(shared->policy, number) == OnSignal::StopOnce) continue;  // still finishing
       take_default_action(number);
     }
     shared->stopped = true;

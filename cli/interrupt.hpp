@@ -11,9 +11,9 @@
 //                   after the command is done, takes the signal's default
 //                   action at once (the shell reports 128 + N), as curl and
 //                   ninja do on a second Ctrl-C: gc (SIGINT);
-//   StopOnce        the same, but later signals are ignored until the command
-//                   is done: serve (SIGINT, SIGTERM), which answers the
-//                   requests in flight whatever else arrives meanwhile.
+//   StopOnce        the same, but a second such signal is ignored until the
+//                   command is done: serve (SIGINT, SIGTERM), which still
+//                   answers the requests in flight.
 // Signals a command does not name keep their default action (inspect, stats).
 #pragma once
 

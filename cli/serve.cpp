@@ -38,8 +38,8 @@ std::string describe(const ServeSettings& s, int port) {
 
 int run_serve(const GlobalOptions& global) {
   // SIGTERM is the way a service is stopped: requests in flight are answered,
-  // then exit 0 (Ctrl-C: 130), whatever other signal arrives meanwhile. A
-  // signal before the server exists keeps it from running (interrupt.hpp).
+  // then exit 0 (Ctrl-C: 130); a second SIGTERM or SIGINT meanwhile is ignored.
+  // A signal before the server exists keeps it from running (interrupt.hpp).
   std::atomic<int> stopped_by{0};
   std::atomic<serve::HttpServer*> running{nullptr};
   SignalHandling signals({.sigint = OnSignal::StopOnce, .sigterm = OnSignal::StopOnce}, [&](int number) {

@@ -3,7 +3,9 @@ run the built binary in a private HOME (so the local default store is used
 with no configuration) and check output, exit code and stderr."""
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 
 from claimcheck_test import Result, TempHomeTestCase, compressible, is_sanitized, run_suite  # noqa: F401
 
@@ -71,17 +73,29 @@ class CliTestCase(TempHomeTestCase):
         return os.path.join(self.store_dir, key)
 
 
-def build_go(target, out_dir, gopath=""):
-    """Builds the Go program `target` (a .go file, or a package under
-    `gopath`) with Debian's Go into out_dir/<name>, in GOPATH mode with
-    Debian's Go libraries (/usr/share/gocode) and nothing downloaded; the
-    build cache stays in out_dir. Returns the program's path."""
-    program = os.path.join(out_dir, os.path.basename(target).removesuffix(".go"))
-    env = dict(os.environ, GO111MODULE="off", GOFLAGS="", GOPROXY="off",
-               GOPATH=":".join(p for p in (gopath, "/usr/share/gocode") if p),
-               GOCACHE=os.path.join(out_dir, "cache"))
-    subprocess.run(["go", "build", "-o", program, target], env=env, check=True, timeout=600)
-    return program
+class GoProgramTestCase(CliTestCase):
+    """CLI tests that run a Go program beside claimcheck: `go_target` (a .go
+    file, or a package under `go_path`) is built once per class with Debian's
+    Go, in GOPATH mode with Debian's Go libraries (/usr/share/gocode) and
+    nothing downloaded, into `go_program`."""
+
+    go_target = None
+    go_path = ""
+    go_program = None
+    _go_dir = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls._go_dir = tempfile.mkdtemp(prefix="cc-go-")
+        cls.go_program = os.path.join(cls._go_dir, os.path.basename(cls.go_target).removesuffix(".go"))
+        env = dict(os.environ, GO111MODULE="off", GOFLAGS="", GOPROXY="off",
+                   GOPATH=":".join(p for p in (cls.go_path, "/usr/share/gocode") if p),
+                   GOCACHE=os.path.join(cls._go_dir, "cache"))
+        subprocess.run(["go", "build", "-o", cls.go_program, cls.go_target], env=env, check=True, timeout=600)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls._go_dir, ignore_errors=True)
 
 
 def sanitized_build():

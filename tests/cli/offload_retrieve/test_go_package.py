@@ -17,14 +17,12 @@ off the Go runner: claimcheck reads those variables too.
 usage: test_go_package.py CLAIMCHECK local|s3"""
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clitest  # noqa: E402
-from clitest import CliTestCase, compressible  # noqa: E402
+from clitest import compressible  # noqa: E402
 from claimcheck_test import s3_client, s3_settings, skip_without_s3  # noqa: E402
 
 GOPATH_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "go_package")
@@ -38,7 +36,7 @@ PAYLOADS = {  # name -> bytes over the threshold
 
 
 def state_document():
-    """A workflow state document as the runner passes between steps: two large
+    """A workflow state document as the runner passes between steps: three large
     fields to offload in data and context, small ones that stay."""
     return {
         "workflow_id": "wf-1",
@@ -53,20 +51,10 @@ def large_fields(doc):
                   if isinstance(v, dict) and v.get("_type") == "claim_check_ref")
 
 
-class GoPackage(CliTestCase):
-    driver = None
-    build_dir = None
-
-    @classmethod
-    def setUpClass(cls):
-        # The package and the Temporal stand-in from go_package/src; the AWS SDK
-        # and uuid from Debian.
-        cls.build_dir = tempfile.mkdtemp(prefix="cc-gopkg-")
-        cls.driver = clitest.build_go("ccdriver", cls.build_dir, gopath=GOPATH_SRC)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.build_dir, ignore_errors=True)
+class GoPackage(clitest.GoProgramTestCase):
+    # The package and the Temporal stand-in from go_package/src; the AWS SDK
+    # and uuid from Debian.
+    go_target, go_path = "ccdriver", GOPATH_SRC
 
     def setUp(self):
         super().setUp()
@@ -99,7 +87,7 @@ class GoPackage(CliTestCase):
         """Runs the package through ccdriver on `data`; returns its output bytes."""
         source, target = self.write("go-in", data), self.path("go-out")
         env = dict(PATH=os.environ["PATH"], HOME=self.tmp, **self.settings(compression))
-        proc = subprocess.run([self.driver, *self.driver_args, command, source, target], env=env,
+        proc = subprocess.run([self.go_program, *self.driver_args, command, source, target], env=env,
                               capture_output=True, timeout=300)
         self.assertEqual(proc.returncode, 0, proc.stderr.decode("utf-8", "replace"))
         return self.read(target)

@@ -8,34 +8,20 @@ Usage: test_gzip_levels.py CLAIMCHECK GO_GUNZIP_SOURCE HAVE_ISAL(true|false)
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clitest  # noqa: E402
-from clitest import CliTestCase, compressible  # noqa: E402
+from clitest import compressible  # noqa: E402
 
-GO_SOURCE = None
 HAVE_ISAL = None
 GZIP_HEADER, GZIP_TRAILER = 10, 8
 
 
-class GzipLevelTests(CliTestCase):
-    go_gunzip = None
-    go_dir = None
-
-    @classmethod
-    def setUpClass(cls):
-        # Go's own compiler and standard library (Debian golang-go), built once.
-        cls.go_dir = tempfile.mkdtemp(prefix="cc-go-")
-        cls.go_gunzip = clitest.build_go(GO_SOURCE, cls.go_dir)
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.go_dir, ignore_errors=True)
+class GzipLevelTests(clitest.GoProgramTestCase):
+    """go_target, set from argv: a gunzip written with Go's own compress/gzip."""
 
     def stored(self, payload, level):
         source = self.write("payload.txt", payload)
@@ -63,7 +49,7 @@ class GzipLevelTests(CliTestCase):
                     gunzipped = subprocess.run(["gunzip", "-c", path], capture_output=True, check=True).stdout
                     self.assertEqual(gunzipped, payload)
                     with open(path, "rb") as stored:
-                        go = subprocess.run([self.go_gunzip], stdin=stored, capture_output=True)
+                        go = subprocess.run([self.go_program], stdin=stored, capture_output=True)
                     self.assertEqual(go.returncode, 0, go.stderr)
                     self.assertEqual(go.stdout, payload)
                     self.assertEqual(self.ok("retrieve", stdin=json.dumps(ref).encode()).out, payload)
@@ -74,7 +60,7 @@ class GzipLevelTests(CliTestCase):
         _, path = self.stored(payload, 1)
         member = self.read(path)
         for bad in (member + member, member[:-3]):
-            go = subprocess.run([self.go_gunzip], input=bad, capture_output=True)
+            go = subprocess.run([self.go_program], input=bad, capture_output=True)
             self.assertEqual(go.returncode, 1)
 
     def test_levels_1_to_3_are_isal_and_4_to_9_are_zlib(self):
@@ -97,6 +83,6 @@ class GzipLevelTests(CliTestCase):
 
 if __name__ == "__main__":
     clitest.BINARY = sys.argv[1]
-    GO_SOURCE = sys.argv[2]
+    GzipLevelTests.go_target = sys.argv[2]
     HAVE_ISAL = sys.argv[3] == "true"
     sys.exit(clitest.run_suite(GzipLevelTests))
