@@ -5,6 +5,7 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -132,6 +133,37 @@ ssize_t Connection::write_all(const char* data, std::size_t size, Deadline deadl
     if (!wait(POLLOUT, deadline)) return -1;
   }
   return static_cast<ssize_t>(size);
+}
+
+ssize_t Connection::write_all(std::string_view first, std::string_view second, Deadline deadline) {
+  if (ssl_ != nullptr || first.empty() || second.empty()) {
+    if (write_all(first.data(), first.size(), deadline) < 0) return -1;
+    if (write_all(second.data(), second.size(), deadline) < 0) return -1;
+    return static_cast<ssize_t>(first.size() + second.size());
+  }
+  iovec parts[2] = {{const_cast<char*>(first.data()), first.size()},
+                    {const_cast<char*>(second.data()), second.size()}};
+  msghdr message{};
+  message.msg_iov = parts;
+  message.msg_iovlen = 2;
+  std::size_t done = 0;
+  while (done < first.size()) {  // until `first` is out, then the rest of `second` alone
+    const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      if (done < first.size()) {
+        parts[0].iov_base = const_cast<char*>(first.data()) + done;
+        parts[0].iov_len = first.size() - done;
+      }
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    if (!wait(POLLOUT, deadline)) return -1;
+  }
+  const std::size_t into_second = done - first.size();
+  if (write_all(second.data() + into_second, second.size() - into_second, deadline) < 0) return -1;
+  return static_cast<ssize_t>(first.size() + second.size());
 }
 
 }  // namespace claimcheck::serve

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <string_view>
 
 namespace claimcheck::serve {
 
@@ -35,6 +36,9 @@ class Connection {
 
   /// Writes all of `size` bytes or fails (-1).
   ssize_t write_all(const char* data, std::size_t size, Deadline deadline);
+  /// Writes all of `first` then all of `second` (in one send on plain TCP),
+  /// or fails (-1).
+  ssize_t write_all(std::string_view first, std::string_view second, Deadline deadline);
 
   int fd() const { return fd_; }
   bool is_tls() const { return ssl_ != nullptr; }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "serve/cors.hpp"
+#include "serve/response_body.hpp"
 
 namespace claimcheck::serve {
 
@@ -30,7 +31,7 @@ struct HttpResponse {
   int status = 200;
   HeaderList headers;
   std::string content_type;
-  std::string body;
+  ResponseBody body;
 };
 
 /// What the one log line per request says. Never payload data or tokens.

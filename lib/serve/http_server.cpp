@@ -5,6 +5,7 @@
 #include "serve/http_server.hpp"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -27,6 +28,9 @@ using Clock = std::chrono::steady_clock;
 /// Allocations up to this size come from the heap (see HttpServer::run).
 constexpr int kHeapResponseLimit = 64 << 20;
 
+/// Writes up to this size wait to go out with the next one (see RequestStream::write).
+constexpr std::size_t kCoalesceBytes = 16 * 1024;
+
 /// Bytes read from a connection but not yet consumed: kept across the
 /// requests of one connection, so a pipelined request is not lost.
 struct ReadBuffer {
@@ -46,6 +50,7 @@ class RequestStream : public httplib::Stream {
   bool is_writable() const override { return true; }  // write() waits itself
 
   ssize_t read(char* ptr, size_t size) override {
+    if (!flush()) return -1;  // e.g. "100 Continue" must be out before the body can come
     if (buffer_.empty()) {
       const ssize_t n = connection_.read_some(buffer_.data, sizeof buffer_.data, read_deadline_);
       if (n <= 0) {
@@ -66,9 +71,30 @@ class RequestStream : public httplib::Stream {
       writing_ = true;
       write_deadline_ = Clock::now() + timeout_;
     }
-    const ssize_t n = connection_.write_all(ptr, size, write_deadline_);
-    if (n < 0) failed_ = true;
-    return n;
+    // The status line and headers, and the text around a shared piece of
+    // a body, wait to go out with the next large write or at the end of
+    // the exchange: one send and one wake-up of the client, not three.
+    if (pending_.size() + size <= kCoalesceBytes) {
+      pending_.append(ptr, size);
+      return static_cast<ssize_t>(size);
+    }
+    const ssize_t n = connection_.write_all(pending_, std::string_view(ptr, size), write_deadline_);
+    pending_.clear();
+    if (n < 0) {
+      failed_ = true;
+      return -1;
+    }
+    return static_cast<ssize_t>(size);
+  }
+
+  /// Sends what write() held back; false when it cannot be sent.
+  bool flush() {
+    if (pending_.empty()) return !failed_;
+    if (!writing_) write_deadline_ = Clock::now() + timeout_;
+    const bool sent = connection_.write_all(pending_.data(), pending_.size(), write_deadline_) >= 0;
+    pending_.clear();
+    if (!sent) failed_ = true;
+    return sent;
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
@@ -108,6 +134,7 @@ class RequestStream : public httplib::Stream {
   Clock::time_point started_;
   Deadline read_deadline_;
   Deadline write_deadline_{};
+  std::string pending_;  // written, not yet sent
   bool writing_ = false;
   bool failed_ = false;
 };
@@ -158,8 +185,30 @@ HttpRequest translate(const httplib::Request& req) {
 void send(HttpResponse response, httplib::Response& res) {
   res.status = response.status;
   for (auto& [name, value] : response.headers) res.set_header(name, value);
-  if (!response.content_type.empty()) res.set_header("Content-Type", response.content_type);
-  res.body = std::move(response.body);
+  if (!response.body.has_shared()) {
+    if (!response.content_type.empty()) res.set_header("Content-Type", response.content_type);
+    res.body = std::move(response.body).take_string();
+    return;
+  }
+  // Shared pieces go to the socket from where they are. httplib asks for
+  // [offset, offset + length) of the body, once unless a write fails.
+  auto body = std::make_shared<const ResponseBody>(std::move(response.body));
+  res.set_content_provider(
+      body->size(), response.content_type,
+      [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        for (std::string_view piece : body->pieces()) {
+          if (length == 0) break;
+          if (offset >= piece.size()) {
+            offset -= piece.size();
+            continue;
+          }
+          const std::size_t n = std::min(length, piece.size() - offset);
+          if (!sink.write(piece.data() + offset, n)) return false;
+          length -= n;
+          offset = 0;
+        }
+        return true;
+      });
 }
 
 bool has_body(const httplib::Request& req) {
@@ -202,11 +251,13 @@ class HttpServer::Impl : public httplib::Server {
       throw Error(ErrorKind::Usage, "listen " + options.host + ":" + std::to_string(options.port),
                   "cannot bind (address in use, or not an address of this machine)");
     }
+    listening_ = ::fcntl(svr_sock_, F_DUPFD_CLOEXEC, 0);
   }
 
   ~Impl() override {
     if (tls_ != nullptr) SSL_CTX_free(tls_);
     if (stop_fd_ >= 0) ::close(stop_fd_);
+    if (listening_ >= 0) ::close(listening_);
   }
 
   int port() const { return port_; }
@@ -215,14 +266,14 @@ class HttpServer::Impl : public httplib::Server {
     stopping_ = true;
     const std::uint64_t one = 1;
     [[maybe_unused]] auto written = ::write(stop_fd_, &one, sizeof one);
-    // httplib's stop() does nothing until listening has begun; closing the
-    // listening socket ourselves (what stop() does) means a stop just before
-    // run() ends run() at once instead of being lost.
-    const socket_t listening = svr_sock_.exchange(INVALID_SOCKET);
-    if (listening != INVALID_SOCKET) {
-      ::shutdown(listening, SHUT_RDWR);
-      ::close(listening);
-    }
+    // Shutting the listening socket down fails httplib's accept, which
+    // ends run() once the requests in flight are answered, and works as
+    // well just before run() (when httplib's stop() would do nothing).
+    // httplib's stop() also marks the socket closed, and httplib ends a
+    // response streamed from the object cache (send()) early when it sees
+    // that mark. The socket is shut down through a duplicate of our own,
+    // so its number is never one the kernel has handed out again.
+    if (listening_ >= 0) ::shutdown(listening_, SHUT_RDWR);
   }
 
  private:
@@ -241,8 +292,9 @@ class HttpServer::Impl : public httplib::Server {
       bool connection_closed = false;
       const bool last = stopping_ || served + 1 == kRequestsPerConnection;
       const bool ok = process_request(stream, last, connection_closed, nullptr);
+      const bool sent = stream.flush();
       current_exchange = nullptr;
-      if (!ok || connection_closed || exchange.close_after || stream.failed()) break;
+      if (!ok || !sent || connection_closed || exchange.close_after) break;
     }
     return true;
   }
@@ -300,7 +352,7 @@ class HttpServer::Impl : public httplib::Server {
       log.error = "refused by the HTTP parser";
     }
     log.status = res.status;
-    log.bytes_out = res.body.size();
+    if (current_exchange == nullptr || !current_exchange->handled) log.bytes_out = res.body.size();
     if (current_exchange != nullptr && current_exchange->stream != nullptr)
       log.ms = std::chrono::duration<double, std::milli>(Clock::now() - current_exchange->stream->started()).count();
     if (log_) log_(format_log_line(log));
@@ -311,6 +363,7 @@ class HttpServer::Impl : public httplib::Server {
   LogSink log_;
   SSL_CTX* tls_;
   int stop_fd_;
+  int listening_ = -1;  // a duplicate of httplib's listening socket
   int port_ = -1;
   std::atomic<bool> stopping_{false};
 };

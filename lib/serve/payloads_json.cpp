@@ -75,32 +75,38 @@ void append_string(std::string& out, const std::string& text) {
   out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-void append_payload(std::string& out, const Payload& payload, const std::string* data_base64) {
-  out += "{\"metadata\":{";
+/// Appends one payload to `text`; data already in base64 and shared is put
+/// into `body` as its own piece, after the text before it.
+void append_payload(ResponseBody& body, std::string& text, const Payload& payload,
+                    const std::shared_ptr<const std::string>& data_base64) {
+  text += "{\"metadata\":{";
   bool first = true;
   for (const auto& [key, value] : payload.metadata) {
-    if (!first) out += ',';
+    if (!first) text += ',';
     first = false;
-    append_string(out, key);
-    out += ":\"";
-    base::base64_append(out, value);
-    out += '"';
+    append_string(text, key);
+    text += ":\"";
+    base::base64_append(text, value);
+    text += '"';
   }
-  out += "},\"data\":\"";
-  if (data_base64 != nullptr)
-    out += *data_base64;
-  else
-    base::base64_append(out, payload.data);
-  out += '"';
+  text += "},\"data\":\"";
+  if (data_base64 != nullptr) {
+    body.append(std::move(text));
+    text.clear();
+    body.append_shared(data_base64);
+  } else {
+    base::base64_append(text, payload.data);
+  }
+  text += '"';
   if (!payload.external_sizes.empty()) {
-    out += ",\"externalPayloads\":[";
+    text += ",\"externalPayloads\":[";
     for (std::size_t i = 0; i < payload.external_sizes.size(); ++i) {
-      if (i > 0) out += ',';
-      out += "{\"sizeBytes\":\"" + std::to_string(payload.external_sizes[i]) + "\"}";
+      if (i > 0) text += ',';
+      text += "{\"sizeBytes\":\"" + std::to_string(payload.external_sizes[i]) + "\"}";
     }
-    out += ']';
+    text += ']';
   }
-  out += '}';
+  text += '}';
 }
 
 }  // namespace
@@ -121,30 +127,33 @@ std::vector<Payload> parse_payloads(std::string_view body) {
   return payloads;
 }
 
-std::string write_payloads(const std::vector<OutgoingPayload>& payloads) {
+ResponseBody write_payloads(const std::vector<OutgoingPayload>& payloads) {
+  // The text between shared pieces: reserved for what it will hold, so a
+  // large inline payload is not copied as the string grows.
   std::size_t estimate = 16;
   auto encoded = [](std::size_t n) { return (n + 2) / 3 * 4; };
   for (const auto& [payload, data_base64] : payloads) {
-    estimate += (data_base64 ? data_base64->size() : encoded(payload.data.size())) + 64 +
-                32 * payload.external_sizes.size();
+    estimate += (data_base64 ? 0 : encoded(payload.data.size())) + 64 + 32 * payload.external_sizes.size();
     for (const auto& [key, value] : payload.metadata) estimate += 2 * key.size() + encoded(value.size()) + 8;
   }
-  std::string out;
-  out.reserve(estimate);
-  out += "{\"payloads\":[";
+  ResponseBody body;
+  std::string text;
+  text.reserve(estimate);
+  text += "{\"payloads\":[";
   for (std::size_t i = 0; i < payloads.size(); ++i) {
-    if (i > 0) out += ',';
-    append_payload(out, payloads[i].payload, payloads[i].data_base64.get());
+    if (i > 0) text += ',';
+    append_payload(body, text, payloads[i].payload, payloads[i].data_base64);
   }
-  out += "]}";
-  return out;
+  text += "]}";
+  body.append(std::move(text));
+  return body;
 }
 
 std::string write_payloads(const std::vector<Payload>& payloads) {
   std::vector<OutgoingPayload> outgoing;
   outgoing.reserve(payloads.size());
   for (const auto& payload : payloads) outgoing.push_back({payload, nullptr});
-  return write_payloads(outgoing);
+  return write_payloads(outgoing).str();
 }
 
 }  // namespace claimcheck::serve

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "serve/outgoing_payload.hpp"
+#include "serve/response_body.hpp"
 #include "temporal/payload.hpp"
 
 namespace claimcheck::serve {
@@ -22,8 +23,9 @@ using temporal::Payload;
 /// ("payloads[3].metadata.encoding: not base64").
 std::vector<Payload> parse_payloads(std::string_view body);
 
-/// The response body: {"payloads":[...]}.
+/// The response body: {"payloads":[...]}; shared base64 text stays shared.
+ResponseBody write_payloads(const std::vector<OutgoingPayload>& payloads);
+/// The same as one string.
 std::string write_payloads(const std::vector<Payload>& payloads);
-std::string write_payloads(const std::vector<OutgoingPayload>& payloads);
 
 }  // namespace claimcheck::serve

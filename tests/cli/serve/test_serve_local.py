@@ -133,10 +133,11 @@ class ServeLocal(ServeTestCase):
         r = self.run_cc("serve", "--listen", "nonsense")
         self.assertEqual(r.code, 2)
 
-    def stop_with_a_request_in_flight(self, server):
-        """Sends SIGTERM while a request's body is still arriving; returns once
-        the server stops listening: (the socket, the rest of the body)."""
-        body = json.dumps({"payloads": [payload("json/plain", b'{"k":1}')]}).encode()
+    def stop_with_a_request_in_flight(self, server, ref):
+        """Sends SIGTERM while a request's body (a payload that is `ref`) is
+        still arriving; returns once the server stops listening: (the socket,
+        the rest of the body)."""
+        body = json.dumps({"payloads": [payload("json/plain", ref)]}).encode()
         sock = socket.create_connection(("127.0.0.1", server.port))
         head = ("POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 "Content-Length: %d\r\n\r\n" % len(body)).encode()
@@ -147,9 +148,21 @@ class ServeLocal(ServeTestCase):
         wait_until(lambda: refuses_connections(server.port), what="the server to stop listening")
         return sock, body[10:]
 
+    def assert_whole_response(self, response, original):
+        """A 200 whose body is all there and decodes to `original` (a
+        reference's payload goes out as a piece of its own, streamed)."""
+        self.assertTrue(response.startswith(b"HTTP/1.1 200 OK"), response[:200])
+        head, _, body = response.partition(b"\r\n\r\n")
+        lengths = [line.split(b":", 1)[1].strip() for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")]
+        self.assertEqual(lengths, [str(len(body)).encode()])
+        self.assertEqual(decoded(body)[0][1], original)
+
     def test_sigterm_answers_the_request_in_flight_then_exits_0(self):
+        original = json.dumps({"rows": ["row %d" % i for i in range(30000)]}).encode()
+        ref = self.offload(original)
         server = self.serve()
-        sock, rest = self.stop_with_a_request_in_flight(server)
+        sock, rest = self.stop_with_a_request_in_flight(server, ref)
         sock.sendall(rest)
         response = b""
         while True:
@@ -158,22 +171,24 @@ class ServeLocal(ServeTestCase):
                 break
             response += chunk
         sock.close()
-        self.assertTrue(response.startswith(b"HTTP/1.1 200 OK"), response[:200])
+        self.assert_whole_response(response, original)
         self.assertEqual(server.wait_exit(), 0)
         self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
 
     def test_a_second_signal_during_the_shutdown_still_answers_the_request_in_flight(self):
+        original = json.dumps({"rows": ["row %d" % i for i in range(30000)]}).encode()
+        ref = self.offload(original)
         for second in (signal.SIGTERM, signal.SIGINT):
             with self.subTest(second=second.name):
                 server = self.serve()
-                sock, rest = self.stop_with_a_request_in_flight(server)
+                sock, rest = self.stop_with_a_request_in_flight(server, ref)
                 send_signal_and_wait_taken(server.proc, second)
                 sock.sendall(rest)
                 response = b""
                 while chunk := sock.recv(65536):
                     response += chunk
                 sock.close()
-                self.assertTrue(response.startswith(b"HTTP/1.1 200 OK"), response[:200])
+                self.assert_whole_response(response, original)
                 self.assertEqual(server.wait_exit(), 0)  # stopped by the first, SIGTERM
                 self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
 

@@ -99,3 +99,20 @@ TEST_CASE("10,000 payloads keep their count and order") {
   CHECK(payloads[9999].data == "123");
   CHECK(parse_payloads(write_payloads(payloads)).size() == 10000);
 }
+
+TEST_CASE("a response body keeps shared text shared, in order, and counts every byte") {
+  auto cached = std::make_shared<const std::string>("QUJD");
+  ResponseBody body("{\"a\":\"");
+  body.append_shared(cached);
+  body.append("\",");
+  body.append("\"b\":1}");
+  body.append_shared(std::make_shared<const std::string>());  // nothing to send
+  CHECK(body.has_shared());
+  CHECK(body.size() == body.str().size());
+  CHECK(body.str() == R"({"a":"QUJD","b":1})");
+  const auto pieces = body.pieces();
+  REQUIRE(pieces.size() == 3);  // text after text joins one piece
+  CHECK(pieces[1].data() == cached->data());
+  CHECK(pieces[2] == R"(","b":1})");
+  CHECK_FALSE(ResponseBody("plain").has_shared());
+}
