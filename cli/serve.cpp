@@ -1,10 +1,12 @@
 // `claimcheck serve`: a Temporal codec server (Web UI and `temporal` CLI)
 // that shows claim-checked payloads as the original payloads. Parses the
-// flags, opens the store, wires lib/serve together, and stops cleanly on
-// SIGTERM (requests in flight are answered, then exit 0).
+// flags, opens the store (and each namespace's own), wires lib/serve
+// together, and stops cleanly on SIGTERM (requests in flight are answered,
+// then exit 0).
 #include <atomic>
 #include <csignal>
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -17,6 +19,7 @@
 #include "serve/codec_server.hpp"
 #include "serve/http_server.hpp"
 #include "serve/listen_address.hpp"
+#include "serve/namespace_routes.hpp"
 #include "stores/bucket_stores.hpp"
 #include "temporal/resolver.hpp"
 #include "command.hpp"
@@ -27,13 +30,59 @@
 namespace claimcheck::cli {
 namespace {
 
+/// One store and what serves it: its manager, the buckets its External
+/// Storage references may name, resolution and routes.
+struct ServedStore {
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Manager> manager;
+  std::unique_ptr<BucketStores> buckets;
+  std::unique_ptr<temporal::Resolver> temporal_resolver;
+  std::unique_ptr<serve::ReferenceResolver> resolver;
+  std::unique_ptr<serve::ClaimCheckOffloader> offloader;
+  std::unique_ptr<serve::CodecRoutes> routes;
+};
+
+/// `config` served as serve's settings say; the cache is shared by every store.
+std::unique_ptr<ServedStore> serve_store(const Config& config, serve::ObjectCache& cache) {
+  auto served = std::make_unique<ServedStore>();
+  served->store = open_store_for(config);
+  served->manager = std::make_unique<Manager>(*served->store, nullptr);
+  served->buckets = open_bucket_stores(config);
+  served->temporal_resolver = std::make_unique<temporal::Resolver>(*served->manager, *served->buckets);
+  served->resolver = std::make_unique<serve::ReferenceResolver>(*served->temporal_resolver, cache);
+  if (config.serve.offload)
+    served->offloader = std::make_unique<serve::ClaimCheckOffloader>(*served->manager, OffloadOptions::from(config));
+  serve::CodecLimits limits;
+  limits.display_limit = config.serve.display_limit;
+  served->routes = std::make_unique<serve::CodecRoutes>(*served->resolver, served->offloader.get(), limits);
+  return served;
+}
+
+/// The settings with a namespace's own store in place of the store (a
+/// prefix in its URL counts as the store URL's does).
+Config with_store(Config config, const StoreSpec& store) {
+  config.store_kind = store.kind;
+  config.s3.bucket = store.bucket;
+  config.local_dir = store.dir;
+  if (store.prefix) config.prefix = *store.prefix;
+  return config;
+}
+
+/// "; namespace team-a: s3://bucket-a" for each namespace with a store of its own.
+std::string namespaces(const ServeSettings& s) {
+  std::string text;
+  for (const NamespaceStore& entry : s.namespace_stores)
+    text += "; namespace " + entry.ns + ": " + format_store(entry.store);
+  return text;
+}
+
 std::string describe(const ServeSettings& s, int port) {
   const bool tls = !s.tls_cert_file.empty();
   const std::string origins = fmt::format("{}", fmt::join(s.allowed_origins, " "));
   return std::string("serve: listening on ") + (tls ? "https://" : "http://") +
          format_listen_address({s.listen.host, port}) + " (origins: " + (origins.empty() ? "none" : origins) +
          "; token: " + (s.token_file.empty() ? "none" : "required") + "; /encode: " +
-         (s.offload ? "offloads" : "passes through") + ")";
+         (s.offload ? "offloads" : "passes through") + namespaces(s) + ")";
 }
 
 int run_serve(const GlobalOptions& global) {
@@ -50,17 +99,14 @@ int run_serve(const GlobalOptions& global) {
   const ServeSettings& s = config.serve;
   const auto warning = serve::check_exposure(s);
   if (warning && !config.quiet) print_error_line(*warning);
-  std::unique_ptr<Store> store = open_store_for(config);
-  Manager manager(*store, nullptr);
-  std::unique_ptr<BucketStores> buckets = open_bucket_stores(config);
-  temporal::Resolver temporal_resolver(manager, *buckets);
   serve::ObjectCache cache(s.cache_bytes);
-  serve::ReferenceResolver resolver(temporal_resolver, cache);
-  std::unique_ptr<serve::ClaimCheckOffloader> offloader;
-  if (s.offload) offloader = std::make_unique<serve::ClaimCheckOffloader>(manager, OffloadOptions::from(config));
-  serve::CodecLimits limits;
-  limits.display_limit = s.display_limit;
-  serve::CodecRoutes routes(resolver, offloader.get(), limits);
+  const std::unique_ptr<ServedStore> default_store = serve_store(config, cache);
+  serve::NamespaceRoutes routes(*default_store->routes);
+  std::vector<std::unique_ptr<ServedStore>> own_stores;
+  for (const NamespaceStore& entry : s.namespace_stores) {
+    own_stores.push_back(serve_store(with_store(config, entry.store), cache));
+    routes.add(entry.ns, *own_stores.back()->routes);
+  }
   serve::CodecServerOptions options;
   options.cors = {s.allowed_origins, s.allow_credentials, 600};
   options.token = s.token_file.empty() ? "" : serve::read_token_file(s.token_file);

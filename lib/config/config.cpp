@@ -1,11 +1,13 @@
 // load_config: resolves the rows of the settings table (settings.cpp) in
 // stages: the config file's location, every value in that file checked,
-// the general settings, then, for an S3 store only, the AWS shared profile
-// and the S3 settings. Each row takes the first value found in precedence
-// order; a value one setting implies for another (the prefix in a store URL)
-// counts at the level it came from, after that level's own value.
+// the general settings, then, when an S3 store is used (serve's namespace
+// stores included), the AWS shared profile and the S3 settings. Each row
+// takes the first value found in precedence order; a value one setting
+// implies for another (the prefix in a store URL) counts at the level it
+// came from, after that level's own value.
 #include "config/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -230,6 +232,12 @@ void check_file_values(std::span<const Setting> table, Sources& s) {
 
 }  // namespace
 
+bool uses_s3(const Config& config) {
+  if (config.store_kind == "s3") return true;
+  const auto& stores = config.serve.namespace_stores;
+  return std::any_of(stores.begin(), stores.end(), [](const NamespaceStore& e) { return e.store.kind == "s3"; });
+}
+
 Getenv process_environment() {
   return [](const std::string& name) -> std::optional<std::string> {
     const char* value = std::getenv(name.c_str());
@@ -245,7 +253,7 @@ Config load_config_from(std::span<const Setting> table, const ConfigOverrides& f
   check_file_values(table, sources);
   resolve_stage(table, Stage::General, config, sources);
   resolve_stage(table, Stage::Command, config, sources);
-  if (config.store_kind == "s3") {
+  if (uses_s3(config)) {
     resolve_stage(table, Stage::AwsProfile, config, sources);
     const AwsSharedFiles files = read_aws_shared_files(env);
     sources.profile = aws_profile(files, config.s3.chain.profile, config.s3.chain.profile_named_by);

@@ -81,6 +81,19 @@ struct ListenAddress {
 
 /// Everything `claimcheck serve` can be told (its rows of the settings
 /// table; lib/serve reads it).
+/// Where a store is: an S3 bucket (and a prefix given in its URL) or a directory.
+struct StoreSpec {
+  std::string kind;  // "s3" or "local"
+  std::string bucket, dir;
+  std::optional<std::string> prefix;  // inside an s3:// URL
+};
+
+/// serve: a Temporal namespace whose payloads are in a store of their own.
+struct NamespaceStore {
+  std::string ns;
+  StoreSpec store;
+};
+
 struct ServeSettings {
   /// A host other than loopback needs TLS and a token, or `insecure`.
   ListenAddress listen;
@@ -96,6 +109,8 @@ struct ServeSettings {
   bool insecure{};  // allow a non-loopback address without TLS and token
   std::uint64_t body_limit{};
   std::chrono::seconds request_timeout{};
+  /// Namespaces served from a store of their own; any other from `store`.
+  std::vector<NamespaceStore> namespace_stores;
 };
 
 struct Config {
@@ -137,6 +152,9 @@ struct ConfigOverrides {
 /// Environment lookup, injectable for tests.
 using Getenv = std::function<std::optional<std::string>(const std::string&)>;
 Getenv process_environment();
+
+/// Whether an S3 store is used: the store, or one of serve's namespace stores.
+bool uses_s3(const Config& config);
 
 /// Builds the Config. Throws Error(Usage) naming the variable, flag or file
 /// line whose value cannot be parsed.

@@ -179,6 +179,31 @@ StoreSpec parse_store(const std::string& text, const std::string& label, const G
   return spec;
 }
 
+std::string format_store(const StoreSpec& store) {
+  if (store.kind == "s3") return "s3://" + store.bucket + (store.prefix ? "/" + *store.prefix : "");
+  return "file://" + store.dir;
+}
+
+std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string>& items, const std::string& label,
+                                                   const Getenv& env) {
+  std::vector<NamespaceStore> entries;
+  for (const std::string& text : items) {
+    const auto equals = text.find('=');
+    NamespaceStore entry;
+    entry.ns = text.substr(0, equals == std::string::npos ? 0 : equals);
+    const bool valid_name = !entry.ns.empty() && entry.ns.size() <= 1000 &&
+                            entry.ns.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                       "0123456789._@-") == std::string::npos;
+    if (!valid_name) bad_value(label, text, "NAMESPACE=STORE (a namespace name of letters, digits and ._@-)");
+    for (const NamespaceStore& earlier : entries)
+      if (earlier.ns == entry.ns)
+        throw Error(ErrorKind::Usage, label, "namespace " + entry.ns + " is given twice (one store per namespace)");
+    entry.store = parse_store(text.substr(equals + 1), label, env);
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
 std::string parse_bucket(const std::string& text, const std::string& label) {
   if (text.empty() || text.find_first_of("/ \t\\") != std::string::npos) bad_value(label, text, "a bucket name");
   return text;

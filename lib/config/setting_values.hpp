@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "config/config.hpp"
 
@@ -40,13 +41,14 @@ std::string parse_url(const std::string& text, const std::string& label);
 /// "claimcheck" -> "claimcheck/".
 std::string normalise_prefix(std::string prefix, const std::string& label);
 
-struct StoreSpec {
-  std::string kind;  // "s3" or "local"
-  std::string bucket, dir;
-  std::optional<std::string> prefix;  // inside an s3:// URL
-};
 /// s3://bucket[/prefix], file:///dir, or a directory path.
 StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env);
+/// The store as a URL: s3://bucket[/prefix] or file:///dir.
+std::string format_store(const StoreSpec& store);
+/// NAMESPACE=STORE entries (serve): a Temporal namespace name ([A-Za-z0-9._@-]) and a store as
+/// parse_store; one store per namespace.
+std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string>& items, const std::string& label,
+                                                   const Getenv& env);
 /// A bare bucket name: no '/', blank or backslash.
 std::string parse_bucket(const std::string& text, const std::string& label);
 /// A bare bucket name (R2_BUCKET) as a store URL.

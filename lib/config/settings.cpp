@@ -791,6 +791,29 @@ const std::vector<Setting>& table() {
           .stage = Stage::Command,
           .switch_flag = true,
       },
+      {
+          .key = "serve_namespace_store",
+          .flag = "--namespace-store",
+          .commands = {{"serve"}},
+          .env = {{"CLAIMCHECK_SERVE_NAMESPACE_STORE", nullptr, "NAMESPACE=STORE entries separated by ','"}},
+          .file_key = "serve_namespace_store",
+          .value_name = "NAMESPACE=STORE",
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.serve.namespace_stores = parse_namespace_stores(v.items, v.label, t.env);
+              },
+          .default_doc = "none: every namespace is served from --store",
+          .help = "Serve a namespace's payloads from a store of its own (same endpoint and credentials; repeatable)",
+          .show =
+              [](const Config& c) {
+                std::string list;
+                for (const NamespaceStore& e : c.serve.namespace_stores)
+                  list += (list.empty() ? "" : ",") + e.ns + "=" + format_store(e.store);
+                return list;
+              },
+          .stage = Stage::Command,
+          .list = true,
+      },
   };
   return rows;
 }

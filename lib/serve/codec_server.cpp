@@ -42,7 +42,10 @@ HttpResponse failure(const HttpError& e, RequestLog& log) {
 }  // namespace
 
 CodecServer::CodecServer(const CodecServerOptions& options, CodecRoutes& routes)
-    : cors_(options.cors), token_(options.token), body_limit_(options.body_limit), routes_(routes) {}
+    : CodecServer(options, NamespaceRoutes(routes)) {}
+
+CodecServer::CodecServer(const CodecServerOptions& options, NamespaceRoutes routes)
+    : cors_(options.cors), token_(options.token), body_limit_(options.body_limit), routes_(std::move(routes)) {}
 
 HttpResponse CodecServer::handle(const HttpRequest& request, RequestLog& log) const {
   if (auto refused = check_before_body(request, log)) return *refused;
@@ -107,11 +110,13 @@ HttpResponse CodecServer::handle_body(const HttpRequest& request, RequestLog& lo
     log.payloads = payloads.size();
     const bool preserve = is_true_flag(query_value(request, "preserveStorageRefs"));
     std::vector<OutgoingPayload> out;
-    switch (parse_route(request.path).kind) {
-      case RouteKind::Decode: out = routes_.decode_for_response(payloads, preserve); break;
-      case RouteKind::Download: out = routes_.download_for_response(payloads); break;
+    const Route route = parse_route(request.path);
+    CodecRoutes& routes = routes_.for_namespace(request_namespace(request, route));
+    switch (route.kind) {
+      case RouteKind::Decode: out = routes.decode_for_response(payloads, preserve); break;
+      case RouteKind::Download: out = routes.download_for_response(payloads); break;
       case RouteKind::Encode:
-        for (auto& payload : routes_.encode(payloads)) out.push_back({std::move(payload), nullptr});
+        for (auto& payload : routes.encode(payloads)) out.push_back({std::move(payload), nullptr});
         break;
       case RouteKind::Unknown: break;
     }

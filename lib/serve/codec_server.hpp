@@ -9,7 +9,8 @@
 //     server work for it, even where the browser would hide the answer);
 //  5. the bearer token when one is configured: 401;
 //  6. Content-Type application/json (415) and the body cap (413);
-//  7. the Payloads body (400 when it is not one), then the route.
+//  7. the Payloads body (400 when it is not one), then the route, on the
+//     store of the request's namespace (namespace_routes.hpp).
 // Failures answer with a short text; the log line gets the reason.
 #pragma once
 
@@ -21,6 +22,7 @@
 #include "serve/codec_routes.hpp"
 #include "serve/cors.hpp"
 #include "serve/http_exchange.hpp"
+#include "serve/namespace_routes.hpp"
 
 namespace claimcheck::serve {
 
@@ -32,7 +34,9 @@ struct CodecServerOptions {
 
 class CodecServer {
  public:
+  /// Every namespace answered by `routes`.
   CodecServer(const CodecServerOptions& options, CodecRoutes& routes);
+  CodecServer(const CodecServerOptions& options, NamespaceRoutes routes);
 
   /// The whole request. Never throws; fills `log` (but for `ms`, which the
   /// caller measures).
@@ -60,7 +64,7 @@ class CodecServer {
   CorsPolicy cors_;
   BearerToken token_;
   std::uint64_t body_limit_;
-  CodecRoutes& routes_;
+  NamespaceRoutes routes_;
 };
 
 }  // namespace claimcheck::serve

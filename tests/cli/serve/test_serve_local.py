@@ -192,6 +192,49 @@ class ServeLocal(ServeTestCase):
                 self.assertEqual(server.wait_exit(), 0)  # stopped by the first, SIGTERM
                 self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
 
+    def test_a_namespace_served_from_a_store_of_its_own(self):
+        own = self.path("team-b-store")
+        original_b = json.dumps({"team": "b", "rows": list(range(5000))}).encode()
+        ref_b = self.offload(original_b, "--store", own)
+        original_default = json.dumps({"team": "default", "rows": list(range(5000))}).encode()
+        ref_default = self.offload(original_default)
+        server = self.serve("--namespace-store", "team-b=" + own, "--offload")
+        self.assertIn("; namespace team-b: file://" + own, server.lines[0])
+        # team-b's store, named by the path segment or by X-Namespace
+        for path, namespace in (("/team-b/decode", "default"), ("/decode", "team-b")):
+            status, _, content = server.post(path, {"payloads": [payload("json/plain", ref_b)]}, namespace=namespace)
+            self.assertEqual(status, 200, content)
+            self.assertEqual(decoded(content)[0][1], original_b)
+        # every other namespace: the store setting's
+        status, _, content = server.post("/decode", {"payloads": [payload("json/plain", ref_default)]},
+                                         namespace="team-c")
+        self.assertEqual(decoded(content)[0][1], original_default)
+        # neither reaches the other's store: the reference is left as it is, /download refuses it
+        for namespace, ref in (("team-b", ref_default), ("default", ref_b)):
+            status, _, content = server.post("/decode", {"payloads": [payload("json/plain", ref)]},
+                                             namespace=namespace)
+            self.assertEqual((status, decoded(content)[0][1]), (200, ref.encode()))
+            status, _, content = server.post("/download", {"payloads": [payload("json/plain", ref)]},
+                                             namespace=namespace)
+            self.assertEqual(status, 403, content)
+        # A Go runner's reference names no store and carries no digest: team-b looks for it in its
+        # own store only, even once the default namespace has it in the cache.
+        go_ref = json.dumps({k: v for k, v in json.loads(ref_default).items()
+                             if k in ("_type", "key", "size_bytes", "compressed", "stored_at")})
+        status, _, content = server.post("/decode", {"payloads": [payload("json/plain", go_ref)]})
+        self.assertEqual((status, decoded(content)[0][1]), (200, original_default))
+        status, _, content = server.post("/team-b/decode", {"payloads": [payload("json/plain", go_ref)]})
+        self.assertEqual((status, content), (404, b"claimcheck serve: payloads[0]: object not found in the store\n"))
+        # /encode --offload stores into the namespace's own store
+        big = json.dumps({"rows": ["encoded %d" % i for i in range(10000)]}).encode()
+        status, _, content = server.post("/team-b/encode", {"payloads": [payload("json/plain", big)]})
+        self.assertEqual(status, 200, content)
+        stored = json.loads(decoded(content)[0][1])
+        self.assertEqual(stored["store"], "file://" + own)
+        r = self.run_cc("retrieve", "--store", own, stdin=json.dumps(stored).encode())
+        self.assertEqual((r.code, r.out), (0, big), r.err)
+        self.assertIn("ns=team-b route=encode status=200", "\n".join(server.request_lines()))
+
     def test_store_down_is_503(self):
         closed = socket.socket()
         closed.bind(("127.0.0.1", 0))

@@ -59,6 +59,27 @@ class ServeS3(ServeTestCase):
         self.assertIn(state, out[3][1])
         self.assertEqual(out[4][1], b'{"plain":true}')
 
+    def test_a_namespace_on_s3_while_the_store_is_local(self):
+        """The S3 settings are resolved for a namespace store alone: the local default store never
+        reaches radosgw, the namespace never reaches the local store."""
+        original = json.dumps({"agent": "context " * 20000}).encode()
+        s3_ref = self.offload(original)  # on radosgw
+        local_env = dict(self.env, CLAIMCHECK_STORE=self.path("local-store"))
+        local_original = b'{"local": "' + b"l" * 5000 + b'"}'
+        local_ref = self.offload(local_original, env=local_env)
+        server = self.serve("--namespace-store", "agents=s3://" + S3["BUCKET"], env=local_env)
+        status, _, content = server.post("/agents/decode", {"payloads": [payload("json/plain", s3_ref),
+                                                                         payload("json/plain", local_ref)]})
+        self.assertEqual(status, 200, content)
+        out = decoded(content)
+        self.assertEqual(out[0][1], original)
+        self.assertEqual(out[1][1], local_ref.encode())  # another store's: left as it is
+        status, _, content = server.post("/decode", {"payloads": [payload("json/plain", s3_ref),
+                                                                  payload("json/plain", local_ref)]})
+        self.assertEqual(status, 200, content)
+        out = decoded(content)
+        self.assertEqual((out[0][1], out[1][1]), (s3_ref.encode(), local_original))
+
     def test_tampered_object_is_an_error_never_its_bytes(self):
         original = bytes(range(256)) * 400  # incompressible enough to be stored raw
         ref = json.loads(self.offload(original, "--compress", "never"))

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "config/setting_values.hpp"
 #include "core/error.hpp"
 #include "sigv4/credential_providers.hpp"
 #include "stores/s3_store.hpp"
@@ -16,6 +17,8 @@ using claimcheck::Config;
 using claimcheck::ConfigOverrides;
 using claimcheck::Error;
 using claimcheck::ErrorKind;
+using claimcheck::format_store;
+using claimcheck::uses_s3;
 using claimcheck::testing::TempDir;
 using claimcheck::testing::write_file;
 using namespace std::chrono_literals;
@@ -547,4 +550,57 @@ TEST_CASE("serve's bad values are named like any other") {
   box.env.erase("CLAIMCHECK_SERVE_MAX_BODY");
   box.write_config("serve_request_timeout = 0s\n");  // checked when the file is read, by any command
   CHECK(std::string(usage_error(box).what()) == box.config_path() + ":1: serve_request_timeout: must be at least 1s");
+}
+
+TEST_CASE("serve's namespace stores: NAMESPACE=STORE entries, one store per namespace") {
+  Sandbox box;
+  ConfigOverrides serve;
+  serve.command = "serve";
+  CHECK(box.load(serve).serve.namespace_stores.empty());
+
+  box.env["CLAIMCHECK_SERVE_NAMESPACE_STORE"] = "team-a=s3://bucket-a/pre, team.b@acct=~/b-store";
+  Config c = box.load(serve);
+  REQUIRE(c.serve.namespace_stores.size() == 2);
+  CHECK(c.serve.namespace_stores[0].ns == "team-a");
+  CHECK(c.serve.namespace_stores[0].store.kind == "s3");
+  CHECK(c.serve.namespace_stores[0].store.bucket == "bucket-a");
+  CHECK(c.serve.namespace_stores[0].store.prefix == std::optional<std::string>("pre"));
+  CHECK(c.serve.namespace_stores[1].ns == "team.b@acct");
+  CHECK(c.serve.namespace_stores[1].store.kind == "local");
+  CHECK(c.serve.namespace_stores[1].store.dir == box.home / "b-store");
+  CHECK(c.origin.at("serve_namespace_store") == "env CLAIMCHECK_SERVE_NAMESPACE_STORE");
+  CHECK(format_store(c.serve.namespace_stores[0].store) == "s3://bucket-a/pre");
+  CHECK(format_store(c.serve.namespace_stores[1].store) == "file://" + (box.home / "b-store"));
+
+  // Only serve has them.
+  CHECK(box.load().serve.namespace_stores.empty());
+
+  const auto why = [&](const std::string& value) {
+    box.env["CLAIMCHECK_SERVE_NAMESPACE_STORE"] = value;
+    return std::string(usage_error(box, serve).what());
+  };
+  CHECK(why("s3://bucket-a") == "CLAIMCHECK_SERVE_NAMESPACE_STORE: 's3://bucket-a' is not NAMESPACE=STORE "
+                                "(a namespace name of letters, digits and ._@-)");
+  CHECK(why("a b=/x") == "CLAIMCHECK_SERVE_NAMESPACE_STORE: 'a b=/x' is not NAMESPACE=STORE "
+                         "(a namespace name of letters, digits and ._@-)");
+  CHECK(why("a=") == "CLAIMCHECK_SERVE_NAMESPACE_STORE: '' is not a store (s3://bucket/prefix, file:///dir or a directory)");
+  CHECK(why("a=http://x/y") == "CLAIMCHECK_SERVE_NAMESPACE_STORE: 'http://x/y' is not a supported store "
+                               "(s3://bucket/prefix, file:///dir or a directory)");
+  CHECK(why("a=/x,a=/y") == "CLAIMCHECK_SERVE_NAMESPACE_STORE: namespace a is given twice (one store per namespace)");
+}
+
+TEST_CASE("an S3 namespace store has the S3 settings resolved even when the store is local") {
+  Sandbox box;
+  ConfigOverrides serve;
+  serve.command = "serve";
+  box.env["AWS_ACCESS_KEY_ID"] = "AWSKEY";
+  box.env["AWS_SECRET_ACCESS_KEY"] = "awssecret";
+  box.env["AWS_ENDPOINT_URL"] = "http://aws-endpoint:1";
+  CHECK(box.load(serve).s3.access_key_id.empty());  // a local store alone never reads them
+  box.env["CLAIMCHECK_SERVE_NAMESPACE_STORE"] = "team-a=s3://bucket-a";
+  const Config c = box.load(serve);
+  CHECK(c.store_kind == "local");
+  CHECK(uses_s3(c));
+  CHECK(c.s3.access_key_id == "AWSKEY");
+  CHECK(c.s3.endpoint == "http://aws-endpoint:1");
 }
