@@ -211,6 +211,13 @@ void send(HttpResponse response, httplib::Response& res) {
       });
 }
 
+/// RFC 9110 (14.2): a server ignores Range in any request but GET, and serve
+/// answers nothing but POST. cpp-httplib 0.11 would cut every response to
+/// the range and still say 200 (a partial Payloads body, or a multipart one).
+/// Its handlers get the request const, but it is httplib's own mutable
+/// object, read for the ranges only after the handler returns.
+void ignore_range(const httplib::Request& req) { const_cast<httplib::Request&>(req).ranges.clear(); }
+
 bool has_body(const httplib::Request& req) {
   const std::string length = req.get_header_value("Content-Length");
   return (!length.empty() && length != "0") || req.has_header("Transfer-Encoding");
@@ -230,6 +237,7 @@ class HttpServer::Impl : public httplib::Server {
     set_keep_alive_max_count(kRequestsPerConnection);
     // Bodies are refused before they are read (curl sends Expect for large ones).
     set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+      ignore_range(req);
       return refuse_before_body(req, res) ? res.status : 100;
     });
     auto without_reader = [this](const httplib::Request& req, httplib::Response& res) { serve(req, res, nullptr); };
@@ -294,7 +302,10 @@ class HttpServer::Impl : public httplib::Server {
       const bool ok = process_request(stream, last, connection_closed, nullptr);
       const bool sent = stream.flush();
       current_exchange = nullptr;
-      if (!ok || !sent || connection_closed || exchange.close_after) break;
+      // Refused by httplib before any handler (a Range header that does
+      // not parse, say): its body, if any, was not read, and would be
+      // taken for the next request.
+      if (!ok || !sent || connection_closed || exchange.close_after || !exchange.handled) break;
     }
     return true;
   }
@@ -312,6 +323,7 @@ class HttpServer::Impl : public httplib::Server {
 
   void serve(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {
     Exchange& exchange = *current_exchange;
+    ignore_range(req);
     if (refuse_before_body(req, res)) return;
     exchange.handled = true;
     HttpRequest request = translate(req);

@@ -67,6 +67,31 @@ class ServeLocal(ServeTestCase):
         self.assertNotIn(b64(big)[:40], log)
         self.assertNotIn("row 1", log)
 
+    def test_a_range_header_never_cuts_the_answer(self):
+        """RFC 9110: Range is for GET only. A well-formed one is ignored (the whole Payloads body,
+        200); one that does not parse gets 416 and the connection closes, its body unread and never
+        taken for a next request."""
+        original = json.dumps({"rows": ["row %d" % i for i in range(20000)]}).encode()
+        ref = self.offload(original)
+        server = self.serve()
+        conn = server.connection()
+        for value in ("bytes=5-20", "bytes=0-5,100-200", "bytes=999999999-"):
+            status, headers, content = server.post("/decode", {"payloads": [payload("json/plain", ref)]},
+                                                   extra={"Range": value}, conn=conn)
+            self.assertEqual(status, 200, value)
+            self.assertNotIn("content-range", headers)
+            self.assertEqual(decoded(content)[0][1], original, value)
+        body = b"GET /decode HTTP/1.1\r\nHost: x\r\n\r\n"  # would be answered (405) if read as a request
+        sock = socket.create_connection(("127.0.0.1", server.port))
+        sock.sendall(b"POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Range: bytes=abc\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+        sock.close()
+        self.assertTrue(response.startswith(b"HTTP/1.1 416 "), response[:100])
+        self.assertEqual(response.count(b"HTTP/1.1 "), 1, response)  # the body was not read as a request
+
     def test_web_ui_flow_preserve_then_download(self):
         big = json.dumps({"text": "x" * 400_000}).encode()
         small = json.dumps({"text": "y" * 1000}).encode()
