@@ -72,26 +72,42 @@ void symlink_refused(std::string_view key) { refuse(key, "symbolic link in the p
 
 UniqueFd open_parent(int base_fd, const std::vector<std::string>& segments, bool create,
                      std::string_view key) {
-  UniqueFd current(::dup(base_fd));
-  if (!current.valid()) io_error("open", key);
-  for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
-    const char* name = segments[i].c_str();
-    if (create && ::mkdirat(current.get(), name, 0700) != 0 && errno != EEXIST) io_error("create", key);
-    UniqueFd next(::openat(current.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!next.valid()) {
-      const int error = errno;
-      if (is_symlink_at(current.get(), segments[i])) symlink_refused(key);
-      errno = error;
-      if ((error == ENOENT || error == ENOTDIR) && !create) return UniqueFd();
-      if (error == ENOTDIR) {
-        throw Error(ErrorKind::Store, fmt::format("key '{}'", key),
-                    fmt::format("'{}' is an object, not a directory", segments[i]));
+  for (int attempt = 1;; ++attempt) {
+    // ENOENT while creating: a directory made or opened on the way was
+    // pruned (it was empty) by a concurrent remove(); walk again.
+    const bool may_retry = create && attempt < kPruneRaceAttempts;
+    UniqueFd current(::dup(base_fd));
+    if (!current.valid()) io_error("open", key);
+    bool pruned = false;
+    for (std::size_t i = 0; i + 1 < segments.size() && !pruned; ++i) {
+      const char* name = segments[i].c_str();
+      if (create && ::mkdirat(current.get(), name, 0700) != 0 && errno != EEXIST) {
+        if (errno == ENOENT && may_retry) {
+          pruned = true;
+          continue;
+        }
+        io_error("create", key);
       }
-      io_error("open", key);
+      UniqueFd next(::openat(current.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      if (!next.valid()) {
+        const int error = errno;
+        if (is_symlink_at(current.get(), segments[i])) symlink_refused(key);
+        errno = error;
+        if ((error == ENOENT || error == ENOTDIR) && !create) return UniqueFd();
+        if (error == ENOENT && may_retry) {
+          pruned = true;
+          continue;
+        }
+        if (error == ENOTDIR) {
+          throw Error(ErrorKind::Store, fmt::format("key '{}'", key),
+                      fmt::format("'{}' is an object, not a directory", segments[i]));
+        }
+        io_error("open", key);
+      }
+      current = std::move(next);
     }
-    current = std::move(next);
+    if (!pruned) return current;
   }
-  return current;
 }
 
 }  // namespace claimcheck

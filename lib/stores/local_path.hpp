@@ -26,10 +26,16 @@ std::vector<std::string> key_segments(std::string_view key);
 /// mode 0700. Returns an invalid fd when it is absent and not created.
 UniqueFd open_base(const std::string& base, bool create);
 
+/// Attempts at a step that a concurrent remove() can undo by pruning a
+/// directory it left empty (LocalStore::put): each is a few system calls,
+/// and the directory is empty only until the step succeeds.
+constexpr int kPruneRaceAttempts = 100;
+
 /// Opens the directory that holds the key's last segment, walking from
 /// `base_fd` without following symbolic links (Error(InvalidInput) when one
-/// is met). With `create`, missing directories are made (0700); without,
-/// a missing one gives an invalid fd.
+/// is met). With `create`, missing directories are made (0700), and a walk
+/// that a concurrent prune undoes starts again (kPruneRaceAttempts);
+/// without, a missing one gives an invalid fd.
 UniqueFd open_parent(int base_fd, const std::vector<std::string>& segments, bool create,
                      std::string_view key);
 

@@ -137,7 +137,8 @@ class LocalStore final : public Store {
       if (is_symlink(dir.get(), name)) symlink_refused(key);
       temp.emplace(dir.get());
       if (temp->valid()) break;
-      if (temp->error() != ENOENT || attempt == 3) throw Error(ErrorKind::Store, what, std::strerror(temp->error()));
+      if (temp->error() != ENOENT || attempt == kPruneRaceAttempts)
+        throw Error(ErrorKind::Store, what, std::strerror(temp->error()));
       temp.reset();
     }
     TempFile& object = *temp;
