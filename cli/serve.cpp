@@ -59,12 +59,13 @@ std::unique_ptr<ServedStore> serve_store(const Config& config, serve::ObjectCach
 }
 
 /// The settings with a namespace's own store in place of the store (a
-/// prefix in its URL counts as the store URL's does).
-Config with_store(Config config, const StoreSpec& store) {
-  config.store_kind = store.kind;
-  config.s3.bucket = store.bucket;
-  config.local_dir = store.dir;
-  if (store.prefix) config.prefix = *store.prefix;
+/// prefix in its URL counts as the store URL's does, made a key prefix the
+/// same way).
+Config with_store(Config config, const NamespaceStore& entry) {
+  config.store_kind = entry.store.kind;
+  config.s3.bucket = entry.store.bucket;
+  config.local_dir = entry.store.dir;
+  if (entry.store.prefix) config.prefix = normalise_prefix(*entry.store.prefix, "--namespace-store " + entry.ns);
   return config;
 }
 
@@ -104,7 +105,7 @@ int run_serve(const GlobalOptions& global) {
   serve::NamespaceRoutes routes(*default_store->routes);
   std::vector<std::unique_ptr<ServedStore>> own_stores;
   for (const NamespaceStore& entry : s.namespace_stores) {
-    own_stores.push_back(serve_store(with_store(config, entry.store), cache));
+    own_stores.push_back(serve_store(with_store(config, entry), cache));
     routes.add(entry.ns, *own_stores.back()->routes);
   }
   serve::CodecServerOptions options;

@@ -80,6 +80,19 @@ class ServeS3(ServeTestCase):
         out = decoded(content)
         self.assertEqual((out[0][1], out[1][1]), (s3_ref.encode(), local_original))
 
+    def test_a_namespace_store_prefix_is_a_key_prefix(self):
+        """A prefix in a namespace store's URL is the key prefix of what /encode --offload stores
+        there, '/' appended as for --store."""
+        server = self.serve("--namespace-store", "agents=s3://%s/agents-prefix" % S3["BUCKET"], "--offload")
+        big = json.dumps({"rows": ["encoded %d" % i for i in range(10000)]}).encode()
+        status, _, content = server.post("/agents/encode", {"payloads": [payload("json/plain", big)]})
+        self.assertEqual(status, 200, content)
+        stored = json.loads(decoded(content)[0][1])
+        self.assertTrue(stored["key"].startswith("agents-prefix/"), stored["key"])
+        self.s3.head_object(Bucket=S3["BUCKET"], Key=stored["key"])
+        status, _, content = server.post("/agents/decode", {"payloads": [payload("json/plain", json.dumps(stored))]})
+        self.assertEqual((status, decoded(content)[0][1]), (200, big))
+
     def test_tampered_object_is_an_error_never_its_bytes(self):
         original = bytes(range(256)) * 400  # incompressible enough to be stored raw
         ref = json.loads(self.offload(original, "--compress", "never"))
