@@ -8,6 +8,7 @@
 #include "config/config.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <optional>
 #include <vector>
@@ -231,6 +232,10 @@ void check_file_values(std::span<const Setting> table, Sources& s) {
 }
 
 }  // namespace
+
+bool is_namespace_character(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
+}
 
 bool uses_s3(const Config& config) {
   if (config.store_kind == "s3") return true;

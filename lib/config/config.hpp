@@ -79,8 +79,6 @@ struct ListenAddress {
   int port{};
 };
 
-/// Everything `claimcheck serve` can be told (its rows of the settings
-/// table; lib/serve reads it).
 /// Where a store is: an S3 bucket (and a prefix given in its URL) or a directory.
 struct StoreSpec {
   std::string kind;  // "s3" or "local"
@@ -94,6 +92,11 @@ struct NamespaceStore {
   StoreSpec store;
 };
 
+/// A character of a Temporal namespace name as serve takes it: [A-Za-z0-9._@-].
+bool is_namespace_character(char c);
+
+/// Everything `claimcheck serve` can be told (its rows of the settings
+/// table; lib/serve reads it).
 struct ServeSettings {
   /// A host other than loopback needs TLS and a token, or `insecure`.
   ListenAddress listen;

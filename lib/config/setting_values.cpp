@@ -3,6 +3,7 @@
 // which is checked whole.
 #include "config/setting_values.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 
@@ -192,8 +193,7 @@ std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string
     NamespaceStore entry;
     entry.ns = text.substr(0, equals == std::string::npos ? 0 : equals);
     const bool valid_name = !entry.ns.empty() && entry.ns.size() <= 1000 &&
-                            entry.ns.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                       "0123456789._@-") == std::string::npos;
+                            std::all_of(entry.ns.begin(), entry.ns.end(), is_namespace_character);
     if (!valid_name) bad_value(label, text, "NAMESPACE=STORE (a namespace name of letters, digits and ._@-)");
     for (const NamespaceStore& earlier : entries)
       if (earlier.ns == entry.ns)

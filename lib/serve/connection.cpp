@@ -110,50 +110,40 @@ ssize_t Connection::read_some(char* buffer, std::size_t size, Deadline deadline)
 }
 
 ssize_t Connection::write_all(const char* data, std::size_t size, Deadline deadline) {
-  std::size_t done = 0;
-  while (done < size) {
-    const std::size_t chunk = std::min<std::size_t>(size - done, 1 << 30);
-    if (ssl_ != nullptr) {
+  return write_all(std::string_view(data, size), std::string_view(), deadline);
+}
+
+ssize_t Connection::write_all(std::string_view first, std::string_view second, Deadline deadline) {
+  const auto total = static_cast<ssize_t>(first.size() + second.size());
+  std::string_view parts[2] = {first, second};  // what is left of each
+  for (;;) {
+    if (ssl_ != nullptr) {  // TLS: one record at a time, no gathering
+      std::string_view& part = parts[0].empty() ? parts[1] : parts[0];
+      if (part.empty()) return total;
       ERR_clear_error();
-      const int n = SSL_write(ssl_, data + done, static_cast<int>(chunk));
+      const int n = SSL_write(ssl_, part.data(), static_cast<int>(std::min<std::size_t>(part.size(), 1 << 30)));
       if (n > 0) {
-        done += static_cast<std::size_t>(n);
+        part.remove_prefix(static_cast<std::size_t>(n));
         continue;
       }
       if (!wait_for_tls(n, deadline)) return -1;
       continue;
     }
-    const ssize_t n = ::send(fd_, data + done, chunk, MSG_NOSIGNAL);
-    if (n > 0) {
-      done += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
-    if (!wait(POLLOUT, deadline)) return -1;
-  }
-  return static_cast<ssize_t>(size);
-}
-
-ssize_t Connection::write_all(std::string_view first, std::string_view second, Deadline deadline) {
-  if (ssl_ != nullptr || first.empty() || second.empty()) {
-    if (write_all(first.data(), first.size(), deadline) < 0) return -1;
-    if (write_all(second.data(), second.size(), deadline) < 0) return -1;
-    return static_cast<ssize_t>(first.size() + second.size());
-  }
-  iovec parts[2] = {{const_cast<char*>(first.data()), first.size()},
-                    {const_cast<char*>(second.data()), second.size()}};
-  msghdr message{};
-  message.msg_iov = parts;
-  message.msg_iovlen = 2;
-  std::size_t done = 0;
-  while (done < first.size()) {  // until `first` is out, then the rest of `second` alone
+    iovec iov[2];
+    std::size_t count = 0;
+    for (std::string_view part : parts)
+      if (!part.empty()) iov[count++] = {const_cast<char*>(part.data()), part.size()};
+    if (count == 0) return total;
+    msghdr message{};
+    message.msg_iov = iov;
+    message.msg_iovlen = count;
     const ssize_t n = ::sendmsg(fd_, &message, MSG_NOSIGNAL);
     if (n > 0) {
-      done += static_cast<std::size_t>(n);
-      if (done < first.size()) {
-        parts[0].iov_base = const_cast<char*>(first.data()) + done;
-        parts[0].iov_len = first.size() - done;
+      auto sent = static_cast<std::size_t>(n);
+      for (std::string_view& part : parts) {
+        const std::size_t taken = std::min(sent, part.size());
+        part.remove_prefix(taken);
+        sent -= taken;
       }
       continue;
     }
@@ -161,9 +151,6 @@ ssize_t Connection::write_all(std::string_view first, std::string_view second, D
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
     if (!wait(POLLOUT, deadline)) return -1;
   }
-  const std::size_t into_second = done - first.size();
-  if (write_all(second.data() + into_second, second.size() - into_second, deadline) < 0) return -1;
-  return static_cast<ssize_t>(first.size() + second.size());
 }
 
 }  // namespace claimcheck::serve

@@ -36,8 +36,8 @@ class Connection {
 
   /// Writes all of `size` bytes or fails (-1).
   ssize_t write_all(const char* data, std::size_t size, Deadline deadline);
-  /// Writes all of `first` then all of `second` (in one send on plain TCP),
-  /// or fails (-1).
+  /// Writes all of `first` then all of `second` (gathered into each send on
+  /// plain TCP), or fails (-1).
   ssize_t write_all(std::string_view first, std::string_view second, Deadline deadline);
 
   int fd() const { return fd_; }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "base/text.hpp"
+#include "config/config.hpp"
 
 namespace claimcheck::serve {
 namespace {
@@ -29,8 +30,7 @@ std::string log_safe_namespace(std::string_view ns) {
   if (ns.empty()) return "-";
   std::string out;
   for (char c : ns.substr(0, 100)) {
-    const bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
-    out += safe ? c : '?';
+    out += is_namespace_character(c) ? c : '?';
   }
   return out;
 }

@@ -89,8 +89,7 @@ class RequestStream : public httplib::Stream {
 
   /// Sends what write() held back; false when it cannot be sent.
   bool flush() {
-    if (pending_.empty()) return !failed_;
-    if (!writing_) write_deadline_ = Clock::now() + timeout_;
+    if (pending_.empty()) return !failed_;  // pending_ holds writes: the write deadline is set
     const bool sent = connection_.write_all(pending_.data(), pending_.size(), write_deadline_) >= 0;
     pending_.clear();
     if (!sent) failed_ = true;
