@@ -19,8 +19,11 @@ namespace claimcheck {
 
 class ThreadedSink : public ByteSink {
  public:
-  static constexpr std::size_t kDefaultBufferSize = 1u << 20;
-  static constexpr std::size_t kDefaultBuffers = 4;
+  // Small buffers, so that the thread starts while a 1 MiB payload is still
+  // arriving (1 MiB ones handed it everything at the end: no overlap);
+  // 64 of them keep the 4 MiB a big stream had in flight.
+  static constexpr std::size_t kDefaultBufferSize = 64u << 10;
+  static constexpr std::size_t kDefaultBuffers = 64;
 
   explicit ThreadedSink(ByteSink& next, std::size_t buffer_size = kDefaultBufferSize,
                         std::size_t buffers = kDefaultBuffers);
