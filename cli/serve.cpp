@@ -1,8 +1,8 @@
-// `claimcheck serve`: a Temporal codec server (Web UI and `temporal` CLI)
-// that shows claim-checked payloads as the original payloads. Parses the
-// flags, opens the store (and each namespace's own), wires lib/serve
-// together, and stops cleanly on SIGTERM (requests in flight are answered,
-// then exit 0).
+// `claimcheck serve` as claimcheck-serve runs it: a Temporal codec server
+// (Web UI and `temporal` CLI) that shows claim-checked payloads as the
+// original payloads. Opens the store (and each namespace's own), wires
+// lib/serve together, and stops cleanly on SIGTERM (requests in flight are
+// answered, then exit 0).
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -25,7 +25,7 @@
 #include "command.hpp"
 #include "interrupt.hpp"
 #include "report_error.hpp"
-#include "setting_options.hpp"
+#include "serve_command.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -86,6 +86,8 @@ std::string describe(const ServeSettings& s, int port) {
          (s.offload ? "offloads" : "passes through") + namespaces(s) + ")";
 }
 
+}  // namespace
+
 int run_serve(const GlobalOptions& global) {
   // SIGTERM is the way a service is stopped: requests in flight are answered,
   // then exit 0 (Ctrl-C: 130); a second SIGTERM or SIGINT meanwhile is ignored.
@@ -126,17 +128,6 @@ int run_serve(const GlobalOptions& global) {
   signals.end();  // a stop in progress is over before the server goes
   print_error_line("serve: stopped");
   return stopped_by == SIGINT ? kInterruptedExitCode : 0;
-}
-
-}  // namespace
-
-void add_serve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* sub = app.add_subcommand("serve", "Temporal codec server: claim-checked payloads in the Web UI and CLI");
-  add_setting_options(*sub, "serve", global.overrides);  // every flag is a row of the settings table
-  sub->callback([&global, &run] {
-    global.overrides.command = "serve";
-    run = [&global] { return run_serve(global); };
-  });
 }
 
 }  // namespace claimcheck::cli

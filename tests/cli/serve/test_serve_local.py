@@ -4,12 +4,16 @@ requests (snake_case, no preserveStorageRefs, sequential on one connection,
 --codec-auth verbatim, {namespace} in the endpoint, a trailing '/'), the Web
 UI's, TLS with a token, --offload, the loopback rule, logging, SIGTERM, and a
 second signal during the shutdown.
-Usage: test_serve_local.py <claimcheck binary>"""
+Also that claimcheck runs the server by becoming claimcheck-serve, and what it
+says when that is missing.
+Usage: test_serve_local.py <claimcheck binary> <libexec directory of an install>"""
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
+import subprocess
 import sys
 
 import servetest
@@ -304,6 +308,48 @@ class ServeLocal(ServeTestCase):
         self.assertEqual(status, 401)  # the token file named in the config file is in force
 
 
+class ServeExecutable(ServeTestCase):
+    """claimcheck itself has no HTTP server: `serve` execs claimcheck-serve."""
+
+    def test_the_server_is_claimcheck_serve_in_claimcheck_own_process(self):
+        server = self.serve()
+        # Same process id (a service manager's SIGTERM reaches the server), new program.
+        self.assertEqual(os.readlink("/proc/%d/exe" % server.proc.pid),
+                         os.path.join(os.path.dirname(os.path.realpath(servetest.BINARY)), "claimcheck-serve"))
+        status, _, _ = server.post("/decode", {"payloads": [payload("json/plain", b"[1]")]})
+        self.assertEqual(status, 200)
+        self.assertEqual(server.stop(), 0)
+
+    def test_without_claimcheck_serve_one_line_and_exit_1(self):
+        installed = os.path.join(LIBEXEC_DIR, "claimcheck-serve")
+        if os.path.exists(installed):
+            self.skipTest("an installed claimcheck-serve is in " + LIBEXEC_DIR)
+        alone = self.path("bin/claimcheck")
+        os.makedirs(os.path.dirname(alone))
+        shutil.copy(servetest.BINARY, alone)
+        proc = subprocess.run([alone, "serve", "--listen", "127.0.0.1:0"], env=self.env, capture_output=True,
+                              timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(proc.stderr.decode(),
+                         "claimcheck: serve: cannot run claimcheck-serve: %s: No such file or directory; "
+                         "%s: No such file or directory (it is installed with claimcheck)\n"
+                         % (self.path("bin/claimcheck-serve"), installed))
+        # An unknown flag is still claimcheck's own usage error, before any exec.
+        proc = subprocess.run([alone, "serve", "--no-such-flag"], env=self.env, capture_output=True, timeout=60)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        self.assertIn(b"--no-such-flag", proc.stderr)
+
+    def test_claimcheck_links_no_http_server_and_no_shared_cxx_runtime(self):
+        needed = subprocess.run(["readelf", "-d", servetest.BINARY], capture_output=True, text=True,
+                                check=True).stdout
+        libraries = [line.split("[")[1].rstrip("]") for line in needed.splitlines() if "(NEEDED)" in line]
+        self.assertFalse([name for name in libraries if "httplib" in name], libraries)
+        if not [name for name in libraries if "asan" in name or "ubsan" in name]:  # sanitizers keep it shared
+            self.assertFalse([name for name in libraries if name.startswith(("libstdc++", "libfmt", "libpugixml"))],
+                             libraries)
+
+
 if __name__ == "__main__":
     servetest.BINARY = sys.argv[1]
-    sys.exit(run_suite(ServeLocal))
+    LIBEXEC_DIR = sys.argv[2]
+    sys.exit(max(run_suite(ServeLocal), run_suite(ServeExecutable)))
