@@ -52,6 +52,8 @@ std::vector<std::filesystem::path> serve_executable_paths() {
 
 int run_serve(const GlobalOptions& /*parsed again by claimcheck-serve*/) {
   std::vector<std::string> arguments = own_arguments();
+  if (arguments.empty())  // no /proc: claimcheck-serve would run without them
+    throw Error(ErrorKind::Internal, "serve", "cannot read this command line from /proc/self/cmdline");
   std::vector<char*> argv;
   for (std::string& argument : arguments) argv.push_back(argument.data());
   argv.push_back(nullptr);

@@ -339,6 +339,18 @@ class ServeExecutable(ServeTestCase):
         self.assertEqual(proc.returncode, 2, proc.stderr)
         self.assertIn(b"--no-such-flag", proc.stderr)
 
+    def test_without_proc_one_line_and_exit_1(self):
+        """The arguments handed over come from /proc/self/cmdline: without /proc, an error, not a
+        claimcheck-serve started with none."""
+        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"], capture_output=True)
+        if probe.returncode != 0:
+            self.skipTest("needs unshare (root): " + probe.stderr.decode().strip())
+        proc = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                               'umount -l /proc && exec "$0" serve --listen 127.0.0.1:0', servetest.BINARY],
+                              env=self.env, capture_output=True, timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(proc.stderr, b"claimcheck: serve: cannot read this command line from /proc/self/cmdline\n")
+
     def test_claimcheck_links_no_http_server_and_no_shared_cxx_runtime(self):
         needed = subprocess.run(["readelf", "-d", servetest.BINARY], capture_output=True, text=True,
                                 check=True).stdout
