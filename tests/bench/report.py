@@ -12,8 +12,10 @@ import sys
 from pathlib import Path
 
 work = Path(sys.argv[1])
-# claimcheck -v prints one line per HTTP attempt (sigv4/request_executor.cpp,
+# claimcheck -vv prints one line per HTTP attempt (sigv4/request_executor.cpp,
 # trace_attempt), e.g. "claimcheck: s3: GET /bucket?list-type=2&... -> 200, ...".
+# A trace without such lines is broken (it once ran with -v, which no longer
+# prints them, and every request bound passed with 0): its verdicts fail.
 TRACE_ATTEMPT = re.compile(r"^claimcheck: s3: (GET|PUT|POST|HEAD|DELETE) (/\S*) -> ")
 
 
@@ -32,7 +34,7 @@ sizes = {k: int(v) for k, v in key_values("sizes.txt").items()}
 
 
 def attempts(name):
-    """The (method, target) of every HTTP attempt in claimcheck's -v trace."""
+    """The (method, target) of every HTTP attempt in claimcheck's -vv trace."""
     found = []
     for line in (work / f"trace-{name}.txt").read_text(errors="replace").splitlines():
         m = TRACE_ATTEMPT.match(line)
@@ -81,7 +83,8 @@ def requests_cell(command, trace=None):
     if command in server_requests:
         text = str(server_requests[command])
         if trace:
-            text += f" (trace: {len(attempts(trace))})"
+            count = len(attempts(trace))
+            text += f" (trace: {count})" if count else " (trace: no request lines, a broken trace)"
         cells["requests per run"] = text
     return cells
 
@@ -179,7 +182,7 @@ def startup_section():
 
 
 def listing_counts(name):
-    """(list requests, delete requests, retries, partitions) from a -v trace."""
+    """(list requests, delete requests, retries, partitions) from a -vv trace."""
     lines = attempts(name)
     lists = [t for m, t, _ in lines if "list-type=2" in t]
     deletes = sum(1 for m, t, _ in lines if m == "POST" and "?delete" in t)
@@ -192,7 +195,7 @@ def listing_counts(name):
 def gc_section():
     objects, expired = int(params["objects"]), int(params["expired"])
     print(f"| {objects:,} objects, {expired:,} expired, radosgw | wall time | peak RSS | server CPU "
-          f"| requests (trace) | list / delete requests | partitions |\n|---|---|---|---|---|---|---|")
+          f"| requests: trace (radosgw) | list / delete requests | partitions |\n|---|---|---|---|---|---|---|")
     walls = {}
     for name in ("stats-sequential-1", "stats-partitioned-1", "stats-sequential-2", "stats-partitioned-2",
                  "gc-sequential", "gc-partitioned", "stats-after"):
@@ -201,7 +204,8 @@ def gc_section():
         lists, deletes, retries, partitions, total = listing_counts(name)
         rss_mib = rss / 1024
         print(f"| claimcheck {name.replace('-', ' ')} | {wall:.2f} s | {rss_mib:.1f} MiB | "
-              f"{server_cpu[name]:.1f} s | {total} ({retries} retries) | {lists} / {deletes} | "
+              f"{server_cpu[name]:.1f} s | {total} ({server_requests.get(name, '?')}), {retries} retries | "
+              f"{lists} / {deletes} | "
               f"{partitions or '-'} |")
     for name, count, what in (("populate_seconds", objects, "Populating"),
                               ("restore_seconds", expired, "Restoring the half an earlier run deleted"),
@@ -222,9 +226,11 @@ def gc_section():
         lists, deletes, retries, partitions, total = listing_counts(name)
         bound = math.ceil(objects / 1000) + math.ceil(expired / 1000) + partitions
         exact = summary["deleted"] == expired and summary["errors"] == 0 and summary["scanned"] == objects
+        counted = server_requests.get(name)
+        agree = "" if counted == total else f" (radosgw counted {counted}: the trace is incomplete)"
         print(f"- {name}: deleted {summary['deleted']:,} of {summary['scanned']:,} scanned, {summary['errors']} "
-              f"errors ({verdict(exact)}); requests {total} <= ceil(N/1000) + ceil(expired/1000) + partitions "
-              f"= {bound}: {verdict(total <= bound and retries == 0)}")
+              f"errors ({verdict(exact)}); requests {total}{agree} <= ceil(N/1000) + ceil(expired/1000) "
+              f"+ partitions = {bound}: {verdict(0 < total <= bound and retries == 0 and counted == total)}")
     after = json.loads((work / "out-stats-after.json").read_text())
     storage = after.get("storage", after)
     print(f"- after both runs: {storage.get('objects')} objects remain, expired "

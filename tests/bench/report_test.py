@@ -1,0 +1,69 @@
+"""tests/bench/report.py turns a benchmark's files into verdicts. Here, the gc
+section's request bound: it holds only when claimcheck's trace shows the
+requests and radosgw counted the same. A trace without request lines (as
+`-v` gives since store requests moved to `-vv`) once passed it with 0."""
+import json
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+REPORT = Path(__file__).with_name("report.py")
+OBJECTS, EXPIRED = 2000, 1000
+RUNS = ("stats-sequential-1", "stats-partitioned-1", "stats-sequential-2", "stats-partitioned-2",
+        "gc-sequential", "gc-partitioned", "stats-after")
+
+
+def list_line(prefix, delimiter=False):
+    target = f"/bench?list-type=2&max-keys=1000&prefix={prefix}" + ("&delimiter=%2F" if delimiter else "")
+    return f"claimcheck: s3: GET {target} -> 200, sent 0 B, received 100 B, 3 ms, attempt 1/5, new connection"
+
+
+DELETE = ("claimcheck: s3: POST /bench?delete -> 200, sent 100 B, received 100 B, 3 ms, attempt 1/5, "
+          "reused connection")
+# gc over 2,000 objects, 1,000 expired: two pages listed, one batch deleted.
+GC_TRACE = [list_line("gc%2F"), list_line("gc%2F"), DELETE]
+
+
+def write_work(work: Path, gc_trace, radosgw_count):
+    params = {"commit": "test", "date": "2026-12-03T00:00Z", "cpus": 2, "cpu_model": "test",
+              "targets": "gc-1m", "load": "0 0 0", "load_end": "0 0 0", "runs": 15, "seconds": 60,
+              "objects": OBJECTS, "expired": EXPIRED, "populate_seconds": 10}
+    (work / "params.txt").write_text("".join(f"{k}={v}\n" for k, v in params.items()))
+    (work / "requests.txt").write_text("".join(f"{n}={radosgw_count}\n" for n in RUNS))
+    (work / "server-cpu.txt").write_text("".join(f"{n}=100\n" for n in RUNS))
+    for name in RUNS:
+        (work / f"time-{name}").write_text("1.00 20000\n")
+        trace = gc_trace if name.startswith("gc") else []
+        (work / f"trace-{name}.txt").write_text("".join(line + "\n" for line in trace))
+        summary = {"deleted": EXPIRED, "errors": 0, "scanned": OBJECTS}
+        (work / f"out-{name}.json").write_text(json.dumps(summary))
+
+
+def gc_verdicts(gc_trace, radosgw_count):
+    with tempfile.TemporaryDirectory() as tmp:
+        write_work(Path(tmp), gc_trace, radosgw_count)
+        out = subprocess.run([sys.executable, str(REPORT), tmp], capture_output=True, text=True, check=True)
+    return [line for line in out.stdout.splitlines() if line.startswith("- gc-")]
+
+
+class GcRequestBound(unittest.TestCase):
+    def test_a_complete_trace_within_the_bound_is_met(self):
+        lines = gc_verdicts(GC_TRACE, radosgw_count=3)
+        self.assertEqual(len(lines), 2)
+        for line in lines:
+            self.assertIn("requests 3 <= ceil(N/1000) + ceil(expired/1000) + partitions = 3: met", line)
+
+    def test_a_trace_without_request_lines_is_not_met(self):
+        for line in gc_verdicts([], radosgw_count=3):
+            self.assertIn("requests 0 (radosgw counted 3: the trace is incomplete)", line)
+            self.assertTrue(line.endswith("**NOT met**"), line)
+
+    def test_a_trace_over_the_bound_is_not_met(self):
+        for line in gc_verdicts(GC_TRACE + [DELETE], radosgw_count=4):
+            self.assertTrue(line.endswith("**NOT met**"), line)
+
+
+if __name__ == "__main__":
+    unittest.main()
