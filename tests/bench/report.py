@@ -182,14 +182,16 @@ def startup_section():
 
 
 def listing_counts(name):
-    """(list requests, delete requests, retries, partitions) from a -vv trace."""
+    """(list requests, delete requests, retries, partitions, all requests, multipart-upload
+    listings) from a -vv trace."""
     lines = attempts(name)
     lists = [t for m, t, _ in lines if "list-type=2" in t]
     deletes = sum(1 for m, t, _ in lines if m == "POST" and "?delete" in t)
+    uploads = sum(1 for m, t, _ in lines if "?uploads" in t)
     retries = sum(1 for _, _, line in lines if "attempt 1/" not in line)
     prefixes = {re.search(r"[?&]prefix=([^&]*)", t).group(1) for t in lists if "delimiter=" not in t}
     partitions = len(prefixes) if any("delimiter=" in t for t in lists) else 0
-    return len(lists), deletes, retries, partitions, len(lines)
+    return len(lists), deletes, retries, partitions, len(lines), uploads
 
 
 def gc_section():
@@ -201,7 +203,7 @@ def gc_section():
                  "gc-sequential", "gc-partitioned", "stats-after"):
         wall, rss = time_files(f"time-{name}")[0]
         walls[name] = wall
-        lists, deletes, retries, partitions, total = listing_counts(name)
+        lists, deletes, retries, partitions, total, _ = listing_counts(name)
         rss_mib = rss / 1024
         print(f"| claimcheck {name.replace('-', ' ')} | {wall:.2f} s | {rss_mib:.1f} MiB | "
               f"{server_cpu[name]:.1f} s | {total} ({server_requests.get(name, '?')}), {retries} retries | "
@@ -223,13 +225,14 @@ def gc_section():
           f"(at most 0.25): stats {verdict(stats_ratio <= 0.25)}, gc {verdict(gc_ratio <= 0.25)}")
     for name in ("gc-sequential", "gc-partitioned"):
         summary = json.loads((work / f"out-{name}.json").read_text())
-        lists, deletes, retries, partitions, total = listing_counts(name)
+        lists, deletes, retries, partitions, total, uploads = listing_counts(name)
         bound = math.ceil(objects / 1000) + math.ceil(expired / 1000) + partitions
         exact = summary["deleted"] == expired and summary["errors"] == 0 and summary["scanned"] == objects
         counted = server_requests.get(name)
         agree = "" if counted == total else f" (radosgw counted {counted}: the trace is incomplete)"
         print(f"- {name}: deleted {summary['deleted']:,} of {summary['scanned']:,} scanned, {summary['errors']} "
-              f"errors ({verdict(exact)}); requests {total}{agree} <= ceil(N/1000) + ceil(expired/1000) "
+              f"errors ({verdict(exact)}); requests {total}{agree} ({lists} list, {deletes} delete, "
+              f"{uploads} multipart-upload listing) <= ceil(N/1000) + ceil(expired/1000) "
               f"+ partitions = {bound}: {verdict(0 < total <= bound and retries == 0 and counted == total)}")
     after = json.loads((work / "out-stats-after.json").read_text())
     storage = after.get("storage", after)

@@ -22,6 +22,8 @@ def list_line(prefix, delimiter=False):
 
 DELETE = ("claimcheck: s3: POST /bench?delete -> 200, sent 100 B, received 100 B, 3 ms, attempt 1/5, "
           "reused connection")
+UPLOADS = ("claimcheck: s3: GET /bench?uploads=&prefix=gc%2F -> 200, sent 0 B, received 100 B, 3 ms, "
+           "attempt 1/5, reused connection")
 # gc over 2,000 objects, 1,000 expired: two pages listed, one batch deleted.
 GC_TRACE = [list_line("gc%2F"), list_line("gc%2F"), DELETE]
 
@@ -53,15 +55,17 @@ class GcRequestBound(unittest.TestCase):
         lines = gc_verdicts(GC_TRACE, radosgw_count=3)
         self.assertEqual(len(lines), 2)
         for line in lines:
-            self.assertIn("requests 3 <= ceil(N/1000) + ceil(expired/1000) + partitions = 3: met", line)
+            self.assertIn("requests 3 (2 list, 1 delete, 0 multipart-upload listing) <= ceil(N/1000) + "
+                          "ceil(expired/1000) + partitions = 3: met", line)
 
     def test_a_trace_without_request_lines_is_not_met(self):
         for line in gc_verdicts([], radosgw_count=3):
-            self.assertIn("requests 0 (radosgw counted 3: the trace is incomplete)", line)
+            self.assertIn("requests 0 (radosgw counted 3: the trace is incomplete) (0 list", line)
             self.assertTrue(line.endswith("**NOT met**"), line)
 
-    def test_a_trace_over_the_bound_is_not_met(self):
-        for line in gc_verdicts(GC_TRACE + [DELETE], radosgw_count=4):
+    def test_a_trace_over_the_bound_is_not_met_and_says_what_it_sent(self):
+        for line in gc_verdicts(GC_TRACE + [UPLOADS], radosgw_count=4):
+            self.assertIn("requests 4 (2 list, 1 delete, 1 multipart-upload listing)", line)
             self.assertTrue(line.endswith("**NOT met**"), line)
 
 
