@@ -93,6 +93,8 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
                  "With --json-fields: top-level members whose values are offloaded ('.': the top level itself)")
       ->type_name("NAMES")
       ->delimiter(',')
+      ->allow_extra_args(false)  // one value per flag: never the command's positional input
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->capture_default_str()
       ->needs(json_fields);
 }

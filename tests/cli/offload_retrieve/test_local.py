@@ -145,6 +145,22 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(offloaded("--sections", ".,data,context"), ["context", "data", "input", "output"])
         self.assertIn(b"--sections", self.ok("offload", "--help").out)
 
+    def test_sections_takes_one_value_and_leaves_the_input_file_alone(self):
+        # `--sections data FILE` once read FILE as a second section name and
+        # then waited on stdin (a terminal: forever).
+        doc = {"data": {"big": "d" * 60_000}, "context": {"big": "c" * 60_000}, "other": {"big": "o" * 60_000}}
+        path = self.write("state.json", json.dumps(doc).encode())
+
+        def offloaded(*args):
+            slim = json.loads(self.ok("offload", "--json-fields", *args).out)
+            return sorted(name for name in doc if isinstance(slim[name]["big"], dict))
+
+        self.assertEqual(offloaded("--sections", "data", path), ["data"])
+        self.assertEqual(offloaded("--sections=other", path), ["other"])
+        self.assertEqual(offloaded("--sections", "data", "--sections", "other", path), ["data", "other"])
+        self.assertEqual(offloaded("--sections", "data,other", path), ["data", "other"])
+        self.assertEqual(offloaded(path, "--sections", "context"), ["context"])
+
     def test_json_fields_round_trip_is_byte_identical(self):
         # Numbers that change when parsed and written again, inside an
         # offloaded value, in an indented document.
