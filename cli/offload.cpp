@@ -20,6 +20,22 @@
 namespace claimcheck::cli {
 namespace {
 
+/// The content type is sent as an HTTP header (S3) or recorded beside the
+/// object (local store): a line break or other control character is refused
+/// here, for every store alike, before anything is read or stored.
+CLI::Validator header_value() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        for (const char c : text) {
+          const auto byte = static_cast<unsigned char>(c);
+          if ((byte < 0x20 && c != '\t') || byte == 0x7F)
+            return "must not hold a line break or other control character";
+        }
+        return {};
+      },
+      "", "HEADER_VALUE");
+}
+
 struct OffloadFlags {
   std::string input = "-";
   std::string output;
@@ -78,7 +94,8 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
   add_setting_options(sub, "offload", o);
   sub.add_flag("--force", flags.force, "Offload whatever the size");
   sub.add_option("--content-type", flags.content_type, "Content type recorded with the object")
-      ->type_name("TYPE");
+      ->type_name("TYPE")
+      ->check(header_value());
   sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when complete; '-': stdout)")
       ->type_name("FILE");
   sub.add_flag("--pretty", flags.pretty, "Indent the JSON output");

@@ -12,6 +12,7 @@
 #include "base/text.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
+#include "reference/keys.hpp"
 
 namespace claimcheck {
 namespace {
@@ -147,11 +148,19 @@ std::string parse_region(const std::string& text, const std::string& label) {
   return text;
 }
 
-/// Keys are <prefix><date>/<uuid>.
+/// Keys are <prefix><date>/<uuid>. A prefix no key can have is the
+/// setting's error (exit 2), for gc and stats as for offload, not a key
+/// refused after the command has started.
 std::string normalise_prefix(std::string prefix, const std::string& label) {
   if (prefix.starts_with("/")) bad_value(label, prefix, "a key prefix (it must not start with '/')");
-  if (!prefix.empty() && !prefix.ends_with("/")) prefix += '/';
-  return prefix;
+  std::string normalised = prefix;
+  if (!normalised.empty() && !normalised.ends_with("/")) normalised += '/';
+  try {
+    validate_key_prefix(normalised);
+  } catch (const Error& error) {
+    bad_value(label, prefix, fmt::format("a key prefix (its keys would be refused: {})", error.why()));
+  }
+  return normalised;
 }
 
 StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env) {

@@ -66,6 +66,11 @@ std::string make_key(std::string_view prefix, TimePoint expires_at) {
   return key;
 }
 
+void validate_key_prefix(std::string_view prefix) {
+  // A stand-in for the date, time and uuid: one segment of their length.
+  validate_key(std::string(prefix) + std::string(kStampLength + kUuidLength, '0'));
+}
+
 bool is_runner_key_at_root(std::string_view key) {
   if (looks_like_uuid(key)) return true;
   return key.size() == kStampLength + kUuidLength && expiry_from_key(key).has_value();

@@ -16,6 +16,10 @@ std::string random_uuid_v4();
 
 std::string make_key(std::string_view prefix, TimePoint expires_at);
 
+/// Throws what make_key would for every key under `prefix` (ending in '/'
+/// or empty): a '..' or empty segment, control characters, too long.
+void validate_key_prefix(std::string_view prefix);
+
 /// The expiry encoded in a key of claimcheck's layout (whatever the prefix);
 /// nullopt for foreign keys (e.g. the Go runner's bare UUIDs).
 std::optional<TimePoint> expiry_from_key(std::string_view key);

@@ -3,9 +3,10 @@
 listings or file paths get wrong (spaces, + = & ? # %, XML specials, quotes,
 unicode, a backslash): offload, retrieve (exact), inspect (present) and gc
 (finds and deletes exactly what it stored) all work end to end through the
-CLI, on radosgw and on the local store. A control character is refused (3),
-and so is a backslash, by every store alike (the key rules are one, and a
-backslash could mean another path on some system).
+CLI, on radosgw and on the local store. A control character in the prefix
+is refused as a bad --prefix (2), and so is a backslash, by every store
+alike and before anything is stored (the key rules are one, and a backslash
+could mean another path on some system).
 
 usage: key_characters.py CLAIMCHECK_EXE local|s3
 """
@@ -76,8 +77,8 @@ def main():
                 one_prefix(failures, claimcheck, base, prefix, payload_path, data, settings)
         for prefix in refused:
             run = claimcheck.run(["offload", "--force", "--prefix", base + prefix, payload_path])
-            failures.check(run.returncode == 3 and len(run.stderr_lines()) == 1,
-                           "{!r} in the prefix: want exit 3: {}".format(prefix, run.describe()))
+            failures.check(run.returncode == 2 and len(run.stderr_lines()) == 1 and "--prefix" in run.stderr_text,
+                           "{!r} in the prefix: want exit 2 naming --prefix: {}".format(prefix, run.describe()))
     failures.finish()
 
 

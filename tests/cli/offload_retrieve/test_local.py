@@ -105,6 +105,15 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(ref["size_bytes"], 4)
         self.assertEqual(self.ok("retrieve", stdin=json.dumps(ref).encode()).out, b"tiny")
 
+    def test_bad_prefix_or_content_type_is_a_usage_error_before_anything_is_stored(self):
+        for args in (["offload", "--prefix", "a/../b", "--force"], ["offload", "--prefix", "a//b", "--force"],
+                     ["offload", "--content-type", "text/plain\r\nX-Injected: 1", "--force"],
+                     ["gc", "--prefix", "a/../b", "--dry-run"], ["stats", "--prefix", "./x"]):
+            line = self.fails(2, *args, stdin=b"tiny")
+            self.assertIn("--prefix" if "--prefix" in args else "--content-type", line)
+            self.assertNotIn("X-Injected", line)
+        self.assertFalse(os.path.exists(self.store_dir) and any(os.scandir(self.store_dir)))
+
     def test_json_fields_round_trip(self):
         small = {"workflowId": "wf-7", "step": 3, "ratio": 0.25, "done": False, "note": None,
                  "tags": ["a", "b"], "unicode": "caf\u00e9 \u2713", "nested": {"k": [1, 2]}}

@@ -282,6 +282,30 @@ TEST_CASE("AWS_PROFILE selects a [profile name] section; a missing one is an err
   CHECK(e.why().find("'nope'") != std::string::npos);
 }
 
+TEST_CASE("a prefix no key can have is the setting's usage error, wherever it comes from") {
+  Sandbox box;
+  for (const char* bad : {"a/../b", "a//b", "./x", "a/\x01/b"}) {
+    ConfigOverrides flags;
+    flags.set("prefix", bad);
+    const Error e = usage_error(box, flags);
+    CHECK(e.what_failed() == "--prefix");
+    CHECK(e.why().find("is not a key prefix") != std::string::npos);
+  }
+  ConfigOverrides too_long;
+  too_long.set("prefix", std::string(1000, 'a'));  // with the 55 bytes of date and uuid: over 1,024
+  CHECK(usage_error(box, too_long).why().find("bytes long") != std::string::npos);
+  ConfigOverrides longest;
+  longest.set("prefix", std::string(200, 'a') + "/" + std::string(200, 'b') + "/" + std::string(200, 'c') + "/" +
+                            std::string(200, 'd') + "/" + std::string(164, 'e'));  // keys of exactly 1,024 bytes
+  CHECK(box.load(longest).prefix.size() == 1024 - 55);
+
+  box.env["CLAIMCHECK_PREFIX"] = "x/../y";
+  CHECK(usage_error(box).what_failed() == "CLAIMCHECK_PREFIX");
+  box.env.erase("CLAIMCHECK_PREFIX");
+  box.env["CLAIMCHECK_STORE"] = "s3://bucket/..";
+  CHECK(usage_error(box).what_failed() == "CLAIMCHECK_STORE");
+}
+
 TEST_CASE("the AWS profile is not read for a local store") {
   Sandbox box;
   box.env["AWS_PROFILE"] = "missing";  // would be an error for S3
