@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "core/posix_file.hpp"
 #include "reference/reference.hpp"
 
 namespace claimcheck {
@@ -51,20 +52,26 @@ std::vector<std::string> key_segments(std::string_view key) {
   return segments;
 }
 
+/// The store's directory is a path the user named (or the default one): one
+/// that cannot be used, such as a file, is a usage error (exit 2) as the
+/// journal directory's is; anything else (EIO...) stays a store error.
+[[noreturn]] void base_failed(const std::string& base, int error_number) {
+  const ErrorKind kind = path_error_kind(error_number);
+  throw Error(kind == ErrorKind::Usage ? kind : ErrorKind::Store, "file://" + base, std::strerror(error_number));
+}
+
 UniqueFd open_base(const std::string& base, bool create) {
   UniqueFd fd(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.valid() || errno != ENOENT || !create) {
-    if (!fd.valid() && errno != ENOENT) {
-      throw Error(ErrorKind::Store, "file://" + base, std::strerror(errno));
-    }
+    if (!fd.valid() && errno != ENOENT) base_failed(base, errno);
     return fd;
   }
   std::error_code error;
   std::filesystem::create_directories(base, error);
-  if (error) throw Error(ErrorKind::Store, "file://" + base, error.message());
+  if (error) base_failed(base, error.value());
   ::chmod(base.c_str(), 0700);  // payloads are private by default
   fd = UniqueFd(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) throw Error(ErrorKind::Store, "file://" + base, std::strerror(errno));
+  if (!fd.valid()) base_failed(base, errno);
   return fd;
 }
 

@@ -393,6 +393,20 @@ class LocalStoreTests(CliTestCase):
         self.ok("offload", "--ttl", "2", stdin=b"x")  # a bare number is days
         self.assertIn(b"(a bare number is days)", self.ok("offload", "--help").out)
 
+    def test_a_store_that_cannot_be_used_is_a_usage_error_before_any_request(self):
+        afile = self.write("afile", b"not a directory")
+        for store in (afile, afile + "/sub", "file://" + afile):
+            line = self.fails(2, "--store", store, "offload", "--force", stdin=b"x")
+            self.assertIn("Not a directory", line)
+        # A bucket name no S3 store can have is refused before a request is
+        # made (the endpoint would refuse the connection: exit 6).
+        env = dict(self.env, AWS_ACCESS_KEY_ID="k", AWS_SECRET_ACCESS_KEY="s", AWS_ENDPOINT_URL="http://127.0.0.1:1")
+        for store in ("s3://bucket?x=1", "s3://a#b/p", "s3://b%2Fc", "s3://" + "b" * 256):
+            line = self.fails(2, "--store", store, "offload", "--force", stdin=b"x", env=env)
+            self.assertIn("is not a store", line)
+        self.assertIn("127.0.0.1", self.fails(6, "--store", "s3://Old_Bucket.1", "offload", "--force",
+                                                 stdin=b"x", env=env))
+
     def test_empty_store_is_named_as_such(self):
         line = self.fails(2, "--store", "", "offload", stdin=b"x")
         self.assertIn("--store: '' is not a store", line)

@@ -306,6 +306,16 @@ TEST_CASE("a prefix no key can have is the setting's usage error, wherever it co
   CHECK(usage_error(box).what_failed() == "CLAIMCHECK_STORE");
 }
 
+TEST_CASE("a bucket name no S3 store can have is the store setting's usage error") {
+  Sandbox box;
+  for (const char* bad : {"s3://bucket?x=1", "s3://a#b/p", "s3://b%2Fc", "s3://au dit", "s3://b\\c"}) {
+    box.env["CLAIMCHECK_STORE"] = bad;
+    CHECK(usage_error(box).what_failed() == "CLAIMCHECK_STORE");
+  }
+  box.env["CLAIMCHECK_STORE"] = "s3://Old_Bucket.example-1/p";  // a legacy us-east-1 name
+  CHECK(box.load().s3.bucket == "Old_Bucket.example-1");
+}
+
 TEST_CASE("the AWS profile is not read for a local store") {
   Sandbox box;
   box.env["AWS_PROFILE"] = "missing";  // would be an error for S3
