@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "reference/keys.hpp"
+#include "reference/store_location.hpp"
 
 namespace claimcheck {
 namespace {
@@ -171,14 +172,9 @@ StoreSpec parse_store(const std::string& text, const std::string& label, const G
     const auto slash = rest.find('/');
     spec.kind = "s3";
     spec.bucket = rest.substr(0, slash);
-    // Letters, digits, '.', '-' and '_' (old us-east-1 buckets may have
-    // capitals and underscores, up to 255): anything else, such as '?', would
-    // be sent as part of the request path to a bucket that cannot exist.
-    if (spec.bucket.empty() || spec.bucket.size() > 255 ||
-        spec.bucket.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") !=
-            std::string::npos) {
-      bad_value(label, text, "a store (s3://bucket/prefix, file:///dir or a directory)");
-    }
+    // Anything else, such as '?', would be sent as part of the request path,
+    // to a bucket that cannot exist.
+    if (!is_bucket_name(spec.bucket)) bad_value(label, text, "a store (s3://bucket/prefix, file:///dir or a directory)");
     if (slash != std::string::npos && slash + 1 < rest.size()) spec.prefix = rest.substr(slash + 1);
     return spec;
   }

@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/threaded_sink.hpp"
 #include "reference/keys.hpp"
+#include "reference/store_location.hpp"
 #include "core/units.hpp"
 #include "manager/offload_pipeline.hpp"
 #include "manager/retrieve_verifier.hpp"
@@ -368,6 +369,10 @@ std::string Manager::remove_undelivered(const std::vector<std::string>& keys) {
 
 std::optional<std::string> store_mismatch(const Reference& ref, const std::string& configured) {
   if (!ref.store || *ref.store == configured) return std::nullopt;
+  // Advice only a --store can follow: a prefix or another scheme in the
+  // field was not written by claimcheck, and --store cannot match it.
+  if (!is_store_location(*ref.store))
+    return "reference is for store '" + *ref.store + "', which is not a store location (s3://BUCKET or file:///DIR)";
   return "reference is for store " + *ref.store + " but the configured store is " + configured +
          " (use --store " + *ref.store + ")";
 }

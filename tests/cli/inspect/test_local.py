@@ -188,6 +188,20 @@ class LocalInspect(InspectTestCase):
         self.assertIn("ok", self.inspect(*self.store, "inspect", "--json", json.dumps(ref)).json()
                       ["findings"][0]["status"])
 
+    def test_a_store_field_no_store_option_can_match_gets_no_advice_to_use_it(self):
+        # Advice to use --store s3://bucket/prefix (or S3://, or nothing) could
+        # not be followed: the configured store is compared without its prefix.
+        ref = self.offload(compressible(60_000), *self.store)
+        for field in ("s3://bucket/prefix", "S3://bucket", "", "r2://bucket"):
+            odd = dict(ref, store=field)
+            r = self.run_cc(*self.store, "retrieve", stdin=json.dumps(odd).encode())
+            self.assertEqual(r.code, 3, r.err)
+            self.assertNotIn("use --store", r.err)
+            self.assertIn("which is not a store location (s3://BUCKET or file:///DIR)", r.err)
+            finding = self.inspect(*self.store, "inspect", "--json", json.dumps(odd)).json()["findings"][0]
+            self.assertEqual(finding["status"], "other-store")
+            self.assertNotIn("use --store", finding["problems"][0])
+
     def test_offline_makes_no_request(self):
         ref = self.offload(compressible(60_000), *self.store)
         dead = ["--store", "s3://nowhere", "--endpoint", f"http://127.0.0.1:{unused_port()}",

@@ -1,0 +1,18 @@
+// What a reference's `store` field and --store's bucket may name: the facts
+// shared by the settings (which refuse a bad --store) and retrieve (which
+// tells the user which --store reaches a reference).
+#pragma once
+
+#include <string_view>
+
+namespace claimcheck {
+
+/// Letters, digits, '.', '-' and '_', 1 to 255 of them: today's S3 and R2
+/// names, and the old us-east-1 ones with capitals and underscores.
+bool is_bucket_name(std::string_view name);
+
+/// A store location as claimcheck writes it in a reference and accepts it as
+/// --store: `s3://BUCKET` or `file:///DIR`.
+bool is_store_location(std::string_view store);
+
+}  // namespace claimcheck
