@@ -143,8 +143,9 @@ void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
   sub.add_flag("--verify", flags.verify, "Download each object and check size and sha256")
       ->excludes(offline);
   auto* url = sub.add_flag("--url", flags.url,
-                           "Print a presigned GET URL per reference (that serves the original; works offline)");
-  sub.add_option("--expires", flags.expires, "Lifetime of --url links")
+                           "Print a link per reference: on S3 a presigned GET URL that serves the original, on a "
+                           "local store the object's file:// URL (its stored bytes); works offline");
+  sub.add_option("--expires", flags.expires, "Lifetime of --url links (S3)")
       ->type_name("DURATION")
       ->capture_default_str()
       ->needs(url);

@@ -3,6 +3,7 @@ plus the parts that need no server (offline, bad input, colour, schema)."""
 import copy
 import fcntl
 import json
+import urllib.parse
 import os
 import pty
 import struct
@@ -249,6 +250,11 @@ class LocalInspect(InspectTestCase):
         self.assertIsNone(self.by_key(report)[refs[1]["key"]]["url"])  # missing: no link
         present = self.by_key(report)[refs[0]["key"]]
         self.assertTrue(present["url"].startswith("file://"))
+        # What --help says a local store's link is: the stored bytes.
+        with open(urllib.parse.unquote(present["url"][len("file://"):]), "rb") as stored:
+            self.assertEqual(len(stored.read()), refs[0]["stored_bytes"])
+        self.assertIn("local store the object's file:// URL (its stored bytes)",
+                      " ".join(self.run_cc("inspect", "--help").out.split()))
         self.assertEqual(present["object"]["stored_size"], refs[0]["stored_bytes"])
         self.assertEqual(present["object"]["sha256"], refs[0]["sha256"])
 
