@@ -44,6 +44,8 @@ TEST_CASE("unknown fields are ignored, null and absent fields are empty") {
   CHECK(payloads[0].data.empty());
   CHECK(payloads[0].external_sizes.empty());
   CHECK(parse_payloads("{}").empty());
+  // A lone Payload is an object of unknown fields (README: an empty list).
+  CHECK(parse_payloads(R"({"metadata":{"encoding":"anNvbi9wbGFpbg=="},"data":"e30="})").empty());
 }
 
 TEST_CASE("wrong types and bad base64 are InvalidInput naming the place") {
