@@ -1,6 +1,7 @@
 #include "http_transfer.hpp"
 
 #include <cstdio>
+#include <string>
 
 #include "base/text.hpp"
 
@@ -10,11 +11,31 @@ namespace {
 // Error bodies and listings are small; anything larger is not a real answer.
 constexpr std::size_t kMaxCollectedBody = 64u << 20;
 
+using Clock = std::chrono::steady_clock;
+
+/// When a byte last moved either way. The clock starts once connected
+/// (connect_timeout covers connecting).
+struct StallWatch {
+  std::chrono::seconds limit{0};  // 0: none
+  bool connected = false;
+  Clock::time_point last_moved;
+  curl_off_t sent = 0, received = 0;
+  bool stalled = false;
+};
+
 struct Exchange {
   CurlEasy* easy;
   const HttpCall* call;
   HttpOutcome outcome;
+  StallWatch stall;
 };
+
+// What curl's own low-speed check said, which this check replaces: messages
+// and scripts keep the same words.
+std::string stall_message(std::chrono::seconds limit) {
+  return "Operation too slow. Less than 1 bytes/sec transferred the last " +
+         std::to_string(limit.count()) + " seconds";
+}
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto& exchange = *static_cast<Exchange*>(user);
@@ -63,6 +84,32 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
   }
 }
 
+int on_connected(void* user, char*, char*, int, int) {
+  auto& stall = static_cast<Exchange*>(user)->stall;
+  stall.connected = true;
+  stall.last_moved = Clock::now();
+  return CURL_PREREQFUNC_OK;
+}
+
+// "No byte moved for the stall limit", exactly: curl's LOW_SPEED_TIME
+// compares an average over several seconds, which a burst of sent bytes
+// kept above 1 B/s for about 5 s more. Called very often while bytes flow,
+// about once a second while none do: a clock read and compares only.
+int on_progress(void* user, curl_off_t, curl_off_t received, curl_off_t, curl_off_t sent) {
+  auto& stall = static_cast<Exchange*>(user)->stall;
+  if (!stall.connected) return 0;
+  const auto now = Clock::now();
+  if (sent != stall.sent || received != stall.received) {
+    stall.sent = sent;
+    stall.received = received;
+    stall.last_moved = now;
+    return 0;
+  }
+  if (stall.limit.count() == 0 || now - stall.last_moved < stall.limit) return 0;
+  stall.stalled = true;
+  return 1;  // aborts the transfer
+}
+
 // libcurl rewinds the body itself when it must send it again (a reused
 // connection that turned out dead).
 int on_seek(void* user, curl_off_t offset, int origin) {
@@ -105,8 +152,6 @@ void set_transport_options(CurlEasy& easy, const TransferSettings& settings) {
   easy.set(CURLOPT_PATH_AS_IS, 1L);  // keys like "a/../b" must reach S3 as they are
   easy.set(CURLOPT_FOLLOWLOCATION, 0L);
   easy.set(CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings.connect_timeout.count()));
-  easy.set(CURLOPT_LOW_SPEED_LIMIT, 1L);
-  easy.set(CURLOPT_LOW_SPEED_TIME, static_cast<long>(settings.stall_timeout.count()));
   easy.set(CURLOPT_TIMEOUT_MS, static_cast<long>(settings.total_timeout.count()));
   easy.set(CURLOPT_SSL_VERIFYPEER, 1L);
   easy.set(CURLOPT_SSL_VERIFYHOST, 2L);
@@ -124,7 +169,8 @@ std::string HttpOutcome::header(std::string_view lower_name) const {
 
 HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
                          const TransferSettings& settings) {
-  Exchange exchange{&easy, &call, {}};
+  Exchange exchange{&easy, &call, {}, {}};
+  exchange.stall.limit = settings.stall_timeout;
   if (call.body != nullptr) call.body->rewind();
   CurlSlist headers;
   for (const auto& line : call.header_lines) headers.append(line);
@@ -137,6 +183,11 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
   easy.set(CURLOPT_HEADERDATA, &exchange);
   easy.set(CURLOPT_WRITEFUNCTION, &on_body);
   easy.set(CURLOPT_WRITEDATA, &exchange);
+  easy.set(CURLOPT_PREREQFUNCTION, &on_connected);
+  easy.set(CURLOPT_PREREQDATA, &exchange);
+  easy.set(CURLOPT_XFERINFOFUNCTION, &on_progress);
+  easy.set(CURLOPT_XFERINFODATA, &exchange);
+  easy.set(CURLOPT_NOPROGRESS, 0L);
   set_transport_options(easy, settings);
   set_method(easy, call, exchange);
 
@@ -145,12 +196,16 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
   long connects = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_NUM_CONNECTS, &connects);
   exchange.outcome.new_connection = connects > 0;
-  if (exchange.outcome.curl_code != CURLE_OK)
+  if (exchange.stall.stalled) {
+    exchange.outcome.curl_code = CURLE_OPERATION_TIMEDOUT;
+    exchange.outcome.curl_message = stall_message(settings.stall_timeout);
+  } else if (exchange.outcome.curl_code != CURLE_OK)
     exchange.outcome.curl_message =
         error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(exchange.outcome.curl_code);
   // The handle goes back to the pool: it must not point at this stack frame.
   easy.set(CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
   easy.set(CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));
+  easy.set(CURLOPT_NOPROGRESS, 1L);
   return exchange.outcome;
 }
 

@@ -17,6 +17,7 @@ namespace sigv4 {
 
 struct TransferSettings {
   std::chrono::milliseconds connect_timeout{5000};
+  /// Give up when no byte moved either way for this long, once connected; 0: never.
   std::chrono::seconds stall_timeout{30};
   std::string ca_bundle;  // empty: the system's
   /// Limit on the whole exchange; 0: none. Credential providers use it

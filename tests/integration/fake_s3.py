@@ -3,7 +3,7 @@
 
 Each object path (bucket "fake") selects a behaviour the real server cannot be
 made to show on demand: failures a given number of times, a body cut in the
-middle, a stall, a clock far off, per-key DeleteObjects errors, a 200 answer
+middle, a stall, silence after a request body, a trickle, a clock far off, per-key DeleteObjects errors, a 200 answer
 carrying an <Error>. Signatures are not checked. Every request must have a
 Content-Length when it has a body and must not carry an Expect header.
 
@@ -155,6 +155,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         self.answer(200, data)
 
+    def silent(self, name, body):
+        """Reads the request (a PUT's body included) and never answers."""
+        time.sleep(30)
+        self.close_connection = True
+
+    def trickle(self, name, body):
+        """trickle-<n>: n bytes, one every 0.3 s: slow, but never still for long."""
+        size = int(name.split("-")[1])
+        data = pattern(size)
+        self.send_response_only(200)
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        for i in range(size):
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
+            time.sleep(0.3)
+
     def skewed(self, name, body):
         """The server's clock is 2 h ahead; requests dated otherwise are refused."""
         server_now = time.time() + SKEW_SECONDS
@@ -206,6 +223,8 @@ ROUTES = [
     ("put-once-failing", Handler.put_once_failing),
     ("cut-", Handler.cut),
     ("stall", Handler.stall),
+    ("silent", Handler.silent),
+    ("trickle-", Handler.trickle),
     ("skew", Handler.skewed),
     ("complete-with-error", Handler.complete_with_error),
 ]

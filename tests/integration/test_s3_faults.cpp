@@ -64,6 +64,16 @@ S3Error get_error(S3Client& client, const std::string& key) {
   throw std::logic_error("unreachable");
 }
 
+S3Error put_error(S3Client& client, const std::string& key, const std::string& body) {
+  try {
+    client.put_object("fake", key, body);
+  } catch (const S3Error& error) {
+    return error;
+  }
+  FAIL("expected an S3Error for " << key);
+  throw std::logic_error("unreachable");
+}
+
 }  // namespace
 
 TEST_CASE("5xx and SlowDown are retried until they pass") {
@@ -176,6 +186,31 @@ TEST_CASE("a stalled transfer is abandoned after stall_timeout and retried") {
   CHECK(get_all(client, unique("stall")) == pattern(1000));
   CHECK(client.request_count() == 2);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));  // the server stalls 30 s
+}
+
+// The body leaves in a burst; then nothing moves. curl's low-speed check
+// (an average over several seconds) ended this about 6 s late.
+TEST_CASE("a PUT the server never answers is abandoned after stall_timeout, not later") {
+  std::vector<std::string> trace;
+  S3Config config = fast_config(&trace);
+  config.stall_timeout = std::chrono::seconds(1);
+  config.max_attempts = 1;
+  S3Client client(config);
+  const auto started = std::chrono::steady_clock::now();
+  const S3Error error = put_error(client, unique("silent"), pattern(1000));
+  CHECK(error.code() == "Timeout");
+  CHECK(error.message().find("the last 1 seconds") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(4));  // the server is silent 30 s
+  REQUIRE(trace.size() == 1);
+  CHECK(trace[0].find("sent 1000 B") != std::string::npos);
+}
+
+TEST_CASE("a transfer that keeps moving, however slowly, is not cut off") {
+  S3Config config = fast_config();
+  config.stall_timeout = std::chrono::seconds(2);  // less than the whole transfer (3.6 s)
+  config.max_attempts = 1;
+  S3Client client(config);
+  CHECK(get_all(client, unique("trickle-12")) == pattern(12));
 }
 
 TEST_CASE("a deadline ends a stalled request and its retries") {

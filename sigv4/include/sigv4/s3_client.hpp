@@ -69,7 +69,8 @@ struct S3Config {
   /// the load (the standard retry mode's quota). 0: no limit.
   int retry_budget = 500;
   std::chrono::milliseconds connect_timeout{5000};
-  /// A transfer slower than 1 byte/s for this long is abandoned (and retried).
+  /// A transfer with no byte moving either way for this long is abandoned
+  /// (and retried).
   std::chrono::seconds stall_timeout{30};
   /// Limit on one request with all its attempts and waits; 0: none.
   std::chrono::milliseconds deadline{0};

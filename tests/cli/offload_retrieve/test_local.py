@@ -3,6 +3,7 @@ import gzip
 import json
 import os
 import pty
+import re
 import signal
 import socket
 import subprocess
@@ -366,6 +367,12 @@ class LocalStoreTests(CliTestCase):
         self.assertIn("Timeout", r.err)
         self.assertIn("attempt 2/2", r.err)
         self.assertNotIn("attempt 3/", r.err)
+        # Each PUT attempt ends about 1 s after its body went out, not the
+        # 7 s curl's averaged low-speed check took.
+        put_attempts = re.findall(r"s3: PUT .* (\d+) ms, attempt \d/2", r.err)
+        self.assertEqual(len(put_attempts), 2, r.err)
+        for elapsed in put_attempts:
+            self.assertLess(int(elapsed), 4000, r.err)
 
     def test_network_limits_come_from_flag_environment_and_config_file(self):
         env = dict(self.env, AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="x",
