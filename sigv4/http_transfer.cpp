@@ -196,6 +196,7 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
   long connects = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_NUM_CONNECTS, &connects);
   exchange.outcome.new_connection = connects > 0;
+  exchange.outcome.stalled = exchange.stall.stalled;
   if (exchange.stall.stalled) {
     exchange.outcome.curl_code = CURLE_OPERATION_TIMEDOUT;
     exchange.outcome.curl_message = stall_message(settings.stall_timeout);

@@ -12,16 +12,17 @@
 
 #include "curl_handle.hpp"
 #include "sigv4/s3_client.hpp"
+#include "sigv4/transfer_defaults.hpp"
 
 namespace sigv4 {
 
 struct TransferSettings {
-  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds connect_timeout{kDefaultConnectTimeout};
   /// Give up when no byte moved either way for this long, once connected; 0: never.
-  std::chrono::seconds stall_timeout{30};
+  std::chrono::seconds stall_timeout{kDefaultStallTimeout};
   std::string ca_bundle;  // empty: the system's
-  /// Limit on the whole exchange; 0: none. Credential providers use it
-  /// (EC2 instance metadata must answer within about a second).
+  /// Limit on the whole exchange; 0: none. What a deadline leaves, or a
+  /// credential provider's bound (instance metadata: about a second).
   std::chrono::milliseconds total_timeout{0};
 };
 
@@ -45,6 +46,7 @@ struct HttpOutcome {
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
   bool new_connection = false;        // false: a pooled connection was reused
+  bool stalled = false;               // timed out: no byte moved for stall_timeout
   std::exception_ptr callback_error;  // thrown by the sink or the body source
 
   /// Value of the first header `lower_name`, or "".

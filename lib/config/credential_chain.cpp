@@ -77,9 +77,15 @@ class Resolver {
     throw Error(ErrorKind::Usage, profile_label(profile), why);
   }
 
+  /// STS and SSO: the limits of an S3 request (0, unresolved as in tests:
+  /// sigv4's own).
   sigv4::ProviderHttp http() const {
     sigv4::ProviderHttp http;
     http.ca_bundle = s3_.ca_bundle;
+    if (s3_.connect_timeout.count() > 0) http.connect_timeout = s3_.connect_timeout;
+    if (s3_.read_timeout.count() > 0) http.stall_timeout = s3_.read_timeout;
+    http.deadline = s3_.deadline;
+    if (s3_.max_attempts > 0) http.max_attempts = s3_.max_attempts;
     return http;
   }
 
@@ -309,8 +315,7 @@ class Resolver {
     options.full_uri = options.relative_uri.empty() ? settings_.container_full_uri : "";
     options.authorization_token = settings_.container_authorization_token;
     options.authorization_token_file = settings_.container_authorization_token_file;
-    options.http = http();
-    options.http.timeout = std::chrono::seconds(2);  // the AWS SDKs' bound for the local agent
+    options.http.ca_bundle = s3_.ca_bundle;  // the rest: the AWS SDKs' bounds for the local agent
     const std::string variable = options.relative_uri.empty() ? "AWS_CONTAINER_CREDENTIALS_FULL_URI"
                                                                : "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
     return Plan{[options](const Trace& trace) {

@@ -1,5 +1,6 @@
 #include "provider_http.hpp"
 
+#include <algorithm>
 #include <thread>
 
 #include "../memory_body.hpp"
@@ -15,9 +16,17 @@ constexpr BackoffPolicy kProviderBackoff{std::chrono::milliseconds(100),
 TransferSettings transfer_settings(const ProviderHttp& http) {
   TransferSettings settings;
   settings.connect_timeout = http.connect_timeout;
+  settings.stall_timeout = http.stall_timeout;
   settings.ca_bundle = http.ca_bundle;
   settings.total_timeout = http.timeout;
   return settings;
+}
+
+// An attempt's limit: the provider's own, cut to what the deadline leaves.
+std::chrono::milliseconds attempt_limit(const ProviderHttp& http, const Deadline& deadline) {
+  const auto left = deadline.remaining();  // 0: no deadline
+  if (left.count() == 0) return http.timeout;
+  return http.timeout.count() == 0 ? left : std::min(http.timeout, left);
 }
 
 // The URL without its query: SSO puts the account in it, which is no secret
@@ -66,10 +75,12 @@ std::string url_origin(const std::string& url) {
 
 ProviderResponse provider_exchange(const ProviderHttp& http, const ProviderRequest& request,
                                    const std::string& provider, const std::string& service) {
-  const TransferSettings settings = transfer_settings(http);
+  TransferSettings settings = transfer_settings(http);
   const int attempts = std::max(1, http.max_attempts);
+  const Deadline deadline(http.deadline);
   HttpOutcome outcome;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
+    settings.total_timeout = attempt_limit(http, deadline);
     MemoryBody body(request.body);
     std::vector<std::string> lines = request.header_lines;
     lines.emplace_back("Expect:");  // no 100-continue round trip
@@ -83,12 +94,16 @@ ProviderResponse provider_exchange(const ProviderHttp& http, const ProviderReque
                        std::chrono::steady_clock::now() - started),
                    attempt);
     if (!worth_retrying(outcome) || attempt == attempts) break;
-    std::this_thread::sleep_for(backoff_delay(kProviderBackoff, attempt, random_unit()));
+    const auto wait = backoff_delay(kProviderBackoff, attempt, random_unit());
+    if (deadline.passed_after(wait)) break;
+    std::this_thread::sleep_for(wait);
   }
   if (outcome.curl_code != CURLE_OK) {
-    const std::string why = outcome.curl_code == CURLE_OPERATION_TIMEDOUT && http.timeout.count() > 0
-                                ? "no answer within " + describe_duration(http.timeout)
-                                : redact_secrets(outcome.curl_message);
+    // Its own bound is named; a stall or the deadline is told in curl's words, as for S3.
+    const bool own_bound = outcome.curl_code == CURLE_OPERATION_TIMEDOUT && !outcome.stalled &&
+                           http.timeout.count() > 0 && settings.total_timeout == http.timeout;
+    const std::string why = own_bound ? "no answer within " + describe_duration(http.timeout)
+                                      : redact_secrets(outcome.curl_message);
     throw CredentialsError(CredentialsError::Cause::Provider, provider,
                            service + " not reachable: " +
                                std::string(transport_error_code(outcome.curl_code)) + " (" + why + ")");

@@ -12,19 +12,36 @@
 #include <string_view>
 
 #include "sigv4/credentials.hpp"
+#include "sigv4/transfer_defaults.hpp"
 
 namespace sigv4 {
 
-/// How a provider reaches its service over HTTP.
+/// How a provider reaches its service over HTTP. claimcheck gives STS and
+/// SSO the limits of its S3 requests; the container agent and instance
+/// metadata keep the AWS SDKs' short bounds (below).
 struct ProviderHttp {
   std::string ca_bundle;  // empty: the system's
-  std::chrono::milliseconds connect_timeout{5000};
-  /// Limit on each whole exchange; 0: none (a stalled transfer still ends
-  /// after the transfer code's stall timeout).
+  std::chrono::milliseconds connect_timeout{kDefaultConnectTimeout};
+  /// An attempt with no byte moving either way for this long is abandoned.
+  std::chrono::seconds stall_timeout{kDefaultStallTimeout};
+  /// Limit on each whole attempt; 0: none.
   std::chrono::milliseconds timeout{0};
+  /// Limit on one request with all its attempts and waits; 0: none.
+  std::chrono::milliseconds deadline{0};
   int max_attempts = 3;  // transport failures, 5xx and 429 are tried again
   Trace trace;           // one line per request, no secrets
 };
+
+/// A service on the machine or its link (the container agent, instance
+/// metadata), bounded as the AWS SDKs bound it: `limit` for each attempt as
+/// a whole, `attempts` in all.
+inline ProviderHttp local_service_http(std::chrono::milliseconds limit, int attempts) {
+  ProviderHttp http;
+  http.connect_timeout = limit;
+  http.timeout = limit;
+  http.max_attempts = attempts;
+  return http;
+}
 
 /// Fixed credentials (environment, config file, a profile's keys).
 std::shared_ptr<CredentialsProvider> static_provider(Credentials credentials, std::string name);
@@ -87,13 +104,18 @@ struct SsoOptions {
 /// IAM Identity Center: the token `aws sso login` cached, then GetRoleCredentials.
 std::shared_ptr<CredentialsProvider> sso_provider(SsoOptions options, std::string name);
 
+/// How long a request to the container agent may take, and how often it is
+/// tried (the AWS CLI's ContainerMetadataFetcher): the agent is local.
+inline constexpr std::chrono::milliseconds kContainerTimeout{2000};
+inline constexpr int kContainerAttempts = 3;
+
 struct ContainerOptions {
   /// AWS_CONTAINER_CREDENTIALS_FULL_URI (http only to a loopback or the
   /// ECS/EKS agent's address), else http://169.254.170.2 + relative_uri.
   std::string full_uri, relative_uri;
   std::string authorization_token;
   std::string authorization_token_file;  // read at every fetch; wins over the token
-  ProviderHttp http;
+  ProviderHttp http = local_service_http(kContainerTimeout, kContainerAttempts);
 };
 
 /// ECS task roles and EKS Pod Identity.
@@ -112,7 +134,7 @@ struct ImdsOptions {
   std::string endpoint{kImdsEndpoint};
   /// Without a session token (IMDSv1) when the token request is refused.
   bool allow_v1 = false;
-  ProviderHttp http = {{}, kImdsTimeout, kImdsTimeout, kImdsAttempts, {}};
+  ProviderHttp http = local_service_http(kImdsTimeout, kImdsAttempts);
 };
 
 /// EC2 instance metadata: IMDSv2 token, then the role's credentials.

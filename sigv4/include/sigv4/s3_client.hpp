@@ -18,6 +18,7 @@
 #include "sigv4/credentials.hpp"
 #include "sigv4/limits.hpp"
 #include "sigv4/signer.hpp"
+#include "sigv4/transfer_defaults.hpp"
 
 namespace sigv4 {
 
@@ -68,10 +69,10 @@ struct S3Config {
   /// an outage fails every request, retrying stops instead of multiplying
   /// the load (the standard retry mode's quota). 0: no limit.
   int retry_budget = 500;
-  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds connect_timeout{kDefaultConnectTimeout};
   /// A transfer with no byte moving either way for this long is abandoned
   /// (and retried).
-  std::chrono::seconds stall_timeout{30};
+  std::chrono::seconds stall_timeout{kDefaultStallTimeout};
   /// Limit on one request with all its attempts and waits; 0: none.
   std::chrono::milliseconds deadline{0};
   /// Sign the body hash (false) or send UNSIGNED-PAYLOAD (true; honoured only

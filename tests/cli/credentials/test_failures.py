@@ -10,7 +10,9 @@ usage: test_failures.py CLAIMCHECK_EXE
 """
 import hashlib
 import os
+import re
 import sys
+import time
 
 import credtest
 from credtest import CredentialTestCase, run_suite
@@ -23,8 +25,8 @@ class Failures(CredentialTestCase):
         super().setUp()
         self.env.update({"CLAIMCHECK_STORE": "s3://bucket/", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:1"})
 
-    def offload(self, *flags):
-        return self.run_cc(*flags, "offload", "--force", stdin=PAYLOAD)
+    def offload(self, *flags, timeout=600):
+        return self.run_cc(*flags, "offload", "--force", stdin=PAYLOAD, timeout=timeout)
 
     def issued_secrets(self, server):
         return [value for issued in server.stats()["issued"]
@@ -57,6 +59,73 @@ class Failures(CredentialTestCase):
         imds = self.server("--imds", "no-role")
         self.env["AWS_EC2_METADATA_SERVICE_ENDPOINT"] = imds.url
         self.one_error_line(self.offload(), 2, "no IAM role is attached to this instance")
+
+    # -- STS within the limits of S3 requests ----------------------------------
+    def sts_attempts(self, result):
+        """(milliseconds, "n/max") of each STS request -vv traced."""
+        return re.findall(r"credentials: POST \S+ -> \S+ \(.*\), (\d+) ms, attempt (\d+/\d+)", result.err)
+
+    def assert_silent_sts_given_up_at_once(self, provider):
+        """STS accepts and never answers: with --read-timeout 1s --max-attempts 1
+        one attempt ends about a second later (36 s, three times, before)."""
+        sts = self.server("--hang")
+        self.env["AWS_ENDPOINT_URL_STS"] = sts.url
+        flags = ("--read-timeout", "1s", "--max-attempts", "1")
+        traced = self.offload("-vv", *flags, timeout=60)
+        self.assertEqual(traced.code, 6, traced.err)
+        attempts = self.sts_attempts(traced)
+        self.assertEqual([n for _, n in attempts], ["1/1"], traced.err)
+        self.assertLess(int(attempts[0][0]), 4000, traced.err)
+        self.one_error_line(self.offload(*flags, timeout=60), 6,
+                            "credentials from {}: STS at {} not reachable: Timeout (".format(provider, sts.url),
+                            "Operation too slow. Less than 1 bytes/sec transferred the last 1 seconds)")
+
+    def test_silent_sts_for_web_identity_is_given_up_after_read_timeout_and_max_attempts(self):
+        self.env.update({"AWS_WEB_IDENTITY_TOKEN_FILE": self.write("token", "web-identity-token-secret"),
+                         "AWS_ROLE_ARN": "arn:aws:iam::1:role/x"})
+        self.assert_silent_sts_given_up_at_once("web identity arn:aws:iam::1:role/x")
+
+    def test_silent_sts_for_a_profile_role_is_given_up_after_read_timeout_and_max_attempts(self):
+        self.aws_file("config", "[profile ci]\nrole_arn = arn:aws:iam::1:role/writer\nsource_profile = base\n")
+        self.aws_file("credentials", "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n")
+        self.env["AWS_PROFILE"] = "ci"
+        self.assert_silent_sts_given_up_at_once("assume-role arn:aws:iam::1:role/writer (aws profile ci)")
+
+    def test_silent_sts_ends_at_the_deadline_whatever_the_attempts(self):
+        sts = self.server("--hang")
+        self.env.update({"AWS_ENDPOINT_URL_STS": sts.url,
+                         "AWS_WEB_IDENTITY_TOKEN_FILE": self.write("token", "web-identity-token-secret"),
+                         "AWS_ROLE_ARN": "arn:aws:iam::1:role/x"})
+        started = time.monotonic()
+        result = self.offload("-vv", "--deadline", "2s", "--read-timeout", "30s", "--max-attempts", "5",
+                              timeout=60)
+        elapsed = time.monotonic() - started
+        self.assertEqual(result.code, 6, result.err)
+        self.assertEqual([n for _, n in self.sts_attempts(result)], ["1/5"], result.err)
+        self.assertLess(elapsed, 8, result.err)  # 2 s and the start-up; 30 s (and 3 attempts) before
+        self.assertIn("STS at {} not reachable: Timeout (".format(sts.url), result.err_lines()[-1])
+
+    def test_silent_sso_portal_is_given_up_after_read_timeout_and_max_attempts(self):
+        portal = self.server("--hang")
+        self.write(os.path.join("home", ".aws", "sso", "cache", hashlib.sha1(b"s").hexdigest() + ".json"),
+                   '{"accessToken": "sso-access-secret", "expiresAt": "2200-01-01T00:00:00Z"}')
+        self.aws_file("config", "[profile sso]\nsso_session = s\nsso_account_id = 1\nsso_role_name = r\n"
+                                "[sso-session s]\nsso_start_url = https://s\nsso_region = us-east-1\n")
+        self.env.update({"AWS_PROFILE": "sso", "AWS_ENDPOINT_URL_SSO": portal.url})
+        result = self.offload("-vv", "--read-timeout", "1s", "--max-attempts", "1", timeout=60)
+        self.assertEqual(result.code, 6, result.err)
+        attempts = re.findall(r"credentials: GET \S+ -> Timeout \(.*\), (\d+) ms, attempt (\d+/\d+)", result.err)
+        self.assertEqual([n for _, n in attempts], ["1/1"], result.err)
+        self.assertLess(int(attempts[0][0]), 4000, result.err)
+
+    def test_container_agent_keeps_the_aws_sdk_bounds_whatever_the_s3_limits(self):
+        agent = self.server("--hang")
+        self.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url + "/container/c"
+        result = self.offload("-vv", "--read-timeout", "1s", "--max-attempts", "1", timeout=60)
+        self.assertEqual(result.code, 6, result.err)
+        self.assertIn("attempt 3/3", result.err)
+        self.assertIn("container credentials at {} not reachable: Timeout (no answer within 2 s)".format(agent.url),
+                      result.err_lines()[-1])
 
     # -- each provider's failures ---------------------------------------------
     def test_expired_sso_token_says_to_log_in(self):
