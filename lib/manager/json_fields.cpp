@@ -260,11 +260,21 @@ std::string restore_fields_text(std::string_view text, Manager& manager, int con
   return restore_fields_text(text, fetch_through(manager), concurrency, restored);
 }
 
-std::vector<Reference> references_in_text(std::string_view text) {
-  std::vector<Found> found = references_at(text, value_starts(text));
-  std::vector<Reference> references;
-  for (auto& f : found) references.push_back(std::move(f.reference));
-  return references;
+std::optional<NestedReferences> references_in_text(std::string_view text) {
+  std::vector<std::size_t> starts;
+  try {
+    starts = value_starts(text);
+  } catch (const Error&) {
+    return std::nullopt;  // not a document: nothing in it to restore
+  }
+  NestedReferences nested;
+  nested.restored_size = text.size();
+  for (Found& f : references_at(text, starts)) {
+    nested.restored_size += f.reference.size_bytes;
+    nested.restored_size -= f.span.end - f.span.begin;
+    nested.references.push_back(std::move(f.reference));
+  }
+  return nested;
 }
 
 std::string restore_fields_text(std::string_view text, const ReferenceFetcher& fetch,

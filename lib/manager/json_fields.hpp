@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 #include <string_view>
@@ -83,8 +85,17 @@ std::string restore_fields_text(std::string_view text, const ReferenceFetcher& f
                                 int concurrency = 8, std::size_t* restored = nullptr,
                                 const OtherReferences& others = {});
 
-/// Every reference in a document's text (or JSON Lines), in document order,
-/// without fetching any. Throws Error(InvalidInput) when `text` is not JSON.
-std::vector<Reference> references_in_text(std::string_view text);
+/// The references in a document's text, and what restoring them makes of
+/// its size.
+struct NestedReferences {
+  std::vector<Reference> references;  // in document order
+  std::uint64_t restored_size = 0;    // the text's size with each reference's text replaced by its size_bytes
+};
+
+/// Every reference in a document's text (or JSON Lines), without fetching
+/// any; nullopt when `text` is not JSON (nor JSON Lines) or nests too deep
+/// to walk. A malformed reference in it throws Error(InvalidInput), as
+/// restoring it would.
+std::optional<NestedReferences> references_in_text(std::string_view text);
 
 }  // namespace claimcheck

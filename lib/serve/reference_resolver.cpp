@@ -64,20 +64,16 @@ std::optional<ReferenceInfo> ReferenceResolver::find(const Payload& payload) con
   }
   if (payload.encoding() != kJsonPlain || payload.data.find("claim_check_ref") == std::string::npos)
     return std::nullopt;
-  std::vector<Reference> nested;
-  try {
-    nested = references_in_text(payload.data);
-  } catch (const Error&) {
-    return std::nullopt;  // not JSON after all: nothing to restore
-  }
-  if (nested.empty()) return std::nullopt;
+  // Not JSON after all: nothing to restore. A malformed reference inside
+  // throws (400), as a malformed whole reference does: passing the document
+  // through would leave its good references unrestored without a word.
+  const std::optional<NestedReferences> nested = references_in_text(payload.data);
+  if (!nested || nested->references.empty()) return std::nullopt;
   ReferenceInfo info;
-  info.restored_size = payload.data.size();
-  for (const auto& ref : nested) {
-    info.restored_size += ref.size_bytes;
+  info.restored_size = nested->restored_size;
+  for (const auto& ref : nested->references)
     if (info.refused.empty()) info.refused = refusal(ref);
-  }
-  if (nested.size() == 1) info.key = nested.front().key;
+  if (nested->references.size() == 1) info.key = nested->references.front().key;
   return info;
 }
 

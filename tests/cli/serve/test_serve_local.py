@@ -120,6 +120,32 @@ class ServeLocal(ServeTestCase):
         status, _, content = server.post("/encode?preserveStorageRefs=true", {"payloads": [payload("json/plain", big)]})
         self.assertEqual(decoded(content)[0][1], big)
 
+    def test_state_document_size_and_a_malformed_nested_reference(self):
+        """A document holding references (the Go runner's state) is shown at its restored size, the
+        text of each reference replaced by the size it stands for; one malformed reference in it is a
+        400, as a malformed whole reference is, not the document passed through with its good
+        references unrestored."""
+        a = json.dumps({"a": "a" * 200_000}).encode()
+        b = json.dumps({"b": "b" * 150_000}).encode()
+        ref_a, ref_b = self.offload(a), self.offload(b)
+        template = '{\n  "data": {"a": %s, "b": %s},\n  "n": 1.50\n}'
+        doc = (template % (ref_a, ref_b)).encode()
+        restored = (template % (a.decode(), b.decode())).encode()
+        server = self.serve("--display-limit", "100KiB")
+        status, _, content = server.post("/decode?preserveStorageRefs=true", {"payloads": [payload("json/plain", doc)]})
+        self.assertEqual(status, 200, content)
+        self.assertEqual(decoded(content)[0][2], [{"sizeBytes": str(len(restored))}])
+        reference = json.loads(content)["payloads"][0]
+        status, _, content = server.post("/download", {"payloads": [reference]})
+        self.assertEqual(decoded(content)[0][1], restored)
+
+        bad = json.dumps({"_type": "claim_check_ref", "key": "claimcheck/../y", "size_bytes": 5, "v": 1})
+        for text in (template % (ref_a, bad), '{"x": %s}' % bad):
+            status, _, content = server.post("/decode", {"payloads": [payload("json/plain", text.encode())]})
+            self.assertEqual(status, 400, content)
+            self.assertIn(b"'..' path segment", content)
+        self.assertEqual(server.stop(), 0)
+
     def test_offload_encode_round_trip(self):
         server = self.serve("--offload", "--threshold", "10KiB")
         big = json.dumps({"input": "z" * 50_000}).encode()
