@@ -250,6 +250,10 @@ class HttpServer::Impl : public httplib::Server {
     Patch(any, without_reader);
     Delete(any, without_reader);
     Options(any, without_reader);
+    set_error_handler(HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+      answer_parser_refusal(req, res);
+      return HandlerResponse::Unhandled;  // no Range is applied to an error
+    }));
     set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_exchange(req, res); });
     port_ = options.port == 0 ? bind_to_any_port(options.host) : (bind_to_port(options.host, options.port) ? options.port : -1);
     if (port_ < 0) {
@@ -318,6 +322,25 @@ class HttpServer::Impl : public httplib::Server {
     if (has_body(req)) exchange.close_after = true;
     send(std::move(*refused), res);
     return true;
+  }
+
+  /// httplib refuses some requests itself, before any handler: a request
+  /// line or headers it cannot parse (400), a target too long (414), a
+  /// Range that does not parse (416). They get what every other error has:
+  /// the CORS headers (so the UI sees the status, not an opaque CORS
+  /// failure; with headers unread there is no Origin, and only Vary) and a
+  /// one-line body. The codec server's own errors have been answered.
+  void answer_parser_refusal(const httplib::Request& req, httplib::Response& res) {
+    if (current_exchange != nullptr && current_exchange->handled) return;
+    const char* why = res.status == 414   ? "request target too long"
+                      : res.status == 416 ? "Range header does not parse"
+                                          : "malformed request";
+    RequestLog unused;  // log_exchange logs it as refused by the HTTP parser
+    send(codec_.reject(translate(req), res.status, why, unused), res);
+    // httplib has counted the (empty) body already, and the connection ends
+    // after it (process_and_close_socket): say both.
+    res.set_header("Content-Length", std::to_string(res.body.size()));
+    res.set_header("Connection", "close");
   }
 
   void serve(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader* reader) {

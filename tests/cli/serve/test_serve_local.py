@@ -96,6 +96,38 @@ class ServeLocal(ServeTestCase):
         self.assertTrue(response.startswith(b"HTTP/1.1 416 "), response[:100])
         self.assertEqual(response.count(b"HTTP/1.1 "), 1, response)  # the body was not read as a request
 
+    def test_requests_httplib_refuses_itself_carry_cors_and_one_line(self):
+        """A Range that does not parse (416), a target too long (414), headers too large (400): answered
+        before any handler, they still get the CORS headers every error has (else the UI sees an opaque
+        CORS failure) and a one-line body, and the connection closes."""
+        server = self.serve()
+        origin = "http://localhost:8233"
+        cases = [
+            (416, "/decode", {"Range": "bytes=zz"}, b"Range header does not parse"),
+            (414, "/decode?x=" + "a" * 20_000, {}, b"request target too long"),
+            (400, "/decode", {"X-Big": "b" * 20_000}, b"malformed request"),
+        ]
+        for status, path, extra, words in cases:
+            head = "".join(f"{name}: {value}\r\n" for name, value in extra.items())
+            sock = socket.create_connection(("127.0.0.1", server.port))
+            sock.sendall((f"POST {path} HTTP/1.1\r\nHost: x\r\nOrigin: {origin}\r\n{head}"
+                          "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}").encode())
+            response = b""
+            while chunk := sock.recv(65536):
+                response += chunk
+            sock.close()
+            headers, _, body = response.partition(b"\r\n\r\n")
+            lines = headers.decode().split("\r\n")
+            self.assertTrue(lines[0].startswith(f"HTTP/1.1 {status} "), lines[0])
+            fields = {line.split(":", 1)[0].lower(): line.split(":", 1)[1].strip() for line in lines[1:]}
+            if status != 414:  # a request line too long: no header was read, so no Origin
+                self.assertEqual(fields.get("access-control-allow-origin"), origin, lines)
+            self.assertEqual(fields.get("vary"), "Origin", lines)
+            self.assertEqual(fields.get("connection"), "close", lines)
+            self.assertEqual(body, b"claimcheck serve: " + words + b"\n")
+            self.assertEqual(int(fields["content-length"]), len(body))
+        self.assertEqual(server.stop(), 0)
+
     def test_web_ui_flow_preserve_then_download(self):
         big = json.dumps({"text": "x" * 400_000}).encode()
         small = json.dumps({"text": "y" * 1000}).encode()
