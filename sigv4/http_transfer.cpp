@@ -28,6 +28,7 @@ struct Exchange {
   const HttpCall* call;
   HttpOutcome outcome;
   StallWatch stall;
+  bool headers_ended = false;  // the blank line after the final response's headers arrived
 };
 
 // What curl's own low-speed check said, which this check replaces: messages
@@ -42,6 +43,11 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   const std::string_view line(data, size * count);
   if (line.rfind("HTTP/", 0) == 0) {
     exchange.outcome.headers.clear();  // a new response (after an interim one)
+    exchange.headers_ended = false;
+    return line.size();
+  }
+  if (line == "\r\n" || line == "\n") {
+    exchange.headers_ended = true;
     return line.size();
   }
   const auto colon = line.find(':');
@@ -200,6 +206,11 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
   if (exchange.stall.stalled) {
     exchange.outcome.curl_code = CURLE_OPERATION_TIMEDOUT;
     exchange.outcome.curl_message = stall_message(settings.stall_timeout);
+  } else if (exchange.outcome.curl_code == CURLE_OK && !exchange.headers_ended) {
+    // curl takes headers ended by the connection's end for a whole answer
+    // (a 200 without its ETag, say); it is a cut one, and retried as such.
+    exchange.outcome.curl_code = CURLE_RECV_ERROR;
+    exchange.outcome.curl_message = "the connection ended inside its headers";
   } else if (exchange.outcome.curl_code != CURLE_OK)
     exchange.outcome.curl_message =
         error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(exchange.outcome.curl_code);

@@ -3,7 +3,7 @@
 
 Each object path (bucket "fake") selects a behaviour the real server cannot be
 made to show on demand: failures a given number of times, a body cut in the
-middle, a stall, silence after a request body, a trickle, a clock far off, per-key DeleteObjects errors, a 200 answer
+middle, a stall, silence after a request body, an answer cut inside its headers, a trickle, a clock far off, per-key DeleteObjects errors, a 200 answer
 carrying an <Error>. Signatures are not checked. Every request must have a
 Content-Length when it has a body and must not carry an Expect header.
 
@@ -155,6 +155,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         self.answer(200, data)
 
+    def headers_cut(self, name, body):
+        """PUT: the first answer stops inside its headers (the status line and
+        one header, then close), as a proxy cut short sends it; then works."""
+        if self.command == "GET":
+            return self.answer(200, objects.get(self.key_path, b""))
+        if self.count() == 1:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nx-amz-request-id: cut\r\n")
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        objects[self.key_path] = body
+        self.answer(200, headers={"ETag": '"stored"'})
+
     def silent(self, name, body):
         """Reads the request (a PUT's body included) and never answers."""
         time.sleep(30)
@@ -224,6 +237,7 @@ ROUTES = [
     ("cut-", Handler.cut),
     ("stall", Handler.stall),
     ("silent", Handler.silent),
+    ("headers-cut", Handler.headers_cut),
     ("trickle-", Handler.trickle),
     ("skew", Handler.skewed),
     ("complete-with-error", Handler.complete_with_error),

@@ -133,6 +133,20 @@ TEST_CASE("a PUT failing after its body was sent is re-sent whole, without Expec
   CHECK(get_all(client, key) == body);
 }
 
+// curl reports success for an answer whose headers end with the connection
+// (measured: curl 7.88 exits 0 on "HTTP/1.1 200 OK\r\nx: 1\r\n" then close):
+// taken as a 200, an UploadPart had no ETag and failed for good.
+TEST_CASE("an answer cut inside its headers is a transport failure, retried") {
+  std::vector<std::string> trace;
+  S3Client client(fast_config(&trace));
+  const std::string key = unique("headers-cut");
+  client.put_object("fake", key, pattern(1000));
+  CHECK(client.request_count() == 2);
+  REQUIRE(!trace.empty());
+  CHECK(trace[0].find("ended inside its headers") != std::string::npos);
+  CHECK(get_all(client, key) == pattern(1000));  // the second PUT stored it
+}
+
 // Produced on the fly, so a retry only works if it is rewound.
 class CountingBody final : public BodySource {
  public:
