@@ -20,20 +20,15 @@
 namespace claimcheck::cli {
 namespace {
 
-/// The content type is sent as an HTTP header (S3) or recorded beside the
-/// object (local store): a line break or other control character is refused
-/// here, for every store alike, before anything is read or stored.
-CLI::Validator header_value() {
+/// The content type goes into the reference, whose reader refuses control
+/// characters, and is sent as an HTTP header (S3): refused here, for every
+/// store alike, before anything is read or stored.
+CLI::Validator reference_text() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        for (const char c : text) {
-          const auto byte = static_cast<unsigned char>(c);
-          if ((byte < 0x20 && c != '\t') || byte == 0x7F)
-            return "must not hold a line break or other control character";
-        }
-        return {};
+        return has_control_character(text) ? "must not hold a control character (a tab or line break, say)" : "";
       },
-      "", "HEADER_VALUE");
+      "", "REFERENCE_TEXT");
 }
 
 struct OffloadFlags {
@@ -95,7 +90,7 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
   sub.add_flag("--force", flags.force, "Offload whatever the size");
   sub.add_option("--content-type", flags.content_type, "Content type recorded with the object")
       ->type_name("TYPE")
-      ->check(header_value());
+      ->check(reference_text());
   sub.add_option("-o,--output", flags.output, "Write to FILE (appears only when complete; '-': stdout)")
       ->type_name("FILE");
   sub.add_flag("--pretty", flags.pretty, "Indent the JSON output");

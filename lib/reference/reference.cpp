@@ -95,12 +95,6 @@ std::string checked_sha256(const std::string& hex) {
   return base::to_lower(hex);
 }
 
-bool has_control_character(std::string_view text) {
-  for (const unsigned char c : text)
-    if (c < 0x20 || c == 0x7f) return true;
-  return false;
-}
-
 std::string checked_key(const std::string& key) {
   try {
     validate_key(key);
@@ -201,6 +195,12 @@ std::size_t skip_space(std::string_view text, std::size_t pos) {
 }
 
 }  // namespace
+
+bool has_control_character(std::string_view text) {
+  for (const unsigned char c : text)
+    if (c < 0x20 || c == 0x7f) return true;
+  return false;
+}
 
 bool starts_like_reference(std::string_view text) {
   // Each token must be there whole, except that the text may end inside the

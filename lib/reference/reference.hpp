@@ -67,6 +67,10 @@ bool starts_like_reference(std::string_view text);
 /// Error(InvalidInput, "invalid key", why).
 void validate_key(std::string_view key);
 
+/// A C0 control character (tab and line breaks included) or DEL: refused in
+/// a reference's text fields, so refused where they are written too.
+bool has_control_character(std::string_view text);
+
 /// RFC 3339 "2026-01-09T13:24:00Z" (UTC, whole seconds), both ways.
 using base::format_rfc3339;
 /// Accepts Z or numeric offsets and fractional seconds (kept to nanoseconds);

@@ -109,6 +109,8 @@ class LocalStoreTests(CliTestCase):
     def test_bad_prefix_or_content_type_is_a_usage_error_before_anything_is_stored(self):
         for args in (["offload", "--prefix", "a/../b", "--force"], ["offload", "--prefix", "a//b", "--force"],
                      ["offload", "--content-type", "text/plain\r\nX-Injected: 1", "--force"],
+                     # a tab: the reference would hold what retrieve refuses to read
+                     ["offload", "--content-type", "text/plain;\tcharset=utf-8", "--force"],
                      ["gc", "--prefix", "a/../b", "--dry-run"], ["stats", "--prefix", "./x"]):
             line = self.fails(2, *args, stdin=b"tiny")
             self.assertIn("--prefix" if "--prefix" in args else "--content-type", line)
