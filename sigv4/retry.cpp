@@ -62,7 +62,7 @@ std::chrono::milliseconds Deadline::remaining() const {
 }
 
 bool Deadline::passed_after(std::chrono::milliseconds wait) const {
-  return limit_.count() != 0 && elapsed() + wait >= limit_;
+  return limit_.count() != 0 && elapsed() + wait + kShortestAttempt >= limit_;
 }
 
 bool retryable_transport(CURLcode code) {

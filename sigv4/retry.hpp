@@ -60,8 +60,13 @@ class Deadline {
       : limit_(limit), start_(std::chrono::steady_clock::now()) {}
   /// Time left for an attempt (at least 1 ms); 0 when there is no deadline.
   std::chrono::milliseconds remaining() const;
-  /// Whether waiting `wait` would reach the deadline.
+  /// Whether waiting `wait` would leave less than kShortestAttempt, so
+  /// that another attempt could only time out.
   bool passed_after(std::chrono::milliseconds wait) const;
+  /// curl times an attempt on its own clock, which can end a little before
+  /// ours: cut at "999 ms" of a 999 ms limit, 998 ms by ours, it left 2 ms
+  /// on the deadline, and a 1 ms attempt followed. An attempt needs more.
+  static constexpr std::chrono::milliseconds kShortestAttempt{10};
 
  private:
   std::chrono::milliseconds elapsed() const;

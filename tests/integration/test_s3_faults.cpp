@@ -234,6 +234,9 @@ TEST_CASE("a deadline ends a stalled request and its retries") {
   config.deadline = std::chrono::seconds(1);
   S3Client client(config);
   const S3Error error = get_error(client, unique("stall"));
+  std::string attempts;
+  for (const auto& line : trace) attempts += line + "\n";
+  INFO("trace:\n" << attempts);
   CHECK(error.transport());
   CHECK(error.code() == "Timeout");
   CHECK(client.request_count() == 1);  // no time left for a second attempt
