@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cerrno>
 #include <cstdint>
 #include <vector>
@@ -16,6 +17,8 @@
 
 namespace claimcheck {
 namespace {
+
+constexpr int kMaxLinkHops = 40;  // as Linux's own limit (ELOOP)
 
 struct SplitPath {
   std::string directory, name;
@@ -36,6 +39,38 @@ mode_t final_mode(const std::string& path) {
   return 0666 & ~mask;
 }
 
+/// The file a symbolic link leads to, followed link by link (it may not
+/// exist yet): the rename then replaces that file and the link stays, as
+/// `cat > link` would leave it.
+std::string follow_links(const std::string& path) {
+  std::string current = path;
+  for (int hops = 0; hops < kMaxLinkHops; ++hops) {
+    struct stat entry {};
+    if (::lstat(current.c_str(), &entry) != 0 || !S_ISLNK(entry.st_mode)) return current;
+    std::vector<char> target(static_cast<std::size_t>(entry.st_size > 0 ? entry.st_size : PATH_MAX) + 1);
+    const ssize_t length = ::readlink(current.c_str(), target.data(), target.size());
+    if (length < 0 || static_cast<std::size_t>(length) >= target.size()) throw path_error("write " + path);
+    const std::string next(target.data(), static_cast<std::size_t>(length));
+    current = next.front() == '/' ? next : split_path(current).directory + "/" + next;
+  }
+  throw Error(ErrorKind::Usage, "write " + path, "too many levels of symbolic links");
+}
+
+/// STDOUT_FILENO or STDERR_FILENO when `path` is the file that stream
+/// already is (`-o /dev/stdout` with stdout sent to a file), else -1. Such
+/// output goes through the stream: a file renamed over it would leave the
+/// stream writing to a deleted file, and the output lost.
+int standard_stream_at(const std::string& path) {
+  struct stat target {};
+  if (::stat(path.c_str(), &target) != 0) return -1;
+  for (int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+    struct stat open_file {};
+    if (::fstat(fd, &open_file) == 0 && open_file.st_dev == target.st_dev && open_file.st_ino == target.st_ino)
+      return fd;
+  }
+  return -1;
+}
+
 void fsync_directory(const std::string& directory) {
   UniqueFd dir(::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.valid()) ::fsync(dir.get());  // best effort: the rename is already done
@@ -43,9 +78,9 @@ void fsync_directory(const std::string& directory) {
 
 class StagedFile : public StagedOutput {
  public:
-  explicit StagedFile(std::string path) : path_(std::move(path)) {
+  explicit StagedFile(std::string path) : path_(std::move(path)), target_(follow_links(path_)) {
     refuse_special_file();
-    SplitPath parts = split_path(path_);
+    SplitPath parts = split_path(target_);
     directory_ = parts.directory;
     std::string pattern = directory_ + "/." + parts.name + ".claimcheck-XXXXXX";
     std::vector<char> name(pattern.begin(), pattern.end());
@@ -68,10 +103,10 @@ class StagedFile : public StagedOutput {
   void commit() override {
     if (done_) throw Error(ErrorKind::Internal, "write " + path_, "output already finished");
     try {
-      if (::fchmod(fd_.get(), final_mode(path_)) != 0) throw errno_error("write " + path_);
+      if (::fchmod(fd_.get(), final_mode(target_)) != 0) throw errno_error("write " + path_);
       if (::fsync(fd_.get()) != 0) throw errno_error("write " + path_);
       if (!fd_.reset()) throw errno_error("write " + path_);
-      if (::rename(temp_path_.c_str(), path_.c_str()) != 0) throw errno_error("write " + path_);
+      if (::rename(temp_path_.c_str(), target_.c_str()) != 0) throw errno_error("write " + path_);
     } catch (...) {
       abort();
       throw;
@@ -96,7 +131,7 @@ class StagedFile : public StagedOutput {
   /// written by StagedDevice instead).
   void refuse_special_file() const {
     struct stat existing {};
-    if (::stat(path_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode))
+    if (::stat(target_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode))
       throw Error(ErrorKind::Usage, "write " + path_, "not a regular file, character device or pipe");
   }
 
@@ -113,7 +148,9 @@ class StagedFile : public StagedOutput {
 
   static constexpr std::uint64_t kWritebackChunk = 8u << 20;
   std::uint64_t written_ = 0, writeback_from_ = 0;
-  std::string path_, directory_, temp_path_;
+  std::string path_;    // as the user gave it, for messages
+  std::string target_;  // the file replaced: path_ with its links followed
+  std::string directory_, temp_path_;
   UniqueFd fd_;
   CleanupRegistration cleanup_;  // an interrupted process removes the temp file
   bool done_ = false;
@@ -155,8 +192,10 @@ class StagedStream : public StagedOutput {
 /// everything is verified (spooled until then, like stdout).
 class StagedDevice : public StagedOutput {
  public:
-  explicit StagedDevice(const std::string& path)
-      : fd_(::open(path.c_str(), O_WRONLY | O_CLOEXEC)), sink_(fd_.get(), path), staged_(sink_, 8u << 20) {
+  /// `fd`: the device or pipe opened by its path, or a duplicate of our own
+  /// stdout or stderr; invalid when that failed (errno says why).
+  StagedDevice(UniqueFd fd, const std::string& path)
+      : fd_(std::move(fd)), sink_(fd_.get(), path), staged_(sink_, 8u << 20) {
     if (!fd_.valid()) throw path_error("write " + path);
   }
   void write(const char* data, std::size_t size) override { staged_.write(data, size); }
@@ -177,7 +216,10 @@ bool is_device_or_pipe(const std::string& path) {
 }  // namespace
 
 std::unique_ptr<StagedOutput> stage_to_file(const std::string& path) {
-  if (is_device_or_pipe(path)) return std::make_unique<StagedDevice>(path);
+  if (const int stream = standard_stream_at(path); stream >= 0)
+    return std::make_unique<StagedDevice>(UniqueFd(::fcntl(stream, F_DUPFD_CLOEXEC, 0)), path);
+  if (is_device_or_pipe(path))
+    return std::make_unique<StagedDevice>(UniqueFd(::open(path.c_str(), O_WRONLY | O_CLOEXEC)), path);
   return std::make_unique<StagedFile>(path);
 }
 

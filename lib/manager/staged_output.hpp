@@ -21,8 +21,10 @@ class StagedOutput : public ByteSink {
 };
 
 /// `path` appears only complete: temp file in the same directory, fsync,
-/// rename. Existing `path` is replaced only on commit. A character device
-/// (/dev/null) or a named pipe is written to instead, on commit.
+/// rename. Existing `path` is replaced only on commit; a symbolic link is
+/// followed and the file it leads to replaced. A character device
+/// (/dev/null), a named pipe, or the file our stdout or stderr already is
+/// (/dev/stdout) is written to instead, on commit.
 std::unique_ptr<StagedOutput> stage_to_file(const std::string& path);
 
 /// Spools in memory up to `memory_limit`, then in an unlinked temp file

@@ -337,6 +337,27 @@ class LocalStoreTests(CliTestCase):
         self.assertTrue(os.path.exists("/dev/null") and not os.path.isfile("/dev/null"))
         self.assertEqual(self.ok("offload", "-o", "-", stdin=b"small").out, b"small")
 
+    def test_output_through_a_link_reaches_the_file_it_leads_to(self):
+        payload = compressible(100_000)
+        ref = json.dumps(self.offload(payload)).encode()
+        # A link to the process's own stdout, as /dev/stdout is: with stdout
+        # sent to a file, renaming over the link lost the output (exit 0).
+        stdout_link = self.path("stdout-link")
+        os.symlink("/proc/self/fd/1", stdout_link)
+        captured = self.path("captured")
+        with open(self.write("ref.json", ref), "rb") as stdin, open(captured, "wb") as stdout:
+            proc = subprocess.run([clitest.BINARY, "retrieve", "-o", stdout_link], stdin=stdin,
+                                  stdout=stdout, stderr=subprocess.PIPE, env=self.env, timeout=600)
+        self.assertEqual((proc.returncode, proc.stderr), (0, b""))
+        self.assertEqual(self.read(captured), payload)
+        self.assertTrue(os.path.islink(stdout_link))
+        # A link to a file: that file is replaced, the link stays a link.
+        target, link = self.write("target.txt", b"old"), self.path("link.txt")
+        os.symlink("target.txt", link)
+        self.ok("retrieve", "-o", link, stdin=ref)
+        self.assertTrue(os.path.islink(link))
+        self.assertEqual(self.read(target), payload)
+
     def test_exit_codes_follow_one_rule_per_class(self):
         # A path named by a variable or setting that cannot be used: 2.
         big = json.dumps(self.offload(compressible(9 << 20))).encode()  # stdout spools past 8 MiB

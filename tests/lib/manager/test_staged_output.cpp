@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -110,6 +111,42 @@ TEST_CASE("stage_to_file: a named pipe receives the output on commit, and nothin
   CHECK(::read(reader.get(), buffer, sizeof buffer) == 7);
   CHECK(std::string(buffer, 7) == "payload");
   CHECK(entries_in(dir.path()) == 1);  // no temp file beside the pipe
+}
+
+TEST_CASE("stage_to_file: a link is followed; the file it leads to is replaced, the link kept") {
+  TempDir dir;
+  const std::string target = dir / "target.txt", link = dir / "link.txt", dangling = dir / "dangling";
+  write_file(target, "old");
+  std::filesystem::create_symlink("target.txt", link);
+  std::filesystem::create_symlink("sub/../new.txt", dangling);
+  std::filesystem::create_directory(dir / "sub");
+  for (const std::string& path : {link, dangling}) {
+    auto staged = stage_to_file(path);
+    write_string(*staged, "new");
+    staged->commit();
+    CHECK(std::filesystem::is_symlink(path));
+  }
+  CHECK(read_file(target) == "new");
+  CHECK(read_file(dir / "new.txt") == "new");
+}
+
+TEST_CASE("stage_to_file: our own stdout, named by a path, is written through, not replaced") {
+  TempDir dir;
+  const std::string captured = dir / "captured", link = dir / "stdout";
+  std::filesystem::create_symlink("/proc/self/fd/1", link);
+  std::fflush(stdout);
+  const UniqueFd saved(::dup(STDOUT_FILENO));
+  {
+    const UniqueFd file(::open(captured.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    REQUIRE(::dup2(file.get(), STDOUT_FILENO) == STDOUT_FILENO);
+  }
+  auto staged = stage_to_file(link);
+  write_string(*staged, "through stdout");
+  staged->commit();
+  staged.reset();
+  ::dup2(saved.get(), STDOUT_FILENO);
+  CHECK(read_file(captured) == "through stdout");
+  CHECK(std::filesystem::is_symlink(link));
 }
 
 TEST_CASE("stage_to_file: a directory cannot take the output") {
