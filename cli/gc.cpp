@@ -49,16 +49,22 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   return options;
 }
 
-int exit_status(const GcSummary& summary) {
-  if (summary.interrupted) return kInterruptedExitCode;
+int exit_status(const GcSummary& summary, int stopped_by) {
+  if (summary.interrupted) return kSignalExitBase + stopped_by;
   if (summary.listing_error) return exit_code(summary.listing_error->kind());
   return summary.errors + summary.upload_errors > 0 ? exit_code(ErrorKind::Store) : 0;
 }
 
 int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
-  // Ctrl-C stops the listing; the batches in flight finish and the summary is printed.
+  // Ctrl-C, SIGTERM (systemd, a cron timeout) or SIGHUP stops the listing; the
+  // batches in flight finish and the summary is printed: nothing half-deleted.
   std::atomic<bool> stop{false};
-  const SignalHandling signals({.sigint = OnSignal::Stop}, [&stop](int) { stop = true; });
+  std::atomic<int> stopped_by{SIGINT};
+  const SignalHandling signals({.sigint = OnSignal::Stop, .sigterm = OnSignal::Stop, .sighup = OnSignal::Stop},
+                               [&stop, &stopped_by](int number) {
+                                 stopped_by = number;
+                                 stop = true;
+                               });
   const Config config = load_config_for(global);
   GcOptions options = options_from(config, flags);
   auto store = open_store_for(config);
@@ -96,7 +102,7 @@ int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
   flags.json ? print_json(report) : print_summary_text(report);
   print_failures(summary);
   if (summary.listing_error) report_exception(std::make_exception_ptr(*summary.listing_error), global.verbosity);
-  return exit_status(summary);
+  return exit_status(summary, stopped_by);
 }
 
 void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {

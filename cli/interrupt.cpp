@@ -46,8 +46,10 @@ void take_signals(sigset_t signals, const std::shared_ptr<SignalHandling::Shared
     int number = 0;
     if (sigwait(&signals, &number) != 0) return;
     if (action_for(shared->policy, number) == OnSignal::CleanUpAndExit) {
-      print_error_line(std::string("interrupted: ") + sigabbrev_np(number) + ", nothing kept");
-      run_cleanup_actions();
+      const bool undone = run_cleanup_actions([number] {
+        print_error_line(std::string("interrupted: ") + sigabbrev_np(number) + ", nothing kept");
+      });
+      if (!undone) take_default_action(number);  // the result is already out: it stays
       ::_exit(kSignalExitBase + number);
     }
     std::lock_guard lock(shared->mutex);

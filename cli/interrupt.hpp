@@ -4,13 +4,15 @@
 // command chose for each:
 //   CleanUpAndExit  print "interrupted: <signal>, nothing kept", run the
 //                   library's cleanup actions (temp files removed, multipart
-//                   uploads aborted: a network request, hence a thread, not a
-//                   handler), exit 128 + N: offload, retrieve;
+//                   uploads aborted, undelivered objects removed: network
+//                   requests, hence a thread, not a handler), exit 128 + N:
+//                   offload, retrieve. Once the result is published (the
+//                   output in place), the signal takes its default action;
 //   Stop            call the command's stop function once (it finishes what
 //                   is in flight and returns); a second such signal, or one
 //                   after the command is done, takes the signal's default
 //                   action at once (the shell reports 128 + N), as curl and
-//                   ninja do on a second Ctrl-C: gc (SIGINT);
+//                   ninja do on a second Ctrl-C: gc (SIGINT, SIGTERM, SIGHUP);
 //   StopOnce        the same, but a second such signal is ignored until the
 //                   command is done: serve (SIGINT, SIGTERM), which still
 //                   answers the requests in flight.

@@ -1,7 +1,9 @@
 #include "core/cleanup.hpp"
 
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <thread>
 #include <utility>
 
 namespace claimcheck {
@@ -11,6 +13,8 @@ struct Registry {
   std::mutex mutex;
   std::map<std::uint64_t, std::function<void()>> actions;
   std::uint64_t next_id = 1;
+  bool cleaning = false;   // the process is exiting after the cleanup
+  bool published = false;  // the result is out: nothing is undone any more
 };
 
 Registry& registry() {
@@ -18,13 +22,34 @@ Registry& registry() {
   return instance;
 }
 
+/// The cleanup has begun and the process exits when it ends: whatever the
+/// caller was about to do must not happen.
+[[noreturn]] void wait_for_exit(std::unique_lock<std::mutex>& lock) {
+  lock.unlock();
+  while (true) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
+std::uint64_t add(Registry& r, std::function<void()> action) {
+  const std::uint64_t id = r.next_id++;
+  r.actions.emplace(id, std::move(action));
+  return id;
+}
+
 }  // namespace
 
 CleanupRegistration::CleanupRegistration(std::function<void()> action) {
   Registry& r = registry();
   std::lock_guard lock(r.mutex);
-  id_ = r.next_id++;
-  r.actions.emplace(id_, std::move(action));
+  id_ = add(r, std::move(action));
+}
+
+CleanupRegistration CleanupRegistration::made_by(const std::function<std::function<void()>()>& make) {
+  Registry& r = registry();
+  std::unique_lock lock(r.mutex);
+  if (r.cleaning) wait_for_exit(lock);
+  CleanupRegistration registration;
+  registration.id_ = add(r, make());
+  return registration;
 }
 
 CleanupRegistration::~CleanupRegistration() {
@@ -45,12 +70,27 @@ CleanupRegistration& CleanupRegistration::operator=(CleanupRegistration&& other)
   return *this;
 }
 
-void run_cleanup_actions() noexcept {
+void publish_result(const std::function<void()>& publish) {
+  Registry& r = registry();
+  std::unique_lock lock(r.mutex);
+  if (r.cleaning) wait_for_exit(lock);
+  publish();
+  r.published = true;
+}
+
+bool run_cleanup_actions(const std::function<void()>& before) noexcept {
   std::map<std::uint64_t, std::function<void()>> actions;
   {
     Registry& r = registry();
     std::lock_guard lock(r.mutex);
+    if (r.published) return false;
+    r.cleaning = true;
     actions.swap(r.actions);
+  }
+  try {
+    if (before) before();
+  } catch (...) {
+    // saying so is best effort; the cleanup itself matters more
   }
   for (auto it = actions.rbegin(); it != actions.rend(); ++it) {
     try {
@@ -59,6 +99,7 @@ void run_cleanup_actions() noexcept {
       // best effort: the process is going away; nothing else can be done
     }
   }
+  return true;
 }
 
 }  // namespace claimcheck

@@ -1,7 +1,14 @@
 // What an interrupted process must undo: temp files to remove, multipart
-// uploads to abort. Each is registered for exactly as long as it exists; the
-// CLI's signal thread runs whatever is registered before it exits, so Ctrl-C
-// or SIGTERM in the middle of a transfer leaves nothing behind.
+// uploads to abort, objects whose references were never delivered. Each is
+// registered for exactly as long as it exists; the CLI's signal thread runs
+// whatever is registered before it exits, so Ctrl-C or SIGTERM in the middle
+// of a transfer leaves nothing behind.
+//
+// Two moments must not interleave with that thread: making something (a temp
+// file) before its undoing is registered, and publishing the command's result
+// (renaming its output into place) before what it refers to could be undone.
+// Both run under the registry's lock; if the cleanup has begun, the process is
+// exiting and they wait for that instead.
 #pragma once
 
 #include <cstdint>
@@ -20,13 +27,24 @@ class CleanupRegistration {
   CleanupRegistration(const CleanupRegistration&) = delete;
   CleanupRegistration& operator=(const CleanupRegistration&) = delete;
 
+  /// Runs `make`, which creates something and returns the action that
+  /// removes it, and registers that action, with no cleanup in between.
+  static CleanupRegistration made_by(const std::function<std::function<void()>()>& make);
+
  private:
   std::uint64_t id_ = 0;
 };
 
-/// Runs every registered action once (exceptions swallowed), newest first,
-/// and unregisters them. Safe to call from any thread, not from a signal
-/// handler.
-void run_cleanup_actions() noexcept;
+/// Runs `publish` (a rename into place; nothing that can block for long) as
+/// the moment the command's result is delivered: a cleanup runs wholly
+/// before it (and it never runs) or not at all. After it, nothing
+/// registered is run: run_cleanup_actions returns false.
+void publish_result(const std::function<void()>& publish);
+
+/// Unless the result is published: calls `before` (to say what happens),
+/// runs every registered action once (exceptions swallowed), newest first,
+/// unregisters them and returns true. Safe to call from any thread, not
+/// from a signal handler.
+bool run_cleanup_actions(const std::function<void()>& before = {}) noexcept;
 
 }  // namespace claimcheck

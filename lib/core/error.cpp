@@ -38,10 +38,12 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
         {signal_base + "+N",
          "stopped by signal N (" + std::to_string(kSignalExitBase + SIGINT) + ": Ctrl-C, " +
              std::to_string(kSignalExitBase + SIGTERM) + ": SIGTERM); nothing half-written is left",
-         "an interrupted offload or retrieve first removes its temporary files and aborts its open "
-         "multipart upload; an interrupted gc finishes the delete batches in flight and prints its "
-         "summary, and a second signal meanwhile ends it at once; serve stopped by SIGTERM answers the "
-         "requests in flight and exits 0"},
+         "an interrupted offload or retrieve first removes its temporary files, aborts its open "
+         "multipart upload and removes the objects whose reference it had not yet delivered (a signal "
+         "once the output is in place leaves it, and its objects, as they are; a stream may hold part "
+         "of a failed command's output); an interrupted gc (SIGINT, SIGTERM, SIGHUP) finishes the "
+         "delete batches in flight and prints its summary, and a second signal meanwhile ends it at "
+         "once; serve stopped by SIGTERM answers the requests in flight and exits 0"},
         {code(ErrorKind::ReaderGone),
          "the reader of stdout went away (as in `claimcheck retrieve ref | head`); no message",
          "as for a filter killed by SIGPIPE (-v prints one)"},

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "codec/codec.hpp"
+#include "core/cleanup.hpp"
 #include "core/error.hpp"
 #include "core/threaded_sink.hpp"
 #include "reference/keys.hpp"
@@ -298,11 +299,22 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
     complete.sha256 = digest.hex_digest();
     return complete;
   };
+  // While a reference is being delivered, an interrupt removes its object:
+  // registered before the put starts, so no moment of the put escapes it.
+  CleanupRegistration remove_on_interrupt;
+  {
+    std::lock_guard lock(journal_mutex_);
+    if (delivery_ != nullptr)
+      remove_on_interrupt = CleanupRegistration([this, key = ref.key] { store_.remove(key); });
+  }
   Stopwatch transfer;
   ref.stored_bytes = store_.put(ref.key, stored, meta, final_meta);
   {
     std::lock_guard lock(journal_mutex_);
-    if (delivery_ != nullptr) delivery_->stored_keys.push_back(ref.key);
+    if (delivery_ != nullptr) {
+      delivery_->stored_keys.push_back(ref.key);
+      delivery_->removals_on_interrupt.push_back(std::move(remove_on_interrupt));
+    }
   }
   entry.transfer_ms = transfer.elapsed_ms();
   entry.stored_bytes = *ref.stored_bytes;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "core/cleanup.hpp"
 #include "manager/journal.hpp"
 #include "reference/reference.hpp"
 #include "manager/staged_output.hpp"
@@ -104,8 +105,10 @@ class Manager {
   /// references never reached anyone: every object stored during it is
   /// removed, the journal records those offloads as failed with the error's
   /// exit code, and the error is rethrown saying that the objects were removed
-  /// (or, if removing one failed, where it remains). Journal records wait
-  /// until `work` ends. Offloads must come from the calling thread.
+  /// (or, if removing one failed, where it remains). So does an interrupt
+  /// before the output is published (core/cleanup.hpp), from the moment each
+  /// put starts. Journal records wait until `work` ends. Offloads must come
+  /// from the calling thread.
   void offload_then_deliver(const std::function<void()>& work);
 
   Store& store() { return store_; }
@@ -132,10 +135,12 @@ class Manager {
   /// Removes objects whose references were not delivered; says what became of them.
   std::string remove_undelivered(const std::vector<std::string>& keys);
 
-  /// While offload_then_deliver runs: the keys stored and the records held back.
+  /// While offload_then_deliver runs: the keys stored, the records held back,
+  /// and what an interrupt does until the output is published.
   struct Delivery {
     std::vector<std::string> stored_keys;
     std::vector<JournalRecord> records;
+    std::vector<CleanupRegistration> removals_on_interrupt;
   };
 
   Store& store_;

@@ -85,10 +85,18 @@ class StagedFile : public StagedOutput {
     std::string pattern = directory_ + "/." + parts.name + ".claimcheck-XXXXXX";
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
-    fd_ = UniqueFd(::mkostemp(name.data(), O_CLOEXEC));
-    if (!fd_.valid()) throw unusable_destination();
+    int failure = 0;
+    cleanup_ = CleanupRegistration::made_by([&]() -> std::function<void()> {
+      fd_ = UniqueFd(::mkostemp(name.data(), O_CLOEXEC));
+      failure = errno;
+      if (!fd_.valid()) return [] {};
+      return [path = std::string(name.data())] { ::unlink(path.c_str()); };
+    });
+    if (!fd_.valid()) {
+      errno = failure;
+      throw unusable_destination();
+    }
     temp_path_ = name.data();
-    cleanup_ = CleanupRegistration([path = temp_path_] { ::unlink(path.c_str()); });
   }
 
   ~StagedFile() override { abort(); }
@@ -106,7 +114,9 @@ class StagedFile : public StagedOutput {
       if (::fchmod(fd_.get(), final_mode(target_)) != 0) throw errno_error("write " + path_);
       if (::fsync(fd_.get()) != 0) throw errno_error("write " + path_);
       if (!fd_.reset()) throw errno_error("write " + path_);
-      if (::rename(temp_path_.c_str(), target_.c_str()) != 0) throw errno_error("write " + path_);
+      publish_result([&] {
+        if (::rename(temp_path_.c_str(), target_.c_str()) != 0) throw errno_error("write " + path_);
+      });
     } catch (...) {
       abort();
       throw;
@@ -174,6 +184,11 @@ class StagedStream : public StagedOutput {
     spool_.copy_to(destination_);
     spool_.clear();
     destination_.flush();
+    // Written outside publish_result: a write can block on a full pipe, and
+    // the signal thread must not. A signal before this line fails the
+    // command; the stream may then hold part of the output, as it would of
+    // any interrupted stream.
+    publish_result([] {});
   }
 
   void abort() noexcept override {

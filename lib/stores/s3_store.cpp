@@ -257,11 +257,16 @@ class S3Store final : public Store {
 
   std::uint64_t put_multipart(const std::string& key, ByteSource& source, std::string first,
                               std::string second, const ObjectMeta& meta, const FinalMeta& final_meta) {
+    // An interrupted process aborts the upload instead of leaving it open.
+    // Registered before it is created, so an interrupt while the server
+    // creates it finds it by its key (unique to this put): its id may not
+    // have arrived yet.
+    CleanupRegistration abort_on_interrupt([this, key] {
+      for (const sigv4::MultipartUpload& upload : client_.list_multipart_uploads(bucket_, key))
+        if (upload.key == key) client_.abort_multipart_upload(bucket_, key, upload.upload_id);
+    });
     const std::string upload_id =
         call("put", key, [&] { return client_.create_multipart_upload(bucket_, key, to_put_options(meta)); });
-    // an interrupted process aborts the upload instead of leaving it open
-    CleanupRegistration abort_on_interrupt(
-        [this, key, upload_id] { client_.abort_multipart_upload(bucket_, key, upload_id); });
     std::uint64_t total = 0;
     try {
       {

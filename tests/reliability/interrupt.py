@@ -5,11 +5,15 @@ in the output directory, no temp file or object stays in the local store, and
 (on S3) no multipart upload stays open.
 
 The signal is sent once the transfer is observably under way (the store's temp
-file exists; the proxy has seen the first UploadPart), never after a sleep.
+file exists; the proxy has seen the first UploadPart; the server holds the
+upload whose id the proxy is still holding back), never after a sleep. It is
+also sent once every object is stored but the reference cannot yet leave
+(stdout is a pipe that is already full): those objects are removed too.
 
 usage: interrupt.py CLAIMCHECK_EXE local|s3
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -110,6 +114,116 @@ def s3_interrupt(failures, claimcheck, settings, signal_number):
     abort_leftovers(settings, uploads)
 
 
+def full_pipe():
+    """A pipe nobody reads that is already full: the next write to it waits."""
+    reader, writer = os.pipe()
+    os.set_blocking(writer, False)
+    try:
+        while True:
+            os.write(writer, bytes(65536))
+    except BlockingIOError:
+        pass
+    os.set_blocking(writer, True)
+    return reader, writer
+
+
+def interrupt_while_delivering(failures, claimcheck, label, args, payload, all_stored,
+                               env=None, signal_number=signal.SIGTERM):
+    """Offloads `payload` (a file) with stdout a full pipe; once `all_stored()`
+    says every object is in the store, signals. Returns nothing; checks the exit
+    status and the message, the caller checks the store."""
+    source = os.path.join(claimcheck.root, "payload-" + label.replace(" ", "-").replace(",", ""))
+    with open(source, "wb") as f:
+        f.write(payload)
+    full_env = dict(claimcheck.env)
+    full_env.update(env or {})
+    reader, writer = full_pipe()
+    process = subprocess.Popen([claimcheck.exe, "offload", *args, source], stdin=subprocess.DEVNULL,
+                               stdout=writer, stderr=subprocess.PIPE, env=full_env, cwd=claimcheck.root)
+    os.close(writer)
+    try:
+        wait_until(lambda: process.poll() is not None or all_stored(), "every object to be stored")
+        process.send_signal(signal_number)
+        process.wait(timeout=WAIT_SECONDS)
+    finally:
+        os.close(reader)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    err = process.stderr.read().decode("utf-8", "replace").strip()
+    want = 128 + signal_number
+    print("{} (reference not yet out): exit {}, stderr {!r}".format(label, process.returncode, err[:120]),
+          flush=True)
+    failures.check(process.returncode == want, "{}: exit {}, want {}: {}".format(
+        label, process.returncode, want, err))
+    failures.check(err.endswith("nothing kept"), "{}: stderr {!r}".format(label, err))
+
+
+def document_with_fields(count, size):
+    return json.dumps({"data": {"field%d" % i: "%d" % i * size for i in range(count)}}).encode()
+
+
+def local_interrupt_while_delivering(failures, claimcheck):
+    store = claimcheck.local_store_dir
+    before = set(files_under(store)) if os.path.isdir(store) else set()
+
+    def stored(objects):
+        def check():
+            new = set(files_under(store)) - before if os.path.isdir(store) else set()
+            sidecars = [f for f in new if f.endswith(".meta.json")]
+            temps = [f for f in new if os.path.basename(f).startswith(".")]
+            return len(sidecars) == objects and len(new) == 2 * objects and not temps
+        return check
+
+    interrupt_while_delivering(failures, claimcheck, "local", ["--force"], os.urandom(MIB), stored(1))
+    interrupt_while_delivering(failures, claimcheck, "local --json-fields", ["--json-fields"],
+                               document_with_fields(12, 60_000), stored(12))
+    left = sorted(set(files_under(store)) - before)
+    failures.check(left == [], "local, reference not yet out: left in the store: {}".format(left))
+
+
+def s3_interrupt_while_delivering(failures, claimcheck, settings):
+    prefix = unique_prefix("undelivered")
+    env = s3_env(settings, prefix=prefix)
+    interrupt_while_delivering(failures, claimcheck, "s3 --json-fields", ["--json-fields"],
+                               document_with_fields(12, 60_000),
+                               lambda: len(keys_under(settings, prefix)) == 12, env)
+    left = keys_under(settings, prefix)
+    failures.check(left == [], "s3, reference not yet out: {} objects left".format(len(left)))
+
+
+def s3_interrupt_while_upload_is_created(failures, claimcheck, settings, signal_number):
+    """The server has created the multipart upload; its id is still held back
+    by the proxy when the signal comes."""
+    label = "s3 CreateMultipartUpload, " + signal.Signals(signal_number).name
+    prefix = unique_prefix("interrupt-create")
+    out_dir = tempfile.mkdtemp(dir=claimcheck.root)
+    source = os.path.join(claimcheck.root, "payload-17m")
+    with open(source, "wb") as f:
+        f.write(os.urandom(17 * MIB))
+    env = dict(claimcheck.env)
+    with FaultProxy(settings.endpoint, "--fault-rate", "1", "--faults", "slow-answer", "--only",
+                    r"^POST \S*[?&]uploads", "--slow-seconds", "10-10") as proxy:
+        env.update(s3_env(settings, endpoint=proxy.url(), prefix=prefix))
+        # From a file, not a pipe: a writer to its stdin would wait for the whole input to
+        # be read, which happens only after the upload's id has arrived.
+        process = subprocess.Popen([claimcheck.exe, "offload", "--force", "-o",
+                                    os.path.join(out_dir, "ref.json"), source],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, env=env, cwd=claimcheck.root)
+        wait_until(lambda: open_multipart_uploads(settings, prefix), "the upload to exist")
+        process.send_signal(signal_number)
+        process.wait(timeout=WAIT_SECONDS)
+        code, err = process.returncode, process.stderr.read().decode("utf-8", "replace").strip()
+    uploads = open_multipart_uploads(settings, prefix)
+    print("{}: exit {}, stderr {!r}, open uploads {}".format(label, code, err[:120], len(uploads)),
+          flush=True)
+    failures.check(code == 128 + signal_number, "{}: exit {}, want {}".format(
+        label, code, 128 + signal_number))
+    failures.check(uploads == [], "{}: {} multipart upload(s) left open".format(label, len(uploads)))
+    abort_leftovers(settings, uploads)
+
+
 def abort_leftovers(settings, uploads):
     """Whatever the outcome, do not leave open uploads in the shared bucket."""
     client = s3_client(settings)
@@ -130,6 +244,11 @@ def main():
                 local_interrupt(failures, claimcheck, signal_number)
             else:
                 s3_interrupt(failures, claimcheck, settings, signal_number)
+        if settings is None:
+            local_interrupt_while_delivering(failures, claimcheck)
+        else:
+            s3_interrupt_while_upload_is_created(failures, claimcheck, settings, signal.SIGTERM)
+            s3_interrupt_while_delivering(failures, claimcheck, settings)
     failures.finish()
 
 

@@ -13,6 +13,8 @@ requests meets a fault:
   truncate        forward, send the full Content-Length but only part of the body, close
   skew            forward, with the response's Date moved by --skew-hours
   error-200       (only on request) 200 OK with an InternalError body, not forwarded
+  slow-answer     (only on request) forward, then wait --slow-seconds before relaying
+                  the answer: the server has acted, the client does not know it yet
 
 --permanent fails every request (503 or reset-request; nothing is forwarded, so a
 failure never leaves state behind on the server). --pass-through REGEX exempts
@@ -56,7 +58,7 @@ DEFAULT_FAULTS = ("reset-request", "reset-response", "500", "503", "slow", "trun
 # error-200: "200 OK" whose body is an S3 <Error>, not forwarded. S3 documents
 # this answer for CompleteMultipartUpload and CopyObject (the error comes
 # after the status line was sent); elsewhere it is not a realistic answer.
-FAULT_KINDS = DEFAULT_FAULTS + ("error-200",)
+FAULT_KINDS = DEFAULT_FAULTS + ("error-200", "slow-answer")
 MAX_HEADER_BYTES = 64 * 1024
 RELAY_CHUNK = 64 * 1024
 IDLE_TIMEOUT_SECONDS = 60
@@ -469,6 +471,8 @@ class ProxyHandler(socketserver.BaseRequestHandler):
             self.send(s3_error_response(503, "ServiceUnavailable", "upstream closed", True))
             return False
         self.server.counters.count_forwarded()
+        if fault == "slow-answer":
+            time.sleep(self.server.plan.delay(*self.server.slow_seconds))
         return self.relay(request, response, upstream_reader, fault)
 
     def read_final_response(self, upstream_reader, method):

@@ -188,23 +188,26 @@ class S3GcPrivateBucket(GcTestCase):
             time.sleep(0.02)
         return proc
 
-    def test_sigint_stops_after_the_batches_in_flight(self):
-        keys = [layout_key(self.prefix, utc_now() - DAY) for _ in range(5000)]
-        self.backend.put_many(keys)
-        proxy = CountingProxy("ListObjectsV2=1.0", "DeleteObjects=1.0")
-        try:
-            proc = self.start_gc_until_a_delete_is_in_flight(proxy)
-            proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=120)
-        finally:
-            proxy.close()
-        self.assertEqual(proc.returncode, 130, err)
-        doc = json.loads(out)
-        self.assertTrue(doc["interrupted"])
-        remaining = self.backend.keys(self.prefix)
-        self.assertGreater(len(remaining), 0)
-        self.assertGreaterEqual(doc["deleted"], 1000)
-        self.assertEqual(doc["deleted"], 5000 - len(remaining))
+    def test_sigint_sigterm_or_sighup_stops_after_the_batches_in_flight(self):
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            with self.subTest(signal=number.name):
+                self.prefix = f"gc-stop-{number.name}-{uuid.uuid4().hex[:12]}/"
+                keys = [layout_key(self.prefix, utc_now() - DAY) for _ in range(5000)]
+                self.backend.put_many(keys)
+                proxy = CountingProxy("ListObjectsV2=1.0", "DeleteObjects=1.0")
+                try:
+                    proc = self.start_gc_until_a_delete_is_in_flight(proxy)
+                    proc.send_signal(number)
+                    out, err = proc.communicate(timeout=120)
+                finally:
+                    proxy.close()
+                self.assertEqual(proc.returncode, 128 + number, err)
+                doc = json.loads(out)
+                self.assertTrue(doc["interrupted"])
+                remaining = self.backend.keys(self.prefix)
+                self.assertGreater(len(remaining), 0)
+                self.assertGreaterEqual(doc["deleted"], 1000)
+                self.assertEqual(doc["deleted"], 5000 - len(remaining))
 
     def test_a_second_sigint_ends_gc_at_once(self):
         self.backend.put_many([layout_key(self.prefix, utc_now() - DAY) for _ in range(1000)])
