@@ -51,7 +51,12 @@ Fd lock_journal(const std::string& dir, int operation) {
   const std::string path = dir + "/journal.lock";
   Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   // A reader may only have read access (stats on someone else's journal).
-  if (fd.get() < 0 && operation == LOCK_SH) fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0 && operation == LOCK_SH) {
+    const int create_error = errno;
+    fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // No lock file to read either: why it could not be made is the reason to tell.
+    if (fd.get() < 0 && errno == ENOENT) errno = create_error;
+  }
   if (fd.get() < 0) fail("lock", path);
   if (base::retry_on_eintr([&] { return ::flock(fd.get(), operation); }) != 0) fail("lock", path);
   return fd;

@@ -125,6 +125,14 @@ class Stats(GcTestCase):
         self.assertIn("CLAIMCHECK_LIST_CONCURRENCY: 'many' is not an integer from 1 to 64",
                       self.fails(2, "stats", "--storage"))
 
+    def test_a_journal_directory_that_refuses_the_lock_file_says_why(self):
+        # /sys refuses new files even to root (EACCES) and holds no lock file:
+        # the reason is the refusal, not the missing file the read-only retry found.
+        self.env["CLAIMCHECK_JOURNAL_DIR"] = "/sys"
+        line = self.fails(2, "stats", "--operations")
+        self.assertIn("/sys/journal.lock", line)
+        self.assertIn("Permission denied", line)
+
 
 if __name__ == "__main__":
     gc_cli.BINARY = sys.argv.pop(1)
