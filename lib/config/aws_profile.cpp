@@ -34,12 +34,20 @@ SectionName section_for(std::string_view header, bool config_file, AwsSharedFile
   return {};  // a section the AWS CLI ignores too
 }
 
+/// A line the AWS CLI's parser (Python's configparser) refuses: it stops
+/// with a parse error, and so do we, rather than read the file without it.
+/// The line itself is not quoted: it may hold a secret.
+[[noreturn]] void unreadable_line(const std::string& path, int line, std::string_view why) {
+  throw Error(ErrorKind::Usage, path, fmt::format("line {}: {}", line, why));
+}
+
 /// Reads one file into `files`; keys already present (from the credentials
 /// file, read first) are kept.
 void read_file(const std::string& path, bool config_file, AwsSharedFiles& files) {
   std::ifstream in(path);
   if (!in) return;
   AwsSection* section = nullptr;
+  bool in_section = false;  // past a [header], whether we read that section or not
   std::string section_label, parent_key;
   std::string raw;
   int line = 0;
@@ -47,23 +55,26 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
     ++line;
     const std::string_view text = trim(raw);
     if (text.empty() || text.front() == '#' || text.front() == ';') continue;
+    const bool indented = raw.front() == ' ' || raw.front() == '\t';
     if (text.front() == '[') {
       const auto close = text.find(']');
-      const SectionName name = close == std::string_view::npos
-                                   ? SectionName{}
-                                   : section_for(trim(text.substr(1, close - 1)), config_file, files);
+      if (close == std::string_view::npos || close == 1) unreadable_line(path, line, "a [section] header without its name or ']'");
+      in_section = true;
+      const SectionName name = section_for(trim(text.substr(1, close - 1)), config_file, files);
       section = name.table != nullptr ? &(*name.table)[name.name] : nullptr;
       if (section != nullptr && section->origin.empty()) section->origin = fmt::format("{}:{}", path, line);
       section_label = name.table == &files.profiles ? "aws profile " + name.name : std::string(text.substr(0, close + 1));
       parent_key.clear();
       continue;
     }
-    if (section == nullptr) continue;
-    const auto equals = text.find('=');
-    if (equals == std::string_view::npos) continue;
+    // configparser's delimiters: the first '=' or ':' ends the key.
+    const auto equals = text.find_first_of("=:");
+    if (!in_section) unreadable_line(path, line, "a setting before any [section] header");
+    if (!indented && (equals == std::string_view::npos || equals == 0))
+      unreadable_line(path, line, "neither a [section] header nor key = value");
+    if (section == nullptr || equals == std::string_view::npos) continue;  // a continuation line
     const std::string key(trim(text.substr(0, equals)));
     const std::string value(trim(text.substr(equals + 1)));
-    const bool indented = raw.front() == ' ' || raw.front() == '\t';
     if (!indented) parent_key = value.empty() ? key : "";
     if (indented && parent_key.empty()) continue;
     AwsValues& values = indented ? section->nested[parent_key] : section->values;

@@ -282,6 +282,31 @@ TEST_CASE("AWS_PROFILE selects a [profile name] section; a missing one is an err
   CHECK(e.why().find("'nope'") != std::string::npos);
 }
 
+TEST_CASE("an AWS file line the AWS CLI cannot parse stops with its file and line, never its text") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  const std::string credentials = box.home / ".aws/credentials";
+  for (const auto& [text, line] : std::vector<std::pair<std::string, int>>{
+           {"[default\naws_access_key_id = KEY\n", 1},
+           {"[default]\naws_access_key_id = KEY\naws_secret_access_key SECRETVALUE\n", 3},
+           {"# comment\naws_access_key_id = KEY\n[default]\n", 2},
+           {"[default]\n= SECRETVALUE\n", 2},
+           {"[]\n", 1}}) {
+    write_file(credentials, text);
+    const Error e = usage_error(box);
+    CHECK(e.what_failed() == credentials);
+    CHECK(e.why().starts_with("line " + std::to_string(line) + ": "));
+    CHECK(std::string(e.what()).find("SECRETVALUE") == std::string::npos);
+  }
+  // What configparser accepts: ':' as the delimiter, comments, continuation lines.
+  write_file(credentials,
+             "; comment\n[default]\naws_access_key_id: COLONKEY\naws_secret_access_key = s:e=c\n"
+             "  continued value\n");
+  const Config c = box.load();
+  CHECK(c.s3.access_key_id == "COLONKEY");
+  CHECK(c.s3.secret_access_key == "s:e=c");
+}
+
 TEST_CASE("a prefix no key can have is the setting's usage error, wherever it comes from") {
   Sandbox box;
   for (const char* bad : {"a/../b", "a//b", "./x", "a/\x01/b"}) {
