@@ -45,7 +45,7 @@ class FieldOffloader {
   void visit_document(const FieldScope& scope) {
     const int depth = std::max(scope.depth, 1);
     const bool top_level = in_scope(scope, FieldScope::kTopLevel);
-    for (const auto& member : object_members(text_, skip_whitespace(text_, 0))) {
+    for (const auto& member : object_members(text_, value_start(text_))) {
       if (in_scope(scope, member.name) && is_plain_object(member.value))
         visit_members(member.value, depth);
       else if (top_level)
@@ -180,7 +180,7 @@ std::vector<std::string> replacements(const ReferenceFetcher& fetch, const std::
 /// included); anything else as a JSON string.
 std::string payload_text(const std::string& payload, const Reference& ref) {
   if (Json::accept(payload)) {
-    std::size_t begin = skip_whitespace(payload, 0), end = payload.size();
+    std::size_t begin = value_start(payload), end = payload.size();
     while (end > begin && std::string_view(" \t\r\n").find(payload[end - 1]) != std::string_view::npos) --end;
     return payload.substr(begin, end - begin);
   }
@@ -212,7 +212,7 @@ std::vector<std::size_t> value_starts(std::string_view text) {
   if (nesting_depth(text) > kMaxNesting)
     throw Error(ErrorKind::InvalidInput, "--json-fields",
                 "document nests deeper than " + std::to_string(kMaxNesting) + " levels");
-  if (Json::accept(text)) return {skip_whitespace(text, 0)};
+  if (Json::accept(text)) return {value_start(text)};
   std::vector<std::size_t> starts;
   for (std::size_t begin = 0, line = 1; begin < text.size(); ++line) {
     std::size_t end = text.find('\n', begin);
@@ -223,7 +223,7 @@ std::vector<std::size_t> value_starts(std::string_view text) {
         throw Error(ErrorKind::InvalidInput, "--json-fields",
                     starts.empty() && line == 1 ? "input is not JSON"
                                                 : "input is not JSON, nor JSON Lines (line " + std::to_string(line) + ")");
-      starts.push_back(begin + skip_whitespace(content, 0));
+      starts.push_back(begin + value_start(content));
     }
     begin = end + 1;
   }

@@ -56,6 +56,11 @@ std::size_t skip_whitespace(std::string_view text, std::size_t pos) {
   return pos;
 }
 
+std::size_t value_start(std::string_view text) {
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  return skip_whitespace(text, text.starts_with(kByteOrderMark) ? kByteOrderMark.size() : 0);
+}
+
 std::size_t compact_length(std::string_view value) {
   std::size_t length = 0;
   for (std::size_t pos = 0; pos < value.size();) {

@@ -24,6 +24,11 @@ struct MemberSpan {
 /// Index of the first non-whitespace byte at or after `pos`.
 std::size_t skip_whitespace(std::string_view text, std::size_t pos);
 
+/// Where the value of a whole JSON text (or of one JSON Lines line) begins:
+/// after whitespace and a leading UTF-8 byte order mark, which the parser
+/// skips at the start of its input, so spans must too.
+std::size_t value_start(std::string_view text);
+
 /// The value starting at `begin` (no leading whitespace).
 JsonSpan value_span(std::string_view text, std::size_t begin);
 

@@ -183,6 +183,28 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(json.loads(slim)["data"]["result"]["_type"], "claim_check_ref")
         self.assertEqual(self.ok("retrieve", "--json-fields", stdin=slim).out, text)
 
+    def test_json_fields_skip_a_byte_order_mark_and_keep_it(self):
+        # retrieve and inspect read a reference after a UTF-8 BOM; --json-fields
+        # once left the references of such a document unrestored (exit 0) and
+        # offload failed with an "internal error" quoting the raw byte.
+        bom = b"\xef\xbb\xbf"
+        payload = json.dumps({"rows": list(range(20_000))}).encode()
+        ref = self.offload(payload, "--force")
+        doc = bom + b'{"data":{"a":' + json.dumps(ref).encode() + b"}}\n"
+        self.assertEqual(self.ok("retrieve", "--json-fields", stdin=doc).out,
+                         bom + b'{"data":{"a":' + payload + b"}}\n")
+        small = bom + b'{"data":{"a":1}}'
+        self.assertEqual(self.ok("offload", "--json-fields", stdin=small).out, small)
+        big = bom + b'{"data":{"a":' + payload + b"}}"
+        slim = self.ok("offload", "--json-fields", stdin=big).out
+        self.assertTrue(slim.startswith(bom + b'{"data":{"a":{"_type":"claim_check_ref"'), slim[:80])
+        self.assertEqual(self.ok("retrieve", "--json-fields", stdin=slim).out, big)
+        # A broken mark, or one alone, is not JSON: one clean line, exit 3.
+        for bad in (b"\xef\xbb{}", bom, bom + bom + b"{}"):
+            for command in ("offload", "retrieve"):
+                line = self.fails(3, command, "--json-fields", stdin=bad)
+                self.assertIn("input is not JSON", line)
+
     def test_retrieve_takes_inline_and_string_encoded_references(self):
         payload = compressible(80_000)
         ref = self.offload(payload)

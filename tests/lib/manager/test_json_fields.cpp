@@ -157,6 +157,25 @@ TEST_CASE("text form: the threshold is measured on the value's compact form, as 
   CHECK(result.offloaded == 1);
 }
 
+TEST_CASE("text form: a leading byte order mark is skipped as the parser skips it, and kept in the output") {
+  Fixture f;
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string text = bom + "{\"data\": {\"big\": \"" + std::string(60000, 'z') + "\", \"n\": 1}}\n";
+  FieldOffloadResult result;
+  std::string offloaded = offload_fields_text(text, *f.manager, threshold(51200), {}, &result);
+  CHECK(result.offloaded == 1);
+  CHECK(offloaded.starts_with(bom + "{\"data\": {\"big\": {\"_type\":\"claim_check_ref\""));
+  std::size_t restored = 0;
+  CHECK(restore_fields_text(offloaded, *f.manager, 2, &restored) == text);
+  CHECK(restored == 1);
+  // JSON Lines: the first line's mark too.
+  const std::string line = to_json(f.manager->offload("{\"a\":1}", threshold(1)));
+  CHECK(restore_fields_text(bom + line + "\n" + line + "\n", *f.manager) == bom + "{\"a\":1}\n{\"a\":1}\n");
+  // A stored JSON payload with a mark goes into the document without it.
+  const std::string marked = to_json(f.manager->offload(bom + "{\"a\":1}", threshold(1)));
+  CHECK(restore_fields_text("{\"x\":" + marked + "}", *f.manager) == "{\"x\":{\"a\":1}}");
+}
+
 TEST_CASE("text form: input that is not a JSON object is invalid input") {
   Fixture f;
   CHECK_THROWS_AS(offload_fields_text("not json", *f.manager, threshold(1)), Error);
