@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "reference/reference.hpp"
 #include "manager/staged_output.hpp"
 #include "manager/json_spans.hpp"
@@ -179,7 +180,7 @@ std::vector<std::string> replacements(const ReferenceFetcher& fetch, const std::
 /// A payload that is JSON goes in as its own text (exact, big numbers
 /// included); anything else as a JSON string.
 std::string payload_text(const std::string& payload, const Reference& ref) {
-  if (Json::accept(payload)) {
+  if (is_json<Json>(payload)) {
     std::size_t begin = value_start(payload), end = payload.size();
     while (end > begin && std::string_view(" \t\r\n").find(payload[end - 1]) != std::string_view::npos) --end;
     return payload.substr(begin, end - begin);
@@ -200,7 +201,7 @@ void require_json(std::string_view text, bool object) {
   if (nesting_depth(text) > kMaxNesting)
     throw Error(ErrorKind::InvalidInput, "--json-fields",
                 "document nests deeper than " + std::to_string(kMaxNesting) + " levels");
-  Json parsed = Json::parse(text, nullptr, false);
+  Json parsed = parse_json_or_discarded<Json>(text);
   if (parsed.is_discarded()) throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not JSON");
   if (object && !parsed.is_object())
     throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not a JSON object");
@@ -212,14 +213,14 @@ std::vector<std::size_t> value_starts(std::string_view text) {
   if (nesting_depth(text) > kMaxNesting)
     throw Error(ErrorKind::InvalidInput, "--json-fields",
                 "document nests deeper than " + std::to_string(kMaxNesting) + " levels");
-  if (Json::accept(text)) return {value_start(text)};
+  if (is_json<Json>(text)) return {value_start(text)};
   std::vector<std::size_t> starts;
   for (std::size_t begin = 0, line = 1; begin < text.size(); ++line) {
     std::size_t end = text.find('\n', begin);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view content = text.substr(begin, end - begin);
     if (content.find_first_not_of(" \t\r") != std::string_view::npos) {
-      if (!Json::accept(content))
+      if (!is_json<Json>(content))
         throw Error(ErrorKind::InvalidInput, "--json-fields",
                     starts.empty() && line == 1 ? "input is not JSON"
                                                 : "input is not JSON, nor JSON Lines (line " + std::to_string(line) + ")");

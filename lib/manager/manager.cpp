@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "codec/codec.hpp"
 #include "core/cleanup.hpp"
 #include "core/error.hpp"
@@ -105,7 +106,7 @@ std::size_t references_per_line(std::string_view text) {
     const std::string_view line = text.substr(begin, end - begin);
     begin = end + 1;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const auto value = nlohmann::json::parse(line, nullptr, false);
+    const auto value = parse_json_or_discarded(line);
     try {
       if (value.is_discarded() || !reference_from_json(value)) return 0;
     } catch (const Error&) {
@@ -122,7 +123,7 @@ std::size_t references_per_line(std::string_view text) {
 /// through would hand on broken references as if they were the payload. A
 /// reference encoded as a JSON string (as `jq` without -r prints one) is one.
 std::optional<Reference> reference_in(std::string_view text) {
-  auto value = nlohmann::json::parse(text, nullptr, false);
+  auto value = parse_json_or_discarded(text);
   if (value.is_discarded()) {
     if (!starts_like_reference(text)) return std::nullopt;
     if (const std::size_t lines = references_per_line(text); lines > 1)
@@ -132,7 +133,7 @@ std::optional<Reference> reference_in(std::string_view text) {
     parse_reference(text);  // throws, saying why
   }
   if (value.is_string()) {
-    const auto inner = nlohmann::json::parse(value.get<std::string>(), nullptr, false);
+    const auto inner = parse_json_or_discarded(value.get<std::string>());
     if (!inner.is_discarded() && inner.is_object()) return reference_from_json(inner);
     return std::nullopt;
   }

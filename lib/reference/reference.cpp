@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "base/encoding.hpp"
 #include "base/text.hpp"
 #include "core/error.hpp"
@@ -253,7 +254,7 @@ std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value
 Reference parse_reference(std::string_view text) {
   nlohmann::json document;
   try {
-    document = nlohmann::json::parse(text);
+    document = parse_json(text);
   } catch (const nlohmann::json::exception& e) {
     // parse_error, and out_of_range for numbers beyond a double (1e400).
     invalid("not JSON: " + without_exception_tag(e.what()));

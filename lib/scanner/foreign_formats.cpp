@@ -4,6 +4,7 @@
 #include <array>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "scanner/scan_internal.hpp"
 #include "temporal/payload_reference.hpp"
 
@@ -77,7 +78,7 @@ Finding malformed(FoundFormat format, std::string why, std::string key = {}) {
 }
 
 Json parse_data(const temporal::Payload& payload) {
-  return Json::parse(payload.data, nullptr, /*allow_exceptions=*/false);
+  return parse_json_or_discarded<Json>(payload.data);
 }
 
 FoundFormat external_format(const temporal::Payload& payload) {

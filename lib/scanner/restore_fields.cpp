@@ -5,6 +5,7 @@
 #include "scanner/restore_fields.hpp"
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "manager/json_fields.hpp"
 #include "scanner/scan_internal.hpp"
 #include "temporal/payload_reference.hpp"
@@ -62,7 +63,7 @@ class PayloadRestorer {
   /// the payload written again around the restored data.
   std::optional<OtherReference> encoded_data(const temporal::Payload& payload) {
     if (!payload.encoding().starts_with("json/") || !scan::may_hold_reference(payload.data) ||
-        !Json::accept(payload.data))
+        !is_json<Json>(payload.data))
       return std::nullopt;
     std::size_t restored = 0;
     temporal::Payload updated = payload;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "scanner/scan_internal.hpp"
 #include "temporal/payload.hpp"
 
@@ -94,14 +95,14 @@ class Walker {
   void walk_string(const std::string& text) {
     const bool object_like = text.starts_with('{') || text.starts_with('[');
     if (!object_like || !scan::may_hold_reference(text)) return;
-    const Json parsed = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    const Json parsed = parse_json_or_discarded<Json>(text);
     if (!parsed.is_discarded() && !parsed.is_string()) walk(parsed);
   }
 
   void walk_payload(const temporal::JsonPayload& parsed) {
     if (auto finding = scan::payload_finding(parsed)) return report(std::move(*finding));
     if (!scan::may_hold_reference(parsed.payload.data)) return;
-    const Json data = Json::parse(parsed.payload.data, nullptr, /*allow_exceptions=*/false);
+    const Json data = parse_json_or_discarded<Json>(parsed.payload.data);
     if (data.is_discarded()) return;
     walk(data);  // the pointer goes on as if the payload were shown decoded
   }
@@ -297,7 +298,7 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLine
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     Json document;
     try {
-      document = Json::parse(line);
+      document = parse_json<Json>(line);
     } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
       const std::string why = "line " + std::to_string(line_number) + " is not JSON: " + parse_error_reason(e);
       if (bad_lines == BadLines::Fail) throw Error(ErrorKind::InvalidInput, "input", why);
@@ -341,7 +342,7 @@ void scan_json(const nlohmann::ordered_json& document, const FindingHandler& on_
 void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines) {
   Json document;
   try {
-    document = Json::parse(text);
+    document = parse_json<Json>(text);
   } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
     if (has_several_lines(text)) return scan_lines(text, on_finding, bad_lines);
     throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + parse_error_reason(e));

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "serve/http_error.hpp"
 #include "serve/payloads_json.hpp"
 
@@ -112,7 +113,7 @@ Payload make_storage_reference(const Payload& original, const ReferenceInfo& inf
 std::optional<Payload> unwrap_storage_reference(const Payload& payload) {
   auto type = payload.metadata.find("messageType");
   if (type == payload.metadata.end() || type->second != kStorageReferenceType) return std::nullopt;
-  const Json data = Json::parse(payload.data, nullptr, /*allow_exceptions=*/false);
+  const Json data = parse_json_or_discarded<Json>(payload.data);
   if (!data.is_object() || data.value("driverName", "") != kDriverName) return std::nullopt;
   auto claim = data.find("claimData");
   if (claim == data.end() || !claim->is_object() || !claim->contains("payload") ||

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "manager/json_spans.hpp"
 #include "base/encoding.hpp"
 
@@ -114,7 +115,7 @@ void append_payload(ResponseBody& body, std::string& text, const Payload& payloa
 std::vector<Payload> parse_payloads(std::string_view body) {
   if (nesting_depth(body) > kMaxNesting)
     invalid("request body", "JSON nests deeper than " + std::to_string(kMaxNesting) + " levels");
-  Json document = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  Json document = parse_json_or_discarded<Json>(body);
   if (document.is_discarded()) invalid("request body", "not JSON");
   if (!document.is_object()) invalid("request body", "not a JSON object with \"payloads\"");
   std::vector<Payload> payloads;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_text.hpp"
 #include "base/text.hpp"
 #include "core/error.hpp"
 #include "reference/reference.hpp"
@@ -69,7 +70,7 @@ namespace {
 /// Fills `ref` field by field, so that what precedes a problem is kept.
 void read_into(const Payload& payload, ExternalStorageReference& ref) {
   ref.legacy = payload.encoding() == kLegacyReferenceEncoding;
-  const Json data = Json::parse(payload.data, nullptr, false);
+  const Json data = parse_json_or_discarded<Json>(payload.data);
   if (!data.is_object()) invalid("data is not a JSON object");
   if (const Json* name = first_member(data, {"driverName", "driver_name"}); name && name->is_string())
     ref.driver_name = name->get<std::string>();

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/json_text.hpp"
 #include "base/encoding.hpp"
 
 namespace claimcheck::temporal {
@@ -133,8 +134,6 @@ JsonPayload with_external(Payload payload, PayloadForm form, const Json& value) 
 
 bool is_json_encoding(std::string_view encoding) { return encoding.starts_with("json/"); }
 
-Json parse_or_discarded(std::string_view text) { return Json::parse(text, nullptr, false); }
-
 }  // namespace
 
 std::string Payload::meta(std::string_view name) const {
@@ -222,7 +221,7 @@ Json to_json(const Payload& payload, PayloadForm form) {
   if (form == PayloadForm::Decoded) {
     Json metadata = Json::object();
     for (const auto& [key, value] : payload.metadata) metadata[key] = value;
-    Json data = is_json_encoding(encoding) ? parse_or_discarded(payload.data) : Json(Json::value_t::discarded);
+    Json data = is_json_encoding(encoding) ? parse_json_or_discarded<Json>(payload.data) : Json(Json::value_t::discarded);
     Json out = {{"metadata", std::move(metadata)},
                 {"data", data.is_discarded() ? Json(base::base64_encode(payload.data)) : std::move(data)}};
     return out;
@@ -230,12 +229,12 @@ Json to_json(const Payload& payload, PayloadForm form) {
   if (form == PayloadForm::Shorthand && payload.external_sizes.empty()) {
     if (encoding == kBinaryNull && payload.metadata.size() == 1) return nullptr;
     if (encoding == kJsonPlain && payload.metadata.size() == 1) {
-      Json value = parse_or_discarded(payload.data);
+      Json value = parse_json_or_discarded<Json>(payload.data);
       if (!value.is_discarded()) return value;
     }
     const std::string type = payload.meta(kMessageTypeKey);
     if (encoding == kJsonProtobuf && !type.empty() && payload.metadata.size() == 2) {
-      Json value = parse_or_discarded(payload.data);
+      Json value = parse_json_or_discarded<Json>(payload.data);
       if (value.is_object()) {
         value[std::string(kShorthandMessageTypeKey)] = type;
         return value;

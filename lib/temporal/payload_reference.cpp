@@ -1,6 +1,7 @@
 #include "temporal/payload_reference.hpp"
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 
 namespace claimcheck::temporal {
 namespace {
@@ -22,7 +23,7 @@ std::map<std::string, std::string> marker_metadata(const Json& metadata) {
 }
 
 std::optional<PayloadReference> typescript_marker(const Payload& payload) {
-  const Json data = Json::parse(payload.data, nullptr, false);
+  const Json data = parse_json_or_discarded<Json>(payload.data);
   if (!data.is_object()) invalid("binary/claimcheck payload data is not a JSON object");
   std::optional<Reference> ref = reference_from_json(data);  // throws for a malformed one
   if (!ref || ref->format != ReferenceFormat::TypeScript)
@@ -39,7 +40,7 @@ std::optional<PayloadReference> typescript_marker(const Payload& payload) {
 /// is too ordinary a JSON object to be taken for one there.
 std::optional<PayloadReference> claimcheck_payload(const Payload& payload) {
   if (payload.data.find("claim_check_ref") == std::string::npos) return std::nullopt;
-  const Json data = Json::parse(payload.data, nullptr, false);
+  const Json data = parse_json_or_discarded<Json>(payload.data);
   if (!data.is_object() || !data.contains("_type")) return std::nullopt;
   std::optional<Reference> ref = reference_from_json(data);
   if (!ref) return std::nullopt;

@@ -1,6 +1,7 @@
 #include "temporal/retrieve_payload.hpp"
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "temporal/payload_codecs.hpp"
 #include "temporal/payload_reference.hpp"
 
@@ -9,7 +10,7 @@ namespace {
 
 /// A whole payload, or the shorthand of a json/protobuf one.
 std::optional<PayloadReference> reference_in(std::string_view input) {
-  const Json value = Json::parse(input, nullptr, false);
+  const Json value = parse_json_or_discarded<Json>(input);
   if (!value.is_object()) return std::nullopt;
   if (auto parsed = payload_from_json(value)) {
     auto reference = payload_reference(parsed->payload);

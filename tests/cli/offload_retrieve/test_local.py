@@ -3,6 +3,7 @@ import gzip
 import json
 import os
 import pty
+import random
 import re
 import signal
 import socket
@@ -316,6 +317,21 @@ class LocalStoreTests(CliTestCase):
         self.fails(3, "retrieve", stdin=b'{"_type":"claim_check_ref","key":"k"}')
         self.fails(3, "retrieve", stdin=b'{"_type":"claim_check_ref","key":"../x","size_bytes":1,'
                                         b'"compressed":false,"stored_at":"2026-01-09T13:24:00Z"}')
+
+    def test_a_nul_byte_after_a_reference_is_trailing_garbage_like_any_other(self):
+        # The JSON parser stopped at a NUL byte: a reference followed by one and
+        # anything else was retrieved, --strict too, and inspect saw a reference.
+        payload = compressible(80_000)
+        ref = json.dumps(self.offload(payload)).encode()
+        for tail in (b"\0" + random.Random(8).randbytes(1000), b"\0", b"xyz", b",", ref):
+            path = self.write("x.bin", ref + tail)
+            for args in (["retrieve", path], ["retrieve", "--strict", path], ["inspect", "--offline", path]):
+                self.fails(3, *args)
+        # Input that is not a reference still passes through unchanged.
+        text = b'{"a":1}\0junk'
+        self.assertEqual(self.ok("retrieve", stdin=text).out, text)
+        self.assertIn("input is not JSON", self.fails(3, "retrieve", "--json-fields", stdin=text))
+        self.assertIn("input is not JSON", self.fails(3, "offload", "--json-fields", stdin=b'{"data":{}}\0'))
 
     def test_exit_3_reference_for_another_store(self):
         ref = self.offload(compressible(100_000))

@@ -385,8 +385,18 @@ TEST_CASE("maybe_retrieve: references are fetched, anything else passes through"
       CHECK(out.data().empty());
     }
   }
+  SUBCASE("a reference and then a NUL byte and more is invalid input, as any trailing bytes are") {
+    for (bool strict : {false, true}) {
+      StringSource input(to_json(ref) + std::string(1, '\0') + random_payload(1000));
+      auto staged = stage_to_stream(out);
+      CHECK(error_reason(ErrorKind::InvalidInput, [&] { f.manager->maybe_retrieve(input, *staged, strict); })
+                .starts_with("not JSON"));
+      CHECK(out.data().empty());
+    }
+  }
   SUBCASE("other broken JSON still passes through") {
-    for (std::string text : {"{\"_type\":\"other\",", "{\"a\":", "{\"_ty"}) {
+    for (const std::string& text : std::vector<std::string>{"{\"_type\":\"other\",", "{\"a\":", "{\"_ty",
+                                                             "{\"a\":1}" + std::string(1, '\0') + "junk"}) {
       StringSource input(text);
       auto staged = stage_to_stream(out);
       CHECK_FALSE(f.manager->maybe_retrieve(input, *staged, false).was_reference);

@@ -195,6 +195,9 @@ TEST_CASE("malformed references are rejected with a reason naming the field") {
       {"", "not JSON: "},
       {"{\"_type\":", "not JSON: "},
       {kGoReference + "x", "not JSON: "},
+      // The JSON parser ends its input at a NUL byte; the reference reader must not.
+      {kGoReference + std::string(1, '\0') + "junk", "not JSON: parse error at byte 147: syntax error - a NUL byte"},
+      {std::string(1, '\0') + kGoReference, "not JSON: parse error at byte 1: "},
       {R"({"_type":"claim_check_ref","size_bytes":4e4649})", "not JSON: number overflow parsing '4e4649'"},
       {"[]", "expected a JSON object, got array"},
       {"42", "expected a JSON object, got integer"},

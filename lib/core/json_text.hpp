@@ -1,0 +1,38 @@
+// Parsing JSON text that comes from outside. nlohmann's parser takes a NUL
+// byte for the end of its input (it reads C strings so), which made
+// `{reference}\0anything` parse as the reference alone. JSON text never holds
+// a raw NUL (a string escapes it as \u0000), so a text with one is not JSON:
+// every parse of input goes through these, which say so.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace claimcheck {
+
+/// Json::parse(text, nullptr, false): discarded when `text` is not JSON.
+template <typename Json = nlohmann::json>
+Json parse_json_or_discarded(std::string_view text) {
+  if (text.find('\0') != std::string_view::npos) return Json(Json::value_t::discarded);
+  return Json::parse(text, nullptr, /*allow_exceptions=*/false);
+}
+
+/// Json::accept(text).
+template <typename Json = nlohmann::json>
+bool is_json(std::string_view text) {
+  return text.find('\0') == std::string_view::npos && Json::accept(text);
+}
+
+/// Json::parse(text): throws Json::parse_error (out_of_range for 1e400) when
+/// `text` is not JSON, saying where its NUL byte is when that is why.
+template <typename Json = nlohmann::json>
+Json parse_json(std::string_view text) {
+  if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+    throw Json::parse_error::create(101, nul + 1, "syntax error - a NUL byte, which JSON text never holds",
+                                    nullptr);
+  return Json::parse(text);
+}
+
+}  // namespace claimcheck
