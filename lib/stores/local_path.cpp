@@ -22,8 +22,11 @@ namespace {
               fmt::format("{}: it would leave the store's directory or clash with its files", why));
 }
 
-[[noreturn]] void io_error(std::string_view what, std::string_view key) {
-  throw Error(ErrorKind::Store, fmt::format("{} '{}'", what, key), std::strerror(errno));
+/// The directories of `segments` up to and including the one at `last`.
+std::string directory_path(const std::vector<std::string>& segments, std::size_t last) {
+  std::string path = segments[0];
+  for (std::size_t i = 1; i <= last; ++i) path += "/" + segments[i];
+  return path;
 }
 
 bool is_symlink_at(int dir_fd, const std::string& name) {
@@ -60,6 +63,14 @@ std::vector<std::string> key_segments(std::string_view key) {
   throw Error(kind == ErrorKind::Usage ? kind : ErrorKind::Store, "file://" + base, std::strerror(error_number));
 }
 
+void store_path_failed(const std::string& base, std::string_view action, std::string_view path,
+                       int error_number) {
+  if (error_number == EACCES || error_number == EPERM || error_number == EROFS)
+    throw Error(ErrorKind::Usage, "file://" + base,
+                fmt::format("{} '{}': {}", action, path, std::strerror(error_number)));
+  throw Error(ErrorKind::Store, fmt::format("{} 'file://{}/{}'", action, base, path), std::strerror(error_number));
+}
+
 UniqueFd open_base(const std::string& base, bool create) {
   UniqueFd fd(::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.valid() || errno != ENOENT || !create) {
@@ -77,14 +88,14 @@ UniqueFd open_base(const std::string& base, bool create) {
 
 void symlink_refused(std::string_view key) { refuse(key, "symbolic link in the path"); }
 
-UniqueFd open_parent(int base_fd, const std::vector<std::string>& segments, bool create,
+UniqueFd open_parent(int base_fd, const std::string& base, const std::vector<std::string>& segments, bool create,
                      std::string_view key) {
   for (int attempt = 1;; ++attempt) {
     // ENOENT while creating: a directory made or opened on the way was
     // pruned (it was empty) by a concurrent remove(); walk again.
     const bool may_retry = create && attempt < kPruneRaceAttempts;
     UniqueFd current(::dup(base_fd));
-    if (!current.valid()) io_error("open", key);
+    if (!current.valid()) store_path_failed(base, "open", ".", errno);
     bool pruned = false;
     for (std::size_t i = 0; i + 1 < segments.size() && !pruned; ++i) {
       const char* name = segments[i].c_str();
@@ -93,7 +104,7 @@ UniqueFd open_parent(int base_fd, const std::vector<std::string>& segments, bool
           pruned = true;
           continue;
         }
-        io_error("create", key);
+        store_path_failed(base, "create", directory_path(segments, i), errno);
       }
       UniqueFd next(::openat(current.get(), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
       if (!next.valid()) {
@@ -109,7 +120,7 @@ UniqueFd open_parent(int base_fd, const std::vector<std::string>& segments, bool
           throw Error(ErrorKind::Store, fmt::format("key '{}'", key),
                       fmt::format("'{}' is an object, not a directory", segments[i]));
         }
-        io_error("open", key);
+        store_path_failed(base, "open", directory_path(segments, i), error);
       }
       current = std::move(next);
     }

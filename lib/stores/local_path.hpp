@@ -26,17 +26,25 @@ std::vector<std::string> key_segments(std::string_view key);
 /// mode 0700. Returns an invalid fd when it is absent and not created.
 UniqueFd open_base(const std::string& base, bool create);
 
+/// Making or opening `path` (under the store's directory `base`) failed with
+/// `error_number`. A permission this user lacks, or a read-only file system,
+/// makes the store's directory unusable: Error(Usage) naming it, as
+/// open_base's errors do. Anything else (a full disk, EIO) is the store
+/// failing: Error(Store).
+[[noreturn]] void store_path_failed(const std::string& base, std::string_view action, std::string_view path,
+                                    int error_number);
+
 /// Attempts at a step that a concurrent remove() can undo by pruning a
 /// directory it left empty (LocalStore::put): each is a few system calls,
 /// and the directory is empty only until the step succeeds.
 constexpr int kPruneRaceAttempts = 100;
 
 /// Opens the directory that holds the key's last segment, walking from
-/// `base_fd` without following symbolic links (Error(InvalidInput) when one
+/// `base_fd` (the store's directory `base`) without following symbolic links (Error(InvalidInput) when one
 /// is met). With `create`, missing directories are made (0700), and a walk
 /// that a concurrent prune undoes starts again (kPruneRaceAttempts);
 /// without, a missing one gives an invalid fd.
-UniqueFd open_parent(int base_fd, const std::vector<std::string>& segments, bool create,
+UniqueFd open_parent(int base_fd, const std::string& base, const std::vector<std::string>& segments, bool create,
                      std::string_view key);
 
 /// Error(InvalidInput) for a key that meets a symbolic link.

@@ -133,12 +133,13 @@ class LocalStore final : public Store {
     UniqueFd dir;
     std::optional<TempFile> temp;
     for (int attempt = 1; !temp; ++attempt) {
-      dir = open_parent(base.get(), segments, true, key);
+      dir = open_parent(base.get(), base_, segments, true, key);
       if (is_symlink(dir.get(), name)) symlink_refused(key);
       temp.emplace(dir.get());
       if (temp->valid()) break;
       if (temp->error() != ENOENT || attempt == kPruneRaceAttempts)
-        throw Error(ErrorKind::Store, what, std::strerror(temp->error()));
+        store_path_failed(base_, "create a file in", segments.size() > 1 ? key.substr(0, key.rfind('/')) : ".",
+                          temp->error());
       temp.reset();
     }
     TempFile& object = *temp;
@@ -174,7 +175,7 @@ class LocalStore final : public Store {
     const std::vector<std::string> segments = key_segments(key);
     const UniqueFd base = open_base(base_, false);
     if (!base.valid()) return std::nullopt;
-    const UniqueFd dir = open_parent(base.get(), segments, false, key);
+    const UniqueFd dir = open_parent(base.get(), base_, segments, false, key);
     if (!dir.valid()) return std::nullopt;
     const std::string& name = segments.back();
     struct stat st {};
@@ -199,7 +200,7 @@ class LocalStore final : public Store {
     const std::vector<std::string> segments = key_segments(key);
     const UniqueFd base = open_base(base_, false);
     if (!base.valid()) return;
-    const UniqueFd dir = open_parent(base.get(), segments, false, key);
+    const UniqueFd dir = open_parent(base.get(), base_, segments, false, key);
     if (!dir.valid()) return;
     const std::string& name = segments.back();
     if (is_symlink(dir.get(), name)) symlink_refused(key);
@@ -256,7 +257,7 @@ class LocalStore final : public Store {
     segments.push_back(name);
     const UniqueFd base = open_base(base_, false);
     if (!base.valid()) return;
-    const UniqueFd dir = open_parent(base.get(), segments, false, upload.key);
+    const UniqueFd dir = open_parent(base.get(), base_, segments, false, upload.key);
     if (!dir.valid()) return;
     if (::unlinkat(dir.get(), name.c_str(), 0) != 0 && errno != ENOENT)
       throw Error(ErrorKind::Store, "abort upload " + url(upload.key), std::strerror(errno));
@@ -285,10 +286,10 @@ class LocalStore final : public Store {
   /// The directories above a removed object go too, deepest first, while they
   /// are empty (gc would otherwise leave one empty directory per day behind).
   /// rmdir refuses a directory that is not empty, so nothing else can go.
-  static void prune_empty_directories(int base_fd, std::vector<std::string> segments) {
+  void prune_empty_directories(int base_fd, std::vector<std::string> segments) const {
     while (segments.size() > 1) {
       segments.pop_back();  // now: the path of a directory
-      const UniqueFd holder = open_parent(base_fd, segments, false, segments.back());
+      const UniqueFd holder = open_parent(base_fd, base_, segments, false, segments.back());
       if (!holder.valid() || ::unlinkat(holder.get(), segments.back().c_str(), AT_REMOVEDIR) != 0) return;
     }
   }
@@ -309,7 +310,7 @@ class LocalStore final : public Store {
   UniqueFd open_object(const std::string& key) const {
     const std::vector<std::string> segments = key_segments(key);
     const UniqueFd base = open_base(base_, false);
-    const UniqueFd dir = base.valid() ? open_parent(base.get(), segments, false, key) : UniqueFd();
+    const UniqueFd dir = base.valid() ? open_parent(base.get(), base_, segments, false, key) : UniqueFd();
     if (!dir.valid()) throw Error(ErrorKind::NotFound, "get " + url(key), "no such object");
     UniqueFd file(::openat(dir.get(), segments.back().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (file.valid()) {

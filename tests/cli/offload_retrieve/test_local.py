@@ -475,6 +475,35 @@ class LocalStoreTests(CliTestCase):
         self.assertIn("127.0.0.1", self.fails(6, "--store", "s3://Old_Bucket.1", "offload", "--force",
                                                  stdin=b"x", env=env))
 
+    def test_a_store_directory_this_user_cannot_write_in_is_a_usage_error_naming_it(self):
+        # An existing directory without write permission exited 6 naming a
+        # relative key; one that could not be created exited 2 naming the
+        # store. Root writes anywhere, so the command runs as nobody then.
+        os.chmod(self.tmp, 0o755)
+        journal = self.path("journal")
+        os.makedirs(journal)
+        os.chmod(journal, 0o777)
+        readonly = self.path("ro")
+        os.makedirs(readonly)
+        os.chmod(readonly, 0o555)
+        shared = self.path("shared")  # another user's directory inside a writable store
+        os.makedirs(os.path.join(shared, "claimcheck"))
+        os.chmod(shared, 0o777)
+        os.chmod(os.path.join(shared, "claimcheck"), 0o555)
+        env = {"PATH": os.environ.get("PATH", "/usr/bin"), "HOME": journal, "CLAIMCHECK_JOURNAL_DIR": journal}
+        kwargs = {"user": 65534} if os.geteuid() == 0 else {}
+        for store, named, why in ((readonly, readonly, "create 'claimcheck': Permission denied"),
+                                  (readonly + "/sub", readonly + "/sub", "Permission denied"),
+                                  (shared, shared, "create 'claimcheck/")):
+            proc = subprocess.run([clitest.BINARY, "--store", store, "offload", "--force"], input=b"x",
+                                  capture_output=True, env=env, timeout=60, **kwargs)
+            self.assertEqual((proc.returncode, proc.stdout), (2, b""), proc.stderr)
+            line = proc.stderr.decode()
+            self.assertEqual(line.count("\n"), 1, line)
+            self.assertTrue(line.startswith(f"claimcheck: file://{named}: {why}"), line)
+        self.assertEqual(os.listdir(readonly), [])
+        self.assertEqual(os.listdir(os.path.join(shared, "claimcheck")), [])
+
     def test_empty_store_is_named_as_such(self):
         line = self.fails(2, "--store", "", "offload", stdin=b"x")
         self.assertIn("--store: '' is not a store", line)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <filesystem>
 #include <thread>
 #include <stdexcept>
@@ -15,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "stores/local_path.hpp"
 #include "stores/local_store.hpp"
 #include "core/stream.hpp"
 #include "test_support.hpp"
@@ -363,6 +365,34 @@ TEST_CASE("health: writable directory passes, unwritable fails with Store") {
     fs::create_directories(dir / "ro");
     fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
     CHECK(error_kind([&] { claimcheck::make_local_store(dir / "ro")->health(); }) == ErrorKind::Store);
+    fs::permissions(dir / "ro", fs::perms::owner_all);
+  }
+}
+
+TEST_CASE("a write refused for want of permission is a usage error naming the store; a full disk is the store's") {
+  for (int error_number : {EACCES, EPERM, EROFS}) {
+    try {
+      claimcheck::store_path_failed("/srv/store", "create", "claimcheck/2027-01-02", error_number);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::Usage);
+      CHECK(e.what_failed() == "file:///srv/store");
+      CHECK(e.why().starts_with("create 'claimcheck/2027-01-02': "));
+    }
+  }
+  for (int error_number : {ENOSPC, EDQUOT, EIO}) {
+    try {
+      claimcheck::store_path_failed("/srv/store", "create", "claimcheck", error_number);
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::Store);
+      CHECK(e.what_failed() == "create 'file:///srv/store/claimcheck'");
+    }
+  }
+  if (geteuid() != 0) {  // root writes anywhere (tests/cli covers it as nobody)
+    TempDir dir;
+    fs::create_directories(dir / "ro");
+    fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+    auto store = claimcheck::make_local_store(dir / "ro");
+    CHECK(error_kind([&] { put(*store, "a/b", "v"); }) == ErrorKind::Usage);
     fs::permissions(dir / "ro", fs::perms::owner_all);
   }
 }
