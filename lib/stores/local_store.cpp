@@ -29,8 +29,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <vector>
@@ -65,18 +63,6 @@ std::string percent_encode_path(std::string_view path) {
   return out;
 }
 
-/// What an interrupt's cleanup shares with the temporary file being made.
-/// The signal thread may run the cleanup at any moment, so it is registered
-/// before the file exists (one made first would be left behind by a signal
-/// in between), and the file is made under the lock: the cleanup either
-/// comes first, and then no file is made, or finds it made and removes it.
-/// It removes only a file this process made, never another's of that name.
-struct TempFileClaim {
-  std::mutex mutex;
-  bool abandoned = false;
-  std::string made;  // the file's name once it exists
-};
-
 /// A temporary file in a directory, removed unless committed by rename.
 class TempFile {
  public:
@@ -85,24 +71,16 @@ class TempFile {
   }
   /// Does not throw: valid() says whether it was created, error() why not.
   explicit TempFile(int dir_fd) : dir_fd_(dir_fd) {
-    auto claim = std::make_shared<TempFileClaim>();
-    cleanup_ = CleanupRegistration([dir_fd, claim] {
-      std::lock_guard lock(claim->mutex);
-      claim->abandoned = true;
-      if (!claim->made.empty()) ::unlinkat(dir_fd, claim->made.c_str(), 0);
-    });
     std::random_device random;
     for (int attempt = 0; attempt < 16 && !fd_.valid(); ++attempt) {
       name_ = fmt::format("{}{:08x}{:08x}", kTempPrefix, random(), random());
-      std::lock_guard lock(claim->mutex);
-      if (claim->abandoned) {
-        error_ = EINTR;  // interrupted: the process is ending
-        break;
-      }
-      fd_ = UniqueFd(::openat(dir_fd, name_.c_str(),
-                              O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-      error_ = errno;
-      if (fd_.valid()) claim->made = name_;
+      // Made and registered with no interrupt's cleanup in between.
+      cleanup_ = CleanupRegistration::made_by([&]() -> std::function<void()> {
+        fd_ = UniqueFd(::openat(dir_fd, name_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+        error_ = errno;
+        if (!fd_.valid()) return [] {};  // never another process's file of that name
+        return [dir_fd, name = name_] { ::unlinkat(dir_fd, name.c_str(), 0); };
+      });
       if (!fd_.valid() && error_ != EEXIST) break;
     }
     if (!fd_.valid()) {
