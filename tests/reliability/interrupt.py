@@ -102,16 +102,22 @@ def s3_interrupt(failures, claimcheck, settings, signal_number):
         process.stdin.flush()
         wait_until(lambda: proxy.stats()["faults"]["slow"] >= 1, "the first UploadPart")
         code, err = finish(process, signal_number)
+    uploads = check_exit_and_uploads(failures, label, settings, prefix, code, err, signal_number)
+    failures.check(keys_under(settings, prefix) == [], "{}: objects left".format(label))
+    failures.check(files_under(out_dir) == [], "{}: left in the -o directory: {}".format(
+        label, files_under(out_dir)))
+    abort_leftovers(settings, uploads)
+
+
+def check_exit_and_uploads(failures, label, settings, prefix, code, err, signal_number):
+    """Exit 128+N and no multipart upload left open under `prefix`; returns those left."""
     uploads = open_multipart_uploads(settings, prefix)
     print("{}: exit {}, stderr {!r}, open uploads {}".format(label, code, err[:120], len(uploads)),
           flush=True)
     failures.check(code == 128 + signal_number, "{}: exit {}, want {}".format(
         label, code, 128 + signal_number))
     failures.check(uploads == [], "{}: {} multipart upload(s) left open".format(label, len(uploads)))
-    failures.check(keys_under(settings, prefix) == [], "{}: objects left".format(label))
-    failures.check(files_under(out_dir) == [], "{}: left in the -o directory: {}".format(
-        label, files_under(out_dir)))
-    abort_leftovers(settings, uploads)
+    return uploads
 
 
 def full_pipe():
@@ -215,12 +221,7 @@ def s3_interrupt_while_upload_is_created(failures, claimcheck, settings, signal_
         process.send_signal(signal_number)
         process.wait(timeout=WAIT_SECONDS)
         code, err = process.returncode, process.stderr.read().decode("utf-8", "replace").strip()
-    uploads = open_multipart_uploads(settings, prefix)
-    print("{}: exit {}, stderr {!r}, open uploads {}".format(label, code, err[:120], len(uploads)),
-          flush=True)
-    failures.check(code == 128 + signal_number, "{}: exit {}, want {}".format(
-        label, code, 128 + signal_number))
-    failures.check(uploads == [], "{}: {} multipart upload(s) left open".format(label, len(uploads)))
+    uploads = check_exit_and_uploads(failures, label, settings, prefix, code, err, signal_number)
     abort_leftovers(settings, uploads)
 
 

@@ -370,22 +370,25 @@ TEST_CASE("health: writable directory passes, unwritable fails with Store") {
 }
 
 TEST_CASE("a write refused for want of permission is a usage error naming the store; a full disk is the store's") {
-  for (int error_number : {EACCES, EPERM, EROFS}) {
+  const auto failure = [](const char* path, int error_number) {
     try {
-      claimcheck::store_path_failed("/srv/store", "create", "claimcheck/2027-01-02", error_number);
+      claimcheck::store_path_failed("/srv/store", "create", path, error_number);
     } catch (const Error& e) {
-      CHECK(e.kind() == ErrorKind::Usage);
-      CHECK(e.what_failed() == "file:///srv/store");
-      CHECK(e.why().starts_with("create 'claimcheck/2027-01-02': "));
+      return e;
     }
+    FAIL("store_path_failed returned for errno " << error_number);
+    throw std::logic_error("unreachable");
+  };
+  for (int error_number : {EACCES, EPERM, EROFS}) {
+    const Error e = failure("claimcheck/2027-01-02", error_number);
+    CHECK(e.kind() == ErrorKind::Usage);
+    CHECK(e.what_failed() == "file:///srv/store");
+    CHECK(e.why().starts_with("create 'claimcheck/2027-01-02': "));
   }
   for (int error_number : {ENOSPC, EDQUOT, EIO}) {
-    try {
-      claimcheck::store_path_failed("/srv/store", "create", "claimcheck", error_number);
-    } catch (const Error& e) {
-      CHECK(e.kind() == ErrorKind::Store);
-      CHECK(e.what_failed() == "create 'file:///srv/store/claimcheck'");
-    }
+    const Error e = failure("claimcheck", error_number);
+    CHECK(e.kind() == ErrorKind::Store);
+    CHECK(e.what_failed() == "create 'file:///srv/store/claimcheck'");
   }
   if (geteuid() != 0) {  // root writes anywhere (tests/cli covers it as nobody)
     TempDir dir;
