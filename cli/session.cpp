@@ -34,7 +34,7 @@ Session::Session(const GlobalOptions& global)
 }
 
 std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink) {
-  return path.empty() || path == "-" ? stage_to_stream(stdout_sink) : stage_to_file(path);
+  return path.empty() || path == "-" ? stage_to_output_stream(stdout_sink) : stage_to_file(path);
 }
 
 }  // namespace claimcheck::cli

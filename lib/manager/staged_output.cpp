@@ -184,11 +184,6 @@ class StagedStream : public StagedOutput {
     spool_.copy_to(destination_);
     spool_.clear();
     destination_.flush();
-    // Written outside publish_result: a write can block on a full pipe, and
-    // the signal thread must not. A signal before this line fails the
-    // command; the stream may then hold part of the output, as it would of
-    // any interrupted stream.
-    publish_result([] {});
   }
 
   void abort() noexcept override {
@@ -202,6 +197,27 @@ class StagedStream : public StagedOutput {
   bool done_ = false;
 };
 
+/// The command's own output on a stream: spooled as StagedStream is, and its
+/// commit is the moment the result is published (core/cleanup.hpp). The
+/// writes come before publish_result, not inside it: one can block on a full
+/// pipe, and the signal thread must not. A signal during them fails the
+/// command; the stream may then hold part of the output, as any interrupted
+/// stream may. (StagedStream alone is also a buffer inside a command, whose
+/// commit publishes nothing.)
+class PublishedStream : public StagedOutput {
+ public:
+  PublishedStream(ByteSink& destination, std::size_t memory_limit) : staged_(destination, memory_limit) {}
+  void write(const char* data, std::size_t size) override { staged_.write(data, size); }
+  void commit() override {
+    staged_.commit();
+    publish_result([] {});
+  }
+  void abort() noexcept override { staged_.abort(); }
+
+ private:
+  StagedStream staged_;
+};
+
 /// A character device (/dev/null, a terminal) or a named pipe: renaming a
 /// file over it would replace it, so it is written to, as curl -o does, once
 /// everything is verified (spooled until then, like stdout).
@@ -210,7 +226,7 @@ class StagedDevice : public StagedOutput {
   /// `fd`: the device or pipe opened by its path, or a duplicate of our own
   /// stdout or stderr; invalid when that failed (errno says why).
   StagedDevice(UniqueFd fd, const std::string& path)
-      : fd_(std::move(fd)), sink_(fd_.get(), path), staged_(sink_, 8u << 20) {
+      : fd_(std::move(fd)), sink_(fd_.get(), path), staged_(sink_, kOutputSpoolMemory) {
     if (!fd_.valid()) throw path_error("write " + path);
   }
   void write(const char* data, std::size_t size) override { staged_.write(data, size); }
@@ -220,7 +236,7 @@ class StagedDevice : public StagedOutput {
  private:
   UniqueFd fd_;
   FdSink sink_;
-  StagedStream staged_;
+  PublishedStream staged_;
 };
 
 bool is_device_or_pipe(const std::string& path) {
@@ -240,6 +256,10 @@ std::unique_ptr<StagedOutput> stage_to_file(const std::string& path) {
 
 std::unique_ptr<StagedOutput> stage_to_stream(ByteSink& destination, std::size_t memory_limit) {
   return std::make_unique<StagedStream>(destination, memory_limit);
+}
+
+std::unique_ptr<StagedOutput> stage_to_output_stream(ByteSink& destination) {
+  return std::make_unique<PublishedStream>(destination, kOutputSpoolMemory);
 }
 
 }  // namespace claimcheck
