@@ -5,6 +5,7 @@
 // every parse of input goes through these, which say so.
 #pragma once
 
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,15 @@ Json parse_json(std::string_view text) {
     throw Json::parse_error::create(101, nul + 1, "syntax error - a NUL byte, which JSON text never holds",
                                     nullptr);
   return Json::parse(text);
+}
+
+/// What a parse (or dump) exception says, without nlohmann's
+/// "[json.exception.parse_error.101] " tag: the part a user can act on.
+inline std::string json_error_reason(const std::exception& e) {
+  std::string why = e.what();
+  if (auto end = why.find("] "); why.starts_with("[json.exception") && end != std::string::npos)
+    why.erase(0, end + 2);
+  return why;
 }
 
 }  // namespace claimcheck

@@ -183,12 +183,6 @@ std::optional<Reference> reference_from(const Json& value) {
   return std::nullopt;
 }
 
-/// nlohmann's messages start with "[json.exception.parse_error.101] ".
-std::string without_exception_tag(const std::string& message) {
-  const auto end = message.find("] ");
-  return end == std::string::npos ? message : message.substr(end + 2);
-}
-
 std::size_t skip_space(std::string_view text, std::size_t pos) {
   while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
     ++pos;
@@ -241,7 +235,7 @@ std::string to_json(const Reference& ref, bool pretty) {
     return to_json_value(ref).dump(pretty ? 2 : -1);
   } catch (const nlohmann::json::exception& e) {
     // Only reachable with a key or field that is not UTF-8.
-    throw Error(ErrorKind::Internal, "cannot write reference", without_exception_tag(e.what()));
+    throw Error(ErrorKind::Internal, "cannot write reference", json_error_reason(e));
   }
 }
 
@@ -257,7 +251,7 @@ Reference parse_reference(std::string_view text) {
     document = parse_json(text);
   } catch (const nlohmann::json::exception& e) {
     // parse_error, and out_of_range for numbers beyond a double (1e400).
-    invalid("not JSON: " + without_exception_tag(e.what()));
+    invalid("not JSON: " + json_error_reason(e));
   }
   if (!document.is_object()) invalid(fmt::format("expected a JSON object, got {}", type_name(document)));
   if (auto ref = reference_from(document)) return *std::move(ref);

@@ -273,13 +273,6 @@ class Walker {
   EventContext event_;
 };
 
-std::string parse_error_reason(const std::exception& e) {
-  std::string why = e.what();
-  if (auto end = why.find("] "); why.starts_with("[json.exception") && end != std::string::npos)
-    why.erase(0, end + 2);
-  return why;
-}
-
 /// Parses each JSON Lines line; blank lines are skipped. Lines that are
 /// history events keep their history context.
 void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines) {
@@ -300,7 +293,7 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLine
     try {
       document = parse_json<Json>(line);
     } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
-      const std::string why = "line " + std::to_string(line_number) + " is not JSON: " + parse_error_reason(e);
+      const std::string why = "line " + std::to_string(line_number) + " is not JSON: " + json_error_reason(e);
       if (bad_lines == BadLines::Fail) throw Error(ErrorKind::InvalidInput, "input", why);
       if (!first_error) first_error.emplace(ErrorKind::InvalidInput, "input", why);
       Finding finding;
@@ -345,7 +338,7 @@ void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines
     document = parse_json<Json>(text);
   } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
     if (has_several_lines(text)) return scan_lines(text, on_finding, bad_lines);
-    throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + parse_error_reason(e));
+    throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + json_error_reason(e));
   }
   scan_json(document, on_finding);
 }
