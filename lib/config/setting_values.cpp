@@ -165,7 +165,20 @@ std::string normalise_prefix(std::string prefix, const std::string& label) {
 }
 
 StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env) {
-  if (text.empty()) bad_value(label, text, "a store (s3://bucket/prefix, file:///dir or a directory)");
+  const std::string forms = "(s3://bucket/prefix, file:///dir or a directory)";
+  if (text.empty()) bad_value(label, text, "a store " + forms);
+  // "s3:/bucket" or "file:dir" taken as a relative directory would put the
+  // data under the cwd, where no one looks: a value that begins with one of
+  // these schemes is a URL, and "./s3:x" names such a directory. RFC 8089's
+  // one-slash "file:/dir" is refused too, pointing to the form references carry.
+  const std::string lower = base::to_lower(text);
+  if ((lower.starts_with("s3:") && !text.starts_with("s3://")) ||
+      (lower.starts_with("file:") && !text.starts_with("file://"))) {
+    const bool one_slash_file = lower.starts_with("file:/") && !lower.starts_with("file://");
+    bad_value(label, text,
+              "a supported store " +
+                  (one_slash_file ? "(a file URL takes three slashes: file://" + text.substr(5) + ")" : forms));
+  }
   StoreSpec spec;
   if (text.starts_with("s3://")) {
     const std::string rest = text.substr(5);
@@ -174,7 +187,7 @@ StoreSpec parse_store(const std::string& text, const std::string& label, const G
     spec.bucket = rest.substr(0, slash);
     // Anything else, such as '?', would be sent as part of the request path,
     // to a bucket that cannot exist.
-    if (!is_bucket_name(spec.bucket)) bad_value(label, text, "a store (s3://bucket/prefix, file:///dir or a directory)");
+    if (!is_bucket_name(spec.bucket)) bad_value(label, text, "a store " + forms);
     if (slash != std::string::npos && slash + 1 < rest.size()) spec.prefix = rest.substr(slash + 1);
     return spec;
   }
@@ -183,7 +196,7 @@ StoreSpec parse_store(const std::string& text, const std::string& label, const G
     dir = text.substr(7);
     if (!dir.starts_with("/")) bad_value(label, text, "a file URL with an absolute path (file:///dir)");
   } else if (text.find("://") != std::string::npos) {
-    bad_value(label, text, "a supported store (s3://bucket/prefix, file:///dir or a directory)");
+    bad_value(label, text, "a supported store " + forms);
   }
   spec.kind = "local";
   spec.dir = expand_path(dir, env);

@@ -137,7 +137,7 @@ const std::vector<Setting>& table() {
                 t.config.local_dir = home_relative(t.env, "XDG_DATA_HOME", ".local/share");
               },
           .default_doc = "$XDG_DATA_HOME/claimcheck (else ~/.local/share/claimcheck)",
-          .help = "Store URI: s3://bucket[/prefix], file:///dir or a directory",
+          .help = "Store URI: s3://bucket[/prefix], file:///dir or a directory (./ before one named s3:... or file:...)",
           .show =
               [](const Config& c) {
                 return c.store_kind == "s3" ? "s3://" + c.s3.bucket : "file://" + c.local_dir;

@@ -341,6 +341,31 @@ TEST_CASE("a bucket name no S3 store can have is the store setting's usage error
   CHECK(box.load().s3.bucket == "Old_Bucket.example-1");
 }
 
+TEST_CASE("a store that begins like an s3: or file: URL and is not one is refused, never a relative directory") {
+  Sandbox box;
+  const auto why = [&](const std::string& value) {
+    box.env["CLAIMCHECK_STORE"] = value;
+    return std::string(usage_error(box).what());
+  };
+  for (const char* bad : {"s3:/audit", "s3:audit", "S3:audit", "S3://audit", "file:dir", "FILE:///x", "File:dir"})
+    CHECK(why(bad) == "CLAIMCHECK_STORE: '" + std::string(bad) +
+                          "' is not a supported store (s3://bucket/prefix, file:///dir or a directory)");
+  CHECK(why("file:/abs/dir") == "CLAIMCHECK_STORE: 'file:/abs/dir' is not a supported store "
+                                "(a file URL takes three slashes: file:///abs/dir)");
+  box.env.erase("CLAIMCHECK_STORE");
+
+  ConfigOverrides flags;
+  flags.set("store", "s3:/audit");
+  CHECK(usage_error(box, flags).what_failed() == "--store");
+  box.write_config("store = file:relative\n");
+  CHECK(usage_error(box).what_failed() == box.config_path() + ":1: store");
+
+  box.write_config("store = ./s3:audit\n");  // a directory so named, spelled as one
+  const Config c = box.load();
+  CHECK(c.store_kind == "local");
+  CHECK(c.local_dir.ends_with("/s3:audit"));
+}
+
 TEST_CASE("the AWS profile is not read for a local store") {
   Sandbox box;
   box.env["AWS_PROFILE"] = "missing";  // would be an error for S3
