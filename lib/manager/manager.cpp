@@ -381,13 +381,17 @@ std::string Manager::remove_undelivered(const std::vector<std::string>& keys) {
 }
 
 std::optional<std::string> store_mismatch(const Reference& ref, const std::string& configured) {
-  if (!ref.store || *ref.store == configured) return std::nullopt;
+  if (!ref.store) return std::nullopt;
+  // Compared as --store is spelled once parsed: "file:///x/" is file:///x,
+  // and advising "--store file:///x/" would normalise away again.
+  const std::string store = normal_store_location(*ref.store);
+  if (store == normal_store_location(configured)) return std::nullopt;
   // Advice only a --store can follow: a prefix or another scheme in the
   // field was not written by claimcheck, and --store cannot match it.
-  if (!is_store_location(*ref.store))
+  if (!is_store_location(store))
     return "reference is for store '" + *ref.store + "', which is not a store location (s3://BUCKET or file:///DIR)";
   return "reference is for store " + *ref.store + " but the configured store is " + configured +
-         " (use --store " + *ref.store + ")";
+         " (use --store " + store + ")";
 }
 
 void Manager::check_store_matches(const Reference& ref) {

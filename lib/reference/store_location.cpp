@@ -1,5 +1,7 @@
 #include "reference/store_location.hpp"
 
+#include <filesystem>
+
 namespace claimcheck {
 
 bool is_bucket_name(std::string_view name) {
@@ -11,6 +13,17 @@ bool is_bucket_name(std::string_view name) {
 bool is_store_location(std::string_view store) {
   if (store.starts_with("s3://")) return is_bucket_name(store.substr(5));
   return store.starts_with("file:///");
+}
+
+std::string normal_store_location(std::string_view store) {
+  if (store.starts_with("file:///")) {
+    std::string path = std::filesystem::path(store.substr(7)).lexically_normal().string();
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    return "file://" + path;
+  }
+  std::string text(store);
+  if (text.starts_with("s3://") && text.find('/', 5) == text.size() - 1) text.pop_back();
+  return text;
 }
 
 }  // namespace claimcheck

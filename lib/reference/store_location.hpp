@@ -3,6 +3,7 @@
 // tells the user which --store reaches a reference).
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace claimcheck {
@@ -14,5 +15,10 @@ bool is_bucket_name(std::string_view name);
 /// A store location as claimcheck writes it in a reference and accepts it as
 /// --store: `s3://BUCKET` or `file:///DIR`.
 bool is_store_location(std::string_view store);
+
+/// A store location spelled as the configured store is: a file URL's path
+/// lexically normal without a trailing '/' ("file:///x/a//b/" ->
+/// "file:///x/a/b"), "s3://bucket/" -> "s3://bucket"; anything else as given.
+std::string normal_store_location(std::string_view store);
 
 }  // namespace claimcheck

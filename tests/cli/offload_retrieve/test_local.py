@@ -339,6 +339,20 @@ class LocalStoreTests(CliTestCase):
         line = self.fails(3, "retrieve", stdin=json.dumps(ref).encode())
         self.assertIn("--store s3://some-bucket", line)
 
+    def test_reference_store_with_trailing_slash_matches_the_store(self):
+        # A hand-edited "file:///dir/" is the same store as --store /dir/ and
+        # file:///dir/, which both become file:///dir; the advice for another
+        # store is a --store that does not normalise away again.
+        payload = compressible(100_000)
+        ref = self.offload(payload, "--store", self.store_dir)
+        ref["store"] += "/"
+        for store in (self.store_dir + "/", "file://" + self.store_dir + "/"):
+            r = self.ok("--store", store, "retrieve", stdin=json.dumps(ref).encode())
+            self.assertEqual(r.out, payload)
+        ref["store"] = "file://" + self.path("other") + "//"
+        line = self.fails(3, "--store", self.store_dir, "retrieve", stdin=json.dumps(ref).encode())
+        self.assertIn(f"(use --store file://{self.path('other')})", line)
+
     def test_exit_2_usage_errors(self):
         line = self.fails(2, "offload", "--foo")
         self.assertIn("--foo", line)

@@ -335,6 +335,24 @@ TEST_CASE("a reference for another store is refused, naming it") {
   CHECK(why.find("--store") != std::string::npos);
 }
 
+TEST_CASE("a reference's file store is compared as --store spells it once parsed") {
+  Fixture f;
+  const std::string payload = text_payload(3000);
+  Reference ref = offload_bytes(*f.manager, payload, options_with(10));
+  const std::string written = *ref.store;
+  for (const std::string& spelling : {written + "/", written + "//", "file://" + f.dir.path() + "//store/./"}) {
+    CAPTURE(spelling);
+    ref.store = spelling;
+    CHECK(retrieve_bytes(*f.manager, ref) == payload);
+  }
+  // another store: the advice is the --store that matches it, not one that normalises away
+  ref.store = "file://" + f.dir.path() + "/other/";
+  CHECK(store_mismatch(ref, written) == "reference is for store " + *ref.store + " but the configured store is " +
+                                            written + " (use --store file://" + f.dir.path() + "/other)");
+  ref.store = "s3://bkt/";
+  CHECK(store_mismatch(ref, "s3://bkt") == std::nullopt);
+}
+
 TEST_CASE("maybe_retrieve: references are fetched, anything else passes through") {
   Fixture f;
   std::string payload = text_payload(3000);
