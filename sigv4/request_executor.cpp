@@ -111,6 +111,7 @@ std::chrono::system_clock::time_point RequestExecutor::now() const {
 }
 
 S3Response RequestExecutor::execute(S3Request& request) {
+  if (config_.before_first_request) std::call_once(first_request_, config_.before_first_request);
   std::string payload_hash(kEmptyPayloadHash);
   if (config_.unsigned_payload && endpoint_.scheme == "https") {
     payload_hash = "UNSIGNED-PAYLOAD";

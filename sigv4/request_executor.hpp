@@ -80,6 +80,7 @@ class RequestExecutor {
   HandlePool pool_;
   std::atomic<std::int64_t> clock_offset_seconds_{0};  // server time minus ours
   std::atomic<std::uint64_t> requests_{0};
+  std::once_flag first_request_;  // config_.before_first_request
   mutable std::mutex trace_mutex_;  // parallel parts trace through one callback
 };
 

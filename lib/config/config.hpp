@@ -61,6 +61,7 @@ struct S3Settings {
   std::string credentials_tried;
   CredentialChainSettings chain;
   std::string ca_bundle;
+  std::string ca_bundle_label;  // where ca_bundle came from ("AWS_CA_BUNDLE"), for its error
   bool virtual_hosted{};
   /// Buckets besides `bucket` that a Temporal External Storage reference
   /// may be read from (same endpoint and credentials).

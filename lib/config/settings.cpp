@@ -513,9 +513,13 @@ const std::vector<Setting>& table() {
           .file_key = "ca_bundle",
           .profile_key = "ca_bundle",
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.ca_bundle = expand_path(v.text, t.env); },
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.s3.ca_bundle = expand_path(v.text, t.env);
+                t.config.s3.ca_bundle_label = v.label;  // checked when the S3 store is made
+              },
           .default_doc = "the system's CA certificates",
-          .help = "CA certificates to verify the endpoint's TLS certificate with",
+          .help = "CA certificates (a file) to verify the endpoint's TLS certificate with; one that cannot be read is exit 2, before any request",
           .show = [](const Config& c) { return c.s3.ca_bundle; },
           .stage = Stage::S3,
       },

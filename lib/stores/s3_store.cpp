@@ -15,13 +15,18 @@
 // as "../../etc/passwd" never goes on the wire.
 #include "stores/s3_store.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "core/cleanup.hpp"
 #include "core/error.hpp"
+#include "core/posix_file.hpp"
 #include "stores/multipart_upload.hpp"
 #include "stores/s3_error_map.hpp"
 #include "stores/s3_metadata.hpp"
@@ -33,6 +38,21 @@ namespace {
 constexpr std::uint64_t kMaxCopySize = 5ull << 30;
 constexpr int kMaxParts = 10000;
 
+/// A CA bundle that cannot be read is the setting's error (exit 2, naming
+/// where it came from), checked before the first request (presigning sends
+/// none): curl would make it a TLS error of every request, a store error (6).
+void check_ca_bundle(const std::string& path, const std::string& label) {
+  const std::string what = (label.empty() ? std::string("ca_bundle") : label) + ": CA bundle " + path;
+  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) throw path_error(what);
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) throw path_error(what);
+  if (S_ISDIR(info.st_mode)) {
+    errno = EISDIR;
+    throw path_error(what);
+  }
+}
+
 sigv4::S3Config client_config(const S3Settings& settings,
                               std::function<void(std::string_view)> trace) {
   sigv4::S3Config config;
@@ -42,6 +62,10 @@ sigv4::S3Config client_config(const S3Settings& settings,
   if (settings.credentials_provider) config.credentials_provider = settings.credentials_provider(trace);
   config.virtual_hosted = settings.virtual_hosted;
   config.ca_bundle = settings.ca_bundle;
+  if (!settings.ca_bundle.empty())
+    config.before_first_request = [path = settings.ca_bundle, label = settings.ca_bundle_label] {
+      check_ca_bundle(path, label);
+    };
   if (settings.connect_timeout.count() > 0) config.connect_timeout = settings.connect_timeout;
   if (settings.read_timeout.count() > 0) config.stall_timeout = settings.read_timeout;
   config.deadline = settings.deadline;

@@ -80,6 +80,10 @@ struct S3Config {
   bool unsigned_payload = false;
   /// Verbose trace, one line per call; secrets and signatures redacted.
   std::function<void(std::string_view)> trace;
+  /// Run before the first request is sent (not for presigning, which sends
+  /// nothing): the caller's checks of what only a request needs. What it
+  /// throws is thrown by that request; it runs again until it returns.
+  std::function<void()> before_first_request;
 };
 
 struct ObjectInfo {

@@ -576,6 +576,46 @@ TEST_CASE("an S3 store the client cannot use is Error(Usage), not a crash") {
   CHECK(claimcheck::make_s3_store(settings)->location() == "s3://bkt");  // nothing contacted
 }
 
+TEST_CASE("a CA bundle that cannot be read is its setting's usage error, before the first request") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  box.env["AWS_ACCESS_KEY_ID"] = "KEY";
+  box.env["AWS_SECRET_ACCESS_KEY"] = "secret";
+  box.env["AWS_ENDPOINT_URL"] = "http://127.0.0.1:1";  // never reached: the check comes first
+  box.env["CLAIMCHECK_MAX_ATTEMPTS"] = "1";
+  const auto first_request_error = [&] {
+    const auto store = claimcheck::open_store(box.load());
+    CHECK_FALSE(store->fetch_url("claimcheck/k", 60s).empty());  // presigning sends nothing
+    try {
+      store->head("claimcheck/k");
+    } catch (const Error& e) {
+      return e;
+    }
+    FAIL("no error");
+    return Error(ErrorKind::Internal, "", "");
+  };
+  const std::string missing = box.home / "missing.pem";
+  box.env["AWS_CA_BUNDLE"] = missing;
+  box.env["SSL_CERT_FILE"] = box.home.path();
+  Error e = first_request_error();
+  CHECK(e.kind() == ErrorKind::Usage);
+  CHECK(std::string(e.what()) == "AWS_CA_BUNDLE: CA bundle " + missing + ": No such file or directory");
+
+  box.env.erase("AWS_CA_BUNDLE");
+  e = first_request_error();
+  CHECK(e.kind() == ErrorKind::Usage);
+  CHECK(std::string(e.what()) == "SSL_CERT_FILE: CA bundle " + box.home.path() + ": Is a directory");
+
+  box.env.erase("SSL_CERT_FILE");
+  box.write_config("ca_bundle = " + missing + "\n");
+  e = first_request_error();
+  CHECK(e.kind() == ErrorKind::Usage);
+  CHECK(e.what_failed() == box.config_path() + ":1: ca_bundle: CA bundle " + missing);
+
+  write_file(missing, "");  // readable: the request goes ahead and fails to connect
+  CHECK(first_request_error().kind() == ErrorKind::Store);
+}
+
 TEST_CASE("serve's settings: only for serve, from flag, environment, file or default") {
   Sandbox box;
   Config c = box.load();  // another command: serve's rows are not resolved
