@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "base/time.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 
@@ -10,8 +11,11 @@ namespace claimcheck::cli {
 TimePoint parse_as_of(std::string_view text, TimePoint now, std::string_view flag) {
   if (text.starts_with('+')) return now + parse_duration(text.substr(1), flag);
   try {
-    return parse_rfc3339(text);
-  } catch (const Error&) {
+    return base::parse_rfc3339(text);
+  } catch (const base::UnrepresentableTimestamp&) {  // RFC 3339 all right: the range is wrong
+    throw Error(ErrorKind::Usage, std::string(flag),
+                "'" + std::string(text) + "' is outside " + std::string(base::kClockRange));
+  } catch (const base::InvalidTimestamp&) {
     throw Error(ErrorKind::Usage, std::string(flag),
                 "expected an RFC 3339 time (2026-01-09T13:24:00Z) or +DURATION (+7d), got '" +
                     std::string(text) + "'");

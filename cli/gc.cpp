@@ -26,8 +26,9 @@ namespace {
 struct GcFlags {
   bool dry_run = false;
   bool json = false;
-  std::string as_of;
-  std::string older_than;
+  // optional: an empty value given ("--as-of \"\"") is refused, not "now"
+  std::optional<std::string> as_of;
+  std::optional<std::string> older_than;
   std::uint64_t limit = 0;
   std::string uploads_older_than = "1d";
   std::vector<std::string> keep_referenced;
@@ -39,8 +40,8 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   options.ttl = config.ttl;
   options.list_concurrency = config.list_concurrency;
   const TimePoint now = std::chrono::system_clock::now();
-  options.as_of = flags.as_of.empty() ? now : parse_as_of(flags.as_of, now, "--as-of");
-  if (!flags.older_than.empty()) options.older_than = parse_duration(flags.older_than, "--older-than");
+  options.as_of = flags.as_of ? parse_as_of(*flags.as_of, now, "--as-of") : now;
+  if (flags.older_than) options.older_than = parse_duration(*flags.older_than, "--older-than");
   if (flags.limit > 0) options.limit = flags.limit;
   options.uploads_older_than = parse_duration(flags.uploads_older_than, "--uploads-older-than");
   options.dry_run = flags.dry_run;

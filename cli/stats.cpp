@@ -24,7 +24,7 @@ namespace claimcheck::cli {
 namespace {
 
 struct StatsFlags {
-  std::string since;
+  std::optional<std::string> since;  // given empty: refused, not "no filter"
   bool storage_only = false;
   bool operations_only = false;
   bool json = false;
@@ -52,7 +52,7 @@ StatsReport build_report(const Config& config, const StatsFlags& flags, std::vec
   StatsReport report;
   report.as_of = std::chrono::system_clock::now();
   report.prefix = config.prefix;
-  if (!flags.since.empty()) report.since = report.as_of - parse_duration(flags.since, "--since");
+  if (flags.since) report.since = report.as_of - parse_duration(*flags.since, "--since");
   if (wants_storage(flags)) {
     collect_view([&] {
       auto store = open_store_for(config);

@@ -165,7 +165,7 @@ TimePoint representable(chr::sys_seconds utc, std::string_view text) {
   constexpr auto earliest = chr::ceil<chr::seconds>(TimePoint::min());
   if (utc.time_since_epoch() >= latest.time_since_epoch() ||
       utc.time_since_epoch() <= earliest.time_since_epoch())
-    bad_timestamp(text, "year is outside the supported range");
+    throw UnrepresentableTimestamp("\"" + std::string(text.substr(0, 64)) + "\": year is outside the supported range");
   return chr::time_point_cast<TimePoint::duration>(utc);
 }
 

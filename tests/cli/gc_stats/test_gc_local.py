@@ -141,6 +141,14 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.backend.put_foreign(key, b"x")
         self.assertIn("--as-of", self.fails(2, "gc", "--prefix", self.prefix, "--as-of", "yesterday"))
         self.assertIn("--older-than", self.fails(2, "gc", "--prefix", self.prefix, "--older-than", "soon"))
+        # Given empty, as --ttl "" is: refused, never "now" or "no filter".
+        self.assertIn("--as-of: expected an RFC 3339 time", self.fails(2, "gc", "--prefix", self.prefix, "--as-of", ""))
+        self.assertIn("--older-than: '' is not a duration",
+                      self.fails(2, "gc", "--prefix", self.prefix, "--older-than", ""))
+        # Well-formed RFC 3339, beyond the clock: the message says which.
+        self.assertEqual(self.fails(2, "gc", "--prefix", self.prefix, "--as-of", "9999-12-31T23:59:59Z"),
+                         "claimcheck: --as-of: '9999-12-31T23:59:59Z' is outside what the clock can represent "
+                         "(years 1678 to 2262)")
         self.fails(2, "gc", "--prefix", self.prefix, "--limit", "0")
         missing = self.path("missing-state.json")
         self.assertIn(missing, self.fails(2, "gc", "--prefix", self.prefix, "--keep-referenced", missing))

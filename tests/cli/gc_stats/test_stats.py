@@ -120,6 +120,7 @@ class Stats(GcTestCase):
     def test_bad_flags_are_usage_errors(self):
         self.fails(2, "stats", "--json", "--prometheus")
         self.assertIn("--since", self.fails(2, "stats", "--operations", "--since", "lately"))
+        self.assertIn("--since: '' is not a duration", self.fails(2, "stats", "--operations", "--since", ""))
         self.assertIn("--list-concurrency", self.fails(2, "stats", "--storage", "--list-concurrency", "0"))
         self.env["CLAIMCHECK_LIST_CONCURRENCY"] = "many"
         self.assertIn("CLAIMCHECK_LIST_CONCURRENCY: 'many' is not an integer from 1 to 64",

@@ -22,6 +22,15 @@ class InvalidTimestamp : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// A well-formed timestamp that TimePoint (64-bit nanoseconds) cannot hold.
+class UnrepresentableTimestamp : public InvalidTimestamp {
+ public:
+  using InvalidTimestamp::InvalidTimestamp;
+};
+
+/// The years TimePoint can hold, for messages: "is outside " + kClockRange.
+inline constexpr std::string_view kClockRange = "what the clock can represent (years 1678 to 2262)";
+
 /// UTC whole seconds with "Z" (what the Go runner writes); sub-seconds dropped.
 std::string format_rfc3339(TimePoint t);
 /// UTC with milliseconds: 2026-01-09T13:24:00.123Z.
