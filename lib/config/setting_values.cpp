@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "base/text.hpp"
+#include "base/time.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "reference/keys.hpp"
@@ -50,6 +51,10 @@ std::chrono::seconds parse_ttl(const std::string& text, const std::string& label
   }
   if (ttl <= std::chrono::seconds::zero())
     bad_value(label, text, "a TTL above zero (gc would delete the object at once)");
+  // Refused here, where its origin is known, rather than by the first offload.
+  const auto room = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max() - std::chrono::system_clock::now());
+  if (ttl >= room)
+    throw Error(ErrorKind::Usage, label, fmt::format("'{}' puts the expiry beyond {}", text, base::kClockRange));
   return ttl;
 }
 

@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/threaded_sink.hpp"
 #include "reference/keys.hpp"
+#include "base/time.hpp"
 #include "reference/store_location.hpp"
 #include "core/units.hpp"
 #include "manager/offload_pipeline.hpp"
@@ -86,13 +87,13 @@ void drain(ByteSource& source) {
   }
 }
 
-/// system_clock counts nanoseconds in 64 bits (until 2262): a larger ttl would
-/// wrap the expiry into the past, a silent wrong result.
+/// system_clock counts nanoseconds in 64 bits: a larger ttl would wrap the
+/// expiry into the past, a silent wrong result. The settings refuse such a ttl
+/// with its origin; this guards the library's other callers.
 TimePoint expiry_after(TimePoint now, std::chrono::seconds ttl) {
   auto room = std::chrono::duration_cast<std::chrono::seconds>(TimePoint::max() - now);
   if (ttl.count() < 0 || ttl >= room)
-    throw Error(ErrorKind::Usage, "ttl " + format_duration(ttl),
-                "puts the expiry beyond what the clock can represent (year 2262)");
+    throw Error(ErrorKind::Usage, "ttl " + format_duration(ttl), "puts the expiry beyond " + std::string(base::kClockRange));
   return now + ttl;
 }
 

@@ -469,6 +469,19 @@ TEST_CASE("S3-only variables are checked when the store is S3") {
   }
 }
 
+TEST_CASE("a TTL that puts the expiry beyond the clock is its setting's error, naming where it came from") {
+  Sandbox box;
+  box.env["CLAIMCHECK_TTL_DAYS"] = "100000";
+  Error e = usage_error(box);
+  CHECK(std::string(e.what()) ==
+        "CLAIMCHECK_TTL_DAYS: '100000' puts the expiry beyond what the clock can represent (years 1678 to 2262)");
+  ConfigOverrides flags;
+  flags.set("ttl", "100000d");
+  CHECK(usage_error(box, flags).what_failed() == "--ttl");
+  flags.set("ttl", "36500d");  // a century is fine
+  CHECK(box.load(flags).ttl == 36500 * 24h);
+}
+
 TEST_CASE("a flag overrides a broken variable; bad flags are named") {
   Sandbox box;
   box.env["CLAIMCHECK_THRESHOLD_BYTES"] = "12xyz";
