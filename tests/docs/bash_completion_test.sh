@@ -52,5 +52,12 @@ expect "claimcheck offload --compress <TAB>" "$got" auto always never
 got=$(complete_words claimcheck "")
 expect "claimcheck <TAB>" "$got" offload retrieve inspect gc stats
 
-[ $fail -eq 0 ] && echo "bash completion: 4 completions checked, all as expected"
+for command in offload retrieve inspect gc stats serve; do
+  got=$(complete_words claimcheck "$command" --)
+  expect "claimcheck $command --<TAB>" "$got" --help --store
+  dups=$(sort <<<"$got" | uniq -d)
+  [ -z "$dups" ] || { echo "FAIL: claimcheck $command --<TAB>: offered twice: $(tr '\n' ' ' <<<"$dups")"; fail=1; }
+done
+
+[ $fail -eq 0 ] && echo "bash completion: 10 completions checked, all as expected"
 exit $fail
