@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/threaded_sink.hpp"
 #include "reference/keys.hpp"
+#include "base/text.hpp"
 #include "base/time.hpp"
 #include "reference/store_location.hpp"
 #include "core/units.hpp"
@@ -392,7 +393,7 @@ std::optional<std::string> store_mismatch(const Reference& ref, const std::strin
   if (!is_store_location(store))
     return "reference is for store '" + *ref.store + "', which is not a store location (s3://BUCKET or file:///DIR)";
   return "reference is for store " + *ref.store + " but the configured store is " + configured +
-         " (use --store " + store + ")";
+         " (use --store " + base::shell_word(store) + ")";
 }
 
 void Manager::check_store_matches(const Reference& ref) {

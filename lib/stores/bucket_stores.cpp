@@ -1,5 +1,6 @@
 #include "stores/bucket_stores.hpp"
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
@@ -30,7 +31,8 @@ void refuse_bucket(const std::string& bucket, const std::string& allowed_list) {
   throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"",
               "not configured, so not contacted (configured: " +
                   (allowed_list.empty() ? std::string("no S3 bucket") : allowed_list) +
-                  "; use --store s3://" + shown + " or --read-bucket " + shown + ")");
+                  "; use --store " + base::shell_word("s3://" + shown) + " or --read-bucket " +
+                  base::shell_word(shown) + ")");
 }
 
 }  // namespace claimcheck

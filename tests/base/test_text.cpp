@@ -61,3 +61,13 @@ TEST_CASE("equals_ignoring_case compares lengths and ASCII letters") {
     CHECK(base::equals_ignoring_case(c.a, c.b) == c.equal);
   }
 }
+
+TEST_CASE("shell_word quotes only what a shell would need quoted") {
+  CHECK(base::shell_word("s3://bars") == "s3://bars");
+  CHECK(base::shell_word("file:///tmp/a-b_c.d") == "file:///tmp/a-b_c.d");
+  CHECK(base::shell_word("bars ") == "'bars '");
+  CHECK(base::shell_word("") == "''");
+  CHECK(base::shell_word("it's") == "'it'\\''s'");
+  CHECK(base::shell_word("a$b") == "'a$b'");
+}
+

@@ -85,6 +85,10 @@ class TypeScriptPayloads(CliTestCase):
         ref = proto_json(reference_data("bars", "v0/d/sha256/" + sha256(body), body), len(body))
         self.expect_one_line(3, 'bucket "bars": not configured, so not contacted (configured: no S3 bucket',
                              *self.store, "retrieve", self.write("r.json", ref))
+        # a bucket with a trailing blank: the advice quotes it, so the blank shows
+        ref = proto_json(reference_data("bars ", "v0/d/sha256/" + sha256(body), body), len(body))
+        self.expect_one_line(3, "use --store 's3://bars ' or --read-bucket 'bars ')",
+                             *self.store, "retrieve", self.write("r2.json", ref))
 
 
 if __name__ == "__main__":

@@ -20,4 +20,9 @@ std::string to_lower(std::string_view text);
 /// Equal when compared with A-Z folded to a-z (HTTP header names).
 bool equals_ignoring_case(std::string_view a, std::string_view b);
 
+/// `text` as one shell word to paste into a command line: as it is when it
+/// holds only characters no shell treats specially, else in single quotes
+/// (so that a trailing blank in advice such as "use --read-bucket X" shows).
+std::string shell_word(std::string_view text);
+
 }  // namespace base
