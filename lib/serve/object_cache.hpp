@@ -1,7 +1,9 @@
 // Verified objects kept in memory, least recently used first out, bounded
 // in bytes. The Web UI re-decodes the same payloads on every render and
-// caches nothing itself; references are immutable (keyed by the sha256 of
-// their content), so a verified copy can answer the next request.
+// caches nothing itself; a reference's object is immutable (its key is new
+// for each offload, its sha256 fixed), so a verified copy can answer the next
+// request for the same reference (reference_resolver.cpp keys entries by the
+// whole reference, never the digest alone).
 #pragma once
 
 #include <cstddef>

@@ -18,11 +18,21 @@ using temporal::PayloadReferenceKind;
 constexpr const char* kJsonPlain = "json/plain";
 constexpr const char* kBinaryPlain = "binary/plain";
 
+/// A cache entry answers only the reference that verified it: the whole of
+/// what the store lookup and the checks depend on (key, size, compression,
+/// digest), never the digest alone. Otherwise a reference with another key,
+/// or a wrong size, would be answered from the cache with 200 where a cold
+/// cache says 404 or 502.
 std::string cache_key(const Reference& ref) {
-  if (ref.sha256) return "sha256:" + *ref.sha256;
-  // Go and TypeScript references carry no digest: their objects are keyed
-  // by a fresh UUID each, so key and size identify the verified bytes.
-  return "object:" + ref.key + "#" + std::to_string(ref.size_bytes) + (ref.compressed ? "z" : "");
+  return "object:" + ref.key + "#" + std::to_string(ref.size_bytes) + (ref.compressed ? "z" : "") + "@" +
+         ref.sha256.value_or("");
+}
+
+/// The same for an External Storage claim: its bucket, key, stored size and
+/// digest.
+std::string cache_key(const temporal::ExternalStorageReference& claim) {
+  return "external:" + claim.bucket + "/" + claim.key + "#" +
+         (claim.size_bytes ? std::to_string(*claim.size_bytes) : std::string()) + "@" + claim.hash_value;
 }
 
 std::string plain_encoding(const VerifiedObject& object) { return object.is_json ? kJsonPlain : kBinaryPlain; }
@@ -104,9 +114,9 @@ ObjectCache::Bytes ReferenceResolver::fetch(const Reference& ref) {
   // Keyed under this resolver's store too: with namespaces served from
   // stores of their own, one cache holds objects of several stores, and a
   // Go or TypeScript key in one store says nothing of another's.
+  if (auto why = refusal(ref); !why.empty()) refuse(why);
   const std::string key = resolver_.manager().store().location() + " " + cache_key(ref);
   if (auto cached = cache_.find(key)) return cached;
-  if (auto why = refusal(ref); !why.empty()) refuse(why);
   temporal::PayloadReference reference;
   reference.kind = PayloadReferenceKind::ClaimCheck;
   reference.reference = ref;
@@ -123,7 +133,8 @@ Payload ReferenceResolver::fetch_external(const temporal::PayloadReference& refe
   const auto& external = *reference.external;
   if (!resolver_.buckets().allows(external.bucket)) refuse("bucket " + external.bucket + " is not configured");
   // The cache holds the verified object as stored (the serialised Payload).
-  const std::string key = external.hash_value.empty() ? "" : "stored-sha256:" + external.hash_value;
+  const std::string key =
+      external.hash_value.empty() ? "" : resolver_.manager().store().location() + " " + cache_key(external);
   ObjectCache::Bytes cached = key.empty() ? nullptr : cache_.find(key);
   if (!cached) {
     auto object = std::make_shared<VerifiedObject>();

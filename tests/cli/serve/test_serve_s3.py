@@ -155,6 +155,12 @@ class ServeS3(ServeTestCase):
         self.put(key, tiny_stored.replace(b"world", b"WORLD"))
         status, _, content = server.post("/decode", {"payloads": [tiny_ref]})
         self.assertEqual((status, decoded(content)[0][1]), (200, b'{"hello":"world"}'))  # the verified copy, cached
+        # The cached copy answers that claim only: the same hash under a key
+        # with no object is looked up, and is 404 as on a cold cache.
+        claim = json.loads(base64.b64decode(tiny_ref["data"]))
+        claim["claimData"]["key"] = key + "-elsewhere"
+        status, _, content = server.post("/decode", {"payloads": [dict(tiny_ref, data=b64(json.dumps(claim)))]})
+        self.assertEqual(status, 404, content)
         fresh = self.serve()
         status, _, content = fresh.post("/decode", {"payloads": [tiny_ref]})
         self.assertEqual(status, 502)

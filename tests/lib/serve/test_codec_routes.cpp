@@ -174,6 +174,29 @@ TEST_CASE("verified objects are cached: the second decode does not touch the sto
   CHECK(f.cache.hits() == 1);
 }
 
+TEST_CASE("a cached object answers only its own reference: another key, size or compression is checked afresh") {
+  ServeFixture f;
+  const std::string json = json_document(3000);
+  const Reference ref = f.offload(json);
+  REQUIRE(ref.compressed);
+  CHECK(f.routes.decode({f.reference_payload(ref)}, false)[0].data == json);  // now cached
+  Reference missing = ref;
+  missing.key = "claimcheck/2020-01-01/000000Z-00000000-0000-0000-0000-000000000000";
+  Reference reserved = ref;
+  reserved.key += ".meta.json";
+  Reference wrong_size = ref;
+  wrong_size.size_bytes += 1;
+  Reference wrong_compression = ref;
+  wrong_compression.compressed = false;
+  CHECK(status_of([&] { f.routes.decode({f.reference_payload(missing)}, false); }) == 404);
+  CHECK(status_of([&] { f.routes.decode({f.reference_payload(reserved)}, false); }) == 400);
+  CHECK(status_of([&] { f.routes.decode({f.reference_payload(wrong_size)}, false); }) == 502);
+  CHECK(status_of([&] { f.routes.decode({f.reference_payload(wrong_compression)}, false); }) == 502);
+  CHECK(f.cache.hits() == 0);
+  CHECK(f.routes.decode({f.reference_payload(ref)}, false)[0].data == json);
+  CHECK(f.cache.hits() == 1);
+}
+
 TEST_CASE("a cached object is encoded once and its base64 shared into every response, byte for byte") {
   ServeFixture f;
   const std::string binary = random_bytes(100000, 4);
