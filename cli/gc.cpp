@@ -40,6 +40,7 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   options.ttl = config.ttl;
   options.list_concurrency = config.list_concurrency;
   const TimePoint now = std::chrono::system_clock::now();
+  options.now = now;
   options.as_of = flags.as_of ? parse_as_of(*flags.as_of, now, "--as-of") : now;
   if (flags.older_than) options.older_than = parse_duration(*flags.older_than, "--older-than");
   if (flags.limit > 0) options.limit = flags.limit;

@@ -92,7 +92,7 @@ class GcRun {
       summary_.listing_error = e;
       return;
     }
-    const TimePoint cutoff = options_.as_of - *options_.uploads_older_than;
+    const TimePoint cutoff = options_.now - *options_.uploads_older_than;
     for (const IncompleteUpload& upload : uploads) {
       if (stop_requested()) {
         summary_.interrupted = true;

@@ -36,8 +36,12 @@ struct GcOptions {
   std::optional<std::chrono::seconds> older_than;
   std::optional<std::uint64_t> limit;  // delete at most this many
   bool dry_run = false;
+  /// The real time. An incomplete upload's age is measured from it, never
+  /// from as_of: `--as-of +7d` must not abort the upload of an offload that
+  /// began a second ago and is still writing.
+  TimePoint now{};
   /// Incomplete uploads under the prefix begun at least this long before
-  /// as_of are aborted (S3 bills for their parts); nullopt: left alone.
+  /// now are aborted (S3 bills for their parts); nullopt: left alone.
   std::optional<std::chrono::seconds> uploads_older_than = std::chrono::hours(24);
   /// Keys never deleted (referenced from documents the user still needs).
   std::unordered_set<std::string> keep;

@@ -85,7 +85,9 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertIn(f"{stale}\t-\t", dry.out)
         self.assertIn("incomplete upload .cctmp-0123456789abcdef", dry.out)
         self.assertNotIn(young, dry.out)
-        doc = self.gc("--json").json()
+        # --as-of judges objects, not uploads: an upload's age is from now,
+        # so a young one (an offload still writing) stays.
+        doc = self.gc("--json", "--as-of", "+7d").json()
         self.assertEqual((doc["uploads_found"], doc["uploads_aborted"]), (2, 1))
         self.assertEqual(self.backend.all_files(), {young})
         self.assertFalse(os.path.exists(os.path.join(self.backend.dir, self.prefix, "2026-01-01")))

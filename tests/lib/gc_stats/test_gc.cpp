@@ -24,6 +24,7 @@ GcOptions options_at(TimePoint as_of) {
   options.prefix = kPrefix;
   options.ttl = std::chrono::duration_cast<std::chrono::seconds>(30 * kDay);
   options.as_of = as_of;
+  options.now = as_of;
   return options;
 }
 
@@ -322,8 +323,13 @@ TEST_CASE("incomplete uploads under the prefix older than a day are aborted; you
     for (const auto& u : store.uploads) left.push_back(u.upload_id);
     CHECK(left == std::vector<std::string>{"young", "outside", "refused"});
   }
-  SUBCASE("as of two days later the young one goes too; nullopt leaves all alone") {
+  SUBCASE("--as-of judges objects, not uploads: their age is from now (a young one may be an offload in flight)") {
     options.as_of = kNow + 2 * kDay;
+    CHECK(run_gc(store, options).uploads_aborted == 1);
+    CHECK(store.uploads.size() == 3);  // young, outside, refused
+  }
+  SUBCASE("two days later the young one goes too; nullopt leaves all alone") {
+    options.now = kNow + 2 * kDay;
     CHECK(run_gc(store, options).uploads_aborted == 2);
     options.uploads_older_than.reset();
     CHECK(run_gc(store, options).uploads_found == 0);
