@@ -311,7 +311,15 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
       remove_on_interrupt = CleanupRegistration([this, key = ref.key] { store_.remove(key); });
   }
   Stopwatch transfer;
-  ref.stored_bytes = store_.put(ref.key, stored, meta, final_meta);
+  try {
+    ref.stored_bytes = store_.put(ref.key, stored, meta, final_meta);
+  } catch (const Error& e) {
+    // The key is ours but for the prefix the user set: a key the store
+    // refuses (a local store's symbolic link, a name too long for a file)
+    // is that setting's fault, not the input's (exit 2, not 3).
+    if (e.kind() != ErrorKind::InvalidInput) throw;
+    throw Error(ErrorKind::Usage, fmt::format("prefix '{}'", options.prefix), e.what_failed() + ": " + e.why());
+  }
   {
     std::lock_guard lock(journal_mutex_);
     if (delivery_ != nullptr) {

@@ -108,7 +108,9 @@ void check_guarded(Inspection& item, Store& store, BucketStores& buckets, const 
   try {
     check_one(item, store, buckets, options, now);
   } catch (const Error& e) {
-    item.status = CheckStatus::StoreError;
+    // A key the store refuses (a local store's reserved name or symbolic
+    // link) is the reference's fault, as retrieve says (exit 3), not the store's.
+    item.status = e.kind() == ErrorKind::InvalidInput ? CheckStatus::Invalid : CheckStatus::StoreError;
     item.problems.push_back(e.what_failed() + ": " + e.why());
   } catch (const std::exception& e) {
     item.status = CheckStatus::StoreError;

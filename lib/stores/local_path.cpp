@@ -17,6 +17,9 @@
 namespace claimcheck {
 namespace {
 
+/// NAME_MAX of Linux file systems.
+constexpr std::size_t kLongestFileName = 255;
+
 [[noreturn]] void refuse(std::string_view key, std::string_view why) {
   throw Error(ErrorKind::InvalidInput, fmt::format("key '{}'", key),
               fmt::format("{}: it would leave the store's directory or clash with its files", why));
@@ -48,6 +51,11 @@ std::vector<std::string> key_segments(std::string_view key) {
     const std::size_t slash = key.find('/', start);
     const std::string_view segment = key.substr(start, slash - start);
     if (is_reserved_name(segment)) refuse(key, fmt::format("reserved name '{}'", segment));
+    // S3 takes it; a file name cannot hold it (the sidecar's name is longer still).
+    if (segment.size() + kSidecarSuffix.size() > kLongestFileName)
+      throw Error(ErrorKind::InvalidInput, fmt::format("key '{}'", key),
+                  fmt::format("a segment of {} bytes: the local store's file names hold at most {}", segment.size(),
+                              kLongestFileName - kSidecarSuffix.size()));
     segments.emplace_back(segment);
     if (slash == std::string_view::npos) break;
     start = slash + 1;

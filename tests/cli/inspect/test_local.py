@@ -165,6 +165,17 @@ class LocalInspect(InspectTestCase):
         self.assertIn("expired (still stored)", r.out)
         self.assertIn("found 1, ok 0, missing 0, corrupt 0, expired 1", r.out)
 
+    def test_a_key_the_local_store_refuses_is_invalid_as_retrieve_says(self):
+        # Not "the store could not answer" (error, exit 6): the key is at fault.
+        ref = self.offload(compressible(60_000), *self.store)
+        os.symlink("/etc", os.path.join(self.store_dir, "link"))
+        for key in (ref["key"] + ".meta.json", "claimcheck/.cctmp-00", "link/passwd", "claimcheck/" + "a" * 300):
+            odd = json.dumps(dict(ref, key=key))
+            r = self.inspect(*self.store, "inspect", "--json", odd, expect=3)
+            self.assertEqual(r.json()["findings"][0]["status"], "invalid", key)
+            self.assertEqual(r.json()["summary"]["errors"], 0)
+            self.assertEqual(self.run_cc(*self.store, "retrieve", stdin=odd.encode()).code, 3, key)
+
     def test_reference_for_another_store_is_not_missing(self):
         # Made on one local store, inspected with another store configured:
         # the object is there, just not where inspect would look.

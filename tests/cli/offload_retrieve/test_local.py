@@ -118,6 +118,17 @@ class LocalStoreTests(CliTestCase):
             self.assertNotIn("X-Injected", line)
         self.assertFalse(os.path.exists(self.store_dir) and any(os.scandir(self.store_dir)))
 
+    def test_a_prefix_the_local_store_cannot_hold_is_a_usage_error(self):
+        # Every key segment but the prefix is claimcheck's: a prefix through a
+        # symbolic link, or with a segment too long for a file name, is the
+        # setting's fault (2), not the input's (3).
+        self.ok("offload", "--force", stdin=b"tiny")  # makes the store
+        os.symlink(self.path("elsewhere"), os.path.join(self.store_dir, "link"))
+        for prefix in ("link/", "a" * 300 + "/"):
+            line = self.fails(2, "offload", "--force", "--prefix", prefix, stdin=b"tiny")
+            self.assertIn(f"prefix '{prefix}'", line)
+        self.assertFalse(os.path.exists(self.path("elsewhere")))
+
     def test_json_fields_round_trip(self):
         small = {"workflowId": "wf-7", "step": 3, "ratio": 0.25, "done": False, "note": None,
                  "tags": ["a", "b"], "unicode": "caf\u00e9 \u2713", "nested": {"k": [1, 2]}}

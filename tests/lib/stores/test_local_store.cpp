@@ -232,7 +232,8 @@ TEST_CASE("every escaping or reserved key is refused with InvalidInput") {
   auto store = claimcheck::make_local_store(dir / "base");
   const std::string keys[] = {"../x", "a/../../x", "/etc/passwd", std::string("a\0b", 3), "a\\b",
                               "", "a//b", "./a", "a/", "a/.", "..", "x.meta.json", "d/.cctmp-123",
-                              "link/secret", "link/new", "filelink"};
+                              "link/secret", "link/new", "filelink", std::string(246, 'a'),
+                              "d/" + std::string(246, 'b') + "/c"};
   for (const std::string& key : keys) {
     CAPTURE(key);
     CHECK(error_kind([&] { put(*store, key, "evil"); }) == ErrorKind::InvalidInput);
@@ -247,6 +248,21 @@ TEST_CASE("every escaping or reserved key is refused with InvalidInput") {
   CHECK(batch.deleted == std::vector<std::string>{"fine"});
   REQUIRE(batch.failed.size() == 1);
   CHECK(batch.failed[0].first == "../x");
+}
+
+TEST_CASE("a key segment of 245 bytes is the longest the local store holds (its sidecar adds 10)") {
+  TempDir dir;
+  auto store = claimcheck::make_local_store(dir.path());
+  const std::string key = "d/" + std::string(245, 'a');
+  put(*store, key, "fits", ObjectMeta{});
+  CHECK(get(*store, key) == "fits");
+  std::string message;
+  try {
+    put(*store, key + "a", "too long");
+  } catch (const Error& e) {
+    message = e.why();
+  }
+  CHECK(message == "a segment of 246 bytes: the local store's file names hold at most 245");
 }
 
 TEST_CASE("listing: key order, pages of at most 1000, sidecars and temp files skipped") {
