@@ -76,6 +76,8 @@ void print_summary_text(const GcReport& r) {
   if (s.outside_prefix) out += fmt::format("  outside prefix:    {} (listed by the store, skipped)\n", s.outside_prefix);
   if (s.limit_reached) out += fmt::format("  stopped at --limit {}\n", *r.options.limit);
   if (s.interrupted) out += "  interrupted: stopped after the batches in flight\n";
+  // Else a cron log would show "errors: 0" beside a run that failed.
+  if (s.listing_error) out += "  listing failed:    stopped there (the error is on stderr)\n";
   print_stdout(out);
 }
 

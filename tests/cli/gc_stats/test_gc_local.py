@@ -5,6 +5,7 @@ import datetime
 import json
 import os
 import pty
+import socket
 import subprocess
 import sys
 import unittest
@@ -158,6 +159,21 @@ class LocalGc(GcTestCase, MixedTtlScenario):
             f.write("{not json")
         self.fails(3, "gc", "--prefix", self.prefix, "--keep-referenced", self.path("broken.json"))
         self.assertEqual(self.backend.keys(self.prefix), {key})
+
+    def test_a_listing_that_fails_says_so_in_the_summary(self):
+        # A store nothing answers (a closed port): exit 6, and the summary on
+        # stdout does not read like a clean run ("errors: 0" alone).
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        self.env.update({"AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+                         "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1",
+                         "CLAIMCHECK_MAX_ATTEMPTS": "1"})
+        r = self.gc(expect=6, global_args=["--store", "s3://nowhere"])
+        self.assertIn("listing failed:    stopped there (the error is on stderr)", r.out)
+        self.assertIn("list s3://nowhere/", r.err)
+        r = self.gc("--json", expect=6, global_args=["--store", "s3://nowhere"])
+        self.assertIn("list s3://nowhere/", r.json()["error"])
 
     def stderr_on_terminal(self, *args):
         """Runs claimcheck with stderr on a pseudo-terminal; returns what it wrote there."""
