@@ -14,8 +14,15 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
+#include <ctime>
+#include <optional>
 
+#include <fmt/format.h>
+#include <openssl/x509.h>
+
+#include "base/time.hpp"
 #include "core/error.hpp"
 #include "serve/connection.hpp"
 #include "serve/route.hpp"
@@ -170,6 +177,26 @@ SSL_CTX* load_tls(const HttpServerOptions& options) {
   return ctx;
 }
 
+/// A certificate outside its validity period still serves, but browsers and
+/// the temporal CLI refuse it with an error that does not name the cause:
+/// say it at start.
+std::optional<std::string> certificate_validity_warning(SSL_CTX* ctx, const std::string& file) {
+  X509* cert = SSL_CTX_get0_certificate(ctx);
+  if (cert == nullptr) return std::nullopt;
+  const auto when = [](const ASN1_TIME* t) {
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(t, &tm) != 1) return std::string("an unreadable time");
+    return base::format_rfc3339(std::chrono::system_clock::from_time_t(timegm(&tm)));
+  };
+  if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0)
+    return fmt::format("warning: TLS certificate {} expired at {}: browsers and the temporal CLI refuse it", file,
+                       when(X509_get0_notAfter(cert)));
+  if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0)
+    return fmt::format("warning: TLS certificate {} is not valid before {}: browsers and the temporal CLI refuse it",
+                       file, when(X509_get0_notBefore(cert)));
+  return std::nullopt;
+}
+
 HttpRequest translate(const httplib::Request& req) {
   HttpRequest request;
   request.method = req.method;
@@ -229,6 +256,8 @@ class HttpServer::Impl : public httplib::Server {
   Impl(const HttpServerOptions& options, const CodecServer& codec, LogSink log)
       : options_(options), codec_(codec), log_(std::move(log)), tls_(load_tls(options)),
         stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+    if (tls_ && log_)
+      if (auto warning = certificate_validity_warning(tls_, options.tls_cert_file)) log_(*warning);
     const std::size_t workers = options.workers;
     new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
     set_payload_max_length(codec.body_limit());

@@ -206,6 +206,34 @@ class ServeLocal(ServeTestCase):
         self.assertEqual((status, decoded(content)[0][1]), (200, b"[1]"))
         with self.assertRaises(ssl.SSLError):  # a client that does not trust the CA
             server.post("/decode", body, context=ssl.create_default_context())
+        self.assertFalse([line for line in server.lines if "warning" in line], server.lines)
+
+    def test_a_certificate_out_of_its_validity_period_is_named_at_start(self):
+        # It still serves (a client may not check), but browsers refuse it
+        # without saying why: the start says it.
+        import datetime
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(x509.oid.NameOID.COMMON_NAME, "localhost")])
+        with open(self.path("key.pem"), "wb") as f:
+            f.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                      serialization.NoEncryption()))
+        for start, end, said in ((datetime.datetime(2020, 1, 1), datetime.datetime(2020, 1, 2),
+                                  "expired at 2020-01-02T00:00:00Z"),
+                                 (datetime.datetime(2099, 1, 1), datetime.datetime(2099, 1, 2),
+                                  "is not valid before 2099-01-01T00:00:00Z")):
+            cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+                    .serial_number(x509.random_serial_number()).not_valid_before(start).not_valid_after(end)
+                    .sign(key, hashes.SHA256()))
+            cert_file = self.path(f"cert-{start.year}.pem")
+            with open(cert_file, "wb") as f:
+                f.write(cert.public_bytes(serialization.Encoding.PEM))
+            server = self.serve("--tls-cert", cert_file, "--tls-key", self.path("key.pem"))
+            self.assertEqual(server.scheme, "https")
+            self.assertIn(f"claimcheck: warning: TLS certificate {cert_file} {said}: browsers and the temporal CLI "
+                          "refuse it", server.lines)
 
     def test_loopback_rule(self):
         r = self.run_cc("serve", "--listen", "0.0.0.0:0")
