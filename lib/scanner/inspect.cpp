@@ -53,8 +53,10 @@ void check_external(Inspection& item, BucketStores& buckets, const InspectOption
   try {
     store = &buckets.store_for(ref.bucket);
   } catch (const Error& e) {  // not configured: reported, never contacted
-    item.status = CheckStatus::Invalid;
+    // As a claimcheck reference to another store: not where inspect may
+    // look, which is not the reference's fault (retrieve still refuses it).
     item.problems.push_back(e.what_failed() + ": " + e.why());
+    if (!is_expired(item, now)) item.status = CheckStatus::OtherStore;
     return;
   }
   item.object = store->head(ref.key);
