@@ -111,10 +111,10 @@ OutgoingPayload ReferenceResolver::resolve_outgoing(const Payload& payload) {
 }
 
 ObjectCache::Bytes ReferenceResolver::fetch(const Reference& ref) {
+  if (auto why = refusal(ref); !why.empty()) refuse(why);
   // Keyed under this resolver's store too: with namespaces served from
   // stores of their own, one cache holds objects of several stores, and a
   // Go or TypeScript key in one store says nothing of another's.
-  if (auto why = refusal(ref); !why.empty()) refuse(why);
   const std::string key = resolver_.manager().store().location() + " " + cache_key(ref);
   if (auto cached = cache_.find(key)) return cached;
   temporal::PayloadReference reference;
