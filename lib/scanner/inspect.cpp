@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/error.hpp"
@@ -110,6 +112,9 @@ void check_guarded(Inspection& item, Store& store, BucketStores& buckets, const 
   try {
     check_one(item, store, buckets, options, now);
   } catch (const Error& e) {
+    // A setting that cannot be used (a CA bundle that is not there) is no
+    // one reference's: inspect stops with it (exit 2), as other commands do.
+    if (e.kind() == ErrorKind::Usage) throw;
     // A key the store refuses (a local store's reserved name or symbolic
     // link) is the reference's fault, as retrieve says (exit 3), not the store's.
     item.status = e.kind() == ErrorKind::InvalidInput ? CheckStatus::Invalid : CheckStatus::StoreError;
@@ -165,15 +170,26 @@ void check_inspections(std::vector<Inspection>& inspections, Store& store, Bucke
   for (auto& item : inspections)
     if (needs_lookup(item)) pending.push_back(&item);
   std::atomic<std::size_t> next{0};
+  std::mutex first_error_mutex;
+  std::optional<Error> first_error;  // one that stops inspect (check_guarded)
   auto worker = [&] {
-    for (std::size_t i = next++; i < pending.size(); i = next++)
-      check_guarded(*pending[i], store, buckets, options, now);
+    try {
+      for (std::size_t i = next++; i < pending.size(); i = next++)
+        check_guarded(*pending[i], store, buckets, options, now);
+    } catch (const Error& e) {
+      next = pending.size();  // the other workers stop after their current one
+      std::lock_guard lock(first_error_mutex);
+      if (!first_error) first_error = e;
+    }
   };
   const std::size_t threads =
       std::min<std::size_t>(pending.size(), static_cast<std::size_t>(std::max(1, options.concurrency)));
-  std::vector<std::jthread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();  // this thread works too
+  {
+    std::vector<std::jthread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();  // this thread works too
+  }
+  if (first_error) throw *first_error;
 }
 
 ResponseOverrides response_overrides(const Reference& ref) {

@@ -176,6 +176,20 @@ class LocalInspect(InspectTestCase):
             self.assertEqual(r.json()["summary"]["errors"], 0)
             self.assertEqual(self.run_cc(*self.store, "retrieve", stdin=odd.encode()).code, 3, key)
 
+    def test_a_setting_that_cannot_be_used_stops_inspect_with_exit_2(self):
+        # Not one "error" (exit 6) per reference: the CA bundle is no
+        # reference's fault. Nothing is contacted (the check comes first).
+        ref = self.offload(compressible(60_000), *self.store)
+        del ref["store"]  # else it is other-store, not looked up
+        ref = json.dumps(ref)
+        env = dict(self.env, AWS_ENDPOINT_URL="http://127.0.0.1:1", AWS_ACCESS_KEY_ID="AKIDEXAMPLE",
+                   AWS_SECRET_ACCESS_KEY="secret", AWS_REGION="us-east-1",
+                   AWS_CA_BUNDLE=self.path("no-such-bundle.pem"))
+        r = self.run_cc("--store", "s3://bucket", "inspect", ref, ref, env=env)
+        self.assertEqual(r.code, 2, r.err)
+        self.assertEqual(r.err_lines(), [f"claimcheck: AWS_CA_BUNDLE: CA bundle {self.path('no-such-bundle.pem')}: "
+                                         "No such file or directory"])
+
     def test_reference_for_another_store_is_not_missing(self):
         # Made on one local store, inspected with another store configured:
         # the object is there, just not where inspect would look.
