@@ -15,12 +15,14 @@ bool is_store_location(std::string_view store) {
   return store.starts_with("file:///");
 }
 
+std::string normal_directory(std::string_view path) {
+  std::string normal = std::filesystem::path(path).lexically_normal().string();
+  while (normal.size() > 1 && normal.back() == '/') normal.pop_back();
+  return normal;
+}
+
 std::string normal_store_location(std::string_view store) {
-  if (store.starts_with("file:///")) {
-    std::string path = std::filesystem::path(store.substr(7)).lexically_normal().string();
-    while (path.size() > 1 && path.back() == '/') path.pop_back();
-    return "file://" + path;
-  }
+  if (store.starts_with("file:///")) return "file://" + normal_directory(store.substr(7));
   std::string text(store);
   if (text.starts_with("s3://") && text.find('/', 5) == text.size() - 1) text.pop_back();
   return text;

@@ -16,6 +16,10 @@ bool is_bucket_name(std::string_view name);
 /// --store: `s3://BUCKET` or `file:///DIR`.
 bool is_store_location(std::string_view store);
 
+/// A directory path lexically normal, without a trailing '/' ("/x/a//b/" ->
+/// "/x/a/b"): how a local store's directory is named.
+std::string normal_directory(std::string_view path);
+
 /// A store location spelled as the configured store is: a file URL's path
 /// lexically normal without a trailing '/' ("file:///x/a//b/" ->
 /// "file:///x/a/b"), "s3://bucket/" -> "s3://bucket"; anything else as given.

@@ -38,6 +38,7 @@
 #include "base/io.hpp"
 #include "core/cleanup.hpp"
 #include "core/error.hpp"
+#include "reference/store_location.hpp"
 #include "stores/local_listing.hpp"
 #include "stores/local_path.hpp"
 #include "stores/local_sidecar.hpp"
@@ -348,9 +349,7 @@ class LocalStore final : public Store {
 };
 
 std::string absolute_base(const std::string& dir) {
-  std::string path = std::filesystem::absolute(dir).lexically_normal().string();
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  return path;
+  return normal_directory(std::filesystem::absolute(dir).string());
 }
 
 }  // namespace
