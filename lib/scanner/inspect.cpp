@@ -116,8 +116,12 @@ void check_guarded(Inspection& item, Store& store, BucketStores& buckets, const 
     // one reference's: inspect stops with it (exit 2), as other commands do.
     if (e.kind() == ErrorKind::Usage) throw;
     // A key the store refuses (a local store's reserved name or symbolic
-    // link) is the reference's fault, as retrieve says (exit 3), not the store's.
-    item.status = e.kind() == ErrorKind::InvalidInput ? CheckStatus::Invalid : CheckStatus::StoreError;
+    // link) is the reference's fault, as retrieve says (exit 3), not the
+    // store's; what the store holds for it being damaged (a local store's
+    // metadata sidecar) is corruption (5), not the store failing to answer.
+    item.status = e.kind() == ErrorKind::InvalidInput ? CheckStatus::Invalid
+                  : e.kind() == ErrorKind::Integrity  ? CheckStatus::Corrupt
+                                                      : CheckStatus::StoreError;
     item.problems.push_back(e.what_failed() + ": " + e.why());
   } catch (const std::exception& e) {
     item.status = CheckStatus::StoreError;

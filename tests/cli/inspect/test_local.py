@@ -176,6 +176,16 @@ class LocalInspect(InspectTestCase):
             self.assertEqual(r.json()["summary"]["errors"], 0)
             self.assertEqual(self.run_cc(*self.store, "retrieve", stdin=odd.encode()).code, 3, key)
 
+    def test_a_damaged_metadata_sidecar_is_corrupt_not_a_store_error(self):
+        ref = self.offload(compressible(60_000), *self.store)
+        with open(os.path.join(self.store_dir, ref["key"] + ".meta.json"), "w") as f:
+            f.write("garbage")
+        r = self.inspect(*self.store, "inspect", "--json", json.dumps(ref), expect=5)
+        finding = r.json()["findings"][0]
+        self.assertEqual(finding["status"], "corrupt")
+        self.assertIn("its metadata sidecar is corrupt", finding["problems"][0])
+        self.assertEqual(r.json()["summary"]["errors"], 0)
+
     def test_a_setting_that_cannot_be_used_stops_inspect_with_exit_2(self):
         # Not one "error" (exit 6) per reference: the CA bundle is no
         # reference's fault. Nothing is contacted (the check comes first).
