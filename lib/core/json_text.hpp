@@ -37,12 +37,24 @@ Json parse_json(std::string_view text) {
 }
 
 /// What a parse (or dump) exception says, without nlohmann's
-/// "[json.exception.parse_error.101] " tag: the part a user can act on.
+/// "[json.exception.parse_error.101] " tag: the part a user can act on. Its
+/// "last read: '...'" quotes the input: a byte outside printable ASCII is
+/// written \xNN, so no raw byte of the input reaches a terminal or a log.
 inline std::string json_error_reason(const std::exception& e) {
   std::string why = e.what();
   if (auto end = why.find("] "); why.starts_with("[json.exception") && end != std::string::npos)
     why.erase(0, end + 2);
-  return why;
+  std::string shown;
+  for (const char c : why) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7F) {
+      shown += c;
+    } else {
+      constexpr char kHex[] = "0123456789ABCDEF";
+      shown += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xF]};
+    }
+  }
+  return shown;
 }
 
 }  // namespace claimcheck
