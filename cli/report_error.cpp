@@ -1,10 +1,11 @@
 #include "report_error.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <cstdio>
 #include <new>
-#include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "core/error.hpp"
 
@@ -12,17 +13,44 @@ namespace claimcheck::cli {
 namespace {
 
 /// Defence in depth: whatever a lower layer put in its message, a password
-/// in a URL (scheme://user:password@host) is never printed.
-std::string without_url_credentials(const std::string& text) {
-  static const std::regex userinfo(R"(([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@)");
-  return std::regex_replace(text, userinfo, "$1<redacted>@");
+/// in a URL (scheme://user:password@host) is never printed. A scan, not a
+/// std::regex: libstdc++'s regex recurses once per character and overflowed
+/// the stack on a message of 30 KB.
+std::string without_url_credentials(std::string_view text) {
+  constexpr std::string_view kSeparator = "://";
+  std::string out;
+  out.reserve(text.size());
+  std::size_t done = 0;
+  for (std::size_t at = text.find(kSeparator); at != std::string_view::npos; at = text.find(kSeparator, at + 1)) {
+    const std::size_t host = at + kSeparator.size();
+    const std::size_t stop = text.find_first_of("/@ \t\r\n\f\v", host);
+    const bool after_scheme =
+        at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || std::string_view("+.-").find(text[at - 1]) != std::string_view::npos);
+    if (!after_scheme || stop == std::string_view::npos || text[stop] != '@') continue;
+    out.append(text.substr(done, host - done)).append("<redacted>");
+    done = stop;
+  }
+  return out.append(text.substr(done));
+}
+
+/// A line a terminal or log can take: a longer message (a store's error
+/// text, a value given on the command line) is cut, saying how much was.
+constexpr std::size_t kMaxLineBytes = 2048;
+
+std::string clipped(std::string text) {
+  if (text.size() <= kMaxLineBytes) return text;
+  std::size_t cut = kMaxLineBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  const std::size_t left_out = text.size() - cut;
+  text.resize(cut);
+  return text + "... (" + std::to_string(left_out) + " more bytes)";
 }
 
 /// One line, whatever the message holds: control characters become spaces.
 std::string single_line(const std::string& text) {
-  std::string line;
-  line.reserve(text.size());
-  for (char c : without_url_credentials(text)) line += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+  std::string line = clipped(without_url_credentials(text));
+  for (char& c : line)
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
 }

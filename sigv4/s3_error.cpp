@@ -25,6 +25,18 @@ std::string_view explain_code(std::string_view code) {
   return {};
 }
 
+/// What a server says is shown to users and kept in --json output: a
+/// megabyte of <Message> must not become a megabyte of error line.
+constexpr std::size_t kMaxServerText = 512;
+
+std::string bounded(std::string text) {
+  if (text.size() <= kMaxServerText) return text;
+  std::size_t cut = kMaxServerText;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  text.resize(cut);
+  return text + "...";
+}
+
 std::string_view reason_for(const std::string& code, const std::string& message) {
   return message.empty() ? explain_code(code) : std::string_view(message);
 }
@@ -48,11 +60,11 @@ std::string describe(int http_status, const std::string& code, const std::string
 
 S3Error::S3Error(int http_status, std::string code, std::string message,
                  std::string request_id, std::string operation)
-    : std::runtime_error(describe(http_status, code, message, request_id, operation)),
+    : std::runtime_error(describe(http_status, bounded(code), bounded(message), bounded(request_id), operation)),
       http_status_(http_status),
-      code_(std::move(code)),
-      message_(std::move(message)),
-      request_id_(std::move(request_id)),
+      code_(bounded(std::move(code))),
+      message_(bounded(std::move(message))),
+      request_id_(bounded(std::move(request_id))),
       operation_(std::move(operation)) {}
 
 std::string S3Error::reason() const { return std::string(reason_for(code_, message_)); }

@@ -28,6 +28,8 @@ USAGE, INVALID, NOT_FOUND, INTEGRITY, STORE = 2, 3, 4, 5, 6
 MIB = 1 << 20
 STORED_AT = "2026-01-09T13:24:00Z"
 UNREACHABLE = "http://127.0.0.1:1"
+MAX_LINE_BYTES = 4096         # an error line a terminal or a log can take
+HUGE = "A" * 100000          # a value far past any line: once crashed the error printer
 SANITIZER_MARKERS = ("AddressSanitizer", "UndefinedBehaviorSanitizer", "runtime error:",
                      "LeakSanitizer", "terminate called", "Segmentation fault")
 
@@ -337,6 +339,10 @@ def flag_rows():
             (USAGE, INVALID), stdin=b"not a reference"),
         Row("unknown --store scheme", ["--store", "ftp://example/x", "offload", "--force"],
             (USAGE,), stdin=b"payload"),
+        Row("--store of 100,000 bytes", ["--store", "s3://" + HUGE, "retrieve"], (USAGE,),
+            stdin=b"x"),
+        Row("--prefix of 100,000 bytes", ["offload", "--force", "--prefix", HUGE], (USAGE, INVALID),
+            stdin=b"x"),
     ]
 
 
@@ -362,6 +368,8 @@ def environment_rows(root):
             env={"CLAIMCHECK_THRESHOLD_BYTES": "12xyz"}),
         Row("CLAIMCHECK_THRESHOLD_BYTES=-3", ["offload"], (USAGE,), stdin=b"x",
             env={"CLAIMCHECK_THRESHOLD_BYTES": "-3"}),
+        Row("CLAIMCHECK_THRESHOLD_BYTES of 100,000 bytes", ["offload"], (USAGE,), stdin=b"x",
+            env={"CLAIMCHECK_THRESHOLD_BYTES": HUGE}),
         Row("CLAIMCHECK_TTL_DAYS=abc", ["offload"], (USAGE,), stdin=b"x",
             env={"CLAIMCHECK_TTL_DAYS": "abc"}),
         Row("CLAIMCHECK_TTL_DAYS=3000000", ["offload", "--force"], (USAGE,), stdin=b"x",
@@ -443,6 +451,8 @@ def check_row(failures, row, run, claimcheck):
         lines = run.stderr_lines()
         passed &= failures.check(len(lines) == 1 and lines[0].startswith("claimcheck: "),
                                  "want exactly one 'claimcheck: ' stderr line: " + where)
+    passed &= failures.check(all(len(line) <= MAX_LINE_BYTES for line in run.stderr.split(b"\n")),
+                             "a stderr line over {} bytes: {}".format(MAX_LINE_BYTES, where))
     output = run.stdout + run.stderr
     for secret in row.forbidden:
         passed &= failures.check(secret.encode() not in output,

@@ -159,6 +159,18 @@ TEST_CASE("an S3Error says what failed and why, even when the server's message i
         "GetObject b/k failed: ConnectionFailed: Failed to connect to 127.0.0.1 port 1");
 }
 
+TEST_CASE("a server's error text is kept to 512 bytes, never cut inside a UTF-8 character") {
+  const std::string huge(100000, 'm');
+  const S3Error long_message(403, "AccessDenied", huge, std::string(2000, 'r'), "GetObject b/k");
+  CHECK(long_message.message() == std::string(512, 'm') + "...");
+  CHECK(long_message.request_id() == std::string(512, 'r') + "...");
+  CHECK(std::string(long_message.what()).size() < 1200);
+  // 511 ASCII bytes, then a 2-byte character across the cut: it goes whole.
+  const S3Error accented(500, "InternalError", std::string(511, 'a') + "\xC3\xA9" + "tail", "", "op");
+  CHECK(accented.message() == std::string(511, 'a') + "...");
+  CHECK(S3Error(500, "InternalError", std::string(512, 'a'), "", "op").message() == std::string(512, 'a'));
+}
+
 namespace {
 
 struct Collected {
