@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "crypto.hpp"
 #include "get_resume.hpp"
@@ -98,6 +99,13 @@ auto parse_body(const S3Request& request, const S3Response& response, Parse pars
   }
 }
 
+/// A listing whose server hands back a page token it gave before: followed,
+/// it would never end.
+S3Error repeated_listing(const std::string& operation, const std::string& bucket) {
+  return S3Error(200, "InvalidResponse", "the listing repeats a continuation token it gave before: it would never end",
+                 "", operation + " " + bucket);
+}
+
 }  // namespace
 
 S3Client::S3Client(S3Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
@@ -158,6 +166,19 @@ ListPage S3Client::list_objects_v2(const std::string& bucket, const std::string&
   if (!continuation_token.empty()) request.query.emplace_back("continuation-token", continuation_token);
   const S3Response response = impl_->executor.execute(request);
   return parse_body(request, response, xml::parse_list_objects_v2);
+}
+
+void S3Client::list_objects_v2_pages(const std::string& bucket, const std::string& prefix,
+                                     const std::string& delimiter,
+                                     const std::function<bool(const ListPage&)>& on_page) {
+  std::unordered_set<std::string> tokens_given;
+  std::string token;
+  do {
+    const ListPage page = list_objects_v2(bucket, prefix, token, delimiter);
+    if (!on_page(page)) return;
+    token = page.next_continuation_token;
+    if (!token.empty() && !tokens_given.insert(token).second) throw repeated_listing("ListObjectsV2", bucket);
+  } while (!token.empty());
 }
 
 DeleteResult S3Client::delete_objects(const std::string& bucket,
@@ -236,6 +257,7 @@ void S3Client::abort_multipart_upload(const std::string& bucket, const std::stri
 std::vector<MultipartUpload> S3Client::list_multipart_uploads(const std::string& bucket,
                                                               const std::string& prefix) {
   std::vector<MultipartUpload> uploads;
+  std::unordered_set<std::string> markers_given;
   xml::MultipartUploadsPage page;
   do {
     S3Request request = make_request("ListMultipartUploads", "GET", bucket);
@@ -248,6 +270,8 @@ std::vector<MultipartUpload> S3Client::list_multipart_uploads(const std::string&
     const S3Response response = impl_->executor.execute(request);
     page = parse_body(request, response, xml::parse_list_multipart_uploads);
     uploads.insert(uploads.end(), page.uploads.begin(), page.uploads.end());
+    if (page.truncated && !markers_given.insert(page.next_key_marker + '\n' + page.next_upload_id_marker).second)
+      throw repeated_listing("ListMultipartUploads", bucket);
   } while (page.truncated && !page.next_key_marker.empty());
   return uploads;
 }

@@ -182,34 +182,19 @@ class S3Store final : public Store {
 
   void list(const std::string& prefix,
             const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) override {
-    std::string token;
-    do {
-      const sigv4::ListPage page =
-          call("list", prefix + "*", [&] { return client_.list_objects_v2(bucket_, prefix, token); });
-      std::vector<ObjectInfo> infos;
-      infos.reserve(page.objects.size());
-      for (const sigv4::ObjectInfo& object : page.objects) {
-        infos.push_back(ObjectInfo{object.key, object.size, object.last_modified, {}});
-      }
-      if (!infos.empty() && !on_page(infos)) return;
-      token = page.next_continuation_token;
-    } while (!token.empty());
+    call("list", prefix + "*", [&] {
+      client_.list_objects_v2_pages(bucket_, prefix, {}, [&](const sigv4::ListPage& page) {
+        return on_page(object_infos(page));
+      });
+    });
   }
 
   void list_level(const std::string& prefix, const std::function<bool(const LevelPage&)>& on_page) override {
-    std::string token;
-    do {
-      const sigv4::ListPage page = call("list", prefix + "*/", [&] {
-        return client_.list_objects_v2(bucket_, prefix, token, "/");
+    call("list", prefix + "*/", [&] {
+      client_.list_objects_v2_pages(bucket_, prefix, "/", [&](const sigv4::ListPage& page) {
+        return on_page(LevelPage{object_infos(page), page.common_prefixes});
       });
-      LevelPage level;
-      level.objects.reserve(page.objects.size());
-      for (const sigv4::ObjectInfo& object : page.objects)
-        level.objects.push_back(ObjectInfo{object.key, object.size, object.last_modified, {}});
-      level.prefixes = page.common_prefixes;
-      if (!on_page(level)) return;
-      token = page.next_continuation_token;
-    } while (!token.empty());
+    });
   }
 
   std::vector<IncompleteUpload> list_incomplete_uploads(const std::string& prefix) override {
@@ -264,6 +249,14 @@ class S3Store final : public Store {
 
  private:
   std::string url(const std::string& key) const { return location() + "/" + key; }
+
+  static std::vector<ObjectInfo> object_infos(const sigv4::ListPage& page) {
+    std::vector<ObjectInfo> infos;
+    infos.reserve(page.objects.size());
+    for (const sigv4::ObjectInfo& object : page.objects)
+      infos.push_back(ObjectInfo{object.key, object.size, object.last_modified, {}});
+    return infos;
+  }
 
   /// Runs one client call, turning its errors into claimcheck::Error.
   template <typename F>

@@ -91,6 +91,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 return method(self, name, body)
         if self.key_path == "/fake" and "delete" in self.query:
             return self.delete_objects(body)
+        if self.key_path == "/fake" and "list-type" in self.query:
+            return self.list_repeating(self.query.get("prefix", [""])[0])
+        if self.key_path == "/fake" and "uploads" in self.query:
+            return self.uploads_repeating(self.query.get("prefix", [""])[0])
         return self.fail(404, "NoSuchKey")
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = handle_any
@@ -202,6 +206,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(200, error_xml("InternalError"))
         self.answer(200, b"<CompleteMultipartUploadResult><ETag>&quot;x-2&quot;</ETag>"
                          b"</CompleteMultipartUploadResult>")
+
+    def list_repeating(self, prefix):
+        """Every page truncated, always with the same token: an endless listing
+        unless the client notices. Prefix repeat-token-empty: pages without objects."""
+        contents = "" if prefix.startswith("repeat-token-empty") else (
+            "<Contents><Key>%sk</Key><Size>1</Size></Contents>" % escape(prefix))
+        self.answer(200, ("<ListBucketResult>%s<IsTruncated>true</IsTruncated>"
+                          "<NextContinuationToken>SAME</NextContinuationToken></ListBucketResult>"
+                          % contents).encode())
+
+    def uploads_repeating(self, prefix):
+        """Multipart uploads listed truncated, always with the same markers."""
+        self.answer(200, ("<ListMultipartUploadsResult><Upload><Key>%sk</Key><UploadId>u</UploadId></Upload>"
+                          "<IsTruncated>true</IsTruncated><NextKeyMarker>%sk</NextKeyMarker>"
+                          "<NextUploadIdMarker>u</NextUploadIdMarker></ListMultipartUploadsResult>"
+                          % (escape(prefix), escape(prefix))).encode())
 
     def delete_objects(self, body):
         expected = base64.b64encode(hashlib.md5(body).digest()).decode()

@@ -305,6 +305,44 @@ TEST_CASE("a CompleteMultipartUpload answered 200 with an <Error> is retried") {
   CHECK(client.request_count() == 2);
 }
 
+TEST_CASE("a listing whose server repeats its continuation token ends with InvalidResponse") {
+  for (const std::string prefix : {"repeat-token/", "repeat-token-empty/"}) {
+    S3Client client(fast_config());
+    int pages = 0;
+    try {
+      client.list_objects_v2_pages("fake", prefix, {}, [&](const ListPage&) { return ++pages < 100; });
+      FAIL("the listing ended without an error after " << pages << " pages");
+    } catch (const S3Error& error) {
+      CHECK(error.code() == "InvalidResponse");
+      CHECK(std::string(error.what()).find("repeats a continuation token") != std::string::npos);
+    }
+    CHECK(pages == 2);  // the first page, and the one whose token was given before
+  }
+}
+
+TEST_CASE("a listing's caller sees every page, empty ones too, and can stop it") {
+  S3Client client(fast_config());
+  int pages = 0;
+  client.list_objects_v2_pages("fake", "repeat-token-empty/", {}, [&](const ListPage& page) {
+    CHECK(page.objects.empty());
+    ++pages;
+    return false;
+  });
+  CHECK(pages == 1);
+  CHECK(client.request_count() == 1);
+}
+
+TEST_CASE("a multipart-upload listing that repeats its markers ends with InvalidResponse") {
+  S3Client client(fast_config());
+  try {
+    client.list_multipart_uploads("fake", "repeat-marker/");
+    FAIL("the listing ended without an error");
+  } catch (const S3Error& error) {
+    CHECK(error.code() == "InvalidResponse");
+  }
+  CHECK(client.request_count() == 2);
+}
+
 TEST_CASE("a sink that throws stops the download and its exception passes through") {
   S3Client client(fast_config());
   auto sink = [](const char*, std::size_t) { throw std::runtime_error("disk full"); };

@@ -172,6 +172,12 @@ class S3Client {
   ListPage list_objects_v2(const std::string& bucket, const std::string& prefix,
                            const std::string& continuation_token = {},
                            const std::string& delimiter = {}, int max_keys = 1000);
+  /// Every page of a listing, in order, until `on_page` returns false (it
+  /// also sees empty pages, so a caller can stop a listing that pages
+  /// nothing). A server that hands back a continuation token it gave before
+  /// would make the listing endless: that is an S3Error InvalidResponse.
+  void list_objects_v2_pages(const std::string& bucket, const std::string& prefix,
+                             const std::string& delimiter, const std::function<bool(const ListPage&)>& on_page);
   /// Up to kMaxDeleteKeys keys; per-key failures come back in DeleteResult::errors.
   DeleteResult delete_objects(const std::string& bucket,
                               const std::vector<std::string>& keys);
