@@ -14,6 +14,7 @@
 #include "core/error.hpp"
 #include "parse_error_text.hpp"
 #include "report_error.hpp"
+#include "standard_streams.hpp"
 
 namespace {
 
@@ -42,6 +43,7 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  reserve_standard_streams();
   // A closed stdout becomes an EPIPE error, so that cleanup runs before the
   // quiet exit 141 (see ErrorKind::ReaderGone), not a death mid-upload.
   std::signal(SIGPIPE, SIG_IGN);

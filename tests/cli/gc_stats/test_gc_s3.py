@@ -94,6 +94,18 @@ class S3Gc(GcTestCase, MixedTtlScenario):
         finally:
             client.abort_multipart_upload(Bucket=bucket, Key=outside_key, UploadId=outside)
 
+    def test_a_closed_stdout_fails_gc_instead_of_writing_into_a_socket(self):
+        # libcurl's wakeup socket took the free fd 1: the summary went into it
+        # and gc exited 0, losing the cron job's record without a word.
+        self.offload(b"x" * 60000, "1d")
+        env = dict(self.env, **self.backend.env)
+        for extra in ([], ["--json"]):
+            argv = [gc_cli.BINARY, *self.backend.global_args, "gc", "--prefix", self.prefix, "--dry-run", *extra]
+            r = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, timeout=120,
+                               preexec_fn=lambda: os.close(1))
+            self.assertEqual(r.returncode, 1, f"gc {extra} with stdout closed: {r.stderr!r}")
+            self.assertEqual(r.stderr.decode().splitlines(), ["claimcheck: cannot write stdout: Bad file descriptor"])
+
     def test_mixed_ttl_scenario(self):
         self.run_scenario()
 
