@@ -112,7 +112,7 @@ class S3Store final : public Store {
     if (first.size() == tuning_.part_size) second = read_part(source, tuning_.part_size);
     if (second.empty()) {
       const ObjectMeta recorded = final_meta ? final_meta() : meta;
-      call("put", key, [&] { client_.put_object(bucket_, key, first, to_put_options(recorded)); });
+      storing(key, [&] { client_.put_object(bucket_, key, first, to_put_options(recorded)); });
       return first.size();
     }
     return put_multipart(key, source, std::move(first), std::move(second), meta, final_meta);
@@ -272,6 +272,30 @@ class S3Store final : public Store {
     }
   }
 
+  /// A PUT or CompleteMultipartUpload that failed may still have stored the
+  /// object: the server stored it and then answered 500, or answered 200
+  /// with an <Error> inside. The key is this put's own and no reference to
+  /// it was given, so once the server has answered at all, the key is
+  /// deleted. A server that never answered is not asked again: gc removes
+  /// whatever it may have kept when its TTL is up.
+  template <typename F>
+  void storing(const std::string& key, F&& request) {
+    bool answered = false;
+    try {
+      call("put", key, [&] {
+        try {
+          request();
+        } catch (const sigv4::S3Error& e) {
+          answered = !e.transport();
+          throw;
+        }
+      });
+    } catch (...) {
+      if (answered) remove_quietly(key);
+      throw;
+    }
+  }
+
   std::uint64_t put_multipart(const std::string& key, ByteSource& source, std::string first,
                               std::string second, const ObjectMeta& meta, const FinalMeta& final_meta) {
     // An interrupted process aborts the upload instead of leaving it open.
@@ -291,7 +315,7 @@ class S3Store final : public Store {
         total = upload_parts(key, source, uploader, std::move(first), std::move(second));
         const ObjectMeta recorded = final_meta ? final_meta() : meta;
         const auto parts = call("put", key, [&] { return uploader.finish(); });
-        call("put", key, [&] { client_.complete_multipart_upload(bucket_, key, upload_id, parts); });
+        storing(key, [&] { client_.complete_multipart_upload(bucket_, key, upload_id, parts); });
         apply_final_meta(key, total, recorded, final_meta != nullptr);
       }
     } catch (...) {

@@ -9,6 +9,11 @@ CreateMultipartUpload and AbortMultipartUpload still get through: the offload
 fails with exit 6 and no multipart upload stays open on radosgw
 (ListMultipartUploads, asked of radosgw directly, is empty).
 
+Last, the store acts and then says it failed (fault_proxy.py acted-500: the
+request is forwarded, the answer replaced by 500 InternalError), for a single
+PUT and for CompleteMultipartUpload: the offload fails with exit 6 and no
+object stays under its prefix: the object the store did keep is deleted.
+
 usage: permanent_faults.py CLAIMCHECK_EXE
 """
 
@@ -25,6 +30,8 @@ MIB = 1 << 20
 REFERENCE_MARK = b"claim_check_ref"
 # CreateMultipartUpload is POST ?uploads, AbortMultipartUpload DELETE ?uploadId=
 CREATE_AND_ABORT = r"^(POST \S*\?uploads(=|&|$)|DELETE \S*[?&]uploadId=)"
+PLAIN_PUT = r"^PUT [^?]*$"
+COMPLETE_MULTIPART = r"^POST \S*\?uploadId="
 
 
 def check_failed_run(failures, label, run, out_dir=None):
@@ -98,6 +105,28 @@ def failed_multipart_is_aborted(failures, claimcheck, settings, prefix, root):
                        keys_under(settings, prefix)))
 
 
+def stored_but_failed_is_removed(failures, claimcheck, settings, root):
+    """The store keeps the object, then answers 500 to every attempt."""
+    big = os.path.join(root, "acted.bin")
+    with open(big, "wb") as f:
+        f.write(os.urandom(20 * MIB))
+    for label, only, args in (("single PUT", PLAIN_PUT, ["offload", "--force"]),
+                              ("CompleteMultipartUpload", COMPLETE_MULTIPART, ["offload", "--force", big])):
+        prefix = unique_prefix("permanent-acted")
+        with FaultProxy(settings.endpoint, "--fault-rate", "1", "--faults", "acted-500",
+                        "--only", only, "--seed", "5") as proxy:
+            env = s3_env(settings, endpoint=proxy.url(), prefix=prefix)
+            run = claimcheck.run(args, stdin_bytes=os.urandom(200 * 1024), env=env, timeout=300)
+            stats = proxy.stats()
+        check_failed_run(failures, "store acted, then 500: " + label, run)
+        print("store acted, then 500 ({}): exit {}, faults {}".format(
+            label, run.returncode, stats["faults"]["acted-500"]), flush=True)
+        failures.check(stats["faults"]["acted-500"] >= 1, label + ": the fault was never injected")
+        failures.check(keys_under(settings, prefix) == [],
+                       "{}: the object the store kept was left: {}".format(label, keys_under(settings, prefix)))
+        failures.check(open_multipart_uploads(settings, prefix) == [], label + ": a multipart upload left open")
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__)
@@ -120,6 +149,7 @@ def main():
                        "multipart uploads open after permanent failures")
         failed_multipart_is_aborted(failures, claimcheck, settings,
                                     unique_prefix("permanent-multipart"), root)
+        stored_but_failed_is_removed(failures, claimcheck, settings, root)
     failures.finish()
 
 

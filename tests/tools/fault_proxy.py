@@ -15,6 +15,8 @@ requests meets a fault:
   error-200       (only on request) 200 OK with an InternalError body, not forwarded
   slow-answer     (only on request) forward, then wait --slow-seconds before relaying
                   the answer: the server has acted, the client does not know it yet
+  acted-500       (only on request) forward, then answer 500 InternalError instead of
+                  the server's answer: the server has acted, the client is told it failed
 
 --permanent fails every request (503 or reset-request; nothing is forwarded, so a
 failure never leaves state behind on the server). --pass-through REGEX exempts
@@ -58,7 +60,7 @@ DEFAULT_FAULTS = ("reset-request", "reset-response", "500", "503", "slow", "trun
 # error-200: "200 OK" whose body is an S3 <Error>, not forwarded. S3 documents
 # this answer for CompleteMultipartUpload and CopyObject (the error comes
 # after the status line was sent); elsewhere it is not a realistic answer.
-FAULT_KINDS = DEFAULT_FAULTS + ("error-200", "slow-answer")
+FAULT_KINDS = DEFAULT_FAULTS + ("error-200", "slow-answer", "acted-500")
 MAX_HEADER_BYTES = 64 * 1024
 RELAY_CHUNK = 64 * 1024
 IDLE_TIMEOUT_SECONDS = 60
@@ -473,7 +475,20 @@ class ProxyHandler(socketserver.BaseRequestHandler):
         self.server.counters.count_forwarded()
         if fault == "slow-answer":
             time.sleep(self.server.plan.delay(*self.server.slow_seconds))
+        if fault == "acted-500":
+            self.drain(response, upstream_reader)
+            self.send(s3_error_response(500, "InternalError", "We encountered an internal error.", True))
+            return False
         return self.relay(request, response, upstream_reader, fault)
+
+    @staticmethod
+    def drain(response, upstream_reader):
+        if response.chunked:
+            read_chunked_raw(upstream_reader)
+        elif response.until_close:
+            upstream_reader.read()
+        elif not response.bodiless:
+            copy_exact(upstream_reader, lambda _data: None, response.length or 0)
 
     def read_final_response(self, upstream_reader, method):
         while True:
