@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/encoding.hpp"
+#include "core/json_text.hpp"
 
 namespace claimcheck::serve {
 
@@ -13,10 +14,23 @@ bool ClaimCheckOffloader::wants(const Payload& payload) const {
   return options_.enabled && payload.data.size() >= options_.threshold;
 }
 
+namespace {
+
+/// /decode answers a whole claimcheck reference with only an encoding:
+/// json/plain when the restored bytes are JSON. A payload that carries
+/// anything more (other metadata, or json/plain data that is not JSON)
+/// goes in the marker, which keeps its metadata, so that /decode gives it
+/// back as it was.
+bool restores_as_plain_json(const Payload& payload) {
+  return payload.metadata.size() == 1 && payload.encoding() == "json/plain" && is_json(payload.data);
+}
+
+}  // namespace
+
 Payload ClaimCheckOffloader::offload(const Payload& payload) {
   const Reference ref = manager_.offload(payload.data, options_);
   Payload out;
-  if (payload.encoding() == "json/plain") {
+  if (restores_as_plain_json(payload)) {
     out.metadata["encoding"] = "json/plain";
     out.data = to_json(ref);
     return out;

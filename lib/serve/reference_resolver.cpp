@@ -4,6 +4,7 @@
 
 #include "base/encoding.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "manager/json_fields.hpp"
 #include "serve/http_error.hpp"
 #include "serve/payloads_json.hpp"
@@ -122,7 +123,7 @@ ObjectCache::Bytes ReferenceResolver::fetch(const Reference& ref) {
   reference.reference = ref;
   auto object = std::make_shared<VerifiedObject>();
   const std::string original = resolver_.resolve(reference).payload.data;
-  object->is_json = nlohmann::json::accept(original);
+  object->is_json = is_json(original);
   base::base64_append(object->bytes, original);
   object->base64 = true;
   cache_.insert(key, object);

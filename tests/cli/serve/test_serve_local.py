@@ -192,6 +192,22 @@ class ServeLocal(ServeTestCase):
         status, _, content = server.post("/decode", json.loads(content))
         self.assertEqual([p[1] for p in decoded(content)], [big, b"1"])
 
+    def test_offload_encode_keeps_what_decode_cannot_infer(self):
+        """A json/plain payload with more metadata than its encoding, or whose data is not JSON, comes
+        back from /decode as it went into /encode: metadata and data."""
+        server = self.serve("--offload", "--threshold", "10KiB")
+        big = json.dumps({"input": "z" * 50_000}).encode()
+        sent = [payload("json/plain", big, **{"x-extra": "kept"}),
+                payload("json/plain", b"not JSON " * 5000),
+                payload("json/plain", big)]
+        status, _, content = server.post("/encode", {"payloads": sent})
+        self.assertEqual(status, 200, content)
+        self.assertEqual([p[0]["encoding"] for p in decoded(content)],
+                         ["binary/claimcheck", "binary/claimcheck", "json/plain"])
+        status, _, content = server.post("/decode", json.loads(content))
+        self.assertEqual(status, 200, content)
+        self.assertEqual(decoded(content), decoded(json.dumps({"payloads": sent})))
+
     def test_tls_and_token(self):
         ca, cert, key = self.make_tls()
         with open(self.path("token"), "w") as f:
