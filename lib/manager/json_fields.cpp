@@ -197,12 +197,27 @@ std::string payload_text(const std::string& payload, const Reference& ref) {
 /// refused, not overflow the stack.
 constexpr std::size_t kMaxNesting = 512;
 
+/// Why `text` (which is not JSON to the parser) is refused: `what`, with
+/// the parser's words when `in_detail` (their line and column count within
+/// `text`). A number beyond a double's range is JSON, but one the parser
+/// cannot hold: said so, not "not JSON".
+std::string refusal(std::string_view text, const std::string& what, bool in_detail) {
+  try {
+    parse_json<Json>(text);
+  } catch (const Json::out_of_range& e) {
+    return "a number beyond +/-1.8e308, which claimcheck cannot check (" + json_error_reason(e) + ")";
+  } catch (const std::exception& e) {
+    if (in_detail) return what + ": " + json_error_reason(e);
+  }
+  return what;
+}
+
 void require_json(std::string_view text, bool object) {
   if (nesting_depth(text) > kMaxNesting)
     throw Error(ErrorKind::InvalidInput, "--json-fields",
                 "document nests deeper than " + std::to_string(kMaxNesting) + " levels");
   Json parsed = parse_json_or_discarded<Json>(text);
-  if (parsed.is_discarded()) throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not JSON");
+  if (parsed.is_discarded()) throw Error(ErrorKind::InvalidInput, "--json-fields", refusal(text, "input is not JSON", true));
   if (object && !parsed.is_object())
     throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not a JSON object");
 }
@@ -222,8 +237,10 @@ std::vector<std::size_t> value_starts(std::string_view text) {
     if (content.find_first_not_of(" \t\r") != std::string_view::npos) {
       if (!is_json<Json>(content))
         throw Error(ErrorKind::InvalidInput, "--json-fields",
-                    starts.empty() && line == 1 ? "input is not JSON"
-                                                : "input is not JSON, nor JSON Lines (line " + std::to_string(line) + ")");
+                    starts.empty() && line == 1
+                        ? refusal(text, "input is not JSON", true)
+                        : refusal(content, "input is not JSON, nor JSON Lines (line " + std::to_string(line) + ")",
+                                  false));
       starts.push_back(begin + value_start(content));
     }
     begin = end + 1;

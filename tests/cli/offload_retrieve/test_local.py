@@ -344,6 +344,16 @@ class LocalStoreTests(CliTestCase):
         self.assertIn("input is not JSON", self.fails(3, "retrieve", "--json-fields", stdin=text))
         self.assertIn("input is not JSON", self.fails(3, "offload", "--json-fields", stdin=b'{"data":{}}\0'))
 
+    def test_json_fields_says_why_a_document_is_refused(self):
+        # 1e400 is JSON, but beyond what the parser holds: said so, not "not JSON".
+        big = b'{"data":{"big":"' + b"x" * 60000 + b'"},"input":1e400}'
+        for command in ("offload", "retrieve"):
+            line = self.fails(3, command, "--json-fields", stdin=big)
+            self.assertIn("a number beyond +/-1.8e308", line)
+            self.assertIn("'1e400'", line)
+        line = self.fails(3, "offload", "--json-fields", stdin=b'{"data":{"a":1}')
+        self.assertIn("input is not JSON: parse error at line 1, column 16", line)
+
     def test_exit_3_reference_for_another_store(self):
         ref = self.offload(compressible(100_000))
         ref["store"] = "s3://some-bucket"
