@@ -107,7 +107,9 @@ class Store {
 
   /// Lists every object under `prefix`, one page at a time (at most 1000
   /// per page); only the current page is held in memory. Return false from
-  /// `on_page` to stop early.
+  /// `on_page` to stop early. A page may be empty (an S3 server may answer
+  /// truncated pages with no objects): the caller still sees it, so that it
+  /// can stop such a listing.
   virtual void list(const std::string& prefix,
                     const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) = 0;
 
