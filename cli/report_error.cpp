@@ -16,6 +16,10 @@ namespace {
 /// in a URL (scheme://user:password@host) is never printed. A scan, not a
 /// std::regex: libstdc++'s regex recurses once per character and overflowed
 /// the stack on a message of 30 KB.
+bool is_scheme_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '.' || c == '-';
+}
+
 std::string without_url_credentials(std::string_view text) {
   constexpr std::string_view kSeparator = "://";
   std::string out;
@@ -24,9 +28,7 @@ std::string without_url_credentials(std::string_view text) {
   for (std::size_t at = text.find(kSeparator); at != std::string_view::npos; at = text.find(kSeparator, at + 1)) {
     const std::size_t host = at + kSeparator.size();
     const std::size_t stop = text.find_first_of("/@ \t\r\n\f\v", host);
-    const bool after_scheme =
-        at > 0 && (std::isalnum(static_cast<unsigned char>(text[at - 1])) || std::string_view("+.-").find(text[at - 1]) != std::string_view::npos);
-    if (!after_scheme || stop == std::string_view::npos || text[stop] != '@') continue;
+    if (at == 0 || !is_scheme_char(text[at - 1]) || stop == std::string_view::npos || text[stop] != '@') continue;
     out.append(text.substr(done, host - done)).append("<redacted>");
     done = stop;
   }

@@ -217,7 +217,8 @@ void require_json(std::string_view text, bool object) {
     throw Error(ErrorKind::InvalidInput, "--json-fields",
                 "document nests deeper than " + std::to_string(kMaxNesting) + " levels");
   Json parsed = parse_json_or_discarded<Json>(text);
-  if (parsed.is_discarded()) throw Error(ErrorKind::InvalidInput, "--json-fields", refusal(text, "input is not JSON", true));
+  if (parsed.is_discarded())
+    throw Error(ErrorKind::InvalidInput, "--json-fields", refusal(text, "input is not JSON", true));
   if (object && !parsed.is_object())
     throw Error(ErrorKind::InvalidInput, "--json-fields", "input is not a JSON object");
 }
