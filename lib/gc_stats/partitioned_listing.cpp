@@ -139,7 +139,7 @@ void list_partitioned(Store& store, const std::string& prefix, int concurrency, 
   bool stopped = false;
   store.list_level(prefix, [&](const Store::LevelPage& level) {
     partitions.insert(partitions.end(), level.prefixes.begin(), level.prefixes.end());
-    if (!level.objects.empty() && !on_page(level.objects)) stopped = true;
+    if (!on_page(level.objects)) stopped = true;  // an empty page too: the caller may be stopping
     return !stopped;
   });
   if (stopped || partitions.empty()) return;

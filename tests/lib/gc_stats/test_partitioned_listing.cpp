@@ -126,3 +126,31 @@ TEST_CASE("no partitions: the delimiter listing alone; a store without them list
   CHECK(listed(store, 8).size() == 5);
   CHECK(store.list_requests == 1);
 }
+
+namespace {
+
+/// A store whose delimiter listing answers empty pages, each with a new
+/// token: one that never repeats, so only the caller can end it (here it
+/// gives up after 1000 pages, so that a failing test ends).
+class EndlessEmptyLevels : public MemoryStore {
+ public:
+  EndlessEmptyLevels() : MemoryStore(10) {}
+  void list_level(const std::string&, const std::function<bool(const LevelPage&)>& on_page) override {
+    for (pages = 0; pages < 1000; ++pages)
+      if (!on_page(LevelPage{})) return;
+  }
+  int pages = 0;
+};
+
+}  // namespace
+
+TEST_CASE("empty delimiter pages reach the caller, so that it can stop the listing (gc's interrupt)") {
+  EndlessEmptyLevels store;
+  int calls = 0;
+  list_partitioned(store, "cc/", 8, [&](const std::vector<ObjectInfo>& page) {
+    CHECK(page.empty());
+    return ++calls < 3;
+  });
+  CHECK(calls == 3);
+  CHECK(store.pages == 2);
+}
