@@ -32,20 +32,24 @@ std::optional<std::string> env_value(const Getenv& env, const std::string& name)
   return value;
 }
 
+/// Every spelling Go's strconv.ParseBool takes (the Go runner reads its
+/// CLAIMCHECK_* booleans so), and yes/no, on/off.
 bool parse_bool(const std::string& text, const std::string& label) {
   const std::string v = base::to_lower(text);
-  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
-  bad_value(label, text, "a boolean (true or false)");
+  if (v == "true" || v == "t" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "f" || v == "0" || v == "no" || v == "off") return false;
+  bad_value(label, text, "a boolean (true or false, t or f, 1 or 0, yes or no, on or off)");
 }
 
 /// A bare number is days (the Go runner's CLAIMCHECK_TTL_DAYS). Zero is
 /// refused: the next gc would delete what was just stored.
 std::chrono::seconds parse_ttl(const std::string& text, const std::string& label) {
   std::chrono::seconds ttl{};
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    if (text.size() > 9) bad_value(label, text, "a number of days this tool can handle");
-    ttl = std::chrono::hours(24) * std::stoll(text);
+  // "+30" as Go's strconv.Atoi reads the Go runner's CLAIMCHECK_TTL_DAYS.
+  const std::string days = text.size() > 1 && text[0] == '+' ? text.substr(1) : text;
+  if (!days.empty() && days.find_first_not_of("0123456789") == std::string::npos) {
+    if (days.size() > 9) bad_value(label, text, "a number of days this tool can handle");
+    ttl = std::chrono::hours(24) * std::stoll(days);
   } else {
     ttl = parse_duration(text, label);
   }
@@ -66,7 +70,7 @@ CompressPolicy parse_compress(const std::string& text, const std::string& label,
   try {
     return parse_bool(text, label) ? CompressPolicy::Auto : CompressPolicy::Never;
   } catch (const Error&) {
-    bad_value(label, text, "one of auto, always, never, true, false");
+    bad_value(label, text, "one of auto, always, never, or a boolean (true or false, t or f, 1 or 0, yes or no, on or off)");
   }
 }
 

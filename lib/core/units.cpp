@@ -59,7 +59,9 @@ bool add_digit(std::uint64_t& value, char digit) {
 }  // namespace
 
 std::uint64_t parse_size(std::string_view text, std::string_view what) {
-  const std::string_view body = base::trim(text);
+  std::string_view body = base::trim(text);
+  // "+51200": Go's strconv.Atoi takes it, so a Go runner's setting may hold it.
+  if (body.size() > 1 && body[0] == '+' && is_digit(body[1])) body.remove_prefix(1);
   std::size_t pos = 0;
   std::uint64_t whole = 0;
   while (pos < body.size() && is_digit(body[pos])) {

@@ -163,6 +163,28 @@ TEST_CASE("every setting from each level") {
   CHECK(c.origin.at("store") == "flag --store");
 }
 
+TEST_CASE("the Go runner's spellings: strconv.ParseBool's t/f/T/F/True, strconv.Atoi's leading +") {
+  Sandbox box;
+  for (const auto& [text, compress] : {std::pair{"F", CompressPolicy::Never}, {"f", CompressPolicy::Never},
+                                       {"False", CompressPolicy::Never}, {"T", CompressPolicy::Auto},
+                                       {"t", CompressPolicy::Auto}, {"TRUE", CompressPolicy::Auto}}) {
+    box.env["CLAIMCHECK_COMPRESSION_ENABLED"] = text;
+    box.env["CLAIMCHECK_ENABLED"] = text;
+    const Config c = box.load();
+    CHECK(c.compress == compress);
+    CHECK(c.enabled == (compress == CompressPolicy::Auto));
+  }
+  box.env["CLAIMCHECK_THRESHOLD_BYTES"] = "+51200";
+  box.env["CLAIMCHECK_TTL_DAYS"] = "+30";
+  const Config c = box.load();
+  CHECK(c.threshold == 51200);
+  CHECK(c.ttl == 30 * 24h);
+  for (const char* bad : {"+", "++3", "-3", "+3d"}) {
+    box.env["CLAIMCHECK_TTL_DAYS"] = bad;
+    CHECK(usage_error(box).what_failed() == "CLAIMCHECK_TTL_DAYS");
+  }
+}
+
 TEST_CASE("store selection: --store and CLAIMCHECK_STORE win, then R2_BUCKET, then the file") {
   Sandbox box;
   box.write_config("store = s3://file-bucket/filepfx\n");
