@@ -131,6 +131,10 @@ std::string rotated_path(const std::string& dir) { return dir + "/journal.1.json
 
 Journal::Journal(std::string dir, std::uint64_t max_bytes)
     : dir_(std::move(dir)), path_(dir_ + "/journal.jsonl"), max_bytes_(max_bytes) {
+  // Its default lives under XDG_STATE_HOME or HOME: with neither, there is none.
+  if (dir_.empty())
+    throw Error(ErrorKind::Usage, "journal",
+                "no directory: neither XDG_STATE_HOME nor HOME is set (set CLAIMCHECK_JOURNAL_DIR)");
   std::error_code error;
   const bool created = std::filesystem::create_directories(dir_, error);
   if (error) throw Error(path_error_kind(error.value()), fmt::format("journal {}", dir_), error.message());

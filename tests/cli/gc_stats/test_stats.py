@@ -135,6 +135,17 @@ class Stats(GcTestCase):
         self.assertIn("Permission denied", line)
 
 
+    def test_without_home_or_xdg_state_home_the_journal_is_a_usage_error(self):
+        # Its default lives under one of them: an empty path had been exit 1, "journal : Invalid argument".
+        for name in ("HOME", "XDG_STATE_HOME", "CLAIMCHECK_JOURNAL_DIR"):
+            self.env.pop(name, None)
+        self.env["CLAIMCHECK_STORE"] = self.path("store")
+        line = self.fails(2, "stats", "--operations")
+        self.assertIn("journal: no directory: neither XDG_STATE_HOME nor HOME is set", line)
+        r = self.run_cc("offload", stdin=b"small")  # the work goes on, with a warning
+        self.assertEqual((r.code, r.out), (0, "small"))
+        self.assertIn("not journaled", r.err)
+
 if __name__ == "__main__":
     gc_cli.BINARY = sys.argv.pop(1)
     unittest.main(verbosity=2)
