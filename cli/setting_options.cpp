@@ -42,7 +42,7 @@ void add_setting_options(CLI::App& app, std::string_view command, ConfigOverride
     CLI::Option* option = add_flag(app, row, command, overrides);
     if (row.switch_flag) continue;
     option->type_name(std::string(row.value_name));
-    if (!row.fallback.empty()) option->default_str(std::string(row.fallback));
+    if (!row.default_text().empty()) option->default_str(std::string(row.default_text()));
   }
 }
 
