@@ -202,6 +202,13 @@ def check_content(binary, commands, files, problems):
                 checks += 1
                 if f"Default: {default}." not in man_plain:
                     problems.append(f"man page: {where} {option}: lacks 'Default: {default}.'")
+            elif sentence in man_plain:
+                # The man page states a default right after the description: --help must
+                # too (a switch's false or true aside: CLI11 shows none for a flag).
+                after = man_plain[man_plain.index(sentence) + len(sentence):].lstrip()
+                checks += 1
+                if after.startswith("Default:") and not after.startswith(("Default: false.", "Default: true.")):
+                    problems.append(f"--help: {where} {option}: shows no default, the man page does")
     return checks
 
 
