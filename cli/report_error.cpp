@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck::cli {
@@ -41,8 +42,7 @@ constexpr std::size_t kMaxLineBytes = 2048;
 
 std::string clipped(std::string text) {
   if (text.size() <= kMaxLineBytes) return text;
-  std::size_t cut = kMaxLineBytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  const std::size_t cut = base::utf8_prefix_length(text, kMaxLineBytes);
   const std::size_t left_out = text.size() - cut;
   text.resize(cut);
   return text + "... (" + std::to_string(left_out) + " more bytes)";

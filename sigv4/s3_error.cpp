@@ -1,5 +1,6 @@
 #include <string_view>
 
+#include "base/text.hpp"
 #include "sigv4/s3_client.hpp"
 
 namespace sigv4 {
@@ -31,9 +32,7 @@ constexpr std::size_t kMaxServerText = 512;
 
 std::string bounded(std::string text) {
   if (text.size() <= kMaxServerText) return text;
-  std::size_t cut = kMaxServerText;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
-  text.resize(cut);
+  text.resize(base::utf8_prefix_length(text, kMaxServerText));
   return text + "...";
 }
 

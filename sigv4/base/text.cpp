@@ -39,4 +39,11 @@ std::string shell_word(std::string_view text) {
   return quoted + "'";
 }
 
+std::size_t utf8_prefix_length(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return text.size();
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // a continuation byte
+  return cut;
+}
+
 }  // namespace base

@@ -71,3 +71,10 @@ TEST_CASE("shell_word quotes only what a shell would need quoted") {
   CHECK(base::shell_word("a$b") == "'a$b'");
 }
 
+
+TEST_CASE("utf8_prefix_length cuts at most max bytes, never inside a UTF-8 character") {
+  CHECK(base::utf8_prefix_length("abc", 5) == 3);
+  CHECK(base::utf8_prefix_length("abcdef", 4) == 4);
+  CHECK(base::utf8_prefix_length("ab\xC3\xA9z", 3) == 2);  // é spans bytes 2-3
+  CHECK(base::utf8_prefix_length("ab\xC3\xA9z", 4) == 4);
+}

@@ -25,4 +25,8 @@ bool equals_ignoring_case(std::string_view a, std::string_view b);
 /// (so that a trailing blank in advice such as "use --read-bucket X" shows).
 std::string shell_word(std::string_view text);
 
+/// The length of `text`'s longest prefix of at most `max` bytes that does not
+/// end inside a UTF-8 character: where a long message can be cut.
+std::size_t utf8_prefix_length(std::string_view text, std::size_t max);
+
 }  // namespace base
