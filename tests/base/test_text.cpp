@@ -29,7 +29,8 @@ TEST_CASE("trim drops whitespace at both ends; to_lower folds A-Z only") {
       {"\xA0\xC3\x84\xA0", "\xA0\xC3\x84\xA0", "\xA0\xC3\x84\xA0"},  // Latin-1 NBSP, UTF-8 stay
   };
   for (const auto& [text, trimmed, lowered] : rows) {
-    CAPTURE(std::string(text));
+    const std::string shown(text);  // clang 14: CAPTURE's lambda cannot name a structured binding
+    CAPTURE(shown);
     CHECK(base::trim(text) == trimmed);
     CHECK(base::to_lower(text) == lowered);
   }

@@ -78,7 +78,8 @@ TEST_CASE("parse_amz_date refuses anything else, saying why") {
       {"99991231T235959Z", "year is outside the supported range"},
   };
   for (const auto& [text, reason] : refused) {
-    CAPTURE(text);
+    const auto& shown = text;  // clang 14: CAPTURE's lambda cannot name a structured binding
+    CAPTURE(shown);
     CHECK(refusal(base::parse_amz_date, text) == std::string("\"") + text + "\": " + reason);
   }
 }

@@ -463,7 +463,8 @@ TEST_CASE("each bad environment variable is named with its value") {
       {"R2_BUCKET", "a/b"},
   };
   for (const auto& [name, value] : bad) {
-    CAPTURE(name);
+    const auto& shown = name;  // clang 14: CAPTURE's lambda cannot name a structured binding
+    CAPTURE(shown);
     Sandbox box;
     box.env[name] = value;
     const Error e = usage_error(box);
@@ -481,7 +482,8 @@ TEST_CASE("S3-only variables are checked when the store is S3") {
       {"AWS_ENDPOINT_URL_S3", "https://host/path"}, {"R2_ENDPOINT", "https://user:pw@host"},
       {"R2_ENDPOINT", "https://"}};
   for (const auto& [name, value] : bad) {
-    CAPTURE(name);
+    const auto& shown = name;  // clang 14: CAPTURE's lambda cannot name a structured binding
+    CAPTURE(shown);
     Sandbox box;
     box.env["R2_BUCKET"] = "bkt";
     box.env[name] = value;

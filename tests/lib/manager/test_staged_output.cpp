@@ -176,7 +176,7 @@ TEST_CASE("stage_to_stream: abort hands nothing over") {
 
 TEST_CASE("stage_to_stream: large output round-trips byte for byte through the temp file") {
   std::string payload;
-  for (int i = 0; i < 300000; ++i) payload += static_cast<char>((i * 7919) & 0xff);
+  for (int i = 0; i < 300000; ++i) payload += static_cast<char>((static_cast<unsigned>(i) * 7919u) & 0xffu);
   StringSink destination;
   auto staged = stage_to_stream(destination, 1000);
   for (std::size_t at = 0; at < payload.size(); at += 4096)
