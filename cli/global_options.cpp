@@ -1,9 +1,11 @@
 // Turning the parsed options into a Config and a store.
+#include "global_options.hpp"
+
+#include <string>
 #include <string_view>
 
-#include "command.hpp"
+#include "config/settings.hpp"
 #include "report_error.hpp"
-#include "setting_options.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -11,6 +13,16 @@ namespace {
 /// -v: where each setting came from, and what a command did; -vv adds a line
 /// per request to the store.
 constexpr int kRequestTraceVerbosity = 2;
+
+/// -v: "claimcheck: config <key> = <value> (<origin>)" for every setting
+/// that has a value (only the origin for secrets).
+void print_config_origins(const Config& config) {
+  for (const auto& [key, origin] : config.origin) {
+    const Setting* row = find_setting(key);
+    const std::string text = row && row->show ? key + " = " + row->show(config) : key;
+    print_error_line("config " + text + " (" + origin + ")");
+  }
+}
 
 }  // namespace
 

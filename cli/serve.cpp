@@ -22,7 +22,7 @@
 #include "serve/namespace_routes.hpp"
 #include "stores/bucket_stores.hpp"
 #include "temporal/resolver.hpp"
-#include "command.hpp"
+#include "global_options.hpp"
 #include "interrupt.hpp"
 #include "report_error.hpp"
 #include "serve_command.hpp"

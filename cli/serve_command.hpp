@@ -5,7 +5,7 @@
 // claimcheck-serve (serve_exec.cpp).
 #pragma once
 
-#include "command.hpp"
+#include "global_options.hpp"
 
 namespace claimcheck::cli {
 

@@ -12,7 +12,7 @@
 #include "manager/staged_output.hpp"
 #include "core/stream.hpp"
 #include "temporal/resolver.hpp"
-#include "command.hpp"
+#include "global_options.hpp"
 #include "lazy_store.hpp"
 
 namespace claimcheck::cli {

@@ -5,7 +5,6 @@
 
 #include "config/settings.hpp"
 #include "number_checks.hpp"
-#include "report_error.hpp"
 
 namespace claimcheck::cli {
 namespace {
@@ -43,14 +42,6 @@ void add_setting_options(CLI::App& app, std::string_view command, ConfigOverride
     if (row.switch_flag) continue;
     option->type_name(std::string(row.value_name));
     if (!row.default_text().empty()) option->default_str(std::string(row.default_text()));
-  }
-}
-
-void print_config_origins(const Config& config) {
-  for (const auto& [key, origin] : config.origin) {
-    const Setting* row = find_setting(key);
-    const std::string text = row && row->show ? key + " = " + row->show(config) : key;
-    print_error_line("config " + text + " (" + origin + ")");
   }
 }
 

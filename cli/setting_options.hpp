@@ -1,5 +1,4 @@
-// The settings table's flags as CLI11 options, and -v's account of where
-// each setting came from.
+// The settings table's flags as CLI11 options.
 #pragma once
 
 #include <string_view>
@@ -14,9 +13,5 @@ namespace claimcheck::cli {
 /// options) to `app`; a value given goes to `overrides` under the setting's
 /// key, for load_config to weigh against the other sources.
 void add_setting_options(CLI::App& app, std::string_view command, ConfigOverrides& overrides);
-
-/// -v: "claimcheck: config <key> = <value> (<origin>)" for every setting
-/// that has a value (only the origin for secrets).
-void print_config_origins(const Config& config);
 
 }  // namespace claimcheck::cli
