@@ -54,9 +54,7 @@ std::string ratio_text(const Inspection& item) {
 
 std::string time_left_text(const Inspection& item, TimePoint now) {
   if (!item.expires_at) return "-";
-  auto left = std::chrono::duration_cast<std::chrono::seconds>(*item.expires_at - now);
-  if (left.count() <= 0) return "expired " + format_duration(-left) + " ago";
-  return format_duration(left);
+  return format_time_left(*item.expires_at, now);
 }
 
 std::string status_text(const Inspection& item) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/cleanup.hpp"
+#include "sigv4/credential_providers.hpp"
 #include "report_error.hpp"
 
 namespace claimcheck::cli {
@@ -32,6 +33,7 @@ OnSignal action_for(const SignalPolicy& policy, int number) {
 
 /// As if the signal had never been caught: its default action, here and now.
 [[noreturn]] void take_default_action(int number) {
+  sigv4::end_credential_processes();  // not left behind, whoever was to wait for it
   ::signal(number, SIG_DFL);
   sigset_t one;
   sigemptyset(&one);
@@ -46,6 +48,9 @@ void take_signals(sigset_t signals, const std::shared_ptr<SignalHandling::Shared
     int number = 0;
     if (sigwait(&signals, &number) != 0) return;
     if (action_for(shared->policy, number) == OnSignal::CleanUpAndExit) {
+      // A credential_process still running (a login prompt, say) would hold
+      // the command, and the cleanup's own requests, for as long as it runs.
+      sigv4::end_credential_processes();
       const bool undone = run_cleanup_actions([number] {
         print_error_line(std::string("interrupted: ") + sigabbrev_np(number) + ", nothing kept");
       });

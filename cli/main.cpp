@@ -5,16 +5,20 @@
 #include <malloc.h>
 
 #include <csignal>
+#include <cstdio>
 #include <exception>
+#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "app.hpp"
+#include "core/cleanup.hpp"
 #include "core/error.hpp"
 #include "parse_error_text.hpp"
 #include "report_error.hpp"
 #include "standard_streams.hpp"
+#include "stdout_text.hpp"
 
 namespace {
 
@@ -32,7 +36,13 @@ constexpr int kMappedBufferBytes = 4 << 20;
 /// CLI11's messages can span lines; ours never do. The help pointed to is
 /// the command's, when one was given.
 int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
-  if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+  if (error.get_exit_code() == 0) {  // --help, --version: their text, written as any output is
+    std::ostringstream out, err;
+    const int code = app.exit(error, out, err);
+    print_stdout(out.str());  // a stdout that cannot take it is an error (exit 1), not a success
+    std::fputs(err.str().c_str(), stderr);
+    return code;
+  }
   std::string help = "claimcheck --help";
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return s->parsed(); }))
     help = "claimcheck " + sub->get_name() + " --help";
@@ -62,7 +72,9 @@ int main(int argc, char** argv) {
       print_usage_text(app->help());
       return claimcheck::exit_code(claimcheck::ErrorKind::Usage);
     }
-    return run();
+    const int code = run();
+    claimcheck::wait_if_exiting();  // an interrupt's cleanup decides the exit status
+    return code;
   } catch (...) {
     return report_exception(std::current_exception(), global.verbosity);
   }

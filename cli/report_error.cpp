@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "base/text.hpp"
+#include "core/cleanup.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck::cli {
@@ -101,6 +102,7 @@ void clear_status_text() {
 void print_usage_text(const std::string& text) { std::fputs(text.c_str(), stderr); }
 
 int report_exception(std::exception_ptr error, int verbosity) {
+  claimcheck::wait_if_exiting();  // the signal thread says why, and exits
   try {
     std::rethrow_exception(error);
   } catch (const Error& e) {

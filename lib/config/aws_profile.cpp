@@ -1,12 +1,15 @@
 #include "config/aws_profile.hpp"
 
-#include <fstream>
+#include <cerrno>
 #include <optional>
+#include <sstream>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "base/io.hpp"
 #include "base/text.hpp"
+#include "config/setting_values.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck {
@@ -44,10 +47,17 @@ SectionName section_for(std::string_view header, bool config_file, AwsSharedFile
 /// Reads one file into `files`; keys already present (from the credentials
 /// file, read first) are kept.
 void read_file(const std::string& path, bool config_file, AwsSharedFiles& files) {
-  std::ifstream in(path);
-  if (!in) return;
+  // A file that is not there (or cannot be opened) is skipped, as the AWS
+  // CLI skips it; one that never ends (/dev/zero) is refused, not read.
+  const auto content = base::read_small_file(path, base::kSmallFileLimit);
+  if (!content) {
+    if (errno == EFBIG) throw Error(ErrorKind::Usage, path, fmt::format("larger than {} bytes", base::kSmallFileLimit));
+    return;
+  }
+  std::istringstream in(*content);
   AwsSection* section = nullptr;
   bool in_section = false;  // past a [header], whether we read that section or not
+  bool key_seen = false;    // in this section
   std::string section_label, parent_key;
   std::string raw;
   int line = 0;
@@ -55,7 +65,10 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
     ++line;
     const std::string_view text = trim(raw);
     if (text.empty() || text.front() == '#' || text.front() == ';') continue;
-    const bool indented = raw.front() == ' ' || raw.front() == '\t';
+    // configparser reads an indented line as part of the key before it (a
+    // nested "s3 =" block, or a value's continuation), and as a key of its
+    // own when none came before it in the section.
+    const bool indented = (raw.front() == ' ' || raw.front() == '\t') && key_seen;
     if (text.front() == '[') {
       const auto close = text.find(']');
       if (close == std::string_view::npos || close == 1) unreadable_line(path, line, "a [section] header without its name or ']'");
@@ -65,6 +78,7 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
       if (section != nullptr && section->origin.empty()) section->origin = fmt::format("{}:{}", path, line);
       section_label = name.table == &files.profiles ? "aws profile " + name.name : std::string(text.substr(0, close + 1));
       parent_key.clear();
+      key_seen = false;
       continue;
     }
     // configparser's delimiters: the first '=' or ':' ends the key.
@@ -72,8 +86,10 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
     if (!in_section) unreadable_line(path, line, "a setting before any [section] header");
     if (!indented && (equals == std::string_view::npos || equals == 0))
       unreadable_line(path, line, "neither a [section] header nor key = value");
+    key_seen = true;
     if (section == nullptr || equals == std::string_view::npos) continue;  // a continuation line
-    const std::string key(trim(text.substr(0, equals)));
+    // Names in any case, as configparser lowers them: AWS_ACCESS_KEY_ID works.
+    const std::string key = base::to_lower(trim(text.substr(0, equals)));
     const std::string value(trim(text.substr(equals + 1)));
     if (!indented) parent_key = value.empty() ? key : "";
     if (indented && parent_key.empty()) continue;
@@ -90,7 +106,8 @@ std::optional<std::string> get(const Getenv& env, const char* name) {
 }
 
 std::string aws_file(const Getenv& env, const char* variable, const char* name) {
-  if (auto path = get(env, variable)) return *path;
+  // "~/..." as the AWS CLI expands it: a systemd unit or a .env file sets it unexpanded.
+  if (auto path = get(env, variable)) return expand_path(*path, env);
   if (auto home = get(env, "HOME")) return fmt::format("{}/.aws/{}", *home, name);
   return {};
 }

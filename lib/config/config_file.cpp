@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <sstream>
 #include <string_view>
 
 #include <sys/stat.h>
 
 #include <fmt/format.h>
 
+#include "base/io.hpp"
 #include "base/text.hpp"
 #include "core/error.hpp"
 
@@ -89,21 +90,20 @@ std::string ConfigFile::origin(const std::string& key) const {
 std::optional<ConfigFile> read_config_file(const std::string& path, bool required,
                                            const std::string& named_by,
                                            const std::vector<std::string_view>& known_keys) {
-  std::ifstream in(path);
-  if (!in) {
+  const auto content = base::read_small_file(path, base::kSmallFileLimit);
+  if (!content) {
     const int error = errno;
     if (!required && is_absent(path, error)) return std::nullopt;
     throw Error(ErrorKind::Usage, named_by,
-                fmt::format("cannot read config file '{}': {}", path, std::strerror(error)));
+                error == EFBIG ? fmt::format("config file '{}' is larger than {} bytes", path, base::kSmallFileLimit)
+                               : fmt::format("cannot read config file '{}': {}", path, std::strerror(error)));
   }
   ConfigFile file;
   file.path = path;
+  std::istringstream in(*content);
   std::string raw;
   int line = 0;
   while (std::getline(in, raw)) parse_line(file, raw, ++line, known_keys);
-  if (in.bad()) {
-    throw Error(ErrorKind::Usage, named_by, fmt::format("cannot read config file '{}'", path));
-  }
   return file;
 }
 

@@ -325,7 +325,7 @@ const std::vector<Setting>& table() {
           // Resolved before the shared files are read: it says which profile to read.
           .key = "profile",
           .flag = "--profile",
-          .env = {{"AWS_PROFILE"}},
+          .env = {{"AWS_PROFILE"}, {"AWS_DEFAULT_PROFILE"}},
           .file_key = "profile",
           .value_name = "NAME",
           .apply =

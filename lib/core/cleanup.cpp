@@ -14,6 +14,7 @@ struct Registry {
   std::map<std::uint64_t, std::function<void()>> actions;
   std::uint64_t next_id = 1;
   bool cleaning = false;   // the process is exiting after the cleanup
+  std::thread::id cleaner;  // the thread running it
   bool published = false;  // the result is out: nothing is undone any more
 };
 
@@ -55,7 +56,11 @@ CleanupRegistration CleanupRegistration::made_by(const std::function<std::functi
 CleanupRegistration::~CleanupRegistration() {
   if (id_ == 0) return;
   Registry& r = registry();
-  std::lock_guard lock(r.mutex);
+  std::unique_lock lock(r.mutex);
+  // The action may be running on the cleanup's thread, using what this
+  // registration's owner is about to destroy (an error unwinding the
+  // command): that owner must outlive it, and the process exits after it.
+  if (r.cleaning && std::this_thread::get_id() != r.cleaner) wait_for_exit(lock);
   r.actions.erase(id_);
 }
 
@@ -78,6 +83,12 @@ void publish_result(const std::function<void()>& publish) {
   r.published = true;
 }
 
+void wait_if_exiting() {
+  Registry& r = registry();
+  std::unique_lock lock(r.mutex);
+  if (r.cleaning) wait_for_exit(lock);
+}
+
 bool run_cleanup_actions(const std::function<void()>& before) noexcept {
   std::map<std::uint64_t, std::function<void()>> actions;
   {
@@ -85,6 +96,7 @@ bool run_cleanup_actions(const std::function<void()>& before) noexcept {
     std::lock_guard lock(r.mutex);
     if (r.published) return false;
     r.cleaning = true;
+    r.cleaner = std::this_thread::get_id();
     actions.swap(r.actions);
   }
   try {

@@ -41,6 +41,12 @@ class CleanupRegistration {
 /// registered is run: run_cleanup_actions returns false.
 void publish_result(const std::function<void()>& publish);
 
+/// Returns at once, unless a cleanup has begun: then the process is exiting
+/// with the signal's status, and this never returns. The command's own end
+/// (an error line and its exit code, say from a credential process the same
+/// signal ended) must not race that exit.
+void wait_if_exiting();
+
 /// Unless the result is published: calls `before` (to say what happens),
 /// runs every registered action once (exceptions swallowed), newest first,
 /// unregisters them and returns true. Safe to call from any thread, not

@@ -106,7 +106,13 @@ std::chrono::seconds parse_duration(std::string_view text, std::string_view what
     }
     if (pos == start || pos == body.size()) not_a_duration(text, what);
     std::uint64_t unit = 0;
-    switch (std::tolower(static_cast<unsigned char>(body[pos++]))) {
+    // Units are lowercase, as in Go's time.ParseDuration: elsewhere (systemd)
+    // "M" is a month, so "1M" would be a guess between a minute and a month.
+    if (std::isupper(static_cast<unsigned char>(body[pos]))) {
+      throw Error(ErrorKind::Usage, std::string(what),
+                  fmt::format("'{}' is not a duration: units are lowercase (s, m, h, d, w)", text));
+    }
+    switch (body[pos++]) {
       case 's': unit = 1; break;
       case 'm': unit = 60; break;
       case 'h': unit = 3600; break;
@@ -160,6 +166,14 @@ std::string format_duration(std::chrono::seconds d) {
     return out;
   }
   return "0s";
+}
+
+std::string format_time_left(std::chrono::system_clock::time_point expires_at,
+                             std::chrono::system_clock::time_point now) {
+  using std::chrono::duration_cast;
+  using std::chrono::seconds;
+  if (expires_at <= now) return "expired " + format_duration(duration_cast<seconds>(now - expires_at)) + " ago";
+  return format_duration(duration_cast<seconds>(expires_at - now));
 }
 
 }  // namespace claimcheck

@@ -135,15 +135,17 @@ Journal::Journal(std::string dir, std::uint64_t max_bytes)
   if (dir_.empty())
     throw Error(ErrorKind::Usage, "journal",
                 "no directory: neither XDG_STATE_HOME nor HOME is set (set CLAIMCHECK_JOURNAL_DIR)");
+}
+
+void Journal::append(const JournalRecord& record) {
+  // Made by the first record, not by a reader: stats on a machine where
+  // nothing was journaled (a read-only HOME) has nothing to read.
   std::error_code error;
   const bool created = std::filesystem::create_directories(dir_, error);
   if (error) throw Error(path_error_kind(error.value()), fmt::format("journal {}", dir_), error.message());
   // Timings and keys are nobody else's business; a directory the user made
   // keeps the mode they chose.
   if (created) ::chmod(dir_.c_str(), 0700);
-}
-
-void Journal::append(const JournalRecord& record) {
   const std::string line = to_line(record);
   const Fd lock = lock_journal(dir_, LOCK_EX);
   struct stat st {};
@@ -159,6 +161,11 @@ void Journal::append(const JournalRecord& record) {
 void Journal::read(const std::function<void(const JournalRecord&)>& on_record,
                    std::uint64_t* bad_lines) const {
   std::uint64_t bad = 0;
+  struct stat st {};
+  if (::stat(dir_.c_str(), &st) != 0 && errno == ENOENT) {  // nothing journaled yet
+    if (bad_lines != nullptr) *bad_lines = 0;
+    return;
+  }
   {
     // Shared lock: no rotation between reading the two files.
     const Fd lock = lock_journal(dir_, LOCK_SH);

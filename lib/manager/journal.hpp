@@ -27,7 +27,8 @@ struct JournalRecord {
 
 class Journal {
  public:
-  /// `dir` is created when missing. Records past `max_bytes` rotate.
+  /// `dir` is created by the first append; reading a missing one finds no
+  /// records. Records past `max_bytes` rotate.
   explicit Journal(std::string dir, std::uint64_t max_bytes = 16u << 20);
   void append(const JournalRecord& record);
   /// Oldest first; lines that fail to parse are counted, not fatal.

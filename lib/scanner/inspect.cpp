@@ -216,6 +216,11 @@ void presign_inspections(std::vector<Inspection>& inspections, Store& store, con
     try {
       item.url = store.fetch_url(ref.key, *options.url_lifetime, response_overrides(ref));
     } catch (const Error& e) {
+      // As online: a setting that cannot be used stops inspect (exit 2); a
+      // credential provider that fails is the store failing to answer (6),
+      // not a fine reference without its link.
+      if (e.kind() == ErrorKind::Usage) throw;
+      item.status = CheckStatus::StoreError;
       item.problems.push_back("no URL: " + e.why());
     }
   }

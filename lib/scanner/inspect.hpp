@@ -84,7 +84,9 @@ void check_inspections(std::vector<Inspection>& inspections, Store& store, Bucke
 
 /// Offline: a presigned URL (options.url_lifetime) for every reference
 /// claimcheck can fetch, without looking anything up (presigning needs no
-/// request). A URL that cannot be made is a problem line, not a failure.
+/// request). A URL that cannot be made (a credential provider that fails)
+/// makes the finding a StoreError with a problem line; a setting that cannot
+/// be used throws.
 void presign_inspections(std::vector<Inspection>& inspections, Store& store, const InspectOptions& options);
 
 /// What a fetch URL's response should say so that a browser or

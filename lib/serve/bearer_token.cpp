@@ -2,8 +2,11 @@
 
 #include <openssl/crypto.h>
 
-#include <fstream>
+#include <cerrno>
+#include <cstring>
+#include <string>
 
+#include "base/io.hpp"
 #include "base/sha256.hpp"
 #include "base/text.hpp"
 #include "core/error.hpp"
@@ -32,11 +35,13 @@ bool BearerToken::accepts(std::string_view authorization) const {
 }
 
 std::string read_token_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(ErrorKind::Usage, "token file " + path, "cannot be read");
-  std::string line;
-  std::getline(in, line);
-  const std::string token(trim(line));
+  const auto content = base::read_small_file(path, base::kSmallFileLimit);
+  if (!content) {
+    throw Error(ErrorKind::Usage, "token file " + path,
+                errno == EFBIG ? "is larger than " + std::to_string(base::kSmallFileLimit) + " bytes"
+                               : std::string("cannot be read: ") + std::strerror(errno));
+  }
+  const std::string token(trim(std::string_view(*content).substr(0, content->find('\n'))));
   if (token.empty()) throw Error(ErrorKind::Usage, "token file " + path, "holds no token on its first line");
   return token;
 }

@@ -1,6 +1,8 @@
 #include "base/io.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace base {
@@ -22,6 +24,33 @@ ssize_t read_some(int fd, char* buffer, std::size_t capacity) {
     const ssize_t got = retry_on_eintr([&] { return ::read(fd, buffer, capacity); });
     if (got >= 0 || !would_block() || !wait_until_ready(fd, POLLIN)) return got;
   }
+}
+
+std::optional<std::string> read_small_file(const std::string& path, std::size_t limit) {
+  // O_NONBLOCK only for the open: a FIFO without a writer would block it.
+  const int fd = retry_on_eintr([&] { return ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK); });
+  if (fd < 0) return std::nullopt;
+  const auto fail = [fd](int error) -> std::optional<std::string> {
+    ::close(fd);
+    errno = error;
+    return std::nullopt;
+  };
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return fail(errno);
+  if (S_ISDIR(st.st_mode)) return fail(EISDIR);
+  const int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) return fail(errno);
+  std::string content;
+  char buffer[16384];
+  for (;;) {
+    const ssize_t got = read_some(fd, buffer, sizeof buffer);
+    if (got < 0) return fail(errno);
+    if (got == 0) break;
+    if (content.size() + static_cast<std::size_t>(got) > limit) return fail(EFBIG);
+    content.append(buffer, static_cast<std::size_t>(got));
+  }
+  ::close(fd);
+  return content;
 }
 
 bool write_all(int fd, const char* data, std::size_t size) {

@@ -2,9 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <string>
 
+#include "base/io.hpp"
 #include "base/time.hpp"
 
 namespace sigv4 {
@@ -73,13 +73,12 @@ std::string session_name_or_default(const std::string& configured) {
 
 std::string read_token_file(const std::string& path, const std::string& what,
                             const std::string& provider) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  auto content = base::read_small_file(path, base::kSmallFileLimit);
+  if (!content)
     throw CredentialsError(CredentialsError::Cause::Configuration, provider,
-                           "cannot read " + what + " " + path + ": " + std::strerror(errno));
-  std::ostringstream content;
-  content << in.rdbuf();
-  std::string token = content.str();
+                           errno == EFBIG ? what + " " + path + " is larger than " + std::to_string(base::kSmallFileLimit) + " bytes"
+                                          : "cannot read " + what + " " + path + ": " + std::strerror(errno));
+  std::string token = std::move(*content);
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' '))
     token.pop_back();
   if (token.empty())

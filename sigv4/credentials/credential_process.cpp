@@ -11,7 +11,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <vector>
 
 #include "base/io.hpp"
@@ -26,6 +28,18 @@ namespace {
 
 // A larger answer is not credentials.
 constexpr std::size_t kMaxOutput = 1u << 20;
+
+/// The commands running now, so that end_credential_processes can end them.
+struct RunningCommands {
+  std::mutex mutex;
+  std::set<pid_t> pids;
+  bool ended = false;  // the program is exiting: start no more
+};
+
+RunningCommands& running_commands() {
+  static RunningCommands instance;
+  return instance;
+}
 
 /// POSIX word splitting of `command`: blanks separate words; '...' keeps
 /// everything; "..." keeps everything but \" \\ \$ \`; a backslash outside
@@ -136,9 +150,32 @@ class ProcessProvider final : public ProviderBase<std::string> {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out.write_end, STDOUT_FILENO);
+    // The command starts with no signal blocked and none ignored: a program
+    // that blocks them while a thread waits for them (claimcheck does) would
+    // otherwise hand that mask down, and the command would outlive a Ctrl-C
+    // or `timeout`, which signal the whole process group.
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setsigdefault(&attributes, &all);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = -1;
-    const int spawned = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    int spawned = 0;
+    {
+      // Started and recorded under one lock: end_credential_processes sees
+      // it, or it is never started.
+      RunningCommands& running = running_commands();
+      std::lock_guard lock(running.mutex);
+      spawned = running.ended ? ECANCELED
+                              : posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
+      if (spawned == 0) running.pids.insert(pid);
+    }
+    posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
+    if (spawned == ECANCELED) fail("not started: the program is exiting");
     if (spawned != 0)
       ProviderBase::fail(CredentialsError::Cause::Configuration,
                          "cannot run '" + argv_words[0] + "': " + std::strerror(spawned));
@@ -154,7 +191,16 @@ class ProcessProvider final : public ProviderBase<std::string> {
       }
       result.output.append(buffer, static_cast<std::size_t>(n));
     }
-    base::retry_on_eintr([&] { return waitpid(pid, &result.status, 0); });
+    // Waited for without the lock (it may take long), reaped under it, so
+    // that end_credential_processes never signals a process reusing the pid.
+    siginfo_t ended{};
+    base::retry_on_eintr([&] { return waitid(P_PID, static_cast<id_t>(pid), &ended, WEXITED | WNOWAIT); });
+    {
+      RunningCommands& running = running_commands();
+      std::lock_guard lock(running.mutex);
+      base::retry_on_eintr([&] { return waitpid(pid, &result.status, 0); });
+      running.pids.erase(pid);
+    }
     return result;
   }
 };
@@ -163,6 +209,13 @@ class ProcessProvider final : public ProviderBase<std::string> {
 
 std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name) {
   return std::make_shared<ProcessProvider>(std::move(command), std::move(name));
+}
+
+void end_credential_processes() {
+  RunningCommands& running = running_commands();
+  std::lock_guard lock(running.mutex);
+  running.ended = true;
+  for (const pid_t pid : running.pids) ::kill(pid, SIGTERM);
 }
 
 }  // namespace sigv4

@@ -3,12 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cerrno>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/io.hpp"
@@ -129,4 +131,53 @@ TEST_CASE("copy_all of an empty source writes nothing") {
   const auto nothing = [](char*, std::size_t) { return std::size_t{0}; };
   CHECK(base::copy_all(nothing, [&](const char*, std::size_t) { written = true; }) == 0);
   CHECK_FALSE(written);
+}
+
+TEST_CASE("read_small_file reads a file whole, refuses one past the limit, and never blocks on a FIFO") {
+  char dir_template[] = "/tmp/claimcheck-io-XXXXXX";
+  REQUIRE(::mkdtemp(dir_template) != nullptr);
+  const std::string dir = dir_template;
+  const std::string file = dir + "/config";
+  {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    REQUIRE(fd >= 0);
+    REQUIRE(base::write_all(fd, "key = value\n", 12));
+    ::close(fd);
+  }
+  const auto whole = base::read_small_file(file, 12);
+  REQUIRE(whole.has_value());
+  CHECK(*whole == "key = value\n");
+
+  errno = 0;
+  CHECK_FALSE(base::read_small_file(file, 11).has_value());
+  CHECK(errno == EFBIG);
+  // A device that never ends stops at the limit instead of filling memory.
+  errno = 0;
+  CHECK_FALSE(base::read_small_file("/dev/zero", base::kSmallFileLimit).has_value());
+  CHECK(errno == EFBIG);
+  errno = 0;
+  CHECK_FALSE(base::read_small_file(dir, base::kSmallFileLimit).has_value());
+  CHECK(errno == EISDIR);
+  errno = 0;
+  CHECK_FALSE(base::read_small_file(dir + "/absent", base::kSmallFileLimit).has_value());
+  CHECK(errno == ENOENT);
+
+  // Opening a FIFO for reading waits for a writer; nobody will come.
+  const std::string fifo = dir + "/fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const auto nothing = base::read_small_file(fifo, base::kSmallFileLimit);
+  REQUIRE(nothing.has_value());
+  CHECK(nothing->empty());
+
+  // A pipe with a writer (what `<(...)` names) is read to its end.
+  PipeEnds pipe;
+  REQUIRE(base::write_all(pipe.write_end, "from a pipe", 11));
+  pipe.close_writer();
+  const auto piped = base::read_small_file("/proc/self/fd/" + std::to_string(pipe.read_end), 64);
+  REQUIRE(piped.has_value());
+  CHECK(*piped == "from a pipe");
+
+  ::unlink(fifo.c_str());
+  ::unlink(file.c_str());
+  ::rmdir(dir.c_str());
 }

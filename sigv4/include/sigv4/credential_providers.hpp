@@ -88,6 +88,13 @@ std::shared_ptr<CredentialsProvider> web_identity_provider(WebIdentityOptions op
 /// document of version 1.
 std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name);
 
+/// For an interrupted program: sends SIGTERM to every credential_process
+/// command running now (their fetch fails) and makes later ones fail
+/// without starting, so that neither waits for a command that may never
+/// end (a login prompt) nor leaves it behind. Any thread; not a signal
+/// handler.
+void end_credential_processes();
+
 struct SsoOptions {
   std::string token_cache_dir;  // ~/.aws/sso/cache
   /// sso_session; its name keys the cached token. Empty: the legacy form,

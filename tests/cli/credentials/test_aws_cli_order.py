@@ -89,6 +89,18 @@ class ChainOrder(CredentialTestCase):
         self.env.update({"AWS_PROFILE": "named", "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "s"})
         self.same_pick("AKIDENV")
 
+    def test_aws_default_profile_names_the_profile_when_aws_profile_does_not(self):
+        # It was ignored: [default] gave its keys, region and endpoint.
+        self.aws_file("credentials", "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s\n"
+                                     "[prod]\naws_access_key_id = AKIDPROD\naws_secret_access_key = s\n"
+                                     "[named]\naws_access_key_id = AKIDNAMED\naws_secret_access_key = s\n")
+        self.env["AWS_DEFAULT_PROFILE"] = "prod"
+        self.same_pick("AKIDPROD")
+        # Both set: AWS_PROFILE wins, as in the AWS CLI v2 (this botocore
+        # version reads AWS_DEFAULT_PROFILE first, so only ours is checked).
+        self.env["AWS_PROFILE"] = "named"
+        self.assertTrue(self.claimcheck_key().startswith("AKIDNAMED"))
+
     def test_the_stand_ins_satisfy_the_aws_cli(self):
         requests = self.stand_in.requests
         self.aws_cli_key()

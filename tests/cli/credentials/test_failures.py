@@ -9,8 +9,12 @@ the S3 endpoint is a closed port, the stand-ins hand out made-up credentials.
 usage: test_failures.py CLAIMCHECK_EXE
 """
 import hashlib
+import json
 import os
 import re
+import select
+import signal
+import subprocess
 import sys
 import time
 
@@ -149,6 +153,41 @@ class Failures(CredentialTestCase):
         self.assertIn("answered HTTP 401 (AccessDeniedException)", result.err_lines()[-1])
         self.assert_no_secret(result, "a-wrong-token-secret", "the-right-token")
 
+    def test_offline_url_whose_credentials_are_refused_is_exit_6_without_a_url(self):
+        # Presigning makes no request, but its credentials may: a provider
+        # that refuses is the store failing to answer (6), not a fine finding.
+        agent = self.server("--container-token", "the-right-token")
+        self.env.update({"AWS_CONTAINER_CREDENTIALS_FULL_URI": agent.url + "/container/c",
+                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": "a-wrong-token-secret"})
+        reference = self.write("ref.json", json.dumps({
+            "_type": "claim_check_ref", "v": 1, "store": "s3://bucket",
+            "key": "claimcheck/2099-01-03/015203Z-01a16056-c06f-49db-ba3b-96da1c4baccd",
+            "size_bytes": 135091, "compressed": True, "stored_bytes": 102072, "sha256": "9f" * 32,
+            "stored_at": "2026-12-04T01:52:03Z", "expires_at": "2099-01-03T01:52:03Z"}))
+        result = self.run_cc("inspect", "--offline", "--url", "--json", reference)
+        self.assertEqual(result.code, 6, result.err)
+        finding = json.loads(result.out)["findings"][0]
+        self.assertIsNone(finding["url"])
+        self.assertIn("answered HTTP 401", " ".join(finding["problems"]))
+        self.assert_no_secret(result, "a-wrong-token-secret", "the-right-token")
+
+    def test_files_that_never_end_are_refused_and_a_fifo_never_blocks(self):
+        # /dev/zero filled memory until the process was killed; opening a
+        # FIFO without a writer blocked for ever.
+        self.env["AWS_EC2_METADATA_DISABLED"] = "true"
+        self.env["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/zero"
+        self.one_error_line(self.offload(timeout=30), 2, "/dev/zero: larger than 1048576 bytes")
+        del self.env["AWS_SHARED_CREDENTIALS_FILE"]
+        self.one_error_line(self.offload("--config", "/dev/zero", timeout=30), 2,
+                            "config file '/dev/zero' is larger than 1048576 bytes")
+        self.env.update({"AWS_WEB_IDENTITY_TOKEN_FILE": "/dev/zero", "AWS_ROLE_ARN": "arn:aws:iam:::role/r"})
+        self.one_error_line(self.offload(timeout=30), 2, "web identity token file /dev/zero is larger than")
+        del self.env["AWS_WEB_IDENTITY_TOKEN_FILE"], self.env["AWS_ROLE_ARN"]
+        fifo = self.path("fifo")
+        os.mkfifo(fifo)
+        self.env["AWS_SHARED_CREDENTIALS_FILE"] = fifo
+        self.one_error_line(self.offload(timeout=30), 2, "no credentials: tried")
+
     def test_container_full_uri_to_another_host_over_http_is_refused(self):
         self.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://198.51.100.7/creds"
         self.one_error_line(self.offload(), 2, "must name a loopback address or the container agent")
@@ -161,6 +200,49 @@ class Failures(CredentialTestCase):
         self.assertEqual(result.err_lines(), [
             "token expired, run: corp-login",
             "claimcheck: credentials from credential_process of aws profile default: it exited with status 3"])
+
+    def interrupt_while_the_credential_process_runs(self, number, send):
+        """Runs an offload whose credential_process never ends, sends `number`
+        with send(claimcheck's pid) once the command runs, and checks that
+        claimcheck exits 128 + number and the command ends too."""
+        script = self.write("hang.sh", "#!/bin/sh\necho $$ >&2\nexec sleep 300\n", mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
+        payload = self.write("payload", PAYLOAD)
+        proc = subprocess.Popen([credtest.BINARY, "offload", "--force", payload], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env,
+                                start_new_session=True)
+        child = None
+        try:
+            child = int(proc.stderr.readline())  # the command is running
+            watch = os.pidfd_open(child)
+            send(proc.pid, number)
+            _out, err = proc.communicate(timeout=60)
+            self.assertEqual(proc.returncode, 128 + number, err)
+            self.assertEqual(err.decode().splitlines(),
+                             ["claimcheck: interrupted: {}, nothing kept".format(signal.Signals(number).name[3:])])
+            # The descriptor becomes readable when the process has ended.
+            ended = select.poll()
+            ended.register(watch, select.POLLIN)
+            self.assertTrue(ended.poll(30000), "the credential process outlived claimcheck")
+            os.close(watch)
+        finally:
+            proc.kill()
+            proc.wait()
+            if child:
+                try:
+                    os.kill(child, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+    def test_credential_process_ends_with_a_signal_to_the_process_group(self):
+        # It inherited claimcheck's blocked signals, so Ctrl-C or `timeout`
+        # (which signal the whole group) ended claimcheck and left it running.
+        self.interrupt_while_the_credential_process_runs(signal.SIGTERM, os.killpg)
+
+    def test_credential_process_is_ended_when_claimcheck_alone_is_interrupted(self):
+        # `kill -INT <claimcheck's pid>` left it running for as long as it
+        # would (a login prompt: for ever).
+        self.interrupt_while_the_credential_process_runs(signal.SIGINT, os.kill)
 
     def test_credential_process_garbage_and_expired_output(self):
         garbage = self.write("garbage.sh", "#!/bin/sh\necho 'AccessKeyId=AKID SecretAccessKey=garbage-secret'\n",

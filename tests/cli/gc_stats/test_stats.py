@@ -134,6 +134,14 @@ class Stats(GcTestCase):
         self.assertIn("/sys/journal.lock", line)
         self.assertIn("Permission denied", line)
 
+    def test_a_journal_never_written_is_no_records_and_stats_creates_nothing(self):
+        # stats made the directory, so it failed (exit 2) where it may not
+        # write: a read-only HOME, another user's account.
+        self.env["CLAIMCHECK_JOURNAL_DIR"] = self.path("never-written")
+        r = self.run_cc("stats", "--operations", "--json")
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual(json.loads(r.out)["operations"]["records"], 0)
+        self.assertFalse(os.path.exists(self.path("never-written")))
 
     def test_without_home_or_xdg_state_home_the_journal_is_a_usage_error(self):
         # Its default lives under one of them: an empty path had been exit 1, "journal : Invalid argument".

@@ -621,6 +621,14 @@ class LocalStoreTests(CliTestCase):
         for code in range(7):
             self.assertIn(f"  {code}  ", help_text)
 
+    def test_version_and_help_fail_on_a_stdout_that_cannot_take_them(self):
+        # They exited 0 with their text lost, unlike every command's output.
+        for flags in (["--version"], ["--help"], ["offload", "--help"]):
+            r = subprocess.run([clitest.BINARY, *flags], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=self.env, timeout=60, preexec_fn=lambda: os.close(1))
+            self.assertEqual(r.returncode, 1, f"{flags}: {r.stderr!r}")
+            self.assertEqual(r.stderr.decode().splitlines(), ["claimcheck: cannot write stdout: Bad file descriptor"])
+
     def run_with_tty_stderr(self, *args):
         """Runs claimcheck with stderr on a pseudo-terminal; returns what it drew there."""
         master, slave = pty.openpty()

@@ -224,3 +224,22 @@ TEST_CASE("the profile's [services] section gives the STS endpoint; AWS_ENDPOINT
   chain.settings.sts_endpoint = "http://127.0.0.1:2";
   CHECK(reason().starts_with("STS at http://127.0.0.1:2 not reachable: ConnectionFailed"));
 }
+
+TEST_CASE("the shared files as configparser reads them: names in any case, an indented first key, ~ in their paths") {
+  Chain chain;
+  // The AWS CLI took these; claimcheck found no credentials.
+  chain.credentials("[default]\nAWS_ACCESS_KEY_ID = AKIDUPPER\nAws_Secret_Access_Key = upper-secret\n");
+  REQUIRE(chain.resolve().fixed);
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDUPPER");
+  chain.credentials("[default]\n  aws_access_key_id = AKIDINDENT\naws_secret_access_key = indent-secret\n");
+  REQUIRE(chain.resolve().fixed);
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDINDENT");
+  // After a key, an indented line still continues it (a nested s3 block).
+  chain.config("[default]\ns3 =\n  addressing_style = path\nregion = eu-west-1\n");
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDINDENT");
+
+  write_file(chain.home / "elsewhere/creds", "[default]\naws_access_key_id = AKIDTILDE\naws_secret_access_key = s\n");
+  chain.env["AWS_SHARED_CREDENTIALS_FILE"] = "~/elsewhere/creds";  // as a systemd unit sets it
+  REQUIRE(chain.resolve().fixed);
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDTILDE");
+}

@@ -10,6 +10,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <string>
 
 namespace base {
 
@@ -25,6 +27,17 @@ auto retry_on_eintr(Call&& call) {
 
 /// Up to `capacity` bytes; 0 at end of file; -1 with errno on failure.
 ssize_t read_some(int fd, char* buffer, std::size_t capacity);
+
+/// The most read_small_file reads: far above any real config, credentials or
+/// token file, far below what a path such as /dev/zero would fill memory with.
+constexpr std::size_t kSmallFileLimit = 1u << 20;
+
+/// The whole of a small file a setting names (a config or credentials file,
+/// a token): nullopt with errno set on failure, EFBIG past `limit` bytes (a
+/// path such as /dev/zero would otherwise fill memory), EISDIR for a
+/// directory. A FIFO nobody writes to reads as empty instead of blocking the
+/// open for ever; a pipe (`<(...)`) is read to its end.
+std::optional<std::string> read_small_file(const std::string& path, std::size_t limit);
 
 /// All `size` bytes, or false with errno set (EPIPE when the reader is gone).
 bool write_all(int fd, const char* data, std::size_t size);
