@@ -20,7 +20,9 @@ void print_config_origins(const Config& config) {
   for (const auto& [key, origin] : config.origin) {
     const Setting* row = find_setting(key);
     const std::string text = row && row->show ? key + " = " + row->show(config) : key;
-    print_error_line("config " + text + " (" + origin + ")");
+    const bool unused = row && !row->unused_beside.empty() && config.origin.count(std::string(row->unused_beside)) != 0;
+    print_error_line("config " + text + " (" + origin + ")" +
+                     (unused ? "; not used: " + std::string(row->unused_beside) + " wins" : ""));
   }
 }
 

@@ -394,6 +394,7 @@ const std::vector<Setting>& table() {
           .value_name = "TOKEN",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.container_authorization_token = v.text; },
           .help = "Authorization header for the container agent (never printed)",
+          .unused_beside = "container_authorization_token_file",
           .stage = Stage::S3,
       },
       {

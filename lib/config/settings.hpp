@@ -84,6 +84,7 @@ struct Setting {
   std::string_view default_doc = {};  // how docs state a computed or absent default
   std::string_view help = {};
   ShowSetting show = nullptr;  // -v prints "key = value"; null: only where it came from
+  std::string_view unused_beside = {};  // a setting that, when set, wins over this one (-v says so)
   Stage stage = Stage::General;
   std::vector<std::string_view> choices = {};  // the only values the flag accepts
   std::pair<int, int> int_range{0, 0};    // an integer flag in [first, second] when second > 0

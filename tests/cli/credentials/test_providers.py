@@ -55,11 +55,16 @@ class Providers(CredentialTestCase):
         self.env.update({
             "AWS_CONTAINER_CREDENTIALS_FULL_URI": agent.url + "/container/v1/credentials",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": self.write("token", "Bearer pod-identity-token\n"),
+            # The file wins; -v listed this one as if it were used.
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN": "a-token-not-used",
         })
         offload = self.roundtrip()
         self.assertEqual(self.credentials_origin(offload),
                          "container credentials (env AWS_CONTAINER_CREDENTIALS_FULL_URI)")
         self.assertEqual(agent.requests()[0]["headers"]["authorization"], "Bearer pod-identity-token")
+        self.assertIn("claimcheck: config container_authorization_token (env AWS_CONTAINER_AUTHORIZATION_TOKEN); "
+                      "not used: container_authorization_token_file wins", offload.err_lines())
+        self.assertNotIn("a-token-not-used", offload.err)
 
     def test_container_credentials_with_a_token_variable(self):
         agent = self.keys_server("--container-token", "ecs-token")

@@ -135,10 +135,21 @@ TEST_CASE("an empty or absent journal reads as nothing") {
   CHECK(bad == 0);
 }
 
-TEST_CASE("a directory that cannot be created is an Error") {
+TEST_CASE("a directory that cannot be created is an Error when appending or reading") {
   TempDir dir;
   claimcheck::testing::write_file(dir / "file", "x");
-  CHECK_THROWS_AS(Journal(dir / "file/sub"), claimcheck::Error);
+  Journal journal(dir / "file/sub");
+  CHECK_THROWS_AS(journal.append(record(1)), claimcheck::Error);
+  CHECK_THROWS_AS(read_all(journal, nullptr), claimcheck::Error);
+}
+
+TEST_CASE("reading does not create the directory; the first append does") {
+  TempDir dir;
+  Journal journal(dir / "state/claimcheck");
+  CHECK(read_all(journal, nullptr).empty());
+  CHECK_FALSE(std::filesystem::exists(dir / "state"));
+  journal.append(record(1));
+  CHECK(read_all(journal, nullptr).size() == 1);
 }
 
 TEST_CASE("32 concurrent processes leave exactly 32 valid records") {
