@@ -48,11 +48,13 @@ void take_signals(sigset_t signals, const std::shared_ptr<SignalHandling::Shared
     int number = 0;
     if (sigwait(&signals, &number) != 0) return;
     if (action_for(shared->policy, number) == OnSignal::CleanUpAndExit) {
-      // A credential_process still running (a login prompt, say) would hold
-      // the command, and the cleanup's own requests, for as long as it runs.
-      sigv4::end_credential_processes();
       const bool undone = run_cleanup_actions([number] {
         print_error_line(std::string("interrupted: ") + sigabbrev_np(number) + ", nothing kept");
+        // A credential_process still running (a login prompt, say) would hold
+        // the command, and the cleanup's own requests, for as long as it
+        // runs. Ended here, once the cleanup has begun: the command's own
+        // error then waits for the exit instead of racing it.
+        sigv4::end_credential_processes();
       });
       if (!undone) take_default_action(number);  // the result is already out: it stays
       ::_exit(kSignalExitBase + number);

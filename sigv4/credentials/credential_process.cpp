@@ -4,11 +4,15 @@
 // stdin is /dev/null (claimcheck's own stdin may be the payload), its
 // stderr is ours, so its messages reach the user as they are.
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
+#include <sys/eventfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <csignal>
 #include <cstring>
 #include <mutex>
@@ -30,15 +34,29 @@ namespace {
 constexpr std::size_t kMaxOutput = 1u << 20;
 
 /// The commands running now, so that end_credential_processes can end them.
+/// `ending` becomes readable then: a reader stops waiting for the end of a
+/// command's output, which a child of the command (a script's `sleep`, say)
+/// may hold open after the command itself is gone.
 struct RunningCommands {
   std::mutex mutex;
   std::set<pid_t> pids;
-  bool ended = false;  // the program is exiting: start no more
+  std::atomic<bool> ended{false};  // the program is exiting: start no more
+  int ending = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 };
 
 RunningCommands& running_commands() {
   static RunningCommands instance;
   return instance;
+}
+
+/// Up to `capacity` bytes of the command's output; 0 at its end; -1 once
+/// end_credential_processes was called (or on a read error).
+ssize_t read_output(int fd, char* buffer, std::size_t capacity) {
+  pollfd ready[2] = {{fd, POLLIN, 0}, {running_commands().ending, POLLIN, 0}};
+  const int count = running_commands().ending >= 0 ? 2 : 1;
+  if (base::retry_on_eintr([&] { return ::poll(ready, static_cast<nfds_t>(count), -1); }) < 0) return -1;
+  if (count == 2 && ready[1].revents != 0) return -1;
+  return base::read_some(fd, buffer, capacity);
 }
 
 /// POSIX word splitting of `command`: blanks separate words; '...' keeps
@@ -183,7 +201,10 @@ class ProcessProvider final : public ProviderBase<std::string> {
     ProcessResult result;
     char buffer[8192];
     for (;;) {
-      const ssize_t n = base::read_some(out.read_end, buffer, sizeof buffer);
+      const ssize_t n = read_output(out.read_end, buffer, sizeof buffer);
+      // Ended by end_credential_processes: the program is exiting; the
+      // command, sent SIGTERM, is not waited for.
+      if (n < 0 && running_commands().ended) fail("ended: the program is exiting");
       if (n <= 0) break;
       if (result.output.size() + static_cast<std::size_t>(n) > kMaxOutput) {
         result.too_long = true;
@@ -216,6 +237,10 @@ void end_credential_processes() {
   std::lock_guard lock(running.mutex);
   running.ended = true;
   for (const pid_t pid : running.pids) ::kill(pid, SIGTERM);
+  if (running.ending >= 0) {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t written = ::write(running.ending, &one, sizeof one);
+  }
 }
 
 }  // namespace sigv4

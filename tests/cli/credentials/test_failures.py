@@ -201,38 +201,45 @@ class Failures(CredentialTestCase):
             "token expired, run: corp-login",
             "claimcheck: credentials from credential_process of aws profile default: it exited with status 3"])
 
-    def interrupt_while_the_credential_process_runs(self, number, send):
+    def interrupt_while_the_credential_process_runs(self, number, send, exec_sleep=True):
         """Runs an offload whose credential_process never ends, sends `number`
         with send(claimcheck's pid) once the command runs, and checks that
-        claimcheck exits 128 + number and the command ends too."""
-        script = self.write("hang.sh", "#!/bin/sh\necho $$ >&2\nexec sleep 300\n", mode=0o700)
+        claimcheck exits 128 + number and the command ends too. Without
+        `exec_sleep` the script's own child, `sleep`, keeps its output open."""
+        # The line on stderr says the command runs; without exec, only once
+        # its `sleep` has started (and holds the output).
+        body = "echo $$ >&2\nexec sleep 300\n" if exec_sleep else "sleep 300 &\necho $$ >&2\nwait\n"
+        script = self.write("hang.sh", "#!/bin/sh\n" + body, mode=0o700)
         self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
         payload = self.write("payload", PAYLOAD)
         proc = subprocess.Popen([credtest.BINARY, "offload", "--force", payload], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env,
                                 start_new_session=True)
-        child = None
         try:
             child = int(proc.stderr.readline())  # the command is running
             watch = os.pidfd_open(child)
             send(proc.pid, number)
-            _out, err = proc.communicate(timeout=60)
-            self.assertEqual(proc.returncode, 128 + number, err)
-            self.assertEqual(err.decode().splitlines(),
-                             ["claimcheck: interrupted: {}, nothing kept".format(signal.Signals(number).name[3:])])
+            # Not communicate(): a `sleep` left by the script holds stderr open.
+            self.assertEqual(proc.wait(timeout=60), 128 + number)
             # The descriptor becomes readable when the process has ended.
             ended = select.poll()
             ended.register(watch, select.POLLIN)
             self.assertTrue(ended.poll(30000), "the credential process outlived claimcheck")
             os.close(watch)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            _out, err = proc.communicate(timeout=60)
+            self.assertEqual(err.decode().splitlines(),
+                             ["claimcheck: interrupted: {}, nothing kept".format(signal.Signals(number).name[3:])])
         finally:
             proc.kill()
             proc.wait()
-            if child:
-                try:
-                    os.kill(child, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+            try:  # the whole group: the script's `sleep` too
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
     def test_credential_process_ends_with_a_signal_to_the_process_group(self):
         # It inherited claimcheck's blocked signals, so Ctrl-C or `timeout`
@@ -243,6 +250,11 @@ class Failures(CredentialTestCase):
         # `kill -INT <claimcheck's pid>` left it running for as long as it
         # would (a login prompt: for ever).
         self.interrupt_while_the_credential_process_runs(signal.SIGINT, os.kill)
+
+    def test_an_interrupt_does_not_wait_for_the_output_a_command_s_child_holds_open(self):
+        # The script ends; its `sleep` still holds the output pipe, and
+        # claimcheck waited for its end: 300 s.
+        self.interrupt_while_the_credential_process_runs(signal.SIGTERM, os.kill, exec_sleep=False)
 
     def test_credential_process_garbage_and_expired_output(self):
         garbage = self.write("garbage.sh", "#!/bin/sh\necho 'AccessKeyId=AKID SecretAccessKey=garbage-secret'\n",
