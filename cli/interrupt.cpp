@@ -1,8 +1,13 @@
 #include "interrupt.hpp"
 
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 
 #include <cstring>
 #include <mutex>
@@ -24,6 +29,22 @@ struct SignalHandling::Shared {
 
 namespace {
 
+/// Whether a signal that ends the command (CleanUpAndExit) has arrived. The
+/// signal thread takes a signal off the pending set and records it under the
+/// mutex, so that a check under the mutex sees it either pending or taken:
+/// when a signal to the whole process group ends a credential_process, its
+/// error must not be printed before the signal thread has even run.
+struct Arrival {
+  std::mutex mutex;
+  sigset_t ending_signals;  // those the command cleans up and exits on
+  bool taken = false;
+};
+
+Arrival& arrival() {
+  static Arrival instance;
+  return instance;
+}
+
 OnSignal action_for(const SignalPolicy& policy, int number) {
   if (number == SIGINT) return policy.sigint;
   if (number == SIGTERM) return policy.sigterm;
@@ -43,10 +64,26 @@ OnSignal action_for(const SignalPolicy& policy, int number) {
   ::_exit(kSignalExitBase + number);  // not reached: SIGINT, SIGTERM and SIGHUP terminate
 }
 
-void take_signals(sigset_t signals, const std::shared_ptr<SignalHandling::Shared>& shared) {
+/// The next signal off `signal_fd`, waiting for one without taking it first
+/// (a signalfd, not sigwait), so that taking and recording are one step.
+int take_next_signal(int signal_fd) {
+  pollfd ready{.fd = signal_fd, .events = POLLIN, .revents = 0};
   while (true) {
-    int number = 0;
-    if (sigwait(&signals, &number) != 0) return;
+    if (poll(&ready, 1, -1) < 0 && errno != EINTR) return 0;
+    Arrival& a = arrival();
+    std::lock_guard lock(a.mutex);
+    signalfd_siginfo info{};
+    if (read(signal_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) continue;  // not there after all
+    const int number = static_cast<int>(info.ssi_signo);
+    if (sigismember(&a.ending_signals, number) == 1) a.taken = true;
+    return number;
+  }
+}
+
+void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& shared) {
+  while (true) {
+    const int number = take_next_signal(signal_fd);
+    if (number == 0) return;
     if (action_for(shared->policy, number) == OnSignal::CleanUpAndExit) {
       const bool undone = run_cleanup_actions([number] {
         print_error_line(std::string("interrupted: ") + sigabbrev_np(number) + ", nothing kept");
@@ -77,13 +114,27 @@ SignalHandling::SignalHandling(SignalPolicy policy, std::function<void(int)> sto
   shared_->policy = policy;
   shared_->stop = std::move(stop);
   sigset_t signals;
+  sigset_t ending;
   sigemptyset(&signals);
-  for (int number : {SIGINT, SIGTERM, SIGHUP})
+  sigemptyset(&ending);
+  for (int number : {SIGINT, SIGTERM, SIGHUP}) {
     if (action_for(policy, number) != OnSignal::Default) sigaddset(&signals, number);
-  if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0) return;  // default handling stays
+    if (action_for(policy, number) == OnSignal::CleanUpAndExit) sigaddset(&ending, number);
+  }
+  const int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (signal_fd < 0) return;  // default handling stays
+  if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0) {
+    close(signal_fd);
+    return;
+  }
+  {
+    Arrival& a = arrival();
+    std::lock_guard lock(a.mutex);
+    a.ending_signals = ending;
+  }
   // Detached: it lives until the process ends, so a signal after this object
   // is gone still takes its default action rather than staying pending.
-  std::thread([signals, shared = shared_] { take_signals(signals, shared); }).detach();
+  std::thread([signal_fd, shared = shared_] { take_signals(signal_fd, shared); }).detach();
 }
 
 SignalHandling::~SignalHandling() { end(); }
@@ -91,6 +142,22 @@ SignalHandling::~SignalHandling() { end(); }
 void SignalHandling::end() {
   std::lock_guard lock(shared_->mutex);
   shared_->stop = nullptr;
+}
+
+void wait_if_interrupted() {
+  Arrival& a = arrival();
+  {
+    std::lock_guard lock(a.mutex);
+    if (!a.taken) {
+      sigset_t pending;
+      if (sigpending(&pending) != 0) return;
+      bool arrived = false;
+      for (int number : {SIGINT, SIGTERM, SIGHUP})
+        arrived = arrived || (sigismember(&a.ending_signals, number) == 1 && sigismember(&pending, number) == 1);
+      if (!arrived) return;
+    }
+  }
+  while (true) std::this_thread::sleep_for(std::chrono::hours(1));  // the signal thread exits
 }
 
 }  // namespace claimcheck::cli

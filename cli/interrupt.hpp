@@ -1,5 +1,5 @@
 // The one way every command reacts to SIGINT, SIGTERM and SIGHUP. A thread
-// takes the signals with sigwait (they are blocked everywhere else, so no
+// takes the signals from a signalfd (they are blocked everywhere else, so no
 // handler ever interrupts a system call or a worker) and does what the
 // command chose for each:
 //   CleanUpAndExit  print "interrupted: <signal>, nothing kept", run the
@@ -61,5 +61,13 @@ class SignalHandling {
  private:
   std::shared_ptr<Shared> shared_;
 };
+
+/// Returns at once, unless a signal the command cleans up and exits on has
+/// arrived (pending, or taken by the signal thread): then the process exits
+/// with that signal's status and this never returns. The command's own end
+/// (an error line, an exit code) must not race it: a signal to the process
+/// group (Ctrl-C, `timeout`) also ends a credential_process, whose error
+/// would otherwise come first.
+void wait_if_interrupted();
 
 }  // namespace claimcheck::cli

@@ -15,6 +15,7 @@
 #include "app.hpp"
 #include "core/cleanup.hpp"
 #include "core/error.hpp"
+#include "interrupt.hpp"
 #include "parse_error_text.hpp"
 #include "report_error.hpp"
 #include "standard_streams.hpp"
@@ -73,9 +74,11 @@ int main(int argc, char** argv) {
       return claimcheck::exit_code(claimcheck::ErrorKind::Usage);
     }
     const int code = run();
-    claimcheck::wait_if_exiting();  // an interrupt's cleanup decides the exit status
+    wait_if_interrupted();  // an interrupt's cleanup decides the exit status
+    claimcheck::wait_if_exiting();
     return code;
   } catch (...) {
+    wait_if_interrupted();  // the signal thread says why, and exits
     return report_exception(std::current_exception(), global.verbosity);
   }
 }
