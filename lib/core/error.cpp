@@ -43,8 +43,9 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
              std::to_string(kSignalExitBase + SIGTERM) + ": SIGTERM); nothing half-written is left",
          "an interrupted offload or retrieve first removes its temporary files, aborts its open "
          "multipart upload and removes the objects whose reference it had not yet delivered (a signal "
-         "once the output is in place leaves it, and its objects, as they are; a stream may hold part "
-         "of a failed command's output); an interrupted gc (SIGINT, SIGTERM, SIGHUP) finishes the "
+         "once the output is out, renamed into place or its last write made, leaves it and its objects "
+         "as they are, and the process ends with no line; a stream may hold part of a failed command's "
+         "output); an interrupted gc (SIGINT, SIGTERM, SIGHUP) finishes the "
          "delete batches in flight and prints its summary, and a second signal meanwhile ends it at "
          "once; serve stopped by SIGTERM answers the requests in flight and exits 0"},
         {code(ErrorKind::ReaderGone),

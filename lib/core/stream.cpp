@@ -3,6 +3,8 @@
 // becomes one claimcheck::Error naming the stream.
 #include "core/stream.hpp"
 
+#include <poll.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -28,6 +30,13 @@ void FdSink::write(const char* data, std::size_t size) {
   // can clean up (temp files, multipart uploads) before exiting.
   if (errno == EPIPE) throw Error(ErrorKind::ReaderGone, "cannot write " + name_, system_reason(errno));
   throw Error(ErrorKind::Internal, "cannot write " + name_, system_reason(errno));
+}
+
+void FdSink::wait_until_writable() {
+  pollfd ready{.fd = fd_, .events = POLLOUT, .revents = 0};
+  // An error or hang-up shows as readiness: the write that follows reports it.
+  while (::poll(&ready, 1, -1) < 0 && errno == EINTR) {
+  }
 }
 
 std::uint64_t copy_all(ByteSource& source, ByteSink& sink) {

@@ -27,6 +27,9 @@ class ByteSink {
   virtual ~ByteSink() = default;
   virtual void write(const char* data, std::size_t size) = 0;
   virtual void flush() {}
+  /// Waits until a write of up to PIPE_BUF bytes would not block (a pipe's
+  /// reader has made room). At once where writes never wait.
+  virtual void wait_until_writable() {}
 };
 
 /// Reads from a file descriptor (stdin, a file). Does not own it. EINTR is
@@ -47,6 +50,7 @@ class FdSink : public ByteSink {
  public:
   explicit FdSink(int fd, std::string name = "stdout") : fd_(fd), name_(std::move(name)) {}
   void write(const char* data, std::size_t size) override;
+  void wait_until_writable() override;
  private:
   int fd_;
   std::string name_;

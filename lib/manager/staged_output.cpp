@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <climits>
+#include <string>
 #include <cerrno>
 #include <cstdint>
 #include <vector>
@@ -197,25 +198,80 @@ class StagedStream : public StagedOutput {
   bool done_ = false;
 };
 
-/// The command's own output on a stream: spooled as StagedStream is, and its
-/// commit is the moment the result is published (core/cleanup.hpp). The
-/// writes come before publish_result, not inside it: one can block on a full
-/// pipe, and the signal thread must not. A signal during them fails the
-/// command; the stream may then hold part of the output, as any interrupted
-/// stream may. (StagedStream alone is also a buffer inside a command, whose
-/// commit publishes nothing.)
-class PublishedStream : public StagedOutput {
+/// Passes on all but the last `tail` bytes written, until released: what a
+/// stream's last write is.
+class TailHeldBack : public ByteSink {
  public:
-  PublishedStream(ByteSink& destination, std::size_t memory_limit) : staged_(destination, memory_limit) {}
-  void write(const char* data, std::size_t size) override { staged_.write(data, size); }
-  void commit() override {
-    staged_.commit();
-    publish_result([] {});
+  TailHeldBack(ByteSink& destination, std::size_t tail) : destination_(destination), tail_(tail) {}
+
+  void write(const char* data, std::size_t size) override {
+    if (size < tail_) {  // small writes: through the held bytes
+      held_.append(data, size);
+      if (held_.size() <= tail_) return;
+      const std::size_t passed = held_.size() - tail_;
+      destination_.write(held_.data(), passed);
+      held_.erase(0, passed);
+      return;
+    }
+    // Large ones (a payload's chunks) are not copied but for their tail.
+    release();
+    destination_.write(data, size - tail_);
+    held_.assign(data + size - tail_, tail_);
   }
-  void abort() noexcept override { staged_.abort(); }
+
+  void release() {
+    if (!held_.empty()) destination_.write(held_.data(), held_.size());
+    held_.clear();
+  }
 
  private:
-  StagedStream staged_;
+  ByteSink& destination_;
+  std::size_t tail_;
+  std::string held_;
+};
+
+/// The command's own output on a stream: spooled as StagedStream is, and its
+/// commit is the moment the result is published (core/cleanup.hpp). That
+/// moment is its last write, of at most PIPE_BUF bytes, made once the stream
+/// has room for it: a signal before it finds the output not yet delivered
+/// (offload's objects are removed), one after it finds it delivered (they
+/// stay; a whole reference was once left naming a removed object). The
+/// earlier writes, and the wait for room, are outside publish_result: they
+/// can block on a full pipe, and the signal thread must not. A signal
+/// during them ends the command; the stream may then hold part of the
+/// output, as any interrupted stream may. (StagedStream alone is also a
+/// buffer inside a command, whose commit publishes nothing.)
+class PublishedStream : public StagedOutput {
+ public:
+  PublishedStream(ByteSink& destination, std::size_t memory_limit) : destination_(destination), spool_(memory_limit) {}
+
+  void write(const char* data, std::size_t size) override {
+    if (done_) throw Error(ErrorKind::Internal, "write output", "output already finished");
+    spool_.write(data, size);
+  }
+
+  void commit() override {
+    if (done_) throw Error(ErrorKind::Internal, "write output", "output already finished");
+    done_ = true;
+    TailHeldBack all_but_the_tail(destination_, PIPE_BUF);
+    spool_.copy_to(all_but_the_tail);
+    spool_.clear();
+    destination_.wait_until_writable();
+    publish_result([&] {
+      all_but_the_tail.release();
+      destination_.flush();
+    });
+  }
+
+  void abort() noexcept override {
+    done_ = true;
+    spool_.clear();
+  }
+
+ private:
+  ByteSink& destination_;
+  Spool spool_;
+  bool done_ = false;
 };
 
 /// A character device (/dev/null, a terminal) or a named pipe: renaming a

@@ -3,9 +3,13 @@
 // process: running the cleanup, or publishing, is for the rest of a process.
 #include <doctest/doctest.h>
 
+#include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <climits>
+#include <csignal>
 #include <functional>
 #include <string>
 
@@ -62,4 +66,62 @@ TEST_CASE("only the command's output publishes: a buffer's commit leaves the cle
   };
   CHECK(cleanup_runs_after_commit(false) == 0);  // a payload restored into a document, say
   CHECK(cleanup_runs_after_commit(true) == 1);   // stdout: the result is out
+}
+
+namespace {
+
+/// A stream interrupted before and after each write: it records whether
+/// the cleanup would run then (it is not run: the process goes on).
+class InterruptedAroundWrites : public ByteSink {
+ public:
+  void write(const char* data, std::size_t size) override {
+    events_ += cleanup_would_run() ? "u" : "k";  // undone or kept
+    written_.append(data, size);
+    last_write_ = size;
+    events_ += "w";
+  }
+  const std::string& events() const { return events_; }
+  const std::string& written() const { return written_; }
+  std::size_t last_write() const { return last_write_; }
+
+ private:
+  /// Whether a cleanup starting now (in a copy of this process) would undo
+  /// the output. Inside publish_result the copy finds its lock held for
+  /// ever (its holder is not copied): that counts as kept, since a cleanup
+  /// waits for the publishing and then finds the result out. A copy that has
+  /// not answered in 10 s is taken to be waiting there.
+  static bool cleanup_would_run() {
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(run_cleanup_actions() ? 0 : 1);
+    const int handle = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
+    pollfd ended{.fd = handle, .events = POLLIN, .revents = 0};
+    const bool answered = ::poll(&ended, 1, 10'000) == 1;
+    ::close(handle);
+    if (!answered) ::kill(child, SIGKILL);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return answered && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+  std::string events_, written_;
+  std::size_t last_write_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("the command's output is published by its last write, and not before") {
+  // A signal after offload wrote its whole reference to stdout, but before
+  // it was marked published, removed the object: a reference left behind
+  // naming an object that was gone, with "nothing kept" (eighth audit).
+  // A signal while a write waits for a full pipe must still undo it.
+  CHECK(in_child([] {
+          InterruptedAroundWrites sink;
+          auto staged = stage_to_output_stream(sink);
+          const std::string output(PIPE_BUF * 3 + 100, 'x');
+          staged->write(output.data(), output.size());
+          staged->commit();
+          if (sink.written() != output) return 1;
+          // Every write but the last finds the cleanup armed; the last, of
+          // PIPE_BUF bytes, is made as the result is published.
+          return sink.events() == "uwkw" && sink.last_write() == PIPE_BUF ? 0 : 2;
+        }) == 0);
 }
