@@ -38,7 +38,11 @@ class GcRun {
     }
     if (stop_requested()) summary_.interrupted = true;
     finish_deleting();
+    // A signal during the last batches: they finished, the rest is skipped,
+    // and the exit says the run was stopped (it said 0, and went on).
+    if (stop_requested()) summary_.interrupted = true;
     if (!summary_.interrupted && !summary_.listing_error && options_.uploads_older_than) abort_stale_uploads();
+    if (stop_requested()) summary_.interrupted = true;
     return snapshot();
   }
 

@@ -293,6 +293,22 @@ TEST_CASE("stop flag: the listing stops, batches in flight finish, counts match 
   CHECK(store.list_requests < 10);
 }
 
+TEST_CASE("stop flag during the last batch: it finishes and the run is interrupted") {
+  // A signal while the final, partial batch was in flight gave exit 0, as
+  // if the run had not been stopped, when no incomplete upload was listed
+  // after it (eighth audit).
+  MemoryStore store(1000);
+  for (unsigned i = 0; i < 500; ++i) store.add(layout_key(kPrefix, kNow - kDay, i), 1, kNow - 2 * kDay);
+  std::atomic<bool> stop{false};
+  store.on_remove_batch = [&stop] { stop = true; };
+  auto options = options_at(kNow);
+  options.stop = &stop;
+  GcSummary summary = run_gc(store, options);
+  CHECK(summary.interrupted);
+  CHECK(summary.deleted == 500);
+  CHECK(store.size() == 0);
+}
+
 TEST_CASE("incomplete uploads under the prefix older than a day are aborted; younger and outside ones stay") {
   MemoryStore store;
   store.uploads = {{kPrefix + uuid_for(1), "stale", kNow - 2 * kDay},
