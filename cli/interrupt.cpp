@@ -103,6 +103,9 @@ void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& 
       take_default_action(number);
     }
     shared->stopped = true;
+    // A credential_process that hangs (a login prompt) would hold the work in
+    // flight, and so the stop, for as long as it runs.
+    sigv4::end_credential_processes();
     shared->stop(number);
   }
 }

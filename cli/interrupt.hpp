@@ -8,14 +8,15 @@
 //                   requests, hence a thread, not a handler), exit 128 + N:
 //                   offload, retrieve. Once the result is published (the
 //                   output in place), the signal takes its default action;
-//   Stop            call the command's stop function once (it finishes what
-//                   is in flight and returns); a second such signal, or one
+//   Stop            end any credential_process, call the command's stop
+//                   function once (it finishes what is in flight and
+//                   returns); a second such signal, or one
 //                   after the command is done, takes the signal's default
 //                   action at once (the shell reports 128 + N), as curl and
 //                   ninja do on a second Ctrl-C: gc (SIGINT, SIGTERM, SIGHUP);
 //   StopOnce        the same, but a second such signal is ignored until the
-//                   command is done: serve (SIGINT, SIGTERM), which still
-//                   answers the requests in flight.
+//                   command is done: serve (SIGINT, SIGTERM, SIGHUP), which
+//                   still answers the requests in flight.
 // Signals a command does not name keep their default action (inspect, stats).
 #pragma once
 
@@ -26,9 +27,6 @@
 #include "core/error.hpp"
 
 namespace claimcheck::cli {
-
-/// What gc and serve return after a stop on Ctrl-C.
-constexpr int kInterruptedExitCode = kSignalExitBase + SIGINT;
 
 enum class OnSignal { Default, CleanUpAndExit, Stop, StopOnce };
 

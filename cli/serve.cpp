@@ -90,11 +90,14 @@ std::string describe(const ServeSettings& s, int port) {
 
 int run_serve(const GlobalOptions& global) {
   // SIGTERM is the way a service is stopped: requests in flight are answered,
-  // then exit 0 (Ctrl-C: 130); a second SIGTERM or SIGINT meanwhile is ignored.
-  // A signal before the server exists keeps it from running (interrupt.hpp).
+  // then exit 0 (Ctrl-C: 130, a hang-up: 129); a second signal meanwhile is
+  // ignored. A signal before the server exists keeps it from running
+  // (interrupt.hpp).
   std::atomic<int> stopped_by{0};
   std::atomic<serve::HttpServer*> running{nullptr};
-  SignalHandling signals({.sigint = OnSignal::StopOnce, .sigterm = OnSignal::StopOnce}, [&](int number) {
+  constexpr SignalPolicy kStopOnce{
+      .sigint = OnSignal::StopOnce, .sigterm = OnSignal::StopOnce, .sighup = OnSignal::StopOnce};
+  SignalHandling signals(kStopOnce, [&](int number) {
     stopped_by = number;
     if (serve::HttpServer* server = running.load()) server->stop();
   });
@@ -127,7 +130,7 @@ int run_serve(const GlobalOptions& global) {
   if (stopped_by == 0) server.run();
   signals.end();  // a stop in progress is over before the server goes
   print_error_line("serve: stopped");
-  return stopped_by == SIGINT ? kInterruptedExitCode : 0;
+  return stopped_by == SIGINT || stopped_by == SIGHUP ? kSignalExitBase + stopped_by : 0;
 }
 
 }  // namespace claimcheck::cli

@@ -47,7 +47,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "as they are, and the process ends with no line; a stream may hold part of a failed command's "
          "output); an interrupted gc (SIGINT, SIGTERM, SIGHUP) finishes the "
          "delete batches in flight and prints its summary, and a second signal meanwhile ends it at "
-         "once; serve stopped by SIGTERM answers the requests in flight and exits 0"},
+         "once; serve stopped by SIGTERM answers the requests in flight and exits 0 (SIGINT 130, SIGHUP "
+         "129)"},
         {code(ErrorKind::ReaderGone),
          "the reader of stdout went away (as in `claimcheck retrieve ref | head`); no message",
          "as for a filter killed by SIGPIPE (-v prints one)"},

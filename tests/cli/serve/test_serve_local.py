@@ -9,12 +9,14 @@ says when that is missing.
 Usage: test_serve_local.py <claimcheck binary> <libexec directory of an install>"""
 import json
 import os
+import select
 import shutil
 import signal
 import socket
 import ssl
 import subprocess
 import sys
+import threading
 
 import servetest
 from claimcheck_test import is_sanitized, send_signal_and_wait_taken
@@ -264,8 +266,8 @@ class ServeLocal(ServeTestCase):
         r = self.run_cc("serve", "--listen", "nonsense")
         self.assertEqual(r.code, 2)
 
-    def stop_with_a_request_in_flight(self, server, ref):
-        """Sends SIGTERM while a request's body (a payload that is `ref`) is
+    def stop_with_a_request_in_flight(self, server, ref, number=signal.SIGTERM):
+        """Sends `number` while a request's body (a payload that is `ref`) is
         still arriving; returns once the server stops listening: (the socket,
         the rest of the body)."""
         body = json.dumps({"payloads": [payload("json/plain", ref)]}).encode()
@@ -275,7 +277,7 @@ class ServeLocal(ServeTestCase):
         sock.sendall(head + body[:10])
         client_port = sock.getsockname()[1]
         wait_until(lambda: unread_bytes(server.port, client_port) == 0, what="the server to read the headers")
-        server.proc.send_signal(signal.SIGTERM)
+        server.proc.send_signal(number)
         wait_until(lambda: refuses_connections(server.port), what="the server to stop listening")
         return sock, body[10:]
 
@@ -322,6 +324,59 @@ class ServeLocal(ServeTestCase):
                 self.assert_whole_response(response, original)
                 self.assertEqual(server.wait_exit(), 0)  # stopped by the first, SIGTERM
                 self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
+
+    def test_sighup_stops_it_as_sigterm_does_with_exit_129(self):
+        # A hang-up (the terminal closed, `kill -HUP`) killed it at once: a
+        # response in flight was cut, and no "stopped" line (eighth audit).
+        original = json.dumps({"rows": ["row %d" % i for i in range(30000)]}).encode()
+        ref = self.offload(original)
+        server = self.serve()
+        sock, rest = self.stop_with_a_request_in_flight(server, ref, signal.SIGHUP)
+        sock.sendall(rest)
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+        sock.close()
+        self.assert_whole_response(response, original)
+        self.assertEqual(server.wait_exit(), 128 + signal.SIGHUP)
+        self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
+
+    def test_a_stop_ends_a_credential_process_that_holds_a_request(self):
+        # A credential_process that never ends (a login prompt) held the
+        # request, and so the SIGTERM, for ever (eighth audit).
+        started = self.path("started")
+        script = self.path("hang.sh")
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\necho $$ > {}.tmp && mv {}.tmp {}\nexec sleep 300\n".format(started, started, started))
+        os.chmod(script, 0o700)
+        os.makedirs(os.path.join(self.env["HOME"], ".aws"), exist_ok=True)
+        with open(os.path.join(self.env["HOME"], ".aws", "config"), "w") as f:
+            f.write("[default]\ncredential_process = {}\n".format(script))
+        ref = json.loads(self.offload(b"x" * 60000))
+        ref["store"] = "s3://held"
+        # Port 9 (discard) on loopback: never reached, the credentials come first.
+        server = self.serve("--store", "s3://held", "--endpoint", "http://127.0.0.1:9")
+        answer = {}
+
+        def post():
+            answer["status"], _, answer["body"] = server.post(
+                "/decode", {"payloads": [payload("json/plain", json.dumps(ref).encode())]})
+        client = threading.Thread(target=post)
+        client.start()
+        wait_until(lambda: os.path.exists(started), what="the credential process to start")
+        with open(started) as f:
+            watch = os.pidfd_open(int(f.read()))
+        server.proc.send_signal(signal.SIGTERM)
+        try:
+            self.assertEqual(server.wait_exit(timeout=60), 0)
+            client.join(60)
+            self.assertFalse(client.is_alive())
+            self.assertNotEqual(answer["status"], 200, answer["body"])
+            ended = select.poll()
+            ended.register(watch, select.POLLIN)
+            self.assertTrue(ended.poll(30000), "the credential process outlived the server")
+        finally:
+            os.close(watch)
 
     def test_a_namespace_served_from_a_store_of_its_own(self):
         own = self.path("team-b-store")
