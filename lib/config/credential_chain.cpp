@@ -130,10 +130,12 @@ class Resolver {
     if (auto keys = static_keys(name, profile, true)) return keys;
     if (const AwsProfileValue* command = profile.find("credential_process")) {
       const std::string provider = "credential_process of " + profile_label(name);
+      // Its origin names the profile and where: "credential_process of aws
+      // profile dev (/home/u/.aws/config:7)", the profile said once.
       return Plan{[command = command->value, provider](const Trace&) {
                     return sigv4::process_provider(command, provider);
                   },
-                  provider, " (" + command->origin + ")", std::nullopt};
+                  "credential_process of " + command->origin, "", std::nullopt};
     }
     return static_keys(name, profile, false);
   }

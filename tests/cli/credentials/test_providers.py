@@ -106,7 +106,9 @@ class Providers(CredentialTestCase):
             script, S3["ACCESS_KEY"], S3["SECRET_KEY"]))
         self.env["AWS_PROFILE"] = "tool"
         origin = self.credentials_origin(self.roundtrip())
-        self.assertTrue(origin.startswith("credential_process of aws profile tool (aws profile tool ("), origin)
+        # The profile is named once (it was twice: "... tool (aws profile tool (...").
+        self.assertTrue(origin.startswith("credential_process of aws profile tool (/"), origin)
+        self.assertEqual(origin.count("aws profile tool"), 1, origin)
 
     def test_keys_of_a_profile(self):
         self.aws_file("credentials", "[stored]\naws_access_key_id = {}\naws_secret_access_key = {}\n".format(
