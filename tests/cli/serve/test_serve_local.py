@@ -281,6 +281,16 @@ class ServeLocal(ServeTestCase):
         wait_until(lambda: refuses_connections(server.port), what="the server to stop listening")
         return sock, body[10:]
 
+    @staticmethod
+    def rest_of_the_exchange(sock, rest):
+        """Sends the rest of the body; returns all the server sends until it closes."""
+        sock.sendall(rest)
+        response = b""
+        while chunk := sock.recv(65536):
+            response += chunk
+        sock.close()
+        return response
+
     def assert_whole_response(self, response, original):
         """A 200 whose body is all there and decodes to `original` (a
         reference's payload goes out as a piece of its own, streamed)."""
@@ -296,15 +306,7 @@ class ServeLocal(ServeTestCase):
         ref = self.offload(original)
         server = self.serve()
         sock, rest = self.stop_with_a_request_in_flight(server, ref)
-        sock.sendall(rest)
-        response = b""
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            response += chunk
-        sock.close()
-        self.assert_whole_response(response, original)
+        self.assert_whole_response(self.rest_of_the_exchange(sock, rest), original)
         self.assertEqual(server.wait_exit(), 0)
         self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
 
@@ -316,12 +318,7 @@ class ServeLocal(ServeTestCase):
                 server = self.serve()
                 sock, rest = self.stop_with_a_request_in_flight(server, ref)
                 send_signal_and_wait_taken(server.proc, second)
-                sock.sendall(rest)
-                response = b""
-                while chunk := sock.recv(65536):
-                    response += chunk
-                sock.close()
-                self.assert_whole_response(response, original)
+                self.assert_whole_response(self.rest_of_the_exchange(sock, rest), original)
                 self.assertEqual(server.wait_exit(), 0)  # stopped by the first, SIGTERM
                 self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
 
@@ -332,12 +329,7 @@ class ServeLocal(ServeTestCase):
         ref = self.offload(original)
         server = self.serve()
         sock, rest = self.stop_with_a_request_in_flight(server, ref, signal.SIGHUP)
-        sock.sendall(rest)
-        response = b""
-        while chunk := sock.recv(65536):
-            response += chunk
-        sock.close()
-        self.assert_whole_response(response, original)
+        self.assert_whole_response(self.rest_of_the_exchange(sock, rest), original)
         self.assertEqual(server.wait_exit(), 128 + signal.SIGHUP)
         self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
 
