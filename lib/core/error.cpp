@@ -42,7 +42,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "stopped by signal N (" + std::to_string(kSignalExitBase + SIGINT) + ": Ctrl-C, " +
              std::to_string(kSignalExitBase + SIGTERM) + ": SIGTERM); nothing half-written is left",
          "an interrupted offload or retrieve first removes its temporary files, aborts its open "
-         "multipart upload and removes the objects whose reference it had not yet delivered (a signal "
+         "multipart upload and removes the objects whose reference it had not yet delivered, after "
+         "their upload has ended, a PUT still sending stopped and one sent waited for (a signal "
          "once the output is out, renamed into place or its last write made, leaves it and its objects "
          "as they are, and the process ends with no line; a stream may hold part of a failed command's "
          "output); an interrupted gc (SIGINT, SIGTERM, SIGHUP) finishes the "

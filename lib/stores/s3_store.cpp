@@ -30,6 +30,7 @@
 #include "stores/multipart_upload.hpp"
 #include "stores/s3_error_map.hpp"
 #include "stores/s3_metadata.hpp"
+#include "stores/settling_put_body.hpp"
 #include "sigv4/s3_client.hpp"
 
 namespace claimcheck {
@@ -112,7 +113,12 @@ class S3Store final : public Store {
     if (first.size() == tuning_.part_size) second = read_part(source, tuning_.part_size);
     if (second.empty()) {
       const ObjectMeta recorded = final_meta ? final_meta() : meta;
-      storing(key, [&] { client_.put_object(bucket_, key, first, to_put_options(recorded)); });
+      SettlingPutBody body(first);
+      // Newer than the caller's removal of the object on interrupt, so it
+      // runs first: the PUT has ended before the object is removed.
+      const CleanupRegistration settle_on_interrupt([&body] { body.settle(); });
+      const PutEnded ended{body};
+      storing(key, [&] { client_.put_object(bucket_, key, body, to_put_options(recorded)); });
       return first.size();
     }
     return put_multipart(key, source, std::move(first), std::move(second), meta, final_meta);

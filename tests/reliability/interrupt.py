@@ -225,6 +225,35 @@ def s3_interrupt_while_upload_is_created(failures, claimcheck, settings, signal_
     abort_leftovers(settings, uploads)
 
 
+def s3_interrupt_while_put_is_on_its_way(failures, claimcheck, settings, signal_number):
+    """The single PUT's body has all left claimcheck, but the proxy holds it
+    before the server: the signal's DELETE must not overtake it. It did (204,
+    then the PUT stored the object: an orphan after "nothing kept")."""
+    label = "s3 PUT on its way, " + signal.Signals(signal_number).name
+    prefix = unique_prefix("interrupt-put")
+    out_dir = tempfile.mkdtemp(dir=claimcheck.root)
+    with FaultProxy(settings.endpoint, "--fault-rate", "1", "--faults", "slow", "--only",
+                    r"^PUT /[^?]*$", "--slow-seconds", "2-2") as proxy:
+        process = start_offload(claimcheck, os.path.join(out_dir, "ref.json"),
+                                s3_env(settings, endpoint=proxy.url(), prefix=prefix))
+        process.stdin.write(os.urandom(200_000))  # one PUT, small enough for the socket buffers
+        process.stdin.close()
+        wait_until(lambda: proxy.stats()["faults"]["slow"] >= 1, "the PUT to reach the proxy")
+        process.send_signal(signal_number)
+        process.wait(timeout=WAIT_SECONDS)
+        code, err = process.returncode, process.stderr.read().decode("utf-8", "replace").strip()
+        # Both the PUT and the DELETE have been answered by the server, in
+        # whatever order they reached it.
+        wait_until(lambda: proxy.stats()["forwarded"] >= 2, "the PUT and the DELETE to be answered")
+    left = keys_under(settings, prefix)
+    print("{}: exit {}, stderr {!r}, objects left {}".format(label, code, err[:120], len(left)), flush=True)
+    failures.check(code == 128 + signal_number, "{}: exit {}, want {}".format(label, code, 128 + signal_number))
+    failures.check(err.endswith("nothing kept"), "{}: stderr {!r}".format(label, err))
+    failures.check(left == [], "{}: objects left: {}".format(label, left))
+    failures.check(files_under(out_dir) == [], "{}: left in the -o directory: {}".format(
+        label, files_under(out_dir)))
+
+
 def abort_leftovers(settings, uploads):
     """Whatever the outcome, do not leave open uploads in the shared bucket."""
     client = s3_client(settings)
@@ -249,6 +278,7 @@ def main():
             local_interrupt_while_delivering(failures, claimcheck)
         else:
             s3_interrupt_while_upload_is_created(failures, claimcheck, settings, signal.SIGTERM)
+            s3_interrupt_while_put_is_on_its_way(failures, claimcheck, settings, signal.SIGTERM)
             s3_interrupt_while_delivering(failures, claimcheck, settings)
     failures.finish()
 
