@@ -8,7 +8,6 @@
 
 #include <cerrno>
 #include <chrono>
-
 #include <cstring>
 #include <mutex>
 #include <string>
@@ -152,12 +151,10 @@ void wait_if_interrupted() {
   {
     std::lock_guard lock(a.mutex);
     if (!a.taken) {
-      sigset_t pending;
+      sigset_t pending, ending_and_pending;
       if (sigpending(&pending) != 0) return;
-      bool arrived = false;
-      for (int number : {SIGINT, SIGTERM, SIGHUP})
-        arrived = arrived || (sigismember(&a.ending_signals, number) == 1 && sigismember(&pending, number) == 1);
-      if (!arrived) return;
+      sigandset(&ending_and_pending, &pending, &a.ending_signals);
+      if (sigisemptyset(&ending_and_pending) == 1) return;
     }
   }
   while (true) std::this_thread::sleep_for(std::chrono::hours(1));  // the signal thread exits

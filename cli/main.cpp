@@ -13,7 +13,6 @@
 #include <CLI/CLI.hpp>
 
 #include "app.hpp"
-#include "core/cleanup.hpp"
 #include "core/error.hpp"
 #include "interrupt.hpp"
 #include "parse_error_text.hpp"
@@ -75,7 +74,6 @@ int main(int argc, char** argv) {
     }
     const int code = run();
     wait_if_interrupted();  // an interrupt's cleanup decides the exit status
-    claimcheck::wait_if_exiting();
     return code;
   } catch (...) {
     wait_if_interrupted();  // the signal thread says why, and exits

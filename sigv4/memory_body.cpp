@@ -1,4 +1,4 @@
-#include "memory_body.hpp"
+#include "sigv4/memory_body.hpp"
 
 #include <algorithm>
 #include <cstring>

@@ -9,7 +9,7 @@
 
 #include "crypto.hpp"
 #include "get_resume.hpp"
-#include "memory_body.hpp"
+#include "sigv4/memory_body.hpp"
 #include "request_executor.hpp"
 #include "s3_xml.hpp"
 

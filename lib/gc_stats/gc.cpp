@@ -36,18 +36,23 @@ class GcRun {
     } catch (const Error& e) {
       summary_.listing_error = e;
     }
-    if (stop_requested()) summary_.interrupted = true;
+    note_stop();
     finish_deleting();
-    // A signal during the last batches: they finished, the rest is skipped,
-    // and the exit says the run was stopped (it said 0, and went on).
-    if (stop_requested()) summary_.interrupted = true;
-    if (!summary_.interrupted && !summary_.listing_error && options_.uploads_older_than) abort_stale_uploads();
-    if (stop_requested()) summary_.interrupted = true;
+    // A stop during the last batches or the upload listing counts too: the
+    // rest is skipped, and the exit says the run was stopped (it said 0).
+    if (!note_stop() && !summary_.listing_error && options_.uploads_older_than) abort_stale_uploads();
+    note_stop();
     return snapshot();
   }
 
  private:
   bool stop_requested() const { return options_.stop && options_.stop->load(); }
+
+  /// Marks the run interrupted once a stop is asked for; whether it is.
+  bool note_stop() {
+    if (stop_requested()) summary_.interrupted = true;
+    return summary_.interrupted;
+  }
 
   bool on_page(const std::vector<ObjectInfo>& page) {
     if (stop_requested()) return false;

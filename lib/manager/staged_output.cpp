@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <string>
-#include <cerrno>
 #include <cstdint>
 #include <vector>
 
@@ -243,35 +243,23 @@ class TailHeldBack : public ByteSink {
 /// buffer inside a command, whose commit publishes nothing.)
 class PublishedStream : public StagedOutput {
  public:
-  PublishedStream(ByteSink& destination, std::size_t memory_limit) : destination_(destination), spool_(memory_limit) {}
-
-  void write(const char* data, std::size_t size) override {
-    if (done_) throw Error(ErrorKind::Internal, "write output", "output already finished");
-    spool_.write(data, size);
-  }
-
+  PublishedStream(ByteSink& destination, std::size_t memory_limit)
+      : destination_(destination), all_but_the_tail_(destination, PIPE_BUF), staged_(all_but_the_tail_, memory_limit) {}
+  void write(const char* data, std::size_t size) override { staged_.write(data, size); }
   void commit() override {
-    if (done_) throw Error(ErrorKind::Internal, "write output", "output already finished");
-    done_ = true;
-    TailHeldBack all_but_the_tail(destination_, PIPE_BUF);
-    spool_.copy_to(all_but_the_tail);
-    spool_.clear();
+    staged_.commit();
     destination_.wait_until_writable();
     publish_result([&] {
-      all_but_the_tail.release();
+      all_but_the_tail_.release();
       destination_.flush();
     });
   }
-
-  void abort() noexcept override {
-    done_ = true;
-    spool_.clear();
-  }
+  void abort() noexcept override { staged_.abort(); }
 
  private:
   ByteSink& destination_;
-  Spool spool_;
-  bool done_ = false;
+  TailHeldBack all_but_the_tail_;
+  StagedStream staged_;  // writes into all_but_the_tail_
 };
 
 /// A character device (/dev/null, a terminal) or a named pipe: renaming a

@@ -31,6 +31,7 @@
 #include "stores/s3_error_map.hpp"
 #include "stores/s3_metadata.hpp"
 #include "stores/settling_put_body.hpp"
+#include "sigv4/memory_body.hpp"
 #include "sigv4/s3_client.hpp"
 
 namespace claimcheck {
@@ -113,7 +114,8 @@ class S3Store final : public Store {
     if (first.size() == tuning_.part_size) second = read_part(source, tuning_.part_size);
     if (second.empty()) {
       const ObjectMeta recorded = final_meta ? final_meta() : meta;
-      SettlingPutBody body(first);
+      sigv4::MemoryBody bytes(first);
+      SettlingPutBody body(bytes);
       // Newer than the caller's removal of the object on interrupt, so it
       // runs first: the PUT has ended before the object is removed.
       const CleanupRegistration settle_on_interrupt([&body] { body.settle(); });

@@ -9,9 +9,7 @@
 
 #include <condition_variable>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <string_view>
 
 #include "sigv4/s3_client.hpp"
 
@@ -19,14 +17,14 @@ namespace claimcheck {
 
 class SettlingPutBody final : public sigv4::BodySource {
  public:
-  /// Does not copy: `bytes` must outlive it.
-  explicit SettlingPutBody(std::string_view bytes) : bytes_(bytes) {}
+  /// Sends `inner`'s bytes; `inner` must outlive it.
+  explicit SettlingPutBody(sigv4::BodySource& inner) : inner_(inner) {}
 
-  std::uint64_t size() const override { return bytes_.size(); }
+  std::uint64_t size() const override { return inner_.size(); }
   /// Throws once settle() has begun: libcurl then ends the PUT unfinished.
   std::size_t read(char* buffer, std::size_t capacity) override;
   void rewind() override;
-  std::string sha256_hex() override;
+  std::string sha256_hex() override { return inner_.sha256_hex(); }
 
   /// The PUT has ended (answered, failed or stopped): settle() returns.
   void put_ended();
@@ -34,9 +32,7 @@ class SettlingPutBody final : public sigv4::BodySource {
   void settle();
 
  private:
-  std::string_view bytes_;
-  std::size_t position_ = 0;
-  std::optional<std::string> hash_;
+  sigv4::BodySource& inner_;
   std::mutex mutex_;
   std::condition_variable ended_changed_;
   bool stopping_ = false, ended_ = false;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "../memory_body.hpp"
+#include "sigv4/memory_body.hpp"
 #include "../redact.hpp"
 #include "../retry.hpp"
 

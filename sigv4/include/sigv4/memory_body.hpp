@@ -1,4 +1,5 @@
-// A BodySource over bytes already in memory. Private to sigv4/.
+// A BodySource over bytes already in memory: what put_object(string_view)
+// sends, and what a caller that needs its own BodySource can wrap.
 #pragma once
 
 #include <optional>
