@@ -113,6 +113,10 @@ class Manager {
 
   Store& store() { return store_; }
 
+  /// Removes objects whose references were not delivered; says what became
+  /// of them ("the 2 stored objects were removed", or where they remain).
+  std::string remove_undelivered(const std::vector<std::string>& keys);
+
   /// Told, once, why a journal record could not be written (the transfer
   /// itself still succeeds: statistics never fail it).
   void on_journal_failure(std::function<void(const std::string&)> warn) { journal_warning_ = std::move(warn); }
@@ -132,8 +136,6 @@ class Manager {
   /// Journaling is best effort and serialised (restore_fields retrieves
   /// from several threads).
   void record(JournalRecord record);
-  /// Removes objects whose references were not delivered; says what became of them.
-  std::string remove_undelivered(const std::vector<std::string>& keys);
 
   /// While offload_then_deliver runs: the keys stored, the records held back,
   /// and what an interrupt does until the output is published.

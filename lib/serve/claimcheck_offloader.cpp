@@ -27,21 +27,26 @@ bool restores_as_plain_json(const Payload& payload) {
 
 }  // namespace
 
-Payload ClaimCheckOffloader::offload(const Payload& payload) {
+OffloadedPayload ClaimCheckOffloader::offload(const Payload& payload) {
   const Reference ref = manager_.offload(payload.data, options_);
-  Payload out;
+  OffloadedPayload out;
+  out.key = ref.key;
   if (restores_as_plain_json(payload)) {
-    out.metadata["encoding"] = "json/plain";
-    out.data = to_json(ref);
+    out.reference.metadata["encoding"] = "json/plain";
+    out.reference.data = to_json(ref);
     return out;
   }
   nlohmann::ordered_json marker{{"key", ref.key}, {"size", ref.size_bytes}, {"compressed", ref.compressed}};
   nlohmann::ordered_json metadata = nlohmann::ordered_json::object();
   for (const auto& [key, value] : payload.metadata) metadata[key] = base::base64_encode(value);
   marker["metadata"] = metadata;
-  out.metadata["encoding"] = "binary/claimcheck";
-  out.data = marker.dump();
+  out.reference.metadata["encoding"] = "binary/claimcheck";
+  out.reference.data = marker.dump();
   return out;
+}
+
+std::string ClaimCheckOffloader::remove_undelivered(const std::vector<std::string>& keys) {
+  return manager_.remove_undelivered(keys);
 }
 
 }  // namespace claimcheck::serve

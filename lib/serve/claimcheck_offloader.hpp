@@ -15,7 +15,8 @@ class ClaimCheckOffloader : public PayloadOffloader {
  public:
   ClaimCheckOffloader(Manager& manager, OffloadOptions options);
   bool wants(const Payload& payload) const override;
-  Payload offload(const Payload& payload) override;
+  OffloadedPayload offload(const Payload& payload) override;
+  std::string remove_undelivered(const std::vector<std::string>& keys) override;
 
  private:
   Manager& manager_;

@@ -88,11 +88,6 @@ std::vector<Payload> decoded(const std::vector<OutgoingPayload>& outgoing) {
   return out;
 }
 
-HttpError too_large(std::uint64_t size, std::uint64_t limit) {
-  return HttpError(413, std::to_string(size) + " bytes is more than serve returns in one response (" +
-                            std::to_string(limit) + ")");
-}
-
 }  // namespace
 
 Payload make_storage_reference(const Payload& original, const ReferenceInfo& info) {
@@ -133,9 +128,12 @@ OutgoingPayload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
   auto info = resolver_.find(payload);
   // A reference to a store this server does not serve stays as it is.
   if (!info || !info->refused.empty()) return {payload, nullptr};
-  const bool over_display = preserve && info->restored_size > limits_.display_limit;
-  if (over_display || info->restored_size > limits_.inline_limit)
-    return {preserve && !info->native ? make_storage_reference(payload, *info) : payload, nullptr};
+  // The Web UI shows a large payload as stored externally (Download
+  // fetches it); everyone else gets it inline, or 413 when it cannot be.
+  if (preserve && info->restored_size > limits_.display_limit)
+    return {info->native ? payload : make_storage_reference(payload, *info), nullptr};
+  if (info->restored_size > limits_.inline_limit)
+    throw too_large_for_a_response(std::to_string(info->restored_size) + " bytes", limits_.inline_limit);
   return resolver_.resolve_outgoing(payload);
 }
 
@@ -183,7 +181,7 @@ std::vector<OutgoingPayload> CodecRoutes::download_for_response(const std::vecto
     if (!info->refused.empty())
       throw HttpError(403, "payloads[" + std::to_string(i) + "]: the reference names a store this server does not serve",
                       info->refused);
-    if (info->restored_size > limits_.inline_limit) throw too_large(info->restored_size, limits_.inline_limit);
+    if (info->restored_size > limits_.inline_limit) throw too_large_for_a_response(std::to_string(info->restored_size) + " bytes", limits_.inline_limit);
     targets.push_back(inner ? std::move(*inner) : payloads[i]);
   }
   std::vector<OutgoingPayload> out(targets.size());
@@ -199,9 +197,25 @@ std::vector<Payload> CodecRoutes::download(const std::vector<Payload>& payloads)
 std::vector<Payload> CodecRoutes::encode(const std::vector<Payload>& payloads) {
   if (offloader_ == nullptr) return payloads;
   std::vector<Payload> out(payloads.size());
-  for_each_concurrently(all_indices(payloads.size()), limits_.concurrency, [&](std::size_t i) {
-    out[i] = offloader_->wants(payloads[i]) ? offloader_->offload(payloads[i]) : payloads[i];
-  });
+  std::vector<std::string> stored(payloads.size());  // each worker writes its own index
+  try {
+    for_each_concurrently(all_indices(payloads.size()), limits_.concurrency, [&](std::size_t i) {
+      if (!offloader_->wants(payloads[i])) {
+        out[i] = payloads[i];
+        return;
+      }
+      OffloadedPayload offloaded = offloader_->offload(payloads[i]);
+      out[i] = std::move(offloaded.reference);
+      stored[i] = std::move(offloaded.key);
+    });
+  } catch (const HttpError& failure) {
+    // The response is an error: no reference reaches the client, so no
+    // object stored for this request may stay.
+    std::erase(stored, std::string());
+    if (stored.empty()) throw;
+    const std::string detail = failure.detail().empty() ? std::string(failure.what()) : failure.detail();
+    throw HttpError(failure.status(), failure.what(), detail + " (" + offloader_->remove_undelivered(stored) + ")");
+  }
   return out;
 }
 

@@ -4,29 +4,41 @@
 //            become a native-shaped ExternalStorageReference instead, so the
 //            UI shows its "stored externally" badge and Download button.
 //  download: every payload must be a reference; each is resolved in full.
-//  encode:   passes through, or offloads payloads at or above the threshold.
+//  encode:   passes through, or offloads payloads at or above the threshold;
+//            when one fails, the objects stored for the others are removed.
 // The count and order of payloads never change.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "serve/payload_resolver.hpp"
 
 namespace claimcheck::serve {
 
+/// What offloading one payload gives: the reference payload that replaces
+/// it, and the key of the object stored for it.
+struct OffloadedPayload {
+  Payload reference;
+  std::string key;
+};
+
 /// Stores a payload and returns the reference payload that replaces it.
 class PayloadOffloader {
  public:
   virtual ~PayloadOffloader() = default;
   virtual bool wants(const Payload& payload) const = 0;
-  virtual Payload offload(const Payload& payload) = 0;
+  virtual OffloadedPayload offload(const Payload& payload) = 0;
+  /// Removes the objects of references that never reached the client;
+  /// says what became of them (for the log).
+  virtual std::string remove_undelivered(const std::vector<std::string>& keys) = 0;
 };
 
 struct CodecLimits {
   std::uint64_t display_limit{};             // preserveStorageRefs: larger stays a reference (a setting)
-  std::uint64_t inline_limit = 64u << 20;    // larger is never put in a response
+  std::uint64_t inline_limit = kMaxResponsePayloadBytes;  // larger is never put in a response
   int concurrency = 8;                       // payloads resolved at a time per request
 };
 

@@ -3,6 +3,7 @@
 // detail (for the server's log line only) may name the reason.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -19,5 +20,11 @@ class HttpError : public std::runtime_error {
   int status_;
   std::string detail_;
 };
+
+/// 413 for a payload larger than a response may carry; `size` says how
+/// large ("70000000 bytes").
+inline HttpError too_large_for_a_response(const std::string& size, std::uint64_t limit) {
+  return HttpError(413, size + " is more than serve returns in one response (" + std::to_string(limit) + ")");
+}
 
 }  // namespace claimcheck::serve

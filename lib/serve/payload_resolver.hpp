@@ -14,6 +14,10 @@ namespace claimcheck::serve {
 
 using temporal::Payload;
 
+/// The most one payload may be in a response (it is held in memory while
+/// the response is built and sent).
+constexpr std::uint64_t kMaxResponsePayloadBytes = 64u << 20;
+
 /// What a reference payload stands for, known without contacting the store.
 struct ReferenceInfo {
   std::uint64_t restored_size = 0;  // bytes of the original payload (0: not known)

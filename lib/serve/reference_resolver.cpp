@@ -44,8 +44,9 @@ std::string plain_encoding(const VerifiedObject& object) { return object.is_json
 
 }  // namespace
 
-ReferenceResolver::ReferenceResolver(temporal::Resolver& resolver, ObjectCache& cache, int nested_concurrency)
-    : resolver_(resolver), cache_(cache), nested_concurrency_(nested_concurrency) {}
+ReferenceResolver::ReferenceResolver(temporal::Resolver& resolver, ObjectCache& cache, int nested_concurrency,
+                                     std::uint64_t inline_limit)
+    : resolver_(resolver), cache_(cache), nested_concurrency_(nested_concurrency), inline_limit_(inline_limit) {}
 
 std::string ReferenceResolver::refusal(const Reference& ref) const {
   if (!ref.store) return {};
@@ -103,10 +104,9 @@ OutgoingPayload ReferenceResolver::resolve_outgoing(const Payload& payload) {
   auto object = fetch(*reference->reference);
   if (reference->kind == PayloadReferenceKind::TypeScript) out.payload.metadata = reference->original_metadata;
   // A whole claimcheck / Go reference, or a marker written without the
-  // original metadata: the encoding follows the bytes.
-  if (reference->kind == PayloadReferenceKind::ClaimCheck || out.payload.encoding().empty() ||
-      out.payload.encoding() == temporal::kTypeScriptEncoding)
-    out.payload.metadata["encoding"] = plain_encoding(*object);
+  // original metadata: the encoding follows the bytes. A marker with it
+  // gives it back as it was (what /encode was given).
+  if (!reference->metadata_in_marker) out.payload.metadata["encoding"] = plain_encoding(*object);
   out.data_base64 = std::shared_ptr<const std::string>(object, &object->bytes);  // the cache's text, shared
   return out;
 }
@@ -139,11 +139,15 @@ Payload ReferenceResolver::fetch_external(const temporal::PayloadReference& refe
   ObjectCache::Bytes cached = key.empty() ? nullptr : cache_.find(key);
   if (!cached) {
     auto object = std::make_shared<VerifiedObject>();
-    object->bytes = resolver_.fetch_object(external).bytes;
+    object->bytes = resolver_.fetch_object(external, inline_limit_).bytes;
     cached = object;
     if (!key.empty()) cache_.insert(key, object);
   }
-  return temporal::undo_known_codecs(temporal::decode_payload_wire(cached->bytes));
+  try {
+    return temporal::undo_known_codecs(temporal::decode_payload_wire(cached->bytes), inline_limit_);
+  } catch (const temporal::InflatesBeyond& e) {
+    throw too_large_for_a_response("the inflated binary/zlib payload", e.limit());
+  }
 }
 
 }  // namespace claimcheck::serve

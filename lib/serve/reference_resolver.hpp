@@ -7,7 +7,8 @@
 //    original bytes are JSON, binary/plain otherwise;
 //  - references nested in a json/plain document are restored in place,
 //    byte-exact, as `retrieve --json-fields` does;
-//  - External Storage payloads have binary/zlib undone;
+//  - External Storage payloads have binary/zlib undone, inflating no more
+//    than one response may carry;
 //  - a store or bucket that is not configured is refused before contact;
 //  - verified objects are kept in the cache, keyed by their sha256.
 #pragma once
@@ -20,8 +21,10 @@ namespace claimcheck::serve {
 
 class ReferenceResolver : public PayloadResolver {
  public:
-  /// `nested_concurrency`: fetches at a time inside one document.
-  ReferenceResolver(temporal::Resolver& resolver, ObjectCache& cache, int nested_concurrency = 4);
+  /// `nested_concurrency`: fetches at a time inside one document;
+  /// `inline_limit`: the most a binary/zlib payload may inflate to.
+  ReferenceResolver(temporal::Resolver& resolver, ObjectCache& cache, int nested_concurrency = 4,
+                    std::uint64_t inline_limit = kMaxResponsePayloadBytes);
 
   std::optional<ReferenceInfo> find(const Payload& payload) const override;
   Payload resolve(const Payload& payload) override;
@@ -38,6 +41,7 @@ class ReferenceResolver : public PayloadResolver {
   temporal::Resolver& resolver_;
   ObjectCache& cache_;
   int nested_concurrency_;
+  std::uint64_t inline_limit_;
 };
 
 }  // namespace claimcheck::serve

@@ -32,13 +32,19 @@ std::map<std::string, std::string> read_claim(const Json& claim) {
   return values;
 }
 
+/// The value under any of `names` (spellings of one claim field); two
+/// spellings that disagree make the claim ambiguous.
 std::string claim_value(const std::map<std::string, std::string>& claim,
                         std::initializer_list<std::string_view> names) {
+  std::map<std::string, std::string>::const_iterator found = claim.end();
   for (auto name : names) {
     auto it = claim.find(std::string(name));
-    if (it != claim.end()) return it->second;
+    if (it == claim.end()) continue;
+    if (found != claim.end() && found->second != it->second)
+      invalid(fmt::format("the claim's \"{}\" and \"{}\" differ", found->first, it->first));
+    if (found == claim.end()) found = it;
   }
-  return {};
+  return found != claim.end() ? found->second : std::string();
 }
 
 std::string checked_hex(const std::string& hex) {

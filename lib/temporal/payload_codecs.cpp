@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -17,7 +18,7 @@ namespace {
 }
 
 /// zlib format (RFC 1950), as Go's compress/zlib and the other SDKs write it.
-std::string inflate_zlib(const std::string& compressed) {
+std::string inflate_zlib(const std::string& compressed, std::uint64_t max_bytes) {
   z_stream stream{};
   if (inflateInit(&stream) != Z_OK) throw Error(ErrorKind::Internal, "zlib", "inflateInit failed");
   std::string out;
@@ -35,9 +36,9 @@ std::string inflate_zlib(const std::string& compressed) {
       corrupt("zlib stream: " + why);
     }
     out.append(buffer.data(), buffer.size() - stream.avail_out);
-    if (out.size() > kMaxPayloadBytes) {
+    if (out.size() > max_bytes) {
       inflateEnd(&stream);
-      corrupt(fmt::format("inflates beyond {} bytes", kMaxPayloadBytes));
+      throw InflatesBeyond(max_bytes);
     }
   }
   inflateEnd(&stream);
@@ -47,11 +48,16 @@ std::string inflate_zlib(const std::string& compressed) {
 
 }  // namespace
 
-Payload undo_known_codecs(Payload payload) {
+InflatesBeyond::InflatesBeyond(std::uint64_t limit)
+    : Error(ErrorKind::Integrity, "binary/zlib payload", fmt::format("inflates beyond {} bytes", limit)),
+      limit_(limit) {}
+
+Payload undo_known_codecs(Payload payload, std::uint64_t max_bytes) {
+  max_bytes = std::min(max_bytes, kMaxPayloadBytes);
   // Each round removes one layer; a payload cannot nest deeper than its size allows.
   while (payload.encoding() == kZlibEncoding) {
     if (payload.data.size() > kMaxPayloadBytes) corrupt("larger than any payload");
-    payload = decode_payload_wire(inflate_zlib(payload.data));
+    payload = decode_payload_wire(inflate_zlib(payload.data, max_bytes));
   }
   return payload;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/error.hpp"
 #include "temporal/payload.hpp"
 
 namespace claimcheck::temporal {
@@ -15,10 +16,24 @@ constexpr std::string_view kZlibEncoding = "binary/zlib";
 /// inflating stops there (a zlib bomb costs at most that much memory).
 constexpr std::uint64_t kMaxPayloadBytes = (std::uint64_t{1} << 31) - 1;
 
-/// While the payload is binary/zlib: inflate and decode the payload inside.
-/// A zlib stream that is corrupt or truncated, or an inner payload that is
-/// not a protobuf Payload, is Error(Integrity). Other payloads come back as is.
-Payload undo_known_codecs(Payload payload);
+/// undo_known_codecs' payload inflates beyond the bound its caller set
+/// (Error(Integrity) at protobuf's own bound, which no payload passes).
+class InflatesBeyond : public Error {
+ public:
+  explicit InflatesBeyond(std::uint64_t limit);
+  std::uint64_t limit() const { return limit_; }
+
+ private:
+  std::uint64_t limit_;
+};
+
+/// While the payload is binary/zlib: inflate and decode the payload inside,
+/// holding at most `max_bytes` of inflated data (a zlib bomb of 1 MB
+/// inflates to 1 GB). A zlib stream that is corrupt or truncated, or an
+/// inner payload that is not a protobuf Payload, is Error(Integrity); one
+/// that inflates beyond `max_bytes` is InflatesBeyond. Other payloads come
+/// back as is.
+Payload undo_known_codecs(Payload payload, std::uint64_t max_bytes = kMaxPayloadBytes);
 
 /// True for the converters' own encodings, whose data is the value itself:
 /// json/plain, binary/plain, json/protobuf, binary/protobuf, binary/null.

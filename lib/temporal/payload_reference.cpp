@@ -32,7 +32,8 @@ std::optional<PayloadReference> typescript_marker(const Payload& payload) {
   found.kind = PayloadReferenceKind::TypeScript;
   found.reference = std::move(ref);
   auto metadata = data.find("metadata");
-  found.original_metadata = metadata != data.end() ? marker_metadata(*metadata) : payload.metadata;
+  found.metadata_in_marker = metadata != data.end();
+  found.original_metadata = found.metadata_in_marker ? marker_metadata(*metadata) : payload.metadata;
   return found;
 }
 

@@ -35,6 +35,9 @@ struct PayloadReference {
   /// payload's own, as the runner restores it. Empty for ExternalStorage:
   /// the stored payload carries its own.
   std::map<std::string, std::string> original_metadata;
+  /// TypeScript: the marker carried the original metadata (then it is the
+  /// original's exactly, even when it has no encoding).
+  bool metadata_in_marker = false;
 };
 
 /// nullopt for an ordinary payload. A payload that says it is a reference

@@ -61,11 +61,12 @@ Resolution Resolver::resolve_claimcheck(const PayloadReference& reference) {
   return resolution;
 }
 
-StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageReference& reference) {
+StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageReference& reference,
+                                   std::uint64_t max_bytes) {
   Store& store = buckets.store_for(reference.bucket);
   const std::string what = "retrieve s3://" + reference.bucket + "/" + reference.key;
-  const std::uint64_t limit = reference.size_bytes ? *reference.size_bytes : kMaxPayloadBytes;
-  BoundedSink sink(what, std::min(limit, kMaxPayloadBytes));
+  max_bytes = std::min(max_bytes, kMaxPayloadBytes);
+  BoundedSink sink(what, reference.size_bytes ? std::min(*reference.size_bytes, max_bytes) : max_bytes);
   store.get(reference.key, sink);
   StoredObject object;
   const std::string digest = sink.hex_digest();

@@ -35,6 +35,7 @@
 #include "manager/manager.hpp"
 #include "stores/bucket_stores.hpp"
 #include "temporal/payload.hpp"
+#include "temporal/payload_codecs.hpp"
 #include "temporal/payload_reference.hpp"
 
 namespace claimcheck::temporal {
@@ -56,8 +57,11 @@ struct StoredObject {
 };
 
 /// Reads the object of an External Storage reference in full from its
-/// (configured) bucket and checks it; Error as for Resolver.
-StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageReference& reference);
+/// (configured) bucket and checks it; Error as for Resolver. An object
+/// larger than `max_bytes` is Error(Integrity) (the claim's own size, when
+/// it has one, bounds it too).
+StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageReference& reference,
+                                   std::uint64_t max_bytes = kMaxPayloadBytes);
 
 class Resolver {
  public:
@@ -71,8 +75,8 @@ class Resolver {
   Resolution resolve(const PayloadReference& reference);
 
   /// fetch_external_object over this resolver's buckets.
-  StoredObject fetch_object(const ExternalStorageReference& reference) {
-    return fetch_external_object(buckets_, reference);
+  StoredObject fetch_object(const ExternalStorageReference& reference, std::uint64_t max_bytes = kMaxPayloadBytes) {
+    return fetch_external_object(buckets_, reference, max_bytes);
   }
 
   Manager& manager() { return manager_; }

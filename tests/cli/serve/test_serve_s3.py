@@ -8,10 +8,12 @@ response, never its bytes; a bucket that is not configured is never read.
 Usage: test_serve_s3.py <claimcheck binary>"""
 import base64
 import gzip
+import hashlib
 import json
 import os
 import sys
 import uuid
+import zlib
 
 import servetest
 from servetest import S3, ServeTestCase, b64, decoded, payload, run_suite, s3_client, skip_without_s3
@@ -165,6 +167,36 @@ class ServeS3(ServeTestCase):
         status, _, content = fresh.post("/decode", {"payloads": [tiny_ref]})
         self.assertEqual(status, 502)
         self.assertNotIn(b"WORLD", content)
+
+    def test_a_zlib_payload_inflates_no_further_than_a_response_may_carry(self):
+        # A small object whose binary/zlib payload inflates to more than 64 MiB
+        # (a zlib bomb) is 413 once 64 MiB are inflated, not held in full.
+        def varint(n):
+            out = b""
+            while n >= 0x80:
+                out += bytes([n & 0x7F | 0x80])
+                n >>= 7
+            return out + bytes([n])
+
+        def field(number, data):
+            return varint(number << 3 | 2) + varint(len(data)) + data
+
+        def payload_wire(encoding, data):  # temporal.api.common.v1.Payload
+            return field(1, field(1, b"encoding") + field(2, encoding)) + field(2, data)
+
+        inner = payload_wire(b"binary/plain", bytes(65 << 20))
+        stored = payload_wire(b"binary/zlib", zlib.compress(inner, 9))
+        self.assertLess(len(stored), 1 << 20)
+        ref, _, _ = self.native_fixture("tiny")
+        claim = json.loads(base64.b64decode(ref["data"]))
+        digest = hashlib.sha256(stored).hexdigest()
+        claim["claimData"].update(key="v0/d/sha256/" + digest, hashValue=digest)
+        ref.update(data=b64(json.dumps(claim)), externalPayloads=[{"sizeBytes": str(len(stored))}])
+        self.put(claim["claimData"]["key"], stored)
+        server = self.serve()
+        status, _, content = server.post("/decode", {"payloads": [ref]})
+        self.assertEqual((status, content), (413, b"claimcheck serve: payloads[0]: the inflated binary/zlib payload "
+                                                  b"is more than serve returns in one response (67108864)\n"))
 
     def test_a_bucket_that_is_not_configured_is_never_read(self):
         ref, _, _ = self.native_fixture("tiny")

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <filesystem>
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -111,6 +112,63 @@ TEST_CASE("decode with preserveStorageRefs: over the display limit stays a nativ
     auto again = f.routes.decode({out[0]}, true);
     CHECK(again[0].data == out[0].data);
   }
+}
+
+TEST_CASE("decode: a payload larger than one response is 413 without preserveStorageRefs, never passed through") {
+  ServeFixture f(1'000);
+  CodecRoutes routes(f.resolver, nullptr, CodecLimits{1'000, 4'096, 8});
+  const Payload big_ref = f.reference_payload(f.offload(json_document(5'000)));
+  std::string message;
+  CHECK(status_of([&] { routes.decode({f.reference_payload(f.offload(json_document(2'000))), big_ref}, false); },
+                  &message) == 413);
+  CHECK(message == "payloads[1]: " + std::to_string(json_document(5'000).size()) +
+                       " bytes is more than serve returns in one response (4096)");
+  // The Web UI asked to keep large ones as references: it gets one.
+  CHECK(routes.decode({big_ref}, true)[0].encoding() == "json/protobuf");
+}
+
+/// Offloads as ClaimCheckOffloader does, but fails for payloads whose data
+/// begins with "fail" (a store that refuses one upload of a request).
+class FailingOffloader : public PayloadOffloader {
+ public:
+  explicit FailingOffloader(PayloadOffloader& real) : real_(real) {}
+  bool wants(const Payload& payload) const override { return real_.wants(payload); }
+  OffloadedPayload offload(const Payload& payload) override {
+    if (payload.data.starts_with("fail")) throw Error(ErrorKind::Store, "upload", "the store said 500");
+    return real_.offload(payload);
+  }
+  std::string remove_undelivered(const std::vector<std::string>& keys) override {
+    return real_.remove_undelivered(keys);
+  }
+
+ private:
+  PayloadOffloader& real_;
+};
+
+std::size_t files_under(const std::filesystem::path& dir) {
+  std::size_t count = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
+    if (entry.is_regular_file()) ++count;
+  return count;
+}
+
+TEST_CASE("encode --offload: a request that fails leaves none of its objects behind") {
+  ServeFixture f;
+  FailingOffloader failing(f.offloader);
+  CodecLimits one_at_a_time = f.limits;
+  one_at_a_time.concurrency = 1;  // the others are stored before the failing one
+  CodecRoutes routes(f.resolver, &failing, one_at_a_time);
+  std::filesystem::create_directories(f.dir / "store");
+  const std::size_t before = files_under(f.dir / "store");
+  const Payload first = make_payload("json/plain", json_document(5000));
+  const Payload second = make_payload("binary/plain", random_bytes(3000, 4));
+  const Payload failing_one = make_payload("binary/plain", "fail" + random_bytes(3000, 5));
+  CHECK(status_of([&] { routes.encode({first, second, failing_one}); }) == 503);
+  CHECK(files_under(f.dir / "store") == before);
+  // Without the failure, the same request stores both.
+  auto encoded = routes.encode({first, second});
+  CHECK(files_under(f.dir / "store") > before);
+  CHECK(f.routes.decode(encoded, false)[1].data == second.data);
 }
 
 TEST_CASE("download: every payload must be a reference") {
@@ -241,6 +299,16 @@ TEST_CASE("encode: pass-through without --offload; with it, references that deco
   CHECK(decoded[0].metadata == big_json.metadata);
   CHECK(decoded[2].data == big_binary.data);
   CHECK(decoded[2].metadata == big_binary.metadata);
+
+  SUBCASE("decode gives back the metadata /encode was given, whatever it is") {
+    Payload no_metadata{{}, random_bytes(3000, 6), {}};
+    Payload no_encoding{{{"foo", "bar"}}, random_bytes(3000, 7), {}};
+    Payload marker_encoding = make_payload("binary/claimcheck", random_bytes(3000, 8));
+    auto back = f.routes.decode(f.routes.encode({no_metadata, no_encoding, marker_encoding}), false);
+    CHECK(back[0] == no_metadata);
+    CHECK(back[1] == no_encoding);
+    CHECK(back[2] == marker_encoding);
+  }
 }
 
 TEST_CASE("many payloads resolve concurrently and keep their order") {

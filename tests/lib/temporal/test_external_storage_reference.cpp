@@ -98,6 +98,13 @@ TEST_CASE("malformed references name what is wrong") {
   Json no_key = go_claim();
   no_key["claimData"].erase("key");
   check_invalid(reference_payload(no_key), "the claim has no \"key\"");
+  // Both spellings of the hash: the same value is one field; different
+  // values make the claim ambiguous (neither may be picked silently).
+  Json both = go_claim();
+  both["claimData"]["hashValue"] = kHash;
+  CHECK(read_external_storage_reference(reference_payload(both)).hash_value == kHash);
+  both["claimData"]["hashValue"] = std::string(64, '0');
+  check_invalid(reference_payload(both), "the claim's \"hashValue\" and \"hash_value\" differ");
   Json no_bucket = go_claim();
   no_bucket["claimData"].erase("bucket");
   check_invalid(reference_payload(no_bucket), "the claim has no \"bucket\"");

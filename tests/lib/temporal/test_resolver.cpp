@@ -152,7 +152,11 @@ TEST_CASE("a binary/zlib stored payload is inflated to the payload inside") {
   Payload stored = *f.resolver.resolve(ref);
   CHECK(stored.encoding() == "binary/zlib");
   CHECK(undo_known_codecs(stored) == inner);
+  // A caller's bound stops the inflating there (a zlib bomb of 1 MB is 1 GB).
+  CHECK_THROWS_AS(undo_known_codecs(stored, 1000), InflatesBeyond);
   std::string why;
+  CHECK(error_of([&] { undo_known_codecs(stored, 1000); }, why) == ErrorKind::Integrity);
+  CHECK(why == "binary/zlib payload: inflates beyond 1000 bytes");
   Payload truncated = zlib_payload;
   truncated.data.resize(truncated.data.size() / 2);
   CHECK(error_of([&] { undo_known_codecs(truncated); }, why) == ErrorKind::Integrity);
