@@ -20,8 +20,39 @@ HttpResponse text_response(int status, const std::string& message) {
   return response;
 }
 
+/// application/json, with at most a charset parameter of UTF-8, the only
+/// encoding JSON text has (RFC 8259 8.1).
 bool is_json_content_type(const std::string& value) {
-  return base::to_lower(value).starts_with("application/json");
+  const std::string lower = base::to_lower(value);
+  const std::size_t semicolon = lower.find(';');
+  if (base::trim(std::string_view(lower).substr(0, semicolon)) != "application/json") return false;
+  if (semicolon == std::string::npos) return true;
+  const std::string_view parameter = base::trim(std::string_view(lower).substr(semicolon + 1));
+  return parameter.empty() || parameter == "charset=utf-8" || parameter == "charset=\"utf-8\"";
+}
+
+/// Why the request's length cannot be trusted (RFC 9112 6.3), "" when it
+/// can: Content-Length twice with different values, or not a number, or
+/// beside Transfer-Encoding; a Transfer-Encoding other than chunked.
+std::string framing_problem(const HttpRequest& request) {
+  std::string length;
+  bool has_length = false, has_transfer_encoding = false;
+  for (const auto& [name, value] : request.headers) {
+    if (base::to_lower(name) == "transfer-encoding") {
+      if (has_transfer_encoding || base::to_lower(std::string(base::trim(value))) != "chunked")
+        return "Transfer-Encoding other than one chunked";
+      has_transfer_encoding = true;
+    }
+    if (base::to_lower(name) != "content-length") continue;
+    const std::string_view number = base::trim(value);
+    if (number.empty() || number.size() > 19 || number.find_first_not_of("0123456789") != std::string_view::npos)
+      return "Content-Length is not a number";
+    if (has_length && number != length) return "two Content-Length headers that differ";
+    length = number;
+    has_length = true;
+  }
+  if (has_length && has_transfer_encoding) return "both Content-Length and Transfer-Encoding";
+  return {};
 }
 
 /// The path segment wins over X-Namespace (as temporal-proxy does).
@@ -70,6 +101,8 @@ std::optional<HttpResponse> CodecServer::check_before_body(const HttpRequest& re
 std::optional<HttpResponse> CodecServer::check_codec_request(const HttpRequest& request, RequestLog& log) const {
   const Route route = parse_route(request.path);
   const std::string origin = request.header("Origin");
+  if (const std::string why = framing_problem(request); !why.empty())
+    return failure(HttpError(400, "request framing: " + why), log);
   if (route.kind == RouteKind::Unknown)
     return failure(HttpError(404, "no such route (use /decode, /encode or /download)"), log);
   if (request.method != "POST") {
@@ -88,9 +121,8 @@ std::optional<HttpResponse> CodecServer::check_codec_request(const HttpRequest& 
   }
   if (!is_json_content_type(request.header("Content-Type")))
     return failure(HttpError(415, "Content-Type must be application/json"), log);
-  const std::string length = request.header("Content-Length");
-  if (!length.empty() && length.size() < 20 && length.find_first_not_of("0123456789") == std::string::npos &&
-      std::stoull(length) > body_limit_)
+  const std::string length(base::trim(request.header("Content-Length")));  // a number: framing_problem
+  if (!length.empty() && std::stoull(length) > body_limit_)
     return failure(HttpError(413, "request body is larger than " + std::to_string(body_limit_) + " bytes"), log);
   return std::nullopt;
 }

@@ -150,6 +150,7 @@ struct Exchange {
   RequestStream* stream = nullptr;
   RequestLog log;
   bool handled = false;      // log was filled by the codec server
+  bool checked = false;      // its headers passed check_before_body
   bool close_after = false;  // the body was not read: the connection cannot go on
 };
 thread_local Exchange* current_exchange = nullptr;
@@ -268,6 +269,19 @@ class HttpServer::Impl : public httplib::Server {
       ignore_range(req);
       return refuse_before_body(req, res) ? res.status : 100;
     });
+    // Before httplib reads a body: a request refused on its headers (any
+    // method but POST, a length that cannot be trusted, ...) is answered at
+    // once instead of after its body, or after --request-timeout waiting for
+    // one that never comes (a PUT without one).
+    set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      ignore_range(req);
+      if (refuse_before_body(req, res)) return HandlerResponse::Handled;
+      if (!has_body(req)) {  // no length: no body (RFC 9112 6.3), not one read until the peer closes
+        serve(req, res, nullptr);
+        return HandlerResponse::Handled;
+      }
+      return HandlerResponse::Unhandled;
+    });
     auto without_reader = [this](const httplib::Request& req, httplib::Response& res) { serve(req, res, nullptr); };
     // "[\s\S]*": every path, newlines included.
     const std::string any = "[\\s\\S]*";
@@ -345,7 +359,9 @@ class HttpServer::Impl : public httplib::Server {
   /// Answers a request the codec server refuses on its headers alone.
   bool refuse_before_body(const httplib::Request& req, httplib::Response& res) {
     Exchange& exchange = *current_exchange;
+    if (exchange.checked) return false;
     auto refused = codec_.check_before_body(translate(req), exchange.log);
+    exchange.checked = !refused;
     if (!refused) return false;
     exchange.handled = true;
     if (has_body(req)) exchange.close_after = true;

@@ -115,8 +115,14 @@ void append_payload(ResponseBody& body, std::string& text, const Payload& payloa
 std::vector<Payload> parse_payloads(std::string_view body) {
   if (nesting_depth(body) > kMaxNesting)
     invalid("request body", "JSON nests deeper than " + std::to_string(kMaxNesting) + " levels");
-  Json document = parse_json_or_discarded<Json>(body);
-  if (document.is_discarded()) invalid("request body", "not JSON");
+  Json document;
+  try {
+    document = parse_json<Json>(body);
+  } catch (const Json::out_of_range&) {  // 1e400: JSON, but no double holds it
+    invalid("request body", "a number in it is out of range");
+  } catch (const Json::exception&) {
+    invalid("request body", "not JSON");
+  }
   if (!document.is_object()) invalid("request body", "not a JSON object with \"payloads\"");
   std::vector<Payload> payloads;
   const Json* list = member(document, "payloads", "payloads");

@@ -130,6 +130,36 @@ class ServeLocal(ServeTestCase):
             self.assertEqual(int(fields["content-length"]), len(body))
         self.assertEqual(server.stop(), 0)
 
+    def test_requests_refused_on_their_headers_are_answered_at_once(self):
+        """Lengths that cannot be trusted, a method that takes no body, a POST without one: answered
+        from their headers, not after --request-timeout spent waiting for a body."""
+        server = self.serve("--request-timeout", "60s")
+        cases = [
+            (400, "POST", "Content-Length: 15\r\nContent-Length: 2\r\n", b'{"payloads":[]}',
+             b"request framing: two Content-Length headers that differ"),
+            (400, "POST", "Content-Length: 4\r\nTransfer-Encoding: chunked\r\n", b"f\r\n{}\r\n0\r\n\r\n",
+             b"request framing: both Content-Length and Transfer-Encoding"),
+            (400, "POST", "Content-Length: -1\r\n", b"", b"request framing: Content-Length is not a number"),
+            (405, "PUT", "", b"", b"use POST"),
+            (400, "POST", "", b"", b"request body: not JSON"),  # no length: an empty body
+        ]
+        for status, method, head, body, words in cases:
+            with self.subTest(method=method, head=head):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=20)
+                sock.sendall(f"{method} /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n{head}\r\n"
+                             .encode() + body)
+                response = b""
+                while b"\n" not in response.partition(b"\r\n\r\n")[2]:  # the one-line body
+                    chunk = sock.recv(65536)  # a wait for the body would time out here (20 s < 60 s)
+                    if not chunk:
+                        break
+                    response += chunk
+                sock.close()
+                headers, _, text = response.partition(b"\r\n\r\n")
+                self.assertTrue(headers.startswith(f"HTTP/1.1 {status} ".encode()), headers)
+                self.assertEqual(text, b"claimcheck serve: " + words + b"\n")
+        self.assertEqual(server.stop(), 0)
+
     def test_web_ui_flow_preserve_then_download(self):
         big = json.dumps({"text": "x" * 400_000}).encode()
         small = json.dumps({"text": "y" * 1000}).encode()

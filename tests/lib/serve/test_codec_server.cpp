@@ -111,6 +111,40 @@ TEST_CASE("the rules in order: route, method, origin, token, content type, size,
   CHECK(f.post("/decode", R"({"payloads":[{"data":7}]})", nullptr, {auth}).status == 400);
 }
 
+TEST_CASE("a length that cannot be trusted is 400 before the body; JSON is application/json in UTF-8 only") {
+  ServerFixture f;
+  RequestLog log;
+  const auto check = [&](std::vector<std::pair<std::string, std::string>> headers) {
+    HttpRequest request{"POST", "/decode", {}, std::move(headers), ""};
+    request.headers.emplace_back("Content-Type", "application/json");
+    auto refused = f.server.check_before_body(request, log);
+    return refused ? refused->status : 0;
+  };
+  CHECK(check({{"Content-Length", "15"}, {"Content-Length", "2"}}) == 400);
+  CHECK(log.error == "request framing: two Content-Length headers that differ");
+  CHECK(check({{"Content-Length", "15"}, {"content-length", "15"}}) == 0);  // the same value twice is one
+  CHECK(check({{"Content-Length", "4"}, {"Transfer-Encoding", "chunked"}}) == 400);
+  CHECK(check({{"Transfer-Encoding", "gzip"}}) == 400);
+  CHECK(check({{"Transfer-Encoding", "chunked"}}) == 0);
+  CHECK(check({{"Content-Length", "-1"}}) == 400);
+  CHECK(log.error == "request framing: Content-Length is not a number");
+  CHECK(check({{"Content-Length", "99999999999999999999"}}) == 400);
+
+  const auto status_for = [&](const std::string& type) {
+    HttpRequest request{"POST", "/decode", {}, {{"Content-Type", type}}, kOnePayload};
+    return f.server.handle(request, log).status;
+  };
+  CHECK(status_for("application/json") == 200);
+  CHECK(status_for("Application/JSON; charset=UTF-8") == 200);
+  CHECK(status_for("application/json;charset=\"utf-8\"") == 200);
+  CHECK(status_for("application/jsonx") == 415);
+  CHECK(status_for("application/json; charset=utf-16") == 415);
+  // JSON that no double holds is not "not JSON".
+  HttpResponse overflow = f.post("/decode", R"({"payloads":[],"x":1e400})", &log);
+  CHECK(overflow.status == 400);
+  CHECK(overflow.body.str() == "claimcheck serve: request body: a number in it is out of range\n");
+}
+
 TEST_CASE("the namespace: the path segment wins over X-Namespace; the log keeps it safe") {
   ServerFixture f;
   RequestLog log;
