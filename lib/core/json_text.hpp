@@ -29,11 +29,11 @@ bool is_json(std::string_view text) {
 /// Json::parse(text): throws Json::parse_error (out_of_range for 1e400) when
 /// `text` is not JSON, saying where its NUL byte is when that is why.
 template <typename Json = nlohmann::json>
-Json parse_json(std::string_view text) {
+Json parse_json(std::string_view text, typename Json::parser_callback_t callback = nullptr) {
   if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
     throw Json::parse_error::create(101, nul + 1, "syntax error - a NUL byte, which JSON text never holds",
                                     nullptr);
-  return Json::parse(text);
+  return Json::parse(text, std::move(callback));
 }
 
 /// What a parse (or dump) exception says, without nlohmann's

@@ -29,6 +29,8 @@ void add_keys_from(const std::string& path, std::unordered_set<std::string>& key
   const std::string text = read_whole_file(path);
   try {
     scan_text(text, [&keys](Finding&& finding) {
+      // Never guess: a reference this file may hold unseen could be deleted.
+      if (finding.format == FoundFormat::Unreadable) throw Error(ErrorKind::InvalidInput, "input", *finding.error);
       if (!finding.key.empty()) keys.insert(finding.key);
       if (finding.reference) keys.insert(finding.reference->key);
     });

@@ -127,6 +127,20 @@ std::vector<JsonSpan> array_elements(std::string_view text, std::size_t begin) {
   return elements;
 }
 
+std::size_t member_count(std::string_view text) {
+  std::size_t members = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    if (text[pos] != '"') {
+      ++pos;
+      continue;
+    }
+    pos = std::min(string_end(text, pos), text.size());
+    const std::size_t next = skip_whitespace(text, pos);
+    if (next < text.size() && text[next] == ':') ++members;
+  }
+  return members;
+}
+
 std::size_t nesting_depth(std::string_view text) {
   std::size_t depth = 0, deepest = 0;
   for (std::size_t pos = 0; pos < text.size(); ++pos) {

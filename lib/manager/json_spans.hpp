@@ -46,6 +46,10 @@ std::size_t compact_length(std::string_view value);
 /// spellings included, as it was): what fits on one line of JSON Lines.
 std::string compact_text(std::string_view value);
 
+/// Object members in the text (strings followed by a colon): more than a
+/// parsed document holds when some object has a key twice.
+std::size_t member_count(std::string_view text);
+
 /// Deepest nesting of objects and arrays in a (not yet validated) text.
 std::size_t nesting_depth(std::string_view text);
 

@@ -2,12 +2,14 @@
 // the history event being visited, reporting every reference it meets.
 #include "scanner/scanner.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/json_text.hpp"
+#include "manager/json_spans.hpp"
 #include "scanner/scan_internal.hpp"
 #include "temporal/payload.hpp"
 
@@ -37,6 +39,76 @@ bool is_fetchable(FoundFormat format) {
 }
 
 namespace {
+
+/// parse_json, noting the first key that some object holds twice (slower
+/// than parse_json: for duplicate_key only). Throws as parse_json does.
+Json parse_noting_duplicate_keys(std::string_view text, std::string& duplicate) {
+  // The keys of the objects being parsed, innermost last: one list, each
+  // object's keys after its start (kept allocated from one object to the next).
+  std::vector<std::string> keys;
+  std::vector<std::size_t> starts;
+  std::size_t used = 0;
+  return parse_json<Json>(text, [&](int, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start: starts.push_back(used); break;
+      case Json::parse_event_t::object_end:
+        used = starts.back();
+        starts.pop_back();
+        break;
+      case Json::parse_event_t::key: {
+        const auto& key = parsed.get_ref<const std::string&>();
+        const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(starts.back());
+        const auto end = keys.begin() + static_cast<std::ptrdiff_t>(used);
+        if (std::find(begin, end, key) != end) {
+          if (duplicate.empty()) duplicate = key;
+          break;
+        }
+        if (used == keys.size()) keys.emplace_back();
+        keys[used++].assign(key);
+        break;
+      }
+      default: break;
+    }
+    return true;
+  });
+}
+
+/// Members the parsed document holds, in all its objects.
+std::size_t members_in(const Json& document) {
+  std::size_t members = 0;
+  std::vector<const Json*> pending{&document};  // no recursion: documents nest deep
+  while (!pending.empty()) {
+    const Json* value = pending.back();
+    pending.pop_back();
+    if (value->is_object()) members += value->size();
+    if (value->is_structured())
+      for (const Json& child : *value) pending.push_back(&child);
+  }
+  return members;
+}
+
+/// The key some object of `text` holds twice ("" when none): the parsed
+/// `document` keeps one of its values, so a reference under the other
+/// would never be seen (retrieve --json-fields, which works on the text,
+/// restores both). Counted first, cheaply; looked for only when the counts
+/// differ.
+std::string duplicate_key(std::string_view text, const Json& document) {
+  if (member_count(text) == members_in(document)) return {};
+  std::string duplicate;
+  parse_noting_duplicate_keys(text, duplicate);
+  return duplicate;
+}
+
+/// The finding for a document with a key twice: reported as unreadable
+/// (invalid), so that neither inspect nor gc --keep-referenced takes the
+/// document for all its references.
+Finding duplicate_key_finding(const std::string& key) {
+  Finding finding;
+  finding.format = FoundFormat::Unreadable;
+  finding.error = "an object has the key \"" + key.substr(0, 80) +
+                  "\" twice; only one of its values is read (retrieve --json-fields restores both)";
+  return finding;
+}
 
 /// The event whose payloads are being walked.
 struct EventContext {
@@ -95,16 +167,28 @@ class Walker {
   void walk_string(const std::string& text) {
     const bool object_like = text.starts_with('{') || text.starts_with('[');
     if (!object_like || !scan::may_hold_reference(text)) return;
-    const Json parsed = parse_json_or_discarded<Json>(text);
-    if (!parsed.is_discarded() && !parsed.is_string()) walk(parsed);
+    if (auto parsed = parse_embedded(text); parsed && !parsed->is_string()) walk(*parsed);
+  }
+
+  /// JSON text inside a value (nullopt when it is not JSON); a key it holds
+  /// twice is reported here.
+  std::optional<Json> parse_embedded(std::string_view text) {
+    std::optional<Json> parsed;
+    try {
+      parsed = parse_json<Json>(text);
+    } catch (const Json::exception&) {
+      return std::nullopt;
+    }
+    if (const std::string duplicate = duplicate_key(text, *parsed); !duplicate.empty())
+      report(duplicate_key_finding(duplicate));
+    return parsed;
   }
 
   void walk_payload(const temporal::JsonPayload& parsed) {
     if (auto finding = scan::payload_finding(parsed)) return report(std::move(*finding));
     if (!scan::may_hold_reference(parsed.payload.data)) return;
-    const Json data = parse_json_or_discarded<Json>(parsed.payload.data);
-    if (data.is_discarded()) return;
-    walk(data);  // the pointer goes on as if the payload were shown decoded
+    if (auto data = parse_embedded(parsed.payload.data))
+      walk(*data);  // the pointer goes on as if the payload were shown decoded
   }
 
   static bool is_history(const Json& events) {
@@ -309,6 +393,11 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLine
     any_good = true;
     for (Finding& finding : waiting) on_finding(std::move(finding));
     waiting.clear();
+    if (const std::string duplicate = duplicate_key(line, document); !duplicate.empty()) {
+      Finding finding = duplicate_key_finding(duplicate);
+      finding.line = line_number;
+      on_finding(std::move(finding));
+    }
     if (scan::is_event(document)) {
       scan::add_type_name(document, event_names);
       Walker(on_finding, line_number).walk_event_line(document, event_names);
@@ -340,6 +429,8 @@ void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines
     if (has_several_lines(text)) return scan_lines(text, on_finding, bad_lines);
     throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + json_error_reason(e));
   }
+  if (const std::string duplicate = duplicate_key(text, document); !duplicate.empty())
+    on_finding(duplicate_key_finding(duplicate));
   scan_json(document, on_finding);
 }
 

@@ -26,7 +26,8 @@ enum class FoundFormat {
   DataDogRemoteCodecV2,           // temporal.io/remote-codec = v2
   CookbookClaimChecked,           // encoding claim-checked
   AwsExtendedClient,              // PayloadS3Pointer / MessageS3Pointer
-  Unreadable,                     // a JSON Lines line that is not JSON (Finding::error says why)
+  Unreadable,                     // a JSON Lines line that is not JSON, or an object with a key
+                                  // twice (Finding::error says why)
 };
 
 /// Stable names used in output and --json: "claimcheck", "go-runner",

@@ -67,3 +67,17 @@ TEST_CASE("a document that is not JSON is an error naming it") {
     CHECK(e.what_failed() == broken.path);
   }
 }
+
+TEST_CASE("a document with a key twice is an error: a reference under it could go unseen") {
+  // JSON keeps one value of the key; the other's object would be deleted.
+  TempFile twice(R"({"data":{"a":{"_type":"claim_check_ref","key":"cc/2026-01-01/000000Z-a","size_bytes":1,)"
+                 R"("compressed":false,"stored_at":"2025-12-01T00:00:00Z"},"a":1}})");
+  try {
+    collect_referenced_keys({twice.path});
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::InvalidInput);
+    CHECK(e.what_failed() == twice.path);
+    CHECK(e.why().starts_with("an object has the key \"a\" twice"));
+  }
+}

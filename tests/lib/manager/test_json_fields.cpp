@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "manager/json_fields.hpp"
+#include "manager/json_spans.hpp"
 #include "manager/staged_output.hpp"
 #include "stores/local_store.hpp"
 #include "reference/reference.hpp"
@@ -250,4 +251,11 @@ TEST_CASE("restore: one missing object fails the whole document, which stays unc
     CHECK(e.kind() == ErrorKind::NotFound);
   }
   CHECK(doc == before);
+}
+
+TEST_CASE("member_count counts the members a text spells, a key twice counted twice") {
+  CHECK(member_count(R"({"a":1,"b":{"c":"x:\"y","d":[{"e" : 2}]}})") == 5);
+  CHECK(member_count(R"({"a":1,"a":2})") == 2);
+  CHECK(member_count(R"(["a", "b:", {"c":"d"}])") == 1);
+  CHECK(member_count("") == 0);
 }

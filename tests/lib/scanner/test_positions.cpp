@@ -398,3 +398,28 @@ TEST_CASE("malformed External Storage references are invalid findings that keep 
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].error.value_or("").find("sizeBytes is not a non-negative integer") != std::string::npos);
 }
+
+TEST_CASE("a key twice in one object is an invalid finding: one of its values would go unseen") {
+  const std::string ref = claimcheck_ref("cc/k1").dump();
+  const std::string twice = R"({"data":{"a":)" + ref + R"(,"a":)" + claimcheck_ref("cc/k2").dump() + "}}";
+  auto findings = scan_str(twice);
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(*findings[0].error ==
+        "an object has the key \"a\" twice; only one of its values is read (retrieve --json-fields restores both)");
+  CHECK(findings[1].reference->key == "cc/k2");
+  // The same key in different objects is no duplicate.
+  CHECK(scan_str(R"({"a":{"a":)" + ref + R"(},"b":{"a":1}})").size() == 1);
+  // JSON Lines: the line is named.
+  auto lines = scan_str(R"({"a":1})" "\n" + twice + "\n");
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].line == 2);
+  CHECK(lines[0].format == claimcheck::FoundFormat::Unreadable);
+  // Inside a payload's JSON data: found where the payload is.
+  const std::string state = R"({"n":1,"n":)" + ref + "}";
+  Json history = {{"result", {{"payloads", Json::array({payload(Form::Base64, {{"encoding", "json/plain"}}, state)})}}}};
+  auto nested = scan(history);
+  REQUIRE(nested.size() >= 1);
+  CHECK(nested[0].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(nested[0].pointer == "/result/payloads/0");
+}
