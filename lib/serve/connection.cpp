@@ -75,20 +75,13 @@ bool Connection::handshake(Deadline deadline) {
   }
 }
 
-bool Connection::wait_for_request(Deadline deadline, int stop_fd) {
-  if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return true;
-  for (;;) {
-    pollfd pfds[2] = {{fd_, POLLIN, 0}, {stop_fd, POLLIN, 0}};
-    const int ready = ::poll(pfds, stop_fd >= 0 ? 2 : 1, millis_until(deadline));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0 || (pfds[1].revents & POLLIN)) return false;
-    if (!(pfds[0].revents & POLLIN)) return false;  // hang-up or error
-    if (ssl_ == nullptr) {
-      char probe;
-      return ::recv(fd_, &probe, 1, MSG_PEEK) > 0;  // 0: the client closed
-    }
-    return true;
-  }
+Connection::Readiness Connection::readiness() const {
+  if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return Readiness::Ready;
+  char probe;  // the raw bytes, TLS records or not
+  const ssize_t n = ::recv(fd_, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0) return Readiness::Ready;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return Readiness::NotYet;
+  return Readiness::Closed;  // 0: the client closed; or an error
 }
 
 ssize_t Connection::read_some(char* buffer, std::size_t size, Deadline deadline) {

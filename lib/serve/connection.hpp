@@ -27,9 +27,10 @@ class Connection {
   /// The TLS handshake (true at once for plain TCP).
   bool handshake(Deadline deadline);
 
-  /// Waits for the first byte of a request; false on timeout, end of
-  /// stream, error, or when `stop_fd` becomes readable.
-  bool wait_for_request(Deadline deadline, int stop_fd);
+  /// Without waiting: whether the next bytes from the client (a request, or
+  /// a TLS handshake) are here, not yet, or will never come.
+  enum class Readiness { Ready, NotYet, Closed };
+  Readiness readiness() const;
 
   /// Up to `size` bytes: > 0 read, 0 end of stream, -1 error or deadline.
   ssize_t read_some(char* buffer, std::size_t size, Deadline deadline);

@@ -7,7 +7,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <malloc.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include "base/time.hpp"
 #include "core/error.hpp"
 #include "serve/connection.hpp"
+#include "serve/idle_connections.hpp"
 #include "serve/route.hpp"
 
 namespace claimcheck::serve {
@@ -158,6 +158,16 @@ thread_local Exchange* current_exchange = nullptr;
 /// Requests one connection may carry before it is closed.
 constexpr std::size_t kRequestsPerConnection = 1000;
 
+/// A connection between its requests: what a worker picks up again.
+struct ConnectionState : IdleConnection {
+  ConnectionState(int fd, SSL_CTX* tls) : connection(fd, tls) {}
+  int fd() const override { return connection.fd(); }
+  Connection connection;
+  ReadBuffer buffer;
+  bool handshake_done = false;
+  std::size_t served = 0;  // requests
+};
+
 SSL_CTX* load_tls(const HttpServerOptions& options) {
   if (options.tls_cert_file.empty() && options.tls_key_file.empty()) return nullptr;
   if (options.tls_cert_file.empty() || options.tls_key_file.empty())
@@ -256,11 +266,15 @@ class HttpServer::Impl : public httplib::Server {
  public:
   Impl(const HttpServerOptions& options, const CodecServer& codec, LogSink log)
       : options_(options), codec_(codec), log_(std::move(log)), tls_(load_tls(options)),
-        stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+        idle_([this](std::unique_ptr<IdleConnection> connection) { resume(std::move(connection)); }) {
     if (tls_ && log_)
       if (auto warning = certificate_validity_warning(tls_, options.tls_cert_file)) log_(*warning);
     const std::size_t workers = options.workers;
-    new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+    new_task_queue = [this, workers] {
+      auto* pool = new WorkerPool(workers, idle_);
+      workers_ = pool;
+      return pool;
+    };
     set_payload_max_length(codec.body_limit());
     set_keep_alive_timeout(std::max<time_t>(1, options.keep_alive_timeout.count() / 1000));
     set_keep_alive_max_count(kRequestsPerConnection);
@@ -301,7 +315,6 @@ class HttpServer::Impl : public httplib::Server {
     port_ = options.port == 0 ? bind_to_any_port(options.host) : (bind_to_port(options.host, options.port) ? options.port : -1);
     if (port_ < 0) {
       if (tls_ != nullptr) SSL_CTX_free(tls_);
-      if (stop_fd_ >= 0) ::close(stop_fd_);
       throw Error(ErrorKind::Usage, "listen " + options.host + ":" + std::to_string(options.port),
                   "cannot bind (address in use, or not an address of this machine)");
     }
@@ -309,8 +322,8 @@ class HttpServer::Impl : public httplib::Server {
   }
 
   ~Impl() override {
+    idle_.stop();  // before the TLS context its connections use
     if (tls_ != nullptr) SSL_CTX_free(tls_);
-    if (stop_fd_ >= 0) ::close(stop_fd_);
     if (listening_ >= 0) ::close(listening_);
   }
 
@@ -318,8 +331,7 @@ class HttpServer::Impl : public httplib::Server {
 
   void shutdown() {
     stopping_ = true;
-    const std::uint64_t one = 1;
-    [[maybe_unused]] auto written = ::write(stop_fd_, &one, sizeof one);
+    idle_.stop();  // idle connections close; requests in flight are answered
     // Shutting the listening socket down fails httplib's accept, which
     // ends run() once the requests in flight are answered, and works as
     // well just before run() (when httplib's stop() would do nothing).
@@ -331,29 +343,66 @@ class HttpServer::Impl : public httplib::Server {
   }
 
  private:
+  /// httplib's pool, which stops taking idle connections back before its
+  /// workers end (so none is queued to a pool that is gone).
+  class WorkerPool : public httplib::ThreadPool {
+   public:
+    WorkerPool(std::size_t workers, IdleConnections& idle) : ThreadPool(workers), idle_(idle) {}
+    void shutdown() override {
+      idle_.stop();
+      ThreadPool::shutdown();
+    }
+
+   private:
+    IdleConnections& idle_;
+  };
+
   bool process_and_close_socket(socket_t sock) override {
-    Connection connection(sock, tls_);
-    if (!connection.handshake(Clock::now() + options_.request_timeout)) return false;
-    ReadBuffer buffer;
-    for (std::size_t served = 0; served < kRequestsPerConnection && !stopping_; ++served) {
-      if (buffer.empty() &&
-          !connection.wait_for_request(Clock::now() + options_.keep_alive_timeout, stop_fd_))
-        break;
-      RequestStream stream(connection, buffer, options_.request_timeout);
+    serve_connection(std::make_unique<ConnectionState>(sock, tls_));
+    return true;
+  }
+
+  /// A parked connection whose bytes have arrived: back to a worker. (Only
+  /// ConnectionStates are parked.) A task the pool never runs, at a stop,
+  /// closes its connection as it is destroyed.
+  void resume(std::unique_ptr<IdleConnection> idle) {
+    auto handoff = std::make_shared<std::unique_ptr<ConnectionState>>(static_cast<ConnectionState*>(idle.release()));
+    workers_->enqueue([this, handoff] { serve_connection(std::move(*handoff)); });
+  }
+
+  /// Serves the requests that have arrived on a connection; when none is
+  /// waiting, parks it (it holds no worker until its next bytes come).
+  void serve_connection(std::unique_ptr<ConnectionState> state) {
+    Connection& connection = state->connection;
+    while (state->served < kRequestsPerConnection && !stopping_) {
+      if (state->buffer.empty()) {
+        switch (connection.readiness()) {
+          case Connection::Readiness::Closed: return;
+          case Connection::Readiness::NotYet:
+            idle_.park(std::move(state), Clock::now() + options_.keep_alive_timeout);
+            return;
+          case Connection::Readiness::Ready: break;
+        }
+      }
+      if (!state->handshake_done) {  // its first bytes are here: the TLS handshake
+        if (!connection.handshake(Clock::now() + options_.request_timeout)) return;
+        state->handshake_done = true;
+        continue;  // the request itself may come later
+      }
+      RequestStream stream(connection, state->buffer, options_.request_timeout);
       Exchange exchange;
       exchange.stream = &stream;
       current_exchange = &exchange;
       bool connection_closed = false;
-      const bool last = stopping_ || served + 1 == kRequestsPerConnection;
+      const bool last = stopping_ || ++state->served == kRequestsPerConnection;
       const bool ok = process_request(stream, last, connection_closed, nullptr);
       const bool sent = stream.flush();
       current_exchange = nullptr;
       // Refused by httplib before any handler (a Range header that does
       // not parse, say): its body, if any, was not read, and would be
       // taken for the next request.
-      if (!ok || !sent || connection_closed || exchange.close_after || !exchange.handled) break;
+      if (!ok || !sent || connection_closed || exchange.close_after || !exchange.handled) return;
     }
-    return true;
   }
 
   /// Answers a request the codec server refuses on its headers alone.
@@ -441,7 +490,8 @@ class HttpServer::Impl : public httplib::Server {
   const CodecServer& codec_;
   LogSink log_;
   SSL_CTX* tls_;
-  int stop_fd_;
+  IdleConnections idle_;
+  httplib::ThreadPool* workers_ = nullptr;  // httplib's pool, alive while run() is
   int listening_ = -1;  // a duplicate of httplib's listening socket
   int port_ = -1;
   std::atomic<bool> stopping_{false};

@@ -2,7 +2,8 @@
 """`claimcheck serve` under malformed and hostile requests: bad JSON, wrong
 types, 10,000 payloads in one body, bodies over the cap (declared, chunked,
 with Expect), slowloris headers and bodies, junk request lines, a path of
-8 KB, and 64 concurrent clients mixing all of these with well-behaved ones.
+8 KB, 64 concurrent clients mixing all of these with well-behaved ones, and
+300 connections that send nothing while well-behaved clients are served.
 Checked: no crash, the well-behaved clients all get their payloads, every
 slow client is cut off by the server, and afterwards the server holds no
 more descriptors or threads than before (no leak) and exits 0 on SIGTERM
@@ -262,6 +263,22 @@ def main():
         with ThreadPoolExecutor(max_workers=64) as pool:
             for future in [pool.submit(getattr(scenario, kind)) for kind in plan]:
                 future.result()
+        # 3. connections that send nothing hold no worker: with 300 of them
+        # open (more than the 128 workers), well-behaved clients are answered
+        # while every one of the 300 is still open, i.e. before any idle one
+        # timed out and freed a worker.
+        silent = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(300)]
+        for _ in range(3):
+            scenario.well_behaved()
+        for sock in silent:
+            sock.setblocking(False)
+            try:
+                if sock.recv(1) == b"":
+                    scenario.problems.append("an idle connection was closed before the well-behaved were answered")
+                    break
+            except BlockingIOError:
+                pass  # still open, nothing sent: as it should be
+            sock.close()
         alive = server.proc.poll() is None
 
         # no leak: descriptors and threads back where they were
