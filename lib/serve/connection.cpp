@@ -75,13 +75,15 @@ bool Connection::handshake(Deadline deadline) {
   }
 }
 
-Connection::Readiness Connection::readiness() const {
+Connection::Readiness Connection::readiness(Deadline deadline) const {
   if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return Readiness::Ready;
-  char probe;  // the raw bytes, TLS records or not
-  const ssize_t n = ::recv(fd_, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-  if (n > 0) return Readiness::Ready;
-  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return Readiness::NotYet;
-  return Readiness::Closed;  // 0: the client closed; or an error
+  for (bool waited = false;; waited = true) {
+    char probe;  // the raw bytes, TLS records or not
+    const ssize_t n = ::recv(fd_, &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n > 0) return Readiness::Ready;
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return Readiness::Closed;
+    if (waited || !wait(POLLIN, deadline)) return Readiness::NotYet;
+  }
 }
 
 ssize_t Connection::read_some(char* buffer, std::size_t size, Deadline deadline) {

@@ -27,10 +27,10 @@ class Connection {
   /// The TLS handshake (true at once for plain TCP).
   bool handshake(Deadline deadline);
 
-  /// Without waiting: whether the next bytes from the client (a request, or
-  /// a TLS handshake) are here, not yet, or will never come.
+  /// Whether the next bytes from the client (a request, or a TLS
+  /// handshake) are here, not yet (by `deadline`), or will never come.
   enum class Readiness { Ready, NotYet, Closed };
-  Readiness readiness() const;
+  Readiness readiness(Deadline deadline) const;
 
   /// Up to `size` bytes: > 0 read, 0 end of stream, -1 error or deadline.
   ssize_t read_some(char* buffer, std::size_t size, Deadline deadline);

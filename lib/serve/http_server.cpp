@@ -158,6 +158,12 @@ thread_local Exchange* current_exchange = nullptr;
 /// Requests one connection may carry before it is closed.
 constexpr std::size_t kRequestsPerConnection = 1000;
 
+/// How long a worker waits for a connection's next request before parking
+/// it: a client that sends its next request at once (a request just after
+/// connecting, or back to back on a kept-alive connection) is served
+/// without a handoff to the idle thread and back.
+constexpr std::chrono::milliseconds kLingerForRequest{2};
+
 /// A connection between its requests: what a worker picks up again.
 struct ConnectionState : IdleConnection {
   ConnectionState(int fd, SSL_CTX* tls) : connection(fd, tls) {}
@@ -319,6 +325,10 @@ class HttpServer::Impl : public httplib::Server {
                   "cannot bind (address in use, or not an address of this machine)");
     }
     listening_ = ::fcntl(svr_sock_, F_DUPFD_CLOEXEC, 0);
+    // httplib 0.11 listens with a backlog of 5: a burst of connections (a
+    // page's six, or hundreds) beyond it has SYNs dropped and retried a
+    // second later and more. Listening again sets the kernel's maximum.
+    ::listen(svr_sock_, SOMAXCONN);
   }
 
   ~Impl() override {
@@ -376,7 +386,7 @@ class HttpServer::Impl : public httplib::Server {
     Connection& connection = state->connection;
     while (state->served < kRequestsPerConnection && !stopping_) {
       if (state->buffer.empty()) {
-        switch (connection.readiness()) {
+        switch (connection.readiness(Clock::now() + kLingerForRequest)) {
           case Connection::Readiness::Closed: return;
           case Connection::Readiness::NotYet:
             idle_.park(std::move(state), Clock::now() + options_.keep_alive_timeout);

@@ -45,14 +45,18 @@ TEST_CASE("readiness: a request's bytes are here, not yet, or never (the client 
   int fds[2];
   REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds) == 0);
   Connection connection(fds[0], nullptr);
-  CHECK(connection.readiness() == Connection::Readiness::NotYet);
+  const auto now = [] { return Clock::now(); };
+  CHECK(connection.readiness(now()) == Connection::Readiness::NotYet);
+  const auto deadline = now() + std::chrono::milliseconds(20);
+  CHECK(connection.readiness(deadline) == Connection::Readiness::NotYet);
+  CHECK(now() >= deadline);  // waited for it
   [[maybe_unused]] auto n = ::write(fds[1], "P", 1);
-  CHECK(connection.readiness() == Connection::Readiness::Ready);
-  CHECK(connection.readiness() == Connection::Readiness::Ready);  // only looked at, not taken
+  CHECK(connection.readiness(now()) == Connection::Readiness::Ready);
+  CHECK(connection.readiness(now()) == Connection::Readiness::Ready);  // only looked at, not taken
   char byte;
   CHECK(connection.read_some(&byte, 1, Clock::now() + std::chrono::seconds(5)) == 1);
   ::close(fds[1]);
-  CHECK(connection.readiness() == Connection::Readiness::Closed);
+  CHECK(connection.readiness(now()) == Connection::Readiness::Closed);
 }
 
 namespace {
