@@ -17,6 +17,7 @@ import zlib
 
 import servetest
 from servetest import S3, ServeTestCase, b64, decoded, payload, run_suite, s3_client, skip_without_s3
+from temporal_wire import payload_wire
 
 
 class ServeS3(ServeTestCase):
@@ -171,21 +172,8 @@ class ServeS3(ServeTestCase):
     def test_a_zlib_payload_inflates_no_further_than_a_response_may_carry(self):
         # A small object whose binary/zlib payload inflates to more than 64 MiB
         # (a zlib bomb) is 413 once 64 MiB are inflated, not held in full.
-        def varint(n):
-            out = b""
-            while n >= 0x80:
-                out += bytes([n & 0x7F | 0x80])
-                n >>= 7
-            return out + bytes([n])
-
-        def field(number, data):
-            return varint(number << 3 | 2) + varint(len(data)) + data
-
-        def payload_wire(encoding, data):  # temporal.api.common.v1.Payload
-            return field(1, field(1, b"encoding") + field(2, encoding)) + field(2, data)
-
-        inner = payload_wire(b"binary/plain", bytes(65 << 20))
-        stored = payload_wire(b"binary/zlib", zlib.compress(inner, 9))
+        inner = payload_wire({"encoding": "binary/plain"}, bytes(65 << 20))
+        stored = payload_wire({"encoding": "binary/zlib"}, zlib.compress(inner, 9))
         self.assertLess(len(stored), 1 << 20)
         ref, _, _ = self.native_fixture("tiny")
         claim = json.loads(base64.b64decode(ref["data"]))

@@ -1,8 +1,8 @@
 """Shared by the Temporal External Storage end-to-end tests: the objects and
 references the real TypeScript S3 driver 1.22.0 wrote
 (tests/lib/temporal/data/ts-driver-1.22.0), the three forms a history writes
-a payload in, and a minimal protobuf Payload writer to build stored objects
-the SDK would (binary/zlib, binary/encrypted, malformed bodies)."""
+a payload in; temporal_wire builds stored objects the SDK would
+(binary/zlib, binary/encrypted, malformed bodies)."""
 import base64
 import hashlib
 import json
@@ -14,6 +14,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 from claimcheck_test import Result, run_suite, sealed_env  # noqa: F401
+from temporal_wire import field, payload_wire, varint  # noqa: F401
 
 DATA = os.path.join(HERE, "..", "..", "lib", "temporal", "data", "ts-driver-1.22.0")
 BINARY = None  # set by main()
@@ -48,24 +49,6 @@ def sample_json(name, suffix):
 
 
 # --- protobuf Payload (field 1 map<string,bytes>, 2 bytes, 3 repeated {1 int64}) ---
-
-def varint(n):
-    out = b""
-    while n >= 0x80:
-        out += bytes([n & 0x7F | 0x80])
-        n >>= 7
-    return out + bytes([n])
-
-
-def field(number, data):
-    return varint(number << 3 | 2) + varint(len(data)) + data
-
-
-def payload_wire(metadata, data):
-    body = b"".join(field(1, field(1, k.encode()) + field(2, v if isinstance(v, bytes) else v.encode()))
-                    for k, v in sorted(metadata.items()))
-    return body + (field(2, data) if data else b"")
-
 
 # --- reference payloads in the three forms of a history ---
 
