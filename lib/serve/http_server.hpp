@@ -24,7 +24,7 @@ struct HttpServerOptions {
   std::string tls_key_file;
   std::chrono::milliseconds request_timeout{};  // to receive one request, and to send one response
   std::chrono::milliseconds keep_alive_timeout{15'000};  // idle time between requests on a connection
-  std::size_t workers = 128;       // connections served at once; more wait for a worker
+  std::size_t workers = 128;       // requests served at once (idle connections hold none); more wait
 };
 
 using LogSink = std::function<void(const std::string& line)>;
