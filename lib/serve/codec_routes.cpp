@@ -81,6 +81,11 @@ std::vector<std::size_t> all_indices(std::size_t count) {
   return indices;
 }
 
+/// 413 for a payload of `size` bytes when no response may carry it.
+void check_fits_a_response(std::uint64_t size, std::uint64_t limit) {
+  if (size > limit) throw too_large_for_a_response(std::to_string(size) + " bytes", limit);
+}
+
 std::vector<Payload> decoded(const std::vector<OutgoingPayload>& outgoing) {
   std::vector<Payload> out;
   out.reserve(outgoing.size());
@@ -132,8 +137,7 @@ OutgoingPayload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
   // fetches it); everyone else gets it inline, or 413 when it cannot be.
   if (preserve && info->restored_size > limits_.display_limit)
     return {info->native ? payload : make_storage_reference(payload, *info), nullptr};
-  if (info->restored_size > limits_.inline_limit)
-    throw too_large_for_a_response(std::to_string(info->restored_size) + " bytes", limits_.inline_limit);
+  check_fits_a_response(info->restored_size, limits_.inline_limit);
   return resolver_.resolve_outgoing(payload);
 }
 
@@ -181,7 +185,7 @@ std::vector<OutgoingPayload> CodecRoutes::download_for_response(const std::vecto
     if (!info->refused.empty())
       throw HttpError(403, "payloads[" + std::to_string(i) + "]: the reference names a store this server does not serve",
                       info->refused);
-    if (info->restored_size > limits_.inline_limit) throw too_large_for_a_response(std::to_string(info->restored_size) + " bytes", limits_.inline_limit);
+    check_fits_a_response(info->restored_size, limits_.inline_limit);
     targets.push_back(inner ? std::move(*inner) : payloads[i]);
   }
   std::vector<OutgoingPayload> out(targets.size());
