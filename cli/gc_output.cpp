@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/json_text.hpp"
 #include "core/units.hpp"
 #include "report_error.hpp"
 #include "stdout_text.hpp"
@@ -71,7 +72,7 @@ void print_summary_text(const GcReport& r) {
                        format_duration(*r.options.uploads_older_than), s.uploads_stale,
                        r.options.dry_run ? "would abort" : "aborted", r.options.dry_run ? s.uploads_stale : s.uploads_aborted);
   out += fmt::format("  errors:            {}\n", s.errors + s.upload_errors);
-  if (r.options.prefix.empty())
+  if (r.options.prefix.empty() || s.other_keys)
     out += fmt::format("  other keys:        {} (not a runner's key: never touched)\n", s.other_keys);
   if (s.outside_prefix) out += fmt::format("  outside prefix:    {} (listed by the store, skipped)\n", s.outside_prefix);
   if (s.limit_reached) out += fmt::format("  stopped at --limit {}\n", *r.options.limit);
@@ -135,7 +136,7 @@ void print_json(const GcReport& r) {
     for (const auto& u : r.uploads) uploads.push_back(upload_json(u));
     out["uploads"] = std::move(uploads);
   }
-  print_stdout(out.dump() + "\n");
+  print_stdout(dump_json_text(out) + "\n");
 }
 
 std::string progress_text(const GcSummary& s, bool dry_run) {

@@ -50,6 +50,7 @@
 #include <nlohmann/json.hpp>
 
 #include "inspect_output.hpp"
+#include "core/json_text.hpp"
 #include "temporal/sdk_key.hpp"
 
 namespace claimcheck::cli {
@@ -176,7 +177,7 @@ std::string inspect_json(const InspectReport& report) {
                    {"findings", std::move(findings)},
                    {"summary", summary_json(report.summary)}};
   // Keys come from untrusted input: replace invalid UTF-8 rather than fail.
-  return document.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+  return dump_json_text(document, 2) + "\n";
 }
 
 }  // namespace claimcheck::cli

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "manager/journal.hpp"
 #include "gc_stats/stats.hpp"
 #include "gc_stats/stats_output.hpp"
@@ -72,7 +73,7 @@ int run_stats(const GlobalOptions& global, const StatsFlags& flags) {
   std::vector<Error> failures;
   const StatsReport report = build_report(config, flags, failures);
   std::string out;
-  if (flags.json) out = stats_to_json(report).dump(2) + "\n";
+  if (flags.json) out = dump_json_text(stats_to_json(report), 2) + "\n";
   else if (flags.prometheus) out = stats_to_prometheus(report);
   else out = stats_to_text(report);
   print_stdout(out);

@@ -1,4 +1,5 @@
-// Parsing JSON text that comes from outside. nlohmann's parser takes a NUL
+// Parsing JSON text that comes from outside, and writing JSON text that
+// carries it. Parsing: nlohmann's parser takes a NUL
 // byte for the end of its input (it reads C strings so), which made
 // `{reference}\0anything` parse as the reference alone. JSON text never holds
 // a raw NUL (a string escapes it as \u0000), so a text with one is not JSON:
@@ -55,6 +56,15 @@ inline std::string json_error_reason(const std::exception& e) {
     }
   }
   return shown;
+}
+
+/// JSON text of a document: `indent` as Json::dump's. A string that is not
+/// valid UTF-8 (a local store's file name, a foreign payload) has U+FFFD in
+/// place of its bad bytes; nlohmann's default throws, which had turned a
+/// `gc --json` that had deleted objects into an internal error with no output.
+template <typename Json>
+std::string dump_json_text(const Json& document, int indent = -1) {
+  return document.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace claimcheck

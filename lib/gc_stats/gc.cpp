@@ -5,6 +5,7 @@
 #include "gc_stats/batch_deleter.hpp"
 #include "sigv4/limits.hpp"
 #include "reference/keys.hpp"
+#include "reference/reference.hpp"
 
 namespace claimcheck {
 
@@ -72,7 +73,10 @@ class GcRun {
       return;
     }
     // At the root a bucket may hold anything: only runners' keys are judged.
-    if (options_.prefix.empty() && !is_runner_key_at_root(object.key)) {
+    // Nor is a key that no runner writes and no store request may name (a
+    // control character, a backslash, not UTF-8): a dry run must not list
+    // what the real run cannot delete.
+    if ((options_.prefix.empty() && !is_runner_key_at_root(object.key)) || key_problem(object.key)) {
       ++summary_.other_keys;
       return;
     }
@@ -89,7 +93,7 @@ class GcRun {
   /// An upload is judged like a key: under the prefix and, at the root, a
   /// runner's (or the local store's own temporary file).
   bool is_ours(const IncompleteUpload& upload) const {
-    if (!upload.key.starts_with(options_.prefix)) return false;
+    if (!upload.key.starts_with(options_.prefix) || key_problem(upload.key)) return false;
     return !options_.prefix.empty() || upload.store_temp_file || is_runner_key_at_root(upload.key);
   }
 

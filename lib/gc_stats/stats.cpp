@@ -3,6 +3,7 @@
 
 #include "gc_stats/expiry.hpp"
 #include "reference/keys.hpp"
+#include "reference/reference.hpp"
 
 namespace claimcheck {
 
@@ -13,7 +14,9 @@ constexpr std::chrono::hours kDay{24};
 }  // namespace
 
 void StorageAggregator::add(const ObjectInfo& object) {
-  if (root_only_ && !is_runner_key_at_root(object.key)) {
+  // As gc judges them: at the root only runners' keys, and nowhere a key no
+  // store request may name.
+  if ((root_only_ && !is_runner_key_at_root(object.key)) || key_problem(object.key)) {
     stats_.other_keys.add(object.stored_size);
     return;
   }

@@ -36,7 +36,7 @@ struct StorageStats {
   CountBytes total;                     // stored bytes
   CountBytes with_key_expiry;           // claimcheck's key layout
   CountBytes with_ttl_expiry;           // foreign keys: LastModified + TTL
-  CountBytes other_keys;                // empty prefix: not a runner's key, left out of every count
+  CountBytes other_keys;                // as gc's: left out of every count
   CountBytes expired;                   // expiry at or before `as_of`
   CountBytes expiring_1d, expiring_7d, expiring_30d;  // not expired yet; cumulative windows
   CountBytes age_under_1d, age_1d_to_7d, age_7d_to_30d, age_over_30d;  // by LastModified

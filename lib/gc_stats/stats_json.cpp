@@ -21,7 +21,7 @@ ordered_json storage_json(const StorageStats& s) {
   out["stored_bytes"] = s.total.bytes;
   out["expiry_from_key"] = count_bytes(s.with_key_expiry);
   out["expiry_from_ttl"] = count_bytes(s.with_ttl_expiry);
-  out["other_keys"] = count_bytes(s.other_keys);  // empty prefix: keys of no runner, not counted
+  out["other_keys"] = count_bytes(s.other_keys);  // as gc's: not counted
   out["expired"] = count_bytes(s.expired);
   out["expiring"] = {{"1d", count_bytes(s.expiring_1d)},
                      {"7d", count_bytes(s.expiring_7d)},

@@ -29,6 +29,7 @@
 #include "base/io.hpp"
 #include "base/time.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "core/posix_file.hpp"
 
 namespace claimcheck {
@@ -52,10 +53,11 @@ Fd lock_journal(const std::string& dir, int operation) {
   Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   // A reader may only have read access (stats on someone else's journal).
   if (fd.get() < 0 && operation == LOCK_SH) {
-    const int create_error = errno;
     fd = Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    // No lock file to read either: why it could not be made is the reason to tell.
-    if (fd.get() < 0 && errno == ENOENT) errno = create_error;
+    // Nor may it make or open the lock file (a collector running as another
+    // user, in a directory it may only read): it reads unlocked. A rotation
+    // meanwhile can then hide or repeat some records of that one reading.
+    if (fd.get() < 0) return fd;
   }
   if (fd.get() < 0) fail("lock", path);
   if (base::retry_on_eintr([&] { return ::flock(fd.get(), operation); }) != 0) fail("lock", path);
@@ -86,7 +88,7 @@ std::string to_line(const JournalRecord& r) {
   j["exit_code"] = r.exit_code;
   j["key"] = r.key;
   // Replace invalid UTF-8 (keys come from untrusted input) instead of throwing.
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return dump_json_text(j) + "\n";
 }
 
 std::optional<JournalRecord> from_line(const std::string& line) {
@@ -114,6 +116,8 @@ std::optional<JournalRecord> from_line(const std::string& line) {
 void read_file(const std::string& path, const std::function<void(const JournalRecord&)>& on_record,
                std::uint64_t& bad_lines) {
   std::ifstream in(path);
+  // A journal that is there but may not be read is an error, not an empty one.
+  if (!in && errno != ENOENT) fail("read", path);
   std::string line;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
@@ -123,6 +127,16 @@ void read_file(const std::string& path, const std::function<void(const JournalRe
       ++bad_lines;
     }
   }
+}
+
+/// Whether the journal's last line lacks its newline (a writer killed, or a
+/// disk that filled, mid-line): the next record then starts a line of its
+/// own, or it would be read as part of that broken line and lost with it.
+bool ends_within_a_line(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || st.st_size == 0) return false;
+  char last = '\n';
+  return ::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n';
 }
 
 std::string rotated_path(const std::string& dir) { return dir + "/journal.1.jsonl"; }
@@ -153,9 +167,10 @@ void Journal::append(const JournalRecord& record) {
       static_cast<std::uint64_t>(st.st_size) + line.size() > max_bytes_) {
     if (::rename(path_.c_str(), rotated_path(dir_).c_str()) != 0) fail("rotate", path_);
   }
-  const Fd out(::open(path_.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+  const Fd out(::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
   if (out.get() < 0) fail("open", path_);
-  if (!base::write_all(out.get(), line.data(), line.size())) fail("append", path_);
+  const std::string text = (ends_within_a_line(out.get()) ? "\n" : "") + line;
+  if (!base::write_all(out.get(), text.data(), text.size())) fail("append", path_);
 }
 
 void Journal::read(const std::function<void(const JournalRecord&)>& on_record,

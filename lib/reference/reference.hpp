@@ -66,6 +66,8 @@ bool starts_like_reference(std::string_view text);
 /// absolute, no empty, "." or ".." segments. Throws
 /// Error(InvalidInput, "invalid key", why).
 void validate_key(std::string_view key);
+/// What validate_key would say of `key`; nullopt when it is valid.
+std::optional<std::string> key_problem(std::string_view key);
 
 /// A C0 control character (tab and line breaks included) or DEL: refused in
 /// a reference's text fields, so refused where they are written too.

@@ -3,6 +3,7 @@
 // without `.` or `..` segments, so that no store (the local directory, or S3
 // with a proxy or tool that normalises paths) is asked for anything outside
 // the place the key names. The same rules hold for every store.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -14,8 +15,6 @@
 namespace claimcheck {
 
 namespace {
-
-[[noreturn]] void reject_key(const std::string& why) { throw Error(ErrorKind::InvalidInput, "invalid key", why); }
 
 struct CodePoint {
   char32_t value = 0;
@@ -56,27 +55,32 @@ bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
 }  // namespace
 
-void validate_key(std::string_view key) {
-  if (key.empty()) reject_key("key is empty");
-  if (key.size() > kMaxKeyBytes) reject_key(fmt::format("key is {} bytes long (maximum {})", key.size(), kMaxKeyBytes));
+std::optional<std::string> key_problem(std::string_view key) {
+  if (key.empty()) return "key is empty";
+  if (key.size() > kMaxKeyBytes) return fmt::format("key is {} bytes long (maximum {})", key.size(), kMaxKeyBytes);
   for (std::size_t i = 0; i < key.size();) {
     const CodePoint cp = decode_utf8(key, i);
-    if (cp.length == 0) reject_key(fmt::format("key is not valid UTF-8 (at byte {})", i));
-    if (cp.value == 0) reject_key(fmt::format("key holds a NUL character (at byte {})", i));
+    if (cp.length == 0) return fmt::format("key is not valid UTF-8 (at byte {})", i);
+    if (cp.value == 0) return fmt::format("key holds a NUL character (at byte {})", i);
     if (is_control(cp.value))
-      reject_key(fmt::format("key holds control character U+{:04X} (at byte {})", static_cast<unsigned>(cp.value), i));
+      return fmt::format("key holds control character U+{:04X} (at byte {})", static_cast<unsigned>(cp.value), i);
     i += cp.length;
   }
-  if (key.front() == '/') reject_key("key is an absolute path");
-  if (key.find('\\') != std::string_view::npos) reject_key("key holds a backslash");
+  if (key.front() == '/') return "key is an absolute path";
+  if (key.find('\\') != std::string_view::npos) return "key holds a backslash";
   for (std::size_t start = 0;;) {
     const std::size_t slash = key.find('/', start);
     const std::string_view segment = key.substr(start, slash - start);
-    if (segment.empty()) reject_key("key has an empty path segment");
-    if (segment == "." || segment == "..") reject_key(fmt::format("key has a '{}' path segment", segment));
+    if (segment.empty()) return "key has an empty path segment";
+    if (segment == "." || segment == "..") return fmt::format("key has a '{}' path segment", segment);
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
+  return std::nullopt;
+}
+
+void validate_key(std::string_view key) {
+  if (auto why = key_problem(key)) throw Error(ErrorKind::InvalidInput, "invalid key", *why);
 }
 
 }  // namespace claimcheck

@@ -1,4 +1,5 @@
 #include "stores/local_sidecar.hpp"
+#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,7 +16,7 @@ std::string sidecar_json(const ObjectMeta& meta, std::uint64_t stored_size) {
   if (meta.compressed) j["compressed"] = *meta.compressed;
   if (meta.expires_at) j["expires_at"] = format_rfc3339(*meta.expires_at);
   if (!meta.content_type.empty()) j["content_type"] = meta.content_type;
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return dump_json_text(j) + "\n";
 }
 
 std::optional<Sidecar> parse_sidecar(const std::string& text) {

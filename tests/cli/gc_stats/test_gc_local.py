@@ -56,6 +56,29 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertEqual(dry.out.count("\n"), 1)
         self.assertEqual(json.loads(dry.out)["deleted_keys"], [])
 
+    def test_a_key_no_request_may_name_is_never_touched_and_the_json_stays_whole(self):
+        # File names a runner never writes: a line break, an escape sequence,
+        # a backslash, a byte that is not UTF-8. gc --json had deleted the
+        # others, then died on the last one ("invalid UTF-8 byte") with no
+        # output; the dry run listed keys the real run then refused.
+        gone = layout_key(self.prefix, utc_now() - DAY)
+        self.backend.put_foreign(gone, b"x")
+        strange = ["evil\nname", "esc\x1b[31mred", "back\\slash", os.fsdecode(b"bad\xffutf8")]
+        for name in strange:
+            self.backend.put_foreign(self.prefix + name, b"someone else's", age=400 * DAY)
+        dry = self.run_cc("gc", "--prefix", self.prefix, "--dry-run")
+        self.assertEqual(dry.code, 0, dry.err)
+        self.assertEqual([line.split("\t")[0] for line in dry.out.splitlines() if "\t" in line], [gone])
+        self.assertNotIn("\x1b", dry.out)
+        self.assertIn("other keys:        4 (not a runner's key: never touched)", dry.out)
+        storage = self.ok("stats", "--storage", "--prefix", self.prefix, "--json").json()["storage"]
+        self.assertEqual((storage["objects"], storage["other_keys"]["objects"]), (1, 4))
+        r = self.run_cc("gc", "--prefix", self.prefix, "--json")
+        self.assertEqual(r.code, 0, r.err)
+        doc = json.loads(r.out)
+        self.assertEqual((doc["deleted_keys"], doc["other_keys"], doc["errors"]), ([gone], 4, 0))
+        self.assertEqual(self.backend.keys(self.prefix), {self.prefix + name for name in strange})
+
     def test_go_runner_directory_at_the_root(self):
         # The Go runner's filesystem store: bare UUID files at the root of the
         # directory. Anything else there is never touched, however old.

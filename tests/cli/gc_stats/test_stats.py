@@ -5,6 +5,7 @@ code, --since window; --prometheus output passes the format check."""
 import datetime
 import json
 import os
+import subprocess
 import sys
 import unittest
 
@@ -126,13 +127,42 @@ class Stats(GcTestCase):
         self.assertIn("CLAIMCHECK_LIST_CONCURRENCY: 'many' is not an integer from 1 to 64",
                       self.fails(2, "stats", "--storage"))
 
-    def test_a_journal_directory_that_refuses_the_lock_file_says_why(self):
-        # /sys refuses new files even to root (EACCES) and holds no lock file:
-        # the reason is the refusal, not the missing file the read-only retry found.
-        self.env["CLAIMCHECK_JOURNAL_DIR"] = "/sys"
-        line = self.fails(2, "stats", "--operations")
-        self.assertIn("/sys/journal.lock", line)
-        self.assertIn("Permission denied", line)
+    def test_a_reader_that_may_not_lock_reads_unlocked_and_one_that_may_not_read_says_why(self):
+        # A collector running as another user, in a directory it may only
+        # read: the lock file can be neither made nor opened. It had failed
+        # with exit 2 ("journal.lock: lock: Permission denied").
+        os.chmod(self.tmp, 0o755)
+        os.chmod(self.journal_dir, 0o755)
+        journal = os.path.join(self.journal_dir, "journal.jsonl")
+        os.chmod(journal, 0o644)
+        lock = os.path.join(self.journal_dir, "journal.lock")
+        with open(lock, "w"):
+            pass
+        os.chmod(lock, 0o600)
+        as_nobody = {"user": 65534} if os.geteuid() == 0 else {}
+        env = dict(self.env, HOME=self.tmp)
+
+        def stats():
+            return subprocess.run([gc_cli.BINARY, "stats", "--operations", "--json"], capture_output=True,
+                                  text=True, env=env, timeout=60, **as_nobody)
+        r = stats()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["operations"]["records"], 21)
+        # A journal it may not read is an error naming it, not an empty journal.
+        os.chmod(journal, 0o600)
+        r = stats()
+        self.assertEqual(r.returncode, 2, r.stdout)
+        self.assertIn("journal.jsonl: read: Permission denied", r.stderr)
+
+    def test_a_record_after_a_broken_last_line_starts_a_line_of_its_own(self):
+        # A writer killed mid-line: the next record had been appended to that
+        # line and was lost with it.
+        journal = os.path.join(self.journal_dir, "journal.jsonl")
+        with open(journal, "a") as f:
+            f.write('{"v":1,"op":"offload","original_by')
+        self.ok("offload", stdin=b"small")
+        o = self.ok("stats", "--operations", "--json").json()["operations"]
+        self.assertEqual((o["records"], o["passthroughs"], o["bad_journal_lines"]), (22, 4, 2))
 
     def test_a_journal_never_written_is_no_records_and_stats_creates_nothing(self):
         # stats made the directory, so it failed (exit 2) where it may not
