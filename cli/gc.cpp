@@ -42,9 +42,10 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   const TimePoint now = std::chrono::system_clock::now();
   options.now = now;
   options.as_of = flags.as_of ? parse_as_of(*flags.as_of, now, "--as-of") : now;
-  if (flags.older_than) options.older_than = parse_duration(*flags.older_than, "--older-than");
+  if (flags.older_than)
+    options.older_than = parse_offset(*flags.older_than, options.as_of, Direction::Back, "--older-than");
   if (flags.limit > 0) options.limit = flags.limit;
-  options.uploads_older_than = parse_duration(flags.uploads_older_than, "--uploads-older-than");
+  options.uploads_older_than = parse_offset(flags.uploads_older_than, now, Direction::Back, "--uploads-older-than");
   options.dry_run = flags.dry_run;
   // Gathered before listing: an unreadable document stops gc before any delete.
   options.keep = collect_referenced_keys(flags.keep_referenced);

@@ -15,6 +15,7 @@
 #include "gc_stats/stats.hpp"
 #include "gc_stats/stats_output.hpp"
 #include "core/units.hpp"
+#include "as_of.hpp"
 #include "command.hpp"
 #include "setting_options.hpp"
 #include "report_error.hpp"
@@ -53,7 +54,7 @@ StatsReport build_report(const Config& config, const StatsFlags& flags, std::vec
   StatsReport report;
   report.as_of = std::chrono::system_clock::now();
   report.prefix = config.prefix;
-  if (flags.since) report.since = report.as_of - parse_duration(*flags.since, "--since");
+  if (flags.since) report.since = report.as_of - parse_offset(*flags.since, report.as_of, Direction::Back, "--since");
   if (wants_storage(flags)) {
     collect_view([&] {
       auto store = open_store_for(config);

@@ -175,6 +175,13 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertEqual(self.fails(2, "gc", "--prefix", self.prefix, "--as-of", "9999-12-31T23:59:59Z"),
                          "claimcheck: --as-of: '9999-12-31T23:59:59Z' is outside what the clock can represent "
                          "(years 1678 to 2262)")
+        # Durations that move a time past the clock: they had wrapped around
+        # (--as-of +90000d was 1688; --older-than 200000d chose a new object).
+        beyond = "reaches beyond what the clock can represent (years 1678 to 2262)"
+        for flag, value in (("--as-of", "+90000d"), ("--older-than", "200000d"), ("--uploads-older-than", "200000d")):
+            self.assertEqual(self.fails(2, "gc", "--prefix", self.prefix, flag, value),
+                             f"claimcheck: {flag}: '{value.lstrip('+')}' {beyond}")
+        self.assertIn(f"--since: '1000000w' {beyond}", self.fails(2, "stats", "--operations", "--since", "1000000w"))
         self.fails(2, "gc", "--prefix", self.prefix, "--limit", "0")
         missing = self.path("missing-state.json")
         self.assertIn(missing, self.fails(2, "gc", "--prefix", self.prefix, "--keep-referenced", missing))
