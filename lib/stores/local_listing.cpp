@@ -73,7 +73,14 @@ class Walker {
       if (entry.directory) {
         if (!key.starts_with(prefix_) && !prefix_.starts_with(key)) continue;
         UniqueFd sub(::openat(dir_fd, entry.name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-        if (sub.valid() && !walk(sub.get(), key)) return false;
+        if (!sub.valid()) {
+          // Raced away, or replaced by a file or a link: no longer a folder of
+          // objects. Any other failure (a folder this user may not read) is
+          // the listing's: skipping it had made gc and stats undercount, exit 0.
+          if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) continue;
+          throw Error(ErrorKind::Store, "list " + key, std::strerror(errno));
+        }
+        if (!walk(sub.get(), key)) return false;
       } else if (key.starts_with(prefix_)) {
         page_.push_back(ObjectInfo{key, entry.size, entry.modified, {}});
         if (page_.size() >= page_size_ && !flush()) return false;

@@ -205,6 +205,35 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         r = self.gc("--json", expect=6, global_args=["--store", "s3://nowhere"])
         self.assertIn("list s3://nowhere/", r.json()["error"])
 
+    def test_a_folder_this_user_may_not_read_fails_the_listing(self):
+        # It had been skipped: gc said "scanned: 1, errors: 0" and stats
+        # counted 1 object of 2, both exit 0. Root reads anything, so the
+        # command runs as nobody then.
+        readable = layout_key(self.prefix, utc_now() - DAY)
+        hidden = layout_key(self.prefix, utc_now() + DAY)
+        for key in (readable, hidden):
+            self.backend.put_foreign(key, b"x")
+        for base, dirs, files in os.walk(self.tmp):
+            for name in dirs + files:
+                os.chmod(os.path.join(base, name), 0o755 if name in dirs else 0o644)
+        os.chmod(self.tmp, 0o755)
+        hidden_folder = os.path.dirname(os.path.join(self.backend.dir, hidden))
+        os.chmod(hidden_folder, 0o700)
+        as_nobody = {"user": 65534} if os.geteuid() == 0 else {}
+        env = dict(self.env, HOME=self.tmp, CLAIMCHECK_JOURNAL_DIR=self.path("nobody-journal"))
+        os.chmod(self.tmp, 0o777)
+
+        def run(*args):
+            return subprocess.run([gc_cli.BINARY, *self.backend.global_args, *args], capture_output=True,
+                                  text=True, env=env, timeout=120, **as_nobody)
+        gc = run("gc", "--prefix", self.prefix, "--dry-run")
+        self.assertEqual(gc.returncode, 6, gc.stdout + gc.stderr)
+        self.assertIn("listing failed:", gc.stdout)
+        self.assertIn("Permission denied", gc.stderr)
+        stats = run("stats", "--storage", "--prefix", self.prefix, "--json")
+        self.assertEqual(stats.returncode, 6, stats.stdout + stats.stderr)
+        self.assertIsNone(json.loads(stats.stdout)["storage"])
+
     def stderr_on_terminal(self, *args):
         """Runs claimcheck with stderr on a pseudo-terminal; returns what it wrote there."""
         master, slave = pty.openpty()
