@@ -70,7 +70,7 @@ int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
                                });
   const Config config = load_config_for(global);
   GcOptions options = options_from(config, flags);
-  auto store = open_store_for(config);
+  auto store = open_listed_store_for(config);
   options.stop = &stop;
 
   std::vector<GcCandidate> listed;  // kept only for a --json dry run

@@ -1,10 +1,13 @@
 // Turning the parsed options into a Config and a store.
 #include "global_options.hpp"
 
+#include <filesystem>
+
 #include <string>
 #include <string_view>
 
 #include "config/settings.hpp"
+#include "core/error.hpp"
 #include "report_error.hpp"
 
 namespace claimcheck::cli {
@@ -47,6 +50,16 @@ std::function<void(std::string_view)> request_trace(const Config& config) {
 }  // namespace
 
 std::unique_ptr<Store> open_store_for(const Config& config) { return open_store(config, request_trace(config)); }
+
+std::unique_ptr<Store> open_listed_store_for(const Config& config) {
+  auto store = open_store_for(config);
+  const auto origin = config.origin.find("store");
+  const bool named = origin != config.origin.end() && origin->second != "default";
+  std::error_code error;
+  if (config.store_kind == "local" && named && !std::filesystem::exists(config.local_dir, error))
+    throw claimcheck::Error(claimcheck::ErrorKind::Usage, store->location(), "no such directory");
+  return store;
+}
 
 std::unique_ptr<BucketStores> open_bucket_stores_for(const Config& config) {
   return open_bucket_stores(config, request_trace(config));

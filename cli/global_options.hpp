@@ -28,6 +28,11 @@ Config load_config_for(const GlobalOptions& global);
 /// Opens the configured store; with -v its request trace goes to stderr.
 std::unique_ptr<Store> open_store_for(const Config& config);
 
+/// The store gc and stats list. A local directory the user named that does
+/// not exist is a usage error (exit 2): a typo in --store had looked like an
+/// empty store, exit 0. The default directory, not made yet, is empty.
+std::unique_ptr<Store> open_listed_store_for(const Config& config);
+
 /// The buckets a Temporal External Storage reference may be read from
 /// (opened on first use, traced like the store).
 std::unique_ptr<BucketStores> open_bucket_stores_for(const Config& config);

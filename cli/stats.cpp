@@ -57,7 +57,7 @@ StatsReport build_report(const Config& config, const StatsFlags& flags, std::vec
   if (flags.since) report.since = report.as_of - parse_offset(*flags.since, report.as_of, Direction::Back, "--since");
   if (wants_storage(flags)) {
     collect_view([&] {
-      auto store = open_store_for(config);
+      auto store = open_listed_store_for(config);
       report.store = store->location();
       report.storage = collect_storage_stats(*store, config.prefix, config.ttl, report.as_of, config.list_concurrency);
     }, report.storage_error, failures);

@@ -182,6 +182,11 @@ class LocalGc(GcTestCase, MixedTtlScenario):
             self.assertEqual(self.fails(2, "gc", "--prefix", self.prefix, flag, value),
                              f"claimcheck: {flag}: '{value.lstrip('+')}' {beyond}")
         self.assertIn(f"--since: '1000000w' {beyond}", self.fails(2, "stats", "--operations", "--since", "1000000w"))
+        # A store directory that is not there: a typo had looked like an empty store, exit 0.
+        typo = ["--store", self.path("typo-store")]
+        self.assertIn("typo-store: no such directory", self.fails(2, "gc", global_args=typo))
+        self.assertIn("typo-store: no such directory", self.fails(2, "stats", "--storage", global_args=typo))
+        self.assertFalse(os.path.exists(self.path("typo-store")))
         self.fails(2, "gc", "--prefix", self.prefix, "--limit", "0")
         missing = self.path("missing-state.json")
         self.assertIn(missing, self.fails(2, "gc", "--prefix", self.prefix, "--keep-referenced", missing))
