@@ -77,13 +77,15 @@ std::string namespaces(const ServeSettings& s) {
   return text;
 }
 
-std::string describe(const ServeSettings& s, int port) {
+/// `offloads`: what /encode does, --offload with claimcheck enabled (with
+/// CLAIMCHECK_ENABLED=false the offloader passes every payload through).
+std::string describe(const ServeSettings& s, bool offloads, int port) {
   const bool tls = !s.tls_cert_file.empty();
   const std::string origins = fmt::format("{}", fmt::join(s.allowed_origins, " "));
   return std::string("serve: listening on ") + (tls ? "https://" : "http://") +
          format_listen_address({s.listen.host, port}) + " (origins: " + (origins.empty() ? "none" : origins) +
          "; token: " + (s.token_file.empty() ? "none" : "required") + "; /encode: " +
-         (s.offload ? "offloads" : "passes through") + namespaces(s) + ")";
+         (offloads ? "offloads" : "passes through") + namespaces(s) + ")";
 }
 
 }  // namespace
@@ -126,7 +128,7 @@ int run_serve(const GlobalOptions& global) {
   http.request_timeout = s.request_timeout;
   serve::HttpServer server(http, codec, [](const std::string& line) { print_error_line(line); });
   running = &server;
-  print_error_line(describe(s, server.port()));
+  print_error_line(describe(s, s.offload && config.enabled, server.port()));
   if (stopped_by == 0) server.run();
   signals.end();  // a stop in progress is over before the server goes
   print_error_line("serve: stopped");

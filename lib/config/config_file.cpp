@@ -90,7 +90,7 @@ std::string ConfigFile::origin(const std::string& key) const {
 std::optional<ConfigFile> read_config_file(const std::string& path, bool required,
                                            const std::string& named_by,
                                            const std::vector<std::string_view>& known_keys) {
-  const auto content = base::read_small_file(path, base::kSmallFileLimit);
+  auto content = base::read_small_file(path, base::kSmallFileLimit);
   if (!content) {
     const int error = errno;
     if (!required && is_absent(path, error)) return std::nullopt;
@@ -100,6 +100,10 @@ std::optional<ConfigFile> read_config_file(const std::string& path, bool require
   }
   ConfigFile file;
   file.path = path;
+  // Windows editors start a UTF-8 file with a byte order mark: the first
+  // key had been unknown, named with the mark invisible in the message.
+  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+  if (std::string_view(*content).starts_with(kByteOrderMark)) content->erase(0, kByteOrderMark.size());
   std::istringstream in(*content);
   std::string raw;
   int line = 0;

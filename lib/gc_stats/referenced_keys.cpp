@@ -2,7 +2,9 @@
 // keeps (workflow state, Temporal history exports), gathered before listing.
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -16,10 +18,20 @@ namespace {
 
 /// A file named on the command line that cannot be opened is a usage error,
 /// as for every command; what it holds being malformed is invalid input.
+/// "-" is standard input, as for the other commands' inputs.
 std::string read_whole_file(const std::string& path) {
+  std::ostringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+    if (std::cin.bad()) throw Error(ErrorKind::Internal, "stdin", "read failed");
+    return text.str();
+  }
+  // A directory opens (and reads as nothing, or fails): it had been
+  // "not JSON", exit 3, as if it were a document.
+  if (std::error_code error; std::filesystem::is_directory(path, error))
+    throw Error(ErrorKind::Usage, path, "is a directory, not a document");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw path_error(path);
-  std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw Error(ErrorKind::Internal, path, "read failed");
   return text.str();

@@ -79,6 +79,14 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertEqual((doc["deleted_keys"], doc["other_keys"], doc["errors"]), ([gone], 4, 0))
         self.assertEqual(self.backend.keys(self.prefix), {self.prefix + name for name in strange})
 
+    def test_keep_referenced_reads_standard_input_as_dash(self):
+        ref = self.offload(b"x" * 100, "1d")
+        r = self.run_cc("gc", "--prefix", self.prefix, "--as-of", "+2d", "--keep-referenced", "-", "--json",
+                        stdin=json.dumps({"state": {"context": ref}}).encode())
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual((r.json()["kept_referenced"], r.json()["deleted"]), (1, 0))
+        self.assertEqual(self.backend.keys(self.prefix), {ref["key"]})
+
     def test_go_runner_directory_at_the_root(self):
         # The Go runner's filesystem store: bare UUID files at the root of the
         # directory. Anything else there is never touched, however old.
@@ -193,6 +201,9 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         with open(self.path("broken.json"), "w") as f:
             f.write("{not json")
         self.fails(3, "gc", "--prefix", self.prefix, "--keep-referenced", self.path("broken.json"))
+        # A directory had been "not JSON", exit 3, as if it were a document.
+        self.assertIn("is a directory, not a document",
+                      self.fails(2, "gc", "--prefix", self.prefix, "--keep-referenced", self.tmp))
         self.assertEqual(self.backend.keys(self.prefix), {key})
 
     def test_a_listing_that_fails_says_so_in_the_summary(self):

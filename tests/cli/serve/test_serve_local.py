@@ -485,6 +485,11 @@ class ServeLocal(ServeTestCase):
         self.assertIn("claimcheck: config serve_listen = 127.0.0.1:0 (flag --listen)", server.lines)
         status, _, _ = server.post("/decode", {"payloads": [payload("json/plain", b"[1]")]})
         self.assertEqual(status, 401)  # the token file named in the config file is in force
+        server.stop()
+        # claimcheck disabled: the offloader passes payloads through, and the banner says so.
+        server = self.serve(env=dict(env, CLAIMCHECK_ENABLED="false"))
+        started = [line for line in server.lines if "listening on" in line][0]
+        self.assertIn("/encode: passes through)", started)
 
 
 def needed_libraries():

@@ -118,6 +118,13 @@ TEST_CASE("precedence table: flag > env > file > default") {
   }
 }
 
+TEST_CASE("a config file that starts with a UTF-8 byte order mark reads as one without") {
+  // Windows editors write one: the first key had been unknown.
+  Sandbox box;
+  box.write_config("\xEF\xBB\xBFthreshold = 2KiB\n");
+  CHECK(box.load().threshold == 2048);
+}
+
 TEST_CASE("every setting from each level") {
   Sandbox box;
   box.write_config(
