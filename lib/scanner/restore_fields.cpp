@@ -42,7 +42,7 @@ class PayloadRestorer {
   OtherReference resolving(temporal::PayloadReference reference, temporal::PayloadForm form) {
     return {[this, reference = std::move(reference), form] {
               temporal::Resolution resolution = resolver_.resolve(reference);
-              return temporal::to_json(resolution.payload, form).dump(-1, ' ', false, Json::error_handler_t::replace);
+              return dump_json_text(temporal::to_json(resolution.payload, form));
             },
             1};
   }

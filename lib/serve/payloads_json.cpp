@@ -73,7 +73,7 @@ Payload parse_payload(const Json& value, const std::string& where) {
 }
 
 void append_string(std::string& out, const std::string& text) {
-  out += Json(text).dump(-1, ' ', false, Json::error_handler_t::replace);
+  out += dump_json_text(Json(text));
 }
 
 /// Appends one payload to `text`; data already in base64 and shared is put

@@ -200,7 +200,7 @@ std::optional<Payload> payload_from_shorthand_message(const Json& value) {
   Payload payload;
   payload.metadata[std::string(kEncodingKey)] = std::string(kJsonProtobuf);
   payload.metadata[std::string(kMessageTypeKey)] = type->get<std::string>();
-  payload.data = message.dump(-1, ' ', false, Json::error_handler_t::replace);
+  payload.data = dump_json_text(message);
   return payload;
 }
 
