@@ -314,6 +314,9 @@ Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, b
   try {
     ref.stored_bytes = store_.put(ref.key, stored, meta, final_meta);
   } catch (const Error& e) {
+    // The journal's record of the failure tells how much was at stake: what
+    // had been read (a failed offload had recorded 0 bytes).
+    entry.original_bytes = std::max<std::uint64_t>(digest.bytes(), prefix.size());
     // The key is ours but for the prefix the user set: a key the store
     // refuses (a local store's symbolic link, a name too long for a file)
     // is that setting's fault, not the input's (exit 2, not 3).

@@ -782,6 +782,15 @@ class LocalStoreTests(CliTestCase):
             record = self.journal_lines()[-1]
             self.assertEqual((record["op"], record["exit_code"]), ("offload", proc.returncode))
 
+    def test_a_failed_offload_is_journaled_with_the_bytes_it_read(self):
+        # It had been recorded with original_bytes 0.
+        source = self.write("payload.json", compressible(60_000))
+        not_a_dir = self.write("store-file", b"")
+        r = self.run_cc("--store", not_a_dir, "offload", source)
+        self.assertEqual(r.code, 2, r.err)
+        record = self.journal_lines()[-1]
+        self.assertEqual((record["op"], record["exit_code"], record["original_bytes"]), ("offload", 2, 60_000))
+
 
 if __name__ == "__main__":
     sys.exit(clitest.main(sys.argv, LocalStoreTests))
