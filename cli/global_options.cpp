@@ -2,7 +2,6 @@
 #include "global_options.hpp"
 
 #include <filesystem>
-
 #include <string>
 #include <string_view>
 
@@ -57,7 +56,7 @@ std::unique_ptr<Store> open_listed_store_for(const Config& config) {
   const bool named = origin != config.origin.end() && origin->second != "default";
   std::error_code error;
   if (config.store_kind == "local" && named && !std::filesystem::exists(config.local_dir, error))
-    throw claimcheck::Error(claimcheck::ErrorKind::Usage, store->location(), "no such directory");
+    throw Error(ErrorKind::Usage, store->location(), "no such directory");
   return store;
 }
 
