@@ -24,9 +24,13 @@ TimePoint parse_as_of(std::string_view text, TimePoint now, std::string_view fla
 
 std::chrono::seconds parse_offset(std::string_view text, TimePoint from, Direction direction,
                                   std::string_view flag) {
-  const std::chrono::seconds by = parse_duration(text, flag);
-  const auto room = std::chrono::duration_cast<std::chrono::seconds>(
-      direction == Direction::Forward ? TimePoint::max() - from : from - TimePoint::min());
+  using std::chrono::seconds;
+  const seconds by = parse_duration(text, flag);
+  // In seconds: the clock's whole span in its nanoseconds overflows.
+  const seconds at = std::chrono::floor<seconds>(from.time_since_epoch());
+  const seconds room = direction == Direction::Forward
+                           ? std::chrono::floor<seconds>(TimePoint::max().time_since_epoch()) - at
+                           : at - std::chrono::ceil<seconds>(TimePoint::min().time_since_epoch());
   if (by > room)
     throw Error(ErrorKind::Usage, std::string(flag),
                 "'" + std::string(text) + "' reaches beyond " + std::string(base::kClockRange));
