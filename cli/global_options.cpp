@@ -52,10 +52,8 @@ std::unique_ptr<Store> open_store_for(const Config& config) { return open_store(
 
 std::unique_ptr<Store> open_listed_store_for(const Config& config) {
   auto store = open_store_for(config);
-  const auto origin = config.origin.find("store");
-  const bool named = origin != config.origin.end() && origin->second != "default";
   std::error_code error;
-  if (config.store_kind == "local" && named && !std::filesystem::exists(config.local_dir, error))
+  if (config.store_kind == "local" && config.was_given("store") && !std::filesystem::exists(config.local_dir, error))
     throw Error(ErrorKind::Usage, store->location(), "no such directory");
   return store;
 }

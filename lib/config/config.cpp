@@ -123,12 +123,13 @@ void resolve_row(const Setting& row, Config& config, Sources& s) {
     apply(row, *value, config, s);
     config.origin[key] = value->origin;
   } else if (!row.fallback.empty()) {
-    apply(row, make_value(row, std::string(row.fallback), Source::Default, "default", "default"), config, s);
-    config.origin[key] = "default";
+    apply(row, make_value(row, std::string(row.fallback), Source::Default, std::string(Config::kDefaultOrigin), "default"),
+          config, s);
+    config.origin[key] = Config::kDefaultOrigin;
   } else if (row.compute_default) {
     SettingTarget target{config, s.env, {}};
     row.compute_default(target);
-    config.origin[key] = "default";
+    config.origin[key] = Config::kDefaultOrigin;
   }
 }
 
@@ -211,7 +212,7 @@ std::optional<ConfigFile> load_file(std::span<const Setting> table, Config& conf
     if (config.config_file.empty()) return std::nullopt;
     std::optional<ConfigFile> file = read_config_file(config.config_file, named.has_value(),
                                                       named ? named->label : config.config_file, known_keys);
-    if (file) config.origin[std::string(row.key)] = (named ? named->origin : "default") + " " + config.config_file;
+    if (file) config.origin[std::string(row.key)] = (named ? named->origin : std::string(Config::kDefaultOrigin)) + " " + config.config_file;
     return file;
   }
   return std::nullopt;
@@ -279,7 +280,8 @@ const Config& default_config() {
     for (const Setting& row : settings()) {
       if (row.fallback.empty()) continue;
       SettingTarget target{config, no_environment, {}};
-      row.apply(SettingValue{std::string(row.fallback), {}, Source::Default, "default", "default"}, target);
+      row.apply(SettingValue{std::string(row.fallback), {}, Source::Default, std::string(Config::kDefaultOrigin), "default"},
+                target);
     }
     return config;
   }();

@@ -135,10 +135,18 @@ struct Config {
   int verbosity = 0;
   bool quiet = false;
   /// Where each value came from ("flag --threshold", "env CLAIMCHECK_TTL_DAYS",
-  /// "file /home/u/.config/claimcheck/config:3", "default"), for -v and
+  /// "file /home/u/.config/claimcheck/config:3", kDefaultOrigin), for -v and
   /// errors, by setting key; a unit of settings (credentials) under the
   /// unit's name; "config": the file read, if any.
   std::map<std::string, std::string> origin;
+
+  static constexpr std::string_view kDefaultOrigin = "default";
+  /// Whether the setting `key` was given (flag, variable, file, profile)
+  /// rather than left to its default.
+  bool was_given(std::string_view key) const {
+    const auto found = origin.find(std::string(key));
+    return found != origin.end() && found->second != kDefaultOrigin;
+  }
 };
 
 /// Values given on the command line, by setting key ("threshold"); unset

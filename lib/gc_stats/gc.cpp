@@ -73,10 +73,7 @@ class GcRun {
       return;
     }
     // At the root a bucket may hold anything: only runners' keys are judged.
-    // Nor is a key that no runner writes and no store request may name (a
-    // control character, a backslash, not UTF-8): a dry run must not list
-    // what the real run cannot delete.
-    if ((options_.prefix.empty() && !is_runner_key_at_root(object.key)) || key_problem(object.key)) {
+    if (is_other_key(object.key, options_.prefix.empty())) {
       ++summary_.other_keys;
       return;
     }

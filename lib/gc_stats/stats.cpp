@@ -3,7 +3,6 @@
 
 #include "gc_stats/expiry.hpp"
 #include "reference/keys.hpp"
-#include "reference/reference.hpp"
 
 namespace claimcheck {
 
@@ -14,9 +13,7 @@ constexpr std::chrono::hours kDay{24};
 }  // namespace
 
 void StorageAggregator::add(const ObjectInfo& object) {
-  // As gc judges them: at the root only runners' keys, and nowhere a key no
-  // store request may name.
-  if ((root_only_ && !is_runner_key_at_root(object.key)) || key_problem(object.key)) {
+  if (is_other_key(object.key, root_only_)) {  // as gc leaves them
     stats_.other_keys.add(object.stored_size);
     return;
   }

@@ -76,6 +76,10 @@ bool is_runner_key_at_root(std::string_view key) {
   return key.size() == kStampLength + kUuidLength && expiry_from_key(key).has_value();
 }
 
+bool is_other_key(std::string_view key, bool at_root) {
+  return (at_root && !is_runner_key_at_root(key)) || key_problem(key);
+}
+
 std::optional<TimePoint> expiry_from_key(std::string_view key) {
   if (key.size() < kStampLength + kUuidLength) return std::nullopt;
   if (!looks_like_uuid(key.substr(key.size() - kUuidLength))) return std::nullopt;

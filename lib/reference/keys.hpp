@@ -30,4 +30,10 @@ std::optional<TimePoint> expiry_from_key(std::string_view key);
 /// only these, so nothing else kept at the root is ever touched.
 bool is_runner_key_at_root(std::string_view key);
 
+/// A key gc never touches and stats leaves out, counted as "other keys": at
+/// the root (`at_root`: an empty prefix) one that is not a runner's, and
+/// anywhere one no store request may name (key_problem): a dry run must not
+/// list what the real run cannot delete.
+bool is_other_key(std::string_view key, bool at_root);
+
 }  // namespace claimcheck

@@ -1,9 +1,9 @@
 #include "stores/local_sidecar.hpp"
-#include "core/json_text.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 
 namespace claimcheck {
 

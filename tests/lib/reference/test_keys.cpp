@@ -90,3 +90,14 @@ TEST_CASE("expiry_from_key returns nullopt for foreign or invalid keys") {
   }
   CHECK(expiry_from_key("2026-02-08/130405Z-" + uuid).has_value());  // the shortest valid key
 }
+
+TEST_CASE("is_other_key: at the root a key no runner writes; anywhere a key no request may name") {
+  const std::string uuid = "0f8b6c1e-6d7a-4a53-9c6e-2b1f4e8d9a10";
+  CHECK_FALSE(is_other_key(uuid, true));
+  CHECK(is_other_key("notes.txt", true));
+  CHECK_FALSE(is_other_key("claimcheck/notes.txt", false));  // under a prefix: judged by TTL
+  for (const std::string key : {"claimcheck/evil\nname", "claimcheck/back\\slash", "claimcheck/bad\xff"}) {
+    CAPTURE(key);
+    CHECK(is_other_key(key, false));
+  }
+}
