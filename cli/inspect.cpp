@@ -124,8 +124,10 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
     check_inspections(report.items, store, *buckets, options, report.now);
   } else if (flags.offline && flags.url) {
     // Presigning is computed here, not asked of the store: offline still holds.
-    auto store = open_store_for(load_config_for(global));
-    presign_inspections(report.items, *store, options);
+    const Config config = load_config_for(global);
+    auto store = open_store_for(config);
+    auto buckets = open_bucket_stores_for(config);
+    presign_inspections(report.items, *store, *buckets, options);
   }
   report.summary = summarize(report.items);
   print(flags.json ? inspect_json(report) : inspect_table(report, use_color(), terminal_columns()));

@@ -207,13 +207,23 @@ ResponseOverrides response_overrides(const Reference& ref) {
   return response;
 }
 
-void presign_inspections(std::vector<Inspection>& inspections, Store& store, const InspectOptions& options) {
+void presign_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
+                         const InspectOptions& options) {
   if (!options.url_lifetime) return;
   for (Inspection& item : inspections) {
-    if (!item.finding.reference || !is_fetchable(item.finding.format) || item.finding.error) continue;
-    const Reference& ref = *item.finding.reference;
-    if (store_mismatch(ref, store.location())) continue;
+    if (!is_fetchable(item.finding.format) || item.finding.error) continue;
     try {
+      if (item.finding.external) {
+        // Only in a bucket the user configured, as online; another is left
+        // without a link, never presigned for.
+        const temporal::ExternalStorageReference& ref = *item.finding.external;
+        if (!buckets.allows(ref.bucket)) continue;
+        item.url = buckets.store_for(ref.bucket).fetch_url(ref.key, *options.url_lifetime);
+        continue;
+      }
+      if (!item.finding.reference) continue;
+      const Reference& ref = *item.finding.reference;
+      if (store_mismatch(ref, store.location())) continue;
       item.url = store.fetch_url(ref.key, *options.url_lifetime, response_overrides(ref));
     } catch (const Error& e) {
       // As online: a setting that cannot be used stops inspect (exit 2); a

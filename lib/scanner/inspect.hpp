@@ -83,11 +83,12 @@ void check_inspections(std::vector<Inspection>& inspections, Store& store, Bucke
                        const InspectOptions& options, TimePoint now);
 
 /// Offline: a presigned URL (options.url_lifetime) for every reference
-/// claimcheck can fetch, without looking anything up (presigning needs no
-/// request). A URL that cannot be made (a credential provider that fails)
+/// claimcheck can fetch (an External Storage one in a configured bucket),
+/// without looking anything up (presigning needs no request). A URL that cannot be made (a credential provider that fails)
 /// makes the finding a StoreError with a problem line; a setting that cannot
 /// be used throws.
-void presign_inspections(std::vector<Inspection>& inspections, Store& store, const InspectOptions& options);
+void presign_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
+                         const InspectOptions& options);
 
 /// What a fetch URL's response should say so that a browser or
 /// `curl --compressed` gets the original: content type, gzip encoding when

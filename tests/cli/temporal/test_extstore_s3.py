@@ -6,6 +6,7 @@ binary/encrypted or malformed; buckets that are not configured; gc and stats
 over the SDK's key layout (--prefix v0/). Skips (77) without an S3 server."""
 import json
 import sys
+import urllib.request
 import uuid
 import zlib
 
@@ -92,6 +93,22 @@ class ExternalStorageS3(CliTestCase):
                     self.assertEqual((f["status"], f["verified"]), ("ok", "sha256"))
                     self.assertEqual(f["event"]["field"], "result")
                     self.assertEqual(f["event"]["type_name"], "FetchPhotos")
+
+    def test_url_offline_presigns_in_configured_buckets_only(self):
+        body = sample_bytes("tiny", ".bin")
+        other = proto_json(reference_data("not-configured-bucket", KEY_PREFIX + sha256(body), body), len(body))
+        path = self.write("h.json", history([sample_json("tiny", ".ref.json"), other]))
+        # Nothing listens at this endpoint: offline means no request at all.
+        dead = [a if a != S3["ENDPOINT"] else "http://127.0.0.1:9" for a in self.store]
+        findings = json.loads(self.expect(0, *dead, "inspect", "--offline", "--url", "--json", path).out)["findings"]
+        self.assertEqual([f["bucket"] for f in findings], [BUCKET, "not-configured-bucket"])
+        self.assertIsNone(findings[1]["url"])  # never presigned for a bucket the user did not configure
+        self.assertTrue(findings[0]["url"].startswith("http://127.0.0.1:9/"))
+        # The Host is signed: the link that works is made for the real endpoint, offline too.
+        live = json.loads(self.expect(0, *self.store, "inspect", "--offline", "--url", "--json", path).out)
+        self.assertEqual(urllib.request.urlopen(live["findings"][0]["url"]).read(), body)
+        table = self.expect(0, *dead, "inspect", "--offline", "--url", path).out.decode()
+        self.assertEqual(table.count("url:"), 1)
 
     def test_tampered_object_is_corrupt_under_verify_and_retrieve(self):
         body = sample_bytes("tiny", ".bin")
