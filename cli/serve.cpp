@@ -5,6 +5,7 @@
 // answered, then exit 0).
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -112,6 +113,11 @@ int run_serve(const GlobalOptions& global) {
   serve::NamespaceRoutes routes(*default_store->routes);
   std::vector<std::unique_ptr<ServedStore>> own_stores;
   for (const NamespaceStore& entry : s.namespace_stores) {
+    // A namespace's store holds what its workflows stored: a directory that
+    // is not there is a typo, which would answer every request with 404.
+    std::error_code error;
+    if (entry.store.kind == "local" && !std::filesystem::is_directory(entry.store.dir, error))
+      throw Error(ErrorKind::Usage, "namespace " + entry.ns + ": " + format_store(entry.store), "no such directory");
     own_stores.push_back(serve_store(with_store(config, entry), cache));
     routes.add(entry.ns, *own_stores.back()->routes);
   }

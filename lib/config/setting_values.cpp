@@ -173,16 +173,27 @@ std::string normalise_prefix(std::string prefix, const std::string& label) {
   return normalised;
 }
 
+/// "name:" first, as RFC 3986 writes a scheme (a letter, then letters,
+/// digits, '+', '-' or '.').
+bool starts_with_url_scheme(const std::string& text) {
+  const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || !letter(text[0])) return false;
+  return std::all_of(text.begin() + 1, text.begin() + static_cast<std::ptrdiff_t>(colon), [&](char c) {
+    return letter(c) || (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+  });
+}
+
 StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env) {
   const std::string forms = "(s3://bucket/prefix, file:///dir or a directory)";
   if (text.empty()) bad_value(label, text, "a store " + forms);
-  // "s3:/bucket" or "file:dir" taken as a relative directory would put the
-  // data under the cwd, where no one looks: a value that begins with one of
-  // these schemes is a URL, and "./s3:x" names such a directory. RFC 8089's
-  // one-slash "file:/dir" is refused too, pointing to the form references carry.
+  // "s3:/bucket", "file:dir" or "gs:bucket" taken as a relative directory
+  // would put the data under the cwd, where no one looks: a value that
+  // begins with a URL scheme is a URL, and "./s3:x" names such a directory.
+  // RFC 8089's one-slash "file:/dir" is refused too, pointing to the form
+  // references carry.
   const std::string lower = base::to_lower(text);
-  if ((lower.starts_with("s3:") && !text.starts_with("s3://")) ||
-      (lower.starts_with("file:") && !text.starts_with("file://"))) {
+  if (starts_with_url_scheme(text) && !text.starts_with("s3://") && !text.starts_with("file://")) {
     const bool one_slash_file = lower.starts_with("file:/") && !lower.starts_with("file://");
     bad_value(label, text,
               "a supported store " +
@@ -237,8 +248,28 @@ std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string
 }
 
 std::string parse_bucket(const std::string& text, const std::string& label) {
-  if (text.empty() || text.find_first_of("/ \t\\") != std::string::npos) bad_value(label, text, "a bucket name");
+  if (!is_bucket_name(text)) bad_value(label, text, "a bucket name (letters, digits, '.', '-' and '_')");
   return text;
+}
+
+std::string parse_origin(const std::string& text, const std::string& label) {
+  // A browser's Origin is compared byte for byte: a value that can never
+  // equal one would refuse the Web UI in silence.
+  if (text == "*")
+    bad_value(label, text,
+              "allowed: name each origin (a codec server open to every web page decodes payloads for any of them)");
+  std::string origin = base::to_lower(text);  // browsers send scheme and host in lower case
+  if (origin.ends_with('/')) origin.pop_back();  // as an address bar shows it
+  const auto separator = origin.find("://");
+  const std::string scheme = origin.substr(0, separator);
+  const std::string authority = separator == std::string::npos ? "" : origin.substr(separator + 3);
+  if ((scheme != "http" && scheme != "https") || authority.empty() ||
+      authority.find_first_of("/?#@ \t") != std::string::npos)
+    bad_value(label, text, "an origin (http://HOST[:PORT] or https://HOST[:PORT], no path)");
+  // Browsers leave out the scheme's own port.
+  const std::string default_port = scheme == "http" ? ":80" : ":443";
+  if (origin.ends_with(default_port)) origin.resize(origin.size() - default_port.size());
+  return origin;
 }
 
 std::string bucket_store_url(const std::string& bucket, const std::string& label) {

@@ -49,10 +49,16 @@ std::string format_store(const StoreSpec& store);
 /// parse_store; one store per namespace.
 std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string>& items, const std::string& label,
                                                    const Getenv& env);
-/// A bare bucket name: no '/', blank or backslash.
+/// A bucket name: letters, digits, '.', '-' and '_' (those of old us-east-1
+/// buckets too), as in an s3:// store.
 std::string parse_bucket(const std::string& text, const std::string& label);
 /// A bare bucket name (R2_BUCKET) as a store URL.
 std::string bucket_store_url(const std::string& bucket, const std::string& label);
+
+/// A web page's origin as a browser sends it: http(s)://HOST[:PORT], made
+/// lower case, without a trailing '/' or the scheme's default port; '*', a
+/// path or another scheme is refused.
+std::string parse_origin(const std::string& text, const std::string& label);
 
 /// "127.0.0.1:8081", "[::1]:8081", "localhost:0".
 ListenAddress parse_listen_address(const std::string& text, const std::string& label);

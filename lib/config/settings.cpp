@@ -645,7 +645,11 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_SERVE_ALLOW_ORIGIN", nullptr, "origins separated by ','"}},
           .file_key = "serve_allow_origin",
           .value_name = "ORIGIN",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.allowed_origins = v.items; },
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                t.config.serve.allowed_origins.clear();
+                for (const std::string& item : v.items) t.config.serve.allowed_origins.push_back(parse_origin(item, v.label));
+              },
           // the dev server's UI (`temporal server start-dev`), under both names a browser may use
           .fallback = "http://localhost:8233,http://127.0.0.1:8233",
           .help = "Web UI origin allowed by CORS (repeatable)",

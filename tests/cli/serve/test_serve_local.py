@@ -400,6 +400,12 @@ class ServeLocal(ServeTestCase):
         finally:
             os.close(watch)
 
+    def test_a_namespace_store_directory_that_is_not_there_stops_serve(self):
+        missing = self.path("no-such-store")
+        r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--namespace-store", "team-b=" + missing)
+        self.assertEqual((r.code, r.err_lines()),
+                         (2, [f"claimcheck: namespace team-b: file://{missing}: no such directory"]))
+
     def test_a_namespace_served_from_a_store_of_its_own(self):
         own = self.path("team-b-store")
         original_b = json.dumps({"team": "b", "rows": list(range(5000))}).encode()

@@ -370,13 +370,14 @@ TEST_CASE("a bucket name no S3 store can have is the store setting's usage error
   CHECK(box.load().s3.bucket == "Old_Bucket.example-1");
 }
 
-TEST_CASE("a store that begins like an s3: or file: URL and is not one is refused, never a relative directory") {
+TEST_CASE("a store that begins with a URL scheme and is not s3:// or file:// is refused, never a relative directory") {
   Sandbox box;
   const auto why = [&](const std::string& value) {
     box.env["CLAIMCHECK_STORE"] = value;
     return std::string(usage_error(box).what());
   };
-  for (const char* bad : {"s3:/audit", "s3:audit", "S3:audit", "S3://audit", "file:dir", "FILE:///x", "File:dir"})
+  for (const char* bad : {"s3:/audit", "s3:audit", "S3:audit", "S3://audit", "file:dir", "FILE:///x", "File:dir",
+                          "notastore:x", "gs:bucket", "r2+x.y-z:b"})
     CHECK(why(bad) == "CLAIMCHECK_STORE: '" + std::string(bad) +
                           "' is not a supported store (s3://bucket/prefix, file:///dir or a directory)");
   CHECK(why("file:/abs/dir") == "CLAIMCHECK_STORE: 'file:/abs/dir' is not a supported store "
@@ -718,6 +719,33 @@ TEST_CASE("serve's bad values are named like any other") {
   box.env.erase("CLAIMCHECK_SERVE_MAX_BODY");
   box.write_config("serve_request_timeout = 0s\n");  // checked when the file is read, by any command
   CHECK(std::string(usage_error(box).what()) == box.config_path() + ":1: serve_request_timeout: must be at least 1s");
+}
+
+TEST_CASE("serve's origins: written as a browser sends them; one that never could be is refused") {
+  Sandbox box;
+  ConfigOverrides serve;
+  serve.command = "serve";
+  box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] = "HTTP://LocalHost:8233/, https://cloud.temporal.io:443, http://[::1]:80";
+  CHECK(box.load(serve).serve.allowed_origins ==
+        std::vector<std::string>{"http://localhost:8233", "https://cloud.temporal.io", "http://[::1]"});
+  const std::string expected = "is not an origin (http://HOST[:PORT] or https://HOST[:PORT], no path)";
+  for (const char* bad : {"localhost:8233", "https://cloud.temporal.io/path", "ftp://x", "http://", "null",
+                          "http://user@x", "http://x?y"}) {
+    box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] = bad;
+    CHECK(std::string(usage_error(box, serve).what()) ==
+          "CLAIMCHECK_SERVE_ALLOW_ORIGIN: '" + std::string(bad) + "' " + expected);
+  }
+  box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] = "*";
+  CHECK(std::string(usage_error(box, serve).what()).starts_with(
+      "CLAIMCHECK_SERVE_ALLOW_ORIGIN: '*' is not allowed: name each origin"));
+}
+
+TEST_CASE("a bucket name with a character no bucket has is refused where it was given") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  box.env["CLAIMCHECK_READ_BUCKETS"] = "fine-bucket, Bad_Bucket!";
+  CHECK(std::string(usage_error(box).what()) ==
+        "CLAIMCHECK_READ_BUCKETS: 'Bad_Bucket!' is not a bucket name (letters, digits, '.', '-' and '_')");
 }
 
 TEST_CASE("serve's namespace stores: NAMESPACE=STORE entries, one store per namespace") {
