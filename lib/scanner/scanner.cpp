@@ -110,6 +110,11 @@ Finding duplicate_key_finding(const std::string& key) {
   return finding;
 }
 
+/// JSON that nests deeper than the scanner follows.
+struct NestedTooDeep : Error {
+  using Error::Error;
+};
+
 /// The event whose payloads are being walked.
 struct EventContext {
   std::string id, type, type_name, field;
@@ -167,7 +172,21 @@ class Walker {
   void walk_string(const std::string& text) {
     const bool object_like = text.starts_with('{') || text.starts_with('[');
     if (!object_like || !scan::may_hold_reference(text)) return;
-    if (auto parsed = parse_embedded(text); parsed && !parsed->is_string()) walk(*parsed);
+    if (auto parsed = parse_embedded(text); parsed && !parsed->is_string()) walk_isolated(*parsed);
+  }
+
+  /// A payload, or JSON held in a value (a string, a payload's data). Nested
+  /// too deep, it is that value's problem, reported where it sits: the rest
+  /// of the input is still read (gc --keep-referenced stops at such a finding).
+  void walk_isolated(const Json& data) {
+    try {
+      walk(data);
+    } catch (const NestedTooDeep& e) {
+      Finding finding;
+      finding.format = FoundFormat::Unreadable;
+      finding.error = e.why();
+      report(std::move(finding));
+    }
   }
 
   /// JSON text inside a value (nullopt when it is not JSON); a key it holds
@@ -188,7 +207,7 @@ class Walker {
     if (auto finding = scan::payload_finding(parsed)) return report(std::move(*finding));
     if (!scan::may_hold_reference(parsed.payload.data)) return;
     if (auto data = parse_embedded(parsed.payload.data))
-      walk(*data);  // the pointer goes on as if the payload were shown decoded
+      walk_isolated(*data);  // the pointer goes on as if the payload were shown decoded
   }
 
   static bool is_history(const Json& events) {
@@ -240,8 +259,18 @@ class Walker {
         walk_fields(child, field);
       } else {
         event_.field = field;
-        walk(child);
+        walk_payloads(child);
       }
+    }
+  }
+
+  /// A payload field's value: a payload or, in shorthand, a list of them,
+  /// each one's depth its own problem.
+  void walk_payloads(const Json& value) {
+    if (!value.is_array() || scan::aws_pointer(value)) return walk_isolated(value);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      Descend into(pointer_, std::to_string(i));
+      walk_isolated(value[i]);
     }
   }
 
@@ -336,7 +365,7 @@ class Walker {
     DepthGuard(int& depth, const std::string& pointer) : depth_(depth) {
       if (++depth_ > kMaxDepth) {
         --depth_;
-        throw Error(ErrorKind::InvalidInput, "input",
+        throw NestedTooDeep(ErrorKind::InvalidInput, "input",
                     "nested deeper than " + std::to_string(kMaxDepth) + " levels at " +
                         pointer.substr(0, 200));
       }

@@ -1,5 +1,6 @@
 """End-to-end: `claimcheck inspect` with the built binary on the local store,
 plus the parts that need no server (offline, bad input, colour, schema)."""
+import base64
 import copy
 import fcntl
 import json
@@ -156,6 +157,39 @@ class LocalInspect(InspectTestCase):
         with open(keep, "w") as f:
             f.write(lines)
         self.assertEqual(self.run_cc(*self.store, "gc", "--dry-run", "--keep-referenced", keep).code, 3)
+
+    def test_one_unreadable_input_of_several_is_reported_and_the_others_checked(self):
+        refs = [self.write_json(f"r{i}.json", self.offload(compressible(60_000 + i), *self.store)) for i in range(2)]
+        garbage = self.path("garbage.txt")
+        with open(garbage, "w") as f:
+            f.write("garbage\n")
+        r = self.inspect(*self.store, "inspect", "--json", refs[0], garbage, refs[1], expect=3)
+        findings = r.json()["findings"]
+        self.assertEqual([(f["source"], f["format"], f["status"]) for f in findings],
+                         [(refs[0], "claimcheck", "ok"), (garbage, "unreadable", "invalid"),
+                          (refs[1], "claimcheck", "ok")])
+        self.assertTrue(findings[1]["problems"][0].startswith("not JSON: "), findings[1]["problems"])
+        self.assertIn("1 invalid of 3 references", r.err)
+        table = self.inspect(*self.store, "inspect", refs[0], garbage, expect=3).out
+        self.assertIn("garbage.txt (whole input)", table)
+        # A file that cannot be read is no report's row: the usage error it always was.
+        self.assertEqual(self.run_cc(*self.store, "inspect", refs[0], self.path("absent.json")).code, 2)
+
+    def test_a_payload_nested_too_deep_is_its_own_finding(self):
+        ref = self.offload(compressible(60_000), *self.store)
+        deep = "[" * 1000 + json.dumps(ref) + "]" * 1000
+        history = {"events": [{"eventId": "1", "eventType": "EVENT_TYPE_ACTIVITY_TASK_COMPLETED",
+                               "activityTaskCompletedEventAttributes": {"result": {"payloads": [
+                                   {"metadata": {"encoding": base64.b64encode(b"json/plain").decode()},
+                                    "data": base64.b64encode(deep.encode()).decode()},
+                                   {"metadata": {"encoding": base64.b64encode(b"json/plain").decode()},
+                                    "data": base64.b64encode(json.dumps(ref).encode()).decode()}]}}}]}
+        r = self.inspect(*self.store, "inspect", "--json", self.write_json("deep.json", history), expect=3)
+        findings = r.json()["findings"]
+        self.assertEqual([(f["pointer"], f["status"]) for f in findings],
+                         [("/events/0/activityTaskCompletedEventAttributes/result/payloads/0", "invalid"),
+                          ("/events/0/activityTaskCompletedEventAttributes/result/payloads/1", "ok")])
+        self.assertIn("nested deeper than 512 levels", findings[0]["problems"][0])
 
     def test_expired_reference_is_reported_not_an_error(self):
         ref = self.offload(compressible(60_000), *self.store)

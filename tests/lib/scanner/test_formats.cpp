@@ -194,6 +194,37 @@ TEST_CASE("hostile nesting is refused with InvalidInput instead of exhausting th
   CHECK(scan_str(fine).size() == 1);
 }
 
+TEST_CASE("JSON nested too deep inside a payload or a string is that value's finding; the rest is still read") {
+  const std::string deep = std::string(1000, '[') + go_ref("deep").dump() + std::string(1000, ']');
+  const Json document = {
+      {"payloads", Json::array({payload(Form::Base64, {{"encoding", "json/plain"}}, deep),
+                                payload(Form::Base64, {{"encoding", "json/plain"}}, go_ref("k").dump())})},
+      {"note", deep}};
+  const auto findings = scan(document);
+  REQUIRE(findings.size() == 3);
+  CHECK(findings[0].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(findings[0].pointer == "/payloads/0");
+  CHECK(findings[0].error->starts_with("nested deeper than 512 levels at /payloads/0/0/0"));
+  CHECK(findings[1].key == "k");
+  CHECK(findings[1].pointer == "/payloads/1");
+  CHECK(findings[2].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(findings[2].pointer == "/note");
+
+  // A history in shorthand: the payload's JSON is part of the document.
+  Json nested = go_ref("deep");
+  for (int i = 0; i < 600; ++i) nested = Json::array({nested});
+  const Json history = {{"events", Json::array({
+      {{"eventId", "1"}, {"eventType", "EVENT_TYPE_ACTIVITY_TASK_COMPLETED"},
+       {"activityTaskCompletedEventAttributes", {{"result", Json::array({nested, go_ref("k2")})}}}},
+  })}};
+  const auto in_history = scan(history);
+  REQUIRE(in_history.size() == 2);
+  CHECK(in_history[0].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(in_history[0].pointer == "/events/0/activityTaskCompletedEventAttributes/result/0");
+  CHECK(in_history[0].field == "result");
+  CHECK(in_history[1].key == "k2");
+}
+
 TEST_CASE("huge keys of malformed or foreign references are kept bounded") {
   Json aws = Json::array({"software.amazon.payloadoffloading.PayloadS3Pointer",
                           {{"s3BucketName", "b"}, {"s3Key", std::string(100000, 'k')}}});
