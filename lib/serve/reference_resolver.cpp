@@ -17,7 +17,6 @@ namespace {
 using temporal::PayloadReferenceKind;
 
 constexpr const char* kJsonPlain = "json/plain";
-constexpr const char* kBinaryPlain = "binary/plain";
 
 /// A cache entry answers only the reference that verified it: the whole of
 /// what the store lookup and the checks depend on (key, size, compression,
@@ -35,8 +34,6 @@ std::string cache_key(const temporal::ExternalStorageReference& claim) {
   return "external:" + claim.bucket + "/" + claim.key + "#" +
          (claim.size_bytes ? std::to_string(*claim.size_bytes) : std::string()) + "@" + claim.hash_value;
 }
-
-std::string plain_encoding(const VerifiedObject& object) { return object.is_json ? kJsonPlain : kBinaryPlain; }
 
 [[noreturn]] void refuse(const std::string& why) {
   throw HttpError(403, "the reference names a store this server does not serve", why);
@@ -102,11 +99,7 @@ OutgoingPayload ReferenceResolver::resolve_outgoing(const Payload& payload) {
   }
   if (reference->kind == PayloadReferenceKind::ExternalStorage) return {fetch_external(*reference), nullptr};
   auto object = fetch(*reference->reference);
-  if (reference->kind == PayloadReferenceKind::TypeScript) out.payload.metadata = reference->original_metadata;
-  // A whole claimcheck / Go reference, or a marker written without the
-  // original metadata: the encoding follows the bytes. A marker with it
-  // gives it back as it was (what /encode was given).
-  if (!reference->metadata_in_marker) out.payload.metadata["encoding"] = plain_encoding(*object);
+  out.payload.metadata = temporal::restored_metadata(*reference, object->is_json);
   out.data_base64 = std::shared_ptr<const std::string>(object, &object->bytes);  // the cache's text, shared
   return out;
 }

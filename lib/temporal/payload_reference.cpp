@@ -54,6 +54,12 @@ std::optional<PayloadReference> claimcheck_payload(const Payload& payload) {
 
 }  // namespace
 
+std::map<std::string, std::string> restored_metadata(const PayloadReference& reference, bool bytes_are_json) {
+  std::map<std::string, std::string> metadata = reference.original_metadata;
+  if (!reference.metadata_in_marker) metadata[std::string(kEncodingKey)] = bytes_are_json ? "json/plain" : "binary/plain";
+  return metadata;
+}
+
 std::optional<PayloadReference> payload_reference(const Payload& payload) {
   if (is_external_storage_reference(payload)) {
     PayloadReference found;

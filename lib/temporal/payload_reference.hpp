@@ -29,16 +29,24 @@ struct PayloadReference {
   std::optional<Reference> reference;
   /// ExternalStorage.
   std::optional<ExternalStorageReference> external;
-  /// ClaimCheck and TypeScript: the metadata of the original payload: the
+  /// ClaimCheck and TypeScript: the metadata the payload came with: the
   /// wrapper's own (json/plain), or the marker's "metadata" decoded, or, for a
   /// marker without one (written before the runner kept it), the marker
-  /// payload's own, as the runner restores it. Empty for ExternalStorage:
-  /// the stored payload carries its own.
+  /// payload's own. restored_metadata says what the original is written
+  /// with. Empty for ExternalStorage: the stored payload carries its own.
   std::map<std::string, std::string> original_metadata;
   /// TypeScript: the marker carried the original metadata (then it is the
   /// original's exactly, even when it has no encoding).
   bool metadata_in_marker = false;
 };
+
+/// The metadata of the original payload behind a ClaimCheck or TypeScript
+/// reference, once its bytes are fetched: the marker's own when it carried
+/// it (what was offloaded, exactly); else the wrapper's, with an encoding
+/// that follows the bytes, json/plain when they are JSON and binary/plain
+/// otherwise (neither the wrapper's json/plain nor binary/claimcheck says
+/// what the original was). serve and retrieve --json-fields both write this.
+std::map<std::string, std::string> restored_metadata(const PayloadReference& reference, bool bytes_are_json);
 
 /// nullopt for an ordinary payload. A payload that says it is a reference
 /// but is malformed is Error(InvalidInput) with the reason.

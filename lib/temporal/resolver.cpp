@@ -4,6 +4,7 @@
 
 #include "codec/digest.hpp"
 #include "core/error.hpp"
+#include "core/json_text.hpp"
 #include "manager/staged_output.hpp"
 #include "temporal/payload_codecs.hpp"
 #include "temporal/payload_wire.hpp"
@@ -55,8 +56,8 @@ Resolution Resolver::resolve_claimcheck(const PayloadReference& reference) {
   auto staged = stage_to_stream(data, static_cast<std::size_t>(ref.size_bytes) + 1);
   RetrieveOutcome outcome = manager_.retrieve(ref, *staged);
   Resolution resolution;
-  resolution.payload.metadata = reference.original_metadata;
   resolution.payload.data = data.take();
+  resolution.payload.metadata = restored_metadata(reference, is_json(resolution.payload.data));
   resolution.sha256_verified = outcome.sha256_verified;
   return resolution;
 }

@@ -57,7 +57,9 @@ class TypeScriptPayloads(CliTestCase):
         self.assertEqual(first, {"metadata": {"encoding": b64("json/plain"), "encryption-key-id": b64("none")},
                                  "data": b64(original)})
         self.assertEqual(small, {"small": 1})
-        self.assertEqual(legacy, {"metadata": {"encoding": b64(TS_ENCODING)}, "data": b64(b"legacy bytes")})
+        # Without the marker's metadata the encoding follows the bytes, as serve's /decode writes it:
+        # binary/claimcheck around the original would be a marker no one can read.
+        self.assertEqual(legacy, {"metadata": {"encoding": b64("binary/plain")}, "data": b64(b"legacy bytes")})
 
     def test_encoded_original_exits_3_unless_raw(self):
         sealed = os.urandom(140_000)

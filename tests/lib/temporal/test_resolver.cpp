@@ -175,17 +175,20 @@ TEST_CASE("only the converters' own encodings are written as data") {
   CHECK(why.find("retrieve k: the stored payload is encoded binary/encrypted") == 0);
 }
 
-TEST_CASE("a claimcheck reference wrapped in a json/plain payload resolves with its metadata") {
+TEST_CASE("a claimcheck reference wrapped in a json/plain payload resolves with an encoding that follows the bytes") {
   Fixture f;
-  const std::string original = std::string(70000, 'a') + "\"";
   OffloadOptions options;
   options.threshold = 1;
-  Reference ref = f.manager.offload(original, options);
-  Payload wrapper{{{"encoding", "json/plain"}}, to_json(ref), {}};
-  Resolution resolution = f.resolver.resolve(*payload_reference(wrapper));
-  CHECK(resolution.sha256_verified);
-  CHECK(resolution.payload.data == original);
-  CHECK(resolution.payload.metadata == wrapper.metadata);
+  for (const auto& [original, encoding] : {std::pair<std::string, std::string>{std::string(70000, 'a') + "\"", "binary/plain"},
+                                           {"[\"" + std::string(70000, 'a') + "\"]", "json/plain"}}) {
+    CAPTURE(encoding);
+    Reference ref = f.manager.offload(original, options);
+    Payload wrapper{{{"encoding", "json/plain"}, {"note", "kept"}}, to_json(ref), {}};
+    Resolution resolution = f.resolver.resolve(*payload_reference(wrapper));
+    CHECK(resolution.sha256_verified);
+    CHECK(resolution.payload.data == original);
+    CHECK(resolution.payload.metadata == std::map<std::string, std::string>{{"encoding", encoding}, {"note", "kept"}});
+  }
 }
 
 TEST_CASE("a TypeScript binary/claimcheck payload resolves with the marker's metadata") {
