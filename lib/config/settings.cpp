@@ -223,6 +223,7 @@ const std::vector<Setting>& table() {
           .flag = "--ttl",
           .commands = {{"offload", "Keep the object this long (a bare number is days)"},
                        {"gc", "TTL for objects without a recorded expiry (a bare number is days)"},
+                       {"inspect", "TTL for objects without a recorded expiry, as gc judges them (a bare number is days)"},
                        {"stats", "TTL for objects without a recorded expiry (a bare number is days)"}},
           .env = {{"CLAIMCHECK_TTL_DAYS", nullptr, "a duration, or a bare number of days"}},
           .file_key = "ttl",

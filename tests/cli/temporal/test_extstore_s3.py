@@ -4,6 +4,7 @@ using the objects the real TypeScript S3 driver 1.22.0 wrote (uploaded to
 their own keys in bucket "bars"); stored payloads that are binary/zlib,
 binary/encrypted or malformed; buckets that are not configured; gc and stats
 over the SDK's key layout (--prefix v0/). Skips (77) without an S3 server."""
+import datetime
 import json
 import sys
 import urllib.request
@@ -74,6 +75,13 @@ class ExternalStorageS3(CliTestCase):
                     "workflow_id": "interop-extstore wf+1", "activity_type": None, "activity_id": None,
                     "run_id": "0193f7a2-5c1e-7d4b-9a0e-3b2f1c4d5e6f"})
                 self.assertIsNotNone(f["expires_at"])  # LastModified + TTL
+
+    def test_inspect_ttl_sets_the_expiry_of_references_without_one_as_gc_judges_it(self):
+        path = self.write("h.json", sample_json("tiny", ".history.json"))
+        expiry = lambda *flags: datetime.datetime.fromisoformat(json.loads(self.expect(
+            0, *self.store, "inspect", "--json", *flags, path).out)["findings"][0]["expires_at"].replace("Z", "+00:00"))
+        self.assertEqual(expiry("--ttl", "45d") - expiry(), datetime.timedelta(days=15))  # the default is 30d
+        self.assertEqual(expiry("--ttl", "2") - expiry(), datetime.timedelta(days=-28))
 
     def test_inspect_table_names_the_workflow_from_the_key(self):
         table = self.expect(0, *self.store, "inspect", self.write("h.json", sample_json("tiny", ".history.json")))
