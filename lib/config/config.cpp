@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -72,12 +73,18 @@ std::optional<SettingValue> from_env(const Setting& row, const EnvVar& var, cons
   return make_value(row, *text, Source::Env, "env " + name, name);
 }
 
+SettingValue file_value(const Setting& row, const ConfigFile& file, const std::string& key, const std::string& text) {
+  SettingValue value = make_value(row, text, Source::File, file.origin(key), file.label(key));
+  value.base_dir = std::filesystem::path(file.path).parent_path().string();
+  return value;
+}
+
 std::optional<SettingValue> from_file(const Setting& row, const Sources& s) {
   if (row.file_key.empty() || !s.file) return std::nullopt;
   const std::string key(row.file_key);
   const ConfigFileEntry* entry = s.file->find(key);
   if (!entry) return std::nullopt;
-  return make_value(row, entry->value, Source::File, s.file->origin(key), s.file->label(key));
+  return file_value(row, *s.file, key, entry->value);
 }
 
 std::optional<SettingValue> from_profile(const Setting& row, const Sources& s) {
@@ -90,7 +97,9 @@ std::optional<SettingValue> from_profile(const Setting& row, const Sources& s) {
 std::optional<SettingValue> implied(const Setting& row, Source level, const Sources& s) {
   const auto it = s.implied.find(std::string(row.key));
   if (it == s.implied.end() || it->second.source != level) return std::nullopt;
-  return make_value(row, it->second.text, level, it->second.origin, it->second.label);
+  SettingValue value = make_value(row, it->second.text, level, it->second.origin, it->second.label);
+  value.base_dir = it->second.base_dir;
+  return value;
 }
 
 /// The first value in precedence order, converted when its variable says so.
@@ -113,7 +122,7 @@ void apply(const Setting& row, const SettingValue& value, Config& config, Source
   SettingTarget target{config, s.env, {}};
   row.apply(value, target);
   for (auto& [key, text] : target.implied) {
-    s.implied[key] = SettingValue{std::move(text), {}, value.source, value.origin, value.label};
+    s.implied[key] = SettingValue{std::move(text), {}, value.source, value.origin, value.label, value.base_dir};
   }
 }
 
@@ -227,7 +236,7 @@ void check_file_values(std::span<const Setting> table, Sources& s) {
       if (row.file_key != key || !row.apply) continue;
       Config scratch;
       SettingTarget target{scratch, s.env, {}};
-      row.apply(make_value(row, entry.value, Source::File, s.file->origin(key), s.file->label(key)), target);
+      row.apply(file_value(row, *s.file, key, entry.value), target);
     }
   }
 }

@@ -184,7 +184,8 @@ bool starts_with_url_scheme(const std::string& text) {
   });
 }
 
-StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env) {
+StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env,
+                      const std::string& base_dir) {
   const std::string forms = "(s3://bucket/prefix, file:///dir or a directory)";
   if (text.empty()) bad_value(label, text, "a store " + forms);
   // "s3:/bucket", "file:dir" or "gs:bucket" taken as a relative directory
@@ -219,7 +220,7 @@ StoreSpec parse_store(const std::string& text, const std::string& label, const G
     bad_value(label, text, "a supported store " + forms);
   }
   spec.kind = "local";
-  spec.dir = expand_path(dir, env);
+  spec.dir = expand_path(dir, env, base_dir);
   return spec;
 }
 
@@ -229,7 +230,7 @@ std::string format_store(const StoreSpec& store) {
 }
 
 std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string>& items, const std::string& label,
-                                                   const Getenv& env) {
+                                                   const Getenv& env, const std::string& base_dir) {
   std::vector<NamespaceStore> entries;
   for (const std::string& text : items) {
     const auto equals = text.find('=');
@@ -241,7 +242,7 @@ std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string
     for (const NamespaceStore& earlier : entries)
       if (earlier.ns == entry.ns)
         throw Error(ErrorKind::Usage, label, "namespace " + entry.ns + " is given twice (one store per namespace)");
-    entry.store = parse_store(text.substr(equals + 1), label, env);
+    entry.store = parse_store(text.substr(equals + 1), label, env, base_dir);
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -299,12 +300,13 @@ std::string format_listen_address(const ListenAddress& address) {
   return (v6 ? "[" + address.host + "]" : address.host) + ":" + std::to_string(address.port);
 }
 
-std::string expand_path(const std::string& path, const Getenv& env) {
+std::string expand_path(const std::string& path, const Getenv& env, const std::string& base_dir) {
   std::string out = path;
   if (out == "~" || out.starts_with("~/")) {
     if (auto home = env_value(env, "HOME")) out = *home + out.substr(1);
   }
   if (out.empty()) return out;
+  if (!base_dir.empty() && !out.starts_with('/')) out = base_dir + "/" + out;
   return std::filesystem::absolute(out).lexically_normal().string();
 }
 

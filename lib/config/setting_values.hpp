@@ -41,14 +41,16 @@ std::string parse_url(const std::string& text, const std::string& label);
 /// "claimcheck" -> "claimcheck/".
 std::string normalise_prefix(std::string prefix, const std::string& label);
 
-/// s3://bucket[/prefix], file:///dir, or a directory path.
-StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env);
+/// s3://bucket[/prefix], file:///dir, or a directory path (relative:
+/// under `base_dir`, see expand_path).
+StoreSpec parse_store(const std::string& text, const std::string& label, const Getenv& env,
+                      const std::string& base_dir = {});
 /// The store as a URL: s3://bucket[/prefix] or file:///dir.
 std::string format_store(const StoreSpec& store);
 /// NAMESPACE=STORE entries (serve): a Temporal namespace name ([A-Za-z0-9._@-]) and a store as
 /// parse_store; one store per namespace.
 std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string>& items, const std::string& label,
-                                                   const Getenv& env);
+                                                   const Getenv& env, const std::string& base_dir = {});
 /// A bucket name: letters, digits, '.', '-' and '_' (those of old us-east-1
 /// buckets too), as in an s3:// store.
 std::string parse_bucket(const std::string& text, const std::string& label);
@@ -65,8 +67,9 @@ ListenAddress parse_listen_address(const std::string& text, const std::string& l
 /// The address as parse_listen_address reads it (brackets around IPv6).
 std::string format_listen_address(const ListenAddress& address);
 
-/// "~/x" and relative paths made absolute.
-std::string expand_path(const std::string& path, const Getenv& env);
+/// "~/x" and relative paths made absolute: relative to `base_dir` when one
+/// is given (a config file's directory), else to the current directory.
+std::string expand_path(const std::string& path, const Getenv& env, const std::string& base_dir = {});
 /// $<xdg>/claimcheck, else $HOME/<fallback>/claimcheck; "" without either.
 std::string home_relative(const Getenv& env, const char* xdg, const char* fallback);
 

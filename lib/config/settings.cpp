@@ -124,7 +124,7 @@ const std::vector<Setting>& table() {
           .value_name = "URI",
           .apply =
               [](const SettingValue& v, SettingTarget& t) {
-                const StoreSpec spec = parse_store(v.text, v.label, t.env);
+                const StoreSpec spec = parse_store(v.text, v.label, t.env, v.base_dir);
                 t.config.store_kind = spec.kind;
                 t.config.s3.bucket = spec.bucket;
                 t.config.local_dir = spec.dir;
@@ -181,7 +181,7 @@ const std::vector<Setting>& table() {
           .flag = "--config",
           .env = {{"CLAIMCHECK_CONFIG"}},
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.config_file = expand_path(v.text, t.env); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.config_file = expand_path(v.text, t.env, v.base_dir); },
           .compute_default =
               [](SettingTarget& t) {
                 const std::string dir = home_relative(t.env, "XDG_CONFIG_HOME", ".config");
@@ -345,7 +345,7 @@ const std::vector<Setting>& table() {
           .key = "web_identity_token_file",
           .env = {{"AWS_WEB_IDENTITY_TOKEN_FILE"}},
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.web_identity_token_file = expand_path(v.text, t.env); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.web_identity_token_file = expand_path(v.text, t.env, v.base_dir); },
           .help = "Web identity token for STS AssumeRoleWithWebIdentity (EKS IRSA), with AWS_ROLE_ARN",
           .show = [](const Config& c) { return c.s3.chain.web_identity_token_file; },
           .stage = Stage::S3,
@@ -404,7 +404,7 @@ const std::vector<Setting>& table() {
           .value_name = "FILE",
           .apply =
               [](const SettingValue& v, SettingTarget& t) {
-                t.config.s3.chain.container_authorization_token_file = expand_path(v.text, t.env);
+                t.config.s3.chain.container_authorization_token_file = expand_path(v.text, t.env, v.base_dir);
               },
           .help = "File holding the container agent's authorization token, read at every fetch; wins over "
                   "AWS_CONTAINER_AUTHORIZATION_TOKEN",
@@ -517,7 +517,7 @@ const std::vector<Setting>& table() {
           .value_name = "FILE",
           .apply =
               [](const SettingValue& v, SettingTarget& t) {
-                t.config.s3.ca_bundle = expand_path(v.text, t.env);
+                t.config.s3.ca_bundle = expand_path(v.text, t.env, v.base_dir);
                 t.config.s3.ca_bundle_label = v.label;  // checked when the S3 store is made
               },
           .default_doc = "the system's CA certificates",
@@ -616,7 +616,7 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_JOURNAL_DIR"}},
           .file_key = "journal_dir",
           .value_name = "DIR",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.journal_dir = expand_path(v.text, t.env); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.journal_dir = expand_path(v.text, t.env, v.base_dir); },
           .compute_default =
               [](SettingTarget& t) { t.config.journal_dir = home_relative(t.env, "XDG_STATE_HOME", ".local/state"); },
           .default_doc = "$XDG_STATE_HOME/claimcheck (else ~/.local/state/claimcheck)",
@@ -679,7 +679,7 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_SERVE_TOKEN_FILE"}},
           .file_key = "serve_token_file",
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.token_file = expand_path(v.text, t.env); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.token_file = expand_path(v.text, t.env, v.base_dir); },
           .default_doc = "none: no token required",
           .help = "Require 'Authorization: Bearer <first line of FILE>'",
           .show = [](const Config& c) { return c.serve.token_file; },
@@ -693,7 +693,7 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_SERVE_TLS_CERT"}},
           .file_key = "serve_tls_cert",
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_cert_file = expand_path(v.text, t.env); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_cert_file = expand_path(v.text, t.env, v.base_dir); },
           .default_doc = "none: plain http",
           .help = "Serve https with this PEM certificate chain",
           .show = [](const Config& c) { return c.serve.tls_cert_file; },
@@ -707,7 +707,7 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_SERVE_TLS_KEY"}},
           .file_key = "serve_tls_key",
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_key_file = expand_path(v.text, t.env); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_key_file = expand_path(v.text, t.env, v.base_dir); },
           .help = "The PEM private key of --tls-cert",
           .show = [](const Config& c) { return c.serve.tls_key_file; },
           .stage = Stage::Command,
@@ -810,7 +810,7 @@ const std::vector<Setting>& table() {
           .value_name = "NAMESPACE=STORE",
           .apply =
               [](const SettingValue& v, SettingTarget& t) {
-                t.config.serve.namespace_stores = parse_namespace_stores(v.items, v.label, t.env);
+                t.config.serve.namespace_stores = parse_namespace_stores(v.items, v.label, t.env, v.base_dir);
               },
           .default_doc = "none: every namespace is served from --store",
           .help = "Serve a namespace's payloads from a store of its own (same endpoint and credentials; repeatable)",

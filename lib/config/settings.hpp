@@ -24,6 +24,10 @@ struct SettingValue {
   Source source = Source::Default;
   std::string origin;  // "env CLAIMCHECK_TTL_DAYS": Config::origin, printed by -v
   std::string label;   // "CLAIMCHECK_TTL_DAYS": names the value in error messages
+  /// What a relative path in it is relative to: the config file's
+  /// directory for a value from the file (a service runs in '/'), else ""
+  /// (the current directory).
+  std::string base_dir;
 };
 
 /// What a row's parser writes into.

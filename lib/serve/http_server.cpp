@@ -13,6 +13,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -174,10 +175,20 @@ struct ConnectionState : IdleConnection {
   std::size_t served = 0;  // requests
 };
 
+/// A file that cannot be opened says why ("No such file or directory"),
+/// which OpenSSL's PEM error does not.
+void check_openable(const std::string& what, const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error(ErrorKind::Usage, what, std::strerror(errno));
+  ::close(fd);
+}
+
 SSL_CTX* load_tls(const HttpServerOptions& options) {
   if (options.tls_cert_file.empty() && options.tls_key_file.empty()) return nullptr;
   if (options.tls_cert_file.empty() || options.tls_key_file.empty())
     throw Error(ErrorKind::Usage, "TLS", "both a certificate and a key file are needed");
+  check_openable("TLS certificate " + options.tls_cert_file, options.tls_cert_file);
+  check_openable("TLS key " + options.tls_key_file, options.tls_key_file);
   SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
   if (ctx == nullptr) throw Error(ErrorKind::Internal, "TLS", "cannot create an OpenSSL context");
   SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);

@@ -75,8 +75,8 @@ def refuses_connections(port):
 class Server:
     """One `claimcheck serve` process; stderr is collected line by line."""
 
-    def __init__(self, env, *args, expect_start=True):
-        self.proc = subprocess.Popen([BINARY, "serve", *args], env=env, stdin=subprocess.DEVNULL,
+    def __init__(self, env, *args, expect_start=True, cwd=None):
+        self.proc = subprocess.Popen([os.path.abspath(BINARY), "serve", *args], env=env, cwd=cwd, stdin=subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.lines = []
         self.port = None
@@ -157,11 +157,11 @@ class ServeTestCase(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.tmp, name)
 
-    def serve(self, *args, env=None, expect_start=True):
+    def serve(self, *args, env=None, expect_start=True, cwd=None):
         args = list(args)
         if not any(a == "--listen" for a in args):
             args = ["--listen", "127.0.0.1:0", *args]
-        server = Server(env or self.env, *args, expect_start=expect_start)
+        server = Server(env or self.env, *args, expect_start=expect_start, cwd=cwd)
         self.servers.append(server)
         return server
 

@@ -283,6 +283,24 @@ class ServeLocal(ServeTestCase):
             self.assertIn(f"claimcheck: warning: TLS certificate {cert_file} {said}: browsers and the temporal CLI "
                           "refuse it", server.lines)
 
+    def test_relative_paths_in_the_config_file_are_under_its_directory(self):
+        _, cert, key = self.make_tls()
+        conf_dir = os.path.dirname(cert)
+        os.makedirs(os.path.join(conf_dir, "team-b"))
+        config = os.path.join(conf_dir, "claimcheck.conf")
+        with open(config, "w") as f:
+            f.write("serve_tls_cert = server.pem\nserve_tls_key = server.key\n"
+                    "serve_namespace_store = team-b=team-b\n")
+        # As a service starts it: in '/', the file named by its full path.
+        server = self.serve("--config", config, cwd="/")
+        self.assertEqual(server.scheme, "https")
+        self.assertIn("; namespace team-b: file://" + os.path.join(conf_dir, "team-b"), server.lines[0])
+        # A file that is not there says so, not "PEM expected".
+        missing = self.path("absent.pem")
+        r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", missing, "--tls-key", key)
+        self.assertEqual((r.code, r.err_lines()),
+                         (2, [f"claimcheck: TLS certificate {missing}: No such file or directory"]))
+
     def test_loopback_rule(self):
         r = self.run_cc("serve", "--listen", "0.0.0.0:0")
         self.assertEqual(r.code, 2)

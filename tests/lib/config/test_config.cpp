@@ -396,6 +396,18 @@ TEST_CASE("a store that begins with a URL scheme and is not s3:// or file:// is 
   CHECK(c.local_dir.ends_with("/s3:audit"));
 }
 
+TEST_CASE("a relative path in the config file is under the file's directory; elsewhere under the current one") {
+  Sandbox box;
+  box.write_config("store = rel/store\njournal_dir = ./journal\n");
+  const std::filesystem::path dir = std::filesystem::path(box.config_path()).parent_path();
+  Config c = box.load();
+  CHECK(c.local_dir == (dir / "rel/store").string());
+  CHECK(c.journal_dir == (dir / "journal").string());
+  box.env["CLAIMCHECK_STORE"] = "rel/store";
+  c = box.load();
+  CHECK(c.local_dir == (std::filesystem::current_path() / "rel/store").string());
+}
+
 TEST_CASE("the AWS profile is not read for a local store") {
   Sandbox box;
   box.env["AWS_PROFILE"] = "missing";  // would be an error for S3
