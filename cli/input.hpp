@@ -9,6 +9,11 @@
 
 namespace claimcheck::cli {
 
+/// An argument that starts like JSON ('{', or '"' for a reference written
+/// as a JSON string) is a reference given inline, for retrieve and inspect
+/// alike; anything else names a file ('-': stdin).
+inline bool is_inline_json(const std::string& arg) { return arg.starts_with('{') || arg.starts_with('"'); }
+
 class Input {
  public:
   /// "-" is stdin. Throws Error(Usage) when the file cannot be opened (a

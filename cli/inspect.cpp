@@ -39,14 +39,15 @@ struct NamedInput {
   std::string text;
 };
 
-/// Files, "-" for stdin (once), or a reference written inline ("{...}").
+/// Files, "-" for stdin (once), or a reference written inline ('{...}', or
+/// as a JSON string).
 std::vector<NamedInput> read_inputs(std::vector<std::string> args) {
   if (args.empty()) args.push_back("-");
   std::vector<NamedInput> inputs;
   bool stdin_used = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg.starts_with('{')) {
+    if (is_inline_json(arg)) {
       inputs.push_back({"arg:" + std::to_string(i + 1), arg});
       continue;
     }
@@ -143,7 +144,7 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
 
 void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
   sub.add_option("INPUT", flags.inputs,
-                 "Files, '-' for stdin, or an inline reference '{...}' (none: stdin)");
+                 "Files, '-' for stdin, or an inline reference '{...}' or JSON string (none: stdin)");
   auto* offline = sub.add_flag("--offline", flags.offline,
                                "Only read the references: no store request at all");
   sub.add_flag("--verify", flags.verify, "Download each object and check size and sha256")

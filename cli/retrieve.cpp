@@ -41,10 +41,6 @@ void warn_expired(const Session& session, const RetrieveOutcome& outcome) {
                    format_rfc3339(*outcome.expired_at) + ": the object is still stored, but gc may delete it");
 }
 
-/// An argument that starts like JSON is a reference given inline, as inspect
-/// takes one; anything else names a file ('-': stdin).
-bool is_inline(const std::string& arg) { return arg.starts_with('{') || arg.starts_with('"'); }
-
 void retrieve_stream(Session& session, ByteSource& input, StagedOutput& output,
                      const RetrieveFlags& flags) {
   ProgressBar bar(session.config().quiet, 0);
@@ -74,7 +70,7 @@ int run_retrieve(const GlobalOptions& global, const RetrieveFlags& flags) {
   Session session(global);
   std::optional<Input> file;
   std::optional<StringSource> inline_text;
-  if (is_inline(flags.input))
+  if (is_inline_json(flags.input))
     inline_text.emplace(flags.input);
   else
     file.emplace(flags.input);

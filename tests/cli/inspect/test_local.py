@@ -137,6 +137,10 @@ class LocalInspect(InspectTestCase):
         self.assertEqual(report["findings"][1]["line"], 2)
         self.assertEqual(report["findings"][1]["pointer"], "/state")
         self.assertEqual(report["summary"]["ok"], 2)
+        # A reference written as a JSON string is inline too, as retrieve reads it.
+        as_string = json.dumps(inline)
+        report = self.inspect(*self.store, "inspect", "--json", as_string).json()
+        self.assertEqual([(f["source"], f["status"]) for f in report["findings"]], [("arg:1", "ok")])
 
     def test_one_bad_json_lines_line_is_reported_and_the_rest_checked(self):
         refs = [self.offload(compressible(60_000 + i), *self.store) for i in range(2)]
