@@ -298,6 +298,15 @@ class LocalStoreTests(CliTestCase):
         line = self.fails(3, "retrieve", "--strict", stdin=text)
         self.assertIn("not a reference", line)
 
+    def test_a_small_output_that_is_a_reference_is_taken_for_one_unless_offloaded_with_force(self):
+        original = compressible(100_000)
+        ref_text = json.dumps(self.offload(original)).encode()
+        passed = self.ok("offload", stdin=ref_text).out  # small: passes through as it is
+        self.assertEqual(passed, ref_text)
+        self.assertEqual(self.ok("retrieve", stdin=passed).out, original)  # the object it names
+        carried = self.ok("offload", "--force", stdin=ref_text).out
+        self.assertEqual(self.ok("retrieve", stdin=carried).out, ref_text)  # the reference's own text
+
     def test_exit_4_missing_object_and_no_partial_output(self):
         ref = self.offload(compressible(100_000))
         os.remove(self.object_path(ref["key"]))
