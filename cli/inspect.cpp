@@ -157,10 +157,10 @@ void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
       ->capture_default_str()
       ->needs(url);
   sub.add_flag("--json", flags.json, "One JSON document (schema claimcheck.inspect/v1)");
-  sub.add_option("-j,--jobs", flags.jobs, "Store lookups at a time")
+  sub.add_option("-j,--jobs", flags.jobs, "Store lookups at a time" + range_text(1, kMaxJobs))
       ->type_name("N")
       ->capture_default_str()
-      ->check(whole_number(1, 64));
+      ->check(whole_number(1, kMaxJobs));
 }
 
 }  // namespace

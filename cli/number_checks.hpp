@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -12,5 +13,13 @@ namespace claimcheck::cli {
 /// Digits only, from `min` to `max` (inclusive): "'0' is not a whole number
 /// from 1 to 64".
 CLI::Validator whole_number(std::int64_t min, std::int64_t max = std::numeric_limits<std::int64_t>::max());
+
+/// "; 1 to 64": the range a whole-number flag's help ends with.
+inline std::string range_text(std::int64_t min, std::int64_t max) {
+  return "; " + std::to_string(min) + " to " + std::to_string(max);
+}
+
+/// -j/--jobs of inspect and retrieve: requests in flight.
+constexpr std::int64_t kMaxJobs = 64;
 
 }  // namespace claimcheck::cli

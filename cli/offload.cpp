@@ -5,6 +5,8 @@
 #include <limits>
 #include <memory>
 
+#include <fmt/format.h>
+
 #include "core/error.hpp"
 #include "manager/json_fields.hpp"
 #include "reference/reference.hpp"
@@ -29,6 +31,34 @@ CLI::Validator reference_text() {
         return has_control_character(text) ? "must not hold a control character (a tab or line break, say)" : "";
       },
       "", "REFERENCE_TEXT");
+}
+
+/// --sections NAMES: each flag's value split on ',' here, not by CLI11,
+/// which drops empty pieces, and then takes the next argument (the input
+/// file) for a value that had none (--sections ,). An empty name would name
+/// nothing and offload nothing, in silence.
+std::vector<std::string> section_names(const std::vector<std::string>& values) {
+  std::vector<std::string> names;
+  for (const std::string& value : values) {
+    std::size_t start = 0;
+    for (;;) {
+      const std::size_t comma = value.find(',', start);
+      names.push_back(value.substr(start, comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return names;
+}
+
+CLI::Validator section_list() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        for (const std::string& name : section_names({value}))
+          if (name.empty()) return "an empty section name";
+        return "";
+      },
+      "", "SECTION_NAMES");
 }
 
 struct OffloadFlags {
@@ -104,10 +134,11 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
   sub.add_option("--sections", flags.scope.sections,
                  "With --json-fields: top-level members whose values are offloaded ('.': the top level itself)")
       ->type_name("NAMES")
-      ->delimiter(',')
+      ->expected(1)
       ->allow_extra_args(false)  // one value per flag: never the command's positional input
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->capture_default_str()
+      ->check(section_list())
+      ->default_str(fmt::format("{}", fmt::join(FieldScope{}.sections, ",")))
       ->needs(json_fields);
 }
 
@@ -117,7 +148,10 @@ void add_offload_command(CLI::App& app, GlobalOptions& global, CommandRunner& ru
   auto flags = std::make_shared<OffloadFlags>();
   auto* sub = app.add_subcommand("offload", "Store a large payload and print its reference");
   add_offload_options(*sub, global.overrides, *flags);
-  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_offload(global, *flags); }; });
+  sub->callback([&global, &run, flags] {
+    flags->scope.sections = section_names(flags->scope.sections);
+    run = [&global, flags] { return run_offload(global, *flags); };
+  });
 }
 
 }  // namespace claimcheck::cli

@@ -94,10 +94,10 @@ void add_retrieve_options(CLI::App& sub, RetrieveFlags& flags) {
   sub.add_flag("--raw", flags.raw,
                "Temporal payloads: write what is stored, undecoded (External Storage: the object)")
       ->excludes(json_fields);
-  sub.add_option("-j,--jobs", flags.jobs, "With --json-fields: fetches at a time")
+  sub.add_option("-j,--jobs", flags.jobs, "With --json-fields: fetches at a time" + range_text(1, kMaxJobs))
       ->type_name("N")
       ->capture_default_str()
-      ->check(whole_number(1, 64))
+      ->check(whole_number(1, kMaxJobs))
       ->needs(json_fields);
 }
 

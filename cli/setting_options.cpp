@@ -16,7 +16,9 @@ CLI::Option* add_flag(CLI::App& app, const Setting& row, std::string_view comman
   }
   if (row.int_range.second > 0) {
     // Parsed as an integer first, so that "05" is 5 as for any integer flag.
-    return app.add_option_function<int>(name, [&o, key](int v) { o.set(key, std::to_string(v)); }, help)
+    return app
+        .add_option_function<int>(name, [&o, key](int v) { o.set(key, std::to_string(v)); },
+                                  help + range_text(row.int_range.first, row.int_range.second))
         ->check(whole_number(row.int_range.first, row.int_range.second));
   }
   if (row.list) {

@@ -76,7 +76,9 @@ std::string option_tag(const OptionDoc& option) {
 
 std::string option_entry(const OptionDoc& option, Block& block) {
   std::string text = ".TP\n" + option_tag(option) + "\n" + sentence(option.help);
-  if (option.repeatable && !option.value_name.empty()) text += "Repeatable.\n";
+  // Unless the help says so already ("...; repeatable").
+  if (option.repeatable && !option.value_name.empty() && option.help.find("repeatable") == std::string::npos)
+    text += "Repeatable.\n";
   if (!option.default_text.empty()) text += "Default: " + bold(option.default_text) + ".\n";
   else if (option.setting && !option.setting->default_text().empty())
     text += "Default: " + roff(std::string(option.setting->default_text())) + ".\n";
