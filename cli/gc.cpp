@@ -122,7 +122,7 @@ void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {
       ->capture_default_str();
   sub.add_option("--keep-referenced", flags.keep_referenced,
                  "Never delete objects referenced from these documents or history exports ('-': stdin)")
-      ->type_name("FILE...");
+      ->type_name("FILE");
   sub.add_flag("--json", flags.json, "Print the summary, the keys deleted or failed (and a dry run's list) as one JSON line");
 }
 

@@ -41,22 +41,27 @@ std::string value_action(const OptionDoc& o) {
   return ":" + quoted(message) + ":" + action;
 }
 
-/// '--threshold=[...]:size:', '(-o --output)'{-o,--output}'=[...]:file:_files',
-/// '*'{-v,--verbose}'[...]' (repeatable options exclude nothing).
+/// '--threshold=[...]:size:', '(-o --output)-o+[...]:file:_files' '(-o --output)--output=[...]:file:_files',
+/// '*'{-v,--verbose}'[...]' (repeatable options exclude nothing). A short
+/// name takes its value in the next word or joined (-oFILE: '+'), a long one
+/// also after '=' ('='): zsh offered -o=FILE, which is not -o's syntax.
 std::string spec(const OptionDoc& o) {
-  std::string names;
-  if (o.names.size() == 1) {
-    names = "'" + std::string(o.repeatable ? "*" : "") + o.names[0];
-  } else {
-    std::string group, alternatives;
-    for (const std::string& n : o.names) {
-      group += (group.empty() ? "" : " ") + n;
-      alternatives += (alternatives.empty() ? "" : ",") + n;
-    }
-    names = (o.repeatable ? "'*'" : "'(" + group + ")'") + "{" + alternatives + "}'";
+  std::string group;
+  for (const std::string& n : o.names) group += (group.empty() ? "" : " ") + n;
+  const std::string exclusion = o.repeatable ? "*" : o.names.size() > 1 ? "(" + group + ")" : "";
+  if (o.value_name.empty()) {
+    if (o.names.size() == 1) return "'" + exclusion + o.names[0] + "[" + description(o.help) + "]'";
+    std::string alternatives;
+    for (const std::string& n : o.names) alternatives += (alternatives.empty() ? "" : ",") + n;
+    return "'" + exclusion + "'{" + alternatives + "}'[" + description(o.help) + "]'";
   }
-  if (o.value_name.empty()) return names + "[" + description(o.help) + "]'";
-  return names + "=[" + description(o.help) + "]" + value_action(o) + "'";
+  std::string specs;
+  for (const std::string& n : o.names) {
+    const bool is_long = n.starts_with("--");
+    specs += (specs.empty() ? "" : " ") + ("'" + exclusion + n + (is_long ? "=" : "+") + "[" +
+                                           description(o.help) + "]" + value_action(o) + "'");
+  }
+  return specs;
 }
 
 std::string positional_spec(const OptionDoc& p, std::size_t index) {

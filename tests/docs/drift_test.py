@@ -149,7 +149,7 @@ def main():
                 problems.append(f"{name}: '{command}' section lacks '{option}'")
             for option in sorted(present - own):
                 problems.append(f"{name}: '{command}' section names '{option}', which it does not have")
-    content_checks = check_content(binary, commands, files, problems)
+    content_checks = check_content(binary, commands, files, problems) + check_zsh_value_syntax(files, problems)
     content_checks += check_readme(root, docgen, problems)
     content_checks += check_inspect_statuses(root, files["man page"], problems)
     for problem in problems:
@@ -210,6 +210,14 @@ def check_content(binary, commands, files, problems):
                 if after.startswith("Default:") and not after.startswith(("Default: false.", "Default: true.")):
                     problems.append(f"--help: {where} {option}: shows no default, the man page does")
     return checks
+
+
+def check_zsh_value_syntax(files, problems):
+    """A short option takes its value in the next word or joined (-oFILE), never
+    after '=' (-o=FILE is a file named '=FILE'): zsh must offer '-o+', not '-o='."""
+    for spec in re.findall(r"[*)']-[A-Za-z]=\[", files["zsh completion"]):
+        problems.append(f"zsh completion: {spec[1:-1]}: a short option offered with '=' (use '+')")
+    return 1
 
 
 def check_readme(root, docgen, problems):
