@@ -13,18 +13,19 @@
 namespace claimcheck::cli {
 
 Input::Input(const std::string& path) {
+  const std::string shown = path.empty() ? "''" : path;  // "open : ..." reads as a cut-off line
   if (path == "-") {
     fd_ = STDIN_FILENO;
   } else {
     fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd_ < 0) throw path_error("open " + path);
+    if (fd_ < 0) throw path_error("open " + shown);
     owned_ = true;
   }
   struct stat info {};
   if (::fstat(fd_, &info) == 0) {
     if (S_ISDIR(info.st_mode)) {
       if (owned_) ::close(fd_);
-      throw Error(ErrorKind::Usage, "open " + path, "is a directory");
+      throw Error(ErrorKind::Usage, "open " + shown, "is a directory");
     }
     if (S_ISREG(info.st_mode)) size_hint_ = static_cast<std::uint64_t>(info.st_size);
   }

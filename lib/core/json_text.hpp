@@ -31,6 +31,10 @@ bool is_json(std::string_view text) {
 /// `text` is not JSON, saying where its NUL byte is when that is why.
 template <typename Json = nlohmann::json>
 Json parse_json(std::string_view text, typename Json::parser_callback_t callback = nullptr) {
+  // What Windows PowerShell's '>' writes: name it, not its first NUL.
+  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+    throw Json::parse_error::create(101, 1, "syntax error - UTF-16 text (it starts with UTF-16's byte order mark); "
+                                            "JSON is read as UTF-8", nullptr);
   if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
     throw Json::parse_error::create(101, nul + 1, "syntax error - a NUL byte, which JSON text never holds",
                                     nullptr);

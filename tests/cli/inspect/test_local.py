@@ -341,6 +341,15 @@ class LocalInspect(InspectTestCase):
         self.assertEqual(r.out, "")
         self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
         self.assertTrue(r.err.startswith(f"claimcheck: inspect {bad}: not JSON"), r.err)
+        utf16 = self.path("utf16.json")
+        with open(utf16, "wb") as f:
+            f.write('{"a": 1}'.encode("utf-16"))  # as Windows PowerShell's '>' writes it
+        r = self.run_cc(*self.store, "inspect", utf16)
+        self.assertEqual((r.code, r.err.strip()), (3, f"claimcheck: inspect {utf16}: not JSON: parse error at byte 1: "
+                                                      "syntax error - UTF-16 text (it starts with UTF-16's byte order "
+                                                      "mark); JSON is read as UTF-8"))
+        r = self.run_cc(*self.store, "inspect", "")
+        self.assertEqual((r.code, r.err.strip()), (2, "claimcheck: open '': No such file or directory"))
         missing = self.run_cc(*self.store, "inspect", self.path("absent.json"))
         self.assertNotEqual(missing.code, 0)
         self.assertTrue(missing.err.startswith("claimcheck: "), missing.err)

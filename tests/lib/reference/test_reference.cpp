@@ -200,8 +200,9 @@ TEST_CASE("malformed references are rejected with a reason naming the field") {
       {std::string(1, '\0') + kGoReference, "not JSON: parse error at byte 1: "},
       {R"({"_type":"claim_check_ref","size_bytes":4e4649})", "not JSON: number overflow parsing '4e4649'"},
       // The parser quotes what it read: a byte outside printable ASCII is written \xNN, never raw.
-      {"\xff\xfe", "not JSON: parse error at line 1, column 1: syntax error while parsing value - invalid literal; "
-                   "last read: '\\xFF'"},
+      {"\xff{", "not JSON: parse error at line 1, column 1: syntax error while parsing value - invalid literal; "
+                  "last read: '\\xFF'"},
+      {"\xff\xfe{\0}\0", "not JSON: parse error at byte 1: syntax error - UTF-16 text"},
       {"[]", "expected a JSON object, got array"},
       {"42", "expected a JSON object, got integer"},
       {"{}", "not a claim-check reference"},
