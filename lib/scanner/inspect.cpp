@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "gc_stats/expiry.hpp"
@@ -107,6 +108,30 @@ void check_one(Inspection& item, Store& store, BucketStores& buckets, const Insp
   item.status = settle(item, corrupt, missing, now);
 }
 
+/// What a lookup depends on: the reference as a whole (its fields decide the
+/// store, the checks and the link) or the External Storage claim.
+std::string lookup_identity(const Inspection& item) {
+  if (item.finding.external) {
+    const temporal::ExternalStorageReference& ref = *item.finding.external;
+    return "external\n" + ref.bucket + "\n" + ref.key + "\n" + ref.hash_algorithm + "\n" + ref.hash_value + "\n" +
+           (ref.size_bytes ? std::to_string(*ref.size_bytes) : "-");
+  }
+  return "reference\n" + std::to_string(static_cast<int>(item.finding.reference->format)) + "\n" +
+         to_json(*item.finding.reference) + "\n" + std::to_string(static_cast<int>(item.status));
+}
+
+/// A repeat of a reference takes the outcome of the lookup made for its first
+/// occurrence; where it was found stays its own.
+void take_outcome(Inspection& item, const Inspection& checked) {
+  item.status = checked.status;
+  item.problems = checked.problems;
+  item.object = checked.object;
+  item.looked_up = checked.looked_up;
+  item.expires_at = checked.expires_at;
+  item.verified = checked.verified;
+  item.url = checked.url;
+}
+
 void check_guarded(Inspection& item, Store& store, BucketStores& buckets, const InspectOptions& options,
                    TimePoint now) {
   try {
@@ -170,9 +195,18 @@ std::size_t lookups_needed(const std::vector<Inspection>& inspections) {
 
 void check_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
                        const InspectOptions& options, TimePoint now) {
+  // One lookup per distinct reference: a history that passes one payload to
+  // many activities holds its reference as often (6,502 references to 23
+  // objects made 4,502 HEADs and, with --verify, 4,002 GETs).
   std::vector<Inspection*> pending;
-  for (auto& item : inspections)
-    if (needs_lookup(item)) pending.push_back(&item);
+  std::vector<std::pair<Inspection*, const Inspection*>> repeats;  // (item, the one looked up for it)
+  std::unordered_map<std::string, Inspection*> first_of;
+  for (auto& item : inspections) {
+    if (!needs_lookup(item)) continue;
+    const auto [it, inserted] = first_of.emplace(lookup_identity(item), &item);
+    if (inserted) pending.push_back(&item);
+    else repeats.emplace_back(&item, it->second);
+  }
   std::atomic<std::size_t> next{0};
   std::mutex first_error_mutex;
   std::optional<Error> first_error;  // one that stops inspect (check_guarded)
@@ -194,6 +228,7 @@ void check_inspections(std::vector<Inspection>& inspections, Store& store, Bucke
     worker();  // this thread works too
   }
   if (first_error) throw *first_error;
+  for (auto [item, checked] : repeats) take_outcome(*item, *checked);
 }
 
 ResponseOverrides response_overrides(const Reference& ref) {

@@ -69,6 +69,19 @@ class S3Inspect(InspectTestCase):
         self.assertEqual(head["sha256"], refs[0]["sha256"])
         self.assertNotIn(S3["SECRET_KEY"], table + str(report))
 
+    def test_a_reference_found_many_times_is_looked_up_once(self):
+        ok, gone = self.off(compressible(100_000)), self.off(compressible(100_001))
+        self.s3.delete_object(Bucket=S3["BUCKET"], Key=gone["key"])
+        doc = self.write_json("many.json", {"steps": [ok] * 20 + [gone] * 5, "last": {"result": ok}})
+        r = self.inspect("-vv", *self.store, "inspect", "--verify", "--json", doc, expect=4)
+        requests = [l for l in r.err_lines() if " s3: " in l]
+        self.assertEqual(sorted(l.split()[2] for l in requests), ["GET", "HEAD", "HEAD"], requests)
+        findings = r.json()["findings"]
+        self.assertEqual(len(findings), 26)
+        self.assertEqual([(f["pointer"], f["status"], f["verified"]) for f in findings if f["key"] == ok["key"]],
+                         [(f"/steps/{i}", "ok", "sha256") for i in range(20)] + [("/last/result", "ok", "sha256")])
+        self.assertEqual({f["status"] for f in findings if f["key"] == gone["key"]}, {"missing"})
+
     def test_object_of_another_size_is_corrupt_without_verify(self):
         ref = self.off(compressible(100_000))
         self.replace_body(ref, b"short")
