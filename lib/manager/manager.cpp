@@ -119,6 +119,42 @@ std::size_t references_per_line(std::string_view text) {
   return count;
 }
 
+/// The text of UTF-16 with a byte order mark when each of its characters is
+/// ASCII, as a reference's are; else "".
+std::string ascii_of_utf16(std::string_view text) {
+  const bool little_endian = text.starts_with("\xFF\xFE");
+  if (!little_endian && !text.starts_with("\xFE\xFF")) return {};
+  std::string ascii;
+  for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
+    const char low = text[little_endian ? i : i + 1];
+    const char high = text[little_endian ? i + 1 : i];
+    if (high != 0 || low == 0 || static_cast<unsigned char>(low) >= 0x80) return {};
+    ascii += low;
+  }
+  return ascii;
+}
+
+/// A reference written as UTF-16 (Windows PowerShell 5's '>' does): refused
+/// by name. Passed through, the step would get the reference's text instead
+/// of its payload, with exit 0.
+void refuse_utf16_reference(std::string_view text) {
+  const std::string ascii = ascii_of_utf16(text);
+  if (ascii.empty()) return;
+  bool reference = starts_like_reference(ascii);
+  if (!reference) {
+    const auto value = parse_json_or_discarded(ascii);
+    try {
+      reference = value.is_object() && reference_from_json(value).has_value();
+    } catch (const Error&) {
+      reference = true;  // claims to be one
+    }
+  }
+  if (reference)
+    throw Error(ErrorKind::InvalidInput, "retrieve",
+                "the reference is UTF-16 text (as Windows PowerShell's '>' writes it); claimcheck reads UTF-8 "
+                "(iconv -f UTF-16 -t UTF-8 converts it)");
+}
+
 /// nullopt when `text` is not a reference at all; Error(InvalidInput) when it
 /// claims to be one but is malformed, or begins like one but is not JSON
 /// (`head -c 60 ref`, or several references one per line): passing that
@@ -127,6 +163,7 @@ std::size_t references_per_line(std::string_view text) {
 std::optional<Reference> reference_in(std::string_view text) {
   auto value = parse_json_or_discarded(text);
   if (value.is_discarded()) {
+    refuse_utf16_reference(text);
     if (!starts_like_reference(text)) return std::nullopt;
     if (const std::size_t lines = references_per_line(text); lines > 1)
       throw Error(ErrorKind::InvalidInput, "retrieve",

@@ -314,6 +314,15 @@ class LocalStoreTests(CliTestCase):
         carried = self.ok("offload", "--force", stdin=ref_text).out
         self.assertEqual(self.ok("retrieve", stdin=carried).out, ref_text)  # the reference's own text
 
+    def test_a_reference_in_utf16_is_refused_by_name_other_utf16_passes_through(self):
+        ref_text = json.dumps(self.offload(compressible(100_000)))
+        for encoding in ("utf-16", "utf-16-be"):  # little endian with its mark; big endian with one added
+            data = ref_text.encode(encoding) if encoding == "utf-16" else b"\xfe\xff" + ref_text.encode(encoding)
+            line = self.fails(3, "retrieve", stdin=data)
+            self.assertIn("the reference is UTF-16 text", line)
+        text = "small UTF-16 text, not a reference".encode("utf-16")
+        self.assertEqual(self.ok("retrieve", stdin=text).out, text)
+
     def test_exit_4_missing_object_and_no_partial_output(self):
         ref = self.offload(compressible(100_000))
         os.remove(self.object_path(ref["key"]))
