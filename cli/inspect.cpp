@@ -59,15 +59,14 @@ std::vector<NamedInput> read_inputs(std::vector<std::string> args) {
   return inputs;
 }
 
-/// `one_of_several`: an input that is not JSON is reported (invalid) and the
-/// other inputs still checked, as a bad line of JSON Lines is; a single input
-/// fails with its one line.
-void scan_input(const NamedInput& input, bool one_of_several, TimePoint now, std::vector<Inspection>& items) {
+/// An input that is not JSON is reported (invalid) and the other inputs still
+/// checked, as a bad line of JSON Lines is; --json still prints its report.
+void scan_input(const NamedInput& input, TimePoint now, std::vector<Inspection>& items) {
   const auto add = [&](Finding&& finding) { items.push_back(prepare_inspection(std::move(finding), input.source, now)); };
   try {
     scan_text(input.text, add, BadLines::Report);
   } catch (const Error& e) {
-    if (!one_of_several || e.kind() != ErrorKind::InvalidInput) throw Error(e.kind(), "inspect " + input.source, e.why());
+    if (e.kind() != ErrorKind::InvalidInput) throw Error(e.kind(), "inspect " + input.source, e.why());
     Finding unreadable;
     unreadable.format = FoundFormat::Unreadable;
     unreadable.error = e.why();
@@ -120,7 +119,7 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
   report.offline = flags.offline;
   const auto inputs = read_inputs(flags.inputs);
   report.several_sources = inputs.size() > 1;
-  for (const auto& input : inputs) scan_input(input, report.several_sources, report.now, report.items);
+  for (const auto& input : inputs) scan_input(input, report.now, report.items);
   if (!flags.offline && lookups_needed(report.items) > 0) {
     const Config config = load_config_for(global);
     options.ttl = config.ttl;

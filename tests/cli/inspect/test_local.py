@@ -152,10 +152,11 @@ class LocalInspect(InspectTestCase):
         # nlohmann's "[json.exception.parse_error.101]" tag is left out.
         self.assertTrue(findings[1]["problems"][0].startswith("line 2 is not JSON: parse error at line 1"))
         self.assertIn("1 invalid of 3 references", r.err)
-        # A text where no line is JSON is not JSON Lines: one error, as before.
-        r = self.run_cc(*self.store, "inspect", stdin=b"plain text\nmore text\n")
-        self.assertEqual(r.code, 3)
-        self.assertIn("line 1 is not JSON", r.err)
+        # A text where no line is JSON is not JSON Lines: one unreadable finding for the input.
+        r = self.inspect(*self.store, "inspect", "--json", expect=3, stdin=b"plain text\nmore text\n")
+        [finding] = r.json()["findings"]
+        self.assertEqual((finding["source"], finding["format"], finding["status"]), ("-", "unreadable", "invalid"))
+        self.assertTrue(finding["problems"][0].startswith("line 1 is not JSON"), finding["problems"])
         # gc --keep-referenced never guesses: a bad line there stops it.
         keep = self.path("keep.jsonl")
         with open(keep, "w") as f:
@@ -332,22 +333,24 @@ class LocalInspect(InspectTestCase):
         self.assertEqual(present["object"]["stored_size"], refs[0]["stored_bytes"])
         self.assertEqual(present["object"]["sha256"], refs[0]["sha256"])
 
-    def test_bad_input_is_one_clear_error(self):
+    def test_bad_input_is_reported_with_one_line_on_stderr(self):
         bad = self.path("bad.json")
         with open(bad, "w") as f:
             f.write('{"events": [')
         r = self.run_cc(*self.store, "inspect", bad)
-        self.assertEqual(r.code, 3)
-        self.assertEqual(r.out, "")
-        self.assertEqual(len(r.err.strip().splitlines()), 1, r.err)
-        self.assertTrue(r.err.startswith(f"claimcheck: inspect {bad}: not JSON"), r.err)
+        self.assertEqual((r.code, r.err), (3, "claimcheck: inspect: 1 invalid of 1 references\n"))
+        self.assertIn("(whole input)  unreadable", r.out)
+        self.assertIn("! not JSON: parse error", r.out)
+        # --json prints its report whatever the input: a script's jq gets JSON.
+        report = self.inspect(*self.store, "inspect", "--json", bad, expect=3).json()
+        self.assertEqual([(f["format"], f["status"]) for f in report["findings"]], [("unreadable", "invalid")])
         utf16 = self.path("utf16.json")
         with open(utf16, "wb") as f:
             f.write('{"a": 1}'.encode("utf-16"))  # as Windows PowerShell's '>' writes it
-        r = self.run_cc(*self.store, "inspect", utf16)
-        self.assertEqual((r.code, r.err.strip()), (3, f"claimcheck: inspect {utf16}: not JSON: parse error at byte 1: "
-                                                      "syntax error - UTF-16 text (it starts with UTF-16's byte order "
-                                                      "mark); JSON is read as UTF-8"))
+        r = self.inspect(*self.store, "inspect", "--json", utf16, expect=3)
+        self.assertEqual(r.json()["findings"][0]["problems"],
+                         ["not JSON: parse error at byte 1: syntax error - UTF-16 text (it starts with UTF-16's byte "
+                          "order mark); JSON is read as UTF-8"])
         r = self.run_cc(*self.store, "inspect", "")
         self.assertEqual((r.code, r.err.strip()), (2, "claimcheck: open '': No such file or directory"))
         missing = self.run_cc(*self.store, "inspect", self.path("absent.json"))
