@@ -253,11 +253,12 @@ def document_rows(root):
     # base64 of "binary/claimcheck" (the TypeScript runner's encoding)
     ts_encoding = "YmluYXJ5L2NsYWltY2hlY2s="
     return [
-        Row("inspect: not JSON", ["inspect", "-"], (INVALID,), stdin=b"this is not json {"),
+        # An input that is not JSON is a finding of the report (unreadable, invalid).
+        Row("inspect: not JSON", ["inspect", "-"], (INVALID,), stdin=b"this is not json {", no_stdout=False),
         Row("inspect: truncated JSON", ["inspect", "-"], (INVALID,),
-            stdin=b'{"data":{"a":' + reference("x")[:20]),
+            stdin=b'{"data":{"a":' + reference("x")[:20], no_stdout=False),
         Row("inspect: invalid UTF-8", ["inspect", "-"], (INVALID,),
-            stdin=b'{"data":"\xff\xfe\xfd"}'),
+            stdin=b'{"data":"\xff\xfe\xfd"}', no_stdout=False),
         Row("inspect: malformed claim_check_ref inside a document", ["inspect", "--offline", "-"],
             (INVALID,), stdin=b'{"data":{"photos":' + bad_ref + b"}}", no_stdout=False),
         Row("inspect: base64 garbage in a history payload", ["inspect", "--offline", "-"],
