@@ -249,16 +249,18 @@ std::vector<NamespaceStore> parse_namespace_stores(const std::vector<std::string
 }
 
 std::string parse_bucket(const std::string& text, const std::string& label) {
-  if (!is_bucket_name(text)) bad_value(label, text, "a bucket name (letters, digits, '.', '-' and '_')");
+  if (!is_bucket_name(text)) bad_value(label, text, "a bucket name (letters, digits, '.', '-' and '_', starting and ending with a letter or digit)");
   return text;
 }
 
 std::string parse_origin(const std::string& text, const std::string& label) {
   // A browser's Origin is compared byte for byte: a value that can never
-  // equal one would refuse the Web UI in silence.
+  // equal one would refuse the Web UI in silence. So it is written as a
+  // browser serialises an origin, or refused.
   if (text == "*")
     bad_value(label, text,
               "allowed: name each origin (a codec server open to every web page decodes payloads for any of them)");
+  const std::string form = "an origin (http://HOST[:PORT] or https://HOST[:PORT], no path)";
   std::string origin = base::to_lower(text);  // browsers send scheme and host in lower case
   if (origin.ends_with('/')) origin.pop_back();  // as an address bar shows it
   const auto separator = origin.find("://");
@@ -266,11 +268,20 @@ std::string parse_origin(const std::string& text, const std::string& label) {
   const std::string authority = separator == std::string::npos ? "" : origin.substr(separator + 3);
   if ((scheme != "http" && scheme != "https") || authority.empty() ||
       authority.find_first_of("/?#@ \t") != std::string::npos)
-    bad_value(label, text, "an origin (http://HOST[:PORT] or https://HOST[:PORT], no path)");
-  // Browsers leave out the scheme's own port.
-  const std::string default_port = scheme == "http" ? ":80" : ":443";
-  if (origin.ends_with(default_port)) origin.resize(origin.size() - default_port.size());
-  return origin;
+    bad_value(label, text, form);
+  if (std::any_of(authority.begin(), authority.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+    bad_value(label, text, "an origin with an ASCII host (browsers send an international one in punycode, xn--...)");
+  const auto colon = authority.rfind(':');
+  const bool has_port = colon != std::string::npos && authority.find(']', colon) == std::string::npos;
+  const std::string host = has_port ? authority.substr(0, colon) : authority;
+  std::string port = has_port ? authority.substr(colon + 1) : "";
+  if (host.empty() || port.find_first_not_of("0123456789") != std::string::npos) bad_value(label, text, form);
+  port.erase(0, std::min(port.find_first_not_of('0'), port.size() - (port.empty() ? 0 : 1)));  // "0080" -> "80"
+  if (port.size() > 5 || (!port.empty() && std::stoi(port) > 65535))
+    bad_value(label, text, "an origin with a port from 0 to 65535");
+  // Browsers leave out an empty port and the scheme's own.
+  if (port.empty() || port == (scheme == "http" ? "80" : "443")) return scheme + "://" + host;
+  return scheme + "://" + host + ":" + port;
 }
 
 std::string bucket_store_url(const std::string& bucket, const std::string& label) {

@@ -5,7 +5,12 @@
 namespace claimcheck {
 
 bool is_bucket_name(std::string_view name) {
-  return !name.empty() && name.size() <= 255 &&
+  // Starting and ending with a letter or digit, as every store's rules say:
+  // "." or ".." would be a path segment in a request or presigned URL.
+  const auto alphanumeric = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  return !name.empty() && name.size() <= 255 && alphanumeric(name.front()) && alphanumeric(name.back()) &&
          name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_") ==
              std::string_view::npos;
 }

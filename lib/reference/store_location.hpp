@@ -8,8 +8,9 @@
 
 namespace claimcheck {
 
-/// Letters, digits, '.', '-' and '_', 1 to 255 of them: today's S3 and R2
-/// names, and the old us-east-1 ones with capitals and underscores.
+/// Letters, digits, '.', '-' and '_', 1 to 255 of them, the first and last a
+/// letter or digit: today's S3 and R2 names, and the old us-east-1 ones with
+/// capitals and underscores.
 bool is_bucket_name(std::string_view name);
 
 /// A store location as claimcheck writes it in a reference and accepts it as

@@ -737,12 +737,20 @@ TEST_CASE("serve's origins: written as a browser sends them; one that never coul
   Sandbox box;
   ConfigOverrides serve;
   serve.command = "serve";
-  box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] = "HTTP://LocalHost:8233/, https://cloud.temporal.io:443, http://[::1]:80";
+  box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] =
+      "HTTP://LocalHost:8233/, https://cloud.temporal.io:443, http://[::1]:80, http://x.com:0080, http://y.com:, "
+      "http://[::1]:08233";
   CHECK(box.load(serve).serve.allowed_origins ==
-        std::vector<std::string>{"http://localhost:8233", "https://cloud.temporal.io", "http://[::1]"});
+        std::vector<std::string>{"http://localhost:8233", "https://cloud.temporal.io", "http://[::1]", "http://x.com",
+                                 "http://y.com", "http://[::1]:8233"});
+  box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] = "http://x.com:99999";
+  CHECK(std::string(usage_error(box, serve).what()) ==
+        "CLAIMCHECK_SERVE_ALLOW_ORIGIN: 'http://x.com:99999' is not an origin with a port from 0 to 65535");
+  box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] = "https://\xe4\xbe\x8b.jp";
+  CHECK(std::string(usage_error(box, serve).what()).find("punycode") != std::string::npos);
   const std::string expected = "is not an origin (http://HOST[:PORT] or https://HOST[:PORT], no path)";
   for (const char* bad : {"localhost:8233", "https://cloud.temporal.io/path", "ftp://x", "http://", "null",
-                          "http://user@x", "http://x?y"}) {
+                          "http://user@x", "http://x?y", "http://x:8a", "http://:80"}) {
     box.env["CLAIMCHECK_SERVE_ALLOW_ORIGIN"] = bad;
     CHECK(std::string(usage_error(box, serve).what()) ==
           "CLAIMCHECK_SERVE_ALLOW_ORIGIN: '" + std::string(bad) + "' " + expected);
@@ -755,9 +763,12 @@ TEST_CASE("serve's origins: written as a browser sends them; one that never coul
 TEST_CASE("a bucket name with a character no bucket has is refused where it was given") {
   Sandbox box;
   box.env["R2_BUCKET"] = "bkt";
-  box.env["CLAIMCHECK_READ_BUCKETS"] = "fine-bucket, Bad_Bucket!";
-  CHECK(std::string(usage_error(box).what()) ==
-        "CLAIMCHECK_READ_BUCKETS: 'Bad_Bucket!' is not a bucket name (letters, digits, '.', '-' and '_')");
+  for (const char* bad : {"Bad_Bucket!", "..", ".b", "b-"}) {
+    box.env["CLAIMCHECK_READ_BUCKETS"] = "fine-bucket," + std::string(bad);
+    CHECK(std::string(usage_error(box).what()) ==
+          "CLAIMCHECK_READ_BUCKETS: '" + std::string(bad) +
+              "' is not a bucket name (letters, digits, '.', '-' and '_', starting and ending with a letter or digit)");
+  }
 }
 
 TEST_CASE("serve's namespace stores: NAMESPACE=STORE entries, one store per namespace") {
