@@ -24,7 +24,7 @@ namespace claimcheck::serve {
 struct VerifiedObject {
   std::string bytes;
   bool base64 = false;  // `bytes` is the base64 text of the original
-  bool is_json = false;
+  bool is_json = false;  // temporal::is_plain_json: restored as json/plain
 
   /// The original bytes (decoded when kept as base64).
   std::string original() const;

@@ -116,7 +116,7 @@ ObjectCache::Bytes ReferenceResolver::fetch(const Reference& ref) {
   reference.reference = ref;
   auto object = std::make_shared<VerifiedObject>();
   const std::string original = resolver_.resolve(reference).payload.data;
-  object->is_json = is_json(original);
+  object->is_json = temporal::is_plain_json(original);
   base::base64_append(object->bytes, original);
   object->base64 = true;
   cache_.insert(key, object);

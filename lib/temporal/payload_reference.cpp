@@ -60,6 +60,8 @@ std::map<std::string, std::string> restored_metadata(const PayloadReference& ref
   return metadata;
 }
 
+bool is_plain_json(std::string_view bytes) { return !bytes.starts_with("\xEF\xBB\xBF") && is_json(bytes); }
+
 std::optional<PayloadReference> payload_reference(const Payload& payload) {
   if (is_external_storage_reference(payload)) {
     PayloadReference found;

@@ -48,6 +48,10 @@ struct PayloadReference {
 /// what the original was). serve and retrieve --json-fields both write this.
 std::map<std::string, std::string> restored_metadata(const PayloadReference& reference, bool bytes_are_json);
 
+/// Whether restored bytes may be labelled json/plain: JSON without a UTF-8
+/// byte order mark (Go's encoding/json, which reads json/plain, refuses one).
+bool is_plain_json(std::string_view bytes);
+
 /// nullopt for an ordinary payload. A payload that says it is a reference
 /// but is malformed is Error(InvalidInput) with the reason.
 std::optional<PayloadReference> payload_reference(const Payload& payload);

@@ -4,7 +4,6 @@
 
 #include "codec/digest.hpp"
 #include "core/error.hpp"
-#include "core/json_text.hpp"
 #include "manager/staged_output.hpp"
 #include "temporal/payload_codecs.hpp"
 #include "temporal/payload_wire.hpp"
@@ -57,7 +56,7 @@ Resolution Resolver::resolve_claimcheck(const PayloadReference& reference) {
   RetrieveOutcome outcome = manager_.retrieve(ref, *staged);
   Resolution resolution;
   resolution.payload.data = data.take();
-  resolution.payload.metadata = restored_metadata(reference, is_json(resolution.payload.data));
+  resolution.payload.metadata = restored_metadata(reference, is_plain_json(resolution.payload.data));
   resolution.sha256_verified = outcome.sha256_verified;
   return resolution;
 }
