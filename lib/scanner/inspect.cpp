@@ -249,16 +249,26 @@ void presign_inspections(std::vector<Inspection>& inspections, Store& store, Buc
     if (!is_fetchable(item.finding.format) || item.finding.error) continue;
     try {
       if (item.finding.external) {
-        // Only in a bucket the user configured, as online; another is left
-        // without a link, never presigned for.
+        // Only in a bucket the user configured, as online; another gets no
+        // link, and the line online would give says why (store_for refuses it).
         const temporal::ExternalStorageReference& ref = *item.finding.external;
-        if (!buckets.allows(ref.bucket)) continue;
-        item.url = buckets.store_for(ref.bucket).fetch_url(ref.key, *options.url_lifetime);
+        Store* bucket = nullptr;
+        try {
+          bucket = &buckets.store_for(ref.bucket);
+        } catch (const Error& e) {
+          if (e.kind() != ErrorKind::InvalidInput) throw;
+          item.problems.push_back("no URL: " + e.what_failed() + ": " + e.why());
+          continue;
+        }
+        item.url = bucket->fetch_url(ref.key, *options.url_lifetime);
         continue;
       }
       if (!item.finding.reference) continue;
       const Reference& ref = *item.finding.reference;
-      if (store_mismatch(ref, store.location())) continue;
+      if (auto why = store_mismatch(ref, store.location())) {
+        item.problems.push_back("no URL: " + *why);
+        continue;
+      }
       item.url = store.fetch_url(ref.key, *options.url_lifetime, response_overrides(ref));
     } catch (const Error& e) {
       // As online: a setting that cannot be used stops inspect (exit 2); a
