@@ -13,7 +13,7 @@
 namespace claimcheck::cli {
 
 Input::Input(const std::string& path) {
-  const std::string shown = path.empty() ? "''" : path;  // "open : ..." reads as a cut-off line
+  const std::string shown = shown_path(path);
   if (path == "-") {
     fd_ = STDIN_FILENO;
   } else {

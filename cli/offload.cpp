@@ -63,7 +63,7 @@ CLI::Validator section_list() {
 
 struct OffloadFlags {
   std::string input = "-";
-  std::string output;
+  std::string output = "-";
   std::string content_type;
   bool force = false;
   bool pretty = false;

@@ -22,7 +22,7 @@ namespace {
 
 struct RetrieveFlags {
   std::string input = "-";
-  std::string output;
+  std::string output = "-";
   bool strict = false;
   bool json_fields = false;
   bool raw = false;

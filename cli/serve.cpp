@@ -117,7 +117,8 @@ int run_serve(const GlobalOptions& global) {
     // is not there is a typo, which would answer every request with 404.
     std::error_code error;
     if (entry.store.kind == "local" && !std::filesystem::is_directory(entry.store.dir, error))
-      throw Error(ErrorKind::Usage, "namespace " + entry.ns + ": " + format_store(entry.store), "no such directory");
+      throw Error(ErrorKind::Usage, "namespace " + entry.ns + ": " + format_store(entry.store),
+                  std::filesystem::exists(entry.store.dir, error) ? "not a directory" : "no such directory");
     own_stores.push_back(serve_store(with_store(config, entry), cache));
     routes.add(entry.ns, *own_stores.back()->routes);
   }

@@ -34,7 +34,9 @@ Session::Session(const GlobalOptions& global)
 }
 
 std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink) {
-  return path.empty() || path == "-" ? stage_to_output_stream(stdout_sink) : stage_to_file(path);
+  // -o '' (an unset variable, say) names no file: not standard output.
+  if (path.empty()) throw Error(ErrorKind::Usage, "--output", "an empty file name");
+  return path == "-" ? stage_to_output_stream(stdout_sink) : stage_to_file(path);
 }
 
 }  // namespace claimcheck::cli

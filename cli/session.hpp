@@ -34,7 +34,7 @@ class Session {
 };
 
 /// `-o FILE` (renamed into place on commit; a device or pipe written on
-/// commit) or stdout (spooled until commit). An empty path or "-" means stdout.
+/// commit) or stdout for "-" (spooled until commit); an empty path is Error(Usage).
 std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink);
 
 }  // namespace claimcheck::cli

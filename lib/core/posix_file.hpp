@@ -39,6 +39,10 @@ Error errno_error(const std::string& what);
 /// when the system fails (disk full, I/O error, out of descriptors).
 ErrorKind path_error_kind(int error_number);
 
+/// A path as messages show it: '' for an empty one ("open : ..." reads as a
+/// line cut short).
+inline std::string shown_path(const std::string& path) { return path.empty() ? "''" : path; }
+
 /// Error(path_error_kind(errno)) from the current errno: "<what>: <strerror>".
 Error path_error(const std::string& what);
 

@@ -31,7 +31,7 @@ std::string read_whole_file(const std::string& path) {
   if (std::error_code error; std::filesystem::is_directory(path, error))
     throw Error(ErrorKind::Usage, path, "is a directory, not a document");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw path_error(path);
+  if (!in) throw path_error(shown_path(path));
   text << in.rdbuf();
   if (in.bad()) throw Error(ErrorKind::Internal, path, "read failed");
   return text.str();

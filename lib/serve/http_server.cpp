@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <httplib.h>
@@ -175,12 +176,15 @@ struct ConnectionState : IdleConnection {
   std::size_t served = 0;  // requests
 };
 
-/// A file that cannot be opened says why ("No such file or directory"),
-/// which OpenSSL's PEM error does not.
+/// A file that cannot be read says why ("No such file or directory", "is a
+/// directory"), which OpenSSL's PEM error does not.
 void check_openable(const std::string& what, const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(ErrorKind::Usage, what, std::strerror(errno));
+  struct stat info {};
+  const bool directory = ::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode);
   ::close(fd);
+  if (directory) throw Error(ErrorKind::Usage, what, "is a directory");
 }
 
 SSL_CTX* load_tls(const HttpServerOptions& options) {

@@ -323,6 +323,13 @@ class LocalStoreTests(CliTestCase):
         text = "small UTF-16 text, not a reference".encode("utf-16")
         self.assertEqual(self.ok("retrieve", stdin=text).out, text)
 
+    def test_an_empty_output_name_is_refused_not_stdout(self):
+        ref = json.dumps(self.offload(compressible(100_000))).encode()
+        for command, stdin in (("offload", compressible(100)), ("retrieve", ref)):
+            self.assertEqual(self.fails(2, command, "-o", "", stdin=stdin), "claimcheck: --output: an empty file name")
+        self.assertEqual(self.fails(2, "gc", "--dry-run", "--keep-referenced", ""),
+                         "claimcheck: '': No such file or directory")
+
     def test_exit_4_missing_object_and_no_partial_output(self):
         ref = self.offload(compressible(100_000))
         os.remove(self.object_path(ref["key"]))
@@ -361,8 +368,12 @@ class LocalStoreTests(CliTestCase):
         ref = json.dumps(self.offload(payload)).encode()
         for tail in (b"\0" + random.Random(8).randbytes(1000), b"\0", b"xyz", b",", ref):
             path = self.write("x.bin", ref + tail)
-            for args in (["retrieve", path], ["retrieve", "--strict", path], ["inspect", "--offline", path]):
+            for args in (["retrieve", path], ["retrieve", "--strict", path]):
                 self.fails(3, *args)
+            # inspect reports such an input as an unreadable finding (exit 3), never as a reference
+            r = self.run_cc("inspect", "--offline", "--json", path)
+            self.assertEqual(r.code, 3, r.err)
+            self.assertEqual({f["format"] for f in json.loads(r.out)["findings"]}, {"unreadable"})
         # Input that is not a reference still passes through unchanged.
         text = b'{"a":1}\0junk'
         self.assertEqual(self.ok("retrieve", stdin=text).out, text)

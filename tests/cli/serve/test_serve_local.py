@@ -300,6 +300,8 @@ class ServeLocal(ServeTestCase):
         r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", missing, "--tls-key", key)
         self.assertEqual((r.code, r.err_lines()),
                          (2, [f"claimcheck: TLS certificate {missing}: No such file or directory"]))
+        r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", conf_dir)
+        self.assertEqual((r.code, r.err_lines()), (2, [f"claimcheck: TLS key {conf_dir}: is a directory"]))
 
     def test_loopback_rule(self):
         r = self.run_cc("serve", "--listen", "0.0.0.0:0")
@@ -423,6 +425,11 @@ class ServeLocal(ServeTestCase):
         r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--namespace-store", "team-b=" + missing)
         self.assertEqual((r.code, r.err_lines()),
                          (2, [f"claimcheck: namespace team-b: file://{missing}: no such directory"]))
+        with open(missing, "w") as f:
+            f.write("a file")
+        r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--namespace-store", "team-b=" + missing)
+        self.assertEqual((r.code, r.err_lines()),
+                         (2, [f"claimcheck: namespace team-b: file://{missing}: not a directory"]))
 
     def test_a_namespace_served_from_a_store_of_its_own(self):
         own = self.path("team-b-store")
