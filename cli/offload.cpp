@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 #include "manager/json_fields.hpp"
 #include "reference/reference.hpp"
@@ -43,7 +44,8 @@ std::vector<std::string> section_names(const std::vector<std::string>& values) {
     std::size_t start = 0;
     for (;;) {
       const std::size_t comma = value.find(',', start);
-      names.push_back(value.substr(start, comma - start));
+      // "data, context" as a list is often written: blanks around a name are not part of it.
+      names.emplace_back(base::trim(std::string_view(value).substr(start, comma - start)));
       if (comma == std::string::npos) break;
       start = comma + 1;
     }

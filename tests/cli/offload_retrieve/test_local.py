@@ -183,12 +183,13 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(offloaded("--sections=other", path), ["other"])
         self.assertEqual(offloaded("--sections", "data", "--sections", "other", path), ["data", "other"])
         self.assertEqual(offloaded("--sections", "data,other", path), ["data", "other"])
+        self.assertEqual(offloaded("--sections", "data, other", path), ["data", "other"])
         self.assertEqual(offloaded(path, "--sections", "context"), ["context"])
         # One value per flag, as the help shows it; a name that is empty names nothing.
         help_text = self.ok("offload", "--help").out.decode()
         self.assertIn("--sections NAMES Needs", help_text)
         self.assertIn("fetches at a time; 1 to 64", self.ok("retrieve", "--help").out.decode())  # the range it takes
-        for empty in ("", ","):
+        for empty in ("", ",", " "):
             self.assertIn("an empty section name" if empty else "--sections",
                           self.fails(2, "offload", "--json-fields", "--sections", empty, path))
 
