@@ -390,6 +390,9 @@ TEST_CASE("a store that begins with a URL scheme and is not s3:// or file:// is 
   box.write_config("store = file:relative\n");
   CHECK(usage_error(box).what_failed() == box.config_path() + ":1: store");
 
+  box.write_config("store = file://localhost/srv/store\n");  // RFC 8089's host part
+  CHECK(box.load().local_dir == "/srv/store");
+
   box.write_config("store = ./s3:audit\n");  // a directory so named, spelled as one
   const Config c = box.load();
   CHECK(c.store_kind == "local");
