@@ -5,12 +5,14 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -68,6 +70,29 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
 #endif
 }
 
+/// The arguments as CLI11 parses them (last first), with "--name=" given as
+/// "--name" and an empty value. CLI11 reads "--output=" as "--output" without
+/// its value and takes the next word for it: `--output="$OUT"` with OUT unset
+/// made the input file the output, and overwrote it with standard input.
+/// Words after "--" are left as they are.
+std::vector<std::string> arguments_for_parse(int argc, char** argv) {
+  std::vector<std::string> words;
+  bool options_ended = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    options_ended = options_ended || word == "--";
+    if (!options_ended && word.starts_with("--") && word.find('=') == word.size() - 1) {
+      word.pop_back();
+      words.push_back(std::move(word));
+      words.emplace_back();
+    } else {
+      words.push_back(std::move(word));
+    }
+  }
+  std::reverse(words.begin(), words.end());
+  return words;
+}
+
 int run_main(int argc, char** argv) {
   reserve_standard_streams();
   // A closed stdout becomes an EPIPE error, so that cleanup runs before the
@@ -80,7 +105,8 @@ int run_main(int argc, char** argv) {
     CommandRunner run;
     define_app(*app, global, run);
     try {
-      app->parse(argc, argv);
+      std::vector<std::string> arguments = arguments_for_parse(argc, argv);
+      app->parse(arguments);
     } catch (const CLI::ParseError& error) {
       return report_parse_error(*app, error);
     }

@@ -679,7 +679,12 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_SERVE_TOKEN_FILE"}},
           .file_key = "serve_token_file",
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.token_file = expand_path(v.text, t.env, v.base_dir); },
+          .apply =
+              [](const SettingValue& v, SettingTarget& t) {
+                // --token-file "$TOKEN" with TOKEN unset must not turn the token off.
+                if (v.text.empty()) throw Error(ErrorKind::Usage, v.label, "an empty file name (no token: leave it out)");
+                t.config.serve.token_file = expand_path(v.text, t.env, v.base_dir);
+              },
           .default_doc = "none: no token required",
           .help = "Require 'Authorization: Bearer <first line of FILE>'",
           .show = [](const Config& c) { return c.serve.token_file; },

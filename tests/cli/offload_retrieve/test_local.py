@@ -328,6 +328,13 @@ class LocalStoreTests(CliTestCase):
         ref = json.dumps(self.offload(compressible(100_000))).encode()
         for command, stdin in (("offload", compressible(100)), ("retrieve", ref)):
             self.assertEqual(self.fails(2, command, "-o", "", stdin=stdin), "claimcheck: --output: an empty file name")
+        # --output="$OUT" with OUT unset: the value is empty, never the next word (the input file,
+        # which was then overwritten with standard input).
+        ref_file = self.write("ref.json", ref)
+        for command, stdin in (("offload", b"from stdin"), ("retrieve", b"from stdin")):
+            self.assertEqual(self.fails(2, command, "--output=", ref_file, stdin=stdin),
+                             "claimcheck: --output: an empty file name")
+            self.assertEqual(self.read(ref_file), ref)
         self.assertEqual(self.fails(2, "gc", "--dry-run", "--keep-referenced", ""),
                          "claimcheck: '': No such file or directory")
 
