@@ -115,7 +115,7 @@ void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {
   add_setting_options(sub, "gc", o);
   sub.add_option("--older-than", flags.older_than, "Only objects last modified at least this long ago")
       ->type_name("DURATION");
-  sub.add_option("--limit", flags.limit, "Delete at most N objects")->type_name("N")->check(whole_number(1));
+  sub.add_option("--limit", flags.limit, "Delete at most N objects")->type_name("N")->transform(whole_number(1));
   sub.add_option("--uploads-older-than", flags.uploads_older_than,
                  "Abort incomplete uploads under the prefix begun this long ago")
       ->type_name("DURATION")

@@ -159,7 +159,7 @@ void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
   sub.add_option("-j,--jobs", flags.jobs, "Store lookups at a time" + range_text(1, kMaxJobs))
       ->type_name("N")
       ->capture_default_str()
-      ->check(whole_number(1, kMaxJobs));
+      ->transform(whole_number(1, kMaxJobs));
 }
 
 }  // namespace

@@ -10,8 +10,9 @@
 
 namespace claimcheck::cli {
 
-/// Digits only, from `min` to `max` (inclusive): "'0' is not a whole number
-/// from 1 to 64".
+/// Digits only (a leading '+' allowed), from `min` to `max` (inclusive):
+/// "'0' is not a whole number from 1 to 64". A transform (->transform()): it
+/// writes the number again in decimal, which CLI11 then converts ("010" is 10).
 CLI::Validator whole_number(std::int64_t min, std::int64_t max = std::numeric_limits<std::int64_t>::max());
 
 /// "; 1 to 64": the range a whole-number flag's help ends with.

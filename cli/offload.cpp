@@ -131,7 +131,7 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
   sub.add_option("--depth", flags.scope.depth, "With --json-fields: nesting levels to descend")
       ->type_name("N")
       ->capture_default_str()
-      ->check(whole_number(1, std::numeric_limits<int>::max()))
+      ->transform(whole_number(1, std::numeric_limits<int>::max()))
       ->needs(json_fields);
   sub.add_option("--sections", flags.scope.sections,
                  "With --json-fields: top-level members whose values are offloaded ('.': the top level itself)")

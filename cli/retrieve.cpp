@@ -97,7 +97,7 @@ void add_retrieve_options(CLI::App& sub, RetrieveFlags& flags) {
   sub.add_option("-j,--jobs", flags.jobs, "With --json-fields: fetches at a time" + range_text(1, kMaxJobs))
       ->type_name("N")
       ->capture_default_str()
-      ->check(whole_number(1, kMaxJobs))
+      ->transform(whole_number(1, kMaxJobs))
       ->needs(json_fields);
 }
 

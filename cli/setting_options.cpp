@@ -19,7 +19,7 @@ CLI::Option* add_flag(CLI::App& app, const Setting& row, std::string_view comman
     return app
         .add_option_function<int>(name, [&o, key](int v) { o.set(key, std::to_string(v)); },
                                   help + range_text(row.int_range.first, row.int_range.second))
-        ->check(whole_number(row.int_range.first, row.int_range.second));
+        ->transform(whole_number(row.int_range.first, row.int_range.second));
   }
   if (row.list) {
     return app.add_option_function<std::vector<std::string>>(

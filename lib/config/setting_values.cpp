@@ -113,10 +113,12 @@ int parse_level(const std::string& text, const std::string& label) {
 }
 
 int parse_int_in(const std::string& text, const std::string& label, std::pair<int, int> range) {
+  // A bare number may carry a leading '+' (README), as Go's strconv reads it.
+  const std::string_view digits = std::string_view(text).substr(text.starts_with('+') ? 1 : 0);
   int value = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || error != std::errc() || end != text.data() + text.size() || value < range.first ||
-      value > range.second) {
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || digits.front() == '-' || error != std::errc() || end != digits.data() + digits.size() ||
+      value < range.first || value > range.second) {
     bad_value(label, text, "an integer from " + std::to_string(range.first) + " to " + std::to_string(range.second));
   }
   return value;

@@ -97,10 +97,11 @@ class MixedTtlScenario:
         self.assertEqual(self.retrieve(kept_ref), self.refs["3d"][0][1])
 
     def check_limit(self):
-        doc = self.gc("--as-of", "+20d", "--limit", "5", "--json").json()
-        self.assertEqual(doc["deleted"], 5)
+        # "010" is 10: a leading zero is decimal (CLI11 alone read "010" as 8, "08" as an error)
+        doc = self.gc("--as-of", "+20d", "--limit", "010", "--json").json()
+        self.assertEqual(doc["deleted"], 10)
         self.assertTrue(doc["limit_reached"])
-        self.assertEqual(len(self.backend.keys(self.prefix)), 22 - 5)
+        self.assertEqual(len(self.backend.keys(self.prefix)), 22 - 10)
 
     def run_scenario(self):
         self.populate()

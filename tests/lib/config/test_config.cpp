@@ -763,6 +763,17 @@ TEST_CASE("serve's origins: written as a browser sends them; one that never coul
       "CLAIMCHECK_SERVE_ALLOW_ORIGIN: '*' is not allowed: name each origin"));
 }
 
+TEST_CASE("a whole number may carry a leading '+', as the README says, and nothing else") {
+  Sandbox box;
+  box.env["CLAIMCHECK_LIST_CONCURRENCY"] = "+3";
+  CHECK(box.load().list_concurrency == 3);
+  for (const char* bad : {"+", "+-3", "-3", "3x"}) {
+    box.env["CLAIMCHECK_LIST_CONCURRENCY"] = bad;
+    CHECK(std::string(usage_error(box).what()) ==
+          "CLAIMCHECK_LIST_CONCURRENCY: '" + std::string(bad) + "' is not an integer from 1 to 64");
+  }
+}
+
 TEST_CASE("a bucket name with a character no bucket has is refused where it was given") {
   Sandbox box;
   box.env["R2_BUCKET"] = "bkt";
