@@ -216,8 +216,8 @@ StoreSpec parse_store(const std::string& text, const std::string& label, const G
   }
   std::string dir = text;
   if (text.starts_with("file://")) {
-    // RFC 8089: "file://localhost/dir" is "file:///dir".
-    dir = text.substr(text.starts_with("file://localhost/") ? 16 : 7);
+    // RFC 8089: "file://localhost/dir" is "file:///dir" (normal_store_location).
+    dir = normal_store_location(text).substr(7);
     if (!dir.starts_with("/")) bad_value(label, text, "a file URL with an absolute path (file:///dir)");
   } else if (text.find("://") != std::string::npos) {
     bad_value(label, text, "a supported store " + forms);

@@ -15,9 +15,17 @@ bool is_bucket_name(std::string_view name) {
              std::string_view::npos;
 }
 
+namespace {
+
+/// RFC 8089: "file://localhost/dir" is "file:///dir", in a reference's
+/// store field as in --store.
+constexpr std::string_view kLocalhostFile = "file://localhost/";
+
+}  // namespace
+
 bool is_store_location(std::string_view store) {
   if (store.starts_with("s3://")) return is_bucket_name(store.substr(5));
-  return store.starts_with("file:///");
+  return store.starts_with("file:///") || store.starts_with(kLocalhostFile);
 }
 
 std::string normal_directory(std::string_view path) {
@@ -27,6 +35,7 @@ std::string normal_directory(std::string_view path) {
 }
 
 std::string normal_store_location(std::string_view store) {
+  if (store.starts_with(kLocalhostFile)) return "file://" + normal_directory(store.substr(kLocalhostFile.size() - 1));
   if (store.starts_with("file:///")) return "file://" + normal_directory(store.substr(7));
   std::string text(store);
   if (text.starts_with("s3://") && text.find('/', 5) == text.size() - 1) text.pop_back();

@@ -23,7 +23,8 @@ std::string normal_directory(std::string_view path);
 
 /// A store location spelled as the configured store is: a file URL's path
 /// lexically normal without a trailing '/' ("file:///x/a//b/" ->
-/// "file:///x/a/b"), "s3://bucket/" -> "s3://bucket"; anything else as given.
+/// "file:///x/a/b", "file://localhost/x" -> "file:///x"), "s3://bucket/" ->
+/// "s3://bucket"; anything else as given.
 std::string normal_store_location(std::string_view store);
 
 }  // namespace claimcheck

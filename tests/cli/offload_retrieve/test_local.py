@@ -417,6 +417,10 @@ class LocalStoreTests(CliTestCase):
         ref["store"] = "file://" + self.path("other") + "//"
         line = self.fails(3, "--store", self.store_dir, "retrieve", stdin=json.dumps(ref).encode())
         self.assertIn(f"(use --store file://{self.path('other')})", line)
+        # RFC 8089's file://localhost/dir is file:///dir, in the field as in --store
+        ref["store"] = "file://localhost" + self.store_dir
+        for store in (self.store_dir, "file://localhost" + self.store_dir):
+            self.assertEqual(self.ok("--store", store, "retrieve", stdin=json.dumps(ref).encode()).out, payload)
 
     def test_exit_2_usage_errors(self):
         line = self.fails(2, "offload", "--foo")
