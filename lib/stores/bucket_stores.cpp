@@ -2,6 +2,7 @@
 
 #include "base/text.hpp"
 #include "core/error.hpp"
+#include "reference/store_location.hpp"
 
 namespace claimcheck {
 
@@ -28,6 +29,9 @@ void refuse_bucket(const std::string& bucket, const std::string& allowed_list) {
   std::string shown = bucket.substr(0, 80);
   for (char& c : shown)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
+  // No --store or --read-bucket could name it: no advice to use one.
+  if (!is_bucket_name(bucket))
+    throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"", "not a bucket name, so not contacted");
   throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"",
               "not configured, so not contacted (configured: " +
                   (allowed_list.empty()
