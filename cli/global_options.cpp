@@ -50,11 +50,16 @@ std::function<void(std::string_view)> request_trace(const Config& config) {
 
 std::unique_ptr<Store> open_store_for(const Config& config) { return open_store(config, request_trace(config)); }
 
+void require_store_directory(const Config& config, const std::string& what) {
+  std::error_code error;
+  if (config.store_kind != "local" || std::filesystem::is_directory(config.local_dir, error)) return;
+  throw Error(ErrorKind::Usage, what,
+              std::filesystem::exists(config.local_dir, error) ? "not a directory" : "no such directory");
+}
+
 std::unique_ptr<Store> open_listed_store_for(const Config& config) {
   auto store = open_store_for(config);
-  std::error_code error;
-  if (config.store_kind == "local" && config.was_given("store") && !std::filesystem::exists(config.local_dir, error))
-    throw Error(ErrorKind::Usage, store->location(), "no such directory");
+  if (config.was_given("store")) require_store_directory(config, store->location());
   return store;
 }
 

@@ -28,9 +28,14 @@ Config load_config_for(const GlobalOptions& global);
 /// Opens the configured store; with -v its request trace goes to stderr.
 std::unique_ptr<Store> open_store_for(const Config& config);
 
-/// The store gc and stats list. A local directory the user named that does
-/// not exist is a usage error (exit 2): a typo in --store had looked like an
-/// empty store, exit 0. The default directory, not made yet, is empty.
+/// A local store's directory that is not there, or not a directory, is a
+/// usage error (exit 2) naming `what`: a store that only holds what was
+/// stored before (listed by gc and stats, a namespace's store in serve).
+void require_store_directory(const Config& config, const std::string& what);
+
+/// The store gc and stats list. A local directory the user named must be one
+/// (require_store_directory): a typo in --store had looked like an empty
+/// store, exit 0. The default directory, not made yet, is empty.
 std::unique_ptr<Store> open_listed_store_for(const Config& config);
 
 /// The buckets a Temporal External Storage reference may be read from

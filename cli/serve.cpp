@@ -5,7 +5,6 @@
 // answered, then exit 0).
 #include <atomic>
 #include <csignal>
-#include <filesystem>
 #include <memory>
 #include <vector>
 
@@ -115,11 +114,9 @@ int run_serve(const GlobalOptions& global) {
   for (const NamespaceStore& entry : s.namespace_stores) {
     // A namespace's store holds what its workflows stored: a directory that
     // is not there is a typo, which would answer every request with 404.
-    std::error_code error;
-    if (entry.store.kind == "local" && !std::filesystem::is_directory(entry.store.dir, error))
-      throw Error(ErrorKind::Usage, "namespace " + entry.ns + ": " + format_store(entry.store),
-                  std::filesystem::exists(entry.store.dir, error) ? "not a directory" : "no such directory");
-    own_stores.push_back(serve_store(with_store(config, entry), cache));
+    const Config own = with_store(config, entry);
+    require_store_directory(own, "namespace " + entry.ns + ": " + format_store(entry.store));
+    own_stores.push_back(serve_store(own, cache));
     routes.add(entry.ns, *own_stores.back()->routes);
   }
   serve::CodecServerOptions options;

@@ -279,7 +279,7 @@ std::string parse_origin(const std::string& text, const std::string& label) {
   const std::string host = has_port ? authority.substr(0, colon) : authority;
   std::string port = has_port ? authority.substr(colon + 1) : "";
   if (host.empty() || port.find_first_not_of("0123456789") != std::string::npos) bad_value(label, text, form);
-  port.erase(0, std::min(port.find_first_not_of('0'), port.size() - (port.empty() ? 0 : 1)));  // "0080" -> "80"
+  while (port.size() > 1 && port.front() == '0') port.erase(0, 1);  // "0080" -> "80"
   if (port.size() > 5 || (!port.empty() && std::stoi(port) > 65535))
     bad_value(label, text, "an origin with a port from 0 to 65535");
   // Browsers leave out an empty port and the scheme's own.

@@ -114,6 +114,17 @@ std::string_view max_attempts_doc() {
   return doc;
 }
 
+/// A file or directory a setting names: '~' and a relative path made
+/// absolute (expand_path, relative to the config file for a value from it).
+/// An empty one is refused, never taken for "none": --token-file "$TOKEN"
+/// with TOKEN unset must not turn the token off, nor --tls-cert TLS. (An
+/// empty key in an AWS profile is left to mean none, as the AWS CLI reads it.)
+std::string path_value(const SettingValue& v, const SettingTarget& t) {
+  if (v.text.empty() && v.source != Source::Profile)
+    throw Error(ErrorKind::Usage, v.label, "an empty file name (for none, leave it out)");
+  return expand_path(v.text, t.env, v.base_dir);
+}
+
 const std::vector<Setting>& table() {
   static const std::vector<Setting> rows{
       {
@@ -181,7 +192,7 @@ const std::vector<Setting>& table() {
           .flag = "--config",
           .env = {{"CLAIMCHECK_CONFIG"}},
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.config_file = expand_path(v.text, t.env, v.base_dir); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.config_file = path_value(v, t); },
           .compute_default =
               [](SettingTarget& t) {
                 const std::string dir = home_relative(t.env, "XDG_CONFIG_HOME", ".config");
@@ -345,7 +356,7 @@ const std::vector<Setting>& table() {
           .key = "web_identity_token_file",
           .env = {{"AWS_WEB_IDENTITY_TOKEN_FILE"}},
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.web_identity_token_file = expand_path(v.text, t.env, v.base_dir); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.web_identity_token_file = path_value(v, t); },
           .help = "Web identity token for STS AssumeRoleWithWebIdentity (EKS IRSA), with AWS_ROLE_ARN",
           .show = [](const Config& c) { return c.s3.chain.web_identity_token_file; },
           .stage = Stage::S3,
@@ -404,7 +415,7 @@ const std::vector<Setting>& table() {
           .value_name = "FILE",
           .apply =
               [](const SettingValue& v, SettingTarget& t) {
-                t.config.s3.chain.container_authorization_token_file = expand_path(v.text, t.env, v.base_dir);
+                t.config.s3.chain.container_authorization_token_file = path_value(v, t);
               },
           .help = "File holding the container agent's authorization token, read at every fetch; wins over "
                   "AWS_CONTAINER_AUTHORIZATION_TOKEN",
@@ -517,7 +528,7 @@ const std::vector<Setting>& table() {
           .value_name = "FILE",
           .apply =
               [](const SettingValue& v, SettingTarget& t) {
-                t.config.s3.ca_bundle = expand_path(v.text, t.env, v.base_dir);
+                t.config.s3.ca_bundle = path_value(v, t);
                 t.config.s3.ca_bundle_label = v.label;  // checked when the S3 store is made
               },
           .default_doc = "the system's CA certificates",
@@ -616,7 +627,7 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_JOURNAL_DIR"}},
           .file_key = "journal_dir",
           .value_name = "DIR",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.journal_dir = expand_path(v.text, t.env, v.base_dir); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.journal_dir = path_value(v, t); },
           .compute_default =
               [](SettingTarget& t) { t.config.journal_dir = home_relative(t.env, "XDG_STATE_HOME", ".local/state"); },
           .default_doc = "$XDG_STATE_HOME/claimcheck (else ~/.local/state/claimcheck)",
@@ -679,12 +690,7 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_SERVE_TOKEN_FILE"}},
           .file_key = "serve_token_file",
           .value_name = "FILE",
-          .apply =
-              [](const SettingValue& v, SettingTarget& t) {
-                // --token-file "$TOKEN" with TOKEN unset must not turn the token off.
-                if (v.text.empty()) throw Error(ErrorKind::Usage, v.label, "an empty file name (no token: leave it out)");
-                t.config.serve.token_file = expand_path(v.text, t.env, v.base_dir);
-              },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.token_file = path_value(v, t); },
           .default_doc = "none: no token required",
           .help = "Require 'Authorization: Bearer <first line of FILE>'",
           .show = [](const Config& c) { return c.serve.token_file; },
@@ -698,7 +704,7 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_SERVE_TLS_CERT"}},
           .file_key = "serve_tls_cert",
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_cert_file = expand_path(v.text, t.env, v.base_dir); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_cert_file = path_value(v, t); },
           .default_doc = "none: plain http",
           .help = "Serve https with this PEM certificate chain",
           .show = [](const Config& c) { return c.serve.tls_cert_file; },
@@ -712,7 +718,7 @@ const std::vector<Setting>& table() {
           .env = {{"CLAIMCHECK_SERVE_TLS_KEY"}},
           .file_key = "serve_tls_key",
           .value_name = "FILE",
-          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_key_file = expand_path(v.text, t.env, v.base_dir); },
+          .apply = [](const SettingValue& v, SettingTarget& t) { t.config.serve.tls_key_file = path_value(v, t); },
           .help = "The PEM private key of --tls-cert",
           .show = [](const Config& c) { return c.serve.tls_key_file; },
           .stage = Stage::Command,

@@ -27,12 +27,18 @@ bool is_json(std::string_view text) {
   return text.find('\0') == std::string_view::npos && Json::accept(text);
 }
 
+/// Text that starts with UTF-16's byte order mark, little or big endian
+/// (what Windows PowerShell 5's '>' writes).
+inline bool starts_with_utf16_mark(std::string_view text) {
+  return text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF");
+}
+
 /// Json::parse(text): throws Json::parse_error (out_of_range for 1e400) when
 /// `text` is not JSON, saying where its NUL byte is when that is why.
 template <typename Json = nlohmann::json>
 Json parse_json(std::string_view text, typename Json::parser_callback_t callback = nullptr) {
-  // What Windows PowerShell's '>' writes: name it, not its first NUL.
-  if (text.starts_with("\xFF\xFE") || text.starts_with("\xFE\xFF"))
+  // Named, not by its first NUL.
+  if (starts_with_utf16_mark(text))
     throw Json::parse_error::create(101, 1, "syntax error - UTF-16 text (it starts with UTF-16's byte order mark); "
                                             "JSON is read as UTF-8", nullptr);
   if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)

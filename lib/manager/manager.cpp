@@ -122,8 +122,8 @@ std::size_t references_per_line(std::string_view text) {
 /// The text of UTF-16 with a byte order mark when each of its characters is
 /// ASCII, as a reference's are; else "".
 std::string ascii_of_utf16(std::string_view text) {
-  const bool little_endian = text.starts_with("\xFF\xFE");
-  if (!little_endian && !text.starts_with("\xFE\xFF")) return {};
+  if (!starts_with_utf16_mark(text)) return {};
+  const bool little_endian = text.starts_with("\xFF");
   std::string ascii;
   for (std::size_t i = 2; i + 1 < text.size(); i += 2) {
     const char low = text[little_endian ? i : i + 1];

@@ -85,9 +85,9 @@ void check_inspections(std::vector<Inspection>& inspections, Store& store, Bucke
 /// Offline: a presigned URL (options.url_lifetime) for every reference
 /// claimcheck can fetch (an External Storage one in a configured bucket),
 /// without looking anything up (presigning needs no request). One in another
-/// store or bucket gets a problem line saying why it has none. A URL that cannot be made (a credential provider that fails)
-/// makes the finding a StoreError with a problem line; a setting that cannot
-/// be used throws.
+/// store or bucket gets a problem line saying why it has none. A URL that
+/// cannot be made (a credential provider that fails) makes the finding a
+/// StoreError with a problem line; a setting that cannot be used throws.
 void presign_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
                          const InspectOptions& options);
 

@@ -195,6 +195,9 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertIn("typo-store: no such directory", self.fails(2, "gc", global_args=typo))
         self.assertIn("typo-store: no such directory", self.fails(2, "stats", "--storage", global_args=typo))
         self.assertFalse(os.path.exists(self.path("typo-store")))
+        with open(self.path("a-file"), "w") as f:
+            f.write("not a store")
+        self.assertIn("a-file: not a directory", self.fails(2, "gc", global_args=["--store", self.path("a-file")]))
         self.fails(2, "gc", "--prefix", self.prefix, "--limit", "0")
         missing = self.path("missing-state.json")
         self.assertIn(missing, self.fails(2, "gc", "--prefix", self.prefix, "--keep-referenced", missing))

@@ -303,7 +303,7 @@ class ServeLocal(ServeTestCase):
         # --token-file "$TOKEN" with TOKEN unset: refused, never a server without its token
         r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--token-file", "")
         self.assertEqual((r.code, r.err_lines()),
-                         (2, ["claimcheck: --token-file: an empty file name (no token: leave it out)"]))
+                         (2, ["claimcheck: --token-file: an empty file name (for none, leave it out)"]))
         r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", conf_dir)
         self.assertEqual((r.code, r.err_lines()), (2, [f"claimcheck: TLS key {conf_dir}: is a directory"]))
 
