@@ -145,8 +145,10 @@ Reference read_typed_reference(const Json& object) {
   return ref;
 }
 
-/// {"key":string,"size":integer>=0,"compressed":bool[,"metadata":object]} and
-/// nothing else: anything more or different is some other document.
+/// {"key":string,"size":integer>=0,"compressed":bool[,"metadata":object]
+/// [,"sha256":string]} and nothing else: anything more or different is some
+/// other document. The runner writes no sha256; claimcheck serve adds one, so
+/// that what it stored is checked on the way back.
 template <typename Json>
 bool has_typescript_shape(const Json& object) {
   for (const auto& [name, value] : object.items()) {
@@ -156,6 +158,7 @@ bool has_typescript_shape(const Json& object) {
       continue;
     if (name == "compressed" && value.is_boolean()) continue;
     if (name == "metadata" && value.is_object()) continue;
+    if (name == "sha256" && value.is_string()) continue;
     return false;
   }
   return object.contains("key") && object.contains("size") && object.contains("compressed");
@@ -167,6 +170,8 @@ Reference read_typescript_reference(const Json& object) {
   ref.key = checked_key(object.at("key").template get<std::string>());
   ref.size_bytes = size_field(object.at("size"), "size");
   ref.compressed = object.at("compressed").template get<bool>();
+  if (const auto sha256 = object.find("sha256"); sha256 != object.end())
+    ref.sha256 = checked_sha256(sha256->template get<std::string>());
   ref.format = ReferenceFormat::TypeScript;
   return ref;
 }

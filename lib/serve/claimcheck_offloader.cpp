@@ -36,7 +36,10 @@ OffloadedPayload ClaimCheckOffloader::offload(const Payload& payload) {
     out.reference.data = to_json(ref);
     return out;
   }
+  // The runner's marker has no sha256; with it, /decode, retrieve and
+  // inspect --verify check the object's content, not only its size.
   nlohmann::ordered_json marker{{"key", ref.key}, {"size", ref.size_bytes}, {"compressed", ref.compressed}};
+  if (ref.sha256) marker["sha256"] = *ref.sha256;
   nlohmann::ordered_json metadata = nlohmann::ordered_json::object();
   for (const auto& [key, value] : payload.metadata) metadata[key] = base::base64_encode(value);
   marker["metadata"] = metadata;

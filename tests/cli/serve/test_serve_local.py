@@ -7,6 +7,7 @@ second signal during the shutdown.
 Also that claimcheck runs the server by becoming claimcheck-serve, and what it
 says when that is missing.
 Usage: test_serve_local.py <claimcheck binary> <libexec directory of an install>"""
+import hashlib
 import json
 import os
 import select
@@ -239,6 +240,35 @@ class ServeLocal(ServeTestCase):
         status, _, content = server.post("/decode", json.loads(content))
         self.assertEqual(status, 200, content)
         self.assertEqual(decoded(content), decoded(json.dumps({"payloads": sent})))
+
+    def test_a_marker_written_by_offload_carries_sha256_and_a_changed_object_is_refused(self):
+        """The runner's marker has no sha256; the one /encode --offload writes has the payload's, so an
+        object changed in the store at its size is refused by /decode (502), retrieve (exit 5) and
+        inspect --verify (corrupt), where size alone let it through."""
+        store = ["--store", self.path("store")]
+        server = self.serve(*store, "--offload", "--threshold", "10KiB")
+        original = os.urandom(70_000)  # does not compress: stored as it is
+        status, _, content = server.post("/encode", {"payloads": [payload("binary/plain", original)]})
+        self.assertEqual(status, 200, content)
+        encoded = json.loads(content)
+        marker = json.loads(decoded(content)[0][1])
+        self.assertEqual(marker["sha256"], hashlib.sha256(original).hexdigest())
+        self.assertFalse(marker["compressed"])
+        ref_file = self.path("marker-payload.json")
+        with open(ref_file, "w") as f:
+            json.dump(encoded["payloads"][0], f)
+        self.assertEqual(self.run_cc(*store, "retrieve", ref_file).out, original)
+        with open(os.path.join(self.path("store"), marker["key"]), "r+b") as f:
+            f.seek(100)
+            f.write(bytes(b ^ 0xFF for b in original[100:104]))
+        status, _, content = server.post("/decode", encoded)
+        self.assertEqual(status, 502, content)
+        r = self.run_cc(*store, "retrieve", ref_file)
+        self.assertEqual((r.code, r.out), (5, b""), r.err)
+        self.assertIn("sha256 mismatch", r.err)
+        r = self.run_cc(*store, "inspect", "--verify", "--json", ref_file)
+        self.assertEqual(r.code, 5, r.err)
+        self.assertEqual([f["status"] for f in json.loads(r.out)["findings"]], ["corrupt"])
 
     def test_tls_and_token(self):
         ca, cert, key = self.make_tls()

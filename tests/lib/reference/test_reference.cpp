@@ -134,6 +134,16 @@ TEST_CASE("the TypeScript runner's payload data is a reference") {
   CHECK(ref.size_bytes == 200000);
   CHECK_FALSE(ref.compressed);
   CHECK(parse_reference(R"({"compressed":true,"size":5,"key":"a"})").compressed);
+  CHECK_FALSE(ref.sha256.has_value());
+}
+
+TEST_CASE("a TypeScript marker written by claimcheck serve carries the payload's sha256") {
+  const Reference ref = parse_reference(R"({"key":"a","size":5,"compressed":true,"sha256":")" +
+                                        kSha + R"("})");
+  CHECK(ref.format == ReferenceFormat::TypeScript);
+  CHECK(ref.sha256 == kSha);
+  CHECK_THROWS_WITH(parse_reference(R"({"key":"a","size":5,"compressed":true,"sha256":"abc"})"),
+                    doctest::Contains("64 hex characters"));
 }
 
 TEST_CASE("documents that only resemble the TypeScript shape are not references") {
@@ -146,6 +156,7 @@ TEST_CASE("documents that only resemble the TypeScript shape are not references"
       R"({"key":1,"size":5,"compressed":true})",                  // key not a string
       R"({"key":"a","size":5,"compressed":"yes"})",               // compressed not a bool
       R"({"key":"a","size":5,"compressed":true,"metadata":"m"})", // metadata not an object
+      R"({"key":"a","size":5,"compressed":true,"sha256":1})",     // sha256 not a string
       R"({"_type":"something_else","key":"a","size_bytes":1,"compressed":true,"stored_at":"2026-01-09T13:24:00Z"})",
       R"([1,2,3])",
       R"("claim_check_ref")",
