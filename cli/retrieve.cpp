@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
+
+#include <fmt/format.h>
 
 #include "core/error.hpp"
 #include "scanner/restore_fields.hpp"
@@ -55,12 +58,45 @@ void retrieve_stream(Session& session, ByteSource& input, StagedOutput& output,
   warn_expired(session, outcome);
 }
 
+/// What plain retrieve says of one reference, said once for all those a
+/// document held: how many expired, and how many had no sha256.
+class DocumentWarnings {
+ public:
+  void add(const RetrieveOutcome& outcome) {
+    std::lock_guard lock(mutex_);
+    if (outcome.expired_at && (!expired_ || *outcome.expired_at < *expired_->expired_at)) expired_ = outcome;
+    expired_count_ += outcome.expired_at ? 1 : 0;
+    if (!outcome.sha256_verified && !unverified_) unverified_ = outcome;
+    unverified_count_ += outcome.sha256_verified ? 0 : 1;
+  }
+
+  void print(const Session& session) const {
+    if (expired_count_ == 1) warn_expired(session, *expired_);
+    if (expired_count_ > 1 && !session.config().quiet)
+      print_error_line(fmt::format("warning: {} references expired, the first ({}) at {}: the objects are still "
+                                   "stored, but gc may delete them",
+                                   expired_count_, expired_->reference.key, format_rfc3339(*expired_->expired_at)));
+    if (unverified_count_ == 1) warn_unverified(session, *unverified_);
+    if (unverified_count_ > 1 && !session.config().quiet)
+      print_error_line(fmt::format("warning: {} references have no sha256 ({} among them): verified by size only",
+                                   unverified_count_, unverified_->reference.key));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::optional<RetrieveOutcome> expired_, unverified_;  // the earliest expired; the first unverified
+  std::size_t expired_count_ = 0, unverified_count_ = 0;
+};
+
 void retrieve_document(Session& session, const std::string& document, StagedOutput& output,
                        const RetrieveFlags& flags) {
   std::size_t restored = 0;
+  DocumentWarnings warnings;
+  session.manager().on_retrieved([&warnings](const RetrieveOutcome& outcome) { warnings.add(outcome); });
   std::string text = restore_fields_text(document, session.resolver(), flags.jobs, &restored);
   output.write(text.data(), text.size());
   output.commit();
+  warnings.print(session);
   if (session.config().verbosity > 0)
     print_error_line("restored " + std::to_string(restored) + " references");
 }

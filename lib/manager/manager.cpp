@@ -460,6 +460,7 @@ RetrieveOutcome Manager::retrieve(const Reference& ref, StagedOutput& out,
     try {
       RetrieveOutcome outcome = fetch_verified(ref, out, progress, entry);
       if (expired) outcome.expired_at = expiry;
+      if (retrieved_) retrieved_(outcome);
       return outcome;
     } catch (const Error& e) {
       out.abort();

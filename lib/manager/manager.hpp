@@ -121,6 +121,10 @@ class Manager {
   /// itself still succeeds: statistics never fail it).
   void on_journal_failure(std::function<void(const std::string&)> warn) { journal_warning_ = std::move(warn); }
 
+  /// Told of each reference retrieve() verified, from the thread that
+  /// retrieved it: a command that restores many warns once, after them all.
+  void on_retrieved(std::function<void(const RetrieveOutcome&)> tell) { retrieved_ = std::move(tell); }
+
  private:
   /// Runs `work(JournalRecord&)` and journals the record it fills, with the
   /// total time and, when `work` throws, the exit code of the failure.
@@ -151,6 +155,7 @@ class Manager {
   std::mutex journal_mutex_;
   Delivery* delivery_ = nullptr;  // guarded by journal_mutex_
   std::function<void(const std::string&)> journal_warning_;  // called once, under journal_mutex_
+  std::function<void(const RetrieveOutcome&)> retrieved_;
 };
 
 }  // namespace claimcheck
