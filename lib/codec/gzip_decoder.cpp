@@ -4,7 +4,7 @@
 // costs one buffer, not memory), and the stream must end cleanly. The
 // inflating itself is the engine's (inflater.hpp).
 #include <algorithm>
-#include <vector>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -28,11 +28,15 @@ constexpr std::size_t kOutputBuffer = 256u << 10;
 
 struct GzipDecoder::State {
   State(ByteSink& sink, std::uint64_t limit)
-      : out(sink), max_output(limit), inflater(make_inflater()), buffer(kOutputBuffer) {}
+      : out(sink), max_output(limit), inflater(make_inflater()),
+        buffer(std::make_unique_for_overwrite<unsigned char[]>(kOutputBuffer)) {}
   ByteSink& out;
   std::uint64_t max_output;
   std::unique_ptr<Inflater> inflater;
-  std::vector<unsigned char> buffer;
+  // Not zeroed: inflate writes only the front of it for each network read,
+  // so most of its pages are never touched (a 1 MiB retrieve faulted in and
+  // cleared all 256 KiB before).
+  std::unique_ptr<unsigned char[]> buffer;
   std::uint64_t bytes_in = 0;
   std::uint64_t bytes_out = 0;
   bool member_ended = false;   // the last member read so far is complete
@@ -54,7 +58,7 @@ struct GzipDecoder::State {
     if (produced > max_output - bytes_out)
       integrity_failure(fmt::format("decompressed data expands beyond size_bytes ({} bytes)", max_output));
     bytes_out += produced;
-    if (produced > 0) out.write(reinterpret_cast<const char*>(buffer.data()), produced);
+    if (produced > 0) out.write(reinterpret_cast<const char*>(buffer.get()), produced);
   }
 
   /// Inflates all of `data`, starting a new member after each one that ends
@@ -69,12 +73,12 @@ struct GzipDecoder::State {
         magic_seen = 0;
       }
       check_magic(data, size);
-      const Inflater::Step step = inflater->inflate(data, size, buffer.data(), buffer.size());
+      const Inflater::Step step = inflater->inflate(data, size, buffer.get(), kOutputBuffer);
       data += step.consumed;
       size -= step.consumed;
       emit(step.produced);
       member_ended = step.member_ended;
-      const bool output_pending = step.produced == buffer.size();
+      const bool output_pending = step.produced == kOutputBuffer;
       if (!member_ended && size == 0 && !output_pending) return;
     }
   }
