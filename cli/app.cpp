@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include <fmt/format.h>
@@ -49,6 +50,21 @@ std::string exit_status_footer() {
   return text;
 }
 
+/// The commands, in the order --help lists them.
+struct Command {
+  const char* name;
+  const char* summary;
+  void (*define)(CLI::App& sub, GlobalOptions& global, CommandRunner& run);
+};
+constexpr Command kCommands[] = {
+    {"offload", "Store a large payload and print its reference", define_offload_command},
+    {"retrieve", "Turn a reference back into the verified payload", define_retrieve_command},
+    {"inspect", "Explain the references found in documents and histories", define_inspect_command},
+    {"gc", "Delete expired objects under the prefix", define_gc_command},
+    {"stats", "What is stored, and how offloads and retrievals performed", define_stats_command},
+    {"serve", "Temporal codec server: claim-checked payloads in the Web UI and CLI", define_serve_command},
+};
+
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   add_setting_options(app, "", global.overrides);
   app.add_flag("-v,--verbose", global.verbosity,
@@ -63,18 +79,19 @@ std::unique_ptr<CLI::App> make_app() {
                                     "claimcheck");
 }
 
-void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run, const std::vector<std::string>* words) {
   app.formatter(std::make_shared<HelpFormatter>());  // before the commands, which copy it
   app.set_version_flag("--version", std::string("claimcheck ") + CLAIMCHECK_VERSION + "\n" + gzip_engines_line());
   app.footer(exit_status_footer());
   app.fallthrough();  // global options may follow the command name
   add_global_options(app, global);
-  add_offload_command(app, global, run);
-  add_retrieve_command(app, global, run);
-  add_inspect_command(app, global, run);
-  add_gc_command(app, global, run);
-  add_stats_command(app, global, run);
-  add_serve_command(app, global, run);
+  for (const Command& command : kCommands) {
+    CLI::App* sub = app.add_subcommand(command.name, command.summary);
+    // CLI11 runs a command only when its name is a word of the command line.
+    // Defining the flags of all six took 0.2 ms of a 13 ms retrieve.
+    if (words == nullptr || std::find(words->begin(), words->end(), command.name) != words->end())
+      command.define(*sub, global, run);
+  }
 }
 
 }  // namespace claimcheck::cli

@@ -3,6 +3,9 @@
 // the docs generator reads it to write the man page and completions.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <CLI/CLI.hpp>
 
 #include "command.hpp"
@@ -10,7 +13,10 @@
 namespace claimcheck::cli {
 
 /// Fills `app` (made with define_app's name and description by make_app).
-void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+/// With `words` (the command line), only the commands named in it get their
+/// flags; the others keep their name and summary, for --help.
+void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run,
+                const std::vector<std::string>* words = nullptr);
 
 /// "claimcheck" with its one-line description.
 std::unique_ptr<CLI::App> make_app();

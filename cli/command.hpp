@@ -1,4 +1,4 @@
-// The hook each command file uses to add its subcommand to CLI11's App. A
+// The hook each command file uses to define its subcommand in CLI11's App. A
 // command parses its flags, calls lib/, and prints; no S3, gzip or reference
 // rules live in cli/.
 #pragma once
@@ -9,11 +9,13 @@
 
 namespace claimcheck::cli {
 
-void add_offload_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void add_retrieve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void add_inspect_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void add_gc_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void add_stats_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
-void add_serve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run);
+/// Each adds its command's flags and action to `sub`, the subcommand that
+/// define_app (app.cpp) made with the command's name and summary.
+void define_offload_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run);
+void define_retrieve_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run);
+void define_inspect_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run);
+void define_gc_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run);
+void define_stats_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run);
+void define_serve_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run);
 
 }  // namespace claimcheck::cli

@@ -128,11 +128,10 @@ void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {
 
 }  // namespace
 
-void add_gc_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+void define_gc_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run) {
   auto flags = std::make_shared<GcFlags>();
-  auto* sub = app.add_subcommand("gc", "Delete expired objects under the prefix");
-  add_gc_options(*sub, global.overrides, *flags);
-  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_gc_command(global, *flags); }; });
+  add_gc_options(sub, global.overrides, *flags);
+  sub.callback([&global, &run, flags] { run = [&global, flags] { return run_gc_command(global, *flags); }; });
 }
 
 }  // namespace claimcheck::cli

@@ -164,12 +164,11 @@ void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
 
 }  // namespace
 
-void add_inspect_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+void define_inspect_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run) {
   auto flags = std::make_shared<InspectFlags>();
-  auto* sub = app.add_subcommand("inspect", "Explain the references found in documents and histories");
-  add_inspect_options(*sub, *flags);
-  add_setting_options(*sub, "inspect", global.overrides);  // --read-bucket
-  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_inspect(global, *flags); }; });
+  add_inspect_options(sub, *flags);
+  add_setting_options(sub, "inspect", global.overrides);  // --read-bucket
+  sub.callback([&global, &run, flags] { run = [&global, flags] { return run_inspect(global, *flags); }; });
 }
 
 }  // namespace claimcheck::cli

@@ -103,9 +103,9 @@ int run_main(int argc, char** argv) {
   try {
     auto app = make_app();
     CommandRunner run;
-    define_app(*app, global, run);
+    std::vector<std::string> arguments = arguments_for_parse(argc, argv);
+    define_app(*app, global, run, &arguments);
     try {
-      std::vector<std::string> arguments = arguments_for_parse(argc, argv);
       app->parse(arguments);
     } catch (const CLI::ParseError& error) {
       return report_parse_error(*app, error);

@@ -146,11 +146,10 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
 
 }  // namespace
 
-void add_offload_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+void define_offload_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run) {
   auto flags = std::make_shared<OffloadFlags>();
-  auto* sub = app.add_subcommand("offload", "Store a large payload and print its reference");
-  add_offload_options(*sub, global.overrides, *flags);
-  sub->callback([&global, &run, flags] {
+  add_offload_options(sub, global.overrides, *flags);
+  sub.callback([&global, &run, flags] {
     flags->scope.sections = section_names(flags->scope.sections);
     run = [&global, flags] { return run_offload(global, *flags); };
   });

@@ -139,12 +139,11 @@ void add_retrieve_options(CLI::App& sub, RetrieveFlags& flags) {
 
 }  // namespace
 
-void add_retrieve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+void define_retrieve_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run) {
   auto flags = std::make_shared<RetrieveFlags>();
-  auto* sub = app.add_subcommand("retrieve", "Turn a reference back into the verified payload");
-  add_retrieve_options(*sub, *flags);
-  add_setting_options(*sub, "retrieve", global.overrides);  // --read-bucket
-  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_retrieve(global, *flags); }; });
+  add_retrieve_options(sub, *flags);
+  add_setting_options(sub, "retrieve", global.overrides);  // --read-bucket
+  sub.callback([&global, &run, flags] { run = [&global, flags] { return run_retrieve(global, *flags); }; });
 }
 
 }  // namespace claimcheck::cli

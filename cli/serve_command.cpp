@@ -6,10 +6,9 @@
 
 namespace claimcheck::cli {
 
-void add_serve_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
-  auto* sub = app.add_subcommand("serve", "Temporal codec server: claim-checked payloads in the Web UI and CLI");
-  add_setting_options(*sub, "serve", global.overrides);
-  sub->callback([&global, &run] {
+void define_serve_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run) {
+  add_setting_options(sub, "serve", global.overrides);
+  sub.callback([&global, &run] {
     global.overrides.command = "serve";
     run = [&global] { return run_serve(global); };
   });

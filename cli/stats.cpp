@@ -99,11 +99,10 @@ void add_stats_options(CLI::App& sub, ConfigOverrides& overrides, StatsFlags& fl
 
 }  // namespace
 
-void add_stats_command(CLI::App& app, GlobalOptions& global, CommandRunner& run) {
+void define_stats_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run) {
   auto flags = std::make_shared<StatsFlags>();
-  auto* sub = app.add_subcommand("stats", "What is stored, and how offloads and retrievals performed");
-  add_stats_options(*sub, global.overrides, *flags);
-  sub->callback([&global, &run, flags] { run = [&global, flags] { return run_stats(global, *flags); }; });
+  add_stats_options(sub, global.overrides, *flags);
+  sub.callback([&global, &run, flags] { run = [&global, flags] { return run_stats(global, *flags); }; });
 }
 
 }  // namespace claimcheck::cli
