@@ -13,7 +13,9 @@ namespace claimcheck::cli {
 namespace {
 
 /// CLI11's layout, with an option's default at the end of its description,
-/// "(default 50KiB)", rather than as "SIZE=50KiB".
+/// "(default 50KiB)", rather than as "SIZE=50KiB", and the flags it needs or
+/// excludes there too ("(not with --raw)"), not beside its name, where they
+/// pushed the description onto a line of its own.
 class HelpFormatter : public CLI::Formatter {
  public:
   std::string make_option_opts(const CLI::Option* option) const override {
@@ -21,11 +23,13 @@ class HelpFormatter : public CLI::Formatter {
     const std::string shown = "=" + option->get_default_str();
     if (const auto at = opts.find(shown); !option->get_default_str().empty() && at != std::string::npos)
       opts.erase(at, shown.size());
+    for (const char* label : {" Needs:", " Excludes:"})
+      if (const auto at = opts.find(label); at != std::string::npos) opts.erase(at);
     return opts;
   }
   std::string make_option_desc(const CLI::Option* option) const override {
     const std::string& value = option->get_default_str();
-    return option->get_description() + (value.empty() ? "" : " (default " + value + ")");
+    return option_help(*option) + (value.empty() ? "" : " (default " + value + ")");
   }
 };
 
@@ -73,6 +77,14 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
 }
 
 }  // namespace
+
+std::string option_help(const CLI::Option& option) {
+  std::string text = option.get_description();
+  for (const CLI::Option* needed : option.get_needs())  // unless the description says it
+    if (text.find(needed->get_name()) == std::string::npos) text += " (with " + needed->get_name() + ")";
+  for (const CLI::Option* excluded : option.get_excludes()) text += " (not with " + excluded->get_name() + ")";
+  return text;
+}
 
 std::unique_ptr<CLI::App> make_app() {
   return std::make_unique<CLI::App>("claimcheck: the claim-check pattern for large workflow payloads",

@@ -18,6 +18,10 @@ namespace claimcheck::cli {
 void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run,
                 const std::vector<std::string>* words = nullptr);
 
+/// An option's description as --help, the man page and the completions give
+/// it: with the flags it needs (unless it names them) or excludes.
+std::string option_help(const CLI::Option& option);
+
 /// "claimcheck" with its one-line description.
 std::unique_ptr<CLI::App> make_app();
 

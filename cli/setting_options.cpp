@@ -30,7 +30,10 @@ CLI::Option* add_flag(CLI::App& app, const Setting& row, std::string_view comman
   }
   CLI::Option* option =
       app.add_option_function<std::string>(name, [&o, key](const std::string& v) { o.set(key, v); }, help);
-  if (!row.choices.empty()) option->check(CLI::IsMember(std::vector<std::string>(row.choices.begin(), row.choices.end())));
+  // The value name lists the choices already ("auto|always|never"): the
+  // check adds none of its own to the help.
+  if (!row.choices.empty())
+    option->check(CLI::IsMember(std::vector<std::string>(row.choices.begin(), row.choices.end())).description(""));
   return option;
 }
 

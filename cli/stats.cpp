@@ -57,8 +57,7 @@ StatsReport build_report(const Config& config, const StatsFlags& flags, std::vec
   if (flags.since) report.since = report.as_of - parse_offset(*flags.since, report.as_of, Direction::Back, "--since");
   if (wants_storage(flags)) {
     collect_view([&] {
-      auto store = open_listed_store_for(config);
-      report.store = store->location();
+      auto store = open_listed_store_for(config, &report.store);  // named even when it cannot be listed
       report.storage = collect_storage_stats(*store, config.prefix, config.ttl, report.as_of, config.list_concurrency);
     }, report.storage_error, failures);
   }

@@ -8,7 +8,7 @@ namespace claimcheck::cli {
 namespace {
 
 std::string count_bytes(const CountBytes& cb) {
-  return fmt::format("{:>8} objects  {:>12}", cb.objects, format_size(cb.bytes));
+  return fmt::format("{:>8} {:<7}  {:>12}", cb.objects, cb.objects == 1 ? "object" : "objects", format_size(cb.bytes));
 }
 
 std::string mark_text(const std::optional<ObjectMark>& mark) {

@@ -39,7 +39,7 @@ OptionDoc describe_option(CLI::Option& option) {
   for (const std::string& s : option.get_snames()) doc.names.push_back("-" + s);
   for (const std::string& l : option.get_lnames()) doc.names.push_back("--" + l);
   if (option.get_type_size() != 0) doc.value_name = bare_type_name(option);
-  doc.help = option.get_description();
+  doc.help = cli::option_help(option);
   doc.default_text = option.get_default_str();
   doc.repeatable = option.get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll ||
                    option.get_items_expected_max() > 1;

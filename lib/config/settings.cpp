@@ -266,7 +266,7 @@ const std::vector<Setting>& table() {
           .flag = "--level",
           .commands = {{"offload"}},
           .file_key = "level",
-          .value_name = "1-9",
+          .value_name = "N",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.level = parse_level(v.text, v.label); },
           .fallback = "1",
           .help = "gzip level: 1 fastest, 9 smallest",

@@ -194,6 +194,8 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         typo = ["--store", self.path("typo-store")]
         self.assertIn("typo-store: no such directory", self.fails(2, "gc", global_args=typo))
         self.assertIn("typo-store: no such directory", self.fails(2, "stats", "--storage", global_args=typo))
+        header = self.run_cc("stats", "--storage", global_args=typo).out.splitlines()[0]
+        self.assertTrue(header.endswith(" in file://" + self.path("typo-store")), header)  # named all the same
         self.assertFalse(os.path.exists(self.path("typo-store")))
         with open(self.path("a-file"), "w") as f:
             f.write("not a store")

@@ -84,6 +84,7 @@ class Stats(GcTestCase):
         self.assertEqual(s["OffloadCount"], 12)  # the journal's 11 and this one
         text = self.ok("stats").out
         self.assertIn("Storage (from a listing)", text)
+        self.assertRegex(text, r"\n  stored +1 object  ")  # one object, not "1 objects"
         self.assertIn("Operations (from the journal)", text)
         samples, _ = parse_prometheus(self.ok("stats", "--prometheus").out)
         self.assertEqual(samples["claimcheck_storage_objects"], 1)

@@ -187,7 +187,7 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual(offloaded(path, "--sections", "context"), ["context"])
         # One value per flag, as the help shows it; a name that is empty names nothing.
         help_text = self.ok("offload", "--help").out.decode()
-        self.assertIn("--sections NAMES Needs", help_text)
+        self.assertRegex(help_text, r"\n  --sections NAMES +With --json-fields: ")
         self.assertIn("fetches at a time; 1 to 64", self.ok("retrieve", "--help").out.decode())  # the range it takes
         for empty in ("", ",", " "):
             self.assertIn("an empty section name" if empty else "--sections",
@@ -689,6 +689,16 @@ class LocalStoreTests(CliTestCase):
         help_text = self.ok("--help").out.decode()
         for code in range(7):
             self.assertIn(f"  {code}  ", help_text)
+        # A flag's description stays on its line: what it needs or excludes comes after it, and a
+        # choice is listed once.
+        lines = self.ok("retrieve", "--help").out.decode().splitlines()
+        raw = [l for l in lines if l.startswith("  --raw ")]
+        self.assertEqual(len(raw), 1, lines)
+        self.assertRegex(raw[0], r"^  --raw +Temporal payloads: .* \(not with --json-fields\)$")
+        offload_help = self.ok("offload", "--help").out.decode()
+        self.assertRegex(offload_help, r"\n  --compress auto\|always\|never\n")
+        self.assertRegex(offload_help, r"\n  --level N +gzip level: 1 fastest, 9 smallest; 1 to 9 \(default 1\)\n")
+        self.assertNotIn("Needs:", offload_help)
 
     def test_version_and_help_fail_on_a_stdout_that_cannot_take_them(self):
         # They exited 0 with their text lost, unlike every command's output.
