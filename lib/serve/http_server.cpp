@@ -64,6 +64,7 @@ class RequestStream : public httplib::Stream {
       const ssize_t n = connection_.read_some(buffer_.data, sizeof buffer_.data, read_deadline_);
       if (n <= 0) {
         failed_ = true;
+        timed_out_ = n < 0 && Clock::now() >= read_deadline_;
         return n;
       }
       buffer_.begin = 0;
@@ -115,6 +116,8 @@ class RequestStream : public httplib::Stream {
 
   Clock::time_point started() const { return started_; }
   bool failed() const { return failed_; }
+  /// The request did not arrive whole within the request timeout.
+  bool timed_out() const { return timed_out_; }
 
  private:
   using NameFunction = int (*)(int, sockaddr*, socklen_t*);
@@ -145,6 +148,7 @@ class RequestStream : public httplib::Stream {
   std::string pending_;  // written, not yet sent
   bool writing_ = false;
   bool failed_ = false;
+  bool timed_out_ = false;
 };
 
 /// The request being served on this worker thread.
@@ -156,6 +160,9 @@ struct Exchange {
   bool close_after = false;  // the body was not read: the connection cannot go on
 };
 thread_local Exchange* current_exchange = nullptr;
+
+/// A request that did not arrive whole within --request-timeout (408).
+constexpr const char* kNotReceivedInTime = "request not received in full within the request timeout";
 
 /// Requests one connection may carry before it is closed.
 constexpr std::size_t kRequestsPerConnection = 1000;
@@ -451,7 +458,9 @@ class HttpServer::Impl : public httplib::Server {
   /// one-line body. The codec server's own errors have been answered.
   void answer_parser_refusal(const httplib::Request& req, httplib::Response& res) {
     if (current_exchange != nullptr && current_exchange->handled) return;
-    const char* why = res.status == 414   ? "request target too long"
+    if (timed_out()) res.status = 408;  // httplib says 400 for any read that failed
+    const char* why = res.status == 408   ? kNotReceivedInTime
+                      : res.status == 414 ? "request target too long"
                       : res.status == 416 ? "Range header does not parse"
                                           : "malformed request";
     RequestLog unused;  // log_exchange logs it as refused by the HTTP parser
@@ -482,9 +491,11 @@ class HttpServer::Impl : public httplib::Server {
       if (!received) {
         exchange.close_after = true;
         const bool over = too_large || res.status == 413;
-        send(codec_.reject(request, over ? 413 : 400,
-                           over ? "request body is larger than " + std::to_string(limit) + " bytes"
-                                : "request body not received in full",
+        const int status = over ? 413 : timed_out() ? 408 : 400;
+        send(codec_.reject(request, status,
+                           over               ? "request body is larger than " + std::to_string(limit) + " bytes"
+                           : status == 408    ? std::string(kNotReceivedInTime)
+                                              : std::string("request body not received in full"),
                            exchange.log),
              res);
         return;
@@ -495,6 +506,11 @@ class HttpServer::Impl : public httplib::Server {
     send(codec_.handle_body(request, exchange.log), res);
   }
 
+  /// Whether the request being answered did not arrive within the timeout.
+  bool timed_out() const {
+    return current_exchange != nullptr && current_exchange->stream != nullptr && current_exchange->stream->timed_out();
+  }
+
   void log_exchange(const httplib::Request& req, const httplib::Response& res) {
     RequestLog log;
     if (current_exchange != nullptr && current_exchange->handled) {
@@ -502,7 +518,7 @@ class HttpServer::Impl : public httplib::Server {
     } else {
       log.route = route_name(parse_route(req.path).kind);
       log.ns = log_safe_namespace(req.get_header_value("X-Namespace"));
-      log.error = "refused by the HTTP parser";
+      log.error = timed_out() ? kNotReceivedInTime : "refused by the HTTP parser";
     }
     log.status = res.status;
     if (current_exchange == nullptr || !current_exchange->handled) log.bytes_out = res.body.size();

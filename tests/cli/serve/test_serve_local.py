@@ -161,6 +161,30 @@ class ServeLocal(ServeTestCase):
                 self.assertEqual(text, b"claimcheck serve: " + words + b"\n")
         self.assertEqual(server.stop(), 0)
 
+    def test_a_request_not_received_in_time_is_408(self):
+        """Headers cut short, or a body shorter than its length, until --request-timeout: 408 and a
+        log line that says so, where httplib's 400 and 'refused by the HTTP parser' had said the
+        request was malformed."""
+        server = self.serve("--request-timeout", "1s")
+        for part in (b"POST /decode HTTP/1.1\r\nHost: x\r\n",
+                     b"POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 20\r\n\r\n{\"pay"):
+            with self.subTest(part=part):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=20)
+                sock.sendall(part)
+                response = b""
+                while chunk := sock.recv(65536):  # the server closes after its answer
+                    response += chunk
+                sock.close()
+                headers, _, text = response.partition(b"\r\n\r\n")
+                self.assertTrue(headers.startswith(b"HTTP/1.1 408 "), response)
+                self.assertEqual(text, b"claimcheck serve: request not received in full within the request timeout\n")
+        wait_until(lambda: len(server.request_lines()) == 2, what="two log lines")
+        for line in server.request_lines():
+            self.assertIn("status=408", line)
+            self.assertIn("request not received in full within the request timeout", line)
+        self.assertEqual(server.stop(), 0)
+
     def test_web_ui_flow_preserve_then_download(self):
         big = json.dumps({"text": "x" * 400_000}).encode()
         small = json.dumps({"text": "y" * 1000}).encode()
