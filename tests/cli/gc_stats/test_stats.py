@@ -85,7 +85,7 @@ class Stats(GcTestCase):
         text = self.ok("stats").out
         self.assertIn("Storage (from a listing)", text)
         self.assertRegex(text, r"\n  stored +1 object  ")  # one object, not "1 objects"
-        self.assertIn("Operations (from the journal)", text)
+        self.assertIn("Operations (from this machine's journal, every store)", text)
         samples, _ = parse_prometheus(self.ok("stats", "--prometheus").out)
         self.assertEqual(samples["claimcheck_storage_objects"], 1)
         self.assertEqual(samples['claimcheck_storage_expiring_objects{within="7d"}'], 1)
@@ -109,7 +109,7 @@ class Stats(GcTestCase):
         self.assertIn("s3://nowhere", doc.json()["storage_error"])
         text = self.run_cc("stats", "--since", "7d", global_args=dead)
         self.assertIn("Storage: not available: ", text.out)
-        self.assertIn("Operations (from the journal)", text.out)
+        self.assertIn("Operations (from this machine's journal, every store)", text.out)
         # Reachable: the same metric says so.
         ok, _ = parse_prometheus(self.ok("stats", "--prometheus").out)
         self.assertEqual(ok["claimcheck_storage_scrape_success"], 1)
