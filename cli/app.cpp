@@ -96,6 +96,9 @@ void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run, const 
   app.set_version_flag("--version", std::string("claimcheck ") + CLAIMCHECK_VERSION + "\n" + gzip_engines_line());
   app.footer(exit_status_footer());
   app.fallthrough();  // global options may follow the command name
+  // One command: a later word that names another (`offload gc`, a file
+  // named gc) is the first command's argument. CLI11 had run the second.
+  app.require_subcommand(0, 1);
   add_global_options(app, global);
   for (const Command& command : kCommands) {
     CLI::App* sub = app.add_subcommand(command.name, command.summary);

@@ -684,6 +684,25 @@ class LocalStoreTests(CliTestCase):
                     stdin=b"small", env=env)
         self.assertEqual(r.out, b"small")
 
+    def test_a_word_that_names_another_command_is_the_first_command_argument(self):
+        """`offload gc` offloads the file named gc: CLI11 had run gc (deleting expired objects) instead,
+        and `gc serve` had started the server. One command per command line."""
+        with open(self.path("gc"), "wb") as f:
+            f.write(b"the file named gc\n")
+        with open(self.path("offload"), "wb") as f:
+            f.write(b"the file named offload\n")
+
+        def run(*args):
+            return subprocess.run([clitest.BINARY, *args], capture_output=True, env=self.env, cwd=self.tmp, timeout=60)
+
+        r = run("offload", "gc")
+        self.assertEqual((r.returncode, r.stdout), (0, b"the file named gc\n"), r.stderr)
+        r = run("retrieve", "offload")
+        self.assertEqual((r.returncode, r.stdout), (0, b"the file named offload\n"), r.stderr)
+        r = run("gc", "serve")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn(b"The following argument was not expected: serve", r.stderr)
+
     def test_version_and_help(self):
         self.assertTrue(self.ok("--version").out.startswith(b"claimcheck "))
         help_text = self.ok("--help").out.decode()
