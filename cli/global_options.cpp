@@ -57,9 +57,8 @@ void require_store_directory(const Config& config, const std::string& what) {
               std::filesystem::exists(config.local_dir, error) ? "not a directory" : "no such directory");
 }
 
-std::unique_ptr<Store> open_listed_store_for(const Config& config, std::string* location) {
+std::unique_ptr<Store> open_listed_store_for(const Config& config) {
   auto store = open_store_for(config);
-  if (location) *location = store->location();
   if (config.was_given("store")) require_store_directory(config, store->location());
   return store;
 }

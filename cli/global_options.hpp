@@ -36,8 +36,7 @@ void require_store_directory(const Config& config, const std::string& what);
 /// The store gc and stats list. A local directory the user named must be one
 /// (require_store_directory): a typo in --store had looked like an empty
 /// store, exit 0. The default directory, not made yet, is empty.
-/// `location`, when given, is set to the store's before that check.
-std::unique_ptr<Store> open_listed_store_for(const Config& config, std::string* location = nullptr);
+std::unique_ptr<Store> open_listed_store_for(const Config& config);
 
 /// The buckets a Temporal External Storage reference may be read from
 /// (opened on first use, traced like the store).

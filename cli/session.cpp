@@ -31,6 +31,7 @@ Session::Session(const GlobalOptions& global)
       buckets_(open_bucket_stores_for(config_)),
       resolver_(manager_, *buckets_) {
   manager_.on_journal_failure([this](const std::string& why) { warn_journal(config_, why); });
+  manager_.journal_store(store_location(config_));
 }
 
 std::unique_ptr<StagedOutput> open_output(const std::string& path, ByteSink& stdout_sink) {

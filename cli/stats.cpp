@@ -54,15 +54,18 @@ StatsReport build_report(const Config& config, const StatsFlags& flags, std::vec
   StatsReport report;
   report.as_of = std::chrono::system_clock::now();
   report.prefix = config.prefix;
+  report.store = store_location(config);  // both views are of this store, and it is named when it cannot be listed
   if (flags.since) report.since = report.as_of - parse_offset(*flags.since, report.as_of, Direction::Back, "--since");
   if (wants_storage(flags)) {
     collect_view([&] {
-      auto store = open_listed_store_for(config, &report.store);  // named even when it cannot be listed
+      auto store = open_listed_store_for(config);
       report.storage = collect_storage_stats(*store, config.prefix, config.ttl, report.as_of, config.list_concurrency);
     }, report.storage_error, failures);
   }
   if (wants_operations(flags)) {
-    collect_view([&] { report.operations = collect_operation_stats(Journal(config.journal_dir), report.since); },
+    collect_view([&] {
+      report.operations = collect_operation_stats(Journal(config.journal_dir), report.since, report.store);
+    },
                  report.operations_error, failures);
   }
   return report;

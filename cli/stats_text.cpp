@@ -52,7 +52,7 @@ std::string errors_text(const OperationsStats& o) {
 }
 
 std::string operations_text(const OperationsStats& o) {
-  std::string out = "Operations (from this machine's journal, every store)\n";
+  std::string out = "Operations (from this machine's journal, for this store)\n";
   out += fmt::format("  records               {}\n", o.records);
   out += fmt::format("  offloads              {} ({} compressed)\n", o.offloads, o.compressed_offloads);
   out += fmt::format("  retrievals            {}\n", o.retrievals);

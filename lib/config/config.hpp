@@ -182,4 +182,8 @@ const Config& default_config();
 std::unique_ptr<Store> open_store(const Config& config,
                                   std::function<void(std::string_view)> trace = {});
 
+/// The location() of the store open_store would open, without opening it (no
+/// credentials read, no directory made); "" when there is none to open.
+std::string store_location(const Config& config);
+
 }  // namespace claimcheck

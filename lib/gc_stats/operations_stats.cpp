@@ -42,10 +42,15 @@ OperationsStats OperationsAggregator::finish() {
   return stats_;
 }
 
-OperationsStats collect_operation_stats(const Journal& journal, std::optional<TimePoint> since) {
+OperationsStats collect_operation_stats(const Journal& journal, std::optional<TimePoint> since,
+                                        const std::string& store) {
   OperationsAggregator aggregator(since);
   std::uint64_t bad_lines = 0;
-  journal.read([&aggregator](const JournalRecord& record) { aggregator.add(record); }, &bad_lines);
+  journal.read(
+      [&](const JournalRecord& record) {
+        if (record.store.empty() || record.store == store) aggregator.add(record);
+      },
+      &bad_lines);
   OperationsStats stats = aggregator.finish();
   stats.bad_lines = bad_lines;
   return stats;

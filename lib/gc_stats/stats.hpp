@@ -104,7 +104,10 @@ class OperationsAggregator {
   std::vector<double> upload_ms_, download_ms_;
 };
 
-OperationsStats collect_operation_stats(const Journal& journal, std::optional<TimePoint> since);
+/// The records of `store` (and those that name none: older ones, written
+/// before records named their store) since `since`.
+OperationsStats collect_operation_stats(const Journal& journal, std::optional<TimePoint> since,
+                                        const std::string& store);
 
 struct StatsReport {
   TimePoint as_of{};

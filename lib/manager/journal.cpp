@@ -87,6 +87,7 @@ std::string to_line(const JournalRecord& r) {
   j["total_ms"] = r.total_ms;
   j["exit_code"] = r.exit_code;
   j["key"] = r.key;
+  if (!r.store.empty()) j["store"] = r.store;
   // Replace invalid UTF-8 (keys come from untrusted input) instead of throwing.
   return dump_json_text(j) + "\n";
 }
@@ -107,6 +108,7 @@ std::optional<JournalRecord> from_line(const std::string& line) {
     r.total_ms = j.at("total_ms").get<double>();
     r.exit_code = j.at("exit_code").get<int>();
     r.key = j.at("key").get<std::string>();
+    r.store = j.value("store", std::string());
     return r;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;

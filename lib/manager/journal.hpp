@@ -23,6 +23,9 @@ struct JournalRecord {
   double total_ms = 0;          // whole operation
   int exit_code = 0;            // 0 ok, else the documented code
   std::string key;
+  /// The store the command was configured with ("s3://bucket", "file:///dir");
+  /// empty in records written before it was recorded.
+  std::string store;
 };
 
 class Journal {

@@ -229,6 +229,7 @@ auto Manager::journaled(const char* op, Work&& work) {
   JournalRecord entry;
   entry.time = clock_();
   entry.op = op;
+  entry.store = journal_store_;
   try {
     auto result = work(entry);
     entry.total_ms = total.elapsed_ms();

@@ -121,6 +121,10 @@ class Manager {
   /// itself still succeeds: statistics never fail it).
   void on_journal_failure(std::function<void(const std::string&)> warn) { journal_warning_ = std::move(warn); }
 
+  /// The store named in each journal record (`stats` counts a store's own);
+  /// given by the caller, so that a pass-through never opens the store.
+  void journal_store(std::string location) { journal_store_ = std::move(location); }
+
   /// Told of each reference retrieve() verified, from the thread that
   /// retrieved it: a command that restores many warns once, after them all.
   void on_retrieved(std::function<void(const RetrieveOutcome&)> tell) { retrieved_ = std::move(tell); }
@@ -156,6 +160,7 @@ class Manager {
   Delivery* delivery_ = nullptr;  // guarded by journal_mutex_
   std::function<void(const std::string&)> journal_warning_;  // called once, under journal_mutex_
   std::function<void(const RetrieveOutcome&)> retrieved_;
+  std::string journal_store_;
 };
 
 }  // namespace claimcheck

@@ -51,6 +51,9 @@ constexpr std::size_t kChunk = 1 << 20;
 
 std::string sidecar_name(const std::string& name) { return name + std::string(kSidecarSuffix); }
 
+/// "file:///abs/dir" for an absolute directory.
+std::string file_location(const std::string& absolute_dir) { return "file://" + absolute_dir; }
+
 std::string percent_encode_path(std::string_view path) {
   std::string out;
   for (const char c : path) {
@@ -123,7 +126,7 @@ class LocalStore final : public Store {
  public:
   explicit LocalStore(std::string base) : base_(std::move(base)) {}
 
-  std::string location() const override { return "file://" + base_; }
+  std::string location() const override { return file_location(base_); }
 
   std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta,
                     const FinalMeta& final_meta) override {
@@ -361,6 +364,8 @@ std::string absolute_base(const std::string& dir) {
 }
 
 }  // namespace
+
+std::string local_store_location(const std::string& base_dir) { return file_location(absolute_base(base_dir)); }
 
 std::unique_ptr<Store> make_local_store(const std::string& base_dir) {
   if (base_dir.empty()) throw Error(ErrorKind::Usage, "store", "the local store needs a directory");

@@ -18,4 +18,7 @@ namespace claimcheck {
 /// `base_dir` is made absolute; it is created on the first write.
 std::unique_ptr<Store> make_local_store(const std::string& base_dir);
 
+/// That store's location() ("file:///abs/dir"), without making the store.
+std::string local_store_location(const std::string& base_dir);
+
 }  // namespace claimcheck

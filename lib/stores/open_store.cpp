@@ -28,6 +28,11 @@ std::unique_ptr<Store> open_store(const Config& config,
   return make_local_store(config.local_dir);
 }
 
+std::string store_location(const Config& config) {
+  if (config.store_kind == "s3") return s3_store_location(config.s3.bucket);
+  return config.local_dir.empty() ? "" : local_store_location(config.local_dir);
+}
+
 std::unique_ptr<BucketStores> open_bucket_stores(const Config& config,
                                                  std::function<void(std::string_view)> trace) {
   std::set<std::string> allowed;

@@ -104,7 +104,7 @@ class S3Store final : public Store {
         tuning_(tuning),
         client_(client_config(settings, std::move(trace))) {}
 
-  std::string location() const override { return "s3://" + bucket_; }
+  std::string location() const override { return s3_store_location(bucket_); }
 
   std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta,
                     const FinalMeta& final_meta) override {
@@ -390,6 +390,8 @@ class S3Store final : public Store {
 };
 
 }  // namespace
+
+std::string s3_store_location(const std::string& bucket) { return "s3://" + bucket; }
 
 std::unique_ptr<Store> make_s3_store(const S3Settings& settings,
                                      std::function<void(std::string_view)> trace,

@@ -18,6 +18,9 @@ struct S3StoreTuning {
   int upload_concurrency = 4;
 };
 
+/// An S3 store's location(): "s3://bucket".
+std::string s3_store_location(const std::string& bucket);
+
 std::unique_ptr<Store> make_s3_store(const S3Settings& settings,
                                      std::function<void(std::string_view)> trace = {},
                                      S3StoreTuning tuning = {});

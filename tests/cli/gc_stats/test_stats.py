@@ -85,10 +85,22 @@ class Stats(GcTestCase):
         text = self.ok("stats").out
         self.assertIn("Storage (from a listing)", text)
         self.assertRegex(text, r"\n  stored +1 object  ")  # one object, not "1 objects"
-        self.assertIn("Operations (from this machine's journal, every store)", text)
+        self.assertIn("Operations (from this machine's journal, for this store)", text)
         samples, _ = parse_prometheus(self.ok("stats", "--prometheus").out)
         self.assertEqual(samples["claimcheck_storage_objects"], 1)
         self.assertEqual(samples['claimcheck_storage_expiring_objects{within="7d"}'], 1)
+
+    def test_the_operations_of_another_store_are_not_counted(self):
+        """Each record names the store its command was configured with; stats counts the configured
+        store's (and the older records, which name none)."""
+        other = ["--store", self.path("other-store")]
+        self.offload(b"x" * 100, "2d")
+        self.offload(b"y" * 100, "2d")
+        self.ok("offload", "--force", stdin=b"z" * 100, global_args=other)
+        self.assertEqual(self.ok("stats", "--operations", "--json").json()["OffloadCount"], 13)  # 11 + 2
+        self.assertEqual(self.ok("stats", "--operations", "--json", global_args=other).json()["OffloadCount"], 12)
+        header = self.ok("stats", "--operations", global_args=other).out.splitlines()[0]
+        self.assertTrue(header.endswith(" in file://" + self.path("other-store")), header)
 
     def test_unreachable_store_still_gives_the_journal_metrics(self):
         # `stats --prometheus > file.prom` from a scrape job while the store is down.
@@ -109,7 +121,7 @@ class Stats(GcTestCase):
         self.assertIn("s3://nowhere", doc.json()["storage_error"])
         text = self.run_cc("stats", "--since", "7d", global_args=dead)
         self.assertIn("Storage: not available: ", text.out)
-        self.assertIn("Operations (from this machine's journal, every store)", text.out)
+        self.assertIn("Operations (from this machine's journal, for this store)", text.out)
         # Reachable: the same metric says so.
         ok, _ = parse_prometheus(self.ok("stats", "--prometheus").out)
         self.assertEqual(ok["claimcheck_storage_scrape_success"], 1)

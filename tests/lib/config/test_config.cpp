@@ -219,6 +219,24 @@ TEST_CASE("store selection: --store and CLAIMCHECK_STORE win, then R2_BUCKET, th
   CHECK(c.prefix == "claimcheck/");
 }
 
+TEST_CASE("store_location names the store open_store opens, without opening it") {
+  Sandbox box;
+  ConfigOverrides flags;
+  flags.set("store", "relative/dir");
+  Config c = box.load(flags);
+  CHECK(claimcheck::store_location(c) == claimcheck::open_store(c)->location());
+  CHECK(claimcheck::store_location(c).starts_with("file:///"));
+  box.env["CLAIMCHECK_STORE"] = "s3://the-bucket/a/prefix";
+  box.env["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+  box.env["AWS_SECRET_ACCESS_KEY"] = "secret";
+  c = box.load();
+  CHECK(claimcheck::store_location(c) == "s3://the-bucket");
+  CHECK(claimcheck::store_location(c) == claimcheck::open_store(c)->location());
+  box.env.erase("CLAIMCHECK_STORE");
+  box.env.erase("HOME");
+  CHECK(claimcheck::store_location(box.load()).empty());  // no store to open: no name either
+}
+
 TEST_CASE("an explicit prefix beats the store URL's prefix at the same level") {
   Sandbox box;
   box.env["CLAIMCHECK_STORE"] = "s3://b/urlpfx";

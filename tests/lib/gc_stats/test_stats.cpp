@@ -6,6 +6,7 @@
 #include "gc_stats/stats_output.hpp"
 #include "fixtures.hpp"
 #include "memory_store.hpp"
+#include "test_support.hpp"
 
 using namespace claimcheck;
 using namespace claimcheck::test;
@@ -141,6 +142,19 @@ TEST_CASE("operations view: counts, bytes, ratio, errors by exit code, --since w
   CHECK(o.upload.max == 30);
   CHECK(o.download.mean == doctest::Approx(4));
   CHECK(o.errors_by_exit_code == std::map<int, std::uint64_t>{{4, 1}, {6, 2}});
+}
+
+TEST_CASE("the operations view counts the records of its store and those that name none") {
+  claimcheck::testing::TempDir dir;
+  Journal journal(dir / "journal");
+  for (const char* store : {"s3://a", "s3://a", "s3://b", ""}) {
+    JournalRecord r = record("offload", 1000, 250, 10);
+    r.store = store;
+    journal.append(r);
+  }
+  CHECK(collect_operation_stats(journal, std::nullopt, "s3://a").offloads == 3);
+  CHECK(collect_operation_stats(journal, std::nullopt, "s3://b").offloads == 2);
+  CHECK(collect_operation_stats(journal, std::nullopt, "file:///elsewhere").offloads == 1);
 }
 
 TEST_CASE("JSON: the Go runner's metric names with true values") {

@@ -101,6 +101,22 @@ TEST_CASE("records round trip, oldest first, with a version field") {
   CHECK(text.starts_with(R"({"v":1,"time":"2026-01-09T13:24:00.123Z","op":"retrieve",)"));
 }
 
+TEST_CASE("a record names its store when it has one; an older line without one reads as none") {
+  TempDir dir;
+  Journal journal(dir / "j");
+  JournalRecord with_store = record(1);
+  with_store.store = "s3://bucket";
+  journal.append(with_store);
+  journal.append(record(2));
+  const auto records = read_all(journal);
+  REQUIRE(records.size() == 2);
+  CHECK(records[0].store == "s3://bucket");
+  CHECK(records[1].store.empty());
+  const std::string text = claimcheck::testing::read_file(journal.path());
+  CHECK(text.find(R"("store":"s3://bucket")") != std::string::npos);
+  CHECK(text.find(R"("store":)", text.find('\n')) == std::string::npos);  // the second line has none
+}
+
 TEST_CASE("the journal directory is created private") {
   TempDir dir;
   Journal journal(dir / "a/b/journal");
