@@ -66,7 +66,8 @@ class DocumentWarnings {
     std::lock_guard lock(mutex_);
     if (outcome.expired_at && (!expired_ || *outcome.expired_at < *expired_->expired_at)) expired_ = outcome;
     expired_count_ += outcome.expired_at ? 1 : 0;
-    if (!outcome.sha256_verified && !unverified_) unverified_ = outcome;
+    if (!outcome.sha256_verified && (!unverified_ || outcome.reference.key < unverified_->reference.key))
+      unverified_ = outcome;  // the least key: the same line whichever fetch ends first
     unverified_count_ += outcome.sha256_verified ? 0 : 1;
   }
 
@@ -84,7 +85,7 @@ class DocumentWarnings {
 
  private:
   std::mutex mutex_;
-  std::optional<RetrieveOutcome> expired_, unverified_;  // the earliest expired; the first unverified
+  std::optional<RetrieveOutcome> expired_, unverified_;  // the earliest expired; the least key unverified
   std::size_t expired_count_ = 0, unverified_count_ = 0;
 };
 

@@ -72,8 +72,11 @@ std::string operations_text(const OperationsStats& o) {
 }  // namespace
 
 std::string stats_to_text(const StatsReport& report) {
-  std::string out = fmt::format("claimcheck stats as of {}, prefix '{}'{}\n", format_rfc3339(report.as_of),
-                                report.prefix, report.store.empty() ? "" : " in " + report.store);
+  // The prefix bounds the listing only: the journal's view is of the whole store.
+  const bool listed = report.storage || report.storage_error;
+  std::string out = fmt::format("claimcheck stats as of {}{}{}\n", format_rfc3339(report.as_of),
+                                listed ? fmt::format(", prefix '{}'", report.prefix) : "",
+                                report.store.empty() ? "" : " in " + report.store);
   if (report.since) out += fmt::format("journal records since {}\n", format_rfc3339(*report.since));
   // appended piecewise: `"\n" + text` trips g++ 12's -Wrestrict false positive
   if (report.storage) out.append("\n").append(storage_text(*report.storage));

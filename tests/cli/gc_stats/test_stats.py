@@ -101,6 +101,8 @@ class Stats(GcTestCase):
         self.assertEqual(self.ok("stats", "--operations", "--json", global_args=other).json()["OffloadCount"], 12)
         header = self.ok("stats", "--operations", global_args=other).out.splitlines()[0]
         self.assertTrue(header.endswith(" in file://" + self.path("other-store")), header)
+        self.assertNotIn("prefix", header)  # it bounds the listing, not the journal's view
+        self.assertIn(" prefix 'claimcheck/' in ", self.ok("stats", global_args=other).out.splitlines()[0])
 
     def test_unreachable_store_still_gives_the_journal_metrics(self):
         # `stats --prometheus > file.prom` from a scrape job while the store is down.
