@@ -158,6 +158,7 @@ struct Exchange {
   bool handled = false;      // log was filled by the codec server
   bool checked = false;      // its headers passed check_before_body
   bool close_after = false;  // the body was not read: the connection cannot go on
+  bool logged = false;       // its log line is written
 };
 thread_local Exchange* current_exchange = nullptr;
 
@@ -429,6 +430,9 @@ class HttpServer::Impl : public httplib::Server {
       const bool last = stopping_ || ++state->served == kRequestsPerConnection;
       const bool ok = process_request(stream, last, connection_closed, nullptr);
       const bool sent = stream.flush();
+      // httplib closes a connection whose request line never ended as one its
+      // client closed, with no answer and no log line: the line says why.
+      if (!ok && !exchange.logged && stream.timed_out()) log_unanswered(exchange);
       current_exchange = nullptr;
       // Refused by httplib before any handler (a Range header that does
       // not parse, say): its body, if any, was not read, and would be
@@ -511,7 +515,18 @@ class HttpServer::Impl : public httplib::Server {
     return current_exchange != nullptr && current_exchange->stream != nullptr && current_exchange->stream->timed_out();
   }
 
+  /// status=0: closed without an answer.
+  void log_unanswered(const Exchange& exchange) {
+    RequestLog log;
+    log.ns = "-";
+    log.route = "unknown";
+    log.error = std::string(kNotReceivedInTime) + ": its first line cut short, closed without an answer";
+    log.ms = std::chrono::duration<double, std::milli>(Clock::now() - exchange.stream->started()).count();
+    if (log_) log_(format_log_line(log));
+  }
+
   void log_exchange(const httplib::Request& req, const httplib::Response& res) {
+    if (current_exchange != nullptr) current_exchange->logged = true;
     RequestLog log;
     if (current_exchange != nullptr && current_exchange->handled) {
       log = current_exchange->log;

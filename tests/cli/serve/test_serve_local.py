@@ -183,6 +183,16 @@ class ServeLocal(ServeTestCase):
         for line in server.request_lines():
             self.assertIn("status=408", line)
             self.assertIn("request not received in full within the request timeout", line)
+        # A request line cut short: httplib closes it as if the client had, so there is no answer;
+        # the log line says so (status=0).
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=20)
+        sock.sendall(b"POST /dec")
+        self.assertEqual(sock.recv(65536), b"")
+        sock.close()
+        wait_until(lambda: len(server.request_lines()) == 3, what="a third log line")
+        self.assertRegex(server.request_lines()[2], r"^claimcheck: serve ns=- route=unknown status=0 .* error="
+                         r"\"request not received in full within the request timeout: its first line cut short, "
+                         r"closed without an answer\"$")
         self.assertEqual(server.stop(), 0)
 
     def test_web_ui_flow_preserve_then_download(self):
