@@ -441,6 +441,13 @@ class HttpServer::Impl : public httplib::Server {
     }
   }
 
+  /// The connection ends after this answer (its body was not read, or not in
+  /// full), and the answer says so.
+  static void close_after(Exchange& exchange, httplib::Response& res) {
+    exchange.close_after = true;
+    res.set_header("Connection", "close");
+  }
+
   /// Answers a request the codec server refuses on its headers alone.
   bool refuse_before_body(const httplib::Request& req, httplib::Response& res) {
     Exchange& exchange = *current_exchange;
@@ -449,8 +456,8 @@ class HttpServer::Impl : public httplib::Server {
     exchange.checked = !refused;
     if (!refused) return false;
     exchange.handled = true;
-    if (has_body(req)) exchange.close_after = true;
     send(std::move(*refused), res);
+    if (has_body(req)) close_after(exchange, res);
     return true;
   }
 
@@ -493,7 +500,6 @@ class HttpServer::Impl : public httplib::Server {
         return true;
       });
       if (!received) {
-        exchange.close_after = true;
         const bool over = too_large || res.status == 413;
         const int status = over ? 413 : timed_out() ? 408 : 400;
         send(codec_.reject(request, status,
@@ -502,6 +508,7 @@ class HttpServer::Impl : public httplib::Server {
                                               : std::string("request body not received in full"),
                            exchange.log),
              res);
+        close_after(exchange, res);
         return;
       }
     } else {

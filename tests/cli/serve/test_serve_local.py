@@ -178,6 +178,7 @@ class ServeLocal(ServeTestCase):
                 sock.close()
                 headers, _, text = response.partition(b"\r\n\r\n")
                 self.assertTrue(headers.startswith(b"HTTP/1.1 408 "), response)
+                self.assertIn(b"\r\nConnection: close", headers)  # the connection ends after it
                 self.assertEqual(text, b"claimcheck serve: request not received in full within the request timeout\n")
         wait_until(lambda: len(server.request_lines()) == 2, what="two log lines")
         for line in server.request_lines():
