@@ -36,18 +36,28 @@ std::uint64_t add(Registry& r, std::function<void()> action) {
   return id;
 }
 
+/// Once the cleanup has begun, what is registered would never run: a thread
+/// that is about to make something (an upload about to start its PUT) waits
+/// for the exit instead. Newly registered actions had been added after the
+/// cleanup took its list, and their objects stored after "nothing kept"
+/// (sixteenth audit: 10 of 35 interrupted --json-fields offloads on S3).
+void wait_if_cleaning(const Registry& r, std::unique_lock<std::mutex>& lock) {
+  if (r.cleaning && std::this_thread::get_id() != r.cleaner) wait_for_exit(lock);
+}
+
 }  // namespace
 
 CleanupRegistration::CleanupRegistration(std::function<void()> action) {
   Registry& r = registry();
-  std::lock_guard lock(r.mutex);
+  std::unique_lock lock(r.mutex);
+  wait_if_cleaning(r, lock);
   id_ = add(r, std::move(action));
 }
 
 CleanupRegistration CleanupRegistration::made_by(const std::function<std::function<void()>()>& make) {
   Registry& r = registry();
   std::unique_lock lock(r.mutex);
-  if (r.cleaning) wait_for_exit(lock);
+  wait_if_cleaning(r, lock);
   CleanupRegistration registration;
   registration.id_ = add(r, make());
   return registration;
@@ -60,7 +70,7 @@ CleanupRegistration::~CleanupRegistration() {
   // The action may be running on the cleanup's thread, using what this
   // registration's owner is about to destroy (an error unwinding the
   // command): that owner must outlive it, and the process exits after it.
-  if (r.cleaning && std::this_thread::get_id() != r.cleaner) wait_for_exit(lock);
+  wait_if_cleaning(r, lock);
   r.actions.erase(id_);
 }
 

@@ -16,7 +16,9 @@
 
 namespace claimcheck {
 
-/// Registers `action` until destroyed. Move-only.
+/// Registers `action` until destroyed. Move-only. Registering once the
+/// cleanup has begun waits for the process's exit (never returns), except on
+/// the cleanup's own thread.
 class CleanupRegistration {
  public:
   CleanupRegistration() = default;

@@ -254,6 +254,40 @@ def s3_interrupt_while_put_is_on_its_way(failures, claimcheck, settings, signal_
         label, files_under(out_dir)))
 
 
+def s3_interrupt_while_the_cleanup_runs(failures, claimcheck, settings):
+    """`offload --json-fields` would go on to its next field while the cleanup removes what it
+    stored (the proxy holds each DELETE's answer back 1 s): that field's upload must not start.
+    It did, when the signal came between two uploads (here most of the time: level 9 makes
+    compressing each field take longer than its PUT), and its object was stored after "nothing
+    kept" (sixteenth audit: 10 of 35 runs)."""
+    label = "s3 --json-fields, uploads during the cleanup"
+    prefix = unique_prefix("interrupt-cleanup")
+    out_dir = tempfile.mkdtemp(dir=claimcheck.root)
+    source = os.path.join(claimcheck.root, "payload-many-fields")
+    with open(source, "wb") as f:
+        f.write(json.dumps({"data": {"field%d" % i: os.urandom(75_000).hex() for i in range(100)}}).encode())
+    env = dict(claimcheck.env)
+    with FaultProxy(settings.endpoint, "--fault-rate", "1", "--faults", "slow-answer", "--only",
+                    r"^DELETE ", "--slow-seconds", "1-1") as proxy:
+        env.update(s3_env(settings, endpoint=proxy.url(), prefix=prefix))
+        process = subprocess.Popen([claimcheck.exe, "offload", "--json-fields", "--level", "9", "-o",
+                                    os.path.join(out_dir, "slim.json"), source],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, env=env, cwd=claimcheck.root)
+        wait_until(lambda: process.poll() is not None or len(keys_under(settings, prefix)) >= 2,
+                   "two objects to be stored")
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=4 * WAIT_SECONDS)  # a DELETE a second, for every object stored
+        code, err = process.returncode, process.stderr.read().decode("utf-8", "replace").strip()
+    left = keys_under(settings, prefix)
+    print("{}: exit {}, stderr {!r}, objects left {}".format(label, code, err[:120], len(left)), flush=True)
+    failures.check(code == 128 + signal.SIGTERM, "{}: exit {}: {}".format(label, code, err))
+    failures.check(err.endswith("nothing kept"), "{}: stderr {!r}".format(label, err))
+    failures.check(left == [], "{}: objects left: {}".format(label, left))
+    failures.check(files_under(out_dir) == [], "{}: left in the -o directory: {}".format(
+        label, files_under(out_dir)))
+
+
 def abort_leftovers(settings, uploads):
     """Whatever the outcome, do not leave open uploads in the shared bucket."""
     client = s3_client(settings)
@@ -280,6 +314,7 @@ def main():
             s3_interrupt_while_upload_is_created(failures, claimcheck, settings, signal.SIGTERM)
             s3_interrupt_while_put_is_on_its_way(failures, claimcheck, settings, signal.SIGTERM)
             s3_interrupt_while_delivering(failures, claimcheck, settings)
+            s3_interrupt_while_the_cleanup_runs(failures, claimcheck, settings)
     failures.finish()
 
 
