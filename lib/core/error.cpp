@@ -52,7 +52,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "129)"},
         {code(ErrorKind::ReaderGone),
          "the reader of stdout went away (as in `claimcheck retrieve ref | head`); no message",
-         "as for a filter killed by SIGPIPE (-v prints one)"},
+         "as for a filter killed by SIGPIPE (-v prints one); an offload removes the objects it stored, so "
+         "references in the part of its output the reader took lead nowhere"},
     };
   }();
   return statuses;
