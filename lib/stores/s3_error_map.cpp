@@ -13,13 +13,16 @@ Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
   // configured cannot be used, whatever the operation (a PUT included).
   if (error.code() == "NoSuchBucket") return Error(ErrorKind::Store, what, "no such bucket");
   if (error.not_found() && error.code() != "NoSuchUpload") return Error(ErrorKind::NotFound, what, "no such object");
-  const std::string status =
-      error.http_status() == 0 ? "no response" : fmt::format("HTTP {}", error.http_status());
+  // A transport failure has no status, and its reason (libcurl's) says what
+  // happened: "Failed to connect", or "transfer closed with 14473 bytes
+  // remaining to read" after an answer began. "(no response)" had been added
+  // to both, the second wrongly.
+  const std::string status = error.http_status() == 0 ? "" : fmt::format(" (HTTP {})", error.http_status());
   // reason(): the server's message, or when it sent none (radosgw, HEAD
   // answers) what the code means, so the one line says what to fix.
   const std::string reason = error.reason();
-  const std::string why = reason.empty() ? fmt::format("{} ({})", error.code(), status)
-                                         : fmt::format("{}: {} ({})", error.code(), reason, status);
+  const std::string why = reason.empty() ? fmt::format("{}{}", error.code(), status)
+                                         : fmt::format("{}: {}{}", error.code(), reason, status);
   Error mapped(ErrorKind::Store, what, why);
   if (!error.request_id().empty()) mapped.detail = "request id: " + error.request_id();
   return mapped;

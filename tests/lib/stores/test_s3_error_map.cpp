@@ -27,8 +27,11 @@ TEST_CASE("map_s3_error: the kind, and a why that says what the code means when 
       {S3Error(403, "AccessDenied", "Access Denied.", "", "PutObject b/k"), ErrorKind::Store,
        "AccessDenied: Access Denied. (HTTP 403)"},  // the server's own words win
       {S3Error(500, "WeirdError", "", "", "GetObject b/k"), ErrorKind::Store, "WeirdError (HTTP 500)"},
+      // A transport failure: libcurl's words, no status (an answer may have begun).
       {S3Error(0, "ConnectionFailed", "Failed to connect", "", "GetObject b/k"), ErrorKind::Store,
-       "ConnectionFailed: Failed to connect (no response)"},
+       "ConnectionFailed: Failed to connect"},
+      {S3Error(0, "ConnectionFailed", "transfer closed with 14473 bytes remaining to read", "", "GetObject b/k"),
+       ErrorKind::Store, "ConnectionFailed: transfer closed with 14473 bytes remaining to read"},
       {S3Error(404, "NoSuchUpload", "", "", "UploadPart b/k"), ErrorKind::Store,
        "NoSuchUpload: the multipart upload does not exist (aborted or completed) (HTTP 404)"},
       {S3Error(404, "NoSuchKey", "", "", "GetObject b/k"), ErrorKind::NotFound, "no such object"},
