@@ -94,6 +94,10 @@ void retrieve_document(Session& session, const std::string& document, StagedOutp
   std::size_t restored = 0;
   DocumentWarnings warnings;
   session.manager().on_retrieved([&warnings](const RetrieveOutcome& outcome) { warnings.add(outcome); });
+  struct Unhook {  // the listener ends with `warnings`, however this returns
+    Manager& manager;
+    ~Unhook() { manager.on_retrieved({}); }
+  } unhook{session.manager()};
   std::string text = restore_fields_text(document, session.resolver(), flags.jobs, &restored);
   output.write(text.data(), text.size());
   output.commit();
