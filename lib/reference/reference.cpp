@@ -158,20 +158,24 @@ bool has_typescript_shape(const Json& object) {
       continue;
     if (name == "compressed" && value.is_boolean()) continue;
     if (name == "metadata" && value.is_object()) continue;
-    if (name == "sha256" && value.is_string()) continue;
+    if (name == "sha256" && (value.is_string() || value.is_null())) continue;  // null: absent, as in ours
     return false;
   }
   return object.contains("key") && object.contains("size") && object.contains("compressed");
 }
 
+/// Reads the TypeScript shape field by field, so that a `binary/claimcheck`
+/// marker (the encoding says it is one) that differs is told what differs.
 template <typename Json>
 Reference read_typescript_reference(const Json& object) {
+  for (const auto& [name, value] : object.items())
+    if (name != "key" && name != "size" && name != "compressed" && name != "metadata" && name != "sha256")
+      invalid(fmt::format("unexpected field \"{}\" (a marker holds key, size, compressed, metadata, sha256)", name));
   Reference ref;
-  ref.key = checked_key(object.at("key").template get<std::string>());
-  ref.size_bytes = size_field(object.at("size"), "size");
-  ref.compressed = object.at("compressed").template get<bool>();
-  if (const auto sha256 = object.find("sha256"); sha256 != object.end())
-    ref.sha256 = checked_sha256(sha256->template get<std::string>());
+  ref.key = checked_key(string_field(*find_field(object, "key", true), "key"));
+  ref.size_bytes = size_field(*find_field(object, "size", true), "size");
+  ref.compressed = bool_field(*find_field(object, "compressed", true), "compressed");
+  if (const Json* v = find_field(object, "sha256", false)) ref.sha256 = checked_sha256(string_field(*v, "sha256"));
   ref.format = ReferenceFormat::TypeScript;
   return ref;
 }
@@ -248,6 +252,11 @@ std::optional<Reference> reference_from_json(const nlohmann::json& value) { retu
 
 std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value) {
   return reference_from(value);
+}
+
+Reference typescript_marker_from_json(const nlohmann::json& object) {
+  if (!object.is_object()) invalid("a marker must be a JSON object");
+  return read_typescript_reference(object);
 }
 
 Reference parse_reference(std::string_view text) {

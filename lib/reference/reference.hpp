@@ -55,6 +55,11 @@ Reference parse_reference(std::string_view text);
 std::optional<Reference> reference_from_json(const nlohmann::json& value);
 std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value);
 
+/// The data of a `binary/claimcheck` payload, which must be the TypeScript
+/// shape: throws Error(InvalidInput) naming the field that is missing, of the
+/// wrong type or unexpected. A null sha256 is absent.
+Reference typescript_marker_from_json(const nlohmann::json& object);
+
 /// True when `text` begins as a claimcheck or Go runner reference does: `{`,
 /// then `"_type"`, then (as far as the text goes) `:"claim_check_ref"`,
 /// whitespace allowed between them. A text that does and yet is not valid

@@ -25,12 +25,9 @@ std::map<std::string, std::string> marker_metadata(const Json& metadata) {
 std::optional<PayloadReference> typescript_marker(const Payload& payload) {
   const Json data = parse_json_or_discarded<Json>(payload.data);
   if (!data.is_object()) invalid("binary/claimcheck payload data is not a JSON object");
-  std::optional<Reference> ref = reference_from_json(data);  // throws for a malformed one
-  if (!ref || ref->format != ReferenceFormat::TypeScript)
-    invalid("binary/claimcheck payload data is not a {\"key\",\"size\",\"compressed\"} marker");
   PayloadReference found;
   found.kind = PayloadReferenceKind::TypeScript;
-  found.reference = std::move(ref);
+  found.reference = typescript_marker_from_json(data);
   auto metadata = data.find("metadata");
   found.metadata_in_marker = metadata != data.end();
   found.original_metadata = found.metadata_in_marker ? marker_metadata(*metadata) : payload.metadata;

@@ -159,6 +159,30 @@ TEST_CASE("payload_reference sorts payloads into the kinds that resolve") {
                   Error);
 }
 
+TEST_CASE("a binary/claimcheck marker that is not the shape is told which field differs") {
+  auto why = [](const std::string& data) {
+    try {
+      payload_reference(Payload{{{"encoding", "binary/claimcheck"}}, data, {}});
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::InvalidInput);
+      return e.why();
+    }
+    return std::string("accepted");
+  };
+  CHECK(why(R"({"key":"k","size":"5","compressed":true})") == "field \"size\" must be a non-negative integer, got string");
+  CHECK(why(R"({"key":"k","size":5,"compressed":1})") == "field \"compressed\" must be a boolean, got integer");
+  CHECK(why(R"({"key":"k","size":5})") == "missing field \"compressed\"");
+  CHECK(why(R"({"key":"k","size":5,"compressed":true,"sha256":7})") == "field \"sha256\" must be a string, got integer");
+  CHECK(why(R"({"key":"k","size":5,"compressed":true,"extra":1})").starts_with("unexpected field \"extra\""));
+  CHECK(why("[1]") == "binary/claimcheck payload data is not a JSON object");
+  // A null sha256 is an absent one, as in claimcheck's own references.
+  auto no_hash = payload_reference(
+      Payload{{{"encoding", "binary/claimcheck"}}, R"({"key":"k","size":5,"compressed":true,"sha256":null})", {}});
+  REQUIRE(no_hash.has_value());
+  CHECK_FALSE(no_hash->reference->sha256.has_value());
+  CHECK(reference_from_json(Json::parse(R"({"key":"k","size":5,"compressed":true,"sha256":null})")).has_value());
+}
+
 TEST_CASE("SDK keys: workflow, activity and fallback layouts, percent-decoded") {
   auto workflow = parse_sdk_key(kKeyPrefix + kHash);
   REQUIRE(workflow.has_value());
