@@ -49,7 +49,7 @@ std::vector<std::string> split_list(const std::string& text) {
 
 SettingValue make_value(const Setting& row, std::string text, Source source, std::string origin,
                         std::string label) {
-  SettingValue value{std::move(text), {}, source, std::move(origin), std::move(label)};
+  SettingValue value{std::move(text), {}, source, std::move(origin), std::move(label), {}};
   if (row.list) value.items = split_list(value.text);
   return value;
 }
@@ -59,9 +59,9 @@ std::optional<SettingValue> from_flag(const Setting& row, const Sources& s) {
   const auto it = s.flags.values.find(std::string(row.key));
   if (it == s.flags.values.end() || it->second.empty()) return std::nullopt;
   const std::string flag(row.long_flag());
-  SettingValue value{it->second.back(), {}, Source::Flag, "flag " + flag, flag};
+  SettingValue value{it->second.back(), {}, Source::Flag, "flag " + flag, flag, {}};
   if (row.list) value = {fmt::format("{}", fmt::join(it->second, ",")), it->second, Source::Flag,
-                         "flag " + flag, flag};
+                         "flag " + flag, flag, {}};
   return value;
 }
 
@@ -289,7 +289,7 @@ const Config& default_config() {
     for (const Setting& row : settings()) {
       if (row.fallback.empty()) continue;
       SettingTarget target{config, no_environment, {}};
-      row.apply(SettingValue{std::string(row.fallback), {}, Source::Default, std::string(Config::kDefaultOrigin), "default"},
+      row.apply(SettingValue{std::string(row.fallback), {}, Source::Default, std::string(Config::kDefaultOrigin), "default", {}},
                 target);
     }
     return config;
