@@ -341,6 +341,14 @@ class HttpServer::Impl : public httplib::Server {
       return HandlerResponse::Unhandled;  // no Range is applied to an error
     }));
     set_logger([this](const httplib::Request& req, const httplib::Response& res) { log_exchange(req, res); });
+    // httplib's default is SO_REUSEPORT, with which a second server binds the
+    // same address and the kernel shares the connections out between them: a
+    // forgotten serve would answer some of the requests, with its settings.
+    // SO_REUSEADDR alone still lets a restart bind while old connections linger.
+    set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     port_ = options.port == 0 ? bind_to_any_port(options.host) : (bind_to_port(options.host, options.port) ? options.port : -1);
     if (port_ < 0) {
       if (tls_ != nullptr) SSL_CTX_free(tls_);

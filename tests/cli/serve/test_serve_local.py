@@ -385,6 +385,18 @@ class ServeLocal(ServeTestCase):
         r = self.run_cc("serve", "--listen", "nonsense")
         self.assertEqual(r.code, 2)
 
+    def test_an_address_in_use_by_another_serve_is_refused(self):
+        # Not shared with the first (as SO_REUSEPORT would), which would
+        # answer a share of the requests with its own settings.
+        first = self.serve()
+        # A second server that did bind would run until killed: the timeout fails the test.
+        r = servetest.Result(subprocess.run([servetest.BINARY, "serve", "--listen", f"127.0.0.1:{first.port}"],
+                                            capture_output=True, env=self.env, timeout=30))
+        self.assertEqual((r.code, r.err_lines()),
+                         (2, [f"claimcheck: listen 127.0.0.1:{first.port}: cannot bind "
+                              "(address in use, or not an address of this machine)"]))
+        self.assertIsNone(first.proc.poll())
+
     def stop_with_a_request_in_flight(self, server, ref, number=signal.SIGTERM):
         """Sends `number` while a request's body (a payload that is `ref`) is
         still arriving; returns once the server stops listening: (the socket,
