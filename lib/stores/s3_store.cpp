@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <stdexcept>
 
@@ -144,11 +145,12 @@ class S3Store final : public Store {
       info.meta = from_s3_metadata(object.metadata, object.content_type);
       return info;
     } catch (const sigv4::S3Error& e) {
-      if (e.not_found() && e.code() != "NoSuchBucket") return std::nullopt;
-      throw map_s3_error(e, "head", url(key));
+      if (!e.not_found() || e.code() == "NoSuchBucket") throw map_s3_error(e, "head", url(key));
     } catch (const sigv4::CredentialsError& e) {
       throw map_credentials_error(e);
     }
+    confirm_bucket("head " + url(key));
+    return std::nullopt;
   }
 
   void remove(const std::string& key) override {
@@ -383,7 +385,24 @@ class S3Store final : public Store {
     }
   }
 
+  /// A HEAD's 404 has no body, so it cannot say whether the key or the bucket
+  /// is missing: the bucket is asked about once, so that a bucket that is not
+  /// there is a store error (a typo in its name), not every object missing.
+  void confirm_bucket(const std::string& what) {
+    if (bucket_confirmed_) return;
+    try {
+      client_.head_bucket(bucket_);
+    } catch (const sigv4::S3Error& e) {
+      // Anything else (HeadBucket denied, say) leaves the answer the HEAD gave.
+      if (e.not_found()) throw Error(ErrorKind::Store, what, "no such bucket");
+    } catch (const sigv4::CredentialsError& e) {
+      throw map_credentials_error(e);
+    }
+    bucket_confirmed_ = true;
+  }
+
   std::string bucket_;
+  std::atomic<bool> bucket_confirmed_{false};
   std::function<void(std::string_view)> trace_;
   S3StoreTuning tuning_;
   sigv4::S3Client client_;

@@ -75,12 +75,27 @@ class S3Inspect(InspectTestCase):
         doc = self.write_json("many.json", {"steps": [ok] * 20 + [gone] * 5, "last": {"result": ok}})
         r = self.inspect("-vv", *self.store, "inspect", "--verify", "--json", doc, expect=4)
         requests = [l for l in r.err_lines() if " s3: " in l]
-        self.assertEqual(sorted(l.split()[2] for l in requests), ["GET", "HEAD", "HEAD"], requests)
+        # One HEAD per reference, and one of the bucket: a HEAD's 404 cannot say whether the
+        # key or the bucket is missing.
+        self.assertEqual(sorted(l.split()[2] for l in requests), ["GET", "HEAD", "HEAD", "HEAD"], requests)
         findings = r.json()["findings"]
         self.assertEqual(len(findings), 26)
         self.assertEqual([(f["pointer"], f["status"], f["verified"]) for f in findings if f["key"] == ok["key"]],
                          [(f"/steps/{i}", "ok", "sha256") for i in range(20)] + [("/last/result", "ok", "sha256")])
         self.assertEqual({f["status"] for f in findings if f["key"] == gone["key"]}, {"missing"})
+
+    def test_a_bucket_that_is_not_there_is_a_store_error_not_missing_objects(self):
+        # A typo in the bucket's name must not read as every object missing (exit 4).
+        ref = self.off(compressible(100_000))
+        bucket = "no-such-bucket-" + uuid.uuid4().hex[:8]
+        ref["store"] = "s3://" + bucket
+        store = [*self.store[:1], "s3://" + bucket, *self.store[2:]]
+        for flags in ([], ["--verify"]):
+            with self.subTest(flags=flags):
+                report = self.inspect(*store, "inspect", *flags, "--json", json.dumps(ref), expect=6).json()
+                [finding] = report["findings"]
+                self.assertEqual((finding["status"], finding["problems"]),
+                                 ("error", [f"head s3://{bucket}/{ref['key']}: no such bucket"]))
 
     def test_object_of_another_size_is_corrupt_without_verify(self):
         ref = self.off(compressible(100_000))

@@ -409,6 +409,25 @@ TEST_CASE("health: the bucket answers; a missing bucket is Error(Store)") {
   CHECK(error_kind([&] { claimcheck::make_s3_store(missing)->health(); }) == ErrorKind::Store);
 }
 
+TEST_CASE("head in a bucket that is not there is Error(Store) 'no such bucket', not an absent object") {
+  // A HEAD's 404 carries no code to tell a missing key from a missing bucket.
+  S3Settings missing = settings();
+  missing.bucket = "no-such-bucket-claimcheck-h";
+  auto store = claimcheck::make_s3_store(missing);
+  for (int i = 0; i < 2; ++i) {  // the bucket is asked about until it is known to be there
+    try {
+      store->head("claimcheck/2026-01-01/k");
+      FAIL("head in a missing bucket returned");
+    } catch (const Error& e) {
+      CHECK(e.kind() == ErrorKind::Store);
+      CHECK(e.what_failed() == "head s3://no-such-bucket-claimcheck-h/claimcheck/2026-01-01/k");
+      CHECK(e.why() == "no such bucket");
+    }
+  }
+  // In a bucket that is there, an absent key is still absent.
+  CHECK_FALSE(claimcheck::make_s3_store(settings())->head(unique_prefix("absent") + "k").has_value());
+}
+
 TEST_CASE("location is s3://bucket; fetch_url is a working presigned GET") {
   auto store = claimcheck::make_s3_store(settings());
   CHECK(store->location() == "s3://" + settings().bucket);
