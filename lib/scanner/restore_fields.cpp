@@ -50,6 +50,7 @@ class PayloadRestorer {
   std::optional<OtherReference> payload(const Json& value) {
     auto parsed = temporal::payload_from_json(value);
     if (!parsed) return std::nullopt;
+    if (auto original = temporal::claimcheck_driver_payload(parsed->payload)) return unwrapped(*original, parsed->form);
     if (auto reference = temporal::payload_reference(parsed->payload)) {  // throws when malformed
       if (!parsed->problem.empty()) throw Error(ErrorKind::InvalidInput, "invalid reference", parsed->problem);
       return resolving(std::move(*reference), parsed->form);
@@ -72,9 +73,23 @@ class PayloadRestorer {
     return OtherReference{[text = temporal::to_proto_json(updated).dump()] { return text; }, restored};
   }
 
+  /// serve's wrapper (a history the Web UI exports holds it): the payload it
+  /// wraps, restored, in the wrapper's form. A document with references in
+  /// it (the Go runner's state) has them restored.
+  OtherReference unwrapped(temporal::Payload original, temporal::PayloadForm form) {
+    if (auto reference = temporal::payload_reference(original)) return resolving(std::move(*reference), form);
+    std::size_t restored = 0;
+    if (scan::may_hold_reference(original.data) && is_json<Json>(original.data))
+      original.data = restore(original.data, &restored);
+    return OtherReference{[text = dump_json_text(temporal::to_json(original, form))] { return text; }, restored};
+  }
+
   std::optional<OtherReference> shorthand(const Json& value) {
     auto payload = temporal::payload_from_shorthand_message(value);
-    if (!payload || !temporal::is_external_storage_reference(*payload)) return std::nullopt;
+    if (!payload) return std::nullopt;
+    if (auto original = temporal::claimcheck_driver_payload(*payload))
+      return unwrapped(*original, temporal::PayloadForm::Shorthand);
+    if (!temporal::is_external_storage_reference(*payload)) return std::nullopt;
     return resolving(*temporal::payload_reference(*payload), temporal::PayloadForm::Shorthand);
   }
 

@@ -11,6 +11,7 @@
 #include "core/json_text.hpp"
 #include "manager/json_spans.hpp"
 #include "scanner/scan_internal.hpp"
+#include "temporal/external_storage_reference.hpp"
 #include "temporal/payload.hpp"
 
 namespace claimcheck {
@@ -152,6 +153,7 @@ class Walker {
   void walk_object(const Json& object) {
     if (scan::claims_to_be_reference(object)) return report(scan::claim_check_finding(object));
     if (auto payload = temporal::payload_from_json(object)) return walk_payload(*payload);
+    if (auto wrapped = shorthand_wrapper(object)) return walk_payload(*wrapped);
     if (auto finding = scan::shorthand_message_finding(object)) return report(std::move(*finding));
     for (const auto& [key, child] : object.items()) {
       Descend into(pointer_, key);
@@ -203,7 +205,18 @@ class Walker {
     return parsed;
   }
 
+  /// serve's wrapper (below) in the CLI's bare shorthand of a message.
+  static std::optional<temporal::JsonPayload> shorthand_wrapper(const Json& object) {
+    auto message = temporal::payload_from_shorthand_message(object);
+    auto original = message ? temporal::claimcheck_driver_payload(*message) : std::nullopt;
+    if (!original) return std::nullopt;
+    return temporal::JsonPayload{std::move(*original), temporal::PayloadForm::Shorthand, {}};
+  }
+
   void walk_payload(const temporal::JsonPayload& parsed) {
+    // serve's wrapper, as a history the Web UI exports holds it: the payload it wraps.
+    if (auto original = temporal::claimcheck_driver_payload(parsed.payload))
+      return walk_payload(temporal::JsonPayload{std::move(*original), parsed.form, {}});
     if (auto finding = scan::payload_finding(parsed)) return report(std::move(*finding));
     if (!scan::may_hold_reference(parsed.payload.data)) return;
     if (auto data = parse_embedded(parsed.payload.data))

@@ -14,14 +14,13 @@
 #include "core/json_text.hpp"
 #include "serve/http_error.hpp"
 #include "serve/payloads_json.hpp"
+#include "temporal/external_storage_reference.hpp"
 
 namespace claimcheck::serve {
 namespace {
 
 using Json = nlohmann::json;
 
-constexpr const char* kStorageReferenceType = "temporal.api.sdk.v1.ExternalStorageReference";
-constexpr const char* kDriverName = "claimcheck";
 
 /// What the client is told for a failure while resolving payload `index`;
 /// the reason itself goes to the server's log only (it may name store
@@ -104,31 +103,17 @@ Payload make_storage_reference(const Payload& original, const ReferenceInfo& inf
   claim["payload"] = inner.substr(13, inner.size() - 15);
   Payload reference;
   reference.metadata["encoding"] = "json/protobuf";
-  reference.metadata["messageType"] = kStorageReferenceType;
-  reference.data = Json{{"driverName", kDriverName}, {"claimData", claim}}.dump();
+  reference.metadata["messageType"] = temporal::kExternalStorageReferenceType;
+  reference.data = Json{{"driverName", temporal::kClaimcheckDriverName}, {"claimData", claim}}.dump();
   reference.external_sizes = {info.restored_size};
   return reference;
-}
-
-std::optional<Payload> unwrap_storage_reference(const Payload& payload) {
-  auto type = payload.metadata.find("messageType");
-  if (type == payload.metadata.end() || type->second != kStorageReferenceType) return std::nullopt;
-  const Json data = parse_json_or_discarded<Json>(payload.data);
-  if (!data.is_object() || data.value("driverName", "") != kDriverName) return std::nullopt;
-  auto claim = data.find("claimData");
-  if (claim == data.end() || !claim->is_object() || !claim->contains("payload") ||
-      !(*claim)["payload"].is_string())
-    throw Error(ErrorKind::InvalidInput, "storage reference", "claimData has no payload");
-  auto inner = parse_payloads("{\"payloads\":[" + (*claim)["payload"].get<std::string>() + "]}");
-  if (inner.size() != 1) throw Error(ErrorKind::InvalidInput, "storage reference", "claimData payload is not one payload");
-  return std::move(inner.front());
 }
 
 CodecRoutes::CodecRoutes(PayloadResolver& resolver, PayloadOffloader* offloader, CodecLimits limits)
     : resolver_(resolver), offloader_(offloader), limits_(limits) {}
 
 OutgoingPayload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
-  if (auto inner = unwrap_storage_reference(payload))
+  if (auto inner = temporal::claimcheck_driver_payload(payload))
     return preserve ? OutgoingPayload{payload, nullptr} : decode_one(*inner, false);
   auto info = resolver_.find(payload);
   // A reference to a store this server does not serve stays as it is.
@@ -143,7 +128,7 @@ OutgoingPayload CodecRoutes::decode_one(const Payload& payload, bool preserve) {
 
 bool CodecRoutes::may_refer(const Payload& payload) const {
   try {
-    return unwrap_storage_reference(payload) || resolver_.find(payload);
+    return temporal::claimcheck_driver_payload(payload) || resolver_.find(payload);
   } catch (...) {
     return true;  // malformed: decode_one reports it, naming the payload
   }
@@ -176,7 +161,7 @@ std::vector<OutgoingPayload> CodecRoutes::download_for_response(const std::vecto
     std::optional<ReferenceInfo> info;
     std::optional<Payload> inner;
     try {
-      inner = unwrap_storage_reference(payloads[i]);
+      inner = temporal::claimcheck_driver_payload(payloads[i]);
       info = resolver_.find(inner ? *inner : payloads[i]);
     } catch (...) {
       throw describe_failure(i, std::current_exception());

@@ -73,7 +73,6 @@ class CodecRoutes {
 /// externalPayloads [{sizeBytes: restored size}].
 Payload make_storage_reference(const Payload& original, const ReferenceInfo& info);
 
-/// The payload inside such a reference; nullopt for any other payload.
-std::optional<Payload> unwrap_storage_reference(const Payload& payload);
+/// The payload inside such a reference: temporal::claimcheck_driver_payload.
 
 }  // namespace claimcheck::serve

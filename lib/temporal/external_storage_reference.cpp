@@ -6,6 +6,7 @@
 #include "base/text.hpp"
 #include "core/error.hpp"
 #include "reference/reference.hpp"
+#include "temporal/sdk_key.hpp"
 
 namespace claimcheck::temporal {
 namespace {
@@ -47,8 +48,12 @@ std::string claim_value(const std::map<std::string, std::string>& claim,
   return found != claim.end() ? found->second : std::string();
 }
 
+bool is_sha256_hex(const std::string& hex) {
+  return hex.size() == 64 && hex.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+}
+
 std::string checked_hex(const std::string& hex) {
-  if (hex.size() != 64 || hex.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+  if (!is_sha256_hex(hex))
     invalid(fmt::format("hash value is not 64 hex digits: \"{}\"", hex.substr(0, 80)));
   return base::to_lower(hex);
 }
@@ -80,6 +85,9 @@ void read_into(const Payload& payload, ExternalStorageReference& ref) {
   if (!data.is_object()) invalid("data is not a JSON object");
   if (const Json* name = first_member(data, {"driverName", "driver_name"}); name && name->is_string())
     ref.driver_name = name->get<std::string>();
+  // A well-formed one is unwrapped (claimcheck_driver_payload) before it gets here.
+  if (ref.driver_name == kClaimcheckDriverName && !ref.legacy)
+    invalid("the claimcheck driver's claim holds no proto JSON payload under \"payload\"");
   const Json* claim = find_claim(data, ref.legacy);
   if (!claim) invalid("no claim data");
   ref.claim = read_claim(*claim);
@@ -99,11 +107,30 @@ void read_into(const Payload& payload, ExternalStorageReference& ref) {
   if (!hash.empty()) {
     ref.hash_value = checked_hex(hash);
     ref.hash_algorithm = "sha256";
+  } else if (auto sdk = parse_sdk_key(ref.key); sdk && sdk->hash_algorithm == "sha256" && is_sha256_hex(sdk->hash)) {
+    // The SDKs' keys end with the object's sha256 (they are content
+    // addressed): a claim without hashValue is checked against that, not by size alone.
+    ref.hash_value = base::to_lower(sdk->hash);
+    ref.hash_algorithm = "sha256";
   }
   if (!payload.external_sizes.empty()) ref.size_bytes = payload.external_sizes.front();
 }
 
 }  // namespace
+
+std::optional<Payload> claimcheck_driver_payload(const Payload& payload) {
+  if (payload.meta(kMessageTypeKey) != kExternalStorageReferenceType) return std::nullopt;
+  const Json data = parse_json_or_discarded<Json>(payload.data);
+  if (!data.is_object()) return std::nullopt;
+  const Json* name = first_member(data, {"driverName", "driver_name"});
+  if (name == nullptr || *name != kClaimcheckDriverName) return std::nullopt;
+  const Json* claim = first_member(data, {"claimData", "claim_data"});
+  const Json* inner = claim != nullptr && claim->is_object() ? first_member(*claim, {"payload"}) : nullptr;
+  if (inner == nullptr || !inner->is_string()) return std::nullopt;
+  auto original = payload_from_proto_json(parse_json_or_discarded<Json>(inner->get_ref<const std::string&>()));
+  if (!original || !original->problem.empty()) return std::nullopt;
+  return std::move(original->payload);
+}
 
 ExternalStorageReference read_external_storage_reference(const Payload& payload) {
   ExternalStorageReference ref;

@@ -53,4 +53,16 @@ ExternalStorageReference read_external_storage_reference(const Payload& payload)
 /// bucket), for reports.
 ExternalStorageReference read_external_storage_reference(const Payload& payload, std::string& problem);
 
+/// The driver name of the reference `claimcheck serve` hands the Web UI for a
+/// payload over its display limit (?preserveStorageRefs=true). Its claimData
+/// holds the original payload (a claimcheck reference or a TypeScript marker)
+/// as proto JSON under "payload", with "key" and "sha256" for show, and no
+/// bucket: a history the UI exports (Download, decoded) holds these.
+constexpr std::string_view kClaimcheckDriverName = "claimcheck";
+
+/// The original payload inside such a reference; nullopt for any other
+/// payload, and for one whose claim holds no payload (which
+/// read_external_storage_reference then says).
+std::optional<Payload> claimcheck_driver_payload(const Payload& payload);
+
 }  // namespace claimcheck::temporal

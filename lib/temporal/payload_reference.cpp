@@ -60,6 +60,8 @@ std::map<std::string, std::string> restored_metadata(const PayloadReference& ref
 bool is_plain_json(std::string_view bytes) { return !bytes.starts_with("\xEF\xBB\xBF") && is_json(bytes); }
 
 std::optional<PayloadReference> payload_reference(const Payload& payload) {
+  // serve's own wrapper, as a history the Web UI exports holds it: what it wraps.
+  if (auto original = claimcheck_driver_payload(payload)) return payload_reference(*original);
   if (is_external_storage_reference(payload)) {
     PayloadReference found;
     found.kind = PayloadReferenceKind::ExternalStorage;

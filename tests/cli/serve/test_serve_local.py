@@ -7,6 +7,7 @@ second signal during the shutdown.
 Also that claimcheck runs the server by becoming claimcheck-serve, and what it
 says when that is missing.
 Usage: test_serve_local.py <claimcheck binary> <libexec directory of an install>"""
+import base64
 import hashlib
 import json
 import os
@@ -214,6 +215,34 @@ class ServeLocal(ServeTestCase):
         status, _, content = server.post("/download?preserveStorageRefs=true", {"payloads": [reference]}, extra=ui)
         self.assertEqual(status, 200, content)
         self.assertEqual(decoded(content)[0][1], big)
+        # A history the UI exports (Download, decoded) holds that payload as it is:
+        # inspect and retrieve find the reference it wraps.
+        export = {"events": [{"eventId": "1", "eventType": "EVENT_TYPE_WORKFLOW_EXECUTION_STARTED",
+                              "workflowExecutionStartedEventAttributes": {"input": {"payloads": [reference]}}}]}
+        with open(self.path("export.json"), "w") as f:
+            json.dump(export, f)
+        with open(self.path("payload.json"), "w") as f:
+            json.dump(reference, f)
+        r = self.run_cc("inspect", "--verify", "--json", self.path("export.json"))
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual([(f["status"], f["verified"], f["event"]["field"]) for f in json.loads(r.out)["findings"]],
+                         [("ok", "sha256", "input")])
+        self.assertEqual(self.run_cc("retrieve", self.path("payload.json")).out, big)
+        r = self.run_cc("retrieve", "--json-fields", self.path("export.json"))
+        self.assertEqual(r.code, 0, r.err)
+        [restored] = json.loads(r.out)["events"][0]["workflowExecutionStartedEventAttributes"]["input"]["payloads"]
+        self.assertEqual(restored, json.loads(content)["payloads"][0])
+        # One whose claim lost its payload is named, not taken for a claim without a bucket.
+        broken = json.loads(json.dumps(reference))
+        data = json.loads(base64.b64decode(broken["data"]))
+        del data["claimData"]["payload"]
+        broken["data"] = base64.b64encode(json.dumps(data).encode()).decode()
+        with open(self.path("broken.json"), "w") as f:
+            json.dump(broken, f)
+        r = self.run_cc("retrieve", self.path("broken.json"))
+        self.assertEqual((r.code, r.err_lines()),
+                         (3, ["claimcheck: invalid reference: ExternalStorageReference: the claimcheck driver's "
+                              "claim holds no proto JSON payload under \"payload\""]))
         status, _, content = server.post("/download", {"payloads": [payload("json/plain", b"{}")]}, extra=ui)
         self.assertEqual((status, content), (400, b"claimcheck serve: all payloads must be storage references\n"))
         # /encode passes through without --offload

@@ -141,6 +141,29 @@ class ExternalStorageS3(CliTestCase):
         r = self.expect(5, *self.store, "inspect", path)
         self.assertIn("stored size is 44 bytes, externalPayloads.sizeBytes says 43", r.out.decode())
 
+    def test_a_claim_without_a_hash_is_checked_against_the_hash_its_key_ends_with(self):
+        # The SDKs' keys are content addressed; the TypeScript driver refuses a claim without
+        # hashValue, so claimcheck must not fall back to the size alone when the key has it.
+        body = sample_bytes("tiny", ".bin")
+        tampered = bytearray(body)
+        tampered[30] ^= 1
+        for key, checked in ((f"v0/ns/default/wt/T/wi/{uuid.uuid4().hex}/ri/r/d/sha256/{sha256(body)}", "sha256"),
+                             (self.own_prefix + "nohash", "size")):
+            with self.subTest(key=key):
+                self.s3.put_object(Bucket=BUCKET, Key=key, Body=bytes(tampered) if checked == "sha256" else body)
+                data = reference_data(BUCKET, key, body)
+                del data["claimData"]["hash_value"], data["claimData"]["hash_algorithm"]
+                path = self.write("ref.json", proto_json(data, len(body)))
+                f = json.loads(self.run_cc(*self.store, "inspect", "--verify", "--json", path).out)["findings"][0]
+                if checked == "sha256":
+                    self.assertEqual((f["status"], f["sha256"]), ("corrupt", sha256(body)))
+                    self.expect_one_line(5, "sha256 of the stored object is " + sha256(bytes(tampered)),
+                                         *self.store, "retrieve", path)
+                else:  # no hash anywhere: the size alone, with a warning
+                    self.assertEqual((f["status"], f["verified"]), ("ok", "size"))
+                    r = self.expect(0, *self.store, "retrieve", path)
+                    self.assertIn("verified by size only", r.err)
+
     # --- retrieve ---
 
     def test_retrieve_each_form_gives_the_original_bytes(self):

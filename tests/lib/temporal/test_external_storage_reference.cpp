@@ -183,6 +183,30 @@ TEST_CASE("a binary/claimcheck marker that is not the shape is told which field 
   CHECK(reference_from_json(Json::parse(R"({"key":"k","size":5,"compressed":true,"sha256":null})")).has_value());
 }
 
+TEST_CASE("serve's wrapper (driver claimcheck, no bucket) stands for the payload it wraps") {
+  const std::string inner_ref =
+      R"({"_type":"claim_check_ref","key":"claimcheck/2026-01-01/x","size_bytes":9,"compressed":true,"stored_at":"2026-01-01T00:00:00Z"})";
+  Payload inner{{{"encoding", "json/plain"}}, inner_ref, {}};
+  auto wrapper = [](const Json& claim) {
+    return Payload{{{"encoding", "json/protobuf"}, {"messageType", std::string(kExternalStorageReferenceType)}},
+                   Json{{"driverName", "claimcheck"}, {"claimData", claim}}.dump(), {400000}};
+  };
+  const Payload wrapped = wrapper({{"key", "claimcheck/2026-01-01/x"}, {"payload", to_proto_json(inner).dump()}});
+  REQUIRE(claimcheck_driver_payload(wrapped).has_value());
+  CHECK(*claimcheck_driver_payload(wrapped) == inner);
+  auto found = payload_reference(wrapped);
+  REQUIRE(found.has_value());
+  CHECK(found->kind == PayloadReferenceKind::ClaimCheck);
+  CHECK(found->reference->key == "claimcheck/2026-01-01/x");
+  // Not serve's: another driver's claim, or one whose payload is missing or not proto JSON.
+  CHECK_FALSE(claimcheck_driver_payload(reference_payload(go_claim())));
+  for (const Json& claim : {Json{{"key", "k"}}, Json{{"payload", "{nope"}}, Json{{"payload", R"({"data":"%%"})"}}}) {
+    CAPTURE(claim.dump());
+    CHECK_FALSE(claimcheck_driver_payload(wrapper(claim)));
+    check_invalid(wrapper(claim), "the claimcheck driver's claim holds no proto JSON payload under \"payload\"");
+  }
+}
+
 TEST_CASE("SDK keys: workflow, activity and fallback layouts, percent-decoded") {
   auto workflow = parse_sdk_key(kKeyPrefix + kHash);
   REQUIRE(workflow.has_value());
