@@ -74,7 +74,11 @@ std::optional<std::string> external_size_problem(const temporal::ExternalStorage
 }
 
 ContentCheck check_external_content(BucketStores& buckets, const temporal::ExternalStorageReference& ref) {
-  return checked([&] { return temporal::fetch_external_object(buckets, ref).sha256_verified; });
+  return checked([&] {
+    const temporal::StoredObject object = temporal::fetch_external_object(buckets, ref);
+    temporal::decode_external_object(ref, object.bytes);  // a body retrieve could not deliver is corrupt
+    return object.sha256_verified;
+  });
 }
 
 }  // namespace claimcheck::inspect

@@ -61,10 +61,18 @@ Resolution Resolver::resolve_claimcheck(const PayloadReference& reference) {
   return resolution;
 }
 
+namespace {
+
+std::string location_of(const ExternalStorageReference& reference) {
+  return "retrieve s3://" + reference.bucket + "/" + reference.key;
+}
+
+}  // namespace
+
 StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageReference& reference,
                                    std::uint64_t max_bytes) {
   Store& store = buckets.store_for(reference.bucket);
-  const std::string what = "retrieve s3://" + reference.bucket + "/" + reference.key;
+  const std::string what = location_of(reference);
   max_bytes = std::min(max_bytes, kMaxPayloadBytes);
   BoundedSink sink(what, reference.size_bytes ? std::min(*reference.size_bytes, max_bytes) : max_bytes);
   store.get(reference.key, sink);
@@ -85,10 +93,18 @@ StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageR
   return object;
 }
 
+Payload decode_external_object(const ExternalStorageReference& reference, std::string_view bytes) {
+  try {
+    return decode_payload_wire(bytes);
+  } catch (const Error& e) {
+    throw Error(e.kind(), location_of(reference), "the stored object is " + e.why());
+  }
+}
+
 Resolution Resolver::resolve_external(const ExternalStorageReference& reference) {
   StoredObject object = fetch_external_object(buckets_, reference);
   Resolution resolution;
-  resolution.payload = decode_payload_wire(object.bytes);
+  resolution.payload = decode_external_object(reference, object.bytes);
   resolution.stored = std::move(object.bytes);
   resolution.sha256_verified = object.sha256_verified;
   return resolution;

@@ -31,6 +31,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "manager/manager.hpp"
 #include "stores/bucket_stores.hpp"
@@ -62,6 +63,11 @@ struct StoredObject {
 /// it has one, bounds it too).
 StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageReference& reference,
                                    std::uint64_t max_bytes = kMaxPayloadBytes);
+
+/// The Payload an External Storage object holds (decode_payload_wire), its
+/// failure named by the object's location: what a retrieve would deliver, so
+/// `inspect --verify` finds as corrupt what `retrieve` could not give back.
+Payload decode_external_object(const ExternalStorageReference& reference, std::string_view bytes);
 
 class Resolver {
  public:

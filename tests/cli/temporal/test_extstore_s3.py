@@ -273,9 +273,14 @@ class ExternalStorageS3(CliTestCase):
         for label, body in (("truncated", tiny[:30]), ("data as a varint", b"\x10\x05"),
                             ("metadata as fixed32", b"\x0d\x01\x02\x03\x04")):
             with self.subTest(label):
-                _, ref = self.put_object(body)
-                self.expect_one_line(5, "not a protobuf Payload", *self.store, "retrieve",
-                                     self.write("ref.json", ref))
+                key, ref = self.put_object(body)
+                path = self.write("ref.json", ref)
+                self.expect_one_line(5, f"claimcheck: retrieve s3://{BUCKET}/{key}: the stored object is not a "
+                                        "protobuf Payload", *self.store, "retrieve", path)
+                # inspect --verify finds corrupt what retrieve cannot deliver, though its sha256 agrees
+                f = json.loads(self.expect(5, *self.store, "inspect", "--verify", "--json", path).out)["findings"][0]
+                self.assertEqual(f["status"], "corrupt")
+                self.assertIn("the stored object is not a protobuf Payload", f["problems"][0])
 
     # --- gc and stats over the SDK's key layout ---
 

@@ -322,6 +322,9 @@ TEST_CASE("summary counts each status once and the exit code follows the worst")
 namespace {
 
 /// An External Storage finding for `bytes` stored in `bucket` of `store`.
+/// 9 bytes that are a protobuf Payload (data "payld-<c>"), as the S3 driver's objects are.
+std::string wire(char c) { return std::string("\x12\x07payld-") + c; }
+
 Finding external_finding(MemoryStore& store, const std::string& bucket, const std::string& key,
                          const std::string& bytes, std::optional<std::uint64_t> size_bytes) {
   store.objects[key] = {bytes, {}};
@@ -350,12 +353,12 @@ TEST_CASE("External Storage references: HEAD in their bucket, size against sizeB
   buckets.stores["bars"] = &bars;
   MemoryStore main_store;
   std::vector<Inspection> items;
-  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/a", "payload-a", 9), "t", kNow));
-  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/b", "payload-b", 99), "t", kNow));
-  Finding gone = external_finding(bars, "bars", "v0/d/sha256/c", "payload-c", 9);
+  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/a", wire('a'), 9), "t", kNow));
+  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/b", wire('b'), 99), "t", kNow));
+  Finding gone = external_finding(bars, "bars", "v0/d/sha256/c", wire('c'), 9);
   bars.objects.erase("v0/d/sha256/c");
   items.push_back(prepare_inspection(gone, "t", kNow));
-  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/d", "payload-d", std::nullopt), "t", kNow));
+  items.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/d", wire('d'), std::nullopt), "t", kNow));
   for (const auto& item : items) CHECK(item.status == CheckStatus::Unchecked);
   InspectOptions options;
   options.ttl = 48h;
@@ -370,19 +373,27 @@ TEST_CASE("External Storage references: HEAD in their bucket, size against sizeB
   CHECK(bars.heads == 4);
 
   // --verify: the object's sha256 against hashValue
-  bars.objects["v0/d/sha256/d"].bytes = "payload-D";  // same size, other bytes
+  bars.objects["v0/d/sha256/d"].bytes = wire('D');  // same size, other bytes
   std::vector<Inspection> verified;
-  verified.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/a", "payload-a", 9), "t", kNow));
-  Finding tampered = external_finding(bars, "bars", "v0/d/sha256/e", "payload-e", 9);
-  bars.objects["v0/d/sha256/e"].bytes = "payload-E";
+  verified.push_back(prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/a", wire('a'), 9), "t", kNow));
+  Finding tampered = external_finding(bars, "bars", "v0/d/sha256/e", wire('e'), 9);
+  bars.objects["v0/d/sha256/e"].bytes = wire('E');
   verified.push_back(prepare_inspection(tampered, "t", kNow));
   options.verify = true;
   check_inspections(verified, main_store, buckets, options, kNow);
   CHECK(verified[0].status == CheckStatus::Ok);
   CHECK(verified[0].verified == "sha256");
   CHECK(verified[1].status == CheckStatus::Corrupt);
-  CHECK(mentions(verified[1], "sha256 of the stored object is " + Sha256::hex("payload-E")));
+  CHECK(mentions(verified[1], "sha256 of the stored object is " + Sha256::hex(wire('E'))));
   CHECK(inspect_exit_code(summarize(verified)) == 5);
+
+  // A body whose sha256 matches but which is not a Payload: retrieve could not deliver it.
+  std::vector<Inspection> not_a_payload;
+  not_a_payload.push_back(
+      prepare_inspection(external_finding(bars, "bars", "v0/d/sha256/f", "\x0f not protobuf", 14), "t", kNow));
+  check_inspections(not_a_payload, main_store, buckets, options, kNow);
+  CHECK(not_a_payload[0].status == CheckStatus::Corrupt);
+  CHECK(mentions(not_a_payload[0], "the stored object is not a protobuf Payload"));
 }
 
 TEST_CASE("an External Storage reference to a bucket that is not configured is other-store and not contacted") {
