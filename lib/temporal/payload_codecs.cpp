@@ -71,9 +71,10 @@ const std::string& plain_data(const Payload& payload, const std::string& what) {
   const std::string encoding = payload.encoding();
   if (!is_plain_encoding(encoding))
     throw Error(ErrorKind::InvalidInput, what,
-                fmt::format("the stored payload is encoded {} (claimcheck cannot decode it; --raw writes "
+                fmt::format("the stored payload {} (claimcheck cannot decode it; --raw writes "
                             "the stored payload as it is)",
-                            encoding.empty() ? "(no encoding)" : encoding.substr(0, 80)));
+                            encoding.empty() ? std::string("has no encoding")
+                                             : "is encoded " + encoding.substr(0, 80)));
   return payload.data;
 }
 

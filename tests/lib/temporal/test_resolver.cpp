@@ -173,6 +173,8 @@ TEST_CASE("only the converters' own encodings are written as data") {
   CHECK(error_of([] { plain_data(Payload{{{"encoding", "binary/encrypted"}}, "c", {}}, "retrieve k"); }, why) ==
         ErrorKind::InvalidInput);
   CHECK(why.find("retrieve k: the stored payload is encoded binary/encrypted") == 0);
+  CHECK(error_of([] { plain_data(Payload{{}, "", {}}, "retrieve k"); }, why) == ErrorKind::InvalidInput);
+  CHECK(why.find("retrieve k: the stored payload has no encoding (claimcheck cannot decode it;") == 0);
 }
 
 TEST_CASE("a claimcheck reference wrapped in a json/plain payload resolves with an encoding that follows the bytes") {
