@@ -42,13 +42,21 @@ std::string parse_error_text(const CLI::App& app, const CLI::ParseError& error) 
   const auto at_most = message.find(": At Most 1 required but received ");
   if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) != nullptr && at_most != std::string::npos)
     return message.substr(0, at_most) + ": given more than once (it takes one value)";
-  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr && app.get_subcommands().empty()) {
-    const std::vector<std::string> extras = app.remaining();
-    if (!extras.empty() && !extras.front().starts_with('-')) {
+  if (dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr) {
+    const bool command_given = !app.get_subcommands([](const CLI::App* s) { return s->parsed(); }).empty();
+    const std::vector<std::string> extras = app.remaining(true);
+    if (!command_given && !extras.empty() && !extras.front().starts_with('-')) {
       const std::string suggestion = closest_command(app, extras.front());
       if (!suggestion.empty())
         return "unknown command '" + extras.front() + "': did you mean '" + suggestion + "'?";
       return "unknown command '" + extras.front() + "'";
+    }
+    // CLI11 2.3 says them last first ("ts2 --read-bucket"): in the order given.
+    if (!extras.empty()) {
+      std::string text = extras.size() > 1 ? "The following arguments were not expected:"
+                                           : "The following argument was not expected:";
+      for (const std::string& extra : extras) text += " " + extra;
+      return text;
     }
   }
   return message;

@@ -662,6 +662,13 @@ class LocalStoreTests(CliTestCase):
         line = self.fails(2, "inspect", "--expires", "1h", "-")
         self.assertIn("--url", line)
         self.assertIn("see 'claimcheck inspect --help'", line)
+        # Arguments that fit nowhere are named in the order they were given (CLI11 says them last first).
+        self.assertEqual(self.fails(2, "--read-bucket", "b2", "retrieve", "--nope", "ref.json", "extra"),
+                         "claimcheck: The following arguments were not expected: --read-bucket b2 --nope extra "
+                         "(see 'claimcheck retrieve --help')")
+        self.assertEqual(self.fails(2, "--bogus1", "--bogus2"),
+                         "claimcheck: The following arguments were not expected: --bogus1 --bogus2 "
+                         "(see 'claimcheck --help')")
 
     def test_exit_2_output_into_a_missing_directory(self):
         line = self.fails(2, "offload", "--force", "-o", self.path("missing/ref.json"), stdin=b"x")
