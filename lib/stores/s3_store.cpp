@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <atomic>
+#include <mutex>
 #include <cerrno>
 #include <stdexcept>
 
@@ -149,7 +149,7 @@ class S3Store final : public Store {
     } catch (const sigv4::CredentialsError& e) {
       throw map_credentials_error(e);
     }
-    confirm_bucket("head " + url(key));
+    confirm_bucket(key);
     return std::nullopt;
   }
 
@@ -386,23 +386,34 @@ class S3Store final : public Store {
   }
 
   /// A HEAD's 404 has no body, so it cannot say whether the key or the bucket
-  /// is missing: the bucket is asked about once, so that a bucket that is not
+  /// is missing: the bucket is asked about, once for the run (its answer is
+  /// kept; concurrent lookups wait for it), so that a bucket that is not
   /// there is a store error (a typo in its name), not every object missing.
-  void confirm_bucket(const std::string& what) {
-    if (bucket_confirmed_) return;
-    try {
-      client_.head_bucket(bucket_);
-    } catch (const sigv4::S3Error& e) {
-      // Anything else (HeadBucket denied, say) leaves the answer the HEAD gave.
-      if (e.not_found()) throw Error(ErrorKind::Store, what, "no such bucket");
-    } catch (const sigv4::CredentialsError& e) {
-      throw map_credentials_error(e);
+  void confirm_bucket(const std::string& key) {
+    const std::lock_guard<std::mutex> lock(bucket_mutex_);
+    if (bucket_state_ == BucketState::Unknown) {
+      try {
+        client_.head_bucket(bucket_);
+        bucket_state_ = BucketState::There;
+      } catch (const sigv4::S3Error& e) {
+        if (e.not_found()) bucket_state_ = BucketState::Missing;
+        // Denied (some stores let a key be read, not the bucket asked
+        // about): the HEAD's own answer stands. Anything else is the store
+        // failing to answer, asked again next time.
+        else if (e.http_status() == 403) bucket_state_ = BucketState::There;
+        else throw map_s3_error(e, "head", url(key));
+      } catch (const sigv4::CredentialsError& e) {
+        throw map_credentials_error(e);
+      }
     }
-    bucket_confirmed_ = true;
+    if (bucket_state_ == BucketState::Missing) throw Error(ErrorKind::Store, "head " + url(key), "no such bucket");
   }
 
+  enum class BucketState { Unknown, There, Missing };
+
   std::string bucket_;
-  std::atomic<bool> bucket_confirmed_{false};
+  std::mutex bucket_mutex_;
+  BucketState bucket_state_ = BucketState::Unknown;
   std::function<void(std::string_view)> trace_;
   S3StoreTuning tuning_;
   sigv4::S3Client client_;

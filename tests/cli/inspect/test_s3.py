@@ -10,7 +10,7 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inspecttest  # noqa: E402
 from inspecttest import InspectTestCase, compressible, order_history  # noqa: E402
-from claimcheck_test import S3, s3_client, skip_without_s3  # noqa: E402
+from claimcheck_test import S3, FaultProxy, s3_client, skip_without_s3  # noqa: E402
 
 
 class S3Inspect(InspectTestCase):
@@ -96,6 +96,21 @@ class S3Inspect(InspectTestCase):
                 [finding] = report["findings"]
                 self.assertEqual((finding["status"], finding["problems"]),
                                  ("error", [f"head s3://{bucket}/{ref['key']}: no such bucket"]))
+        # Asked about once for the run, however many of its references there are; the answer is kept.
+        refs = [dict(ref, key=ref["key"] + f"-{i}") for i in range(12)]
+        doc = self.write_json("missing-bucket.json", {"steps": refs})
+        r = self.inspect("-vv", *store, "inspect", doc, expect=6)
+        self.assertEqual(sum(f"HEAD /{bucket} " in line for line in r.err_lines()), 1, r.err)
+        self.assertEqual(sum(f"HEAD /{bucket}/" in line for line in r.err_lines()), 12, r.err)
+        # A bucket that could not be asked about (503 after the retries) is the store failing
+        # (error, exit 6), not every object missing.
+        with FaultProxy(S3["ENDPOINT"], "--fault-rate", "1", "--faults", "503", "--only", f"^HEAD /{bucket}$",
+                        "--max-faults-per-request", "-1") as proxy:
+            proxied = [*store[:3], proxy.url(), *store[4:], "--max-attempts", "2"]
+            report = self.inspect(*proxied, "inspect", "--json", json.dumps(ref), expect=6).json()
+        [finding] = report["findings"]
+        self.assertEqual(finding["status"], "error")
+        self.assertIn("503", finding["problems"][0])
 
     def test_object_of_another_size_is_corrupt_without_verify(self):
         ref = self.off(compressible(100_000))

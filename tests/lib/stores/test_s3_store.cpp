@@ -414,7 +414,7 @@ TEST_CASE("head in a bucket that is not there is Error(Store) 'no such bucket', 
   S3Settings missing = settings();
   missing.bucket = "no-such-bucket-claimcheck-h";
   auto store = claimcheck::make_s3_store(missing);
-  for (int i = 0; i < 2; ++i) {  // the bucket is asked about until it is known to be there
+  for (int i = 0; i < 2; ++i) {  // the answer is kept: the second head says the same
     try {
       store->head("claimcheck/2026-01-01/k");
       FAIL("head in a missing bucket returned");
