@@ -76,7 +76,8 @@ std::optional<std::string> external_size_problem(const temporal::ExternalStorage
 ContentCheck check_external_content(BucketStores& buckets, const temporal::ExternalStorageReference& ref) {
   return checked([&] {
     const temporal::StoredObject object = temporal::fetch_external_object(buckets, ref);
-    temporal::decode_external_object(ref, object.bytes);  // a body retrieve could not deliver is corrupt
+    // A body retrieve could not deliver (not a Payload, a binary/zlib one that does not inflate) is corrupt.
+    temporal::undo_external_codecs(ref, temporal::decode_external_object(ref, object.bytes));
     return object.sha256_verified;
   });
 }

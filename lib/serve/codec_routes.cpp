@@ -37,7 +37,7 @@ HttpError describe_failure(std::size_t index, std::exception_ptr failure) {
       case ErrorKind::InvalidInput: return HttpError(400, at + "malformed reference: " + e.why(), detail);
       case ErrorKind::NotFound: return HttpError(404, at + "object not found in the store", detail);
       case ErrorKind::Integrity:
-        return HttpError(502, at + "object failed verification (size or sha256); not returned", detail);
+        return HttpError(502, at + "object failed verification (size, sha256 or payload form); not returned", detail);
       case ErrorKind::Store: return HttpError(503, at + "store unavailable", detail);
       default: return HttpError(500, at + "internal error", detail);
     }

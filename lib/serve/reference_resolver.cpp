@@ -137,7 +137,8 @@ Payload ReferenceResolver::fetch_external(const temporal::PayloadReference& refe
     if (!key.empty()) cache_.insert(key, object);
   }
   try {
-    return temporal::undo_known_codecs(temporal::decode_external_object(external, cached->bytes), inline_limit_);
+    return temporal::undo_external_codecs(external, temporal::decode_external_object(external, cached->bytes),
+                                          inline_limit_);
   } catch (const temporal::InflatesBeyond& e) {
     throw too_large_for_a_response("the inflated binary/zlib payload", e.limit());
   }

@@ -101,6 +101,16 @@ Payload decode_external_object(const ExternalStorageReference& reference, std::s
   }
 }
 
+Payload undo_external_codecs(const ExternalStorageReference& reference, Payload payload, std::uint64_t max_bytes) {
+  try {
+    return undo_known_codecs(std::move(payload), max_bytes);
+  } catch (const InflatesBeyond&) {
+    throw;
+  } catch (const Error& e) {
+    throw Error(e.kind(), location_of(reference), e.what_failed() + ": " + e.why());
+  }
+}
+
 Resolution Resolver::resolve_external(const ExternalStorageReference& reference) {
   StoredObject object = fetch_external_object(buckets_, reference);
   Resolution resolution;

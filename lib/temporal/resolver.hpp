@@ -69,6 +69,11 @@ StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageR
 /// `inspect --verify` finds as corrupt what `retrieve` could not give back.
 Payload decode_external_object(const ExternalStorageReference& reference, std::string_view bytes);
 
+/// undo_known_codecs over such a Payload (binary/zlib inflated), its failure
+/// named by the object's location; InflatesBeyond passes as it is.
+Payload undo_external_codecs(const ExternalStorageReference& reference, Payload payload,
+                             std::uint64_t max_bytes = kMaxPayloadBytes);
+
 class Resolver {
  public:
   /// `manager` fetches claimcheck, Go and TypeScript references from the

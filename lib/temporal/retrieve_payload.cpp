@@ -4,6 +4,7 @@
 #include "core/json_text.hpp"
 #include "temporal/payload_codecs.hpp"
 #include "temporal/payload_reference.hpp"
+#include "temporal/resolver.hpp"
 
 namespace claimcheck::temporal {
 namespace {
@@ -40,7 +41,7 @@ RetrieveOutcome write_external(Resolver& resolver, const PayloadReference& refer
   std::string decoded;
   const std::string* bytes = &resolution.stored;
   if (!options.raw) {
-    Payload payload = undo_known_codecs(std::move(resolution.payload));
+    Payload payload = undo_external_codecs(external, std::move(resolution.payload));
     decoded = plain_data(payload, what);
     bytes = &decoded;
   }

@@ -105,7 +105,7 @@ class ServeS3(ServeTestCase):
         server = self.serve()
         status, _, content = server.post("/decode", {"payloads": [payload("json/plain", json.dumps(ref))]})
         self.assertEqual(status, 502)
-        self.assertEqual(content, b"claimcheck serve: payloads[0]: object failed verification (size or sha256); "
+        self.assertEqual(content, b"claimcheck serve: payloads[0]: object failed verification (size, sha256 or payload form); "
                                   b"not returned\n")
         status, _, content = server.post("/decode?preserveStorageRefs=true",
                                          {"payloads": [payload("json/plain", json.dumps(ref))]})

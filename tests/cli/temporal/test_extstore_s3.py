@@ -201,6 +201,15 @@ class ExternalStorageS3(CliTestCase):
         _, ref = self.put_object(payload_wire({"encoding": "binary/zlib"}, zlib.compress(inner)))
         out = self.retrieve(self.write("ref.json", ref)).out
         self.assertEqual(sha256(out), SAMPLES["json-300k"][2])
+        # One that does not inflate: retrieve names the object, and inspect --verify finds it
+        # corrupt, though its sha256 agrees.
+        key, ref = self.put_object(payload_wire({"encoding": "binary/zlib"}, b"abcd"))
+        path = self.write("bad.json", ref)
+        self.expect_one_line(5, f"claimcheck: retrieve s3://{BUCKET}/{key}: binary/zlib payload: zlib stream:",
+                             *self.store, "retrieve", path)
+        f = json.loads(self.expect(5, *self.store, "inspect", "--verify", "--json", path).out)["findings"][0]
+        self.assertEqual(f["status"], "corrupt")
+        self.assertIn("binary/zlib payload: zlib stream:", f["problems"][0])
 
     def test_other_encodings_exit_3_naming_them_and_raw_writes_them(self):
         body = payload_wire({"encoding": "binary/encrypted", "encryption-key-id": "key-1"}, b"\x00" * 12 + b"sealed")

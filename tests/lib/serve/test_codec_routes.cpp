@@ -190,7 +190,7 @@ TEST_CASE("a tampered object is an error, never its bytes; a missing one is 404"
   write_file(f.object_path(ref), tampered);
   std::string message;
   CHECK(status_of([&] { f.routes.decode({f.reference_payload(ref)}, false); }, &message) == 502);
-  CHECK(message == "payloads[0]: object failed verification (size or sha256); not returned");
+  CHECK(message == "payloads[0]: object failed verification (size, sha256 or payload form); not returned");
   CHECK(f.cache.size_bytes() == 0);  // nothing unverified is cached
 
   Reference missing = f.offload(json_document(2000));
