@@ -132,6 +132,8 @@ int run_serve(const GlobalOptions& global) {
   http.request_timeout = s.request_timeout;
   serve::HttpServer server(http, codec, [](const std::string& line) { print_error_line(line); });
   running = &server;
+  if (const auto other = serve::check_other_loopback(s.listen.host, server.port()); other && !config.quiet)
+    print_error_line(*other);
   print_error_line(describe(s, s.offload && config.enabled, server.port()));
   if (stopped_by == 0) server.run();
   signals.end();  // a stop in progress is over before the server goes

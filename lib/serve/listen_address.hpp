@@ -17,4 +17,9 @@ bool is_loopback(const std::string& host);
 /// (and without --insecure); returns the warning to print for --insecure.
 std::optional<std::string> check_exposure(const ServeSettings& settings);
 
+/// For a server on 127.0.0.1 or ::1: the warning to print when something
+/// already listens on the other one at the same `port` (both can be bound),
+/// since a client that asks for localhost may reach that one instead.
+std::optional<std::string> check_other_loopback(const std::string& host, int port);
+
 }  // namespace claimcheck::serve

@@ -425,6 +425,20 @@ class ServeLocal(ServeTestCase):
                          (2, [f"claimcheck: listen 127.0.0.1:{first.port}: cannot bind "
                               "(address in use, or not an address of this machine)"]))
         self.assertIsNone(first.proc.poll())
+        self.assertFalse(any("another server listens" in line for line in first.lines), first.lines)
+        # 127.0.0.1 and ::1 are two addresses, both bound at once: a server already on the
+        # other one at that port is named, since a client that asks for localhost may reach it.
+        try:
+            other = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            other.bind(("::1", 0))
+        except OSError:
+            return  # no IPv6 loopback on this machine
+        with other:
+            other.listen(4)
+            port = other.getsockname()[1]
+            server = self.serve("--listen", f"127.0.0.1:{port}")
+            self.assertIn(f"claimcheck: warning: another server listens on [::1]:{port}; a client that asks for "
+                          f"localhost:{port} may reach it instead of this one", server.lines)
 
     def stop_with_a_request_in_flight(self, server, ref, number=signal.SIGTERM):
         """Sends `number` while a request's body (a payload that is `ref`) is
