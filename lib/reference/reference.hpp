@@ -59,6 +59,8 @@ std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value
 /// shape: throws Error(InvalidInput) naming the field that is missing, of the
 /// wrong type or unexpected. A null sha256 is absent.
 Reference typescript_marker_from_json(const nlohmann::json& object);
+/// The same, naming the first unexpected field in the order written.
+Reference typescript_marker_from_json(const nlohmann::ordered_json& object);
 
 /// True when `text` begins as a claimcheck or Go runner reference does: `{`,
 /// then `"_type"`, then (as far as the text goes) `:"claim_check_ref"`,

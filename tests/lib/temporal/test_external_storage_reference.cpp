@@ -169,11 +169,15 @@ TEST_CASE("a binary/claimcheck marker that is not the shape is told which field 
     }
     return std::string("accepted");
   };
-  CHECK(why(R"({"key":"k","size":"5","compressed":true})") == "field \"size\" must be a non-negative integer, got string");
-  CHECK(why(R"({"key":"k","size":5,"compressed":1})") == "field \"compressed\" must be a boolean, got integer");
-  CHECK(why(R"({"key":"k","size":5})") == "missing field \"compressed\"");
-  CHECK(why(R"({"key":"k","size":5,"compressed":true,"sha256":7})") == "field \"sha256\" must be a string, got integer");
-  CHECK(why(R"({"key":"k","size":5,"compressed":true,"extra":1})").starts_with("unexpected field \"extra\""));
+  CHECK(why(R"({"key":"k","size":"5","compressed":true})") ==
+        "binary/claimcheck marker: field \"size\" must be a non-negative integer, got string");
+  CHECK(why(R"({"key":"k","size":5,"compressed":1})") == "binary/claimcheck marker: field \"compressed\" must be a boolean, got integer");
+  CHECK(why(R"({"key":"k","size":5})") == "binary/claimcheck marker: missing field \"compressed\"");
+  CHECK(why(R"({"key":"k","size":5,"compressed":true,"sha256":7})") ==
+        "binary/claimcheck marker: field \"sha256\" must be a string, got integer");
+  // The first unexpected field as written, not in sorted order.
+  CHECK(why(R"({"key":"k","size":5,"compressed":true,"zzz":1,"aaa":2})")
+            .starts_with("binary/claimcheck marker: unexpected field \"zzz\""));
   CHECK(why("[1]") == "binary/claimcheck payload data is not a JSON object");
   // A null sha256 is an absent one, as in claimcheck's own references.
   auto no_hash = payload_reference(
