@@ -112,6 +112,7 @@ void read_into(const Payload& payload, ExternalStorageReference& ref) {
     // addressed): a claim without hashValue is checked against that, not by size alone.
     ref.hash_value = base::to_lower(sdk->hash);
     ref.hash_algorithm = "sha256";
+    ref.hash_from_key = true;
   }
   if (!payload.external_sizes.empty()) ref.size_bytes = payload.external_sizes.front();
 }

@@ -33,6 +33,8 @@ struct ExternalStorageReference {
   std::string bucket, key;
   std::string hash_algorithm;  // "sha256" ("" when the claim has none)
   std::string hash_value;      // lowercase hex
+  /// hash_value is the sha256 the key ends with: the claim has none.
+  bool hash_from_key = false;
   /// externalPayloads[0].sizeBytes: the stored payload's size, when given.
   std::optional<std::uint64_t> size_bytes;
 };

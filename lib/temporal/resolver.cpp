@@ -86,8 +86,8 @@ StoredObject fetch_external_object(BucketStores& buckets, const ExternalStorageR
   if (!reference.hash_value.empty()) {
     if (digest != reference.hash_value)
       throw Error(ErrorKind::Integrity, what,
-                  fmt::format("sha256 of the stored object is {}, the reference says {}", digest,
-                              reference.hash_value));
+                  fmt::format("sha256 of the stored object is {}, {} says {}", digest,
+                              reference.hash_from_key ? "its key" : "the reference", reference.hash_value));
     object.sha256_verified = true;
   }
   return object;

@@ -157,8 +157,8 @@ class ExternalStorageS3(CliTestCase):
                 f = json.loads(self.run_cc(*self.store, "inspect", "--verify", "--json", path).out)["findings"][0]
                 if checked == "sha256":
                     self.assertEqual((f["status"], f["sha256"]), ("corrupt", sha256(body)))
-                    self.expect_one_line(5, "sha256 of the stored object is " + sha256(bytes(tampered)),
-                                         *self.store, "retrieve", path)
+                    self.expect_one_line(5, f"sha256 of the stored object is {sha256(bytes(tampered))}, its key "
+                                            f"says {sha256(body)}", *self.store, "retrieve", path)
                 else:  # no hash anywhere: the size alone, with a warning
                     self.assertEqual((f["status"], f["verified"]), ("ok", "size"))
                     r = self.expect(0, *self.store, "retrieve", path)
