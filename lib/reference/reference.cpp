@@ -254,23 +254,10 @@ std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value
   return reference_from(value);
 }
 
-namespace {
-
-template <typename Json>
-Reference marker_from(const Json& object) {
-  try {
-    if (!object.is_object()) invalid("it must be a JSON object");
-    return read_typescript_reference(object);
-  } catch (const Error& e) {
-    invalid("binary/claimcheck marker: " + e.why());
-  }
+Reference typescript_marker_from_json(const nlohmann::ordered_json& object) {
+  if (!object.is_object()) invalid("it must be a JSON object");
+  return read_typescript_reference(object);
 }
-
-}  // namespace
-
-Reference typescript_marker_from_json(const nlohmann::json& object) { return marker_from(object); }
-
-Reference typescript_marker_from_json(const nlohmann::ordered_json& object) { return marker_from(object); }
 
 Reference parse_reference(std::string_view text) {
   nlohmann::json document;

@@ -57,9 +57,7 @@ std::optional<Reference> reference_from_json(const nlohmann::ordered_json& value
 
 /// The data of a `binary/claimcheck` payload, which must be the TypeScript
 /// shape: throws Error(InvalidInput) naming the field that is missing, of the
-/// wrong type or unexpected. A null sha256 is absent.
-Reference typescript_marker_from_json(const nlohmann::json& object);
-/// The same, naming the first unexpected field in the order written.
+/// wrong type or unexpected (the first as written). A null sha256 is absent.
 Reference typescript_marker_from_json(const nlohmann::ordered_json& object);
 
 /// True when `text` begins as a claimcheck or Go runner reference does: `{`,

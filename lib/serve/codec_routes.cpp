@@ -21,7 +21,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-
 /// What the client is told for a failure while resolving payload `index`;
 /// the reason itself goes to the server's log only (it may name store
 /// locations or endpoints).
@@ -102,8 +101,8 @@ Payload make_storage_reference(const Payload& original, const ReferenceInfo& inf
   // {"payloads":[<payload>]} -> <payload>
   claim["payload"] = inner.substr(13, inner.size() - 15);
   Payload reference;
-  reference.metadata["encoding"] = "json/protobuf";
-  reference.metadata["messageType"] = temporal::kExternalStorageReferenceType;
+  reference.metadata[std::string(temporal::kEncodingKey)] = "json/protobuf";
+  reference.metadata[std::string(temporal::kMessageTypeKey)] = temporal::kExternalStorageReferenceType;
   reference.data = Json{{"driverName", temporal::kClaimcheckDriverName}, {"claimData", claim}}.dump();
   reference.external_sizes = {info.restored_size};
   return reference;

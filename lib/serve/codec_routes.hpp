@@ -70,9 +70,8 @@ class CodecRoutes {
 /// display limit: encoding json/protobuf, messageType
 /// temporal.api.sdk.v1.ExternalStorageReference, data
 /// {"driverName":"claimcheck","claimData":{"payload":<the reference payload as JSON>,...}},
-/// externalPayloads [{sizeBytes: restored size}].
+/// externalPayloads [{sizeBytes: restored size}]. temporal::claimcheck_driver_payload
+/// reads the payload inside back.
 Payload make_storage_reference(const Payload& original, const ReferenceInfo& info);
-
-/// The payload inside such a reference: temporal::claimcheck_driver_payload.
 
 }  // namespace claimcheck::serve

@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <mutex>
 #include <cerrno>
+#include <mutex>
 #include <stdexcept>
 
 #include <fmt/format.h>

@@ -10,13 +10,17 @@ namespace {
   throw Error(ErrorKind::InvalidInput, "invalid reference", why);
 }
 
+[[noreturn]] void invalid_marker(const std::string& why) {
+  invalid(std::string(kTypeScriptEncoding) + " marker: " + why);
+}
+
 /// {name: base64} -> {name: bytes}.
 std::map<std::string, std::string> marker_metadata(const Json& metadata) {
-  if (!metadata.is_object()) invalid("binary/claimcheck marker: \"metadata\" is not an object");
+  if (!metadata.is_object()) invalid_marker("\"metadata\" is not an object");
   std::map<std::string, std::string> out;
   for (const auto& [name, value] : metadata.items()) {
     auto bytes = value.is_string() ? decode_base64_lenient(value.get_ref<const std::string&>()) : std::nullopt;
-    if (!bytes) invalid("binary/claimcheck marker: metadata \"" + name + "\" is not base64");
+    if (!bytes) invalid_marker("metadata \"" + name + "\" is not base64");
     out[name] = std::move(*bytes);
   }
   return out;
@@ -27,7 +31,11 @@ std::optional<PayloadReference> typescript_marker(const Payload& payload) {
   if (!data.is_object()) invalid("binary/claimcheck payload data is not a JSON object");
   PayloadReference found;
   found.kind = PayloadReferenceKind::TypeScript;
-  found.reference = typescript_marker_from_json(data);
+  try {
+    found.reference = typescript_marker_from_json(data);
+  } catch (const Error& e) {
+    invalid_marker(e.why());
+  }
   auto metadata = data.find("metadata");
   found.metadata_in_marker = metadata != data.end();
   found.original_metadata = found.metadata_in_marker ? marker_metadata(*metadata) : payload.metadata;
