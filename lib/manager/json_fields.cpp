@@ -113,11 +113,17 @@ struct Found {
   OtherReference other;
 };
 
-/// Every reference anywhere in the value at `span`; references are not
-/// searched inside.
+/// Every reference anywhere in the value at `span` (the value of member
+/// `name`); references are not searched inside.
 void collect_references(std::string_view text, JsonSpan span, std::vector<Found>& found,
-                        const OtherReferences& others = {}) {
+                        const OtherReferences& others = {}, std::string_view name = {}) {
   if (text[span.begin] == '[') {
+    if (others) {
+      if (auto other = others({span_text(text, span), nullptr, name})) {
+        found.push_back({span, {}, std::move(*other)});
+        return;
+      }
+    }
     for (auto element : array_elements(text, span.begin)) collect_references(text, element, found, others);
     return;
   }
@@ -130,12 +136,12 @@ void collect_references(std::string_view text, JsonSpan span, std::vector<Found>
     }
   }
   if (others) {
-    if (auto other = others(span_text(text, span), members)) {
+    if (auto other = others({span_text(text, span), &members, name})) {
       found.push_back({span, {}, std::move(*other)});
       return;
     }
   }
-  for (const auto& member : members) collect_references(text, member.value, found, others);
+  for (const auto& member : members) collect_references(text, member.value, found, others, member.name);
 }
 
 std::string fetch_payload(Manager& manager, const Reference& ref) {
@@ -147,11 +153,11 @@ std::string fetch_payload(Manager& manager, const Reference& ref) {
 
 std::string payload_text(const std::string& payload, const Reference& ref);
 
-/// The replacement text of each found value, `concurrency` at a time; the
-/// first failure stops the others from starting and is rethrown.
-std::vector<std::string> replacements(const ReferenceFetcher& fetch, const std::vector<Found>& found,
-                                      int concurrency) {
-  std::vector<std::string> payloads(found.size());
+/// The replacement of each found value, `concurrency` at a time; the first
+/// failure stops the others from starting and is rethrown.
+std::vector<RestoredValue> replacements(const ReferenceFetcher& fetch, const std::vector<Found>& found,
+                                        int concurrency) {
+  std::vector<RestoredValue> payloads(found.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
@@ -160,7 +166,8 @@ std::vector<std::string> replacements(const ReferenceFetcher& fetch, const std::
     for (std::size_t i; !failed && (i = next++) < found.size();) {
       try {
         const Found& f = found[i];
-        payloads[i] = f.other.replacement ? f.other.replacement() : payload_text(fetch(f.reference), f.reference);
+        payloads[i] = f.other.replacement ? f.other.replacement()
+                                          : RestoredValue{payload_text(fetch(f.reference), f.reference)};
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
@@ -300,15 +307,16 @@ std::string restore_fields_text(std::string_view text, const ReferenceFetcher& f
                                 int concurrency, std::size_t* restored, const OtherReferences& others) {
   const std::vector<std::size_t> starts = value_starts(text);
   const std::vector<Found> found = references_at(text, starts, others);
-  std::vector<std::string> texts = replacements(fetch, found, concurrency);
+  std::vector<RestoredValue> values = replacements(fetch, found, concurrency);
   std::vector<Splice> splices;
   std::size_t count = 0;
   for (std::size_t i = 0; i < found.size(); ++i) {
     // In JSON Lines a payload must stay on its line (strings keep their
     // escaped newlines; only whitespace between tokens goes).
-    if (starts.size() > 1 && texts[i].find('\n') != std::string::npos) texts[i] = compact_text(texts[i]);
-    splices.push_back({found[i].span, std::move(texts[i])});
-    count += found[i].other.replacement ? found[i].other.references : 1;
+    std::string& replacement = values[i].text;
+    if (starts.size() > 1 && replacement.find('\n') != std::string::npos) replacement = compact_text(replacement);
+    splices.push_back({found[i].span, std::move(replacement)});
+    count += values[i].references;
   }
   if (restored != nullptr) *restored = count;
   return apply_splices(text, std::move(splices));

@@ -62,19 +62,30 @@ std::string restore_fields_text(std::string_view text, Manager& manager, int con
 /// cache in front of it).
 using ReferenceFetcher = std::function<std::string(const Reference&)>;
 
-/// A value restore does not know itself (a Temporal payload that is a
-/// reference, scanner/restore_fields): the function computing its
-/// replacement text (run on the restore's threads), and how many references
-/// that restores.
-struct OtherReference {
-  std::function<std::string()> replacement;
+/// What restoring a value made: its replacement text, and how many
+/// references that restored.
+struct RestoredValue {
+  std::string text;
   std::size_t references = 1;
 };
 
-/// Given an object that is not a bare reference (its text and members),
-/// nullopt when it is none of those others either (it is then searched inside).
-using OtherReferences =
-    std::function<std::optional<OtherReference>(std::string_view object, const std::vector<MemberSpan>& members)>;
+/// A value restore does not know itself (a Temporal payload that is a
+/// reference, scanner/restore_fields): the function computing its
+/// replacement (run on the restore's threads).
+struct OtherReference {
+  std::function<RestoredValue()> replacement;
+};
+
+/// An object or array the walk meets, before it searches inside.
+struct WalkedValue {
+  std::string_view text;
+  const std::vector<MemberSpan>* members = nullptr;  // an object's; nullptr for an array
+  std::string_view member_name;                      // the member it is the value of; "" in an array or on top
+};
+
+/// Given an object that is not a bare reference, or an array, nullopt when it
+/// is none of those others either (it is then searched inside).
+using OtherReferences = std::function<std::optional<OtherReference>(const WalkedValue& value)>;
 
 /// Manager::retrieve of one reference, in memory.
 ReferenceFetcher fetch_through(Manager& manager);

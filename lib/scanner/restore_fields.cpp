@@ -4,6 +4,8 @@
 // an ordinary proto JSON payload whose JSON data holds references.
 #include "scanner/restore_fields.hpp"
 
+#include <atomic>
+
 #include "core/error.hpp"
 #include "core/json_text.hpp"
 #include "manager/json_fields.hpp"
@@ -21,36 +23,69 @@ bool has_member(const std::vector<MemberSpan>& members, std::string_view name) {
   return false;
 }
 
+/// An array with an External Storage reference in the CLI's shorthand among
+/// its elements: a payload list the CLI wrote as an array of bare values.
+bool is_shorthand_reference_list(std::string_view array) {
+  for (const JsonSpan& element : array_elements(array, 0)) {
+    if (array[element.begin] != '{') continue;
+    for (const auto& member : object_members(array, element.begin))
+      if (member.name == temporal::kShorthandMessageTypeKey &&
+          Json::parse(array.substr(member.value.begin, member.value.end - member.value.begin)) ==
+              temporal::kExternalStorageReferenceType)
+        return true;
+  }
+  return false;
+}
+
+/// Set, inside such a list, when a payload restored there has no bare form.
+using NeedsPayloadList = std::atomic<bool>;
+
 class PayloadRestorer {
  public:
   PayloadRestorer(temporal::Resolver& resolver, int concurrency) : resolver_(resolver), concurrency_(concurrency) {}
 
-  std::string restore(std::string_view text, std::size_t* restored) {
+  /// `in_list`: the text is one shorthand payload list (see shorthand_list).
+  std::string restore(std::string_view text, std::size_t* restored, NeedsPayloadList* in_list = nullptr) {
     return restore_fields_text(
         text, fetch_through(resolver_.manager()), concurrency_, restored,
-        [this](std::string_view object, const std::vector<MemberSpan>& members) { return recognise(object, members); });
+        [this, in_list](const WalkedValue& value) { return recognise(value, in_list); });
   }
 
  private:
-  std::optional<OtherReference> recognise(std::string_view object, const std::vector<MemberSpan>& members) {
-    if (has_member(members, "metadata")) return payload(Json::parse(object));
-    if (has_member(members, temporal::kShorthandMessageTypeKey)) return shorthand(Json::parse(object));
+  std::optional<OtherReference> recognise(const WalkedValue& value, NeedsPayloadList* in_list) {
+    if (value.members == nullptr) {
+      // A "payloads" array is the list form that holds any payload already;
+      // inside a list, arrays are values.
+      if (in_list || value.member_name == "payloads" || !is_shorthand_reference_list(value.text))
+        return std::nullopt;
+      return shorthand_list(value.text);
+    }
+    if (has_member(*value.members, "metadata")) return payload(Json::parse(value.text));
+    if (has_member(*value.members, temporal::kShorthandMessageTypeKey))
+      return shorthand(Json::parse(value.text), in_list);
     return std::nullopt;
   }
 
-  /// The original payload, written in the form the reference was.
-  OtherReference resolving(temporal::PayloadReference reference, temporal::PayloadForm form) {
-    return {[this, reference = std::move(reference), form] {
-              temporal::Resolution resolution = resolver_.resolve(reference);
-              return dump_json_text(temporal::to_json(resolution.payload, form));
-            },
-            1};
+  /// The original payload, written in the form the reference was; in a
+  /// shorthand list, one without a bare form says so.
+  OtherReference resolving(temporal::PayloadReference reference, temporal::PayloadForm form,
+                           NeedsPayloadList* in_list = nullptr) {
+    return {[this, reference = std::move(reference), form, in_list] {
+      return written(resolver_.resolve(reference).payload, form, in_list, 1);
+    }};
+  }
+
+  static RestoredValue written(const temporal::Payload& payload, temporal::PayloadForm form,
+                               NeedsPayloadList* in_list, std::size_t references) {
+    if (in_list && !temporal::to_shorthand(payload)) *in_list = true;
+    return {dump_json_text(temporal::to_json(payload, form)), references};
   }
 
   std::optional<OtherReference> payload(const Json& value) {
     auto parsed = temporal::payload_from_json(value);
     if (!parsed) return std::nullopt;
-    if (auto original = temporal::claimcheck_driver_payload(parsed->payload)) return unwrapped(*original, parsed->form);
+    if (auto original = temporal::claimcheck_driver_payload(parsed->payload))
+      return unwrapped(std::move(*original), parsed->form);
     if (auto reference = temporal::payload_reference(parsed->payload)) {  // throws when malformed
       if (!parsed->problem.empty()) throw Error(ErrorKind::InvalidInput, "invalid reference", parsed->problem);
       return resolving(std::move(*reference), parsed->form);
@@ -70,27 +105,45 @@ class PayloadRestorer {
     temporal::Payload updated = payload;
     updated.data = restore(payload.data, &restored);
     if (restored == 0) return std::nullopt;
-    return OtherReference{[text = temporal::to_proto_json(updated).dump()] { return text; }, restored};
+    return OtherReference{[text = temporal::to_proto_json(updated).dump(), restored] {
+      return RestoredValue{text, restored};
+    }};
   }
 
   /// serve's wrapper (a history the Web UI exports holds it): the payload it
   /// wraps, restored, in the wrapper's form. A document with references in
   /// it (the Go runner's state) has them restored.
-  OtherReference unwrapped(temporal::Payload original, temporal::PayloadForm form) {
-    if (auto reference = temporal::payload_reference(original)) return resolving(std::move(*reference), form);
-    std::size_t restored = 0;
-    if (scan::may_hold_reference(original.data) && is_json<Json>(original.data))
-      original.data = restore(original.data, &restored);
-    return OtherReference{[text = dump_json_text(temporal::to_json(original, form))] { return text; }, restored};
+  OtherReference unwrapped(temporal::Payload original, temporal::PayloadForm form, NeedsPayloadList* in_list = nullptr) {
+    if (auto reference = temporal::payload_reference(original)) return resolving(std::move(*reference), form, in_list);
+    return {[this, original = std::move(original), form, in_list]() mutable {
+      std::size_t restored = 0;
+      if (scan::may_hold_reference(original.data) && is_json<Json>(original.data))
+        original.data = restore(original.data, &restored);
+      return written(original, form, in_list, restored);
+    }};
   }
 
-  std::optional<OtherReference> shorthand(const Json& value) {
+  std::optional<OtherReference> shorthand(const Json& value, NeedsPayloadList* in_list) {
     auto payload = temporal::payload_from_shorthand_message(value);
     if (!payload) return std::nullopt;
     if (auto original = temporal::claimcheck_driver_payload(*payload))
-      return unwrapped(*original, temporal::PayloadForm::Shorthand);
+      return unwrapped(std::move(*original), temporal::PayloadForm::Shorthand, in_list);
     if (!temporal::is_external_storage_reference(*payload)) return std::nullopt;
-    return resolving(*temporal::payload_reference(*payload), temporal::PayloadForm::Shorthand);
+    return resolving(*temporal::payload_reference(*payload), temporal::PayloadForm::Shorthand, in_list);
+  }
+
+  /// A payload list the CLI wrote as an array of bare values (design note
+  /// reference-formats, section 4), restored in place. When a payload
+  /// restored in it has no bare form, the CLI would have written the list
+  /// as {"payloads":[...]} with that one in proto JSON: so is it written.
+  OtherReference shorthand_list(std::string_view array) {
+    return {[this, array = std::string(array)] {
+      NeedsPayloadList needs_payload_list{false};
+      RestoredValue list;
+      list.text = restore(array, &list.references, &needs_payload_list);
+      if (needs_payload_list) list.text = "{\"payloads\":" + list.text + "}";
+      return list;
+    }};
   }
 
   temporal::Resolver& resolver_;

@@ -216,30 +216,37 @@ Json to_proto_json(const Payload& payload) {
   return out;
 }
 
-Json to_json(const Payload& payload, PayloadForm form) {
+std::optional<Json> to_shorthand(const Payload& payload) {
+  if (!payload.external_sizes.empty()) return std::nullopt;
   const std::string encoding = payload.encoding();
+  if (encoding == kBinaryNull && payload.metadata.size() == 1) return Json(nullptr);
+  if (encoding == kJsonPlain && payload.metadata.size() == 1) {
+    Json value = parse_json_or_discarded<Json>(payload.data);
+    if (!value.is_discarded()) return value;
+  }
+  const std::string type = payload.meta(kMessageTypeKey);
+  if (encoding == kJsonProtobuf && !type.empty() && payload.metadata.size() == 2) {
+    Json value = parse_json_or_discarded<Json>(payload.data);
+    if (value.is_object()) {
+      value[std::string(kShorthandMessageTypeKey)] = type;
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+Json to_json(const Payload& payload, PayloadForm form) {
   if (form == PayloadForm::Decoded) {
     Json metadata = Json::object();
     for (const auto& [key, value] : payload.metadata) metadata[key] = value;
-    Json data = is_json_encoding(encoding) ? parse_json_or_discarded<Json>(payload.data) : Json(Json::value_t::discarded);
+    Json data = is_json_encoding(payload.encoding()) ? parse_json_or_discarded<Json>(payload.data)
+                                                     : Json(Json::value_t::discarded);
     Json out = {{"metadata", std::move(metadata)},
                 {"data", data.is_discarded() ? Json(base::base64_encode(payload.data)) : std::move(data)}};
     return out;
   }
-  if (form == PayloadForm::Shorthand && payload.external_sizes.empty()) {
-    if (encoding == kBinaryNull && payload.metadata.size() == 1) return nullptr;
-    if (encoding == kJsonPlain && payload.metadata.size() == 1) {
-      Json value = parse_json_or_discarded<Json>(payload.data);
-      if (!value.is_discarded()) return value;
-    }
-    const std::string type = payload.meta(kMessageTypeKey);
-    if (encoding == kJsonProtobuf && !type.empty() && payload.metadata.size() == 2) {
-      Json value = parse_json_or_discarded<Json>(payload.data);
-      if (value.is_object()) {
-        value[std::string(kShorthandMessageTypeKey)] = type;
-        return value;
-      }
-    }
+  if (form == PayloadForm::Shorthand) {
+    if (auto value = to_shorthand(payload)) return std::move(*value);
   }
   return to_proto_json(payload);
 }

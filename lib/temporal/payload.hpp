@@ -76,12 +76,17 @@ std::optional<Payload> payload_from_shorthand_message(const Json& value);
 /// "externalPayloads":[{"sizeBytes":"N"}] only when there are sizes.
 Json to_proto_json(const Payload& payload);
 
+/// The payload in the CLI's bare shorthand: json/plain with no other
+/// metadata: the value; json/protobuf with only messageType: the object plus
+/// "_protoMessageType"; binary/null: null. nullopt for every other payload,
+/// which the CLI writes in proto JSON (and a list holding one as
+/// {"payloads":[...]}, not as an array of values).
+std::optional<Json> to_shorthand(const Payload& payload);
+
 /// The payload written in `form`, so that a restored reference keeps the form
 /// of the document around it. Decoded: data as its JSON value when the
-/// encoding is json/* and the data parses, else base64. Shorthand: the CLI's
-/// rules (json/plain with no other metadata: the value; json/protobuf with
-/// only messageType: the object plus "_protoMessageType"; binary/null: null),
-/// proto JSON for everything else, as the CLI writes it.
+/// encoding is json/* and the data parses, else base64. Shorthand: as
+/// to_shorthand, proto JSON when it gives nullopt, as the CLI writes it.
 Json to_json(const Payload& payload, PayloadForm form);
 
 /// Base64 as protojson reads it: standard or URL-safe alphabet, padded or not.

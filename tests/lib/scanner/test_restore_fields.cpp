@@ -34,10 +34,13 @@ struct Fixture {
   ConfiguredBuckets buckets{{"bars"}, [this](const std::string& b) { return make_local_store(dir / b); }};
   temporal::Resolver resolver{manager, buckets};
 
-  Fixture() {
-    auto bars = make_local_store(dir / "bars");
-    StringSource body(data_file("tiny.bin"));
-    bars->put(kTinyKey, body, ObjectMeta{});
+  Fixture() { put("tiny"); }
+  /// One of the driver's objects, at the key its reference names.
+  void put(const std::string& name) {
+    const Json ref = Json::parse(data_file(name + ".ref.json"));
+    const std::string key = Json::parse(*base::base64_decode(ref["data"].get<std::string>()))["claimData"]["key"];
+    StringSource body(data_file(name + ".bin"));
+    make_local_store(dir / "bars")->put(key, body, ObjectMeta{});
   }
   std::string restore(const std::string& text, std::size_t* count = nullptr) {
     return restore_fields_text(text, resolver, 4, count);
@@ -85,6 +88,38 @@ TEST_CASE("decoded and shorthand references are restored in their own form") {
   CHECK(restored["memo"]["fields"]["bare"] == Json{{"hello", "world"}});
   CHECK(restored["input"][1] == Json{{"hello", "world"}});
   CHECK(restored["input"][2]["data"] == "eyJoZWxsbyI6IndvcmxkIn0=");
+}
+
+TEST_CASE("a shorthand list whose restored payload has no bare form becomes {\"payloads\":[...]}, as the CLI writes it") {
+  Fixture f;
+  f.put("binary-100k");
+  const Json binary = shorthand_form(Json::parse(data_file("binary-100k.ref.json")));
+  const Json tiny = shorthand_form(tiny_reference());
+  const std::string doc = R"({"input": [1, )" + binary.dump() + ", " + tiny.dump() + R"(],
+    "result": [)" + tiny.dump() + R"(],
+    "details": {"payloads": [)" + binary.dump() + R"(]},
+    "nested": [[)" + tiny.dump() + "]]}";
+  std::size_t count = 0;
+  const std::string text = f.restore(doc, &count);
+  CHECK(count == 5);
+  const Json restored = Json::parse(text);
+
+  // binary/plain has no bare form: the list is written as the CLI writes it,
+  // that payload in proto JSON, the others (bare, or restored bare) as they were
+  REQUIRE(restored["input"].is_object());
+  const Json& list = restored["input"]["payloads"];
+  REQUIRE(list.size() == 3);
+  CHECK(list[0] == 1);
+  CHECK(list[1]["metadata"] == Json{{"encoding", base::base64_encode("binary/plain")}});
+  CHECK(base::base64_decode(list[1]["data"].get<std::string>())->size() == 102400);
+  CHECK(list[2] == Json{{"hello", "world"}});
+  CHECK(text.find(R"({"input": {"payloads":[1, {"metadata")") != std::string::npos);
+
+  // lists whose payloads all have a bare form stay arrays; a "payloads" list is not wrapped again
+  CHECK(restored["result"] == Json::array({Json{{"hello", "world"}}}));
+  CHECK(restored["details"]["payloads"][0]["metadata"] == Json{{"encoding", base::base64_encode("binary/plain")}});
+  CHECK(restored["details"].size() == 1);
+  CHECK(restored["nested"] == Json::array({Json::array({Json{{"hello", "world"}}})}));
 }
 
 TEST_CASE("TypeScript and wrapped claimcheck payloads, and references inside a payload's data") {
