@@ -42,8 +42,8 @@
 //         "activity_id", "run_id": string|null}
 //   ],
 //   For temporal-external-storage references, "size_bytes" is externalPayloads.sizeBytes (the
-//   stored payload's size), "sha256" the claim's hashValue (of the stored object) and
-//   "stored_bytes" the size the store answered.
+//   stored payload's size), "sha256" the claim's hashValue (of the stored object; without one,
+//   the hash its key ends with) and "stored_bytes" the size the store answered.
 //   "summary": {"found", "ok", "missing", "corrupt", "expired", "foreign", "invalid",
 //               "unchecked", "errors", "other_store"}: int each; found is the sum of the others
 // }
