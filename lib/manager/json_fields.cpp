@@ -9,6 +9,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
@@ -153,21 +154,38 @@ std::string fetch_payload(Manager& manager, const Reference& ref) {
 
 std::string payload_text(const std::string& payload, const Reference& ref);
 
-/// The replacement of each found value, `concurrency` at a time; the first
-/// failure stops the others from starting and is rethrown.
+/// What makes two found values restore alike (see OtherReference::identity):
+/// a bare reference's every field, as its canonical JSON.
+std::string identity(const Found& f) {
+  return f.other.replacement ? f.other.identity : "reference " + to_json(f.reference);
+}
+
+/// The replacement of each found value, `concurrency` at a time; a value
+/// found again (the same reference in several events, or in every line of a
+/// state log) is fetched once and copied. The first failure stops the
+/// others from starting and is rethrown.
 std::vector<RestoredValue> replacements(const ReferenceFetcher& fetch, const std::vector<Found>& found,
                                         int concurrency) {
+  std::vector<std::size_t> first_of(found.size());  // the index whose replacement each one copies
+  std::vector<std::size_t> distinct;
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    const std::string id = identity(found[i]);
+    auto [at, inserted] = id.empty() ? std::pair{seen.end(), true} : seen.try_emplace(id, i);
+    first_of[i] = inserted ? i : at->second;
+    if (inserted) distinct.push_back(i);
+  }
   std::vector<RestoredValue> payloads(found.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
   std::mutex error_mutex;
   auto worker = [&] {
-    for (std::size_t i; !failed && (i = next++) < found.size();) {
+    for (std::size_t k; !failed && (k = next++) < distinct.size();) {
       try {
-        const Found& f = found[i];
-        payloads[i] = f.other.replacement ? f.other.replacement()
-                                          : RestoredValue{payload_text(fetch(f.reference), f.reference)};
+        const Found& f = found[distinct[k]];
+        payloads[distinct[k]] = f.other.replacement ? f.other.replacement()
+                                                    : RestoredValue{payload_text(fetch(f.reference), f.reference)};
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
@@ -175,12 +193,14 @@ std::vector<RestoredValue> replacements(const ReferenceFetcher& fetch, const std
       }
     }
   };
-  std::size_t threads = std::min<std::size_t>(found.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
+  std::size_t threads = std::min<std::size_t>(distinct.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
   if (first_error) std::rethrow_exception(first_error);
+  for (std::size_t i = 0; i < found.size(); ++i)
+    if (first_of[i] != i) payloads[i] = payloads[first_of[i]];
   return payloads;
 }
 

@@ -74,6 +74,9 @@ struct RestoredValue {
 /// replacement (run on the restore's threads).
 struct OtherReference {
   std::function<RestoredValue()> replacement;
+  /// Values with the same non-empty identity restore to the same text: one
+  /// is computed (one fetch), the others copy it.
+  std::string identity;
 };
 
 /// An object or array the walk meets, before it searches inside.

@@ -52,7 +52,16 @@ class PayloadRestorer {
   }
 
  private:
+  /// What the value is, and what makes another value restore alike: the
+  /// same payload (whitespace aside), or the same list, byte for byte (its
+  /// other bytes are kept).
   std::optional<OtherReference> recognise(const WalkedValue& value, NeedsPayloadList* in_list) {
+    std::optional<OtherReference> other = recognise_value(value, in_list);
+    if (other) other->identity = value.members ? "payload " + compact_text(value.text) : "list " + std::string(value.text);
+    return other;
+  }
+
+  std::optional<OtherReference> recognise_value(const WalkedValue& value, NeedsPayloadList* in_list) {
     if (value.members == nullptr) {
       // A "payloads" array is the list form that holds any payload already;
       // inside a list, arrays are values.
@@ -72,7 +81,7 @@ class PayloadRestorer {
                            NeedsPayloadList* in_list = nullptr) {
     return {[this, reference = std::move(reference), form, in_list] {
       return written(resolver_.resolve(reference).payload, form, in_list, 1);
-    }};
+    }, {}};
   }
 
   static RestoredValue written(const temporal::Payload& payload, temporal::PayloadForm form,
@@ -107,7 +116,7 @@ class PayloadRestorer {
     if (restored == 0) return std::nullopt;
     return OtherReference{[text = temporal::to_proto_json(updated).dump(), restored] {
       return RestoredValue{text, restored};
-    }};
+    }, {}};
   }
 
   /// serve's wrapper (a history the Web UI exports holds it): the payload it
@@ -120,7 +129,7 @@ class PayloadRestorer {
       if (scan::may_hold_reference(original.data) && is_json<Json>(original.data))
         original.data = restore(original.data, &restored);
       return written(original, form, in_list, restored);
-    }};
+    }, {}};
   }
 
   std::optional<OtherReference> shorthand(const Json& value, NeedsPayloadList* in_list) {
@@ -143,7 +152,7 @@ class PayloadRestorer {
       list.text = restore(array, &list.references, &needs_payload_list);
       if (needs_payload_list) list.text = "{\"payloads\":" + list.text + "}";
       return list;
-    }};
+    }, {}};
   }
 
   temporal::Resolver& resolver_;

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "core/error.hpp"
@@ -235,6 +236,27 @@ TEST_CASE("restore: many references fetched concurrently") {
   for (int i = 0; i < 40; ++i) doc.push_back(to_json_value(f.manager->offload(std::to_string(i), threshold(1))));
   CHECK(restore_fields(doc, *f.manager, 8) == 40);
   for (int i = 0; i < 40; ++i) CHECK(doc[static_cast<std::size_t>(i)] == i);
+}
+
+TEST_CASE("restore: a reference found again (in every line of a state log) is fetched once") {
+  Fixture f;
+  const std::string a = to_json(f.manager->offload(R"({"turns":[1,2]})", threshold(1)));
+  const std::string b = to_json(f.manager->offload("not JSON", threshold(1)));
+  std::string log;
+  for (int line = 0; line < 5; ++line) log += R"({"step":)" + std::to_string(line) + R"(,"ctx":)" + a + R"(,"out":[)" + b + "]}\n";
+  std::atomic<int> fetches{0};
+  ReferenceFetcher counting = [&](const Reference& ref) {
+    ++fetches;
+    return fetch_through(*f.manager)(ref);
+  };
+  std::size_t restored = 0;
+  const std::string text = restore_fields_text(log, counting, 4, &restored);
+  CHECK(fetches == 2);
+  CHECK(restored == 10);
+  std::string expected;
+  for (int line = 0; line < 5; ++line)
+    expected += R"({"step":)" + std::to_string(line) + R"(,"ctx":{"turns":[1,2]},"out":["not JSON"]})" + "\n";
+  CHECK(text == expected);
 }
 
 TEST_CASE("restore: one missing object fails the whole document, which stays unchanged") {

@@ -3,6 +3,8 @@
 // kept; the real TypeScript driver's objects stand in a local "bucket".
 #include <doctest/doctest.h>
 
+#include <atomic>
+
 #include "base/encoding.hpp"
 
 #include "codec/codec.hpp"
@@ -27,11 +29,44 @@ std::string data_file(const std::string& name) {
   return testing::read_file(std::string(dir ? dir : "tests/lib/temporal/data") + "/ts-driver-1.22.0/" + name);
 }
 
+/// A local store that counts the objects read from it.
+class CountingStore final : public Store {
+ public:
+  CountingStore(std::unique_ptr<Store> inner, std::atomic<int>& gets) : inner_(std::move(inner)), gets_(gets) {}
+  using Store::put;
+  std::string location() const override { return inner_->location(); }
+  std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta,
+                    const FinalMeta& final_meta) override {
+    return inner_->put(key, source, meta, final_meta);
+  }
+  void get(const std::string& key, ByteSink& sink) override {
+    ++gets_;
+    inner_->get(key, sink);
+  }
+  std::optional<ObjectInfo> head(const std::string& key) override { return inner_->head(key); }
+  void remove(const std::string& key) override { inner_->remove(key); }
+  BatchDeleteResult remove_batch(const std::vector<std::string>& keys) override { return inner_->remove_batch(keys); }
+  void list(const std::string& prefix, const std::function<bool(const std::vector<ObjectInfo>&)>& on_page) override {
+    inner_->list(prefix, on_page);
+  }
+  void health() override { inner_->health(); }
+  std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) override {
+    return inner_->fetch_url(key, lifetime);
+  }
+
+ private:
+  std::unique_ptr<Store> inner_;
+  std::atomic<int>& gets_;
+};
+
 struct Fixture {
   testing::TempDir dir;
   std::unique_ptr<Store> store = make_local_store(dir / "store");
   Manager manager{*store, nullptr};
-  ConfiguredBuckets buckets{{"bars"}, [this](const std::string& b) { return make_local_store(dir / b); }};
+  std::atomic<int> bucket_gets{0};
+  ConfiguredBuckets buckets{{"bars"}, [this](const std::string& b) -> std::unique_ptr<Store> {
+                              return std::make_unique<CountingStore>(make_local_store(dir / b), bucket_gets);
+                            }};
   temporal::Resolver resolver{manager, buckets};
 
   Fixture() { put("tiny"); }
@@ -120,6 +155,24 @@ TEST_CASE("a shorthand list whose restored payload has no bare form becomes {\"p
   CHECK(restored["details"]["payloads"][0]["metadata"] == Json{{"encoding", base::base64_encode("binary/plain")}});
   CHECK(restored["details"].size() == 1);
   CHECK(restored["nested"] == Json::array({Json::array({Json{{"hello", "world"}}})}));
+}
+
+TEST_CASE("a payload reference found again, however indented, is fetched once; so is a list written alike") {
+  Fixture f;
+  const Json reference = tiny_reference();
+  const Json doc = {{"events", Json::array({{{"result", {{"payloads", Json::array({reference})}}}},
+                                            {{"signal", {{"input", {{"payloads", Json::array({reference})}}}}}},
+                                            {{"input", Json::array({shorthand_form(reference)})}},
+                                            {{"input", Json::array({shorthand_form(reference)})}}})}};
+  std::size_t count = 0;
+  const Json restored = Json::parse(f.restore(doc.dump(1), &count));
+  CHECK(count == 4);
+  CHECK(f.bucket_gets.load() == 2);  // once for the proto JSON payloads, once for the shorthand lists
+  const Json original = {{"metadata", {{"encoding", "anNvbi9wbGFpbg=="}}}, {"data", "eyJoZWxsbyI6IndvcmxkIn0="}};
+  CHECK(restored["events"][0]["result"]["payloads"][0] == original);
+  CHECK(restored["events"][1]["signal"]["input"]["payloads"][0] == original);
+  CHECK(restored["events"][2]["input"] == Json::array({Json{{"hello", "world"}}}));
+  CHECK(restored["events"][3]["input"] == Json::array({Json{{"hello", "world"}}}));
 }
 
 TEST_CASE("TypeScript and wrapped claimcheck payloads, and references inside a payload's data") {
