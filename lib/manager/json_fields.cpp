@@ -160,32 +160,38 @@ std::string identity(const Found& f) {
   return f.other.replacement ? f.other.identity : "reference " + to_json(f.reference);
 }
 
-/// The replacement of each found value, `concurrency` at a time; a value
-/// found again (the same reference in several events, or in every line of a
-/// state log) is fetched once and copied. The first failure stops the
-/// others from starting and is rethrown.
-std::vector<RestoredValue> replacements(const ReferenceFetcher& fetch, const std::vector<Found>& found,
-                                        int concurrency) {
-  std::vector<std::size_t> first_of(found.size());  // the index whose replacement each one copies
-  std::vector<std::size_t> distinct;
+/// The replacements of the found values: one per distinct value (see
+/// identity), and for each found value the index of its own.
+struct Replacements {
+  std::vector<RestoredValue> distinct;
+  std::vector<std::size_t> index_of;  // found[i] becomes distinct[index_of[i]]
+};
+
+/// Computes them `concurrency` at a time: a value found again (the same
+/// reference in several events, or in every line of a state log) is fetched
+/// once, and its text held once. The first failure stops the others from
+/// starting and is rethrown.
+Replacements replacements(const ReferenceFetcher& fetch, const std::vector<Found>& found, int concurrency) {
+  Replacements out;
+  std::vector<const Found*> to_fetch;
   std::unordered_map<std::string, std::size_t> seen;
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    const std::string id = identity(found[i]);
-    auto [at, inserted] = id.empty() ? std::pair{seen.end(), true} : seen.try_emplace(id, i);
-    first_of[i] = inserted ? i : at->second;
-    if (inserted) distinct.push_back(i);
+  for (const Found& f : found) {
+    const std::string id = identity(f);
+    auto [at, inserted] = id.empty() ? std::pair{seen.end(), true} : seen.try_emplace(id, to_fetch.size());
+    out.index_of.push_back(inserted ? to_fetch.size() : at->second);
+    if (inserted) to_fetch.push_back(&f);
   }
-  std::vector<RestoredValue> payloads(found.size());
+  out.distinct.resize(to_fetch.size());
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
   std::mutex error_mutex;
   auto worker = [&] {
-    for (std::size_t k; !failed && (k = next++) < distinct.size();) {
+    for (std::size_t k; !failed && (k = next++) < to_fetch.size();) {
       try {
-        const Found& f = found[distinct[k]];
-        payloads[distinct[k]] = f.other.replacement ? f.other.replacement()
-                                                    : RestoredValue{payload_text(fetch(f.reference), f.reference)};
+        const Found& f = *to_fetch[k];
+        out.distinct[k] = f.other.replacement ? f.other.replacement()
+                                              : RestoredValue{payload_text(fetch(f.reference), f.reference)};
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
@@ -193,15 +199,13 @@ std::vector<RestoredValue> replacements(const ReferenceFetcher& fetch, const std
       }
     }
   };
-  std::size_t threads = std::min<std::size_t>(distinct.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
+  std::size_t threads = std::min<std::size_t>(to_fetch.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
   if (first_error) std::rethrow_exception(first_error);
-  for (std::size_t i = 0; i < found.size(); ++i)
-    if (first_of[i] != i) payloads[i] = payloads[first_of[i]];
-  return payloads;
+  return out;
 }
 
 /// A payload that is JSON goes in as its own text (exact, big numbers
@@ -327,19 +331,31 @@ std::string restore_fields_text(std::string_view text, const ReferenceFetcher& f
                                 int concurrency, std::size_t* restored, const OtherReferences& others) {
   const std::vector<std::size_t> starts = value_starts(text);
   const std::vector<Found> found = references_at(text, starts, others);
-  std::vector<RestoredValue> values = replacements(fetch, found, concurrency);
-  std::vector<Splice> splices;
-  std::size_t count = 0;
+  Replacements restored_values = replacements(fetch, found, concurrency);
+  // In JSON Lines a payload must stay on its line (strings keep their
+  // escaped newlines; only whitespace between tokens goes).
+  if (starts.size() > 1)
+    for (RestoredValue& value : restored_values.distinct)
+      if (value.text.find('\n') != std::string::npos) value.text = compact_text(value.text);
+  // Written straight from the distinct texts, into a string sized once: a
+  // document restored to gigabytes is held once, not twice.
+  std::size_t size = text.size(), count = 0;
   for (std::size_t i = 0; i < found.size(); ++i) {
-    // In JSON Lines a payload must stay on its line (strings keep their
-    // escaped newlines; only whitespace between tokens goes).
-    std::string& replacement = values[i].text;
-    if (starts.size() > 1 && replacement.find('\n') != std::string::npos) replacement = compact_text(replacement);
-    splices.push_back({found[i].span, std::move(replacement)});
-    count += values[i].references;
+    const RestoredValue& value = restored_values.distinct[restored_values.index_of[i]];
+    size = size - (found[i].span.end - found[i].span.begin) + value.text.size();
+    count += value.references;
   }
+  std::string out;
+  out.reserve(size);
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i < found.size(); ++i) {  // found is in document order
+    out.append(text.substr(copied, found[i].span.begin - copied));
+    out.append(restored_values.distinct[restored_values.index_of[i]].text);
+    copied = found[i].span.end;
+  }
+  out.append(text.substr(copied));
   if (restored != nullptr) *restored = count;
-  return apply_splices(text, std::move(splices));
+  return out;
 }
 
 FieldOffloadResult offload_fields(nlohmann::ordered_json& document, Manager& manager,

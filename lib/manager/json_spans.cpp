@@ -159,7 +159,10 @@ std::size_t nesting_depth(std::string_view text) {
 std::string apply_splices(std::string_view text, std::vector<Splice> splices) {
   std::sort(splices.begin(), splices.end(),
             [](const Splice& a, const Splice& b) { return a.span.begin < b.span.begin; });
+  std::size_t size = text.size();
+  for (const auto& splice : splices) size = size - (splice.span.end - splice.span.begin) + splice.text.size();
   std::string out;
+  out.reserve(size);
   std::size_t copied = 0;
   for (const auto& splice : splices) {
     out.append(text.substr(copied, splice.span.begin - copied));
