@@ -71,6 +71,7 @@ struct OffloadFlags {
   bool pretty = false;
   bool json_fields = false;
   FieldScope scope;
+  bool sections_named = false;  // --sections was given: each name is expected in the document
 };
 
 void write_text(ByteSink& sink, const std::string& text) { sink.write(text.data(), text.size()); }
@@ -84,6 +85,23 @@ void offload_stream(Session& session, Input& input, StagedOutput& output, Offloa
   if (outcome.offloaded) write_text(output, to_json(outcome.reference, flags.pretty) + "\n");
 }
 
+/// A section that was not looked into offloads nothing, which would
+/// otherwise pass in silence: each one named, or, with the Go runner's
+/// defaults, a document that has neither (it is not a runner's state).
+void warn_unused_sections(const FieldOffloadResult& result, const OffloadFlags& flags) {
+  if (flags.sections_named) {
+    for (const auto& name : result.absent_sections)
+      print_error_line(fmt::format("warning: --sections: the document has no \"{}\"", name));
+    for (const auto& name : result.non_object_sections)
+      print_error_line(fmt::format("warning: --sections: \"{}\" is not an object: nothing in it was offloaded", name));
+    return;
+  }
+  if (result.absent_sections.size() + result.non_object_sections.size() == flags.scope.sections.size())
+    print_error_line(fmt::format("warning: the document has no \"{}\" object (the Go runner's sections): nothing "
+                                 "was offloaded; --sections names others, '.' the top level",
+                                 fmt::join(flags.scope.sections, "\" or \"")));
+}
+
 void offload_document(Session& session, Input& input, StagedOutput& output,
                       const OffloadOptions& options, const OffloadFlags& flags) {
   FieldOffloadResult result;
@@ -91,6 +109,7 @@ void offload_document(Session& session, Input& input, StagedOutput& output,
       offload_fields_text(input.read_all(), session.manager(), options, flags.scope, &result);
   if (flags.pretty) text = nlohmann::ordered_json::parse(text).dump(2) + "\n";
   write_text(output, text);
+  if (!session.config().quiet) warn_unused_sections(result, flags);
   if (session.config().verbosity > 0)
     print_error_line("offloaded " + std::to_string(result.offloaded) + " fields, kept " +
                      std::to_string(result.kept));
@@ -149,8 +168,9 @@ void add_offload_options(CLI::App& sub, ConfigOverrides& o, OffloadFlags& flags)
 void define_offload_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run) {
   auto flags = std::make_shared<OffloadFlags>();
   add_offload_options(sub, global.overrides, *flags);
-  sub.callback([&global, &run, flags] {
+  sub.callback([&sub, &global, &run, flags] {
     flags->scope.sections = section_names(flags->scope.sections);
+    flags->sections_named = sub.count("--sections") > 0;
     run = [&global, flags] { return run_offload(global, *flags); };
   });
 }

@@ -47,12 +47,20 @@ class FieldOffloader {
   void visit_document(const FieldScope& scope) {
     const int depth = std::max(scope.depth, 1);
     const bool top_level = in_scope(scope, FieldScope::kTopLevel);
+    std::vector<std::string> present;
     for (const auto& member : object_members(text_, value_start(text_))) {
-      if (in_scope(scope, member.name) && is_plain_object(member.value))
+      const bool section = in_scope(scope, member.name);
+      if (section) present.push_back(member.name);
+      if (section && is_plain_object(member.value))
         visit_members(member.value, depth);
       else if (top_level)
         visit_value(member.value, depth);
+      if (section && !top_level && text_[member.value.begin] != '{')
+        result_.non_object_sections.push_back(member.name);
     }
+    for (const auto& name : scope.sections)
+      if (name != FieldScope::kTopLevel && std::find(present.begin(), present.end(), name) == present.end())
+        result_.absent_sections.push_back(name);
   }
 
   std::vector<Splice> take_splices() { return std::move(splices_); }

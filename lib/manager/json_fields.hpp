@@ -21,6 +21,11 @@ namespace claimcheck {
 struct FieldOffloadResult {
   std::size_t offloaded = 0;
   std::size_t kept = 0;
+  /// Sections in scope ("." aside) that the document has no member for.
+  std::vector<std::string> absent_sections;
+  /// Sections whose value is not an object (nor a reference): nothing inside
+  /// them was looked at (with "." in scope, they are top-level values instead).
+  std::vector<std::string> non_object_sections;
 };
 
 /// Where offloading looks in a document.

@@ -193,6 +193,26 @@ class LocalStoreTests(CliTestCase):
             self.assertIn("an empty section name" if empty else "--sections",
                           self.fails(2, "offload", "--json-fields", "--sections", empty, path))
 
+    def test_sections_that_offload_nothing_are_warned_of(self):
+        doc = {"data": "d" * 60_000, "ctx": {"big": "c" * 60_000}}
+        path = self.write("doc.json", json.dumps(doc).encode())
+        # Named sections: each one not looked into is said, and the document passes through.
+        r = self.ok("offload", "--json-fields", "--sections", "dta,data", path)
+        self.assertEqual(json.loads(r.out), doc)
+        self.assertEqual(r.err_lines(), ['claimcheck: warning: --sections: the document has no "dta"',
+                                         'claimcheck: warning: --sections: "data" is not an object: nothing in it '
+                                         'was offloaded'])
+        # The Go runner's defaults: only a document with neither is said to be one no runner wrote.
+        r = self.ok("offload", "--json-fields", path)
+        self.assertEqual(r.err_lines(), ['claimcheck: warning: the document has no "data" or "context" object (the '
+                                         "Go runner's sections): nothing was offloaded; --sections names others, "
+                                         "'.' the top level"])
+        self.assertEqual(self.ok("offload", "--json-fields", "--sections", "ctx", path).err_lines(), [])
+        self.assertEqual(self.ok("offload", "--json-fields", "--sections", ".,data", path).err_lines(), [])
+        self.assertEqual(self.ok("-q", "offload", "--json-fields", path).err_lines(), [])
+        state = self.write("state.json", json.dumps({"data": {"big": "d" * 60_000}}).encode())
+        self.assertEqual(self.ok("offload", "--json-fields", state).err_lines(), [])
+
     def test_json_fields_round_trip_is_byte_identical(self):
         # Numbers that change when parsed and written again, inside an
         # offloaded value, in an indented document.
