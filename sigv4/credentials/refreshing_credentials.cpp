@@ -22,6 +22,7 @@ bool RefreshingCredentials::due(TimePoint now) const {
 std::shared_ptr<const Signer> RefreshingCredentials::signer() {
   std::lock_guard lock(mutex_);
   const TimePoint now = clock_();
+  if (failure_ && now < failure_until_) std::rethrow_exception(failure_);
   if (!signer_ || (due(now) && now >= retry_not_before_)) fetch_locked(now);
   return signer_;
 }
@@ -48,6 +49,7 @@ void RefreshingCredentials::fetch_locked(TimePoint now) {
     if (fresh.expiration && *fresh.expiration <= after)
       throw CredentialsError(CredentialsError::Cause::Provider, provider_->name(),
                              "it gave credentials that expired at " + format_rfc3339(*fresh.expiration));
+    failure_ = nullptr;
     signer_ = std::make_shared<const Signer>(std::move(fresh.credentials));
     expiration_ = fresh.expiration;
     // Credentials already inside the margin are used, not fetched for every request.
@@ -57,7 +59,11 @@ void RefreshingCredentials::fetch_locked(TimePoint now) {
       trace_("credentials: " + verb + " from " + provider_->name() +
              (expiration_ ? ", valid until " + format_rfc3339(*expiration_) : ", no expiry"));
   } catch (const CredentialsError& error) {
-    if (!refresh || !expiration_ || *expiration_ <= now) throw;
+    if (!refresh || !expiration_ || *expiration_ <= now) {
+      failure_ = std::current_exception();
+      failure_until_ = clock_() + kRetryAfterFailure;
+      throw;
+    }
     // The current credentials still work: keep them, try again a little later.
     retry_not_before_ = now + kRetryAfterFailure;
     if (trace_)

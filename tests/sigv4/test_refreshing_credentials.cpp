@@ -149,7 +149,60 @@ TEST_CASE("a failed refresh keeps credentials that still work, and fails once th
   clock.now += 4min;  // expired now
   CHECK_THROWS_AS(credentials.signer(), CredentialsError);
   provider->failing = false;
+  clock.now += RefreshingCredentials::kRetryAfterFailure;
   CHECK(key_of(credentials) == "KEY4");
+}
+
+TEST_CASE("a failed fetch with nothing to fall back on is the answer for a while, to every caller") {
+  Refresher refresher;
+  auto& [clock, provider, trace, credentials] = refresher;
+  provider->failing = true;
+  CHECK_THROWS_WITH_AS(credentials.signer(), "counting: failing as asked", CredentialsError);
+  provider->failing = false;  // the provider is back, but the error stands for a while
+  clock.now += RefreshingCredentials::kRetryAfterFailure - 1s;
+  CHECK_THROWS_WITH_AS(credentials.signer(), "counting: failing as asked", CredentialsError);
+  CHECK(provider->fetches == 1);
+  clock.now += 1s;
+  CHECK(key_of(credentials) == "KEY2");
+  CHECK(provider->fetches == 2);
+}
+
+TEST_CASE("threads that waited for a fetch that failed share its error instead of fetching in turn") {
+  // A hanging container agent costs its timeout once: before, each waiting
+  // request ran its own full fetch after the one before it failed.
+  constexpr int kThreads = 8;
+  ManualClock clock;
+  std::latch all_asked(kThreads);
+  class FailingProvider final : public CredentialsProvider {
+   public:
+    explicit FailingProvider(std::latch& gate) : gate_(gate) {}
+    std::string name() const override { return "hanging"; }
+    TimedCredentials fetch() override {
+      ++fetches;
+      gate_.wait();  // every thread has asked by the time this fetch gives up
+      throw CredentialsError(CredentialsError::Cause::Provider, "hanging", "timed out");
+    }
+    std::atomic<int> fetches{0};
+
+   private:
+    std::latch& gate_;
+  };
+  auto provider = std::make_shared<FailingProvider>(all_asked);
+  RefreshingCredentials credentials(provider, {}, clock.function());
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&] {
+      all_asked.count_down();
+      try {
+        credentials.signer();
+      } catch (const CredentialsError&) {
+        ++failed;
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  CHECK(failed == kThreads);
+  CHECK(provider->fetches == 1);
 }
 
 TEST_CASE("a provider's already expired credentials are an error naming the provider") {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -63,7 +64,11 @@ using Clock = std::function<TimePoint()>;
 /// again once less than kRefreshMargin of their life is left, by one caller
 /// at a time: concurrent callers wait for that one fetch instead of starting
 /// their own. A failed refresh keeps the old credentials while they are still
-/// valid (and tries again after kRetryAfterFailure). Thread-safe.
+/// valid (and tries again after kRetryAfterFailure). A failed fetch with none
+/// to fall back on is the answer for kRetryAfterFailure: the callers that
+/// waited for it, and those after, get its error without asking again (a
+/// provider that hangs costs its timeout once, not once per caller in turn).
+/// Thread-safe.
 class RefreshingCredentials {
  public:
   static constexpr std::chrono::minutes kRefreshMargin{5};
@@ -93,6 +98,8 @@ class RefreshingCredentials {
   std::shared_ptr<const Signer> signer_;
   std::optional<TimePoint> expiration_;
   TimePoint retry_not_before_{};
+  std::exception_ptr failure_;  // the last fetch's error, while there are no credentials to use
+  TimePoint failure_until_{};
   int fetches_ = 0;
 };
 
