@@ -7,10 +7,13 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstdint>
 #include <csignal>
@@ -49,15 +52,39 @@ RunningCommands& running_commands() {
   return instance;
 }
 
-/// Up to `capacity` bytes of the command's output; 0 at its end; -1 once
-/// end_credential_processes was called (or on a read error).
-ssize_t read_output(int fd, char* buffer, std::size_t capacity) {
+using SteadyClock = std::chrono::steady_clock;
+
+/// After SIGTERM, how long a command that ran out of time has to end before SIGKILL.
+constexpr std::chrono::seconds kGraceAfterTerm{2};
+
+enum class Waited { Ready, Ending, TimedOut, Failed };
+
+/// Until `fd` is readable (output, or a pidfd's process has ended),
+/// end_credential_processes is called, or `deadline` passes.
+Waited wait_for(int fd, SteadyClock::time_point deadline) {
   pollfd ready[2] = {{fd, POLLIN, 0}, {running_commands().ending, POLLIN, 0}};
-  const int count = running_commands().ending >= 0 ? 2 : 1;
-  if (base::retry_on_eintr([&] { return ::poll(ready, static_cast<nfds_t>(count), -1); }) < 0) return -1;
-  if (count == 2 && ready[1].revents != 0) return -1;
-  return base::read_some(fd, buffer, capacity);
+  const nfds_t count = running_commands().ending >= 0 ? 2 : 1;
+  for (;;) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - SteadyClock::now());
+    if (left.count() <= 0) return Waited::TimedOut;
+    const int polled = ::poll(ready, count, static_cast<int>(std::min<std::int64_t>(left.count(), 1 << 30)));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled < 0) return Waited::Failed;
+    if (polled == 0) continue;  // the deadline, checked above
+    if (count == 2 && ready[1].revents != 0) return Waited::Ending;
+    return Waited::Ready;
+  }
 }
+
+/// "60 s", or "250 ms" for a bound that is not whole seconds.
+std::string duration_text(std::chrono::milliseconds duration) {
+  if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000) + " s";
+  return std::to_string(duration.count()) + " ms";
+}
+
+/// A handle on the process that polls readable once it has ended; -1 where
+/// the kernel has none (before Linux 5.3).
+int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
 /// POSIX word splitting of `command`: blanks separate words; '...' keeps
 /// everything; "..." keeps everything but \" \\ \$ \`; a backslash outside
@@ -124,8 +151,12 @@ struct ProcessResult {
   bool too_long = false;
 };
 
-// Its options are the command line.
-class ProcessProvider final : public ProviderBase<std::string> {
+struct ProcessOptions {
+  std::string command;
+  std::chrono::milliseconds timeout;
+};
+
+class ProcessProvider final : public ProviderBase<ProcessOptions> {
  public:
   using ProviderBase::ProviderBase;
 
@@ -151,7 +182,7 @@ class ProcessProvider final : public ProviderBase<std::string> {
   [[noreturn]] void fail(const std::string& why) const { ProviderBase::fail(CredentialsError::Cause::Provider, why); }
 
   std::vector<std::string> words() const {
-    auto split = split_words(options_);
+    auto split = split_words(options_.command);
     if (!split || split->empty())
       ProviderBase::fail(CredentialsError::Cause::Configuration,
                          split ? "the command is empty" : "the command has an unterminated quote");
@@ -198,13 +229,23 @@ class ProcessProvider final : public ProviderBase<std::string> {
       ProviderBase::fail(CredentialsError::Cause::Configuration,
                          "cannot run '" + argv_words[0] + "': " + std::strerror(spawned));
     out.close_write();
+    const SteadyClock::time_point deadline = SteadyClock::now() + options_.timeout;
+    const int pidfd = open_pidfd(pid);
+    struct ClosePidfd {
+      int fd;
+      ~ClosePidfd() {
+        if (fd >= 0) ::close(fd);
+      }
+    } close_pidfd{pidfd};
     ProcessResult result;
     char buffer[8192];
     for (;;) {
-      const ssize_t n = read_output(out.read_end, buffer, sizeof buffer);
+      const Waited waited = wait_for(out.read_end, deadline);
       // Ended by end_credential_processes: the program is exiting; the
       // command, sent SIGTERM, is not waited for.
-      if (n < 0 && running_commands().ended) fail("ended: the program is exiting");
+      if (waited == Waited::Ending) fail("ended: the program is exiting");
+      if (waited == Waited::TimedOut) end_overdue(pid, pidfd);
+      const ssize_t n = waited == Waited::Ready ? base::read_some(out.read_end, buffer, sizeof buffer) : -1;
       if (n <= 0) break;
       if (result.output.size() + static_cast<std::size_t>(n) > kMaxOutput) {
         result.too_long = true;
@@ -212,24 +253,47 @@ class ProcessProvider final : public ProviderBase<std::string> {
       }
       result.output.append(buffer, static_cast<std::size_t>(n));
     }
-    // Waited for without the lock (it may take long), reaped under it, so
-    // that end_credential_processes never signals a process reusing the pid.
+    // Its output may end before it does (a command that closes stdout and
+    // lingers): that wait has the same bound.
+    if (pidfd >= 0) {
+      const Waited waited = wait_for(pidfd, deadline);
+      if (waited == Waited::Ending) fail("ended: the program is exiting");
+      if (waited == Waited::TimedOut) end_overdue(pid, pidfd);
+    }
+    result.status = reap(pid);
+    return result;
+  }
+
+  /// Waited for without the lock (it may take long), reaped under it, so
+  /// that end_credential_processes never signals a process reusing the pid.
+  static int reap(pid_t pid) {
     siginfo_t ended{};
     base::retry_on_eintr([&] { return waitid(P_PID, static_cast<id_t>(pid), &ended, WEXITED | WNOWAIT); });
-    {
-      RunningCommands& running = running_commands();
-      std::lock_guard lock(running.mutex);
-      base::retry_on_eintr([&] { return waitpid(pid, &result.status, 0); });
-      running.pids.erase(pid);
-    }
-    return result;
+    RunningCommands& running = running_commands();
+    std::lock_guard lock(running.mutex);
+    int status = 0;
+    base::retry_on_eintr([&] { return waitpid(pid, &status, 0); });
+    running.pids.erase(pid);
+    return status;
+  }
+
+  /// The command ran out of time: SIGTERM, SIGKILL if it has not ended
+  /// kGraceAfterTerm later (at once where there is no pidfd to wait on),
+  /// reaped, and the fetch fails. (Its pid is not reaped until then, so it
+  /// cannot have been reused.)
+  [[noreturn]] void end_overdue(pid_t pid, int pidfd) const {
+    ::kill(pid, SIGTERM);
+    if (pidfd < 0 || wait_for(pidfd, SteadyClock::now() + kGraceAfterTerm) != Waited::Ready) ::kill(pid, SIGKILL);
+    reap(pid);
+    fail("it did not finish within " + duration_text(options_.timeout) + " (it was ended)");
   }
 };
 
 }  // namespace
 
-std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name) {
-  return std::make_shared<ProcessProvider>(std::move(command), std::move(name));
+std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name,
+                                                      std::chrono::milliseconds timeout) {
+  return std::make_shared<ProcessProvider>(ProcessOptions{std::move(command), timeout}, std::move(name));
 }
 
 void end_credential_processes() {

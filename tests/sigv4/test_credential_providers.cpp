@@ -353,6 +353,25 @@ TEST_CASE("credential_process: non-zero exit, garbage, a wrong version, a missin
   CHECK(quote.reason() == "the command has an unterminated quote");
 }
 
+TEST_CASE("credential_process: a command still running after its time is ended, and the fetch fails") {
+  // A hanging command once held serve's requests for ever (nineteenth audit).
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  auto run = [&](const std::string& body) {
+    write_file(script, "#!/bin/sh\n" + body);
+    make_executable(script);
+    return error_of([&] { process_provider(script, "process", std::chrono::milliseconds(300))->fetch(); });
+  };
+  const auto hangs = run("exec sleep 30\n");
+  CHECK(hangs.reason() == "it did not finish within 300 ms (it was ended)");
+  CHECK(hangs.cause() == CredentialsError::Cause::Provider);
+  // SIGTERM ignored: SIGKILL follows.
+  CHECK(run("trap '' TERM\nwhile :; do sleep 1; done\n").reason() == "it did not finish within 300 ms (it was ended)");
+  // The answer printed, stdout closed, the command lingering: the same bound.
+  CHECK(run("printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\nexec >&-\nexec sleep 30\n")
+            .reason() == "it did not finish within 300 ms (it was ended)");
+}
+
 TEST_CASE("credential_process: credentials already expired are refused by the refresher") {
   TempDir folder;
   const std::string script = folder / "creds.sh";

@@ -82,11 +82,18 @@ struct WebIdentityOptions {
 std::shared_ptr<CredentialsProvider> web_identity_provider(WebIdentityOptions options,
                                                            std::string name);
 
+/// How long a credential_process may run: the AWS SDK for Go's bound
+/// (processcreds.DefaultTimeout). A command that hangs would otherwise hold
+/// every request that needs credentials (serve's among them) for ever.
+constexpr std::chrono::seconds kCredentialProcessTimeout{60};
+
 /// credential_process: `command` is split like a POSIX shell would split
 /// it (quotes, backslashes; no expansion) and run without a shell, with
 /// stdin from /dev/null and stderr passed through; stdout must be the JSON
-/// document of version 1.
-std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name);
+/// document of version 1. A command still running after `timeout` is sent
+/// SIGTERM (SIGKILL 2 s later) and the fetch fails.
+std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name,
+                                                      std::chrono::milliseconds timeout = kCredentialProcessTimeout);
 
 /// For an interrupted program: sends SIGTERM to every credential_process
 /// command running now (their fetch fails) and makes later ones fail
