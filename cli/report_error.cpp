@@ -37,21 +37,9 @@ std::string without_url_credentials(std::string_view text) {
   return out.append(text.substr(done));
 }
 
-/// A line a terminal or log can take: a longer message (a store's error
-/// text, a value given on the command line) is cut, saying how much was.
-constexpr std::size_t kMaxLineBytes = 2048;
-
-std::string clipped(std::string text) {
-  if (text.size() <= kMaxLineBytes) return text;
-  const std::size_t cut = base::utf8_prefix_length(text, kMaxLineBytes);
-  const std::size_t left_out = text.size() - cut;
-  text.resize(cut);
-  return text + "... (" + std::to_string(left_out) + " more bytes)";
-}
-
 /// One line, whatever the message holds: control characters become spaces.
 std::string single_line(const std::string& text) {
-  std::string line = clipped(without_url_credentials(text));
+  std::string line = base::clipped_message(without_url_credentials(text));
   for (char& c : line)
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   while (!line.empty() && line.back() == ' ') line.pop_back();

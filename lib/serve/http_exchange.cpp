@@ -8,10 +8,10 @@
 namespace claimcheck::serve {
 namespace {
 
-/// Printable ASCII, quotes and backslashes escaped, at most 300 characters.
+/// Printable ASCII, quotes and backslashes escaped, cut as an error line is.
 std::string log_safe_text(std::string_view text) {
   std::string out;
-  for (char c : text.substr(0, 300)) {
+  for (char c : base::clipped_message(std::string(text))) {
     if (c == '"' || c == '\\') out += '\\';
     out += (c >= 0x20 && c < 0x7f) ? c : '?';
   }

@@ -46,4 +46,12 @@ std::size_t utf8_prefix_length(std::string_view text, std::size_t max) {
   return cut;
 }
 
+std::string clipped_message(std::string text) {
+  if (text.size() <= kMaxMessageBytes) return text;
+  const std::size_t cut = utf8_prefix_length(text, kMaxMessageBytes);
+  const std::size_t left_out = text.size() - cut;
+  text.resize(cut);
+  return text + "... (" + std::to_string(left_out) + " more bytes)";
+}
+
 }  // namespace base

@@ -55,6 +55,21 @@ TEST_CASE("a decode answers 200 with protojson; the log line has the fields and 
                                     std::to_string(response.body.size()) + " ms=1.2");
 }
 
+TEST_CASE("a log line's error keeps its end up to an error line's length, and says what was cut") {
+  // The cause of a credentials failure comes after a long list of what was
+  // tried: cut at 300 characters, the log lost it (nineteenth audit).
+  RequestLog log;
+  log.ns = "default";
+  log.route = "decode";
+  log.status = 503;
+  const std::string tried(1500, 't');
+  log.error = "no credentials: tried " + tried + "; instance metadata answered HTTP 500 \"busy\"";
+  CHECK(format_log_line(log).ends_with(" error=\"no credentials: tried " + tried +
+                                       "; instance metadata answered HTTP 500 \\\"busy\\\"\""));
+  log.error = std::string(3000, 'x');
+  CHECK(format_log_line(log).ends_with(" error=\"" + std::string(2048, 'x') + "... (952 more bytes)\""));
+}
+
 TEST_CASE("preflight: answered before auth, 204 for an allowed origin, 403 otherwise") {
   ServerFixture f("tok");
   HttpRequest preflight;

@@ -29,4 +29,13 @@ std::string shell_word(std::string_view text);
 /// end inside a UTF-8 character: where a long message can be cut.
 std::size_t utf8_prefix_length(std::string_view text, std::size_t max);
 
+/// The longest message line a terminal or log is given (an error line, a
+/// serve log line's error): a store's error text can be long, and the cause
+/// is often at its end.
+constexpr std::size_t kMaxMessageBytes = 2048;
+
+/// `text` cut to at most kMaxMessageBytes, at a character boundary, saying
+/// how much was left out ("... (N more bytes)").
+std::string clipped_message(std::string text);
+
 }  // namespace base
