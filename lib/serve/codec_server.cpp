@@ -113,6 +113,8 @@ std::optional<HttpResponse> CodecServer::check_codec_request(const HttpRequest& 
   }
   if (!origin.empty() && !cors_.allows(origin))
     return failure(HttpError(403, "origin not allowed", "origin not in the allowlist"), log);
+  // Which of two tokens counts is not for a server to guess (RFC 9110 11.6.2: one credential).
+  if (request.header_count("Authorization") > 1) return failure(HttpError(400, "more than one Authorization header"), log);
   if (!token_.accepts(request.header("Authorization"))) {
     HttpResponse response = text_response(401, "a valid bearer token is required");
     response.headers.emplace_back("WWW-Authenticate", "Bearer");

@@ -26,6 +26,12 @@ std::string HttpRequest::header(std::string_view name) const {
   return {};
 }
 
+std::size_t HttpRequest::header_count(std::string_view name) const {
+  std::size_t count = 0;
+  for (const auto& header : headers) count += base::equals_ignoring_case(header.first, name) ? 1 : 0;
+  return count;
+}
+
 std::string log_safe_namespace(std::string_view ns) {
   if (ns.empty()) return "-";
   std::string out;

@@ -25,6 +25,8 @@ struct HttpRequest {
 
   /// The first header of that name (case-insensitive), or "".
   std::string header(std::string_view name) const;
+  /// How many headers have that name (case-insensitive).
+  std::size_t header_count(std::string_view name) const;
 };
 
 struct HttpResponse {

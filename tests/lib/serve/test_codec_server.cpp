@@ -117,6 +117,11 @@ TEST_CASE("the rules in order: route, method, origin, token, content type, size,
   CHECK(log.error == "missing or wrong bearer token");
   CHECK(f.post("/decode", kOnePayload, nullptr, {{"Authorization", "Bearer s3cre"}}).status == 401);
   CHECK(f.post("/decode", kOnePayload, nullptr, {{"authorization", "bearer s3cret"}}).status == 200);
+  // Two tokens, in either order: which one counts is not guessed.
+  auto twice = f.post("/decode", kOnePayload, &log, {auth, {"authorization", "Bearer nope"}});
+  CHECK(twice.status == 400);
+  CHECK(twice.body.str() == "claimcheck serve: more than one Authorization header\n");
+  CHECK(f.post("/decode", kOnePayload, nullptr, {{"Authorization", "Bearer nope"}, auth}).status == 400);
   HttpRequest text = {"POST", "/decode", {}, {{"Content-Type", "text/plain"}, auth}, kOnePayload};
   CHECK(f.server.handle(text, log).status == 415);
   CHECK(f.post("/decode", std::string(5000, ' '), nullptr, {auth}).status == 413);
