@@ -75,6 +75,23 @@ bool Connection::handshake(Deadline deadline) {
   }
 }
 
+bool Connection::sent_plain_http() const {
+  char first = 0;
+  return tls_ && ::recv(fd_, &first, 1, MSG_PEEK | MSG_DONTWAIT) == 1 && first >= 'A' && first <= 'Z';
+}
+
+void Connection::refuse_in_plain_text(std::string_view response, Deadline deadline) {
+  std::string_view parts[2] = {response, {}};
+  if (send_tcp(parts, static_cast<ssize_t>(response.size()), deadline) < 0) return;
+  ::shutdown(fd_, SHUT_WR);
+  char discard[4096];
+  for (;;) {
+    const ssize_t n = ::recv(fd_, discard, sizeof discard, 0);
+    if (n > 0 || (n < 0 && errno == EINTR)) continue;
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) || !wait(POLLIN, deadline)) return;
+  }
+}
+
 Connection::Readiness Connection::readiness(Deadline deadline) const {
   if (ssl_ != nullptr && SSL_pending(ssl_) > 0) return Readiness::Ready;
   for (bool waited = false;; waited = true) {
@@ -124,6 +141,12 @@ ssize_t Connection::write_all(std::string_view first, std::string_view second, D
       if (!wait_for_tls(n, deadline)) return -1;
       continue;
     }
+    return send_tcp(parts, total, deadline);
+  }
+}
+
+ssize_t Connection::send_tcp(std::string_view (&parts)[2], ssize_t total, Deadline deadline) {
+  for (;;) {
     iovec iov[2];
     std::size_t count = 0;
     for (std::string_view part : parts)

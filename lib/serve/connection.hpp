@@ -27,6 +27,17 @@ class Connection {
   /// The TLS handshake (true at once for plain TCP).
   bool handshake(Deadline deadline);
 
+  /// On a TLS connection, whether the client's first byte (peeked, not
+  /// read) begins a plain HTTP request: a method's capital letter, where a
+  /// TLS handshake begins with 0x16. The mistake of http:// for https://.
+  bool sent_plain_http() const;
+
+  /// Answers such a client in plain text: writes `response` as it is, ends
+  /// the sending side, and reads what the client sent until it closes or
+  /// `deadline` (closing on unread bytes would reset the connection, and the
+  /// client could lose the answer).
+  void refuse_in_plain_text(std::string_view response, Deadline deadline);
+
   /// Whether the next bytes from the client (a request, or a TLS
   /// handshake) are here, not yet (by `deadline`), or will never come.
   enum class Readiness { Ready, NotYet, Closed };
@@ -49,6 +60,8 @@ class Connection {
   bool wait(short events, Deadline deadline) const;
   /// After an OpenSSL call: waits as it asks, false when it cannot go on.
   bool wait_for_tls(int result, Deadline deadline);
+  /// Sends what is left of `parts` on the TCP socket itself (gathered), or fails (-1).
+  ssize_t send_tcp(std::string_view (&parts)[2], ssize_t total, Deadline deadline);
 
   int fd_;
   bool tls_ = false;  // TLS was asked for (even if SSL_new failed)

@@ -426,7 +426,10 @@ class HttpServer::Impl : public httplib::Server {
         }
       }
       if (!state->handshake_done) {  // its first bytes are here: the TLS handshake
-        if (!connection.handshake(Clock::now() + options_.request_timeout)) return;
+        const Clock::time_point started = Clock::now();
+        if (connection.sent_plain_http()) return refuse_plain_http(connection, started);
+        if (!connection.handshake(started + options_.request_timeout))
+          return log_connection(started, "TLS handshake failed, or not done within --request-timeout");
         state->handshake_done = true;
         continue;  // the request itself may come later
       }
@@ -532,12 +535,31 @@ class HttpServer::Impl : public httplib::Server {
 
   /// status=0: closed without an answer.
   void log_unanswered(const Exchange& exchange) {
+    log_connection(exchange.stream->started(),
+                   std::string(kNotReceivedInTime) + ": its first line cut short, closed without an answer");
+  }
+
+  /// The line of a connection that carried no request httplib parsed: closed
+  /// without an answer (status=0), or refused before TLS; and why.
+  void log_connection(Clock::time_point started, std::string why, int status = 0) {
     RequestLog log;
     log.ns = "-";
     log.route = "unknown";
-    log.error = std::string(kNotReceivedInTime) + ": its first line cut short, closed without an answer";
-    log.ms = std::chrono::duration<double, std::milli>(Clock::now() - exchange.stream->started()).count();
+    log.status = status;
+    log.error = std::move(why);
+    log.ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     if (log_) log_(format_log_line(log));
+  }
+
+  /// http:// used for this https server: told so in plain text (curl shows
+  /// it), where a TLS server would close without a word.
+  void refuse_plain_http(Connection& connection, Clock::time_point started) {
+    const std::string body = "claimcheck serve: this server speaks https (TLS): use https:// in its URL\n";
+    connection.refuse_in_plain_text("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                    "Connection: close\r\nContent-Length: " + std::to_string(body.size()) +
+                                        "\r\n\r\n" + body,
+                                    started + options_.request_timeout);
+    log_connection(started, "plain http sent to the https server", 400);
   }
 
   void log_exchange(const httplib::Request& req, const httplib::Response& res) {

@@ -9,6 +9,7 @@ says when that is missing.
 Usage: test_serve_local.py <claimcheck binary> <libexec directory of an install>"""
 import base64
 import hashlib
+import http.client
 import json
 import os
 import select
@@ -349,6 +350,20 @@ class ServeLocal(ServeTestCase):
         with self.assertRaises(ssl.SSLError):  # a client that does not trust the CA
             server.post("/decode", body, context=ssl.create_default_context())
         self.assertFalse([line for line in server.lines if "warning" in line], server.lines)
+        # http:// for https://: told so in plain text, where TLS alone would close without a word
+        plain = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        plain.request("POST", "/decode", body=json.dumps(body), headers={"Content-Type": "application/json"})
+        response = plain.getresponse()
+        self.assertEqual((response.status, response.read()),
+                         (400, b"claimcheck serve: this server speaks https (TLS): use https:// in its URL\n"))
+        plain.close()
+        self.assertEqual(server.stop(), 0)
+        lines = server.request_lines()
+        self.assertEqual(len([line for line in lines if " status=400 " in line and
+                              'error="plain http sent to the https server"' in line]), 1, lines)
+        self.assertEqual(len([line for line in lines if " status=0 " in line and
+                              'error="TLS handshake failed, or not done within --request-timeout"' in line]), 1,
+                         lines)
 
     def test_a_certificate_out_of_its_validity_period_is_named_at_start(self):
         # It still serves (a client may not check), but browsers refuse it
