@@ -36,8 +36,11 @@ bool VerifyingSink::verify() {
                                     " bytes, got " + std::to_string(bytes_));
   }
   if (!ref_.sha256) return false;
-  if (base::to_lower(sha256_.hex_digest()) != base::to_lower(*ref_.sha256))
-    throw integrity_error(ref_, "sha256 mismatch: object was modified");
+  // Which side changed, the object or the reference, is not for this end to know.
+  const std::string digest = base::to_lower(sha256_.hex_digest());
+  if (digest != base::to_lower(*ref_.sha256))
+    throw integrity_error(ref_, "sha256 mismatch: the payload's sha256 is " + digest + ", the reference says " +
+                                    *ref_.sha256);
   return true;
 }
 

@@ -1,5 +1,6 @@
 """End-to-end: offload/retrieve on the local default store."""
 import gzip
+import hashlib
 import json
 import os
 import pty
@@ -396,7 +397,8 @@ class LocalStoreTests(CliTestCase):
         self.write(self.object_path(ref["key"]), bytes(data))
         out = self.write("out.bin", b"previous content")
         line = self.fails(5, "retrieve", "-o", out, stdin=json.dumps(ref).encode())
-        self.assertIn("sha256 mismatch: object was modified", line)
+        self.assertIn("sha256 mismatch: the payload's sha256 is " + hashlib.sha256(data).hexdigest() +
+                      ", the reference says " + ref["sha256"], line)
         self.assertEqual(self.read(out), b"previous content")
         self.assertEqual(sorted(os.listdir(self.tmp)).count("out.bin"), 1)
         self.assertEqual([n for n in os.listdir(self.tmp) if n.startswith(".out.bin")], [])

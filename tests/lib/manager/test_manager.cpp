@@ -4,6 +4,7 @@
 #include <random>
 #include <vector>
 
+#include "base/sha256.hpp"
 #include "codec/digest.hpp"
 #include "core/error.hpp"
 #include "manager/journal.hpp"
@@ -258,7 +259,8 @@ TEST_CASE("integrity failures hand nothing out") {
     write_file(f.object_path(ref), stored);
     auto staged = stage_to_stream(out);
     CHECK(error_reason(ErrorKind::Integrity, [&] { f.manager->retrieve(ref, *staged); }) ==
-          "sha256 mismatch: object was modified");
+          "sha256 mismatch: the payload's sha256 is " + base::sha256_hex(stored) + ", the reference says " +
+              *ref.sha256);
   }
   SUBCASE("truncated raw object") {
     Reference ref = offload_bytes(*f.manager, payload, options_with(10, CompressPolicy::Never));
