@@ -175,11 +175,24 @@ struct Replacements {
   std::vector<std::size_t> index_of;  // found[i] becomes distinct[index_of[i]]
 };
 
+/// Where a found value is, for an error about it: "at /data/f150", with
+/// the line in JSON Lines ("line 3, at /data"); "" for a whole document.
+std::string location(std::string_view text, const std::vector<std::size_t>& starts, const Found& f) {
+  const std::size_t start = *std::prev(std::upper_bound(starts.begin(), starts.end(), f.span.begin));
+  const std::string pointer = json_pointer_to(text, start, f.span.begin);
+  std::string where;
+  if (starts.size() > 1)
+    where = "line " + std::to_string(1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
+  if (!pointer.empty()) where += (where.empty() ? "at " : ", at ") + pointer;
+  return where;
+}
+
 /// Computes them `concurrency` at a time: a value found again (the same
 /// reference in several events, or in every line of a state log) is fetched
 /// once, and its text held once. The first failure stops the others from
-/// starting and is rethrown.
-Replacements replacements(const ReferenceFetcher& fetch, const std::vector<Found>& found, int concurrency) {
+/// starting and is rethrown, saying where in `text` its value is.
+Replacements replacements(const ReferenceFetcher& fetch, std::string_view text, const std::vector<std::size_t>& starts,
+                          const std::vector<Found>& found, int concurrency) {
   Replacements out;
   std::vector<const Found*> to_fetch;
   std::unordered_map<std::string, std::size_t> seen;
@@ -193,6 +206,7 @@ Replacements replacements(const ReferenceFetcher& fetch, const std::vector<Found
   std::atomic<std::size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
+  const Found* first_failed = nullptr;
   std::mutex error_mutex;
   auto worker = [&] {
     for (std::size_t k; !failed && (k = next++) < to_fetch.size();) {
@@ -202,7 +216,10 @@ Replacements replacements(const ReferenceFetcher& fetch, const std::vector<Found
                                               : RestoredValue{payload_text(fetch(f.reference), f.reference)};
       } catch (...) {
         std::lock_guard lock(error_mutex);
-        if (!first_error) first_error = std::current_exception();
+        if (!first_error) {
+          first_error = std::current_exception();
+          first_failed = to_fetch[k];
+        }
         failed = true;
       }
     }
@@ -212,8 +229,16 @@ Replacements replacements(const ReferenceFetcher& fetch, const std::vector<Found
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
-  if (first_error) std::rethrow_exception(first_error);
-  return out;
+  if (!first_error) return out;
+  try {
+    std::rethrow_exception(first_error);
+  } catch (const Error& e) {
+    const std::string where = location(text, starts, *first_failed);
+    if (where.empty()) throw;
+    Error located(e.kind(), where + ": " + e.what_failed(), e.why());
+    located.detail = e.detail;
+    throw located;
+  }
 }
 
 /// A payload that is JSON goes in as its own text (exact, big numbers
@@ -339,7 +364,7 @@ std::string restore_fields_text(std::string_view text, const ReferenceFetcher& f
                                 int concurrency, std::size_t* restored, const OtherReferences& others) {
   const std::vector<std::size_t> starts = value_starts(text);
   const std::vector<Found> found = references_at(text, starts, others);
-  Replacements restored_values = replacements(fetch, found, concurrency);
+  Replacements restored_values = replacements(fetch, text, starts, found, concurrency);
   // In JSON Lines a payload must stay on its line (strings keep their
   // escaped newlines; only whitespace between tokens goes).
   if (starts.size() > 1)

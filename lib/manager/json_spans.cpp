@@ -156,6 +156,34 @@ std::size_t nesting_depth(std::string_view text) {
   return deepest;
 }
 
+std::string json_pointer_to(std::string_view text, std::size_t root, std::size_t target) {
+  std::string pointer;
+  for (std::size_t at = root; at != target;) {
+    const std::size_t before = at;
+    if (text[at] == '{') {
+      for (const auto& member : object_members(text, at)) {
+        if (target < member.value.begin || target >= member.value.end) continue;
+        pointer += '/';
+        for (char c : member.name) pointer += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+        at = member.value.begin;
+        break;
+      }
+    } else if (text[at] == '[') {
+      std::size_t index = 0;
+      for (const auto& element : array_elements(text, at)) {
+        if (target >= element.begin && target < element.end) {
+          pointer += "/" + std::to_string(index);
+          at = element.begin;
+          break;
+        }
+        ++index;
+      }
+    }
+    if (at == before) break;  // not inside: stop where the walk is
+  }
+  return pointer;
+}
+
 std::string apply_splices(std::string_view text, std::vector<Splice> splices) {
   std::sort(splices.begin(), splices.end(),
             [](const Splice& a, const Splice& b) { return a.span.begin < b.span.begin; });

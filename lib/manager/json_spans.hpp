@@ -46,6 +46,10 @@ std::size_t compact_length(std::string_view value);
 /// spellings included, as it was): what fits on one line of JSON Lines.
 std::string compact_text(std::string_view value);
 
+/// The JSON Pointer (RFC 6901, "/data/f150") from the value starting at
+/// `root` to the value starting at `target` within it; "" for the root itself.
+std::string json_pointer_to(std::string_view text, std::size_t root, std::size_t target);
+
 /// Object members in the text (strings followed by a colon): more than a
 /// parsed document holds when some object has a key twice.
 std::size_t member_count(std::string_view text);

@@ -154,6 +154,19 @@ class LocalStoreTests(CliTestCase):
         restored = self.ok("retrieve", "--json-fields", "-j", "3", stdin=r.out)
         self.assertEqual(json.loads(restored.out), doc)
 
+    def test_json_fields_failures_say_where_the_reference_is(self):
+        doc = {"data": {"kept": "k" * 60_000, "b/c~": "x" * 60_000}}
+        slim = json.loads(self.ok("offload", "--json-fields", stdin=json.dumps(doc).encode()).out)
+        os.remove(self.object_path(slim["data"]["b/c~"]["key"]))
+        line = self.fails(4, "retrieve", "--json-fields", stdin=json.dumps(slim).encode())
+        self.assertRegex(line, r"^claimcheck: at /data/b~1c~0: get file://\S+: no such object$")
+        # In JSON Lines, the line too; a document that is a reference is its own place.
+        lines = (json.dumps({"step": 1}) + "\n" + json.dumps(slim) + "\n").encode()
+        self.assertRegex(self.fails(4, "retrieve", "--json-fields", stdin=lines),
+                         r"^claimcheck: line 2, at /data/b~1c~0: get ")
+        self.assertRegex(self.fails(4, "retrieve", "--json-fields", stdin=json.dumps(slim["data"]["b/c~"]).encode()),
+                         r"^claimcheck: get ")
+
     def test_json_fields_scope_is_the_go_runners_unless_widened_or_narrowed(self):
         doc = {"input": "i" * 60_000, "output": "o" * 60_000,
                "data": {"big": "d" * 60_000}, "context": {"big": "c" * 60_000}}

@@ -275,6 +275,13 @@ TEST_CASE("restore: one missing object fails the whole document, which stays unc
   CHECK(doc == before);
 }
 
+TEST_CASE("json_pointer_to names a value by RFC 6901, escaping ~ and /") {
+  const std::string text = R"( {"a": [1, {"b/c~": [true, "x"]}], "d": {}})";
+  CHECK(json_pointer_to(text, 1, text.find("\"x\"")) == "/a/1/b~1c~0/1");
+  CHECK(json_pointer_to(text, 1, text.find("{}")) == "/d");
+  CHECK(json_pointer_to(text, 1, 1).empty());
+}
+
 TEST_CASE("member_count counts the members a text spells, a key twice counted twice") {
   CHECK(member_count(R"({"a":1,"b":{"c":"x:\"y","d":[{"e" : 2}]}})") == 5);
   CHECK(member_count(R"({"a":1,"a":2})") == 2);
