@@ -63,9 +63,12 @@ class PayloadRestorer {
 
   std::optional<OtherReference> recognise_value(const WalkedValue& value, NeedsPayloadList* in_list) {
     if (value.members == nullptr) {
-      // A "payloads" array is the list form that holds any payload already;
-      // inside a list, arrays are values.
-      if (in_list || value.member_name == "payloads" || !is_shorthand_reference_list(value.text))
+      // A payload list is a field's value (input, result, details...): an
+      // array inside an array, or a document that is an array, is a value,
+      // as are arrays inside a list. A "payloads" array is the list form
+      // that holds any payload already.
+      if (in_list || value.member_name.empty() || value.member_name == "payloads" ||
+          !is_shorthand_reference_list(value.text))
         return std::nullopt;
       return shorthand_list(value.text);
     }

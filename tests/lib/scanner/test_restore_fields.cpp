@@ -155,6 +155,15 @@ TEST_CASE("a shorthand list whose restored payload has no bare form becomes {\"p
   CHECK(restored["details"]["payloads"][0]["metadata"] == Json{{"encoding", base::base64_encode("binary/plain")}});
   CHECK(restored["details"].size() == 1);
   CHECK(restored["nested"] == Json::array({Json::array({Json{{"hello", "world"}}})}));
+
+  // Only a field's value is a payload list: an array in an array, or a
+  // document that is an array, keeps its shape (twentieth audit).
+  const Json in_array = Json::parse(f.restore(R"({"input": [[)" + binary.dump() + "]]}"));
+  REQUIRE(in_array["input"][0].is_array());
+  CHECK(in_array["input"][0][0]["metadata"] == Json{{"encoding", base::base64_encode("binary/plain")}});
+  const Json top = Json::parse(f.restore("[" + binary.dump() + "]"));
+  REQUIRE(top.is_array());
+  CHECK(top[0]["metadata"] == Json{{"encoding", base::base64_encode("binary/plain")}});
 }
 
 TEST_CASE("a payload reference found again, however indented, is fetched once; so is a list written alike") {
