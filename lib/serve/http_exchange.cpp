@@ -8,14 +8,30 @@
 namespace claimcheck::serve {
 namespace {
 
-/// Printable ASCII, quotes and backslashes escaped, cut as an error line is.
+/// Room kept for the "... (N more bytes)" that says what a cut left out.
+constexpr std::size_t kCutMarkerRoom = 32;
+
+bool is_escaped(char c) { return c == '"' || c == '\\'; }
+
+/// Printable ASCII, quotes and backslashes escaped.
 std::string log_safe_text(std::string_view text) {
   std::string out;
-  for (char c : base::clipped_message(std::string(text))) {
-    if (c == '"' || c == '\\') out += '\\';
+  for (char c : text) {
+    if (is_escaped(c)) out += '\\';
     out += (c >= 0x20 && c < 0x7f) ? c : '?';
   }
   return out;
+}
+
+/// The same in at most `budget` bytes: a longer text is cut, saying how
+/// many of its own bytes were left out.
+std::string log_safe_text(std::string_view text, std::size_t budget) {
+  std::string whole = log_safe_text(text);
+  if (whole.size() <= budget) return whole;
+  std::size_t kept = 0, width = 0;  // bytes of `text` kept, and their escaped width
+  while (kept < text.size() && width + (is_escaped(text[kept]) ? 2 : 1) <= budget - kCutMarkerRoom)
+    width += is_escaped(text[kept++]) ? 2 : 1;
+  return log_safe_text(text.substr(0, kept)) + "... (" + std::to_string(text.size() - kept) + " more bytes)";
 }
 
 }  // namespace
@@ -47,7 +63,12 @@ std::string format_log_line(const RequestLog& log) {
   std::string line = "serve ns=" + log.ns + " route=" + log.route + " status=" + std::to_string(log.status) +
                      " payloads=" + std::to_string(log.payloads) + " in=" + std::to_string(log.bytes_in) +
                      " out=" + std::to_string(log.bytes_out) + " ms=" + ms;
-  if (!log.error.empty()) line += " error=\"" + log_safe_text(log.error) + "\"";
+  // The whole line is one message line: the error gets what is left of
+  // its length, so the line's end (the closing quote) is never cut.
+  const std::string opening = " error=\"";
+  const std::size_t used = line.size() + opening.size() + 1;
+  if (!log.error.empty() && used + kCutMarkerRoom < base::kMaxMessageBytes)
+    line += opening + log_safe_text(log.error, base::kMaxMessageBytes - used) + "\"";
   return line;
 }
 

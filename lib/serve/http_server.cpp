@@ -541,11 +541,12 @@ class HttpServer::Impl : public httplib::Server {
 
   /// The line of a connection that carried no request httplib parsed: closed
   /// without an answer (status=0), or refused before TLS; and why.
-  void log_connection(Clock::time_point started, std::string why, int status = 0) {
+  void log_connection(Clock::time_point started, std::string why, int status = 0, std::size_t bytes_out = 0) {
     RequestLog log;
     log.ns = "-";
     log.route = "unknown";
     log.status = status;
+    log.bytes_out = bytes_out;
     log.error = std::move(why);
     log.ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
     if (log_) log_(format_log_line(log));
@@ -559,7 +560,7 @@ class HttpServer::Impl : public httplib::Server {
                                     "Connection: close\r\nContent-Length: " + std::to_string(body.size()) +
                                         "\r\n\r\n" + body,
                                     started + options_.request_timeout);
-    log_connection(started, "plain http sent to the https server", 400);
+    log_connection(started, "plain http sent to the https server", 400, body.size());
   }
 
   void log_exchange(const httplib::Request& req, const httplib::Response& res) {

@@ -359,7 +359,7 @@ class ServeLocal(ServeTestCase):
         plain.close()
         self.assertEqual(server.stop(), 0)
         lines = server.request_lines()
-        self.assertEqual(len([line for line in lines if " status=400 " in line and
+        self.assertEqual(len([line for line in lines if " status=400 payloads=0 in=0 out=74 " in line and
                               'error="plain http sent to the https server"' in line]), 1, lines)
         self.assertEqual(len([line for line in lines if " status=0 " in line and
                               'error="TLS handshake failed, or not done within --request-timeout"' in line]), 1,

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/text.hpp"
 #include "serve/codec_server.hpp"
 #include "serve/payloads_json.hpp"
 #include "serve_fixture.hpp"
@@ -66,8 +67,18 @@ TEST_CASE("a log line's error keeps its end up to an error line's length, and sa
   log.error = "no credentials: tried " + tried + "; instance metadata answered HTTP 500 \"busy\"";
   CHECK(format_log_line(log).ends_with(" error=\"no credentials: tried " + tried +
                                        "; instance metadata answered HTTP 500 \\\"busy\\\"\""));
-  log.error = std::string(3000, 'x');
-  CHECK(format_log_line(log).ends_with(" error=\"" + std::string(2048, 'x') + "... (952 more bytes)\""));
+  // Cut, the whole line still fits one message line (which the CLI would cut
+  // again, losing the closing quote), and the count is of the error's bytes.
+  log.error = std::string(1000, 'x') + std::string(2000, '"');
+  const std::string line = format_log_line(log);
+  CHECK(line.size() <= base::kMaxMessageBytes);
+  const std::size_t kept_quotes = [&] {
+    std::size_t n = 0;
+    for (std::size_t at = line.find("\\\""); at != std::string::npos; at = line.find("\\\"", at + 2)) ++n;
+    return n;
+  }();
+  CHECK(line.find(std::string(1000, 'x')) != std::string::npos);
+  CHECK(line.ends_with("... (" + std::to_string(2000 - kept_quotes) + " more bytes)\""));
 }
 
 TEST_CASE("preflight: answered before auth, 204 for an allowed origin, 403 otherwise") {
