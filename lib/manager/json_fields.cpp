@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 #include "core/json_text.hpp"
 #include "reference/reference.hpp"
@@ -175,16 +176,51 @@ struct Replacements {
   std::vector<std::size_t> index_of;  // found[i] becomes distinct[index_of[i]]
 };
 
-/// Where a found value is, for an error about it: "at /data/f150", with
-/// the line in JSON Lines ("line 3, at /data"); "" for a whole document.
-std::string location(std::string_view text, const std::vector<std::size_t>& starts, const Found& f) {
-  const std::size_t start = *std::prev(std::upper_bound(starts.begin(), starts.end(), f.span.begin));
-  const std::string pointer = json_pointer_to(text, start, f.span.begin);
-  std::string where;
-  if (starts.size() > 1)
-    where = "line " + std::to_string(1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'));
-  if (!pointer.empty()) where += (where.empty() ? "at " : ", at ") + pointer;
+/// A pointer as an error line shows it: each name at most 64 bytes, the
+/// whole at most 512 (its end kept), so that the cause after it still fits.
+std::string shown_pointer(const std::string& pointer) {
+  constexpr std::size_t kSegment = 64, kWhole = 512;
+  std::string shown;
+  for (std::size_t at = 0; at < pointer.size();) {
+    const std::size_t next = std::min(pointer.find('/', at + 1), pointer.size());
+    const std::string_view segment = std::string_view(pointer).substr(at, next - at);
+    shown += segment.size() <= kSegment + 1 ? segment
+                                            : std::string(segment.substr(0, base::utf8_prefix_length(segment, kSegment + 1))) + "...";
+    at = next;
+  }
+  if (shown.size() <= kWhole) return shown;
+  std::size_t cut = shown.size() - kWhole;
+  while (cut < shown.size() && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) ++cut;  // a character's middle
+  return "..." + shown.substr(cut);
+}
+
+std::string location_text(std::size_t line, const std::string& pointer) {
+  std::string where = line > 0 ? "line " + std::to_string(line) : "";
+  if (!pointer.empty()) where += (where.empty() ? "at " : ", at ") + shown_pointer(pointer);
   return where;
+}
+
+/// The failure of a found value, rethrown naming where it is: its line in
+/// JSON Lines, and its pointer (continued by the pointer a nested restore
+/// gave, where the value says where that text sits). A document that is
+/// itself the value keeps the error as it was.
+[[noreturn]] void rethrow_located(std::exception_ptr failure, std::string_view text,
+                                  const std::vector<std::size_t>& starts, const Found& f) {
+  const std::size_t start = *std::prev(std::upper_bound(starts.begin(), starts.end(), f.span.begin));
+  const std::size_t line =
+      starts.size() > 1 ? 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'))
+                        : 0;
+  std::string pointer = json_pointer_to(text, start, f.span.begin);
+  try {
+    std::rethrow_exception(failure);
+  } catch (const LocatedError& e) {
+    if (f.other.nested_at) pointer += *f.other.nested_at + e.pointer();
+    if (line == 0 && pointer.empty()) throw e.cause();
+    throw LocatedError(e.cause(), line, pointer);
+  } catch (const Error& e) {
+    if (line == 0 && pointer.empty()) throw;
+    throw LocatedError(e, line, pointer);
+  }
 }
 
 /// Computes them `concurrency` at a time: a value found again (the same
@@ -229,16 +265,8 @@ Replacements replacements(const ReferenceFetcher& fetch, std::string_view text, 
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
-  if (!first_error) return out;
-  try {
-    std::rethrow_exception(first_error);
-  } catch (const Error& e) {
-    const std::string where = location(text, starts, *first_failed);
-    if (where.empty()) throw;
-    Error located(e.kind(), where + ": " + e.what_failed(), e.why());
-    located.detail = e.detail;
-    throw located;
-  }
+  if (first_error) rethrow_located(first_error, text, starts, *first_failed);
+  return out;
 }
 
 /// A payload that is JSON goes in as its own text (exact, big numbers
@@ -322,6 +350,13 @@ std::vector<Found> references_at(std::string_view text, const std::vector<std::s
 }
 
 }  // namespace
+
+LocatedError::LocatedError(const Error& cause, std::size_t line, std::string pointer)
+    : Error(cause.kind(), location_text(line, pointer) + ": " + cause.what_failed(), cause.why()),
+      cause_(cause),
+      pointer_(std::move(pointer)) {
+  detail = cause.detail;
+}
 
 std::string offload_fields_text(std::string_view text, Manager& manager,
                                 const OffloadOptions& options, const FieldScope& scope,

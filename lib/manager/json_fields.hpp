@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/error.hpp"
 #include "manager/json_spans.hpp"
 #include "manager/manager.hpp"
 
@@ -82,6 +83,24 @@ struct OtherReference {
   /// Values with the same non-empty identity restore to the same text: one
   /// is computed (one fetch), the others copy it.
   std::string identity;
+  /// Where the text that `replacement` restores in turn sits in this value,
+  /// for the place its errors name: "" (the value itself, a list), "/data"
+  /// (a payload's data); nullopt: not said (the error names this value).
+  std::optional<std::string> nested_at;
+};
+
+/// A failure to restore a value, naming where in the document the value is:
+/// "at /data/f150: <what failed>: <why>", "line 3, at /data: ...".
+class LocatedError : public Error {
+ public:
+  LocatedError(const Error& cause, std::size_t line, std::string pointer);
+  const Error& cause() const { return cause_; }
+  /// The JSON Pointer (RFC 6901), whole; the message shortens long ones.
+  const std::string& pointer() const { return pointer_; }
+
+ private:
+  Error cause_;
+  std::string pointer_;
 };
 
 /// An object or array the walk meets, before it searches inside.

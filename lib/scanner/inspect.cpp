@@ -111,11 +111,7 @@ void check_one(Inspection& item, Store& store, BucketStores& buckets, const Insp
 /// What a lookup depends on: the reference as a whole (its fields decide the
 /// store, the checks and the link) or the External Storage claim.
 std::string lookup_identity(const Inspection& item) {
-  if (item.finding.external) {
-    const temporal::ExternalStorageReference& ref = *item.finding.external;
-    return "external\n" + ref.bucket + "\n" + ref.key + "\n" + ref.hash_algorithm + "\n" + ref.hash_value + "\n" +
-           (ref.size_bytes ? std::to_string(*ref.size_bytes) : "-");
-  }
+  if (item.finding.external) return temporal::fetch_identity(*item.finding.external);
   return "reference\n" + std::to_string(static_cast<int>(item.finding.reference->format)) + "\n" +
          to_json(*item.finding.reference) + "\n" + std::to_string(static_cast<int>(item.status));
 }

@@ -5,6 +5,9 @@
 #include "scanner/restore_fields.hpp"
 
 #include <atomic>
+#include <future>
+#include <map>
+#include <mutex>
 
 #include "core/error.hpp"
 #include "core/json_text.hpp"
@@ -72,19 +75,61 @@ class PayloadRestorer {
         return std::nullopt;
       return shorthand_list(value.text);
     }
-    if (has_member(*value.members, "metadata")) return payload(Json::parse(value.text));
+    if (has_member(*value.members, "metadata")) return payload(Json::parse(value.text), value.text);
     if (has_member(*value.members, temporal::kShorthandMessageTypeKey))
       return shorthand(Json::parse(value.text), in_list);
     return std::nullopt;
+  }
+
+  static OtherReference computed(std::function<RestoredValue()> replacement,
+                                 std::optional<std::string> nested_at = std::nullopt) {
+    OtherReference other;
+    other.replacement = std::move(replacement);
+    other.nested_at = std::move(nested_at);
+    return other;
   }
 
   /// The original payload, written in the form the reference was; in a
   /// shorthand list, one without a bare form says so.
   OtherReference resolving(temporal::PayloadReference reference, temporal::PayloadForm form,
                            NeedsPayloadList* in_list = nullptr) {
-    return {[this, reference = std::move(reference), form, in_list] {
-      return written(resolver_.resolve(reference).payload, form, in_list, 1);
-    }, {}};
+    return computed([this, reference = std::move(reference), form, in_list] {
+      return written(resolved(reference), form, in_list, 1);
+    });
+  }
+
+  /// The original payload behind a reference, fetched once however many
+  /// places, lists and forms name it: a later asker waits for the first.
+  temporal::Payload resolved(const temporal::PayloadReference& reference) {
+    std::promise<temporal::Payload> fetching;
+    std::shared_future<temporal::Payload> result;
+    bool first = false;
+    {
+      std::lock_guard lock(resolved_mutex_);
+      auto [at, inserted] = resolved_.try_emplace(fetch_identity(reference));
+      if (inserted) at->second = fetching.get_future().share();
+      result = at->second;
+      first = inserted;
+    }
+    if (first) {
+      try {
+        fetching.set_value(resolver_.resolve(reference).payload);
+      } catch (...) {
+        fetching.set_exception(std::current_exception());
+      }
+    }
+    return result.get();
+  }
+
+  /// What resolving depends on: the claim, or the reference and the
+  /// metadata its original is written with.
+  static std::string fetch_identity(const temporal::PayloadReference& reference) {
+    if (reference.external) return temporal::fetch_identity(*reference.external);
+    std::string id = std::to_string(static_cast<int>(reference.kind)) + "\n" + to_json(*reference.reference) +
+                     (reference.metadata_in_marker ? "\nmarker" : "\n");
+    for (const auto& [name, value] : reference.original_metadata)
+      id += "\n" + std::to_string(name.size()) + ":" + name + std::to_string(value.size()) + ":" + value;
+    return id;
   }
 
   static RestoredValue written(const temporal::Payload& payload, temporal::PayloadForm form,
@@ -93,7 +138,7 @@ class PayloadRestorer {
     return {dump_json_text(temporal::to_json(payload, form)), references};
   }
 
-  std::optional<OtherReference> payload(const Json& value) {
+  std::optional<OtherReference> payload(const Json& value, std::string_view text) {
     auto parsed = temporal::payload_from_json(value);
     if (!parsed) return std::nullopt;
     if (auto original = temporal::claimcheck_driver_payload(parsed->payload))
@@ -104,22 +149,25 @@ class PayloadRestorer {
     }
     // A decoded payload's data is JSON in place: the walk goes on into it.
     if (parsed->form != temporal::PayloadForm::ProtoJson) return std::nullopt;
-    return encoded_data(parsed->payload);
+    return encoded_data(parsed->payload, text);
   }
 
   /// Proto JSON data is base64: references in it are restored there, and
-  /// the payload written again around the restored data.
-  std::optional<OtherReference> encoded_data(const temporal::Payload& payload) {
+  /// the payload written again around the restored data (`text`, the
+  /// payload as it was, when there are none).
+  std::optional<OtherReference> encoded_data(const temporal::Payload& payload, std::string_view text) {
     if (!payload.encoding().starts_with("json/") || !scan::may_hold_reference(payload.data) ||
         !is_json<Json>(payload.data))
       return std::nullopt;
-    std::size_t restored = 0;
-    temporal::Payload updated = payload;
-    updated.data = restore(payload.data, &restored);
-    if (restored == 0) return std::nullopt;
-    return OtherReference{[text = temporal::to_proto_json(updated).dump(), restored] {
-      return RestoredValue{text, restored};
-    }, {}};
+    return computed(
+        [this, payload, text = std::string(text)] {
+          RestoredValue value{{}, 0};
+          temporal::Payload updated = payload;
+          updated.data = restore(payload.data, &value.references);
+          value.text = value.references == 0 ? text : temporal::to_proto_json(updated).dump();
+          return value;
+        },
+        "/data");
   }
 
   /// serve's wrapper (a history the Web UI exports holds it): the payload it
@@ -127,12 +175,12 @@ class PayloadRestorer {
   /// it (the Go runner's state) has them restored.
   OtherReference unwrapped(temporal::Payload original, temporal::PayloadForm form, NeedsPayloadList* in_list = nullptr) {
     if (auto reference = temporal::payload_reference(original)) return resolving(std::move(*reference), form, in_list);
-    return {[this, original = std::move(original), form, in_list]() mutable {
+    return computed([this, original = std::move(original), form, in_list]() mutable {
       std::size_t restored = 0;
       if (scan::may_hold_reference(original.data) && is_json<Json>(original.data))
         original.data = restore(original.data, &restored);
       return written(original, form, in_list, restored);
-    }, {}};
+    });
   }
 
   std::optional<OtherReference> shorthand(const Json& value, NeedsPayloadList* in_list) {
@@ -149,17 +197,21 @@ class PayloadRestorer {
   /// restored in it has no bare form, the CLI would have written the list
   /// as {"payloads":[...]} with that one in proto JSON: so is it written.
   OtherReference shorthand_list(std::string_view array) {
-    return {[this, array = std::string(array)] {
-      NeedsPayloadList needs_payload_list{false};
-      RestoredValue list;
-      list.text = restore(array, &list.references, &needs_payload_list);
-      if (needs_payload_list) list.text = "{\"payloads\":" + list.text + "}";
-      return list;
-    }, {}};
+    return computed(
+        [this, array = std::string(array)] {
+          NeedsPayloadList needs_payload_list{false};
+          RestoredValue list;
+          list.text = restore(array, &list.references, &needs_payload_list);
+          if (needs_payload_list) list.text = "{\"payloads\":" + list.text + "}";
+          return list;
+        },
+        "");
   }
 
   temporal::Resolver& resolver_;
   int concurrency_;
+  std::mutex resolved_mutex_;
+  std::map<std::string, std::shared_future<temporal::Payload>> resolved_;
 };
 
 }  // namespace

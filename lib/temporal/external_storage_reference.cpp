@@ -150,4 +150,10 @@ ExternalStorageReference read_external_storage_reference(const Payload& payload,
   return ref;
 }
 
+std::string fetch_identity(const ExternalStorageReference& reference) {
+  return "external\n" + reference.bucket + "\n" + reference.key + "\n" + reference.hash_algorithm + "\n" +
+         reference.hash_value + (reference.hash_from_key ? " (key)" : "") + "\n" +
+         (reference.size_bytes ? std::to_string(*reference.size_bytes) : "-");
+}
+
 }  // namespace claimcheck::temporal

@@ -39,6 +39,11 @@ struct ExternalStorageReference {
   std::optional<std::uint64_t> size_bytes;
 };
 
+/// What fetching and checking the object depends on (bucket, key, hash,
+/// size), as one string: references equal in it fetch the same object and
+/// pass or fail the same checks.
+std::string fetch_identity(const ExternalStorageReference& reference);
+
 /// True when the payload says it is a reference (either encoding), whether
 /// or not it is well formed.
 bool is_external_storage_reference(const Payload& payload);

@@ -10,6 +10,7 @@
 #include "codec/codec.hpp"
 #include "core/error.hpp"
 #include "scan_helpers.hpp"
+#include "manager/json_fields.hpp"
 #include "scanner/restore_fields.hpp"
 #include "stores/local_store.hpp"
 #include "test_support.hpp"
@@ -166,22 +167,54 @@ TEST_CASE("a shorthand list whose restored payload has no bare form becomes {\"p
   CHECK(top[0]["metadata"] == Json{{"encoding", base::base64_encode("binary/plain")}});
 }
 
-TEST_CASE("a payload reference found again, however indented, is fetched once; so is a list written alike") {
+TEST_CASE("a reference found again, in any place or list, however indented, is fetched once") {
   Fixture f;
   const Json reference = tiny_reference();
   const Json doc = {{"events", Json::array({{{"result", {{"payloads", Json::array({reference})}}}},
                                             {{"signal", {{"input", {{"payloads", Json::array({reference})}}}}}},
                                             {{"input", Json::array({shorthand_form(reference)})}},
-                                            {{"input", Json::array({shorthand_form(reference)})}}})}};
+                                            {{"more", {{"input", Json::array({shorthand_form(reference), 1})}}}}})}};
   std::size_t count = 0;
   const Json restored = Json::parse(f.restore(doc.dump(1), &count));
   CHECK(count == 4);
-  CHECK(f.bucket_gets.load() == 2);  // once for the proto JSON payloads, once for the shorthand lists
+  // Once for the proto JSON payloads, once for the shorthand (which drops
+  // externalPayloads, so its size is not checked): 4 before e4cfa67, 3 at it.
+  CHECK(f.bucket_gets.load() == 2);
   const Json original = {{"metadata", {{"encoding", "anNvbi9wbGFpbg=="}}}, {"data", "eyJoZWxsbyI6IndvcmxkIn0="}};
   CHECK(restored["events"][0]["result"]["payloads"][0] == original);
   CHECK(restored["events"][1]["signal"]["input"]["payloads"][0] == original);
   CHECK(restored["events"][2]["input"] == Json::array({Json{{"hello", "world"}}}));
-  CHECK(restored["events"][3]["input"] == Json::array({Json{{"hello", "world"}}}));
+  CHECK(restored["events"][3]["more"]["input"] == Json::array({Json{{"hello", "world"}}, 1}));
+}
+
+TEST_CASE("a reference that cannot be restored is named by one pointer into the document") {
+  Fixture f;
+  Json missing = tiny_reference();
+  Json claim = Json::parse(*base::base64_decode(missing["data"].get<std::string>()));
+  claim["claimData"]["key"] = claim["claimData"]["key"].get<std::string>() + "0";  // no such object
+  claim["claimData"].erase("hashValue");
+  missing["data"] = base::base64_encode(claim.dump());
+  auto where = [&](const Json& doc) {
+    try {
+      f.restore(doc.dump(2));
+    } catch (const LocatedError& e) {
+      CHECK(e.kind() == ErrorKind::NotFound);
+      return e.what_failed().substr(0, e.what_failed().find(": "));
+    }
+    FAIL("restored");
+    return std::string();
+  };
+  // In a shorthand list: the element's own place, not the list's and then the element's.
+  CHECK(where({{"events", Json::array({{{"input", Json::array({1, shorthand_form(missing)})}}})}}) ==
+        "at /events/0/input/1");
+  // In the JSON data of a proto JSON payload: the payload's place, then the place within its data.
+  const Json state = {{"a", Json::array({1, {{"b/c", shorthand_form(missing)}}})}};
+  const Json carrier = scanner_test::payload(scanner_test::Form::Base64, {{"encoding", "json/plain"}}, state.dump());
+  CHECK(where({{"events", Json::array({{{"r", {{"payloads", Json::array({carrier})}}}}})}}) ==
+        "at /events/0/r/payloads/0/data/a/1/b~1c");
+  // A long name is shortened, so that the cause still fits the line.
+  const std::string long_name(5000, 'k');
+  CHECK(where({{"data", {{long_name, shorthand_form(missing)}}}}) == "at /data/" + std::string(64, 'k') + "...");
 }
 
 TEST_CASE("TypeScript and wrapped claimcheck payloads, and references inside a payload's data") {
