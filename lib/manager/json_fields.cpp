@@ -123,13 +123,30 @@ struct Found {
   OtherReference other;
 };
 
+/// A value that could not be read as the reference it says it is (thrown
+/// while the document is walked): where it starts, and the error.
+struct RecognitionFailure {
+  std::size_t offset;
+  std::exception_ptr error;
+};
+
+/// recognise(), its Error thrown as the RecognitionFailure of the value at `span`.
+template <typename Recognise>
+auto recognising(JsonSpan span, Recognise&& recognise) {
+  try {
+    return recognise();
+  } catch (const Error&) {
+    throw RecognitionFailure{span.begin, std::current_exception()};
+  }
+}
+
 /// Every reference anywhere in the value at `span` (the value of member
 /// `name`); references are not searched inside.
 void collect_references(std::string_view text, JsonSpan span, std::vector<Found>& found,
                         const OtherReferences& others = {}, std::string_view name = {}) {
   if (text[span.begin] == '[') {
     if (others) {
-      if (auto other = others({span_text(text, span), nullptr, name})) {
+      if (auto other = recognising(span, [&] { return others({span_text(text, span), nullptr, name}); })) {
         found.push_back({span, {}, std::move(*other)});
         return;
       }
@@ -140,13 +157,13 @@ void collect_references(std::string_view text, JsonSpan span, std::vector<Found>
   if (text[span.begin] != '{') return;
   auto members = object_members(text, span.begin);
   if (has_member(members, "_type") || has_member(members, "key")) {
-    if (auto ref = reference_from_json(Json::parse(span_text(text, span)))) {
+    if (auto ref = recognising(span, [&] { return reference_from_json(Json::parse(span_text(text, span))); })) {
       found.push_back({span, std::move(*ref), {}});
       return;
     }
   }
   if (others) {
-    if (auto other = others({span_text(text, span), &members, name})) {
+    if (auto other = recognising(span, [&] { return others({span_text(text, span), &members, name}); })) {
       found.push_back({span, {}, std::move(*other)});
       return;
     }
@@ -178,20 +195,27 @@ struct Replacements {
 
 /// A pointer as an error line shows it: each name at most 64 bytes, the
 /// whole at most 512 (its end kept), so that the cause after it still fits.
+/// A cut never splits a character or an escape (~0, ~1).
 std::string shown_pointer(const std::string& pointer) {
   constexpr std::size_t kSegment = 64, kWhole = 512;
+  const std::string_view marker = "...";
   std::string shown;
   for (std::size_t at = 0; at < pointer.size();) {
     const std::size_t next = std::min(pointer.find('/', at + 1), pointer.size());
-    const std::string_view segment = std::string_view(pointer).substr(at, next - at);
-    shown += segment.size() <= kSegment + 1 ? segment
-                                            : std::string(segment.substr(0, base::utf8_prefix_length(segment, kSegment + 1))) + "...";
+    const std::string_view segment = std::string_view(pointer).substr(at, next - at);  // with its '/'
+    if (segment.size() <= kSegment + 1) {
+      shown += segment;
+    } else {
+      std::size_t cut = base::utf8_prefix_length(segment, kSegment + 1);
+      if (segment[cut - 1] == '~') --cut;
+      shown += std::string(segment.substr(0, cut)) + std::string(marker);
+    }
     at = next;
   }
   if (shown.size() <= kWhole) return shown;
-  std::size_t cut = shown.size() - kWhole;
-  while (cut < shown.size() && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) ++cut;  // a character's middle
-  return "..." + shown.substr(cut);
+  std::size_t cut = shown.size() - (kWhole - marker.size());
+  while (cut < shown.size() && ((static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80 || shown[cut - 1] == '~')) ++cut;
+  return std::string(marker) + shown.substr(cut);
 }
 
 std::string location_text(std::size_t line, const std::string& pointer) {
@@ -200,21 +224,22 @@ std::string location_text(std::size_t line, const std::string& pointer) {
   return where;
 }
 
-/// The failure of a found value, rethrown naming where it is: its line in
-/// JSON Lines, and its pointer (continued by the pointer a nested restore
-/// gave, where the value says where that text sits). A document that is
-/// itself the value keeps the error as it was.
+/// The failure of the value starting at `offset`, rethrown naming where it
+/// is: its line in JSON Lines, and its pointer (continued by the pointer a
+/// nested restore gave, where `nested_at` says where that text sits). A
+/// document that is itself the value keeps the error as it was.
 [[noreturn]] void rethrow_located(std::exception_ptr failure, std::string_view text,
-                                  const std::vector<std::size_t>& starts, const Found& f) {
-  const std::size_t start = *std::prev(std::upper_bound(starts.begin(), starts.end(), f.span.begin));
+                                  const std::vector<std::size_t>& starts, std::size_t offset,
+                                  const std::optional<std::string>& nested_at) {
+  const std::size_t start = *std::prev(std::upper_bound(starts.begin(), starts.end(), offset));
   const std::size_t line =
       starts.size() > 1 ? 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(start), '\n'))
                         : 0;
-  std::string pointer = json_pointer_to(text, start, f.span.begin);
+  std::string pointer = json_pointer_to(text, start, offset);
   try {
     std::rethrow_exception(failure);
   } catch (const LocatedError& e) {
-    if (f.other.nested_at) pointer += *f.other.nested_at + e.pointer();
+    if (nested_at) pointer += *nested_at + e.pointer();
     if (line == 0 && pointer.empty()) throw e.cause();
     throw LocatedError(e.cause(), line, pointer);
   } catch (const Error& e) {
@@ -265,7 +290,7 @@ Replacements replacements(const ReferenceFetcher& fetch, std::string_view text, 
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
-  if (first_error) rethrow_located(first_error, text, starts, *first_failed);
+  if (first_error) rethrow_located(first_error, text, starts, first_failed->span.begin, first_failed->other.nested_at);
   return out;
 }
 
@@ -345,7 +370,11 @@ std::vector<std::size_t> value_starts(std::string_view text) {
 std::vector<Found> references_at(std::string_view text, const std::vector<std::size_t>& starts,
                                  const OtherReferences& others = {}) {
   std::vector<Found> found;
-  for (std::size_t start : starts) collect_references(text, value_span(text, start), found, others);
+  try {
+    for (std::size_t start : starts) collect_references(text, value_span(text, start), found, others);
+  } catch (const RecognitionFailure& failure) {
+    rethrow_located(failure.error, text, starts, failure.offset, std::nullopt);
+  }
   return found;
 }
 

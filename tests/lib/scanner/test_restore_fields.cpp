@@ -194,11 +194,11 @@ TEST_CASE("a reference that cannot be restored is named by one pointer into the 
   claim["claimData"]["key"] = claim["claimData"]["key"].get<std::string>() + "0";  // no such object
   claim["claimData"].erase("hashValue");
   missing["data"] = base::base64_encode(claim.dump());
-  auto where = [&](const Json& doc) {
+  auto where = [&](const Json& doc, ErrorKind kind = ErrorKind::NotFound) {
     try {
       f.restore(doc.dump(2));
     } catch (const LocatedError& e) {
-      CHECK(e.kind() == ErrorKind::NotFound);
+      CHECK(e.kind() == kind);
       return e.what_failed().substr(0, e.what_failed().find(": "));
     }
     FAIL("restored");
@@ -212,9 +212,34 @@ TEST_CASE("a reference that cannot be restored is named by one pointer into the 
   const Json carrier = scanner_test::payload(scanner_test::Form::Base64, {{"encoding", "json/plain"}}, state.dump());
   CHECK(where({{"events", Json::array({{{"r", {{"payloads", Json::array({carrier})}}}}})}}) ==
         "at /events/0/r/payloads/0/data/a/1/b~1c");
-  // A long name is shortened, so that the cause still fits the line.
+  // A long name is shortened, so that the cause still fits the line, and
+  // never inside an escape.
   const std::string long_name(5000, 'k');
   CHECK(where({{"data", {{long_name, shorthand_form(missing)}}}}) == "at /data/" + std::string(64, 'k') + "...");
+  CHECK(where({{"data", {{std::string(63, 'x') + "/yyyy", shorthand_form(missing)}}}}) ==
+        "at /data/" + std::string(63, 'x') + "...");
+
+  // A reference that cannot be read (found while the document is walked, not
+  // fetched) is named the same way, in a list, in a nested array, in a
+  // payload's data, and on its line of JSON Lines (twenty-first audit).
+  Json invalid = shorthand_form(tiny_reference());
+  invalid["claimData"]["hashAlgorithm"] = "md5";
+  const Json tiny = shorthand_form(tiny_reference());
+  CHECK(where({{"events", Json::array({{{"input", Json::array({tiny, tiny, invalid})}}})}}, ErrorKind::InvalidInput) ==
+        "at /events/0/input/2");
+  CHECK(where({{"events", Json::array({{{"input", Json::array({Json::array({tiny, invalid})})}}})}},
+              ErrorKind::InvalidInput) == "at /events/0/input/0/1");
+  const Json bad_state = {{"a", Json::array({0, {{"b/c", invalid}}})}};
+  const Json bad_carrier =
+      scanner_test::payload(scanner_test::Form::Base64, {{"encoding", "json/plain"}}, bad_state.dump());
+  CHECK(where({{"events", Json::array({{{"r", {{"payloads", Json::array({bad_carrier})}}}}})}},
+              ErrorKind::InvalidInput) == "at /events/0/r/payloads/0/data/a/1/b~1c");
+  try {
+    f.restore("{\"a\":1}\n" + Json{{"input", Json::array({Json::array({tiny, invalid})})}}.dump() + "\n");
+    FAIL("restored");
+  } catch (const LocatedError& e) {
+    CHECK(e.what_failed().starts_with("line 2, at /input/0/1: "));
+  }
 }
 
 TEST_CASE("TypeScript and wrapped claimcheck payloads, and references inside a payload's data") {
