@@ -218,6 +218,22 @@ TEST_CASE("a reference that cannot be restored is named by one pointer into the 
   CHECK(where({{"data", {{long_name, shorthand_form(missing)}}}}) == "at /data/" + std::string(64, 'k') + "...");
   CHECK(where({{"data", {{std::string(63, 'x') + "/yyyy", shorthand_form(missing)}}}}) ==
         "at /data/" + std::string(63, 'x') + "...");
+  // A deep pointer keeps its end, at most 512 bytes with its "...", and does
+  // not begin inside an escape: each level's name is "aa" and 13 slashes
+  // (~1 each), 41 bytes escaped with its '/'.
+  Json deep = shorthand_form(missing);
+  for (int level = 0; level < 40; ++level) deep = Json{{"aa" + std::string(13, '/'), deep}};
+  const std::string shown = where(deep).substr(3);  // after "at "
+  CHECK(shown.size() <= 512);
+  CHECK(shown.starts_with("..."));
+  REQUIRE(shown.size() > 3);
+  CHECK(shown[3] != '0');  // an escape's digit without its '~'
+  CHECK(shown[3] != '1');
+  CHECK(shown.ends_with("/aa" + [] {
+          std::string escaped;
+          for (int i = 0; i < 13; ++i) escaped += "~1";
+          return escaped;
+        }()));
 
   // A reference that cannot be read (found while the document is walked, not
   // fetched) is named the same way, in a list, in a nested array, in a
