@@ -64,7 +64,12 @@ class FieldOffloader {
         result_.absent_sections.push_back(name);
   }
 
-  std::vector<Splice> take_splices() { return std::move(splices_); }
+  /// Views of the offloader's own reference texts: valid while it lives.
+  std::vector<Splice> splices() const {
+    std::vector<Splice> splices;
+    for (const auto& [span, reference] : offloaded_) splices.push_back({span, reference});
+    return splices;
+  }
   FieldOffloadResult result() const { return result_; }
 
  private:
@@ -105,14 +110,14 @@ class FieldOffloader {
       ++result_.kept;
       return;
     }
-    splices_.push_back({value, to_json(manager_.offload(exact, options_))});
+    offloaded_.emplace_back(value, to_json(manager_.offload(exact, options_)));
     ++result_.offloaded;
   }
 
   std::string_view text_;
   Manager& manager_;
   OffloadOptions options_;
-  std::vector<Splice> splices_;
+  std::vector<std::pair<JsonSpan, std::string>> offloaded_;  // each value and its reference's text
   FieldOffloadResult result_;
 };
 
@@ -395,7 +400,7 @@ std::string offload_fields_text(std::string_view text, Manager& manager,
   FieldOffloader offloader(text, manager, options);
   offloader.visit_document(scope);
   if (result != nullptr) *result = offloader.result();
-  return apply_splices(text, offloader.take_splices());
+  return apply_splices(text, offloader.splices());
 }
 
 ReferenceFetcher fetch_through(Manager& manager) {
@@ -434,23 +439,14 @@ std::string restore_fields_text(std::string_view text, const ReferenceFetcher& f
   if (starts.size() > 1)
     for (RestoredValue& value : restored_values.distinct)
       if (value.text.find('\n') != std::string::npos) value.text = compact_text(value.text);
-  // Written straight from the distinct texts, into a string sized once: a
-  // document restored to gigabytes is held once, not twice.
-  std::size_t size = text.size(), count = 0;
+  std::vector<Splice> splices;
+  std::size_t count = 0;
   for (std::size_t i = 0; i < found.size(); ++i) {
     const RestoredValue& value = restored_values.distinct[restored_values.index_of[i]];
-    size = size - (found[i].span.end - found[i].span.begin) + value.text.size();
+    splices.push_back({found[i].span, value.text});
     count += value.references;
   }
-  std::string out;
-  out.reserve(size);
-  std::size_t copied = 0;
-  for (std::size_t i = 0; i < found.size(); ++i) {  // found is in document order
-    out.append(text.substr(copied, found[i].span.begin - copied));
-    out.append(restored_values.distinct[restored_values.index_of[i]].text);
-    copied = found[i].span.end;
-  }
-  out.append(text.substr(copied));
+  std::string out = apply_splices(text, std::move(splices));
   if (restored != nullptr) *restored = count;
   return out;
 }

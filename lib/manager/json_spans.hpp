@@ -57,13 +57,15 @@ std::size_t member_count(std::string_view text);
 /// Deepest nesting of objects and arrays in a (not yet validated) text.
 std::size_t nesting_depth(std::string_view text);
 
-/// A replacement of one span by new text.
+/// A replacement of one span by text the caller holds: a payload restored
+/// in many places is held once, however many splices name it.
 struct Splice {
   JsonSpan span;
-  std::string text;
+  std::string_view text;
 };
 
-/// `text` with each (non-overlapping) splice applied.
+/// `text` with each (non-overlapping) splice applied, written into a string
+/// sized once: a document restored to gigabytes is held once, not twice.
 std::string apply_splices(std::string_view text, std::vector<Splice> splices);
 
 }  // namespace claimcheck
