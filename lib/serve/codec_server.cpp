@@ -9,14 +9,11 @@
 namespace claimcheck::serve {
 namespace {
 
-/// Client-facing messages stay short.
-constexpr std::size_t kMaxMessage = 300;
-
 HttpResponse text_response(int status, const std::string& message) {
   HttpResponse response;
   response.status = status;
-  response.content_type = "text/plain; charset=utf-8";
-  response.body = "claimcheck serve: " + message.substr(0, kMaxMessage) + "\n";
+  response.content_type = kPlainTextType;
+  response.body = plain_text_body(message);
   return response;
 }
 

@@ -8,6 +8,9 @@
 namespace claimcheck::serve {
 namespace {
 
+/// Client-facing messages stay short.
+constexpr std::size_t kMaxClientMessage = 300;
+
 /// Room kept for the "... (N more bytes)" that says what a cut left out.
 constexpr std::size_t kCutMarkerRoom = 32;
 
@@ -26,8 +29,9 @@ std::string log_safe_text(std::string_view text) {
 /// The same in at most `budget` bytes: a longer text is cut, saying how
 /// many of its own bytes were left out.
 std::string log_safe_text(std::string_view text, std::size_t budget) {
-  std::string whole = log_safe_text(text);
-  if (whole.size() <= budget) return whole;
+  std::size_t whole = 0;
+  for (char c : text) whole += is_escaped(c) ? 2 : 1;
+  if (whole <= budget) return log_safe_text(text);
   std::size_t kept = 0, width = 0;  // bytes of `text` kept, and their escaped width
   while (kept < text.size() && width + (is_escaped(text[kept]) ? 2 : 1) <= budget - kCutMarkerRoom)
     width += is_escaped(text[kept++]) ? 2 : 1;
@@ -35,6 +39,10 @@ std::string log_safe_text(std::string_view text, std::size_t budget) {
 }
 
 }  // namespace
+
+std::string plain_text_body(std::string_view message) {
+  return "claimcheck serve: " + std::string(message.substr(0, kMaxClientMessage)) + "\n";
+}
 
 std::string HttpRequest::header(std::string_view name) const {
   for (const auto& [key, value] : headers)

@@ -48,6 +48,11 @@ struct RequestLog {
   std::string error;  // the reason of a failure, for the operator
 };
 
+/// Every plain-text answer's type, and its body: "claimcheck serve: " and
+/// the message, cut at 300 bytes (what a client is told stays short).
+inline constexpr std::string_view kPlainTextType = "text/plain; charset=utf-8";
+std::string plain_text_body(std::string_view message);
+
 /// `serve ns=default route=decode status=200 payloads=3 in=512 out=1048700 ms=4.2`
 /// (plus ` error="..."`), one line, printable ASCII only.
 std::string format_log_line(const RequestLog& log);

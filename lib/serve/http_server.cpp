@@ -555,10 +555,10 @@ class HttpServer::Impl : public httplib::Server {
   /// http:// used for this https server: told so in plain text (curl shows
   /// it), where a TLS server would close without a word.
   void refuse_plain_http(Connection& connection, Clock::time_point started) {
-    const std::string body = "claimcheck serve: this server speaks https (TLS): use https:// in its URL\n";
-    connection.refuse_in_plain_text("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                                    "Connection: close\r\nContent-Length: " + std::to_string(body.size()) +
-                                        "\r\n\r\n" + body,
+    const std::string body = plain_text_body("this server speaks https (TLS): use https:// in its URL");
+    connection.refuse_in_plain_text("HTTP/1.1 400 Bad Request\r\nContent-Type: " + std::string(kPlainTextType) +
+                                        "\r\nConnection: close\r\nContent-Length: " +
+                                        std::to_string(body.size()) + "\r\n\r\n" + body,
                                     started + options_.request_timeout);
     log_connection(started, "plain http sent to the https server", 400, body.size());
   }
