@@ -307,6 +307,11 @@ class HttpServer::Impl : public httplib::Server {
     set_payload_max_length(codec.body_limit());
     set_keep_alive_timeout(std::max<time_t>(1, options.keep_alive_timeout.count() / 1000));
     set_keep_alive_max_count(kRequestsPerConnection);
+    // httplib offers Keep-Alive unless it closes the connection itself; an
+    // answer that ends its connection (its body unread) says only that.
+    set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+      if (res.get_header_value("Connection") == "close") res.headers.erase("Keep-Alive");
+    });
     // Bodies are refused before they are read (curl sends Expect for large ones).
     set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
       ignore_range(req);

@@ -64,8 +64,11 @@ class ServeLocal(ServeTestCase):
                     # passes through, its field in the protojson spelling the CLI accepts
                     self.assertEqual(out[0][2], [{"sizeBytes": "12"}])
         conn.close()
-        status, _, _ = server.post("/decode", bodies[0], extra={"Authorization": "Bearer wrong"})
+        status, headers, _ = server.post("/decode", bodies[0], extra={"Authorization": "Bearer wrong"})
         self.assertEqual(status, 401)
+        # Its body unread, the connection ends, and the answer says only that (httplib would add Keep-Alive).
+        self.assertEqual(headers.get("connection"), "close", headers)
+        self.assertNotIn("keep-alive", headers)
         self.assertEqual(server.stop(), 0)
         lines = server.request_lines()
         self.assertEqual(len(lines), 10, "\n".join(server.lines))
