@@ -48,7 +48,9 @@ std::size_t utf8_prefix_length(std::string_view text, std::size_t max) {
 
 std::string clipped_message(std::string text) {
   if (text.size() <= kMaxMessageBytes) return text;
-  const std::size_t cut = utf8_prefix_length(text, kMaxMessageBytes);
+  // The count says at most as many digits as the whole text's size.
+  const std::size_t marker = std::string_view("... ( more bytes)").size() + std::to_string(text.size()).size();
+  const std::size_t cut = utf8_prefix_length(text, kMaxMessageBytes - marker);
   const std::size_t left_out = text.size() - cut;
   text.resize(cut);
   return text + "... (" + std::to_string(left_out) + " more bytes)";

@@ -79,3 +79,21 @@ TEST_CASE("utf8_prefix_length cuts at most max bytes, never inside a UTF-8 chara
   CHECK(base::utf8_prefix_length("ab\xC3\xA9z", 3) == 2);  // é spans bytes 2-3
   CHECK(base::utf8_prefix_length("ab\xC3\xA9z", 4) == 4);
 }
+
+TEST_CASE("clipped_message: at most kMaxMessageBytes, its count of what was cut included") {
+  const std::string whole(base::kMaxMessageBytes, 'a');
+  CHECK(base::clipped_message(whole) == whole);
+  const std::string long_text = std::string(3000, 'b') + "the cause";
+  const std::string clipped = base::clipped_message(long_text);
+  CHECK(clipped.size() <= base::kMaxMessageBytes);
+  const std::size_t kept = clipped.find("...");
+  REQUIRE(kept != std::string::npos);
+  CHECK(clipped.substr(0, kept) == long_text.substr(0, kept));
+  CHECK(clipped.substr(kept) == "... (" + std::to_string(long_text.size() - kept) + " more bytes)");
+  // Two-byte characters: never cut inside one.
+  std::string accents;
+  for (int i = 0; i < 1500; ++i) accents += "\xC3\xA9";
+  const std::string cut = base::clipped_message(accents);
+  CHECK(cut.size() <= base::kMaxMessageBytes);
+  CHECK(cut.find("...") % 2 == 0);
+}

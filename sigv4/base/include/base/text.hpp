@@ -34,8 +34,8 @@ std::size_t utf8_prefix_length(std::string_view text, std::size_t max);
 /// is often at its end.
 constexpr std::size_t kMaxMessageBytes = 2048;
 
-/// `text` cut to at most kMaxMessageBytes, at a character boundary, saying
-/// how much was left out ("... (N more bytes)").
+/// `text` cut at a character boundary to at most kMaxMessageBytes, saying
+/// how much was left out ("... (N more bytes)", within that length).
 std::string clipped_message(std::string text);
 
 }  // namespace base
