@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "base/text.hpp"
+#include "clock_skew.hpp"
 #include "redact.hpp"
 #include "sigv4/credential_providers.hpp"
 #include "retry.hpp"
@@ -15,8 +16,6 @@ namespace {
 
 constexpr std::string_view kEmptyPayloadHash =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-// S3 refuses requests more than 15 minutes off; beyond 5 we trust the server.
-constexpr std::chrono::minutes kSkewWorthCorrecting{5};
 
 // S3's answers when the session token ran out before we thought it would.
 bool token_expired(const std::string& code) {
@@ -215,17 +214,12 @@ std::vector<std::string> RequestExecutor::signed_header_lines(const S3Request& r
 
 bool RequestExecutor::adopt_server_clock(const HttpOutcome& outcome, const std::string& code) {
   if (code != "RequestTimeTooSkewed" && outcome.status != 403) return false;
-  const std::string date = outcome.header("date");
-  if (date.empty()) return false;
-  const time_t server_time = curl_getdate(date.c_str(), nullptr);
-  if (server_time < 0) return false;
-  const auto server = std::chrono::system_clock::from_time_t(server_time);
-  const auto local = std::chrono::system_clock::now();
-  const auto offset = std::chrono::duration_cast<std::chrono::seconds>(server - local);
-  const auto change = offset - std::chrono::seconds(clock_offset_seconds_.load());
+  const std::optional<std::chrono::seconds> offset = server_clock_offset(outcome.header("date"));
+  if (!offset) return false;
+  const auto change = *offset - std::chrono::seconds(clock_offset_seconds_.load());
   if (code != "RequestTimeTooSkewed" && std::chrono::abs(change) < kSkewWorthCorrecting)
     return false;
-  clock_offset_seconds_.store(offset.count());
+  clock_offset_seconds_.store(offset->count());
   return true;
 }
 

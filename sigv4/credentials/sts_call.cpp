@@ -3,6 +3,7 @@
 #include <pugixml.hpp>
 
 #include "base/sha256.hpp"
+#include "../clock_skew.hpp"
 #include "../endpoint.hpp"
 #include "credential_fields.hpp"
 #include "provider_http.hpp"
@@ -79,6 +80,13 @@ TimedCredentials parse_answer(const ProviderResponse& response, const std::strin
   return credentials_from_json(fields, names, provider);
 }
 
+/// How far the server's clock is from ours, when that is far enough to matter.
+std::optional<std::chrono::seconds> clock_skew_of(const ProviderResponse& response) {
+  const std::optional<std::chrono::seconds> offset = server_clock_offset(response.header("date"));
+  if (!offset || std::chrono::abs(*offset) < kSkewWorthCorrecting) return std::nullopt;
+  return offset;
+}
+
 }  // namespace
 
 std::string regional_sts_endpoint(const std::string& region) {
@@ -101,18 +109,24 @@ TimedCredentials call_sts(const StsSettings& sts, const std::string& action, con
                            "the STS endpoint '" + sts_endpoint_of(sts) + "' is not http(s)://host[:port]");
   }
   const std::string body = form_body(action, fields);
-  ProviderRequest request{"POST", endpoint.scheme + "://" + endpoint.host + "/",
-                          {"Content-Type: " + std::string(kFormType)}, body};
   std::vector<std::string> secrets;
   for (const auto& [name, value] : fields)
     if (name == "WebIdentityToken") secrets.push_back(value);
   if (signing != nullptr) {
+    secrets.push_back(signing->secret_access_key);
+    secrets.push_back(signing->session_token);
+  }
+  // AssumeRole is signed, and so carries the time of our clock.
+  auto request_at = [&](std::chrono::system_clock::time_point time) {
+    ProviderRequest request{"POST", endpoint.scheme + "://" + endpoint.host + "/",
+                            {"Content-Type: " + std::string(kFormType)}, body};
+    if (signing == nullptr) return request;
     Request description{
         "POST", endpoint.host, "/", {}, {{"Content-Type", kFormType}}, base::sha256_hex(body)};
     SigningConfig config;
     config.region = signing_region(sts);
     config.service = "sts";
-    config.time = std::chrono::system_clock::now();
+    config.time = time;
     config.add_content_sha256_header = false;
     try {
       for (const Header& header : Signer(*signing).sign(description, config).headers)
@@ -121,12 +135,23 @@ TimedCredentials call_sts(const StsSettings& sts, const std::string& action, con
       throw CredentialsError(CredentialsError::Cause::Configuration, provider, error.what());
     }
     request.header_lines.push_back("Host: " + endpoint.host);
-    secrets.push_back(signing->secret_access_key);
-    secrets.push_back(signing->session_token);
-  }
+    return request;
+  };
+  const ProviderRequest request = request_at(std::chrono::system_clock::now());
+  const std::string service = "STS at " + url_origin(request.url);
   const std::string where = "STS " + action + " at " + url_origin(request.url);
-  const ProviderResponse response = provider_exchange(sts.http, request, provider, "STS at " + url_origin(request.url));
-  return parse_answer(response, where, provider, secrets);
+  ProviderResponse response = provider_exchange(sts.http, request, provider, service);
+  std::optional<std::chrono::seconds> skew = clock_skew_of(response);
+  // Refused for a clock far from the server's: signed again at its time, once.
+  if (signing != nullptr && response.status == 403 && skew) {
+    response = provider_exchange(sts.http, request_at(std::chrono::system_clock::now() + *skew), provider, service);
+    skew = clock_skew_of(response);
+  }
+  TimedCredentials fresh = parse_answer(response, where, provider, secrets);
+  // Their Expiration is by the server's clock: read by ours, or they would
+  // be refreshed hours late, or taken for expired on arrival.
+  if (fresh.expiration && skew) *fresh.expiration -= *skew;
+  return fresh;
 }
 
 }  // namespace sigv4

@@ -5,14 +5,18 @@ behind a role_arn + source_profile profile. claimcheck assumes the role,
 offloads and retrieves with the temporary credentials (session token in the
 headers and in the presigned URL of `inspect --url`), also with
 credential_source = Environment, Ec2InstanceMetadata (loopback IMDS) and
-EcsContainer (loopback agent), and through a chain of two roles; a role the
-user may not assume is exit 6 with one line naming the role and the profile.
+EcsContainer (loopback agent), and through a chain of two roles; a clock
+2 hours off (faketime); a role the user may not assume is exit 6 with one
+line naming the role and the profile.
 
 usage: test_sts.py CLAIMCHECK_EXE
 """
+import json
 import os
+import re
 import subprocess
 import sys
+from datetime import datetime, timedelta
 
 import credtest
 from credtest import S3, CredentialTestCase, run_suite, skip_without_s3
@@ -104,6 +108,35 @@ class AssumeRole(CredentialTestCase):
         self.assertTrue(origin.startswith("assume-role {} (aws profile second), signed with assume-role {} "
                                           "(aws profile first), signed with aws profile base (".format(
                                               second, credtest.ROLE_ARN)), origin)
+
+    def test_a_clock_hours_off_is_set_right_for_the_role_and_its_expiry(self):
+        """radosgw's STS refuses an AssumeRole signed by a clock 2 hours off (RequestTimeTooSkewed,
+        as S3 does): it is signed again at the time its answer's Date gives. The credentials'
+        Expiration, by the server's clock, is read by ours: 15 minutes after the offload's own
+        stored_at, so they are neither taken for expired on arrival (+2h) nor kept 2 hours too
+        long (-2h). faketime moves claimcheck's clock only."""
+        self.role_profile("worker", credtest.ROLE_ARN)
+        env = dict(self.env, FAKETIME_DONT_FAKE_MONOTONIC="1")
+        payload = b"signed by a skewed clock " * 10000
+        for shift in ("-2h", "+2h"):
+            with self.subTest(shift=shift):
+                command = ["faketime", "-f", shift, credtest.BINARY]
+                offload = subprocess.run(command + ["-vv", "offload", "--force"], input=payload,
+                                         capture_output=True, env=env, timeout=600)
+                err = offload.stderr.decode()
+                self.assertEqual(offload.returncode, 0, err)
+                sts = "claimcheck: credentials: POST {}/ -> ".format(credtest.STS_ENDPOINT)
+                self.assertEqual([line[len(sts):len(sts) + 3] for line in err.splitlines() if line.startswith(sts)],
+                                 ["403", "200"], err)
+                valid_until = re.search(r"valid until (\S+)Z", err).group(1)
+                stored_at = json.loads(offload.stdout)["stored_at"].rstrip("Z")
+                lifetime = datetime.fromisoformat(valid_until) - datetime.fromisoformat(stored_at)
+                self.assertTrue(timedelta(minutes=14) <= lifetime <= timedelta(minutes=16),
+                                (stored_at, valid_until))
+                retrieve = subprocess.run(command + ["retrieve"], input=offload.stdout, capture_output=True,
+                                          env=env, timeout=600)
+                self.assertEqual(retrieve.returncode, 0, retrieve.stderr)
+                self.assertEqual(retrieve.stdout, payload)
 
     def test_a_role_the_user_may_not_assume_is_one_line_and_exit_6(self):
         self.role_profile("denied", credtest.DENIED_ROLE_ARN)

@@ -1,0 +1,21 @@
+// A request signed by a clock far from the server's is refused (AWS allows
+// 15 minutes). The server's Date header says by how much it is off, and a
+// request signed again at the server's time goes through: the AWS SDKs do
+// the same.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace sigv4 {
+
+/// An offset below this is not the cause of a refusal: the request is not
+/// signed again for it.
+constexpr std::chrono::minutes kSkewWorthCorrecting{5};
+
+/// The server's clock minus ours, from an answer's Date header (any HTTP
+/// date curl reads); nullopt without one.
+std::optional<std::chrono::seconds> server_clock_offset(const std::string& date_header);
+
+}  // namespace sigv4
