@@ -12,4 +12,10 @@ std::optional<std::chrono::seconds> server_clock_offset(const std::string& date_
                                                           std::chrono::system_clock::now());
 }
 
+std::optional<std::chrono::seconds> significant_clock_skew(const std::string& date_header) {
+  const std::optional<std::chrono::seconds> offset = server_clock_offset(date_header);
+  if (!offset || std::chrono::abs(*offset) < kSkewWorthCorrecting) return std::nullopt;
+  return offset;
+}
+
 }  // namespace sigv4

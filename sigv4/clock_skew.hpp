@@ -18,4 +18,8 @@ constexpr std::chrono::minutes kSkewWorthCorrecting{5};
 /// date curl reads); nullopt without one.
 std::optional<std::chrono::seconds> server_clock_offset(const std::string& date_header);
 
+/// The same when the two clocks differ by kSkewWorthCorrecting or more:
+/// then times the server gives (an Expiration) are read by our clock.
+std::optional<std::chrono::seconds> significant_clock_skew(const std::string& date_header);
+
 }  // namespace sigv4

@@ -77,7 +77,7 @@ class ContainerProvider final : public ProviderBase<ContainerOptions> {
       fail(CredentialsError::Cause::Provider, why);
     }
     if (!document) fail(CredentialsError::Cause::Provider, service + " answered something that is not JSON");
-    return credentials_from_json(*document, CredentialFieldNames{}, name_);
+    return by_our_clock(credentials_from_json(*document, CredentialFieldNames{}, name_), response);
   }
 
  private:

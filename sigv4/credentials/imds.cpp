@@ -46,7 +46,7 @@ class ImdsProvider final : public ProviderBase<ImdsOptions> {
         code != document->end() && (!code->is_string() || code->get<std::string>() != "Success"))
       fail(CredentialsError::Cause::Provider,
            service() + " reports " + (code->is_string() ? code->get<std::string>() : "a failure"));
-    return credentials_from_json(*document, CredentialFieldNames{}, name_);
+    return by_our_clock(credentials_from_json(*document, CredentialFieldNames{}, name_), answer);
   }
 
  private:

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "sigv4/memory_body.hpp"
+#include "../clock_skew.hpp"
 #include "../redact.hpp"
 #include "../retry.hpp"
 
@@ -71,6 +72,12 @@ std::string url_origin(const std::string& url) {
   if (const auto at = origin.find('@', scheme_end); at != std::string::npos)
     origin.erase(scheme_end + 3, at - scheme_end - 2);
   return origin;
+}
+
+TimedCredentials by_our_clock(TimedCredentials fresh, const ProviderResponse& answer) {
+  if (fresh.expiration)
+    if (const auto skew = significant_clock_skew(answer.header("date"))) *fresh.expiration -= *skew;
+  return fresh;
 }
 
 ProviderResponse provider_exchange(const ProviderHttp& http, const ProviderRequest& request,

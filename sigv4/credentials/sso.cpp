@@ -31,7 +31,7 @@ class SsoProvider final : public ProviderBase<SsoOptions> {
     const auto document = parse_json_quietly(response.body);
     if (!document || !document->contains("roleCredentials") || !(*document)["roleCredentials"].is_object())
       provider_error(service + " answered without roleCredentials");
-    return role_credentials((*document)["roleCredentials"]);
+    return by_our_clock(role_credentials((*document)["roleCredentials"]), response);
   }
 
  private:

@@ -80,13 +80,6 @@ TimedCredentials parse_answer(const ProviderResponse& response, const std::strin
   return credentials_from_json(fields, names, provider);
 }
 
-/// How far the server's clock is from ours, when that is far enough to matter.
-std::optional<std::chrono::seconds> clock_skew_of(const ProviderResponse& response) {
-  const std::optional<std::chrono::seconds> offset = server_clock_offset(response.header("date"));
-  if (!offset || std::chrono::abs(*offset) < kSkewWorthCorrecting) return std::nullopt;
-  return offset;
-}
-
 }  // namespace
 
 std::string regional_sts_endpoint(const std::string& region) {
@@ -141,17 +134,11 @@ TimedCredentials call_sts(const StsSettings& sts, const std::string& action, con
   const std::string service = "STS at " + url_origin(request.url);
   const std::string where = "STS " + action + " at " + url_origin(request.url);
   ProviderResponse response = provider_exchange(sts.http, request, provider, service);
-  std::optional<std::chrono::seconds> skew = clock_skew_of(response);
   // Refused for a clock far from the server's: signed again at its time, once.
-  if (signing != nullptr && response.status == 403 && skew) {
-    response = provider_exchange(sts.http, request_at(std::chrono::system_clock::now() + *skew), provider, service);
-    skew = clock_skew_of(response);
-  }
-  TimedCredentials fresh = parse_answer(response, where, provider, secrets);
-  // Their Expiration is by the server's clock: read by ours, or they would
-  // be refreshed hours late, or taken for expired on arrival.
-  if (fresh.expiration && skew) *fresh.expiration -= *skew;
-  return fresh;
+  if (signing != nullptr && response.status == 403)
+    if (const auto skew = significant_clock_skew(response.header("date")))
+      response = provider_exchange(sts.http, request_at(std::chrono::system_clock::now() + *skew), provider, service);
+  return by_our_clock(parse_answer(response, where, provider, secrets), response);
 }
 
 }  // namespace sigv4

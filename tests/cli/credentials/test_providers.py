@@ -9,8 +9,12 @@ AssumeRoleWithWebIdentity (test_web_identity.py) are radosgw's own.
 usage: test_providers.py CLAIMCHECK_EXE
 """
 import hashlib
+import json
 import os
+import re
+import subprocess
 import sys
+from datetime import datetime, timedelta
 
 import credtest
 from credtest import S3, CredentialTestCase, run_suite, skip_without_s3
@@ -97,6 +101,46 @@ class Providers(CredentialTestCase):
                    '{"accessToken": "legacy-token", "expiresAt": "2200-01-01T00:00:00Z"}')
         self.env["AWS_ENDPOINT_URL_SSO"] = portal.url
         self.assertEqual(self.credentials_origin(self.roundtrip()), "SSO 1/r (aws profile default)")
+
+    def test_an_expiration_by_the_servers_clock_is_read_by_ours(self):
+        """The container agent, instance metadata and the SSO portal give an Expiration by their
+        clock (an hour ahead here). With claimcheck's clock 2 hours ahead (faketime), such
+        credentials were taken for expired on arrival; 2 hours behind, kept 2 hours after they end.
+        Read by the answer's Date, they are valid an hour from claimcheck's own now (the offload's
+        stored_at)."""
+        server = self.keys_server("--container-token", "agent-token", "--sso-token", "sso-token")
+        self.aws_file("config", "[profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = r\n"
+                                "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
+                                "sso_region = eu-west-1\n")
+        self.write(os.path.join("home", ".aws", "sso", "cache", hashlib.sha1(b"corp").hexdigest() + ".json"),
+                   '{"accessToken": "sso-token", "expiresAt": "2200-01-01T00:00:00Z"}')
+        providers = {
+            "container": {"AWS_CONTAINER_CREDENTIALS_FULL_URI": server.url + "/container/x",
+                          "AWS_CONTAINER_AUTHORIZATION_TOKEN": "agent-token"},
+            "instance metadata": {"AWS_EC2_METADATA_SERVICE_ENDPOINT": server.url},
+            "SSO": {"AWS_PROFILE": "dev", "AWS_ENDPOINT_URL_SSO": server.url},
+        }
+        payload = b"read by our clock " * 10000
+        for name, variables in providers.items():
+            for shift in ("+2h", "-2h"):
+                with self.subTest(provider=name, shift=shift):
+                    env = dict(self.env, FAKETIME_DONT_FAKE_MONOTONIC="1", **variables)
+                    command = ["faketime", "-f", shift, credtest.BINARY]
+                    offload = subprocess.run(command + ["-vv", "offload", "--force"], input=payload,
+                                             capture_output=True, env=env, timeout=600)
+                    err = offload.stderr.decode()
+                    self.assertEqual(offload.returncode, 0, err)
+                    found = re.search(r"valid until (\S+)Z", err)
+                    self.assertIsNotNone(found, err)
+                    valid_until = found.group(1)
+                    stored_at = json.loads(offload.stdout)["stored_at"].rstrip("Z")
+                    lifetime = datetime.fromisoformat(valid_until) - datetime.fromisoformat(stored_at)
+                    self.assertTrue(timedelta(minutes=59) <= lifetime <= timedelta(minutes=61),
+                                    (stored_at, valid_until))
+                    retrieve = subprocess.run(command + ["retrieve"], input=offload.stdout, capture_output=True,
+                                              env=env, timeout=600)
+                    self.assertEqual(retrieve.returncode, 0, retrieve.stderr)
+                    self.assertEqual(retrieve.stdout, payload)
 
     def test_credential_process(self):
         script = self.write("creds.sh", "#!/bin/sh\n"

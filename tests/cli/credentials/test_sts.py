@@ -128,7 +128,9 @@ class AssumeRole(CredentialTestCase):
                 sts = "claimcheck: credentials: POST {}/ -> ".format(credtest.STS_ENDPOINT)
                 self.assertEqual([line[len(sts):len(sts) + 3] for line in err.splitlines() if line.startswith(sts)],
                                  ["403", "200"], err)
-                valid_until = re.search(r"valid until (\S+)Z", err).group(1)
+                found = re.search(r"valid until (\S+)Z", err)
+                self.assertIsNotNone(found, err)
+                valid_until = found.group(1)
                 stored_at = json.loads(offload.stdout)["stored_at"].rstrip("Z")
                 lifetime = datetime.fromisoformat(valid_until) - datetime.fromisoformat(stored_at)
                 self.assertTrue(timedelta(minutes=14) <= lifetime <= timedelta(minutes=16),
