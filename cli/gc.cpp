@@ -43,7 +43,7 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   options.now = now;
   options.as_of = flags.as_of ? parse_as_of(*flags.as_of, now, "--as-of") : now;
   if (flags.older_than)
-    options.older_than = parse_offset(*flags.older_than, options.as_of, Direction::Back, "--older-than");
+    options.older_than = parse_offset(*flags.older_than, now, Direction::Back, "--older-than");
   if (flags.limit > 0) options.limit = flags.limit;
   options.uploads_older_than = parse_offset(flags.uploads_older_than, now, Direction::Back, "--uploads-older-than");
   options.dry_run = flags.dry_run;
@@ -113,7 +113,7 @@ void add_gc_options(CLI::App& sub, ConfigOverrides& o, GcFlags& flags) {
   sub.add_option("--as-of", flags.as_of, "Judge expiry at this time (RFC 3339) or at now +DURATION")
       ->type_name("TIME|+DURATION");
   add_setting_options(sub, "gc", o);
-  sub.add_option("--older-than", flags.older_than, "Only objects last modified at least this long ago")
+  sub.add_option("--older-than", flags.older_than, "Only objects last modified at least this long ago (from now, whatever --as-of says)")
       ->type_name("DURATION");
   sub.add_option("--limit", flags.limit, "Delete at most N objects")->type_name("N")->transform(whole_number(1));
   sub.add_option("--uploads-older-than", flags.uploads_older_than,

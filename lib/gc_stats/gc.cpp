@@ -125,7 +125,7 @@ class GcRun {
   }
 
   bool old_enough(const ObjectInfo& object) const {
-    return !options_.older_than || object.last_modified <= options_.as_of - *options_.older_than;
+    return !options_.older_than || object.last_modified <= options_.now - *options_.older_than;
   }
 
   void select(const GcCandidate& candidate) {

@@ -32,7 +32,9 @@ struct GcOptions {
   std::string prefix = default_config().prefix;
   std::chrono::seconds ttl = default_config().ttl;
   TimePoint as_of{};  // expiry is judged at this time
-  /// Also require LastModified <= as_of - older_than.
+  /// Also require LastModified <= now - older_than: measured from the real
+  /// time, as an upload's age is, so that `--as-of +40d --older-than 1h`
+  /// never deletes what was written a second ago.
   std::optional<std::chrono::seconds> older_than;
   std::optional<std::uint64_t> limit;  // delete at most this many
   bool dry_run = false;

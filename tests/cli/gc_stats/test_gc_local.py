@@ -132,6 +132,17 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertEqual((doc["expired"], doc["deleted"]), (1, 1))
         self.assertEqual(self.backend.keys(self.prefix), {recent})
 
+    def test_older_than_is_measured_from_now_whatever_as_of_says(self):
+        """--as-of moves the time expiry is judged at, not the age --older-than asks for: an
+        object written a minute ago stays with --as-of +40d --older-than 1h (it was deleted)."""
+        fresh = layout_key(self.prefix, utc_now() + 30 * DAY)
+        old = layout_key(self.prefix, utc_now() + 31 * DAY)
+        self.backend.put_foreign(fresh, b"f", age=datetime.timedelta(minutes=1))
+        self.backend.put_foreign(old, b"o", age=datetime.timedelta(hours=2))
+        doc = self.gc("--as-of", "+40d", "--older-than", "1h", "--json").json()
+        self.assertEqual(doc["deleted_keys"], [old])
+        self.assertEqual(self.backend.keys(self.prefix), {fresh})
+
     def test_as_of_takes_an_rfc3339_time_with_any_offset(self):
         soon = layout_key(self.prefix, utc_now() + 2 * DAY)
         later = layout_key(self.prefix, utc_now() + 4 * DAY)

@@ -164,6 +164,23 @@ TEST_CASE("--older-than also requires LastModified old enough") {
   CHECK_FALSE(store.contains(old));
 }
 
+TEST_CASE("--older-than is measured from now, not from as_of") {
+  // A later as_of judges expiry, not age: what was written a second ago stays
+  // (it had gone with as_of 40 days on, older_than 1 hour; twenty-second audit).
+  MemoryStore store;
+  const auto fresh = layout_key(kPrefix, kNow + 30 * kDay, 1);
+  const auto old = layout_key(kPrefix, kNow + 30 * kDay, 2);
+  store.add(fresh, 1, kNow - std::chrono::seconds(1));
+  store.add(old, 1, kNow - 2 * std::chrono::hours(1));
+  auto options = options_at(kNow + 40 * kDay);
+  options.now = kNow;
+  options.older_than = std::chrono::hours(1);
+  GcSummary summary = run_gc(store, options);
+  CHECK(summary.deleted == 1);
+  CHECK(store.contains(fresh));
+  CHECK_FALSE(store.contains(old));
+}
+
 TEST_CASE("3000 objects, 2500 expired: 3 listing requests and 3 delete requests of at most 1000 keys") {
   for (const int list_concurrency : {1, 8}) {
     CAPTURE(list_concurrency);
