@@ -1,6 +1,7 @@
 // `claimcheck gc`: parses its flags, judges and deletes through lib's run_gc,
 // prints the dry-run list and the summary. Exit: 0; 6 when any key could not
 // be deleted; the error's code when the listing failed; 130 on SIGINT.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -48,6 +49,8 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   options.uploads_older_than = parse_offset(flags.uploads_older_than, now, Direction::Back, "--uploads-older-than");
   options.dry_run = flags.dry_run;
   // Gathered before listing: an unreadable document stops gc before any delete.
+  if (std::count(flags.keep_referenced.begin(), flags.keep_referenced.end(), "-") > 1)
+    throw Error(ErrorKind::Usage, "gc --keep-referenced", "stdin ('-') given more than once");
   options.keep = collect_referenced_keys(flags.keep_referenced);
   return options;
 }

@@ -86,6 +86,11 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertEqual(r.code, 0, r.err)
         self.assertEqual((r.json()["kept_referenced"], r.json()["deleted"]), (1, 0))
         self.assertEqual(self.backend.keys(self.prefix), {ref["key"]})
+        # Twice: the second would read an empty stdin ("not JSON", exit 3); a usage error instead.
+        self.assertIn("stdin ('-') given more than once",
+                      self.fails(2, "gc", "--prefix", self.prefix, "--as-of", "+2d", "--keep-referenced", "-",
+                                 "--keep-referenced", "-"))
+        self.assertEqual(self.backend.keys(self.prefix), {ref["key"]})
 
     def test_go_runner_directory_at_the_root(self):
         # The Go runner's filesystem store: bare UUID files at the root of the

@@ -132,6 +132,7 @@ class ServeLocal(ServeTestCase):
                 self.assertEqual(fields.get("access-control-allow-origin"), origin, lines)
             self.assertEqual(fields.get("vary"), "Origin", lines)
             self.assertEqual(fields.get("connection"), "close", lines)
+            self.assertNotIn("keep-alive", fields)
             self.assertEqual(body, b"claimcheck serve: " + words + b"\n")
             self.assertEqual(int(fields["content-length"]), len(body))
         self.assertEqual(server.stop(), 0)
@@ -184,6 +185,7 @@ class ServeLocal(ServeTestCase):
                 headers, _, text = response.partition(b"\r\n\r\n")
                 self.assertTrue(headers.startswith(b"HTTP/1.1 408 "), response)
                 self.assertIn(b"\r\nConnection: close", headers)  # the connection ends after it
+                self.assertNotIn(b"\r\nKeep-Alive:", headers)  # and says nothing else of it
                 self.assertEqual(text, b"claimcheck serve: request not received in full within the request timeout\n")
         wait_until(lambda: len(server.request_lines()) == 2, what="two log lines")
         for line in server.request_lines():
