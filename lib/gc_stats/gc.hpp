@@ -86,7 +86,9 @@ struct GcSummary {
 };
 
 struct GcCallbacks {
-  /// Each object chosen for deletion, in listing order (dry run: the list).
+  /// Each object chosen for deletion, in the order judged (dry run: the
+  /// list): list_partitioned's (keys directly under the prefix, then each
+  /// date folder's in order).
   std::function<void(const GcCandidate&)> on_selected;
   /// After each listing page (on the calling thread); a snapshot.
   std::function<void(const GcSummary&)> on_progress;
