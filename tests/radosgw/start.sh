@@ -162,7 +162,7 @@ osd_objectstore = memstore
 memstore_device_bytes = ${RGW_MEMSTORE_BYTES:-8589934592}
 
 [client.rgw.s3]
-rgw_frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw_frontends = beast endpoint=127.0.0.1:$RGW_PORT tcp_nodelay=1
 rgw_data = $STATE/rgw
 rgw_thread_pool_size = 32
 
@@ -173,7 +173,7 @@ rgw_thread_pool_size = 32
 # wins), and the other tests check SignatureDoesNotMatch. The key encrypts
 # session tokens and must be 16 characters.
 [client.rgw.sts]
-rgw_frontends = beast endpoint=127.0.0.1:$STS_PORT
+rgw_frontends = beast endpoint=127.0.0.1:$STS_PORT tcp_nodelay=1
 rgw_data = $STATE/rgw-sts
 rgw_thread_pool_size = 16
 rgw_s3_auth_use_sts = true
