@@ -34,9 +34,9 @@ ProviderResponse provider_exchange(const ProviderHttp& http, const ProviderReque
                                    const std::string& provider, const std::string& service);
 
 /// `fresh` with its Expiration, which the server gave by its clock, read by
-/// ours when the answer's Date is 5 minutes or more off: else credentials
-/// would be taken for expired on arrival (our clock ahead) or kept hours
-/// after they end (behind).
+/// ours when the answer's Date is off by kSkewWorthCorrecting or more: else
+/// credentials would be taken for expired on arrival (our clock ahead) or
+/// kept hours after they end (behind).
 TimedCredentials by_our_clock(TimedCredentials fresh, const ProviderResponse& answer);
 
 /// "scheme://host[:port]" of a URL, for messages (no path, query or user).
