@@ -4,6 +4,7 @@ with an S3 store, the loopback stand-ins of tests/tools/credential_server.py
 radosgw's real STS accepts for AssumeRoleWithWebIdentity, the fault proxy, profiles
 written into ~/.aws, and the checks every provider's output must pass (one
 error line, no secret)."""
+import datetime
 import json
 import os
 import re
@@ -177,6 +178,28 @@ class CredentialTestCase(unittest.TestCase):
         proc = subprocess.run([BINARY, *args], input=stdin, capture_output=True,
                               env=env or self.env, timeout=timeout)
         return Result(proc, text=True)
+
+    def skewed_roundtrip(self, shift, payload, lifetime, env=None):
+        """offload (-vv) then retrieve with claimcheck's clock moved by `shift` (faketime, "+2h"; the
+        servers keep the real time). The credentials must be valid for `lifetime` (a timedelta,
+        to the minute) from claimcheck's own now, the reference's stored_at. Returns the offload."""
+        env = dict(env or self.env, FAKETIME_DONT_FAKE_MONOTONIC="1")
+
+        def run(*args, stdin):
+            return Result(subprocess.run(["faketime", "-f", shift, BINARY, *args], input=stdin,
+                                         capture_output=True, env=env, timeout=600), text=True)
+
+        offload = run("-vv", "offload", "--force", stdin=payload)
+        self.assertEqual(offload.code, 0, offload.err)
+        found = re.search(r"valid until (\S+)Z", offload.err)
+        self.assertIsNotNone(found, offload.err)
+        stored_at = offload.json()["stored_at"].rstrip("Z")
+        valid = datetime.datetime.fromisoformat(found.group(1)) - datetime.datetime.fromisoformat(stored_at)
+        self.assertLessEqual(abs(valid - lifetime), datetime.timedelta(minutes=1), (stored_at, found.group(1)))
+        retrieve = run("retrieve", stdin=offload.out.encode())
+        self.assertEqual(retrieve.code, 0, retrieve.err)
+        self.assertEqual(retrieve.out.encode(), payload)
+        return offload
 
     def roundtrip(self, payload=b"credential chain payload " * 4096, *flags):
         """offload then retrieve with -v; returns the offload's result."""
