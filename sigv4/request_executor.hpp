@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -57,6 +58,8 @@ class RequestExecutor {
                           std::chrono::seconds lifetime,
                           const std::vector<std::pair<std::string, std::string>>& query = {}) const;
   std::uint64_t request_count() const { return requests_.load(); }
+  /// The server's clock minus ours, once a refusal taught it (0 before).
+  std::chrono::seconds clock_offset() const { return std::chrono::seconds(clock_offset_seconds_.load()); }
 
  private:
   HttpOutcome attempt(const S3Request& request, const std::string& payload_hash,

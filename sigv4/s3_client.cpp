@@ -284,4 +284,6 @@ std::string S3Client::presign_get(const std::string& bucket, const std::string& 
 
 std::uint64_t S3Client::request_count() const { return impl_->executor.request_count(); }
 
+std::chrono::seconds S3Client::clock_offset() const { return impl_->executor.clock_offset(); }
+
 }  // namespace sigv4

@@ -78,7 +78,7 @@ class GcRun {
       return;
     }
     const ObjectExpiry expiry = object_expiry(object, options_.ttl);
-    if (!is_expired(expiry, options_.as_of) || !old_enough(object)) return;
+    if (!is_expired(expiry, judged_as_of()) || !old_enough(object)) return;
     ++summary_.expired;
     if (options_.keep.contains(object.key)) {
       ++summary_.kept_referenced;
@@ -102,7 +102,7 @@ class GcRun {
       summary_.listing_error = e;
       return;
     }
-    const TimePoint cutoff = options_.now - *options_.uploads_older_than;
+    const TimePoint cutoff = by_store_clock(options_.now) - *options_.uploads_older_than;
     for (const IncompleteUpload& upload : uploads) {
       if (stop_requested()) {
         summary_.interrupted = true;
@@ -125,8 +125,15 @@ class GcRun {
   }
 
   bool old_enough(const ObjectInfo& object) const {
-    return !options_.older_than || object.last_modified <= options_.now - *options_.older_than;
+    return !options_.older_than || object.last_modified <= by_store_clock(options_.now) - *options_.older_than;
   }
+
+  /// A time of our clock read by the store's, once its answers showed ours is
+  /// off (a request refused for it): a machine hours ahead must not take
+  /// fresh objects for expired or old. Last-modified times are the store's.
+  TimePoint by_store_clock(TimePoint ours) const { return ours + store_.clock_offset(); }
+
+  TimePoint judged_as_of() const { return options_.as_of_fixed ? options_.as_of : by_store_clock(options_.as_of); }
 
   void select(const GcCandidate& candidate) {
     ++summary_.selected;

@@ -32,6 +32,9 @@ struct GcOptions {
   std::string prefix = default_config().prefix;
   std::chrono::seconds ttl = default_config().ttl;
   TimePoint as_of{};  // expiry is judged at this time
+  /// as_of was given as a time, not as now (+ a duration): it stays as it is
+  /// when the store's clock turns out to differ from ours.
+  bool as_of_fixed = false;
   /// Also require LastModified <= now - older_than: measured from the real
   /// time, as an upload's age is, so that `--as-of +40d --older-than 1h`
   /// never deletes what was written a second ago.

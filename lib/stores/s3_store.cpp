@@ -256,6 +256,7 @@ class S3Store final : public Store {
   }
 
   std::uint64_t request_count() const override { return client_.request_count(); }
+  std::chrono::seconds clock_offset() const override { return client_.clock_offset(); }
 
  private:
   std::string url(const std::string& key) const { return location() + "/" + key; }

@@ -150,6 +150,10 @@ class Store {
 
   /// Requests made so far (S3), for verbose output and tests; 0 for local.
   virtual std::uint64_t request_count() const { return 0; }
+
+  /// The store's clock minus ours, as its answers have shown so far (an S3
+  /// store that refused a request signed by a clock hours off); 0 for local.
+  virtual std::chrono::seconds clock_offset() const { return std::chrono::seconds(0); }
 };
 
 /// Throws Error(Usage, what) unless a fetch URL may live `lifetime`: 1 s up to

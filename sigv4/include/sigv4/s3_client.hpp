@@ -211,6 +211,10 @@ class S3Client {
   /// Requests sent (attempts included), for tests and stats.
   std::uint64_t request_count() const;
 
+  /// The server's clock minus ours, as adopted after a request refused for
+  /// a clock 5 minutes or more off (0 until then).
+  std::chrono::seconds clock_offset() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

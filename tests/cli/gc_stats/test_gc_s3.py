@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gc_cli  # noqa: E402
 from gc_cli import GcTestCase, S3Backend, layout_key, utc_now  # noqa: E402
 from gc_scenario import MixedTtlScenario  # noqa: E402
-from claimcheck_test import send_signal_and_wait_taken  # noqa: E402
+from claimcheck_test import Result, send_signal_and_wait_taken  # noqa: E402
 
 DAY = datetime.timedelta(days=1)
 
@@ -64,6 +64,30 @@ class S3Gc(GcTestCase, MixedTtlScenario):
     def open_uploads(self, prefix):
         page = self.backend.client.list_multipart_uploads(Bucket=self.backend.bucket, Prefix=prefix)
         return {u["UploadId"] for u in page.get("Uploads", [])}
+
+    def test_a_clock_hours_ahead_is_read_by_the_stores(self):
+        """On a machine whose clock is 2 hours ahead (faketime), gc's first listing is refused and
+        signed again at the store's time; ages and a relative --as-of are then read by the store's
+        clock too. An object written just now is not "older than 1h", nor an upload begun just now
+        "begun 1h or more ago" (the twenty-third audit saw both go)."""
+        payload = b"fresh " * 20000
+        ref = self.offload(payload, "1d")
+        client, bucket = self.backend.client, self.backend.bucket
+        key = self.prefix + str(uuid.uuid4())
+        upload = client.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+        try:
+            env = dict(self.env, **self.backend.env, FAKETIME_DONT_FAKE_MONOTONIC="1")
+            argv = ["faketime", "-f", "+2h", gc_cli.BINARY, *self.backend.global_args, "gc", "--prefix", self.prefix,
+                    "--as-of", "+40d", "--older-than", "1h", "--uploads-older-than", "1h", "--json"]
+            r = Result(subprocess.run(argv, capture_output=True, env=env, timeout=600), text=True)
+            self.assertEqual(r.code, 0, r.err)
+            doc = r.json()
+            self.assertEqual((doc["scanned"], doc["deleted"], doc["uploads_found"], doc["uploads_stale"]),
+                             (1, 0, 1, 0), doc)
+            self.assertEqual(self.retrieve(ref), payload)
+            self.assertIn(upload, self.open_uploads(self.prefix))
+        finally:
+            client.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=upload)
 
     def test_stale_multipart_uploads_are_aborted(self):
         client, bucket = self.backend.client, self.backend.bucket
