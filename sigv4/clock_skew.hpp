@@ -14,8 +14,12 @@ namespace sigv4 {
 /// signed again for it.
 constexpr std::chrono::minutes kSkewWorthCorrecting{5};
 
+/// Offsets beyond this are a server's broken Date, not a clock to adopt
+/// (and adding them to a time would overflow it).
+constexpr std::chrono::hours kLargestClockOffset{24 * 365 * 100};
+
 /// The server's clock minus ours, from an answer's Date header (any HTTP
-/// date curl reads); nullopt without one.
+/// date curl reads); nullopt without one, or beyond kLargestClockOffset.
 std::optional<std::chrono::seconds> server_clock_offset(const std::string& date_header);
 
 /// The same when the two clocks differ by kSkewWorthCorrecting or more:

@@ -2,9 +2,12 @@
 // endpoints and addressing, error messages, GetObject resumption.
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <ctime>
 #include <string>
 #include <vector>
 
+#include "clock_skew.hpp"
 #include "endpoint.hpp"
 #include "get_resume.hpp"
 #include "redact.hpp"
@@ -226,4 +229,22 @@ TEST_CASE("a server that ignores the resume Range does not make the sink see byt
   resume.deliver(200, "456789ab", 8);
   CHECK(out.bytes == "234567");
   CHECK(resume.delivered() == 6);
+}
+
+TEST_CASE("server_clock_offset: a Date read as seconds off ours; none for a broken one") {
+  using std::chrono::hours;
+  char date[64];
+  const auto in_two_hours = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + hours(2));
+  std::tm utc{};
+  gmtime_r(&in_two_hours, &utc);
+  std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  const auto offset = sigv4::server_clock_offset(date);
+  REQUIRE(offset.has_value());
+  CHECK(std::chrono::abs(*offset - hours(2)) <= std::chrono::seconds(2));
+  CHECK(sigv4::significant_clock_skew(date).has_value());
+  CHECK_FALSE(sigv4::server_clock_offset("").has_value());
+  CHECK_FALSE(sigv4::server_clock_offset("garbage").has_value());
+  // The year 9999 is past what a time point holds: it wrapped round to 2237
+  // before (twenty-third audit); now it is no clock at all.
+  CHECK_FALSE(sigv4::server_clock_offset("Fri, 31 Dec 9999 23:59:59 GMT").has_value());
 }
