@@ -315,7 +315,11 @@ class HttpServer::Impl : public httplib::Server {
     // Bodies are refused before they are read (curl sends Expect for large ones).
     set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
       ignore_range(req);
-      return refuse_before_body(req, res) ? res.status : 100;
+      if (!refuse_before_body(req, res)) return 100;
+      // httplib counts a body only on the answers it routes: without this a
+      // kept connection's client waits for the close to end the body.
+      res.set_header("Content-Length", std::to_string(res.body.size()));
+      return res.status;
     });
     // Before httplib reads a body: a request refused on its headers (any
     // method but POST, a length that cannot be trusted, ...) is answered at

@@ -12,6 +12,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import select
 import shutil
 import signal
@@ -135,6 +136,31 @@ class ServeLocal(ServeTestCase):
             self.assertNotIn("keep-alive", fields)
             self.assertEqual(body, b"claimcheck serve: " + words + b"\n")
             self.assertEqual(int(fields["content-length"]), len(body))
+        self.assertEqual(server.stop(), 0)
+
+    def test_a_refusal_to_expect_100_continue_counts_its_body(self):
+        """curl sends Expect: 100-continue: a refusal then is answered before the body, and had no
+        Content-Length; with nothing to read (Content-Length: 0) the connection stayed open and the
+        client waited 15 s (the keep-alive timeout) for the close to end the body."""
+        with open(self.path("token"), "w") as f:
+            f.write("tok\n")
+        server = self.serve("--token-file", self.path("token"))
+        for extra in ("", "Origin: https://evil.example\r\n"):
+            with self.subTest(extra=extra):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)  # the bug took 15 s
+                sock.sendall(("POST /decode HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                              "Expect: 100-continue\r\nContent-Length: 0\r\n" + extra + "\r\n").encode())
+                response = b""
+                while b"\r\n\r\n" not in response:
+                    response += sock.recv(65536)
+                headers, _, body = response.partition(b"\r\n\r\n")
+                length = re.search(rb"\r\nContent-Length: (\d+)", headers)
+                self.assertIsNotNone(length, headers)
+                while len(body) < int(length.group(1)):
+                    body += sock.recv(65536)
+                sock.close()
+                self.assertTrue(headers.startswith(b"HTTP/1.1 40"), headers)
+                self.assertTrue(body.startswith(b"claimcheck serve: ") and body.endswith(b"\n"), body)
         self.assertEqual(server.stop(), 0)
 
     def test_requests_refused_on_their_headers_are_answered_at_once(self):
