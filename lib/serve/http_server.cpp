@@ -309,7 +309,11 @@ class HttpServer::Impl : public httplib::Server {
     set_keep_alive_max_count(kRequestsPerConnection);
     // httplib offers Keep-Alive unless it closes the connection itself; an
     // answer that ends its connection (its body unread) says only that.
-    set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
+    set_post_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      // httplib ends an HTTP/1.0 exchange unless it asked for Keep-Alive so spelt.
+      if (req.version == "HTTP/1.0" && req.get_header_value("Connection") != "Keep-Alive" &&
+          res.get_header_value("Connection") != "close")
+        res.set_header("Connection", "close");
       if (res.get_header_value("Connection") == "close") res.headers.erase("Keep-Alive");
     });
     // Bodies are refused before they are read (curl sends Expect for large ones).

@@ -138,6 +138,23 @@ class ServeLocal(ServeTestCase):
             self.assertEqual(int(fields["content-length"]), len(body))
         self.assertEqual(server.stop(), 0)
 
+    def test_an_http_1_0_exchange_says_it_closes(self):
+        """httplib ends an HTTP/1.0 exchange (unless asked for "Keep-Alive" so spelt): the answer
+        says Connection: close, not Keep-Alive (twenty-third audit)."""
+        server = self.serve()
+        for connection in ("", "Connection: keep-alive\r\n"):
+            with self.subTest(connection=connection):
+                sock = socket.create_connection(("127.0.0.1", server.port), timeout=20)
+                sock.sendall(("GET /x HTTP/1.0\r\nHost: x\r\n" + connection + "\r\n").encode())
+                response = b""
+                while chunk := sock.recv(65536):  # it closes
+                    response += chunk
+                sock.close()
+                headers = response.partition(b"\r\n\r\n")[0]
+                self.assertIn(b"\r\nConnection: close", headers)
+                self.assertNotIn(b"\r\nKeep-Alive:", headers)
+        self.assertEqual(server.stop(), 0)
+
     def test_a_refusal_to_expect_100_continue_counts_its_body(self):
         """curl sends Expect: 100-continue: a refusal then is answered before the body, and had no
         Content-Length; with nothing to read (Content-Length: 0) the connection stayed open and the
