@@ -66,6 +66,12 @@ void print_summary_text(const GcReport& r) {
   } else {
     out += fmt::format("  deleted:           {}\n", s.deleted);
     out += fmt::format("  bytes freed:       {}\n", bytes_text(s.bytes_freed));
+    // A stop drops the batches no worker had begun: say so, or "deleted"
+    // reads as all there was (--json has it as selected beside deleted).
+    const std::uint64_t attempted = s.deleted + s.errors;
+    if (s.selected > attempted)
+      out += fmt::format("  not deleted:       {} (chosen; the run stopped before their batch was sent)\n",
+                         s.selected - attempted);
   }
   if (r.options.uploads_older_than)
     out += fmt::format("  incomplete uploads: {}, begun {} or more ago: {}, {}: {}\n", s.uploads_found,

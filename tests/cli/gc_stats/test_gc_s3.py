@@ -10,6 +10,7 @@ import datetime
 import json
 import math
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -257,6 +258,35 @@ class S3GcPrivateBucket(GcTestCase):
                 self.assertGreater(len(remaining), 0)
                 self.assertGreaterEqual(doc["deleted"], 1000)
                 self.assertEqual(doc["deleted"], count - len(remaining))
+
+    def test_the_text_summary_of_a_stopped_gc_counts_what_it_chose_and_did_not_delete(self):
+        # gc deletes 4 batches at a time and queues 4 more; each delete takes
+        # 5 s. When the sixth page is asked for, batches 1-4 are in flight and
+        # batch 5 waits. The stop drops what waits; the summary had said
+        # "deleted: 4000" and nothing of the rest.
+        count = 6000
+        self.backend.put_many([layout_key(self.prefix, utc_now() - DAY) for _ in range(count)])
+        proxy = CountingProxy("DeleteObjects=5.0")
+        try:
+            env = dict(self.env, **self.backend.env)
+            argv = [gc_cli.BINARY, *self.through(proxy), "gc", "--prefix", self.prefix]
+            proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+            deadline = time.monotonic() + 120
+            while proxy.counts().get("ListObjectsV2", 0) < 6:
+                self.assertIsNone(proc.poll(), "gc ended before its sixth page")
+                self.assertLess(time.monotonic(), deadline)
+                time.sleep(0.02)
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=120)
+        finally:
+            proxy.close()
+        self.assertEqual(proc.returncode, 130, err)
+        deleted = int(re.search(r"^  deleted: +(\d+)$", out, re.M).group(1))
+        not_deleted = int(re.search(r"^  not deleted: +(\d+) \(chosen;", out, re.M).group(1))
+        remaining = len(self.backend.keys(self.prefix))
+        self.assertEqual(remaining, count - deleted)
+        self.assertGreater(not_deleted, 0)
+        self.assertLessEqual(not_deleted, remaining)
 
     def test_a_second_sigint_ends_gc_at_once(self):
         self.backend.put_many([layout_key(self.prefix, utc_now() - DAY) for _ in range(1000)])
