@@ -5,6 +5,7 @@
 #include "base/sha256.hpp"
 #include "../clock_skew.hpp"
 #include "../endpoint.hpp"
+#include "../error_code_text.hpp"
 #include "credential_fields.hpp"
 #include "provider_http.hpp"
 
@@ -64,7 +65,8 @@ TimedCredentials parse_answer(const ProviderResponse& response, const std::strin
     const std::string code = parsed ? text_of(document, "Code") : "";
     const std::string message = parsed ? scrubbed(text_of(document, "Message"), secrets) : "";
     std::string why = where + ": " + (code.empty() ? "error" : code);
-    if (!message.empty()) why += ": " + message;
+    const std::string_view explained = message.empty() ? explain_error_code(code) : std::string_view(message);
+    if (!explained.empty()) why += ": " + std::string(explained);
     throw CredentialsError(CredentialsError::Cause::Provider, provider,
                            why + " (HTTP " + std::to_string(response.status) + ")");
   }

@@ -81,7 +81,7 @@ TEST_CASE("a role the user may not assume: AccessDenied from STS, named, without
   } catch (const CredentialsError& error) {
     CHECK(error.cause() == CredentialsError::Cause::Provider);
     CHECK(error.provider() == "assume-role " + server().denied_role_arn);
-    CHECK(error.reason() == "STS AssumeRole at " + server().sts_endpoint + ": AccessDenied (HTTP 403)");
+    CHECK(error.reason() == "STS AssumeRole at " + server().sts_endpoint + ": AccessDenied: access denied; check the credentials' permissions (HTTP 403)");
     CHECK(std::string(error.what()).find(server().secret_key) == std::string::npos);
   }
 }

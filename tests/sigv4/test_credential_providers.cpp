@@ -279,6 +279,12 @@ TEST_CASE("web identity: the token file's token, unsigned, to AssumeRoleWithWebI
                                 ": InvalidIdentityToken: The token could not be validated (HTTP 400)");
   check_no_secret(invalid.what(), {"eyJ-not-the-right-one", "eyJ-web-identity-secret"});
 
+  // A code without a Message (radosgw's way) gets words, as in S3 errors.
+  write_file(folder / "token", "skewed");
+  auto skewed = error_of([&] { web_identity_provider(options, "web identity")->fetch(); });
+  CHECK(skewed.reason() == "STS AssumeRoleWithWebIdentity at " + base_url(server) +
+                               ": RequestTimeTooSkewed: the local clock differs too much from the server's (HTTP 403)");
+
   std::filesystem::remove(folder / "token");
   auto missing = error_of([&] { web_identity_provider(options, "web identity")->fetch(); });
   CHECK(missing.cause() == CredentialsError::Cause::Configuration);

@@ -190,6 +190,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         token = (form.get("WebIdentityToken") or [""])[0]
         if token == "expired":
             return self.sts_error(400, "ExpiredTokenException", "Token expired: current date/time is after exp")
+        if token == "skewed":  # as radosgw refuses: a code and an empty Message
+            return self.sts_error(403, "RequestTimeTooSkewed", "")
         if token != self.server.args.web_identity_token:
             return self.sts_error(400, "InvalidIdentityToken", "The token could not be validated")
         if not form.get("RoleArn") or not form.get("RoleSessionName"):

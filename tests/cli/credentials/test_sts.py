@@ -126,7 +126,7 @@ class AssumeRole(CredentialTestCase):
         result = self.run_cc("offload", "--force", stdin=b"never stored" * 10000)
         self.one_error_line(
             result, 6,
-            "credentials from assume-role {} (aws profile denied): STS AssumeRole at {}: AccessDenied (HTTP 403)".format(
+            "credentials from assume-role {} (aws profile denied): STS AssumeRole at {}: AccessDenied: access denied; check the credentials' permissions (HTTP 403)".format(
                 credtest.DENIED_ROLE_ARN, credtest.STS_ENDPOINT))
         self.assert_no_secret(result, S3["SECRET_KEY"])
 
