@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 #include "core/json_text.hpp"
 #include "manager/json_spans.hpp"
@@ -111,7 +112,8 @@ Finding duplicate_key_finding(const std::string& key) {
   return finding;
 }
 
-/// JSON that nests deeper than the scanner follows.
+/// JSON inside a payload or a string that nests deeper than the scanner
+/// follows: the payload or string is the finding.
 struct NestedTooDeep : Error {
   using Error::Error;
 };
@@ -143,7 +145,8 @@ class Walker {
   }
 
   void walk(const Json& value) {
-    DepthGuard guard(depth_, pointer_);
+    DepthGuard guard(depth_);
+    if (guard.too_deep()) return skip_too_deep();
     if (value.is_object()) walk_object(value);
     else if (value.is_array()) walk_array(value);
     else if (value.is_string()) walk_string(value.get_ref<const std::string&>());
@@ -181,9 +184,13 @@ class Walker {
   /// too deep, it is that value's problem, reported where it sits: the rest
   /// of the input is still read (gc --keep-referenced stops at such a finding).
   void walk_isolated(const Json& data) {
+    const bool outer = isolated_;
+    isolated_ = true;
     try {
       walk(data);
+      isolated_ = outer;
     } catch (const NestedTooDeep& e) {
+      isolated_ = outer;
       Finding finding;
       finding.format = FoundFormat::Unreadable;
       finding.error = e.why();
@@ -262,7 +269,8 @@ class Walker {
   }
 
   void walk_fields(const Json& object, const std::string& path) {
-    DepthGuard guard(depth_, pointer_);
+    DepthGuard guard(depth_);
+    if (guard.too_deep()) return skip_too_deep();
     for (const auto& [key, child] : object.items()) {
       Descend into(pointer_, key);
       const std::string field = path.empty() ? key : path + "." + key;
@@ -335,8 +343,8 @@ class Walker {
     return &value;
   }
 
-  void report(Finding finding) {
-    finding.pointer = pointer_;
+  void report(Finding finding, std::optional<std::string> pointer = std::nullopt) {
+    finding.pointer = pointer ? std::move(*pointer) : pointer_;
     finding.line = line_;
     finding.event_id = event_.id;
     finding.event_type = event_.type;
@@ -375,24 +383,44 @@ class Walker {
   /// hostile "[[[[..." input from exhausting the stack.
   class DepthGuard {
    public:
-    DepthGuard(int& depth, const std::string& pointer) : depth_(depth) {
-      if (++depth_ > kMaxDepth) {
-        --depth_;
-        throw NestedTooDeep(ErrorKind::InvalidInput, "input",
-                    "nested deeper than " + std::to_string(kMaxDepth) + " levels at " +
-                        pointer.substr(0, 200));
-      }
-    }
+    explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
     ~DepthGuard() { --depth_; }
     DepthGuard(const DepthGuard&) = delete;
     DepthGuard& operator=(const DepthGuard&) = delete;
+    bool too_deep() const { return depth_ > kMaxDepth; }
 
    private:
     int& depth_;
   };
 
+  /// The value here nests too deep to follow. Inside a payload or a string,
+  /// that value is the finding; elsewhere the finding is an ancestor with a
+  /// short pointer (a table's location column, not 512 levels of "/0"), and
+  /// the walk goes on with what follows: only this value goes unread.
+  void skip_too_deep() {
+    const std::string why = "nested deeper than " + std::to_string(kMaxDepth) + " levels at " +
+                            pointer_.substr(0, base::utf8_prefix_length(pointer_, 200));
+    if (isolated_) throw NestedTooDeep(ErrorKind::InvalidInput, "input", why);
+    Finding finding;
+    finding.format = FoundFormat::Unreadable;
+    finding.error = why;
+    report(std::move(finding), short_pointer());
+  }
+
+  /// The pointer of the deepest ancestor of the value being walked whose
+  /// pointer is at most kShortPointer bytes (or its first token).
+  std::string short_pointer() const {
+    constexpr std::size_t kShortPointer = 64;
+    std::size_t end = pointer_.find('/', 1);
+    for (std::size_t next = end; next != std::string::npos && next <= kShortPointer; next = pointer_.find('/', next + 1))
+      end = next;
+    if (end == std::string::npos || pointer_.size() <= kShortPointer) return pointer_;
+    return pointer_.substr(0, end);
+  }
+
   static constexpr int kMaxDepth = 512;
   int depth_ = 0;
+  bool isolated_ = false;  // walking a payload's or a string's JSON
   const FindingHandler& emit_;
   std::size_t line_;
   std::string pointer_;

@@ -196,6 +196,25 @@ class LocalInspect(InspectTestCase):
                           ("/events/0/activityTaskCompletedEventAttributes/result/payloads/1", "ok")])
         self.assertIn("nested deeper than 512 levels", findings[0]["problems"][0])
 
+    def test_a_value_nested_too_deep_hides_nothing_after_it(self):
+        # The twenty-fourth audit: a JSON Lines line 600 levels deep made the
+        # whole input one unreadable finding (exit 3), and a missing object on
+        # the next line went unreported.
+        ref = self.offload(compressible(60_000), *self.store)
+        missing = dict(ref, key=ref["key"].rsplit("/", 1)[0] + "/000000Z-00000000-0000-0000-0000-000000000000")
+        deep = '{"a":' + "[" * 600 + "]" * 600 + "}"
+        with open(self.path("deep.jsonl"), "w") as f:
+            f.write("\n".join([deep, json.dumps(missing), json.dumps(ref)]) + "\n")
+        r = self.inspect(*self.store, "inspect", "--json", self.path("deep.jsonl"), expect=4)
+        findings = r.json()["findings"]
+        self.assertEqual([(f["line"], f["status"]) for f in findings], [(1, "invalid"), (2, "missing"), (3, "ok")])
+        self.assertIn("nested deeper than 512 levels at /a/0/0", findings[0]["problems"][0])
+        self.assertLessEqual(len(findings[0]["pointer"]), 64)
+        # One document: the reference after the deep value is found.
+        document = self.write_json("deep.json", [json.loads(deep), ref])
+        findings = self.inspect(*self.store, "inspect", "--json", document, expect=3).json()["findings"]
+        self.assertEqual([f["status"] for f in findings], ["invalid", "ok"])
+
     def test_expired_reference_is_reported_not_an_error(self):
         ref = self.offload(compressible(60_000), *self.store)
         old = copy.deepcopy(ref)

@@ -181,17 +181,49 @@ TEST_CASE("input that is not JSON is one InvalidInput error naming the place") {
   }
 }
 
-TEST_CASE("hostile nesting is refused with InvalidInput instead of exhausting the stack") {
+TEST_CASE("hostile nesting is a finding where it goes too deep, not a stack exhausted") {
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
-  try {
-    scan_str(deep);
-    FAIL("no error");
-  } catch (const claimcheck::Error& e) {
-    CHECK(e.kind() == ErrorKind::InvalidInput);
-    CHECK(std::string(e.why()).find("nested deeper than 512 levels") == 0);
-  }
+  const auto findings = scan_str(deep);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(findings[0].error->starts_with("nested deeper than 512 levels at /0/0/0"));
   const std::string fine = std::string(300, '[') + go_ref("k").dump() + std::string(300, ']');
   CHECK(scan_str(fine).size() == 1);
+}
+
+TEST_CASE("only the value nested too deep goes unread: what follows it is still found") {
+  // The twenty-fourth audit: a reference after a value 600 levels deep, in
+  // the same document or on the next JSON Lines line, had gone unreported.
+  const std::string deep = "{\"a\":" + std::string(600, '[') + std::string(600, ']') + "}";
+  const auto document = scan_str("[" + deep + "," + go_ref("after").dump() + "]");
+  REQUIRE(document.size() == 2);
+  CHECK(document[0].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(document[0].pointer.starts_with("/0/a/0/0"));
+  CHECK(document[1].key == "after");
+  CHECK(document[1].pointer == "/1");
+
+  const auto lines = scan_str(deep + "\n" + go_ref("next-line").dump() + "\n");
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(lines[0].line == 1);
+  CHECK(lines[1].key == "next-line");
+  CHECK(lines[1].line == 2);
+
+  // In a history's attributes, beside a payload field.
+  Json attributes = Json::object();
+  for (int i = 0; i < 600; ++i) attributes = Json{{"x", attributes}};
+  const Json history = {{"events", Json::array({
+      {{"eventId", "1"}, {"eventType", "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"},
+       {"activityTaskScheduledEventAttributes", {{"deep", attributes}, {"input", Json::array({go_ref("input")})}}}},
+      {{"eventId", "2"}, {"eventType", "EVENT_TYPE_ACTIVITY_TASK_COMPLETED"},
+       {"activityTaskCompletedEventAttributes", {{"result", Json::array({go_ref("result")})}}}},
+  })}};
+  const auto in_history = scan(history);
+  REQUIRE(in_history.size() == 3);
+  CHECK(in_history[0].format == claimcheck::FoundFormat::Unreadable);
+  CHECK(in_history[0].event_id == "1");
+  CHECK(in_history[1].key == "input");
+  CHECK(in_history[2].key == "result");
 }
 
 TEST_CASE("JSON nested too deep inside a payload or a string is that value's finding; the rest is still read") {
