@@ -73,6 +73,19 @@ def is_sanitized(exe):
             tail = block[-len(marker):]
 
 
+def with_faketime(shift, argv, env):
+    """argv run with the binary's clock moved by `shift` ("+2h", as faketime takes it) and its
+    environment. The monotonic clock stays real (timeouts and retries keep their length). In the
+    sanitizer build, ASan's allocator reads the clock when it first maps a size class; at start-up
+    that call entered libfaketime's first-use set-up, whose dlsym allocated again and waited on
+    the allocator's own lock for ever (seen with gdb, before main). Without the allocator's
+    release-to-OS interval it does not read the clock."""
+    env = dict(env, FAKETIME_DONT_FAKE_MONOTONIC="1")
+    if is_sanitized(argv[0]):
+        env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS", ""),
+                                                      "allocator_release_to_os_interval_ms=-1"]))
+    return ["faketime", "-f", shift, *argv], env
+
 
 def sha256(data):
     return hashlib.sha256(data).hexdigest()

@@ -16,7 +16,7 @@ import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-from claimcheck_test import S3, Result, run_suite, s3_configured, sealed_env, skip_without_s3  # noqa: F401
+from claimcheck_test import S3, Result, run_suite, s3_configured, sealed_env, skip_without_s3, with_faketime  # noqa: F401
 
 TOOLS = os.path.join(HERE, "..", "..", "tools")
 PYTHON = "/usr/bin/python3"
@@ -183,11 +183,10 @@ class CredentialTestCase(unittest.TestCase):
         """offload (-vv) then retrieve with claimcheck's clock moved by `shift` (faketime, "+2h"; the
         servers keep the real time). The credentials must be valid for `lifetime` (a timedelta,
         to the minute) from claimcheck's own now, the reference's stored_at. Returns the offload."""
-        env = dict(env or self.env, FAKETIME_DONT_FAKE_MONOTONIC="1")
-
         def run(*args, stdin):
-            return Result(subprocess.run(["faketime", "-f", shift, BINARY, *args], input=stdin,
-                                         capture_output=True, env=env, timeout=600), text=True)
+            argv, skewed_env = with_faketime(shift, [BINARY, *args], env or self.env)
+            return Result(subprocess.run(argv, input=stdin, capture_output=True, env=skewed_env, timeout=600),
+                          text=True)
 
         offload = run("-vv", "offload", "--force", stdin=payload)
         self.assertEqual(offload.code, 0, offload.err)
