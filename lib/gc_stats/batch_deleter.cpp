@@ -27,8 +27,9 @@ BatchDeleteResult delete_one_batch(Store& store, const DeleteBatch& batch) {
 
 }  // namespace
 
-BatchDeleter::BatchDeleter(Store& store, int workers, std::size_t max_listed)
+BatchDeleter::BatchDeleter(Store& store, int workers, std::size_t max_listed, const std::atomic<bool>* stop)
     : store_(store),
+      stop_(stop),
       max_queued_(static_cast<std::size_t>(workers < 1 ? 1 : workers)),
       max_listed_(max_listed) {
   for (std::size_t i = 0; i < max_queued_; ++i) workers_.emplace_back([this] { work(); });
@@ -74,7 +75,14 @@ void BatchDeleter::work() {
     {
       std::unique_lock lock(mutex_);
       has_work_.wait(lock, [this] { return !queue_.empty() || closing_; });
-      if (queue_.empty()) return;  // closing and nothing left
+      if (stop_ != nullptr && stop_->load()) {  // stopped: what waits is not started
+        queue_.clear();
+        has_room_.notify_all();
+      }
+      if (queue_.empty()) {
+        if (closing_) return;  // closing and nothing left
+        continue;
+      }
       batch = std::move(queue_.front());
       queue_.pop_front();
       has_room_.notify_one();

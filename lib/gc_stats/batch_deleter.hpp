@@ -2,6 +2,7 @@
 // listing. The queue is bounded, so memory stays at a few batches.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -30,7 +31,9 @@ struct DeleteTotals {
 
 class BatchDeleter {
  public:
-  BatchDeleter(Store& store, int workers, std::size_t max_listed);
+  /// Once `stop` is set, no batch is started: those queued are dropped,
+  /// also while the caller waits in finish() for the last ones.
+  BatchDeleter(Store& store, int workers, std::size_t max_listed, const std::atomic<bool>* stop = nullptr);
   /// Drops batches not started, waits for those in flight.
   ~BatchDeleter();
   BatchDeleter(const BatchDeleter&) = delete;
@@ -50,6 +53,7 @@ class BatchDeleter {
   void record_failure(const std::string& key, const std::string& reason);
 
   Store& store_;
+  const std::atomic<bool>* stop_;
   std::size_t max_queued_;
   std::size_t max_listed_;
   mutable std::mutex mutex_;

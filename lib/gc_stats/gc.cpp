@@ -27,7 +27,7 @@ class GcRun {
   GcRun(Store& store, const GcOptions& options, const GcCallbacks& callbacks)
       : store_(store), options_(options), callbacks_(callbacks) {
     if (!options_.dry_run)
-      deleter_ = std::make_unique<BatchDeleter>(store_, options_.concurrency, kMaxListedKeys);
+      deleter_ = std::make_unique<BatchDeleter>(store_, options_.concurrency, kMaxListedKeys, options_.stop);
   }
 
   GcSummary run() {

@@ -256,15 +256,16 @@ class S3GcPrivateBucket(GcTestCase):
 
     def test_the_text_summary_of_a_stopped_gc_counts_what_it_chose_and_did_not_delete(self):
         # gc deletes 4 batches at a time and queues 4 more; each delete takes
-        # 5 s. When the sixth page is asked for, batches 1-4 are in flight and
-        # batch 5 waits. The stop drops what waits; the summary had said
-        # "deleted: 4000" and nothing of the rest.
+        # 5 s. Listing one page after another (a partition's lister reads
+        # ahead), the sixth page is asked for once batch 5 is queued behind
+        # batches 1-4 in flight. The stop drops what waits; the summary had
+        # said "deleted: 4000" and nothing of the rest.
         count = 6000
         self.backend.put_many([layout_key(self.prefix, utc_now() - DAY) for _ in range(count)])
         proxy = CountingProxy("DeleteObjects=5.0")
         try:
             env = dict(self.env, **self.backend.env)
-            argv = [gc_cli.BINARY, *self.through(proxy), "gc", "--prefix", self.prefix]
+            argv = [gc_cli.BINARY, *self.through(proxy), "gc", "--prefix", self.prefix, "--list-concurrency", "1"]
             proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
             deadline = time.monotonic() + 120
             while proxy.counts().get("ListObjectsV2", 0) < 6:
@@ -276,8 +277,10 @@ class S3GcPrivateBucket(GcTestCase):
         finally:
             proxy.close()
         self.assertEqual(proc.returncode, 130, err)
-        deleted = int(re.search(r"^  deleted: +(\d+)$", out, re.M).group(1))
-        not_deleted = int(re.search(r"^  not deleted: +(\d+) \(chosen;", out, re.M).group(1))
+        deleted = re.search(r"^  deleted: +(\d+)$", out, re.M)
+        not_deleted = re.search(r"^  not deleted: +(\d+) \(chosen;", out, re.M)
+        self.assertTrue(deleted and not_deleted, out + err)
+        deleted, not_deleted = int(deleted.group(1)), int(not_deleted.group(1))
         remaining = len(self.backend.keys(self.prefix))
         self.assertEqual(remaining, count - deleted)
         self.assertGreater(not_deleted, 0)

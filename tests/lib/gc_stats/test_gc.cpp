@@ -5,8 +5,12 @@
 #include <algorithm>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <set>
+#include <thread>
 
+#include "gc_stats/batch_deleter.hpp"
 #include "gc_stats/gc.hpp"
 #include "fixtures.hpp"
 #include "memory_store.hpp"
@@ -324,6 +328,47 @@ TEST_CASE("stop flag during the last batch: it finishes and the run is interrupt
   CHECK(summary.interrupted);
   CHECK(summary.deleted == 500);
   CHECK(store.size() == 0);
+}
+
+TEST_CASE("a stop drops the batches no worker has begun, also while finish() waits for the last ones") {
+  // A signal after the listing had ended, while gc waited for its queued
+  // batches, had let them all go: "stops after the batches in flight".
+  MemoryStore store(1000);
+  std::vector<DeleteBatch> batches(6);
+  for (unsigned i = 0; i < 6000; ++i) {
+    const std::string key = layout_key(kPrefix, kNow - kDay, i);
+    store.add(key, 1, kNow - 2 * kDay);
+    batches[i / 1000].keys.push_back(key);
+    batches[i / 1000].sizes.push_back(1);
+  }
+  std::mutex mutex;
+  std::condition_variable changed;
+  int begun = 0;
+  bool released = false;
+  store.on_remove_batch = [&] {  // each of the 4 workers holds its batch until released
+    std::unique_lock lock(mutex);
+    ++begun;
+    changed.notify_all();
+    changed.wait(lock, [&] { return released; });
+  };
+  std::atomic<bool> stop{false};
+  BatchDeleter deleter(store, 4, kMaxListedKeys, &stop);
+  for (DeleteBatch& batch : batches) deleter.submit(std::move(batch));  // 4 begun, 2 waiting
+  {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return begun == 4; });
+  }
+  std::thread finishing([&] { deleter.finish(); });
+  stop = true;
+  {
+    std::lock_guard lock(mutex);
+    released = true;
+  }
+  changed.notify_all();
+  finishing.join();
+  CHECK(deleter.totals().deleted == 4000);
+  CHECK(store.delete_requests == 4);
+  CHECK(store.size() == 2000);
 }
 
 TEST_CASE("incomplete uploads under the prefix older than a day are aborted; younger and outside ones stay") {
