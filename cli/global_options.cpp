@@ -5,6 +5,9 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "config/settings.hpp"
 #include "core/error.hpp"
 #include "report_error.hpp"
@@ -17,13 +20,17 @@ namespace {
 constexpr int kRequestTraceVerbosity = 2;
 
 /// -v: "claimcheck: config <key> = <value> (<origin>)" for every setting
-/// that has a value (only the origin for secrets).
+/// that has a value (only the origin for secrets), with the places that set
+/// it too and lost.
 void print_config_origins(const Config& config) {
   for (const auto& [key, origin] : config.origin) {
     const Setting* row = find_setting(key);
     const std::string text = row && row->show ? key + " = " + row->show(config) : key;
+    std::string why = origin;
+    if (auto losers = config.unused_origins.find(key); losers != config.unused_origins.end())
+      why += "; also set, not used: " + fmt::format("{}", fmt::join(losers->second, ", "));
     const bool unused = row && !row->unused_beside.empty() && config.origin.count(std::string(row->unused_beside)) != 0;
-    print_error_line("config " + text + " (" + origin + ")" +
+    print_error_line("config " + text + " (" + why + ")" +
                      (unused ? "; not used: " + std::string(row->unused_beside) + " wins" : ""));
   }
 }

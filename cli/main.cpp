@@ -37,6 +37,15 @@ using namespace claimcheck::cli;
 /// reused. serve sets its own (http_server.cpp).
 constexpr int kMappedBufferBytes = 4 << 20;
 
+/// Whether `text` is about a global option ("--max-attempts: ..."), which
+/// 'claimcheck --help' lists and the command's help does not.
+bool names_global_option(const CLI::App& app, const CLI::App& command, const std::string& text) {
+  const std::size_t colon = text.find(':');
+  if (!text.starts_with("--") || colon == std::string::npos) return false;
+  const std::string name = text.substr(0, colon);
+  return command.get_option_no_throw(name) == nullptr && app.get_option_no_throw(name) != nullptr;
+}
+
 /// CLI11's messages can span lines; ours never do. The help pointed to is
 /// the command's, when one was given.
 int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
@@ -47,10 +56,11 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
     std::fputs(err.str().c_str(), stderr);
     return code;
   }
+  const std::string text = parse_error_text(app, error);
   std::string help = "claimcheck --help";
   for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return s->parsed(); }))
-    help = "claimcheck " + sub->get_name() + " --help";
-  print_error_line(parse_error_text(app, error) + " (see '" + help + "')");
+    if (!names_global_option(app, *sub, text)) help = "claimcheck " + sub->get_name() + " --help";
+  print_error_line(text + " (see '" + help + "')");
   return claimcheck::exit_code(claimcheck::ErrorKind::Usage);
 }
 
@@ -110,8 +120,10 @@ int run_main(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
       return report_parse_error(*app, error);
     }
-    if (!run) {
-      print_usage_text(app->help());
+    if (!run) {  // one line, as every failure: the help is one flag away
+      std::string commands;
+      for (const CLI::App* sub : app->get_subcommands({})) commands += (commands.empty() ? "" : ", ") + sub->get_name();
+      print_error_line("no command given: one of " + commands + " (see 'claimcheck --help')");
       return claimcheck::exit_code(claimcheck::ErrorKind::Usage);
     }
     const int code = run();

@@ -87,7 +87,6 @@ void clear_status_text() {
   if (status_drawn.exchange(false)) std::fputs("\r\033[K", stderr);
 }
 
-void print_usage_text(const std::string& text) { std::fputs(text.c_str(), stderr); }
 
 int report_exception(std::exception_ptr error, int verbosity) {
   claimcheck::wait_if_exiting();  // the signal thread says why, and exits

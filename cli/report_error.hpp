@@ -24,7 +24,5 @@ void draw_status_text(const std::string& text);
 /// Clears the status line, if drawn.
 void clear_status_text();
 
-/// claimcheck's own usage text (the CLI definition's help), as it is.
-void print_usage_text(const std::string& text);
 
 }  // namespace claimcheck::cli

@@ -118,6 +118,19 @@ std::optional<SettingValue> winning_value(const Setting& row, const Sources& s) 
   return from_profile(row, s);
 }
 
+/// Every source of `row` that sets it, other than `winner`, in precedence
+/// order (values implied by another setting are that setting's).
+std::vector<std::string> losing_origins(const Setting& row, const Sources& s, const SettingValue& winner) {
+  std::vector<std::optional<SettingValue>> found{from_flag(row, s)};
+  for (const EnvVar& var : row.env) found.push_back(from_env(row, var, s));
+  found.push_back(from_file(row, s));
+  found.push_back(from_profile(row, s));
+  std::vector<std::string> origins;
+  for (const auto& value : found)
+    if (value && value->origin != winner.origin) origins.push_back(value->origin);
+  return origins;
+}
+
 void apply(const Setting& row, const SettingValue& value, Config& config, Sources& s) {
   SettingTarget target{config, s.env, {}};
   row.apply(value, target);
@@ -131,6 +144,7 @@ void resolve_row(const Setting& row, Config& config, Sources& s) {
   if (std::optional<SettingValue> value = winning_value(row, s)) {
     apply(row, *value, config, s);
     config.origin[key] = value->origin;
+    if (auto losers = losing_origins(row, s, *value); !losers.empty()) config.unused_origins[key] = std::move(losers);
   } else if (!row.fallback.empty()) {
     apply(row, make_value(row, std::string(row.fallback), Source::Default, std::string(Config::kDefaultOrigin), "default"),
           config, s);
@@ -241,6 +255,19 @@ void check_file_values(std::span<const Setting> table, Sources& s) {
   }
 }
 
+/// Every flag given is checked too, used or not (an S3 setting beside a
+/// local store): a typo on the command line is never silently ignored.
+void check_flag_values(std::span<const Setting> table, const Sources& s) {
+  for (const Setting& row : table) {
+    if (!row.apply) continue;
+    if (std::optional<SettingValue> value = from_flag(row, s)) {
+      Config scratch;
+      SettingTarget target{scratch, s.env, {}};
+      row.apply(*value, target);
+    }
+  }
+}
+
 }  // namespace
 
 bool is_namespace_character(char c) {
@@ -266,6 +293,7 @@ Config load_config_from(std::span<const Setting> table, const ConfigOverrides& f
   Sources sources{flags, env, std::nullopt, std::nullopt, {}};
   sources.file = load_file(table, config, sources);
   check_file_values(table, sources);
+  check_flag_values(table, sources);
   resolve_stage(table, Stage::General, config, sources);
   resolve_stage(table, Stage::Command, config, sources);
   if (uses_s3(config)) {

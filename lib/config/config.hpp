@@ -139,6 +139,10 @@ struct Config {
   /// errors, by setting key; a unit of settings (credentials) under the
   /// unit's name; "config": the file read, if any.
   std::map<std::string, std::string> origin;
+  /// The other places that set a setting and lost to `origin` (a flag over a
+  /// variable, CLAIMCHECK_STORE over R2_BUCKET), in precedence order: -v says
+  /// why a value given somewhere is not the one used.
+  std::map<std::string, std::vector<std::string>> unused_origins;
 
   static constexpr std::string_view kDefaultOrigin = "default";
   /// Whether the setting `key` was given (flag, variable, file, profile)

@@ -543,6 +543,7 @@ const std::vector<Setting>& table() {
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.virtual_hosted = parse_bool(v.text, v.label); },
           .default_doc = "false",
           .help = "true: bucket.host URLs (virtual-hosted style) instead of host/bucket",
+          .show = [](const Config& c) { return std::string(c.s3.virtual_hosted ? "true" : "false"); },
           .stage = Stage::S3,
       },
       {

@@ -488,9 +488,14 @@ class LocalStoreTests(CliTestCase):
         self.fails(2, "offload", "--compress", "maybe")
         self.fails(2, "offload", "--threshold", "lots", stdin=b"x")
         self.fails(2, "--no-such-global")
-        r = self.run_cc()
-        self.assertEqual(r.code, 2)
-        self.assertIn("offload", r.err)
+        # An S3 setting's flag beside a local store is checked too (it was ignored).
+        self.assertIn("--deadline: 'bogus' is not a duration", self.fails(2, "--deadline", "bogus", "offload", stdin=b"x"))
+        # No command: one line naming them (it had been the whole help, 36 lines).
+        self.assertEqual(self.fails(2), "claimcheck: no command given: one of offload, retrieve, inspect, gc, "
+                                        "stats, serve (see 'claimcheck --help')")
+        self.assertIn("no command given", self.fails(2, "-v"))
+        # A global option's error points to the help that lists it.
+        self.assertTrue(self.fails(2, "offload", "--max-attempts", "21").endswith("(see 'claimcheck --help')"))
 
     def test_exit_2_missing_input_file(self):
         # A path named on the command line that cannot be used: a usage error,
@@ -863,8 +868,15 @@ class LocalStoreTests(CliTestCase):
 
     def test_verbose_prints_config_origins(self):
         r = self.ok("-v", "offload", "--threshold", "1000", stdin=b"x")
-        self.assertIn("claimcheck: config threshold = 1000 (flag --threshold)", r.err)
+        self.assertIn("claimcheck: config threshold = 1000 (flag --threshold)\n", r.err)
         self.assertIn("claimcheck: config ttl = 30d (default)", r.err)
+        # What lost is named: why a variable or a file's value is not the one used.
+        env = dict(self.env, CLAIMCHECK_THRESHOLD_BYTES="3000", CLAIMCHECK_STORE=self.store_dir,
+                   R2_BUCKET="unused-bucket")
+        r = self.ok("-v", "offload", "--threshold", "1000", stdin=b"x", env=env)
+        self.assertIn("claimcheck: config threshold = 1000 (flag --threshold; also set, not used: "
+                      "env CLAIMCHECK_THRESHOLD_BYTES)", r.err)
+        self.assertIn("(env CLAIMCHECK_STORE; also set, not used: env R2_BUCKET)", r.err)
 
     def test_verbose_lines_stay_one_line_each(self):
         # a store directory whose name holds a newline and an escape character

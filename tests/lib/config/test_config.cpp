@@ -96,14 +96,16 @@ TEST_CASE("precedence table: flag > env > file > default") {
     std::optional<std::string> flag, env, file;
     std::uint64_t threshold;
     std::string origin;
+    std::vector<std::string> losers;  // what -v says is set and not used
   };
   const Row rows[] = {
-      {"default only", {}, {}, {}, 51200, "default"},
-      {"file only", {}, {}, "2KiB", 2048, "file"},
-      {"env over file", {}, "3000", "2KiB", 3000, "env CLAIMCHECK_THRESHOLD_BYTES"},
-      {"flag over env and file", "1MB", "3000", "2KiB", 1000000, "flag --threshold"},
-      {"flag over file", "4K", {}, "2KiB", 4096, "flag --threshold"},
-      {"empty env counts as unset", {}, "", "2KiB", 2048, "file"},
+      {"default only", {}, {}, {}, 51200, "default", {}},
+      {"file only", {}, {}, "2KiB", 2048, "file", {}},
+      {"env over file", {}, "3000", "2KiB", 3000, "env CLAIMCHECK_THRESHOLD_BYTES", {"file"}},
+      {"flag over env and file", "1MB", "3000", "2KiB", 1000000, "flag --threshold",
+       {"env CLAIMCHECK_THRESHOLD_BYTES", "file"}},
+      {"flag over file", "4K", {}, "2KiB", 4096, "flag --threshold", {"file"}},
+      {"empty env counts as unset", {}, "", "2KiB", 2048, "file", {}},
   };
   for (const Row& row : rows) {
     CAPTURE(row.name);
@@ -115,6 +117,9 @@ TEST_CASE("precedence table: flag > env > file > default") {
     const Config c = box.load(flags);
     CHECK(c.threshold == row.threshold);
     CHECK(c.origin.at("threshold").starts_with(row.origin));
+    const auto losers = c.unused_origins.find("threshold");
+    REQUIRE(row.losers.size() == (losers == c.unused_origins.end() ? 0 : losers->second.size()));
+    for (std::size_t i = 0; i < row.losers.size(); ++i) CHECK(losers->second[i].starts_with(row.losers[i]));
   }
 }
 
