@@ -6,6 +6,8 @@
 // every parse of input goes through these, which say so.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -14,10 +16,34 @@
 
 namespace claimcheck {
 
-/// Json::parse(text, nullptr, false): discarded when `text` is not JSON.
+/// Deepest nesting of objects and arrays in a (not yet validated) text.
+inline std::size_t nesting_depth(std::string_view text) {
+  std::size_t depth = 0, deepest = 0;
+  for (std::size_t pos = 0; pos < text.size(); ++pos) {
+    const char c = text[pos];
+    if (c == '"') {
+      for (++pos; pos < text.size() && text[pos] != '"';) pos += text[pos] == '\\' ? 2 : 1;
+    } else if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if ((c == '}' || c == ']') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+/// Parsed documents are never deeper than this. nlohmann's parser does not
+/// recurse, but a parsed value is copied recursively (an ordered object
+/// growing copies its members): 60,000 levels beside a sibling overflowed
+/// the stack. Readers that walk a document bound it lower (512).
+constexpr std::size_t kMaxParsedNesting = 4096;
+
+/// Json::parse(text, nullptr, false): discarded when `text` is not JSON, or
+/// nests deeper than kMaxParsedNesting.
 template <typename Json = nlohmann::json>
 Json parse_json_or_discarded(std::string_view text) {
-  if (text.find('\0') != std::string_view::npos) return Json(Json::value_t::discarded);
+  if (text.find('\0') != std::string_view::npos || nesting_depth(text) > kMaxParsedNesting)
+    return Json(Json::value_t::discarded);
   return Json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
@@ -44,6 +70,9 @@ Json parse_json(std::string_view text, typename Json::parser_callback_t callback
   if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos)
     throw Json::parse_error::create(101, nul + 1, "syntax error - a NUL byte, which JSON text never holds",
                                     nullptr);
+  if (nesting_depth(text) > kMaxParsedNesting)
+    throw Json::parse_error::create(101, 1, "nested deeper than " + std::to_string(kMaxParsedNesting) +
+                                                " levels, more than claimcheck reads", nullptr);
   return Json::parse(text, std::move(callback));
 }
 

@@ -141,21 +141,6 @@ std::size_t member_count(std::string_view text) {
   return members;
 }
 
-std::size_t nesting_depth(std::string_view text) {
-  std::size_t depth = 0, deepest = 0;
-  for (std::size_t pos = 0; pos < text.size(); ++pos) {
-    char c = text[pos];
-    if (c == '"') {
-      pos = string_end(text, pos) - 1;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if ((c == '}' || c == ']') && depth > 0) {
-      --depth;
-    }
-  }
-  return deepest;
-}
-
 std::string json_pointer_to(std::string_view text, std::size_t root, std::size_t target) {
   std::string pointer;
   for (std::size_t at = root; at != target;) {

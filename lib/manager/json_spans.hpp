@@ -54,9 +54,6 @@ std::string json_pointer_to(std::string_view text, std::size_t root, std::size_t
 /// parsed document holds when some object has a key twice.
 std::size_t member_count(std::string_view text);
 
-/// Deepest nesting of objects and arrays in a (not yet validated) text.
-std::size_t nesting_depth(std::string_view text);
-
 /// A replacement of one span by text the caller holds: a payload restored
 /// in many places is held once, however many splices name it.
 struct Splice {

@@ -20,7 +20,7 @@ std::string sidecar_json(const ObjectMeta& meta, std::uint64_t stored_size) {
 }
 
 std::optional<Sidecar> parse_sidecar(const std::string& text) {
-  const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  const nlohmann::json j = parse_json_or_discarded(text);
   if (!j.is_object() || j.value("v", 0) != 1) return std::nullopt;
   try {
     Sidecar sidecar;

@@ -214,6 +214,9 @@ TEST_CASE("malformed references are rejected with a reason naming the field") {
       {"\xff{", "not JSON: parse error at line 1, column 1: syntax error while parsing value - invalid literal; "
                   "last read: '\\xFF'"},
       {"\xff\xfe{\0}\0", "not JSON: parse error at byte 1: syntax error - UTF-16 text"},
+      // 60,000 levels beside a field overflowed the stack while parsing (exit 139).
+      {with("\"deep\":" + std::string(60000, '[') + std::string(60000, ']')),
+       "not JSON: parse error at byte 1: nested deeper than 4096 levels"},
       {"[]", "expected a JSON object, got array"},
       {"42", "expected a JSON object, got integer"},
       {"{}", "not a claim-check reference"},

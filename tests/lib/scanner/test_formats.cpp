@@ -181,14 +181,26 @@ TEST_CASE("input that is not JSON is one InvalidInput error naming the place") {
   }
 }
 
-TEST_CASE("hostile nesting is a finding where it goes too deep, not a stack exhausted") {
-  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+TEST_CASE("hostile nesting: a finding where it goes too deep, and past 4096 levels the input is refused") {
+  const std::string deep = std::string(1000, '[') + std::string(1000, ']');
   const auto findings = scan_str(deep);
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].format == claimcheck::FoundFormat::Unreadable);
   CHECK(findings[0].error->starts_with("nested deeper than 512 levels at /0/0/0"));
   const std::string fine = std::string(300, '[') + go_ref("k").dump() + std::string(300, ']');
   CHECK(scan_str(fine).size() == 1);
+  // The twenty-fifth audit: 60,000 levels beside a sibling overflowed the
+  // stack while the parser copied the deep value (exit 139).
+  for (const std::string& hostile : {"{\"x\":" + std::string(60000, '[') + std::string(60000, ']') + ",\"r\":1}",
+                                     std::string(100000, '[') + std::string(100000, ']')}) {
+    try {
+      scan_str(hostile);
+      FAIL("no error");
+    } catch (const claimcheck::Error& e) {
+      CHECK(e.kind() == ErrorKind::InvalidInput);
+      CHECK(std::string(e.why()).find("nested deeper than 4096 levels") != std::string::npos);
+    }
+  }
 }
 
 TEST_CASE("only the value nested too deep goes unread: what follows it is still found") {
