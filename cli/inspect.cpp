@@ -114,6 +114,9 @@ void print(const std::string& text) {
 
 int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
   InspectOptions options = lookup_options(flags);  // bad --expires fails before any I/O
+  // Read and checked as every command's, also offline: a bad flag or
+  // configuration file is exit 2 whether or not anything is looked up.
+  const Config config = load_config_for(global);
   InspectReport report;
   report.now = std::chrono::system_clock::now();
   report.offline = flags.offline;
@@ -121,14 +124,12 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
   report.several_sources = inputs.size() > 1;
   for (const auto& input : inputs) scan_input(input, report.now, report.items);
   if (!flags.offline && lookups_needed(report.items) > 0) {
-    const Config config = load_config_for(global);
     options.ttl = config.ttl;
     LazyStore store([&config] { return open_store_for(config); });
     auto buckets = open_bucket_stores_for(config);
     check_inspections(report.items, store, *buckets, options, report.now);
   } else if (flags.offline && flags.url) {
     // Presigning is computed here, not asked of the store: offline still holds.
-    const Config config = load_config_for(global);
     auto store = open_store_for(config);
     auto buckets = open_bucket_stores_for(config);
     presign_inspections(report.items, *store, *buckets, options);

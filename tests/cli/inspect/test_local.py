@@ -317,6 +317,11 @@ class LocalInspect(InspectTestCase):
         self.assertEqual(online.code, 6, online.err)
         self.assertEqual(online.json()["findings"][0]["status"], "error")
         self.assertNotIn("not-a-real-secret", online.out + online.err)
+        # Offline reads the configuration as every command does: a bad flag or a
+        # missing --config file is exit 2 (they had passed unread, exit 0).
+        for bad in (["--deadline", "bogus"], ["--config", self.path("absent.conf")]):
+            r = self.inspect(*dead, *bad, "inspect", "--offline", json.dumps(ref), expect=2)
+            self.assertEqual(len(r.err.splitlines()), 1, r.err)
 
     def test_json_schema(self):
         refs = self.offload_refs()
