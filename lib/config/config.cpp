@@ -172,6 +172,23 @@ std::string member_name(const Setting& row, std::size_t tier, std::size_t env_ti
   return "its pair";
 }
 
+/// The sources after `winner` (a tier) that set a required member of the
+/// unit too: what -v says lost (the variables' names, never their values).
+std::vector<std::string> unit_losing_origins(const std::vector<const Setting*>& members, std::size_t winner,
+                                             std::size_t env_tiers, const Sources& s) {
+  std::vector<std::string> origins;
+  for (std::size_t tier = winner + 1; tier <= env_tiers + 2; ++tier) {
+    for (const Setting* row : members) {
+      if (!row->required) continue;
+      if (std::optional<SettingValue> value = unit_value(*row, tier, env_tiers, s)) {
+        origins.push_back(value->origin);
+        break;
+      }
+    }
+  }
+  return origins;
+}
+
 /// Settings of a unit come together from the first source that sets any
 /// required member: mixing an access key from one place with a secret from
 /// another would only produce signature errors.
@@ -202,6 +219,8 @@ void resolve_unit(std::span<const Setting> table, std::string_view unit, Config&
       if (values[i]) apply(*members[i], *values[i], config, s);
     }
     config.origin[std::string(unit)] = first_set->origin;
+    if (auto losers = unit_losing_origins(members, tier, env_tiers, s); !losers.empty())
+      config.unused_origins[std::string(unit)] = std::move(losers);
     return;
   }
 }

@@ -300,6 +300,12 @@ TEST_CASE("S3 settings: R2 variables over AWS ones over the file over the AWS pr
   CHECK(c.s3.region == "auto");
   CHECK(c.s3.endpoint == "https://acct.r2.cloudflarestorage.com");
   CHECK(c.origin.at("credentials") == "env R2_ACCESS_KEY_ID");
+  // -v names the sources that lost, in order: the AWS variables, the file.
+  REQUIRE(c.unused_origins.count("credentials") == 1);
+  const auto& lost = c.unused_origins.at("credentials");
+  REQUIRE(lost.size() == 2);
+  CHECK(lost[0] == "env AWS_ACCESS_KEY_ID");
+  CHECK(lost[1].starts_with("file "));
 
   ConfigOverrides flags;
   flags.set("region", "flag-region");
