@@ -37,12 +37,14 @@ using namespace claimcheck::cli;
 /// reused. serve sets its own (http_server.cpp).
 constexpr int kMappedBufferBytes = 4 << 20;
 
-/// Whether `text` is about a global option ("--max-attempts: ..."), which
-/// 'claimcheck --help' lists and the command's help does not.
+/// Whether `text` is about a global option (the first "--name" it holds:
+/// "--max-attempts: ..."), which 'claimcheck --help' lists and the
+/// command's help does not.
 bool names_global_option(const CLI::App& app, const CLI::App& command, const std::string& text) {
-  const std::size_t colon = text.find(':');
-  if (!text.starts_with("--") || colon == std::string::npos) return false;
-  const std::string name = text.substr(0, colon);
+  const std::size_t start = text.starts_with("--") ? 0 : text.find(" --");
+  if (start == std::string::npos) return false;
+  const std::size_t begin = text.find("--", start);
+  const std::string name = text.substr(begin, text.find_first_of(" :=", begin) - begin);
   return command.get_option_no_throw(name) == nullptr && app.get_option_no_throw(name) != nullptr;
 }
 

@@ -59,6 +59,13 @@ std::string parse_error_text(const CLI::App& app, const CLI::ParseError& error) 
       return text;
     }
   }
+  // "Could not convert: --verbose = x": a flag that takes no value was given one.
+  const std::string_view convert = "Could not convert: ";
+  if (dynamic_cast<const CLI::ConversionError*>(&error) != nullptr && message.starts_with(convert)) {
+    const std::string rest = message.substr(convert.size());
+    if (const auto equals = rest.find(" = "); rest.starts_with("-") && equals != std::string::npos)
+      return rest.substr(0, equals) + ": '" + rest.substr(equals + 3) + "' is not a value it takes";
+  }
   return message;
 }
 

@@ -496,6 +496,8 @@ class LocalStoreTests(CliTestCase):
         self.assertIn("no command given", self.fails(2, "-v"))
         # A global option's error points to the help that lists it.
         self.assertTrue(self.fails(2, "offload", "--max-attempts", "21").endswith("(see 'claimcheck --help')"))
+        self.assertEqual(self.fails(2, "--verbose=x", "offload"),
+                         "claimcheck: --verbose: 'x' is not a value it takes (see 'claimcheck --help')")
 
     def test_exit_2_missing_input_file(self):
         # A path named on the command line that cannot be used: a usage error,
