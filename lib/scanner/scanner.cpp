@@ -398,8 +398,9 @@ class Walker {
   /// short pointer (a table's location column, not 512 levels of "/0"), and
   /// the walk goes on with what follows: only this value goes unread.
   void skip_too_deep() {
+    const std::size_t shown = base::utf8_prefix_length(pointer_, 200);
     const std::string why = "nested deeper than " + std::to_string(kMaxDepth) + " levels at " +
-                            pointer_.substr(0, base::utf8_prefix_length(pointer_, 200));
+                            pointer_.substr(0, shown) + (shown < pointer_.size() ? "..." : "");
     if (isolated_) throw NestedTooDeep(ErrorKind::InvalidInput, "input", why);
     Finding finding;
     finding.format = FoundFormat::Unreadable;
@@ -408,13 +409,15 @@ class Walker {
   }
 
   /// The pointer of the deepest ancestor of the value being walked whose
-  /// pointer is at most kShortPointer bytes (or its first token).
+  /// pointer is at most kShortPointer bytes ("" for the root: a first key
+  /// longer than that).
   std::string short_pointer() const {
     constexpr std::size_t kShortPointer = 64;
-    std::size_t end = pointer_.find('/', 1);
-    for (std::size_t next = end; next != std::string::npos && next <= kShortPointer; next = pointer_.find('/', next + 1))
+    if (pointer_.size() <= kShortPointer) return pointer_;
+    std::size_t end = 0;
+    for (std::size_t next = pointer_.find('/', 1); next != std::string::npos && next <= kShortPointer;
+         next = pointer_.find('/', next + 1))
       end = next;
-    if (end == std::string::npos || pointer_.size() <= kShortPointer) return pointer_;
     return pointer_.substr(0, end);
   }
 

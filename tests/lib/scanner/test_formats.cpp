@@ -214,6 +214,15 @@ TEST_CASE("only the value nested too deep goes unread: what follows it is still 
   CHECK(document[1].key == "after");
   CHECK(document[1].pointer == "/1");
 
+  // A key too long for a location column: the finding is the root's, and
+  // the message says where its cut path goes on.
+  const std::string long_key = "{\"" + std::string(5000, 'k') + "\":" + std::string(600, '[') + std::string(600, ']') + "}";
+  const auto under_long_key = scan_str("[" + long_key + "," + go_ref("beside").dump() + "]");
+  REQUIRE(under_long_key.size() == 2);
+  CHECK(under_long_key[0].pointer == "/0");
+  CHECK(under_long_key[0].error->ends_with("kkk..."));
+  CHECK(under_long_key[1].key == "beside");
+
   const auto lines = scan_str(deep + "\n" + go_ref("next-line").dump() + "\n");
   REQUIRE(lines.size() == 2);
   CHECK(lines[0].format == claimcheck::FoundFormat::Unreadable);
