@@ -216,7 +216,7 @@ TEST_CASE("malformed references are rejected with a reason naming the field") {
       {"\xff\xfe{\0}\0", "not JSON: parse error at byte 1: syntax error - UTF-16 text"},
       // 60,000 levels beside a field overflowed the stack while parsing (exit 139).
       {with("\"deep\":" + std::string(60000, '[') + std::string(60000, ']')),
-       "not JSON: parse error at byte 1: nested deeper than 4096 levels"},
+       "not JSON: parse error at byte 1: nested deeper than 1024 levels"},
       {"[]", "expected a JSON object, got array"},
       {"42", "expected a JSON object, got integer"},
       {"{}", "not a claim-check reference"},

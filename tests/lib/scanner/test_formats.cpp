@@ -181,7 +181,7 @@ TEST_CASE("input that is not JSON is one InvalidInput error naming the place") {
   }
 }
 
-TEST_CASE("hostile nesting: a finding where it goes too deep, and past 4096 levels the input is refused") {
+TEST_CASE("hostile nesting: a finding where it goes too deep, and past 1024 levels the input is refused") {
   const std::string deep = std::string(1000, '[') + std::string(1000, ']');
   const auto findings = scan_str(deep);
   REQUIRE(findings.size() == 1);
@@ -198,7 +198,7 @@ TEST_CASE("hostile nesting: a finding where it goes too deep, and past 4096 leve
       FAIL("no error");
     } catch (const claimcheck::Error& e) {
       CHECK(e.kind() == ErrorKind::InvalidInput);
-      CHECK(std::string(e.why()).find("nested deeper than 4096 levels") != std::string::npos);
+      CHECK(std::string(e.why()).find("nested deeper than 1024 levels") != std::string::npos);
     }
   }
 }
