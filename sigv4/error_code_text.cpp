@@ -23,7 +23,8 @@ constexpr std::pair<std::string_view, std::string_view> kExplained[] = {
 
 }  // namespace
 
-std::string_view explain_error_code(std::string_view code) {
+std::string_view error_reason(std::string_view code, std::string_view message) {
+  if (!message.empty()) return message;
   for (const auto& [known, words] : kExplained)
     if (known == code) return words;
   return {};

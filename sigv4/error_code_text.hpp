@@ -6,7 +6,8 @@
 
 namespace sigv4 {
 
-/// What `code` means, or empty for a code without words here.
-std::string_view explain_error_code(std::string_view code);
+/// Why a request failed: the server's `message`, or when it left that empty
+/// what `code` means (empty for a code without words here).
+std::string_view error_reason(std::string_view code, std::string_view message);
 
 }  // namespace sigv4

@@ -17,17 +17,13 @@ std::string bounded(std::string text) {
   return text + "...";
 }
 
-std::string_view reason_for(const std::string& code, const std::string& message) {
-  return message.empty() ? explain_error_code(code) : std::string_view(message);
-}
-
 std::string describe(int http_status, const std::string& code, const std::string& message,
                      const std::string& request_id, const std::string& operation) {
   std::string text = operation.empty() ? std::string("S3 request") : operation;
   text += " failed: ";
   if (http_status != 0) text += "HTTP " + std::to_string(http_status) + " ";
   text += code.empty() ? std::string("(no error code)") : code;
-  const std::string_view why = reason_for(code, message);
+  const std::string_view why = error_reason(code, message);
   if (!why.empty()) {
     text += ": ";
     text += why;
@@ -47,7 +43,7 @@ S3Error::S3Error(int http_status, std::string code, std::string message,
       request_id_(bounded(std::move(request_id))),
       operation_(std::move(operation)) {}
 
-std::string S3Error::reason() const { return std::string(reason_for(code_, message_)); }
+std::string S3Error::reason() const { return std::string(error_reason(code_, message_)); }
 
 bool S3Error::not_found() const {
   return http_status_ == 404 || code_ == "NoSuchKey" || code_ == "NoSuchBucket" ||

@@ -65,8 +65,7 @@ TimedCredentials parse_answer(const ProviderResponse& response, const std::strin
     const std::string code = parsed ? text_of(document, "Code") : "";
     const std::string message = parsed ? scrubbed(text_of(document, "Message"), secrets) : "";
     std::string why = where + ": " + (code.empty() ? "error" : code);
-    const std::string_view explained = message.empty() ? explain_error_code(code) : std::string_view(message);
-    if (!explained.empty()) why += ": " + std::string(explained);
+    if (const std::string_view reason = error_reason(code, message); !reason.empty()) why += ": " + std::string(reason);
     throw CredentialsError(CredentialsError::Cause::Provider, provider,
                            why + " (HTTP " + std::to_string(response.status) + ")");
   }
