@@ -212,7 +212,7 @@ class S3Client {
   std::uint64_t request_count() const;
 
   /// The server's clock minus ours, as adopted after a request refused for
-  /// a clock 5 minutes or more off (0 until then).
+  /// a clock off by enough to correct (clock_skew.hpp; 0 until then).
   std::chrono::seconds clock_offset() const;
 
  private:
