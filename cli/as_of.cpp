@@ -9,7 +9,7 @@
 namespace claimcheck::cli {
 
 TimePoint parse_as_of(std::string_view text, TimePoint now, std::string_view flag) {
-  if (text.starts_with('+')) return now + parse_offset(text.substr(1), now, Direction::Forward, flag);
+  if (is_relative_as_of(text)) return now + parse_offset(text.substr(1), now, Direction::Forward, flag);
   try {
     return base::parse_rfc3339(text);
   } catch (const base::UnrepresentableTimestamp&) {  // RFC 3339 all right: the range is wrong

@@ -10,6 +10,9 @@
 
 namespace claimcheck::cli {
 
+/// "+7d": now plus a duration, rather than a time (which stays as given).
+inline bool is_relative_as_of(std::string_view text) { return text.starts_with('+'); }
+
 /// Throws Error(Usage) naming `flag` when `text` is neither form.
 TimePoint parse_as_of(std::string_view text, TimePoint now, std::string_view flag);
 

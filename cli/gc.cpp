@@ -43,7 +43,7 @@ GcOptions options_from(const Config& config, const GcFlags& flags) {
   const TimePoint now = std::chrono::system_clock::now();
   options.now = now;
   options.as_of = flags.as_of ? parse_as_of(*flags.as_of, now, "--as-of") : now;
-  options.as_of_fixed = flags.as_of && !flags.as_of->starts_with('+');
+  options.as_of_fixed = flags.as_of && !is_relative_as_of(*flags.as_of);
   if (flags.older_than)
     options.older_than = parse_offset(*flags.older_than, now, Direction::Back, "--older-than");
   if (flags.limit > 0) options.limit = flags.limit;
