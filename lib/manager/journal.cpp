@@ -172,7 +172,17 @@ void Journal::append(const JournalRecord& record) {
   const Fd out(::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
   if (out.get() < 0) fail("open", path_);
   const std::string text = (ends_within_a_line(out.get()) ? "\n" : "") + line;
-  if (!base::write_all(out.get(), text.data(), text.size())) fail("append", path_);
+  struct stat before {};
+  const bool sized = ::fstat(out.get(), &before) == 0;
+  if (!base::write_all(out.get(), text.data(), text.size())) {
+    // A disk that filled mid-line would leave half a record, read as an
+    // unreadable line ever after: cut it off (no other writer holds the lock).
+    const int write_error = errno;
+    const bool cut = sized && ::ftruncate(out.get(), before.st_size) == 0;
+    static_cast<void>(cut);  // should that fail too, the write's failure is the one to report
+    errno = write_error;
+    fail("append", path_);
+  }
 }
 
 void Journal::read(const std::function<void(const JournalRecord&)>& on_record,

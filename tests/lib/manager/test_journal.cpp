@@ -2,9 +2,12 @@
 // bounded rotation.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <filesystem>
 #include <set>
@@ -199,6 +202,39 @@ TEST_CASE("rotation keeps each file under max_bytes and the newest records") {
   for (std::size_t i = 0; i < records.size(); ++i) {
     CHECK(records[i].key == record(first + static_cast<int>(i)).key);
   }
+}
+
+TEST_CASE("a record the disk has no room for is not left half written") {
+  TempDir dir;
+  Journal journal(dir.path(), 1 << 20);
+  for (int i = 0; i < 3; ++i) journal.append(record(i));
+  const std::uint64_t before = file_size(dir / "journal.jsonl");
+  // A child whose files may not grow 40 bytes more: the write stops mid-line,
+  // as on a disk that fills (EFBIG here, ENOSPC there).
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::signal(SIGXFSZ, SIG_IGN);
+    const rlimit limit{before + 40, before + 40};
+    if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(2);
+    try {
+      Journal(dir.path(), 1 << 20).append(record(3));
+    } catch (const claimcheck::Error&) {
+      _exit(0);
+    }
+    _exit(1);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(file_size(dir / "journal.jsonl") == before);
+  journal.append(record(4));
+  std::uint64_t bad = 1;
+  const auto records = read_all(journal, &bad);
+  CHECK(bad == 0);
+  REQUIRE(records.size() == 4);
+  CHECK(records.back().key == record(4).key);
 }
 
 TEST_CASE("rotation under 32 concurrent processes keeps the bound and loses no line whole") {
