@@ -12,7 +12,7 @@ from pathlib import Path
 REPORT = Path(__file__).with_name("report.py")
 OBJECTS, EXPIRED = 2000, 1000
 RUNS = ("stats-sequential-1", "stats-partitioned-1", "stats-sequential-2", "stats-partitioned-2",
-        "gc-sequential", "gc-partitioned", "stats-after")
+        "gc-sequential-1", "gc-partitioned-1", "gc-partitioned-2", "gc-sequential-2", "stats-after")
 
 
 def list_line(prefix, delimiter=False):
@@ -28,7 +28,7 @@ UPLOADS = ("claimcheck: s3: GET /bench?uploads=&prefix=gc%2F -> 200, sent 0 B, r
 GC_TRACE = [list_line("gc%2F"), list_line("gc%2F"), DELETE]
 
 
-def write_work(work: Path, gc_trace, radosgw_count):
+def write_work(work: Path, gc_trace, radosgw_count, walls=None):
     params = {"commit": "test", "date": "2026-12-03T00:00Z", "cpus": 2, "cpu_model": "test",
               "targets": "gc-1m", "load": "0 0 0", "load_end": "0 0 0", "runs": 15, "seconds": 60,
               "objects": OBJECTS, "expired": EXPIRED, "populate_seconds": 10}
@@ -36,24 +36,28 @@ def write_work(work: Path, gc_trace, radosgw_count):
     (work / "requests.txt").write_text("".join(f"{n}={radosgw_count}\n" for n in RUNS))
     (work / "server-cpu.txt").write_text("".join(f"{n}=100\n" for n in RUNS))
     for name in RUNS:
-        (work / f"time-{name}").write_text("1.00 20000\n")
+        (work / f"time-{name}").write_text(f"{(walls or {}).get(name, 1.0):.2f} 20000\n")
         trace = gc_trace if name.startswith("gc") else []
         (work / f"trace-{name}.txt").write_text("".join(line + "\n" for line in trace))
         summary = {"deleted": EXPIRED, "errors": 0, "scanned": OBJECTS}
         (work / f"out-{name}.json").write_text(json.dumps(summary))
 
 
-def gc_verdicts(gc_trace, radosgw_count):
+def report(gc_trace, radosgw_count, walls=None):
     with tempfile.TemporaryDirectory() as tmp:
-        write_work(Path(tmp), gc_trace, radosgw_count)
+        write_work(Path(tmp), gc_trace, radosgw_count, walls)
         out = subprocess.run([sys.executable, str(REPORT), tmp], capture_output=True, text=True, check=True)
-    return [line for line in out.stdout.splitlines() if line.startswith("- gc-")]
+    return out.stdout.splitlines()
+
+
+def gc_verdicts(gc_trace, radosgw_count):
+    return [line for line in report(gc_trace, radosgw_count) if line.startswith("- gc-")]
 
 
 class GcRequestBound(unittest.TestCase):
     def test_a_complete_trace_within_the_bound_is_met(self):
         lines = gc_verdicts(GC_TRACE, radosgw_count=3)
-        self.assertEqual(len(lines), 2)
+        self.assertEqual(len(lines), 4)
         for line in lines:
             self.assertIn("requests 3 (2 list, 1 delete, 0 multipart-upload listing) <= ceil(N/1000) + "
                           "ceil(expired/1000) + partitions = 3: met", line)
@@ -67,6 +71,24 @@ class GcRequestBound(unittest.TestCase):
         for line in gc_verdicts(GC_TRACE + [UPLOADS], radosgw_count=4):
             self.assertIn("requests 4 (2 list, 1 delete, 1 multipart-upload listing)", line)
             self.assertTrue(line.endswith("**NOT met**"), line)
+
+
+class GcRatio(unittest.TestCase):
+    """The gc runs go sequential, partitioned, partitioned, sequential, and
+    each runs slower than the one before it: the ratio sets both partitioned
+    runs against both sequential ones, so the drift cancels."""
+
+    def test_a_drift_that_falls_on_both_alike_gives_1(self):
+        walls = {"gc-sequential-1": 100, "gc-partitioned-1": 110, "gc-partitioned-2": 120, "gc-sequential-2": 130}
+        target = [line for line in report(GC_TRACE, 3, walls) if line.startswith("- target 5")]
+        self.assertEqual(len(target), 1)
+        self.assertIn("gc 1.00 (the two partitioned runs over the two sequential ones)", target[0])
+
+    def test_a_faster_partitioned_listing_shows(self):
+        walls = {"gc-sequential-1": 100, "gc-partitioned-1": 20, "gc-partitioned-2": 30, "gc-sequential-2": 100}
+        target = [line for line in report(GC_TRACE, 3, walls) if line.startswith("- target 5")]
+        self.assertIn("gc 0.25 ", target[0])
+        self.assertTrue(target[0].endswith("gc met"), target[0])
 
 
 if __name__ == "__main__":
