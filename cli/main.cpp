@@ -110,6 +110,10 @@ int run_main(int argc, char** argv) {
   // A closed stdout becomes an EPIPE error, so that cleanup runs before the
   // quiet exit 141 (see ErrorKind::ReaderGone), not a death mid-upload.
   std::signal(SIGPIPE, SIG_IGN);
+  // A file-size limit (ulimit -f) becomes an EFBIG error, as a full disk
+  // gives ENOSPC: the write fails, one line says so and the half-written
+  // files are removed, instead of a death (exit 153) that leaves them.
+  std::signal(SIGXFSZ, SIG_IGN);
   mallopt(M_MMAP_THRESHOLD, kMappedBufferBytes);
   GlobalOptions global;
   try {

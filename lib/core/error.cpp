@@ -22,7 +22,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
     return std::vector<ExitStatusDoc>{
         {"0", "success", ""},
         {code(ErrorKind::Internal), "unexpected internal error",
-         "also a local write that fails (disk full, I/O error), to standard output and -o alike; "
+         "also a local write that fails (disk full, a file-size limit (ulimit -f), I/O error), to standard "
+         "output and -o alike; "
          "and `serve` without its claimcheck-serve (an incomplete installation)"},
         {code(ErrorKind::Usage), "usage error (bad flag or configuration value)",
          "also a path the user named, by argument, flag, variable or setting, that cannot be used: a "
@@ -31,7 +32,7 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "yet is no records: nothing journaled; offload and retrieve only warn that the run is not "
          "journaled), the "
          "local store's directory (or one inside it this user may not write in; a full "
-         "disk there is 6); and a malformed endpoint or store URL"},
+         "disk or a file-size limit there is 6); and a malformed endpoint or store URL"},
         {code(ErrorKind::InvalidInput), "invalid input (malformed reference or document)",
          "content that cannot be read as what it claims to be; never a path"},
         {code(ErrorKind::NotFound), "object not found in the store",

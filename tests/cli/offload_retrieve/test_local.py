@@ -6,6 +6,7 @@ import os
 import pty
 import random
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -560,6 +561,44 @@ class LocalStoreTests(CliTestCase):
             proc = subprocess.run([clitest.BINARY, "retrieve"], input=big, stdout=full,
                                   stderr=subprocess.PIPE, env=self.env, timeout=60)
         self.assertEqual(proc.returncode, 1, proc.stderr)
+
+    def test_a_file_size_limit_fails_the_write_and_leaves_no_part_behind(self):
+        # ulimit -f: the kernel sends SIGXFSZ at the limit, whose default is
+        # to die (exit 153) with every file half written. claimcheck ignores
+        # it and fails the write (EFBIG) as on a full disk.
+        def run_limited(limit, *args, stdin=b""):
+            def limit_file_size():
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+            proc = subprocess.run([clitest.BINARY, *args], input=stdin, capture_output=True, env=self.env,
+                                  timeout=120, preexec_fn=limit_file_size)
+            return proc.returncode, proc.stdout, proc.stderr.decode()
+
+        payload = random.Random(7).randbytes(3_000_000)
+        code, out, err = run_limited(500_000, "offload", stdin=payload)
+        self.assertEqual((code, out), (6, b""), err)
+        self.assertIn("File too large", err)
+        self.assertEqual([f for _, _, files in os.walk(self.store_dir) for f in files], [])
+
+        ref = self.write("ref.json", self.ok("offload", stdin=payload).out)
+        os.makedirs(self.path("out"))
+        code, _, err = run_limited(2_000_000, "retrieve", "-o", self.path("out/x.bin"), ref)
+        self.assertEqual(code, 1, err)
+        self.assertEqual(err.splitlines(), ["claimcheck: write %s: File too large" % self.path("out/x.bin")])
+        self.assertEqual(os.listdir(self.path("out")), [])
+
+        # The journal stops growing at the limit: each run still succeeds,
+        # warns, and leaves no half record.
+        journal = os.path.join(self.tmp, "state", "claimcheck", "journal.jsonl")
+        small = compressible(300)
+        warned = 0
+        for _ in range(6):
+            code, out, err = run_limited(1024, "offload", "--threshold", "10", stdin=small)
+            self.assertEqual(code, 0, err)
+            self.assertTrue(out.startswith(b'{"_type":"claim_check_ref"'))
+            warned += "warning: not journaled" in err
+        self.assertGreater(warned, 0)
+        self.assertLessEqual(os.path.getsize(journal), 1024)
+        self.assertNotIn("unreadable journal lines", self.ok("stats", "--operations").out.decode())
 
     def test_silent_server_is_given_up_on_after_the_read_timeout_and_the_attempts(self):
         # Accepts connections (the kernel completes the handshake for a
