@@ -2,10 +2,13 @@
 
 #include <atomic>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <new>
 #include <sstream>
 #include <string_view>
+#include <system_error>
 
 #include "base/text.hpp"
 #include "core/cleanup.hpp"
@@ -96,6 +99,13 @@ int report_exception(std::exception_ptr error, int verbosity) {
     return report_library_error(e, verbosity);
   } catch (const std::bad_alloc&) {
     print_error_line("out of memory");
+  } catch (const std::system_error& e) {
+    // What std::thread throws when no thread can be had.
+    if (e.code() == std::errc::resource_unavailable_try_again)
+      print_error_line(std::string("cannot start a thread: ") + std::strerror(EAGAIN) +
+                       " (the limit on processes and threads: ulimit -u, or a container's pids.max)");
+    else
+      print_error_line(std::string("internal error: ") + e.what());
   } catch (const std::exception& e) {
     print_error_line(std::string("internal error: ") + e.what());
   } catch (...) {

@@ -5,6 +5,7 @@
 // The calling thread deflates the first part itself.
 #include <algorithm>
 #include <exception>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -66,7 +67,13 @@ std::string gzip_in_memory(std::string_view payload, int level) {
   parts[0].output.reserve(header.size() + payload.size() / 2 + 4096 * count);
   parts[0].output.write(header.data(), header.size());
   std::vector<std::thread> helpers;
-  for (std::size_t i = 1; i < count; ++i) helpers.emplace_back(deflate_part, std::ref(parts[i]), level);
+  for (std::size_t i = 1; i < count; ++i) {
+    try {
+      helpers.emplace_back(deflate_part, std::ref(parts[i]), level);
+    } catch (const std::system_error&) {
+      deflate_part(parts[i], level);  // no thread to be had (a thread limit): this one does it
+    }
+  }
   deflate_part(parts[0], level);
   for (std::thread& helper : helpers) helper.join();
 

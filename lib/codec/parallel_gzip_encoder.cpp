@@ -81,16 +81,24 @@ struct ParallelGzipEncoder::State {
   State(ByteSink& sink, int compression_level, unsigned threads, std::size_t size)
       : out(sink), level(compression_level), block_size(size), max_in_flight(2 * threads) {
     current.reserve(block_size);
-    for (unsigned i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
+    try {
+      for (unsigned i = 0; i < threads; ++i) workers.emplace_back([this] { work(); });
+    } catch (...) {  // a thread limit: a joinable thread unwound would end the program
+      stop_workers();
+      throw;
+    }
   }
 
-  ~State() {
+  ~State() { stop_workers(); }
+
+  void stop_workers() {
     {
       std::lock_guard lock(mutex);
       stopping = true;
     }
     work_ready.notify_all();
     for (std::thread& worker : workers) worker.join();
+    workers.clear();
   }
 
   void work() {

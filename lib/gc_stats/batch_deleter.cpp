@@ -32,7 +32,12 @@ BatchDeleter::BatchDeleter(Store& store, int workers, std::size_t max_listed, co
       stop_(stop),
       max_queued_(static_cast<std::size_t>(workers < 1 ? 1 : workers)),
       max_listed_(max_listed) {
-  for (std::size_t i = 0; i < max_queued_; ++i) workers_.emplace_back([this] { work(); });
+  try {
+    for (std::size_t i = 0; i < max_queued_; ++i) workers_.emplace_back([this] { work(); });
+  } catch (...) {  // a thread limit: a joinable thread unwound would end the program
+    finish();
+    throw;
+  }
 }
 
 BatchDeleter::~BatchDeleter() {

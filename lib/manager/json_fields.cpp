@@ -8,12 +8,12 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
-#include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "base/text.hpp"
 #include "core/error.hpp"
+#include "core/shared_work.hpp"
 #include "core/json_text.hpp"
 #include "reference/reference.hpp"
 #include "manager/staged_output.hpp"
@@ -291,10 +291,7 @@ Replacements replacements(const ReferenceFetcher& fetch, std::string_view text, 
     }
   };
   std::size_t threads = std::min<std::size_t>(to_fetch.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
+  run_on_threads(threads, worker);
   if (first_error) rethrow_located(first_error, text, starts, first_failed->span.begin, first_failed->other.nested_at);
   return out;
 }

@@ -7,10 +7,10 @@
 #include <exception>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/shared_work.hpp"
 #include "gc_stats/expiry.hpp"
 #include "reference/keys.hpp"
 #include "scanner/inspect_checks.hpp"
@@ -218,11 +218,7 @@ void check_inspections(std::vector<Inspection>& inspections, Store& store, Bucke
   };
   const std::size_t threads =
       std::min<std::size_t>(pending.size(), static_cast<std::size_t>(std::max(1, options.concurrency)));
-  {
-    std::vector<std::jthread> pool;
-    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();  // this thread works too
-  }
+  run_on_threads(threads, worker);
   if (first_error) throw *first_error;
   for (auto [item, checked] : repeats) take_outcome(*item, *checked);
 }

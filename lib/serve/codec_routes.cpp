@@ -6,11 +6,11 @@
 #include <functional>
 #include <mutex>
 #include <numeric>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/shared_work.hpp"
 #include "core/json_text.hpp"
 #include "serve/http_error.hpp"
 #include "serve/payloads_json.hpp"
@@ -66,10 +66,7 @@ void for_each_concurrently(const std::vector<std::size_t>& indices, int concurre
     }
   };
   const std::size_t threads = std::min<std::size_t>(indices.size(), static_cast<std::size_t>(std::max(concurrency, 1)));
-  std::vector<std::thread> pool;
-  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& thread : pool) thread.join();
+  run_on_threads(threads, worker);
   if (first) throw *first;
 }
 

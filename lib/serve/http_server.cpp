@@ -28,6 +28,7 @@
 #include "serve/connection.hpp"
 #include "serve/idle_connections.hpp"
 #include "serve/route.hpp"
+#include "serve/worker_pool.hpp"
 
 namespace claimcheck::serve {
 namespace {
@@ -298,12 +299,10 @@ class HttpServer::Impl : public httplib::Server {
         idle_([this](std::unique_ptr<IdleConnection> connection) { resume(std::move(connection)); }) {
     if (tls_ && log_)
       if (auto warning = certificate_validity_warning(tls_, options.tls_cert_file)) log_(*warning);
-    const std::size_t workers = options.workers;
-    new_task_queue = [this, workers] {
-      auto* pool = new WorkerPool(workers, idle_);
-      workers_ = pool;
-      return pool;
-    };
+    // Made here, before serve says it listens: a thread limit fails it now.
+    pool_ = std::make_unique<WorkerPool>(options.workers, [this] { idle_.stop(); });
+    workers_ = pool_.get();
+    new_task_queue = [this] { return pool_.release(); };  // httplib's from then on
     set_payload_max_length(codec.body_limit());
     set_keep_alive_timeout(std::max<time_t>(1, options.keep_alive_timeout.count() / 1000));
     set_keep_alive_max_count(kRequestsPerConnection);
@@ -397,20 +396,6 @@ class HttpServer::Impl : public httplib::Server {
   }
 
  private:
-  /// httplib's pool, which stops taking idle connections back before its
-  /// workers end (so none is queued to a pool that is gone).
-  class WorkerPool : public httplib::ThreadPool {
-   public:
-    WorkerPool(std::size_t workers, IdleConnections& idle) : ThreadPool(workers), idle_(idle) {}
-    void shutdown() override {
-      idle_.stop();
-      ThreadPool::shutdown();
-    }
-
-   private:
-    IdleConnections& idle_;
-  };
-
   bool process_and_close_socket(socket_t sock) override {
     serve_connection(std::make_unique<ConnectionState>(sock, tls_));
     return true;
@@ -598,7 +583,8 @@ class HttpServer::Impl : public httplib::Server {
   LogSink log_;
   SSL_CTX* tls_;
   IdleConnections idle_;
-  httplib::ThreadPool* workers_ = nullptr;  // httplib's pool, alive while run() is
+  std::unique_ptr<WorkerPool> pool_;  // until httplib's listen takes it
+  WorkerPool* workers_ = nullptr;      // alive while run() is
   int listening_ = -1;  // a duplicate of httplib's listening socket
   int port_ = -1;
   std::atomic<bool> stopping_{false};

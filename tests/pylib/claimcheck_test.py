@@ -87,6 +87,28 @@ def with_faketime(shift, argv, env):
     return ["faketime", "-f", shift, *argv], env
 
 
+# A user id no process runs as: a limit on its processes counts only the command's.
+SPARE_UID = 61999
+
+
+def with_thread_limit(limit, argv):
+    """(argv, preexec_fn): argv run as a user with no other process, whose processes and threads
+    may number at most `limit` (as under `ulimit -u` or a container's pids.max). Changing user
+    needs root; the files argv uses must be open to that user."""
+    def limit_threads():
+        resource.setrlimit(resource.RLIMIT_NPROC, (limit, limit))
+    return ["setpriv", "--reuid", str(SPARE_UID), "--regid", str(SPARE_UID), "--clear-groups", *argv], limit_threads
+
+
+def open_to_all(tmp, name):
+    """A directory `name` under the test's `tmp` that any user may write in (for with_thread_limit)."""
+    os.chmod(tmp, 0o755)
+    shared = os.path.join(tmp, name)
+    os.makedirs(shared)
+    os.chmod(shared, 0o777)
+    return shared
+
+
 def sha256(data):
     return hashlib.sha256(data).hexdigest()
 

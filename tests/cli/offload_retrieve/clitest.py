@@ -7,7 +7,8 @@ import shutil
 import subprocess
 import tempfile
 
-from claimcheck_test import Result, TempHomeTestCase, compressible, is_sanitized, run_suite  # noqa: F401
+from claimcheck_test import (Result, TempHomeTestCase, compressible, is_sanitized, open_to_all,  # noqa: F401
+                             run_suite, with_thread_limit)
 
 BINARY = None  # set by the test script from argv[1]
 

@@ -600,6 +600,34 @@ class LocalStoreTests(CliTestCase):
         self.assertLessEqual(os.path.getsize(journal), 1024)
         self.assertNotIn("unreadable journal lines", self.ok("stats", "--operations").out.decode())
 
+    def test_a_thread_limit_is_one_line_not_an_abort(self):
+        # Under `ulimit -u` (or a container's pids.max) a thread cannot be
+        # started: the compressing threads' start once ended the program
+        # (std::terminate, exit 134) with one of them running.
+        if os.geteuid() != 0:
+            self.skipTest("changing user needs root")
+        shared = clitest.open_to_all(self.tmp, "shared")
+        payload = os.path.join(shared, "in.json")
+        with open(payload, "wb") as f:
+            f.write(compressible(2_000_000))
+        env = dict(self.env, HOME=shared, XDG_DATA_HOME=shared, XDG_STATE_HOME=shared, XDG_CONFIG_HOME=shared)
+        refused = 0
+        for threads in (2, 3, 4, 5):  # where each of its threads is refused in turn
+            store = os.path.join(shared, "store-%d" % threads)
+            argv, limit = clitest.with_thread_limit(threads, [clitest.BINARY, "offload", "--store", store, payload])
+            proc = subprocess.run(argv, capture_output=True, env=env, timeout=120, preexec_fn=limit)
+            if proc.returncode == 0:
+                self.assertTrue(proc.stdout.startswith(b'{"_type":"claim_check_ref"'), proc.stdout)
+                continue
+            refused += 1
+            self.assertEqual(proc.returncode, 1, (threads, proc.stderr))
+            self.assertEqual(proc.stdout, b"")
+            self.assertEqual(proc.stderr.decode().splitlines(),
+                             ["claimcheck: cannot start a thread: Resource temporarily unavailable (the limit on "
+                              "processes and threads: ulimit -u, or a container's pids.max)"])
+            self.assertEqual([f for _, _, files in os.walk(store) for f in files], [])
+        self.assertGreaterEqual(refused, 2)
+
     def test_silent_server_is_given_up_on_after_the_read_timeout_and_the_attempts(self):
         # Accepts connections (the kernel completes the handshake for a
         # listening socket) but never answers.

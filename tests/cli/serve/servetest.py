@@ -17,7 +17,8 @@ import threading
 import time
 import unittest
 
-from claimcheck_test import S3, Result, run_suite, s3_client, sealed_env, skip_without_s3  # noqa: F401
+from claimcheck_test import (S3, Result, open_to_all, run_suite, s3_client, sealed_env,  # noqa: F401
+                             skip_without_s3, with_thread_limit)
 
 BINARY = None  # set by the test script from argv[1]
 

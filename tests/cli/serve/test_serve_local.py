@@ -80,6 +80,22 @@ class ServeLocal(ServeTestCase):
         self.assertNotIn(b64(big)[:40], log)
         self.assertNotIn("row 1", log)
 
+    def test_a_thread_limit_stops_serve_before_it_says_it_listens(self):
+        # httplib's pool started its workers after serve said it listened;
+        # one that could not be started (ulimit -u, a container's pids.max)
+        # left serve listening, answering nothing and deaf to SIGTERM.
+        if os.geteuid() != 0:
+            self.skipTest("changing user needs root")
+        shared = servetest.open_to_all(self.tmp, "shared")
+        env = dict(self.env, HOME=shared, XDG_DATA_HOME=shared, XDG_STATE_HOME=shared, XDG_CONFIG_HOME=shared)
+        argv, limit = servetest.with_thread_limit(
+            20, [os.path.abspath(servetest.BINARY), "serve", "--store", shared, "--listen", "127.0.0.1:0"])
+        proc = subprocess.run(argv, capture_output=True, env=env, timeout=60, preexec_fn=limit)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertEqual(proc.stderr.decode().splitlines(),
+                         ["claimcheck: cannot start a thread: Resource temporarily unavailable (the limit on "
+                          "processes and threads: ulimit -u, or a container's pids.max)"])
+
     def test_a_range_header_never_cuts_the_answer(self):
         """RFC 9110: Range is for GET only. A well-formed one is ignored (the whole Payloads body,
         200); one that does not parse gets 416 and the connection closes, its body unread and never
