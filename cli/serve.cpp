@@ -3,6 +3,8 @@
 // original payloads. Opens the store (and each namespace's own), wires
 // lib/serve together, and stops cleanly on SIGTERM (requests in flight are
 // answered, then exit 0).
+#include <sys/resource.h>
+
 #include <atomic>
 #include <csignal>
 #include <memory>
@@ -29,6 +31,18 @@
 
 namespace claimcheck::cli {
 namespace {
+
+/// Every client connection holds a descriptor, idle ones too. At the soft
+/// limit (1,024 under systemd) new connections wait in the kernel's queue
+/// until idle ones time out; raised to the hard limit, as Go's runtime does
+/// for every program. (httplib, libcurl and serve wait with poll and epoll,
+/// which take any descriptor number.)
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  ::setrlimit(RLIMIT_NOFILE, &limit);  // should it fail, the soft limit stays: serve still runs
+}
 
 /// One store and what serves it: its manager, the buckets its External
 /// Storage references may name, resolution and routes.
@@ -103,6 +117,7 @@ int run_serve(const GlobalOptions& global) {
     stopped_by = number;
     if (serve::HttpServer* server = running.load()) server->stop();
   });
+  raise_open_file_limit();
   const Config config = load_config_for(global);
   const ServeSettings& s = config.serve;
   const auto warning = serve::check_exposure(s);

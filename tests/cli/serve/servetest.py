@@ -76,9 +76,9 @@ def refuses_connections(port):
 class Server:
     """One `claimcheck serve` process; stderr is collected line by line."""
 
-    def __init__(self, env, *args, expect_start=True, cwd=None):
+    def __init__(self, env, *args, expect_start=True, cwd=None, preexec_fn=None):
         self.proc = subprocess.Popen([os.path.abspath(BINARY), "serve", *args], env=env, cwd=cwd, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=preexec_fn)
         self.lines = []
         self.port = None
         self.scheme = "http"
@@ -158,11 +158,11 @@ class ServeTestCase(unittest.TestCase):
     def path(self, name):
         return os.path.join(self.tmp, name)
 
-    def serve(self, *args, env=None, expect_start=True, cwd=None):
+    def serve(self, *args, env=None, expect_start=True, cwd=None, preexec_fn=None):
         args = list(args)
         if not any(a == "--listen" for a in args):
             args = ["--listen", "127.0.0.1:0", *args]
-        server = Server(env or self.env, *args, expect_start=expect_start, cwd=cwd)
+        server = Server(env or self.env, *args, expect_start=expect_start, cwd=cwd, preexec_fn=preexec_fn)
         self.servers.append(server)
         return server
 

@@ -13,6 +13,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import select
 import shutil
 import signal
@@ -95,6 +96,25 @@ class ServeLocal(ServeTestCase):
         self.assertEqual(proc.stderr.decode().splitlines(),
                          ["claimcheck: cannot start a thread: Resource temporarily unavailable (the limit on "
                           "processes and threads: ulimit -u, or a container's pids.max)"])
+
+    def test_idle_connections_past_the_soft_open_file_limit_do_not_hold_up_a_request(self):
+        # Each connection holds a descriptor. At a soft limit of 64 the 65th
+        # waited in the kernel's queue until idle ones timed out (here 60 s);
+        # serve raises the soft limit to the hard one.
+        def low_soft_limit():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (64, 4096))
+        server = self.serve("--request-timeout", "60s", preexec_fn=low_soft_limit)
+        with open("/proc/%d/limits" % server.proc.pid) as f:
+            self.assertIn(["4096", "4096"], [line.split()[3:5] for line in f if line.startswith("Max open files")])
+        idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(200)]
+        try:
+            status, _, _ = server.request("POST", "/decode", body={"payloads": []},
+                                          headers={"Content-Type": "application/json"},
+                                          conn=server.connection(timeout=20))
+            self.assertEqual(status, 200)
+        finally:
+            for connection in idle:
+                connection.close()
 
     def test_a_range_header_never_cuts_the_answer(self):
         """RFC 9110: Range is for GET only. A well-formed one is ignored (the whole Payloads body,
