@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <climits>
 #include <string>
+#include <string_view>
 #include <cstdint>
 #include <vector>
 
@@ -83,7 +84,11 @@ class StagedFile : public StagedOutput {
     refuse_special_file();
     SplitPath parts = split_path(target_);
     directory_ = parts.directory;
-    std::string pattern = directory_ + "/." + parts.name + ".claimcheck-XXXXXX";
+    // The target's name, hidden and suffixed; one near NAME_MAX is cut so
+    // that the staging name still fits (a 240-byte name was refused).
+    constexpr std::string_view kSuffix = ".claimcheck-XXXXXX";
+    const std::string kept = parts.name.substr(0, NAME_MAX - 1 - kSuffix.size());
+    std::string pattern = directory_ + "/." + kept + std::string(kSuffix);
     std::vector<char> name(pattern.begin(), pattern.end());
     name.push_back('\0');
     int failure = 0;

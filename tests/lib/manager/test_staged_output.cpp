@@ -39,6 +39,19 @@ TEST_CASE("stage_to_file: the destination appears only on commit, complete") {
   CHECK(entries_in(dir.path()) == 1);  // no temp file left
 }
 
+TEST_CASE("stage_to_file: a name of up to NAME_MAX bytes is staged beside it and appears on commit") {
+  TempDir dir;
+  for (std::size_t length : {200u, 237u, 255u}) {
+    const std::string path = dir / std::string(length, 'n');
+    auto staged = stage_to_file(path);
+    write_string(*staged, "long");
+    staged->commit();
+    CHECK(read_file(path) == "long");
+    std::filesystem::remove(path);
+  }
+  CHECK(entries_in(dir.path()) == 0);
+}
+
 TEST_CASE("stage_to_file: abort leaves an existing destination untouched and no temp file") {
   TempDir dir;
   std::string path = dir / "out.bin";
