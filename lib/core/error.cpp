@@ -28,7 +28,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
         {code(ErrorKind::Usage), "usage error (bad flag or configuration value)",
          "also a path the user named, by argument, flag, variable or setting, that cannot be used: a "
          "missing input file, an -o directory that is missing or unwritable, TMPDIR, the journal "
-         "directory for `stats` when it is not a directory or cannot be read (one that does not exist "
+         "directory for `stats` when it is not a directory or cannot be read, or its journal is not a "
+         "regular file (a FIFO, a device; one that does not exist "
          "yet is no records: nothing journaled; offload and retrieve only warn that the run is not "
          "journaled), the "
          "local store's directory (or one inside it this user may not write in; a full "

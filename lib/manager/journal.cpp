@@ -115,8 +115,16 @@ std::optional<JournalRecord> from_line(const std::string& line) {
   }
 }
 
+/// A FIFO or a device put where the journal goes would take records and
+/// lose them, or keep a reader waiting or reading for ever.
+Error not_a_regular_file(const std::string& path) {
+  return Error(ErrorKind::Usage, fmt::format("journal {}", path), "not a regular file");
+}
+
 void read_file(const std::string& path, const std::function<void(const JournalRecord&)>& on_record,
                std::uint64_t& bad_lines) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) throw not_a_regular_file(path);
   std::ifstream in(path);
   // A journal that is there but may not be read is an error, not an empty one.
   if (!in && errno != ENOENT) fail("read", path);
@@ -171,6 +179,9 @@ void Journal::append(const JournalRecord& record) {
   }
   const Fd out(::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
   if (out.get() < 0) fail("open", path_);
+  struct stat opened {};
+  if (::fstat(out.get(), &opened) != 0) fail("open", path_);
+  if (!S_ISREG(opened.st_mode)) throw not_a_regular_file(path_);
   const std::string text = (ends_within_a_line(out.get()) ? "\n" : "") + line;
   struct stat before {};
   const bool sized = ::fstat(out.get(), &before) == 0;

@@ -10,6 +10,7 @@
 #include <csignal>
 
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -235,6 +236,32 @@ TEST_CASE("a record the disk has no room for is not left half written") {
   CHECK(bad == 0);
   REQUIRE(records.size() == 4);
   CHECK(records.back().key == record(4).key);
+}
+
+TEST_CASE("a FIFO, a device or a directory in the journal's place is refused, not written to or read") {
+  TempDir dir;
+  Journal journal(dir.path(), 1 << 20);
+  const std::string path = dir / "journal.jsonl";
+  auto refused = [](const std::function<void()>& action) {
+    try {
+      action();
+    } catch (const claimcheck::Error& e) {
+      CHECK(e.kind() == claimcheck::ErrorKind::Usage);
+      CHECK(std::string(e.what()).find("not a regular file") != std::string::npos);
+      return true;
+    }
+    return false;
+  };
+  REQUIRE(mkfifo(path.c_str(), 0600) == 0);  // a reader would wait for a writer for ever
+  CHECK(refused([&] { journal.append(record(1)); }));
+  CHECK(refused([&] { read_all(journal); }));
+  std::filesystem::remove(path);
+  std::filesystem::create_symlink("/dev/zero", path);  // a reader would read for ever
+  CHECK(refused([&] { journal.append(record(1)); }));
+  CHECK(refused([&] { read_all(journal); }));
+  std::filesystem::remove(path);
+  std::filesystem::create_directory(path);  // read as no records before
+  CHECK(refused([&] { read_all(journal); }));
 }
 
 TEST_CASE("rotation under 32 concurrent processes keeps the bound and loses no line whole") {
