@@ -28,10 +28,9 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
         {code(ErrorKind::Usage), "usage error (bad flag or configuration value)",
          "also a path the user named, by argument, flag, variable or setting, that cannot be used: a "
          "missing input file, an -o directory that is missing or unwritable, TMPDIR, the journal "
-         "directory for `stats` when it is not a directory or cannot be read, or its journal is not a "
-         "regular file (a FIFO, a device; one that does not exist "
+         "directory for `stats` when it is not a directory or cannot be read (one that does not exist "
          "yet is no records: nothing journaled; offload and retrieve only warn that the run is not "
-         "journaled), the "
+         "journaled), or a journal in it that is not a regular file (a FIFO, a device), the "
          "local store's directory (or one inside it this user may not write in; a full "
          "disk or a file-size limit there is 6); and a malformed endpoint or store URL"},
         {code(ErrorKind::InvalidInput), "invalid input (malformed reference or document)",
