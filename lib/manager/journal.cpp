@@ -142,11 +142,9 @@ void read_file(const std::string& path, const std::function<void(const JournalRe
 /// Whether the journal's last line lacks its newline (a writer killed, or a
 /// disk that filled, mid-line): the next record then starts a line of its
 /// own, or it would be read as part of that broken line and lost with it.
-bool ends_within_a_line(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || st.st_size == 0) return false;
+bool ends_within_a_line(int fd, off_t size) {
   char last = '\n';
-  return ::pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n';
+  return size > 0 && ::pread(fd, &last, 1, size - 1) == 1 && last != '\n';
 }
 
 std::string rotated_path(const std::string& dir) { return dir + "/journal.1.jsonl"; }
@@ -182,14 +180,12 @@ void Journal::append(const JournalRecord& record) {
   struct stat opened {};
   if (::fstat(out.get(), &opened) != 0) fail("open", path_);
   if (!S_ISREG(opened.st_mode)) throw not_a_regular_file(path_);
-  const std::string text = (ends_within_a_line(out.get()) ? "\n" : "") + line;
-  struct stat before {};
-  const bool sized = ::fstat(out.get(), &before) == 0;
+  const std::string text = (ends_within_a_line(out.get(), opened.st_size) ? "\n" : "") + line;
   if (!base::write_all(out.get(), text.data(), text.size())) {
     // A disk that filled mid-line would leave half a record, read as an
     // unreadable line ever after: cut it off (no other writer holds the lock).
     const int write_error = errno;
-    const bool cut = sized && ::ftruncate(out.get(), before.st_size) == 0;
+    const bool cut = ::ftruncate(out.get(), opened.st_size) == 0;
     static_cast<void>(cut);  // should that fail too, the write's failure is the one to report
     errno = write_error;
     fail("append", path_);
