@@ -1,9 +1,14 @@
 #include "http_transfer.hpp"
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include "base/text.hpp"
+#include "retry.hpp"
 
 namespace sigv4 {
 namespace {
@@ -29,6 +34,7 @@ struct Exchange {
   HttpOutcome outcome;
   StallWatch stall;
   bool headers_ended = false;  // the blank line after the final response's headers arrived
+  int socket_errno = 0;        // why the last socket could not be opened
 };
 
 // What curl's own low-speed check said, which this check replaces: messages
@@ -88,6 +94,16 @@ std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* use
     exchange.outcome.callback_error = std::current_exception();
     return CURL_READFUNC_ABORT;
   }
+}
+
+// curl opens its sockets itself and keeps no errno when socket() fails
+// (CURLINFO_OS_ERRNO stays 0), so a process out of descriptors read as a
+// server that refused. Opening them here keeps the reason; SOCK_CLOEXEC keeps
+// them from a credential_process child.
+curl_socket_t on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  const int fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd < 0) static_cast<Exchange*>(user)->socket_errno = errno;
+  return fd < 0 ? CURL_SOCKET_BAD : fd;
 }
 
 int on_connected(void* user, char*, char*, int, int) {
@@ -189,6 +205,8 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
   easy.set(CURLOPT_HEADERDATA, &exchange);
   easy.set(CURLOPT_WRITEFUNCTION, &on_body);
   easy.set(CURLOPT_WRITEDATA, &exchange);
+  easy.set(CURLOPT_OPENSOCKETFUNCTION, &on_open_socket);
+  easy.set(CURLOPT_OPENSOCKETDATA, &exchange);
   easy.set(CURLOPT_PREREQFUNCTION, &on_connected);
   easy.set(CURLOPT_PREREQDATA, &exchange);
   easy.set(CURLOPT_XFERINFOFUNCTION, &on_progress);
@@ -202,6 +220,7 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
   long connects = 0;
   curl_easy_getinfo(easy.get(), CURLINFO_NUM_CONNECTS, &connects);
   exchange.outcome.new_connection = connects > 0;
+  exchange.outcome.connected = exchange.stall.connected;
   exchange.outcome.stalled = exchange.stall.stalled;
   if (exchange.stall.stalled) {
     exchange.outcome.curl_code = CURLE_OPERATION_TIMEDOUT;
@@ -211,9 +230,18 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
     // (a 200 without its ETag, say); it is a cut one, and retried as such.
     exchange.outcome.curl_code = CURLE_RECV_ERROR;
     exchange.outcome.curl_message = "the connection ended inside its headers";
-  } else if (exchange.outcome.curl_code != CURLE_OK)
+  } else if (exchange.outcome.curl_code != CURLE_OK) {
     exchange.outcome.curl_message =
         error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(exchange.outcome.curl_code);
+    curl_easy_getinfo(easy.get(), CURLINFO_OS_ERRNO, &exchange.outcome.os_errno);
+    if (exchange.outcome.os_errno == 0) exchange.outcome.os_errno = exchange.socket_errno;
+    // curl says "Couldn't connect to server", which sends the reader to the
+    // server; the cause is this process's limit.
+    if (out_of_descriptors(exchange.outcome.os_errno))
+      exchange.outcome.curl_message =
+          "no socket could be opened: " + std::string(std::strerror(static_cast<int>(exchange.outcome.os_errno))) +
+          " (the limit on open files: ulimit -n)";
+  }
   // The handle goes back to the pool: it must not point at this stack frame.
   easy.set(CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));
   easy.set(CURLOPT_HTTPHEADER, static_cast<curl_slist*>(nullptr));

@@ -45,8 +45,10 @@ struct HttpOutcome {
   std::string body;                 // the body when not given to the sink
   std::uint64_t bytes_received = 0;
   std::uint64_t bytes_sent = 0;
-  bool new_connection = false;        // false: a pooled connection was reused
+  bool connected = false;             // a connection, new or pooled, carried the request
+  bool new_connection = false;        // false: a pooled connection was reused (when connected)
   bool stalled = false;               // timed out: no byte moved for stall_timeout
+  long os_errno = 0;                  // the system's errno behind a failed connect (EMFILE, say)
   std::exception_ptr callback_error;  // thrown by the sink or the body source
 
   /// Value of the first header `lower_name`, or "".

@@ -54,9 +54,9 @@ struct Failure {
 
 std::optional<Failure> transport_failure(const HttpOutcome& outcome, const S3Request& request) {
   if (outcome.curl_code == CURLE_OK) return std::nullopt;
-  return Failure{S3Error(0, std::string(transport_error_code(outcome.curl_code)),
+  return Failure{S3Error(0, std::string(transport_error_code(outcome.curl_code, outcome.os_errno)),
                          redact_secrets(outcome.curl_message), "", request.operation),
-                 retryable_transport(outcome.curl_code), false,
+                 retryable_transport(outcome.curl_code, outcome.os_errno), false,
                  outcome.curl_code == CURLE_OPERATION_TIMEDOUT};
 }
 
@@ -230,13 +230,15 @@ void RequestExecutor::trace_attempt(const S3Request& request, const Address& add
   std::string line = "s3: " + request.method + " " + encoded_target(address, request.query) + " -> ";
   line += outcome.curl_code == CURLE_OK
               ? std::to_string(outcome.status)
-              : std::string(transport_error_code(outcome.curl_code)) + " (" +
+              : std::string(transport_error_code(outcome.curl_code, outcome.os_errno)) + " (" +
                     outcome.curl_message + ")";
   line += ", sent " + std::to_string(outcome.bytes_sent) + " B, received " +
           std::to_string(outcome.bytes_received) + " B, " + std::to_string(elapsed.count()) +
           " ms, attempt " + std::to_string(attempt_number) + "/" +
           std::to_string(config_.max_attempts) +
-          (outcome.new_connection ? ", new connection" : ", reused connection");
+          (outcome.new_connection ? ", new connection"
+           : outcome.connected    ? ", reused connection"
+                                  : ", no connection");
   const std::string redacted = redact_secrets(line);
   std::lock_guard lock(trace_mutex_);
   config_.trace(redacted);

@@ -1,6 +1,7 @@
 #include "retry.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <random>
 
 namespace sigv4 {
@@ -65,7 +66,12 @@ bool Deadline::passed_after(std::chrono::milliseconds wait) const {
   return limit_.count() != 0 && elapsed() + wait + kShortestAttempt >= limit_;
 }
 
-bool retryable_transport(CURLcode code) {
+bool out_of_descriptors(long os_errno) { return os_errno == EMFILE || os_errno == ENFILE; }
+
+bool retryable_transport(CURLcode code, long os_errno) {
+  // The limit is the process's own (ulimit -n): another try a moment later
+  // meets it again, so the one line says so at once.
+  if (out_of_descriptors(os_errno)) return false;
   switch (code) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -83,7 +89,8 @@ bool retryable_transport(CURLcode code) {
   }
 }
 
-std::string_view transport_error_code(CURLcode code) {
+std::string_view transport_error_code(CURLcode code, long os_errno) {
+  if (out_of_descriptors(os_errno)) return "TooManyOpenFiles";
   switch (code) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:

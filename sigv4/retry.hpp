@@ -75,11 +75,15 @@ class Deadline {
 };
 
 /// Transport failures worth another try: refused, reset, timed out, a body
-/// cut short. TLS verification and malformed URLs are final.
-bool retryable_transport(CURLcode code);
+/// cut short. TLS verification, malformed URLs and a process out of file
+/// descriptors (os_errno EMFILE or ENFILE: CURLINFO_OS_ERRNO) are final.
+bool retryable_transport(CURLcode code, long os_errno);
 
 /// The S3Error code for a transport failure: "ConnectionFailed", "Timeout",
-/// "TlsError" or "TransportError".
-std::string_view transport_error_code(CURLcode code);
+/// "TlsError", "TooManyOpenFiles" or "TransportError".
+std::string_view transport_error_code(CURLcode code, long os_errno);
+
+/// EMFILE or ENFILE: no socket could be opened, so nothing was sent.
+bool out_of_descriptors(long os_errno);
 
 }  // namespace sigv4

@@ -40,7 +40,7 @@ void trace_exchange(const ProviderHttp& http, const ProviderRequest& request,
   std::string line = "credentials: " + request.method + " " + without_query(request.url) + " -> ";
   line += outcome.curl_code == CURLE_OK
               ? std::to_string(outcome.status)
-              : std::string(transport_error_code(outcome.curl_code)) + " (" + outcome.curl_message + ")";
+              : std::string(transport_error_code(outcome.curl_code, outcome.os_errno)) + " (" + outcome.curl_message + ")";
   line += ", " + std::to_string(elapsed.count()) + " ms, attempt " + std::to_string(attempt) + "/" +
           std::to_string(http.max_attempts);
   http.trace(redact_secrets(line));
@@ -52,7 +52,7 @@ std::string describe_duration(std::chrono::milliseconds duration) {
 }
 
 bool worth_retrying(const HttpOutcome& outcome) {
-  if (outcome.curl_code != CURLE_OK) return retryable_transport(outcome.curl_code);
+  if (outcome.curl_code != CURLE_OK) return retryable_transport(outcome.curl_code, outcome.os_errno);
   return outcome.status >= 500 || outcome.status == 429;
 }
 
@@ -113,7 +113,7 @@ ProviderResponse provider_exchange(const ProviderHttp& http, const ProviderReque
                                       : redact_secrets(outcome.curl_message);
     throw CredentialsError(CredentialsError::Cause::Provider, provider,
                            service + " not reachable: " +
-                               std::string(transport_error_code(outcome.curl_code)) + " (" + why + ")");
+                               std::string(transport_error_code(outcome.curl_code, outcome.os_errno)) + " (" + why + ")");
   }
   return {outcome.status, std::move(outcome.body), std::move(outcome.headers)};
 }

@@ -2,6 +2,7 @@
 // endpoints and addressing, error messages, GetObject resumption.
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <chrono>
 #include <ctime>
 #include <string>
@@ -83,18 +84,26 @@ TEST_CASE("deadline: none when 0; otherwise the time left, and whether a wait le
 }
 
 TEST_CASE("connection failures and cut bodies are retried; TLS verification is not") {
-  CHECK(retryable_transport(CURLE_COULDNT_CONNECT));
-  CHECK(retryable_transport(CURLE_RECV_ERROR));
-  CHECK(retryable_transport(CURLE_SEND_ERROR));
-  CHECK(retryable_transport(CURLE_PARTIAL_FILE));
-  CHECK(retryable_transport(CURLE_OPERATION_TIMEDOUT));
-  CHECK(retryable_transport(CURLE_GOT_NOTHING));
-  CHECK_FALSE(retryable_transport(CURLE_PEER_FAILED_VERIFICATION));
-  CHECK_FALSE(retryable_transport(CURLE_URL_MALFORMAT));
-  CHECK_FALSE(retryable_transport(CURLE_ABORTED_BY_CALLBACK));
-  CHECK(transport_error_code(CURLE_COULDNT_CONNECT) == "ConnectionFailed");
-  CHECK(transport_error_code(CURLE_OPERATION_TIMEDOUT) == "Timeout");
-  CHECK(transport_error_code(CURLE_PEER_FAILED_VERIFICATION) == "TlsError");
+  CHECK(retryable_transport(CURLE_COULDNT_CONNECT, 0));
+  CHECK(retryable_transport(CURLE_RECV_ERROR, 0));
+  CHECK(retryable_transport(CURLE_SEND_ERROR, 0));
+  CHECK(retryable_transport(CURLE_PARTIAL_FILE, 0));
+  CHECK(retryable_transport(CURLE_OPERATION_TIMEDOUT, 0));
+  CHECK(retryable_transport(CURLE_GOT_NOTHING, 0));
+  CHECK_FALSE(retryable_transport(CURLE_PEER_FAILED_VERIFICATION, 0));
+  CHECK_FALSE(retryable_transport(CURLE_URL_MALFORMAT, 0));
+  CHECK_FALSE(retryable_transport(CURLE_ABORTED_BY_CALLBACK, 0));
+  CHECK(transport_error_code(CURLE_COULDNT_CONNECT, 0) == "ConnectionFailed");
+  CHECK(transport_error_code(CURLE_OPERATION_TIMEDOUT, 0) == "Timeout");
+  CHECK(transport_error_code(CURLE_PEER_FAILED_VERIFICATION, 0) == "TlsError");
+}
+
+TEST_CASE("a process out of file descriptors is told so, and not retried") {
+  CHECK_FALSE(retryable_transport(CURLE_COULDNT_CONNECT, EMFILE));
+  CHECK_FALSE(retryable_transport(CURLE_COULDNT_CONNECT, ENFILE));
+  CHECK(retryable_transport(CURLE_COULDNT_CONNECT, ECONNREFUSED));
+  CHECK(transport_error_code(CURLE_COULDNT_CONNECT, EMFILE) == "TooManyOpenFiles");
+  CHECK(transport_error_code(CURLE_COULDNT_CONNECT, ECONNREFUSED) == "ConnectionFailed");
 }
 
 TEST_CASE("signatures, credentials and tokens are redacted in both header and query form") {

@@ -3,6 +3,8 @@ CLAIMCHECK_TEST_S3_*; exits 77 (skipped) without them unless
 CLAIMCHECK_TEST_REQUIRE_S3=1. Every test uses its own random key prefix."""
 import json
 import os
+import resource
+import subprocess
 import sys
 import uuid
 
@@ -104,6 +106,48 @@ class S3Tests(CliTestCase):
         self.assertNotIn("PUT ", once)
         self.assertIn("PUT ", twice)
         self.assertGreater(len(twice.splitlines()), len(once.splitlines()))
+
+    def test_a_file_limit_is_named_not_taken_for_a_refusing_server(self):
+        # Under `ulimit -n` curl's socket() fails with EMFILE, which it
+        # reported as "Couldn't connect to server" (exit 6 after five
+        # attempts): the store was blamed for the process's own limit.
+        payload = self.write("in.bin", os.urandom(20 << 20))  # multipart: several connections
+        socket_refused = stored = 0
+        # Which limit meets the sockets depends on what else is open then
+        # (the journal gives way first under some limits), so every limit
+        # from nearly none to enough is tried.
+        for limit in range(6, 25):
+            def limit_files(limit=limit):
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+            proc = subprocess.run([clitest.BINARY, "-q", "-vv", *self.store_args, "offload", "--prefix",
+                                   self.prefix, payload], capture_output=True, env=self.env, timeout=300,
+                                  preexec_fn=limit_files)
+            err = proc.stderr.decode()
+            if proc.returncode == 0:
+                self.assertTrue(proc.stdout.startswith(b'{"_type":"claim_check_ref"'), proc.stdout)
+                stored += 1
+                continue
+            last = err.splitlines()[-1]
+            self.assertIn(proc.returncode, (1, 2), (limit, err))
+            self.assertEqual(proc.stdout, b"")
+            self.assertIn("Too many open files", last)
+            self.assertNotIn("ConnectionFailed", err)
+            if "no socket could be opened" in last:
+                socket_refused += 1
+                self.assertEqual(proc.returncode, 1)
+                self.assertTrue(last.endswith("(the limit on open files: ulimit -n)"), last)
+                # Not retried: the limit would meet the next attempt too.
+                self.assertIn("-> TooManyOpenFiles (", err)
+                self.assertNotIn("attempt 2/", err)
+                self.assertIn("no connection", err)
+        self.assertGreaterEqual(socket_refused, 1)
+        self.assertGreaterEqual(stored, 1)
+        # The refused runs left nothing: an object for each run that went through, no upload.
+        client = s3_client()
+        listed = client.list_objects_v2(Bucket=S3["BUCKET"], Prefix=self.prefix).get("Contents", [])
+        self.assertEqual(len(listed), stored, listed)
+        uploads = client.list_multipart_uploads(Bucket=S3["BUCKET"], Prefix=self.prefix).get("Uploads", [])
+        self.assertEqual(uploads, [])
 
 
 if __name__ == "__main__":
