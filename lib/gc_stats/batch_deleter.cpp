@@ -1,6 +1,7 @@
 #include "gc_stats/batch_deleter.hpp"
 
 #include <exception>
+#include <system_error>
 #include <unordered_map>
 
 #include "core/error.hpp"
@@ -32,11 +33,14 @@ BatchDeleter::BatchDeleter(Store& store, int workers, std::size_t max_listed, co
       stop_(stop),
       max_queued_(static_cast<std::size_t>(workers < 1 ? 1 : workers)),
       max_listed_(max_listed) {
-  try {
-    for (std::size_t i = 0; i < max_queued_; ++i) workers_.emplace_back([this] { work(); });
-  } catch (...) {  // a thread limit: a joinable thread unwound would end the program
-    finish();
-    throw;
+  // Under a limit on threads (ulimit -u, a container's pids.max) the workers
+  // that started share the batches; with none, submit() deletes each itself.
+  for (std::size_t i = 0; i < max_queued_; ++i) {
+    try {
+      workers_.emplace_back([this] { work(); });
+    } catch (const std::system_error&) {
+      break;
+    }
   }
 }
 
@@ -46,6 +50,13 @@ BatchDeleter::~BatchDeleter() {
 }
 
 void BatchDeleter::submit(DeleteBatch batch) {
+  if (workers_.empty()) {
+    if (stop_ != nullptr && stop_->load()) return;  // stopped: as a worker would, start nothing
+    BatchDeleteResult result = delete_one_batch(store_, batch);
+    std::lock_guard lock(mutex_);
+    record(batch, result);
+    return;
+  }
   std::unique_lock lock(mutex_);
   has_room_.wait(lock, [this] { return queue_.size() < max_queued_; });
   queue_.push_back(std::move(batch));

@@ -1,5 +1,6 @@
 // Deletes batches of keys on a few worker threads while the caller keeps
-// listing. The queue is bounded, so memory stays at a few batches.
+// listing. The queue is bounded, so memory stays at a few batches. Under a
+// limit on threads it makes do with the workers that could start, or none.
 #pragma once
 
 #include <atomic>
@@ -40,6 +41,7 @@ class BatchDeleter {
   BatchDeleter& operator=(const BatchDeleter&) = delete;
 
   /// Queues a batch; blocks while as many batches as workers are waiting.
+  /// With no worker (none could be started) it deletes the batch itself.
   void submit(DeleteBatch batch);
   /// Drops the batches that no worker has started yet.
   void cancel_pending();

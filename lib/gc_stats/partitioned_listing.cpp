@@ -5,6 +5,7 @@
 #include <deque>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 namespace claimcheck {
@@ -28,7 +29,20 @@ class PartitionedListing {
   /// Delivers every partition's pages in order on this thread.
   void run(int concurrency) {
     const std::size_t listers = std::min<std::size_t>(static_cast<std::size_t>(concurrency), partitions_.size());
-    for (std::size_t i = 0; i < listers; ++i) threads_.emplace_back([this] { list_partitions(); });
+    // Under a limit on threads (ulimit -u, a container's pids.max) the
+    // listers that started share the partitions; with none, this thread
+    // lists them one after another.
+    for (std::size_t i = 0; i < listers; ++i) {
+      try {
+        threads_.emplace_back([this] { list_partitions(); });
+      } catch (const std::system_error&) {
+        break;
+      }
+    }
+    if (threads_.empty()) {
+      list_in_turn();
+      return;
+    }
     for (std::size_t index = 0; index < slots_.size(); ++index) {
       if (!deliver(index)) break;
     }
@@ -57,6 +71,14 @@ class PartitionedListing {
       }
       changed_.notify_all();
       if (!on_page_(page)) return false;
+    }
+  }
+
+  void list_in_turn() {
+    for (const std::string& partition : partitions_) {
+      bool more = true;
+      store_.list(partition, [&](const std::vector<ObjectInfo>& page) { return more = on_page_(page); });
+      if (!more) return;
     }
   }
 

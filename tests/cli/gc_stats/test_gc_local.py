@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gc_cli  # noqa: E402
 from gc_cli import GcTestCase, LocalBackend, layout_key, utc_now  # noqa: E402
 from gc_scenario import MixedTtlScenario  # noqa: E402
+from claimcheck_test import with_thread_limit  # noqa: E402
 
 DAY = datetime.timedelta(days=1)
 
@@ -270,6 +271,36 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         stats = run("stats", "--storage", "--prefix", self.prefix, "--json")
         self.assertEqual(stats.returncode, 6, stats.stdout + stats.stderr)
         self.assertIsNone(json.loads(stats.stdout)["storage"])
+
+    def test_a_thread_limit_makes_gc_and_stats_use_fewer_threads_not_fail(self):
+        # Under `ulimit -u` (a container's pids.max) the listers and deleters
+        # that could not start had ended gc and stats with exit 1 ("cannot
+        # start a thread"); those that started, or this thread alone, now do
+        # the work. The limit counts main; gc's signal thread (which finishes
+        # the batches in flight on SIGINT) needs one more, stats does not.
+        if os.geteuid() != 0:
+            self.skipTest("changing user needs root")
+        for threads in (1, 2, 3, 4):
+            prefix = f"{self.prefix}{threads}/"
+            expired = [layout_key(prefix, utc_now() - day * DAY) for day in (1, 2, 3, 4, 5) for _ in range(4)]
+            kept = [layout_key(prefix, utc_now() + day * DAY) for day in (1, 2)]
+            for key in expired + kept:
+                self.backend.put_foreign(key, b"x")
+            for base, dirs, _ in os.walk(self.tmp):
+                os.chmod(base, 0o777)
+            env = dict(self.env, HOME=self.tmp, CLAIMCHECK_JOURNAL_DIR=self.path("limited-journal"))
+
+            def run(*args):
+                argv, limit = with_thread_limit(threads, [gc_cli.BINARY, *self.backend.global_args, *args])
+                proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120, preexec_fn=limit)
+                self.assertEqual(proc.returncode, 0, (threads, args, proc.stderr))
+                return json.loads(proc.stdout)
+            storage = run("stats", "--storage", "--prefix", prefix, "--json")["storage"]
+            self.assertEqual(storage["objects"], len(expired) + len(kept), (threads, storage))
+            if threads == 1:
+                continue
+            self.assertEqual(run("gc", "--prefix", prefix, "--json")["deleted"], len(expired), threads)
+            self.assertEqual(self.backend.keys(prefix), set(kept), threads)
 
     def stderr_on_terminal(self, *args):
         """Runs claimcheck with stderr on a pseudo-terminal; returns what it wrote there."""
