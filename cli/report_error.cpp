@@ -1,5 +1,7 @@
 #include "report_error.hpp"
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -66,6 +68,17 @@ void print_details(const std::string& detail) {
     if (!line.empty()) write_line("claimcheck:   " + single_line(line));
 }
 
+// pthread_create says EAGAIN both at the limit on threads and when the new
+// thread's stack cannot be mapped; the second can only be the address-space
+// limit's doing when there is one, so it is named only then.
+std::string thread_limit_hint() {
+  std::string hint = " (the limit on processes and threads: ulimit -u, or a container's pids.max";
+  rlimit address_space{};
+  if (getrlimit(RLIMIT_AS, &address_space) == 0 && address_space.rlim_cur != RLIM_INFINITY)
+    hint += "; or on address space, for its stack: ulimit -v";
+  return hint + ")";
+}
+
 int report_library_error(const Error& error, int verbosity) {
   if (error.kind() == ErrorKind::ReaderGone && verbosity == 0) return exit_code(error.kind());
   std::string message = error.what_failed().empty()
@@ -102,8 +115,7 @@ int report_exception(std::exception_ptr error, int verbosity) {
   } catch (const std::system_error& e) {
     // What std::thread throws when no thread can be had.
     if (e.code() == std::errc::resource_unavailable_try_again)
-      print_error_line(std::string("cannot start a thread: ") + std::strerror(EAGAIN) +
-                       " (the limit on processes and threads: ulimit -u, or a container's pids.max)");
+      print_error_line(std::string("cannot start a thread: ") + std::strerror(EAGAIN) + thread_limit_hint());
     else
       print_error_line(std::string("internal error: ") + e.what());
   } catch (const std::exception& e) {

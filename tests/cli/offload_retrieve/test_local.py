@@ -1,4 +1,5 @@
 """End-to-end: offload/retrieve on the local default store."""
+import base64
 import gzip
 import hashlib
 import json
@@ -627,6 +628,34 @@ class LocalStoreTests(CliTestCase):
                               "processes and threads: ulimit -u, or a container's pids.max)"])
             self.assertEqual([f for _, _, files in os.walk(store) for f in files], [])
         self.assertGreaterEqual(refused, 2)
+
+    def test_an_address_space_limit_is_named_when_a_thread_cannot_start(self):
+        # pthread_create fails with EAGAIN when a stack cannot be mapped under
+        # `ulimit -v`, and the line named only ulimit -u and pids.max.
+        if clitest.is_sanitized(clitest.BINARY):
+            self.skipTest("the sanitizers reserve more address space than any limit here")
+        payload = self.write("in.txt", base64.b64encode(os.urandom(15 << 20)))
+        thread_lines = 0
+        for kib in range(25_000, 150_001, 5_000):
+            store = self.path("store-%d" % kib)
+
+            def limit(kib=kib):
+                resource.setrlimit(resource.RLIMIT_AS, (kib << 10, kib << 10))
+            proc = subprocess.run([clitest.BINARY, "offload", "--store", store, payload], capture_output=True,
+                                  env=self.env, timeout=120, preexec_fn=limit)
+            if proc.returncode == 0:
+                continue
+            lines = proc.stderr.decode().splitlines()
+            self.assertEqual(proc.returncode, 1, (kib, lines))
+            self.assertEqual(len(lines), 1, (kib, lines))
+            self.assertEqual(proc.stdout, b"")
+            if lines[0].startswith("claimcheck: cannot start a thread:"):
+                thread_lines += 1
+                self.assertTrue(lines[0].endswith("; or on address space, for its stack: ulimit -v)"), lines[0])
+            else:
+                self.assertEqual(lines[0], "claimcheck: out of memory", kib)
+            self.assertEqual([f for _, _, files in os.walk(store) for f in files], [], kib)
+        self.assertGreaterEqual(thread_lines, 1)
 
     def test_silent_server_is_given_up_on_after_the_read_timeout_and_the_attempts(self):
         # Accepts connections (the kernel completes the handshake for a
