@@ -294,7 +294,9 @@ bool is_namespace_character(char c) {
 }
 
 bool uses_s3(const Config& config) {
-  if (config.store_kind == "s3") return true;
+  // A bucket to read Temporal's references from needs the endpoint and
+  // credentials whatever the store is.
+  if (config.store_kind == "s3" || !config.s3.read_buckets.empty()) return true;
   const auto& stores = config.serve.namespace_stores;
   return std::any_of(stores.begin(), stores.end(), [](const NamespaceStore& e) { return e.store.kind == "s3"; });
 }

@@ -169,7 +169,8 @@ struct ConfigOverrides {
 using Getenv = std::function<std::optional<std::string>(const std::string&)>;
 Getenv process_environment();
 
-/// Whether an S3 store is used: the store, or one of serve's namespace stores.
+/// Whether S3 is used: the store, a bucket to read references from, or one
+/// of serve's namespace stores.
 bool uses_s3(const Config& config);
 
 /// Builds the Config. Throws Error(Usage) naming the variable, flag or file

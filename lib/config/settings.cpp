@@ -613,14 +613,13 @@ const std::vector<Setting>& table() {
               },
           .default_doc = "none: only the --store bucket",
           .help = "Another bucket Temporal External Storage references may be read from (same endpoint and "
-                  "credentials; repeatable)",
+                  "credentials, also beside a local store; repeatable)",
           .show =
               [](const Config& c) {
                 std::string list;
                 for (const std::string& b : c.s3.read_buckets) list += (list.empty() ? "" : ",") + b;
                 return list;
               },
-          .stage = Stage::S3,
           .list = true,
       },
       {

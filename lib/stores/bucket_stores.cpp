@@ -35,8 +35,8 @@ void refuse_bucket(const std::string& bucket, const std::string& allowed_list) {
   throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"",
               "not configured, so not contacted (configured: " +
                   (allowed_list.empty()
-                       // A local store: --read-bucket adds buckets to an S3 store's endpoint only.
-                       ? "no S3 bucket; use --store " + base::shell_word("s3://" + shown) + " with its endpoint)"
+                       ? "no S3 bucket; use --store " + base::shell_word("s3://" + shown) + " or --read-bucket " +
+                             base::shell_word(shown) + " with its endpoint)"
                        : allowed_list + "; use --store " + base::shell_word("s3://" + shown) + " or --read-bucket " +
                              base::shell_word(shown) + ")"));
 }

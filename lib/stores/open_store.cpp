@@ -35,14 +35,12 @@ std::string store_location(const Config& config) {
 
 std::unique_ptr<BucketStores> open_bucket_stores(const Config& config,
                                                  std::function<void(std::string_view)> trace) {
-  std::set<std::string> allowed;
-  if (config.store_kind == "s3") {
-    allowed.insert(config.s3.bucket);
-    allowed.insert(config.s3.read_buckets.begin(), config.s3.read_buckets.end());
-  }
+  std::set<std::string> allowed(config.s3.read_buckets.begin(), config.s3.read_buckets.end());
+  if (config.store_kind == "s3") allowed.insert(config.s3.bucket);
   return std::make_unique<ConfiguredBuckets>(
       std::move(allowed), [config, trace](const std::string& bucket) {
         Config for_bucket = config;
+        for_bucket.store_kind = "s3";  // beside a local store too
         for_bucket.s3.bucket = bucket;
         return open_store(for_bucket, trace);
       });

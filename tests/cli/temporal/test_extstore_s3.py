@@ -259,6 +259,26 @@ class ExternalStorageS3(CliTestCase):
         del self.env["CLAIMCHECK_READ_BUCKETS"]
         self.expect_one_line(2, "--read-bucket", *self.store, "retrieve", "--read-bucket", "a/b", path)
 
+    def test_read_bucket_beside_a_local_store_reads_the_bucket(self):
+        # --read-bucket had been dropped without a word beside a local store:
+        # an engineer with only Temporal's bucket to read got "not configured"
+        # for the bucket the flag named.
+        body = sample_bytes("tiny", ".bin")
+        path = self.write("ref.json", proto_json(reference_data(BUCKET, KEY_PREFIX + sha256(body), body), len(body)))
+        local = ["--store", self.path("local-store"), "--endpoint", S3["ENDPOINT"],
+                 "--region", S3["REGION"] or "us-east-1"]
+        self.assertEqual(self.expect(0, *local, "retrieve", "--read-bucket", BUCKET, path).out, b'{"hello":"world"}')
+        report = json.loads(self.expect(0, *local, "inspect", "--verify", "--json", "--read-bucket", BUCKET,
+                                        path).out)
+        self.assertEqual((report["findings"][0]["status"], report["findings"][0]["bucket"]), ("ok", BUCKET))
+        # The local store still holds claimcheck's own references, read with no request.
+        own = self.expect(0, *local, "offload", "--force", stdin=b"local payload").out
+        self.assertEqual(self.expect(0, *local, "retrieve", "--read-bucket", BUCKET, stdin=own).out, b"local payload")
+        # Credentials are needed for the bucket only, when it is read.
+        del self.env["AWS_ACCESS_KEY_ID"], self.env["AWS_SECRET_ACCESS_KEY"]
+        self.assertEqual(self.expect(0, *local, "retrieve", "--read-bucket", BUCKET, stdin=own).out, b"local payload")
+        self.expect_one_line(2, "no credentials", *local, "retrieve", "--read-bucket", BUCKET, path)
+
     def test_malformed_references_exit_3(self):
         body = sample_bytes("tiny", ".bin")
         key, good = self.put_object(body)
