@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -35,6 +36,23 @@ void print_config_origins(const Config& config) {
   }
 }
 
+/// An S3 flag given beside a local store changes nothing, and a forgotten
+/// `--store s3://BUCKET` would send the payload to the local directory with
+/// no word: the flags are named. Only flags: a variable or a file line may
+/// serve other runs.
+void warn_unused_s3_flags(const Config& config, const ConfigOverrides& flags) {
+  if (config.quiet || uses_s3(config)) return;
+  std::vector<std::string> unused;
+  for (const auto& [key, values] : flags.values) {
+    const Setting* row = find_setting(key);
+    if (row && (row->stage == Stage::S3 || row->stage == Stage::AwsProfile) && !row->flag.empty())
+      unused.emplace_back(row->long_flag());
+  }
+  if (unused.empty()) return;
+  print_error_line(fmt::format("warning: {} not used: the store is {} (an S3 store is --store s3://BUCKET)",
+                               fmt::join(unused, ", "), store_location(config)));
+}
+
 }  // namespace
 
 Config load_config_for(const GlobalOptions& global) {
@@ -42,6 +60,7 @@ Config load_config_for(const GlobalOptions& global) {
   config.verbosity = global.verbosity;
   config.quiet = global.quiet;
   if (config.verbosity > 0) print_config_origins(config);
+  warn_unused_s3_flags(config, global.overrides);
   return config;
 }
 

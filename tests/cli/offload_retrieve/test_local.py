@@ -657,6 +657,20 @@ class LocalStoreTests(CliTestCase):
             self.assertEqual([f for _, _, files in os.walk(store) for f in files], [], kib)
         self.assertGreaterEqual(thread_lines, 1)
 
+    def test_s3_flags_beside_a_local_store_are_named_as_unused(self):
+        # `--endpoint` without `--store s3://...` had stored the payload in the
+        # local directory with no word about the endpoint.
+        r = self.ok("--endpoint", "http://127.0.0.1:1", "--region", "eu-west-1", "offload", "--force",
+                    "--connect-timeout", "3s", stdin=b"payload")
+        self.assertEqual(json.loads(r.out)["store"], "file://" + self.store_dir)
+        self.assertEqual(r.err_lines(), ["claimcheck: warning: --connect-timeout, --endpoint, --region not used: the "
+                                         "store is file://" + self.store_dir + " (an S3 store is --store s3://BUCKET)"])
+        self.assertEqual(self.ok("-q", "--endpoint", "http://127.0.0.1:1", "offload", "--force",
+                                 stdin=b"payload").err, "")
+        # A variable may serve other runs: it is not warned about.
+        env = dict(self.env, AWS_ENDPOINT_URL="http://127.0.0.1:1")
+        self.assertEqual(self.ok("offload", "--force", stdin=b"payload", env=env).err, "")
+
     def test_silent_server_is_given_up_on_after_the_read_timeout_and_the_attempts(self):
         # Accepts connections (the kernel completes the handshake for a
         # listening socket) but never answers.
