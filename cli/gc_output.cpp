@@ -68,7 +68,9 @@ void print_summary_text(const GcReport& r) {
     out += fmt::format("  bytes freed:       {}\n", bytes_text(s.bytes_freed));
     // A stop drops the batches no worker had begun: say so, or "deleted"
     // reads as all there was (--json has it as selected beside deleted).
-    const std::uint64_t attempted = s.deleted + s.errors;
+    if (s.already_gone)
+      out += fmt::format("  already gone:      {} (chosen, and removed by another run first)\n", s.already_gone);
+    const std::uint64_t attempted = s.deleted + s.errors + s.already_gone;
     if (s.selected > attempted)
       out += fmt::format("  not deleted:       {} (chosen; the run stopped before their batch was sent)\n",
                          s.selected - attempted);
@@ -114,6 +116,7 @@ void print_json(const GcReport& r) {
   out["deleted"] = s.deleted;
   out["bytes_freed"] = s.bytes_freed;
   out["errors"] = s.errors;
+  out["already_gone"] = s.already_gone;
   out["uploads_found"] = s.uploads_found;
   out["uploads_stale"] = s.uploads_stale;
   out["uploads_aborted"] = s.uploads_aborted;

@@ -33,11 +33,13 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "yet is no records: nothing journaled; offload and retrieve only warn that the run is not "
          "journaled), or a journal in it that is not a regular file (a FIFO, a device), the "
          "local store's directory (or one inside it this user may not write in; a full "
-         "disk or a file-size limit there is 6); and a malformed endpoint or store URL"},
+         "disk or a file-size limit there is 6), also one that is not there when a reference is read "
+         "from it (an unmounted volume); and a malformed endpoint or store URL"},
         {code(ErrorKind::InvalidInput), "invalid input (malformed reference or document)",
          "content that cannot be read as what it claims to be; never a path"},
         {code(ErrorKind::NotFound), "object not found in the store",
-         "only the object a reference names: a missing bucket is a store error (6)"},
+         "only the object a reference names: a missing bucket is a store error (6), a missing local "
+         "store directory a usage error (2)"},
         {code(ErrorKind::Integrity), "integrity failure (checksum, size or compressed stream wrong)", ""},
         {code(ErrorKind::Store), "store error after retries (network, authentication, permission, server)",
          "an offload whose store answered that the upload failed deletes the object the store may have "

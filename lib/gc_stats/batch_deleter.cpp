@@ -120,6 +120,8 @@ void BatchDeleter::record(const DeleteBatch& batch, const BatchDeleteResult& res
     if (totals_.deleted_keys.size() < max_listed_) totals_.deleted_keys.push_back(key);
     size_of.erase(it);  // a key reported twice counts once
   }
+  for (const auto& key : result.gone)
+    if (size_of.erase(key) != 0) ++totals_.already_gone;
   for (const auto& [key, reason] : result.failed) record_failure(key, reason);
 }
 

@@ -26,6 +26,7 @@ struct DeleteTotals {
   std::uint64_t deleted = 0;
   std::uint64_t bytes_freed = 0;
   std::uint64_t errors = 0;
+  std::uint64_t already_gone = 0;  // removed by another run first
   std::vector<std::string> deleted_keys;                      // the first max_listed
   std::vector<std::pair<std::string, std::string>> failures;  // the first max_listed
 };

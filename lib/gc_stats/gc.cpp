@@ -171,6 +171,7 @@ class GcRun {
       copy.deleted = totals.deleted;
       copy.bytes_freed = totals.bytes_freed;
       copy.errors = totals.errors;
+      copy.already_gone = totals.already_gone;
       copy.failures = std::move(totals.failures);
       copy.deleted_keys = std::move(totals.deleted_keys);
     }

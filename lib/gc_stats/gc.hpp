@@ -72,6 +72,7 @@ struct GcSummary {
   std::uint64_t deleted = 0;
   std::uint64_t bytes_freed = 0;
   std::uint64_t errors = 0;           // keys whose deletion failed
+  std::uint64_t already_gone = 0;     // chosen, and removed by another run first (local store)
   std::uint64_t outside_prefix = 0;   // listed yet not under the prefix: skipped
   std::uint64_t other_keys = 0;       // never touched: at the root not a runner's key; anywhere a key no request may name
   std::uint64_t uploads_found = 0;    // incomplete uploads under the prefix

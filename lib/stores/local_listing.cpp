@@ -32,7 +32,20 @@ TimePoint mtime(const struct stat& st) {
 /// What a walk collects besides directories: the objects, or the temp files.
 enum class Want { Objects, TempFiles };
 
+}  // namespace
+
+bool is_orphan_sidecar(int dir_fd, std::string_view name) {
+  if (!name.ends_with(kSidecarSuffix) || name.size() == kSidecarSuffix.size()) return false;
+  const std::string object(name.substr(0, name.size() - kSidecarSuffix.size()));
+  struct stat st {};
+  return ::fstatat(dir_fd, object.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
+}
+
+namespace {
+
 /// One directory's entries, sorted; only this directory's names are held.
+/// Among the temp files: a sidecar whose object is not there, which a write
+/// that failed or was killed between its two renames left.
 std::vector<Entry> read_entries(int dir_fd, Want want) {
   const int fd = ::dup(dir_fd);
   DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
@@ -44,7 +57,7 @@ std::vector<Entry> read_entries(int dir_fd, Want want) {
   while (const dirent* d = ::readdir(dir)) {
     const std::string name = d->d_name;
     if (name == "." || name == "..") continue;
-    const bool temp = name.starts_with(kTempPrefix);
+    const bool temp = name.starts_with(kTempPrefix) || (want == Want::TempFiles && is_orphan_sidecar(dir_fd, name));
     struct stat st {};
     if ((is_reserved_name(name) && !temp) || ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
       continue;  // a sidecar, or raced away

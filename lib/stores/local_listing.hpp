@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stores/store.hpp"
@@ -15,8 +16,12 @@ void list_local_tree(int base_fd, const std::string& prefix,
                      const std::function<bool(const std::vector<ObjectInfo>&)>& on_page,
                      std::size_t page_size = 1000);
 
-/// The temporary files (kTempPrefix) of writes that never finished, under
-/// `prefix`, in the same order: key "<directory>/<temp name>", their mtime.
+/// The temporary files (kTempPrefix) of writes that never finished, and the
+/// sidecars without their object such a write may leave, under `prefix`, in
+/// the same order: key "<directory>/<name>", their mtime.
 std::vector<ObjectInfo> list_local_temp_files(int base_fd, const std::string& prefix);
+
+/// `name` in the directory `dir_fd` is a sidecar (kSidecarSuffix) whose object is not there.
+bool is_orphan_sidecar(int dir_fd, std::string_view name);
 
 }  // namespace claimcheck

@@ -159,10 +159,15 @@ class LocalStore final : public Store {
     sidecar.sync_and_close(what);
     sidecar.rename_to(sidecar_name(name), what);
     {
-      // interrupted between the two renames: no sidecar without its object
-      CleanupRegistration orphan_sidecar(
-          [fd = dir.get(), path = sidecar_name(name)] { ::unlinkat(fd, path.c_str(), 0); });
-      object.rename_to(name, what);
+      // Interrupted or failed between the two renames: no sidecar without its object.
+      const auto remove_sidecar = [fd = dir.get(), path = sidecar_name(name)] { ::unlinkat(fd, path.c_str(), 0); };
+      CleanupRegistration orphan_sidecar(remove_sidecar);
+      try {
+        object.rename_to(name, what);
+      } catch (...) {
+        remove_sidecar();
+        throw;
+      }
     }
     ::fsync(dir.get());
     return stored;
@@ -180,8 +185,7 @@ class LocalStore final : public Store {
 
   std::optional<ObjectInfo> head(const std::string& key) override {
     const std::vector<std::string> segments = key_segments(key);
-    const UniqueFd base = open_base(base_, false);
-    if (!base.valid()) return std::nullopt;
+    const UniqueFd base = existing_base();
     const UniqueFd dir = open_parent(base.get(), base_, segments, false, key);
     if (!dir.valid()) return std::nullopt;
     const std::string& name = segments.back();
@@ -211,7 +215,7 @@ class LocalStore final : public Store {
       try {
         // One already gone (another gc at the same time) is not deleted
         // twice: two runs had each counted the same 33,000 deletions.
-        if (remove_object(key)) result.deleted.push_back(key);
+        (remove_object(key) ? result.deleted : result.gone).push_back(key);
       } catch (const Error& e) {
         result.failed.emplace_back(key, e.why());
       }
@@ -244,8 +248,10 @@ class LocalStore final : public Store {
     const auto slash = upload.key.rfind('/');
     const std::string directory = slash == std::string::npos ? "" : upload.key.substr(0, slash);
     const std::string name = upload.key.substr(slash == std::string::npos ? 0 : slash + 1);
-    // Only a temporary file may go this way, never an object.
-    if (name != upload.upload_id || !name.starts_with(kTempPrefix) || name.size() == kTempPrefix.size())
+    // Only a temporary file or a sidecar without its object may go this way, never an object.
+    const bool temp = name.starts_with(kTempPrefix) && name.size() > kTempPrefix.size();
+    const bool sidecar = name.ends_with(kSidecarSuffix) && name.size() > kSidecarSuffix.size();
+    if (name != upload.upload_id || (!temp && !sidecar))
       throw Error(ErrorKind::InvalidInput, "abort upload " + url(upload.key), "not a temporary file of this store");
     std::vector<std::string> segments = directory.empty() ? std::vector<std::string>{} : key_segments(directory);
     segments.push_back(name);
@@ -253,6 +259,7 @@ class LocalStore final : public Store {
     if (!base.valid()) return;
     const UniqueFd dir = open_parent(base.get(), base_, segments, false, upload.key);
     if (!dir.valid()) return;
+    if (sidecar && !is_orphan_sidecar(dir.get(), name)) return;  // its object is there now: it stays
     if (::unlinkat(dir.get(), name.c_str(), 0) != 0 && errno != ENOENT)
       throw Error(ErrorKind::Store, "abort upload " + url(upload.key), std::strerror(errno));
     prune_empty_directories(base.get(), segments);
@@ -322,12 +329,23 @@ class LocalStore final : public Store {
     throw Error(ErrorKind::Store, "remove " + url(key), std::strerror(errno));
   }
 
+  /// The store's directory, which must be there to hold an object: without
+  /// it (an unmounted volume, a typo in --store) every object would read as
+  /// missing (exit 4) where gc and stats say the store is wrong (exit 2).
+  UniqueFd existing_base() const {
+    UniqueFd base = open_base(base_, false);
+    if (!base.valid()) throw Error(ErrorKind::Usage, location(), "no such directory");
+    return base;
+  }
+
   UniqueFd open_object(const std::string& key) const {
     const std::vector<std::string> segments = key_segments(key);
-    const UniqueFd base = open_base(base_, false);
-    const UniqueFd dir = base.valid() ? open_parent(base.get(), base_, segments, false, key) : UniqueFd();
+    const UniqueFd base = existing_base();
+    const UniqueFd dir = open_parent(base.get(), base_, segments, false, key);
     if (!dir.valid()) throw Error(ErrorKind::NotFound, "get " + url(key), "no such object");
-    UniqueFd file(::openat(dir.get(), segments.back().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    // O_NONBLOCK: a FIFO in the object's place would block the open until a
+    // writer came; a regular file ignores it.
+    UniqueFd file(::openat(dir.get(), segments.back().c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
     if (file.valid()) {
       struct stat st {};
       if (::fstat(file.get(), &st) == 0 && S_ISREG(st.st_mode)) return file;
@@ -341,8 +359,10 @@ class LocalStore final : public Store {
   }
 
   std::optional<Sidecar> read_sidecar(int dir_fd, const std::string& name, const std::string& key) const {
-    const UniqueFd fd(::openat(dir_fd, sidecar_name(name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    const UniqueFd fd(::openat(dir_fd, sidecar_name(name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
     if (!fd.valid()) return std::nullopt;  // objects written by others have none
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;  // not one this store wrote
     std::string text;
     char buffer[4096];
     ssize_t n = 0;

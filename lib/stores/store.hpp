@@ -54,6 +54,7 @@ struct ResponseOverrides {
 struct BatchDeleteResult {
   std::vector<std::string> deleted;
   std::vector<std::pair<std::string, std::string>> failed;  // key, reason
+  std::vector<std::string> gone;  // not there to delete (another run removed it first); S3 cannot tell
 };
 
 /// Every method that takes a key refuses one that validate_key refuses

@@ -5,6 +5,7 @@ import datetime
 import json
 import os
 import pty
+import re
 import socket
 import subprocess
 import sys
@@ -111,6 +112,46 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertEqual(doc.code, 0, doc.err)
         self.assertEqual((doc.json()["deleted_keys"], doc.json()["other_keys"]), ([old], len(others)))
         self.assertEqual(self.backend.keys(""), set(others) | {young})
+
+    def test_a_sidecar_left_without_its_object_goes_with_the_temp_files(self):
+        # A write that failed or was killed between its two renames left
+        # `<key>.meta.json` alone, which no gc ever removed.
+        orphan = self.prefix + "2026-01-01/101010Z-11111111-2222-4333-8444-555555555555.meta.json"
+        kept = self.offload(b"kept", "30d")["key"]
+        self.backend.put_foreign(orphan, b"{}", age=2 * DAY)
+        self.backend.set_age(kept + ".meta.json", 2 * DAY)
+        dry = self.gc("--dry-run")
+        self.assertIn("incomplete upload 101010Z-11111111-2222-4333-8444-555555555555.meta.json", dry.out)
+        self.assertNotIn(kept, dry.out)
+        self.assertEqual(self.gc("--json").json()["uploads_aborted"], 1)
+        self.assertEqual(self.backend.all_files(), {kept, kept + ".meta.json"})
+
+    def test_runs_at_once_count_what_the_other_removed_first_as_already_gone(self):
+        # One gc's listed keys that another removed first were reported as
+        # "not deleted: N (the run stopped before their batch was sent)".
+        keys = [layout_key(self.prefix, utc_now() - day * DAY) for day in (1, 2, 3) for _ in range(600)]
+        for key in keys:
+            self.backend.put_foreign(key, b"x")
+        for attempt in range(5):
+            runs = [subprocess.Popen([gc_cli.BINARY, *self.backend.global_args, "gc", "--prefix", self.prefix,
+                                      *(["--json"] if n else [])], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=self.env) for n in range(3)]
+            outs = [run.communicate(timeout=300) for run in runs]
+            self.assertEqual([run.returncode for run in runs], [0, 0, 0], [err for _, err in outs])
+            text = outs[0][0].decode()
+            docs = [json.loads(out) for out, _ in outs[1:]]
+            deleted = int(re.search(r"deleted: +(\d+)", text).group(1))
+            gone_line = re.search(r"already gone: +(\d+) \(chosen, and removed by another run first\)", text)
+            self.assertNotIn("not deleted", text)
+            for doc in docs:
+                self.assertEqual(doc["selected"], doc["deleted"] + doc["already_gone"], doc)
+            self.assertEqual(deleted + sum(doc["deleted"] for doc in docs), len(keys))
+            self.assertEqual(self.backend.keys(self.prefix), set())
+            if gone_line or any(doc["already_gone"] for doc in docs):
+                return
+            for key in keys:  # the runs did not overlap: again
+                self.backend.put_foreign(key, b"x")
+        self.fail("five times three runs at once never overlapped")
 
     def test_temp_files_of_interrupted_writes_are_removed_after_a_day(self):
         # A write killed between its temp file and the rename (power loss,

@@ -671,6 +671,20 @@ class LocalStoreTests(CliTestCase):
         env = dict(self.env, AWS_ENDPOINT_URL="http://127.0.0.1:1")
         self.assertEqual(self.ok("offload", "--force", stdin=b"payload", env=env).err, "")
 
+    def test_a_store_directory_that_is_gone_is_a_usage_error_not_every_object_missing(self):
+        # An unmounted volume or a typo in --store had made retrieve and
+        # inspect say "no such object" (exit 4) where gc and stats say exit 2.
+        store = self.path("store")
+        ref = self.ok("offload", "--force", "--store", store, stdin=b"payload").out
+        os.rename(store, self.path("elsewhere"))
+        expected = "claimcheck: file://%s: no such directory" % store
+        self.assertEqual(self.fails(2, "retrieve", "--store", store, stdin=ref), expected)
+        self.assertEqual(self.fails(2, "inspect", "--store", store, stdin=ref), expected)
+        self.assertEqual(self.fails(2, "gc", "--store", store), expected)
+        os.rename(self.path("elsewhere"), store)
+        os.remove(os.path.join(store, json.loads(ref)["key"]))
+        self.fails(4, "retrieve", "--store", store, stdin=ref)  # the object alone is missing
+
     def test_silent_server_is_given_up_on_after_the_read_timeout_and_the_attempts(self):
         # Accepts connections (the kernel completes the handshake for a
         # listening socket) but never answers.

@@ -58,6 +58,7 @@ class MemoryStore : public Store {
   // Misbehaviours and hooks, set before a run.
   bool list_ignores_prefix = false;
   std::set<std::string> keys_that_fail;
+  std::set<std::string> keys_already_gone;  // listed, then removed by "another run" before the batch
   bool remove_batch_throws = false;
   std::optional<std::size_t> list_throws_after_pages;
   std::function<void()> on_remove_batch;  // runs inside remove_batch, before deleting
@@ -97,6 +98,11 @@ class MemoryStore : public Store {
     for (const auto& key : keys) {
       if (keys_that_fail.count(key)) {
         result.failed.emplace_back(key, "AccessDenied");
+        continue;
+      }
+      if (keys_already_gone.count(key)) {
+        objects_.erase(key);
+        result.gone.push_back(key);
         continue;
       }
       objects_.erase(key);

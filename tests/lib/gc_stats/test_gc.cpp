@@ -275,6 +275,22 @@ TEST_CASE("per-key failures are counted, the rest still goes, and the keys of bo
   CHECK(store.size() == 12);
 }
 
+TEST_CASE("keys another run removed first are counted apart, neither deleted nor unsent") {
+  MemoryStore store;
+  for (unsigned i = 0; i < 30; ++i) {
+    const std::string key = layout_key(kPrefix, kNow - kDay, i);
+    store.add(key, 1, kNow - 2 * kDay);
+    if (i % 3 == 0) store.keys_already_gone.insert(key);
+  }
+  GcSummary summary = run_gc(store, options_at(kNow));
+  CHECK(summary.selected == 30);
+  CHECK(summary.deleted == 20);
+  CHECK(summary.already_gone == 10);
+  CHECK(summary.errors == 0);
+  CHECK(summary.bytes_freed == 20);
+  CHECK(summary.deleted_keys.size() == 20);
+}
+
 TEST_CASE("a failed batch request counts every key of the batch as an error") {
   MemoryStore store;
   for (unsigned i = 0; i < 5; ++i) store.add(layout_key(kPrefix, kNow - kDay, i), 1, kNow - 2 * kDay);

@@ -170,15 +170,19 @@ TEST_CASE("a sidecar that does not match the object's size is ignored; a corrupt
   CHECK(error_kind([&] { store->head("k"); }) == ErrorKind::Integrity);
 }
 
-TEST_CASE("absent objects: get is NotFound, head is nullopt, remove is fine") {
+TEST_CASE("absent objects: get is NotFound, head is nullopt, remove is fine; an absent store is a usage error") {
   TempDir dir;
   auto store = claimcheck::make_local_store(dir / "never-created");
-  CHECK(error_kind([&] { get(*store, "nope"); }) == ErrorKind::NotFound);
-  CHECK_FALSE(store->head("nope").has_value());
+  // Without its directory (an unmounted volume, a typo) the store is wrong,
+  // not every object missing: exit 2, as gc and stats say, not 4.
+  CHECK(error_kind([&] { get(*store, "nope"); }) == ErrorKind::Usage);
+  CHECK(error_kind([&] { store->head("nope"); }) == ErrorKind::Usage);
   CHECK_NOTHROW(store->remove("nope"));
   CHECK(pages_of(*store, "").empty());
   CHECK_FALSE(fs::exists(dir / "never-created"));  // reading creates nothing
   put(*store, "a/b", "x");
+  CHECK(error_kind([&] { get(*store, "nope"); }) == ErrorKind::NotFound);
+  CHECK_FALSE(store->head("nope").has_value());
   CHECK(error_kind([&] { get(*store, "a/b/c"); }) == ErrorKind::NotFound);
   CHECK(error_kind([&] { get(*store, "a"); }) == ErrorKind::NotFound);  // a directory
   CHECK_FALSE(store->head("a").has_value());
@@ -327,12 +331,49 @@ TEST_CASE("remove and remove_batch delete the object and its sidecar") {
   for (const char* key : {"k1", "k2", "d/k3"}) put(*store, key, "v");
   store->remove("k1");
   CHECK_FALSE(store->head("k1"));
-  // A key already gone (another gc at the same time) is neither deleted
-  // nor failed: two runs had each counted the same deletions.
+  // A key already gone (another gc at the same time) is not deleted: two
+  // runs had each counted the same deletions. It is said to be gone, not
+  // taken for a batch never sent.
   const auto result = store->remove_batch({"k2", "d/k3", "absent"});
   CHECK(result.deleted == std::vector<std::string>{"k2", "d/k3"});
+  CHECK(result.gone == std::vector<std::string>{"absent"});
   CHECK(result.failed.empty());
   CHECK(files_under(dir.path()).empty());
+}
+
+TEST_CASE("a FIFO in an object's or a sidecar's place is not waited on") {
+  TempDir dir;
+  auto store = claimcheck::make_local_store(dir.path());
+  put(*store, "k", "value");
+  fs::rename(dir / "k.meta.json", dir / "saved.meta");
+  REQUIRE(::mkfifo((dir / "k.meta.json").c_str(), 0600) == 0);
+  CHECK(store->head("k")->stored_size == 5);  // the sidecar is not one this store wrote: ignored
+  REQUIRE(::mkfifo((dir / "f").c_str(), 0600) == 0);
+  // The open had blocked until a writer came: retrieve hung.
+  CHECK(error_kind([&] { get(*store, "f"); }) == ErrorKind::NotFound);
+  CHECK_FALSE(store->head("f").has_value());
+}
+
+TEST_CASE("a write whose object cannot be renamed into place leaves no sidecar, and gc's listing finds old ones") {
+  TempDir dir;
+  auto store = claimcheck::make_local_store(dir.path());
+  fs::create_directories(dir / "d/k/inside");  // the object's rename fails: EISDIR
+  CHECK(error_kind([&] { put(*store, "d/k", "value"); }) == ErrorKind::Store);
+  CHECK_FALSE(fs::exists(dir / "d/k.meta.json"));
+  // One a killed write left (between its two renames) is an incomplete
+  // upload; a sidecar beside its object is not.
+  put(*store, "d/kept", "value");
+  write_file(dir / "d/orphan.meta.json", "{}");
+  const auto uploads = store->list_incomplete_uploads("");
+  REQUIRE(uploads.size() == 1);
+  CHECK(uploads[0].key == "d/orphan.meta.json");
+  store->abort_incomplete_upload(uploads[0]);
+  CHECK_FALSE(fs::exists(dir / "d/orphan.meta.json"));
+  CHECK(fs::exists(dir / "d/kept.meta.json"));
+  // Refused for a sidecar whose object is there (it came back meanwhile).
+  claimcheck::IncompleteUpload kept{"d/kept.meta.json", "kept.meta.json", {}, true};
+  store->abort_incomplete_upload(kept);
+  CHECK(fs::exists(dir / "d/kept.meta.json"));
 }
 
 TEST_CASE("remove takes the directories it leaves empty with it, and only those") {

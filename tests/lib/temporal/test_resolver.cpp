@@ -136,9 +136,14 @@ TEST_CASE("a tampered object fails the sha256 check; a resized one the size chec
 TEST_CASE("a missing object is NotFound; a body that is not a Payload is Integrity") {
   Fixture f;
   Payload ref = reference_to(f.buckets, fixture("tiny.bin"));
-  std::filesystem::remove_all(f.buckets.dir / "tb");
+  // The object goes, its bucket's directory stays: a missing directory is
+  // the store's (a usage error), not the object's.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(f.buckets.dir / "tb"))
+    if (entry.is_regular_file()) std::filesystem::remove(entry.path());
   std::string why;
   CHECK(error_of([&] { f.resolver.resolve(ref); }, why) == ErrorKind::NotFound);
+  std::filesystem::remove_all(f.buckets.dir / "tb");
+  CHECK(error_of([&] { f.resolver.resolve(ref); }, why) == ErrorKind::Usage);
   Payload garbage = reference_to(f.buckets, std::string("\x12\x30truncated", 11));
   CHECK(error_of([&] { f.resolver.resolve(garbage); }, why) == ErrorKind::Integrity);
   CHECK(why.find("not a protobuf Payload") != std::string::npos);
