@@ -73,6 +73,9 @@ bool starts_like_reference(std::string_view text);
 void validate_key(std::string_view key);
 /// What validate_key would say of `key`; nullopt when it is valid.
 std::optional<std::string> key_problem(std::string_view key);
+/// Why `text` (named `what` in the answer) is not printable UTF-8, as a
+/// reference's key and store must be; nullopt when it is.
+std::optional<std::string> printable_text_problem(std::string_view text, std::string_view what);
 
 /// A C0 control character (tab and line breaks included) or DEL: refused in
 /// a reference's text fields, so refused where they are written too.

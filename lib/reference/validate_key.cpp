@@ -55,17 +55,22 @@ bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
 }  // namespace
 
+std::optional<std::string> printable_text_problem(std::string_view text, std::string_view what) {
+  for (std::size_t i = 0; i < text.size();) {
+    const CodePoint cp = decode_utf8(text, i);
+    if (cp.length == 0) return fmt::format("{} is not valid UTF-8 (at byte {})", what, i);
+    if (cp.value == 0) return fmt::format("{} holds a NUL character (at byte {})", what, i);
+    if (is_control(cp.value))
+      return fmt::format("{} holds control character U+{:04X} (at byte {})", what, static_cast<unsigned>(cp.value), i);
+    i += cp.length;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> key_problem(std::string_view key) {
   if (key.empty()) return "key is empty";
   if (key.size() > kMaxKeyBytes) return fmt::format("key is {} bytes long (maximum {})", key.size(), kMaxKeyBytes);
-  for (std::size_t i = 0; i < key.size();) {
-    const CodePoint cp = decode_utf8(key, i);
-    if (cp.length == 0) return fmt::format("key is not valid UTF-8 (at byte {})", i);
-    if (cp.value == 0) return fmt::format("key holds a NUL character (at byte {})", i);
-    if (is_control(cp.value))
-      return fmt::format("key holds control character U+{:04X} (at byte {})", static_cast<unsigned>(cp.value), i);
-    i += cp.length;
-  }
+  if (auto problem = printable_text_problem(key, "key")) return problem;
   if (key.front() == '/') return "key is an absolute path";
   if (key.find('\\') != std::string_view::npos) return "key holds a backslash";
   for (std::size_t start = 0;;) {

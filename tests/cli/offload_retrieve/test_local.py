@@ -685,6 +685,22 @@ class LocalStoreTests(CliTestCase):
         os.remove(os.path.join(store, json.loads(ref)["key"]))
         self.fails(4, "retrieve", "--store", store, stdin=ref)  # the object alone is missing
 
+    def test_a_store_path_no_reference_can_name_is_refused_before_storing(self):
+        # A tab in the directory's path gave exit 0 and a reference retrieve
+        # refuses (exit 3); a byte that is not UTF-8 stored the object, then
+        # failed to write the reference (exit 1).
+        for name in (b"tab\tx", b"line\nbreak", b"lat\xe9"):
+            store = os.path.join(os.fsencode(self.tmp), b"odd-" + name)
+            os.makedirs(store)
+            proc = subprocess.run([clitest.BINARY, "offload", "--force", "--store", store], input=b"payload",
+                                  capture_output=True, env=self.env, timeout=60)
+            self.assertEqual(proc.returncode, 2, (name, proc.stderr))
+            self.assertEqual(proc.stdout, b"")
+            lines = proc.stderr.decode("utf-8", "replace").splitlines()
+            self.assertEqual(len(lines), 1, lines)
+            self.assertIn(": a reference cannot name this store: its location ", lines[0])
+            self.assertEqual([f for _, _, files in os.walk(store) for f in files], [], name)
+
     def test_silent_server_is_given_up_on_after_the_read_timeout_and_the_attempts(self):
         # Accepts connections (the kernel completes the handshake for a
         # listening socket) but never answers.
@@ -1007,7 +1023,8 @@ class LocalStoreTests(CliTestCase):
     def test_verbose_lines_stay_one_line_each(self):
         # a store directory whose name holds a newline and an escape character
         store = os.path.join(self.tmp, "store\nsecond\x1b[2J")
-        r = self.ok("-v", "--store", store, "offload", "--force", stdin=b"x")
+        r = self.run_cc("-v", "--store", store, "offload", "--force", stdin=b"x")
+        self.assertEqual(r.code, 2, r.err)  # no reference can name it; the refusal is one line too
         self.assertIn("claimcheck: config store = file://%s (flag --store)" % store.replace("\n", " ").replace("\x1b", " "),
                       r.err_lines())
         for line in r.err_lines():
