@@ -28,7 +28,7 @@ class ByteSink {
   virtual void write(const char* data, std::size_t size) = 0;
   virtual void flush() {}
   /// Waits until a write of up to PIPE_BUF bytes would not block (a pipe's
-  /// reader has made room). At once where writes never wait.
+  /// or a socket's reader has made room). At once for anything else.
   virtual void wait_until_writable() {}
 };
 

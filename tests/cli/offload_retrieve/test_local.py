@@ -525,6 +525,11 @@ class LocalStoreTests(CliTestCase):
         self.assertEqual((r.out, r.err), (b"", ""))
         self.assertTrue(os.path.exists("/dev/null") and not os.path.isfile("/dev/null"))
         self.assertEqual(self.ok("offload", "-o", "-", stdin=b"small").out, b"small")
+        # A device whose poll never says "writable" (/dev/random on Linux 6):
+        # retrieve waited for room there after its last byte, for ever.
+        proc = subprocess.run([clitest.BINARY, "retrieve", "-o", "/dev/random"], input=ref, capture_output=True,
+                              env=self.env, timeout=60)
+        self.assertEqual((proc.returncode, proc.stdout, proc.stderr), (0, b"", b""))
 
     def test_output_through_a_link_reaches_the_file_it_leads_to(self):
         payload = compressible(100_000)
