@@ -77,7 +77,7 @@ std::string zsh_completion(const CliDoc& cli, const std::string& template_text) 
   for (const OptionDoc& o : cli.global.options) global_specs += "    " + spec(o) + "\n";
   for (const CommandDoc& c : cli.commands) {
     command_list += "        '" + c.name + ":" + quoted(c.help) + "'\n";
-    command_cases += "        " + c.name + ")\n          _arguments $global_opts";
+    command_cases += "        " + c.name + ")\n          _arguments -s $global_opts";
     for (const OptionDoc& o : c.options) {
       if (!is_global(cli, o)) command_cases += " \\\n            " + spec(o);
     }

@@ -14,6 +14,7 @@ complete_words() {
   COMP_WORDS=("$@")
   COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
   COMP_LINE="$*"
+  COMP_LINE=${COMP_LINE// = /=}  # "--name = value": readline's words of --name=value
   COMP_POINT=${#COMP_LINE}
   COMPREPLY=()
   local spec fn
@@ -52,6 +53,15 @@ expect "claimcheck offload --compress <TAB>" "$got" auto always never
 got=$(complete_words claimcheck "")
 expect "claimcheck <TAB>" "$got" offload retrieve inspect gc stats
 
+# --name=value is one option (readline splits it at '='): what follows it, and
+# the value itself, complete as after --name value.
+got=$(complete_words claimcheck --store = st offload --l)
+expect "claimcheck --store=st offload --l<TAB>" "$got" --level
+got=$(complete_words claimcheck -v --store = st "")
+expect "claimcheck -v --store=st <TAB>" "$got" offload gc
+got=$(complete_words claimcheck offload --compress = "")
+expect "claimcheck offload --compress=<TAB>" "$got" auto always never
+
 for command in offload retrieve inspect gc stats serve; do
   got=$(complete_words claimcheck "$command" --)
   expect "claimcheck $command --<TAB>" "$got" --help --store
@@ -59,5 +69,5 @@ for command in offload retrieve inspect gc stats serve; do
   [ -z "$dups" ] || { echo "FAIL: claimcheck $command --<TAB>: offered twice: $(tr '\n' ' ' <<<"$dups")"; fail=1; }
 done
 
-[ $fail -eq 0 ] && echo "bash completion: 10 completions checked, all as expected"
+[ $fail -eq 0 ] && echo "bash completion: 13 completions checked, all as expected"
 exit $fail

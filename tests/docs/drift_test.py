@@ -91,7 +91,7 @@ def command_section(kind, text, command):
         m = re.search(rf"^\.SS {command}\b(.*?)(?=^\.S[SH] )", text, re.S | re.M)
     elif kind == "fish completion":
         lines = [l for l in text.splitlines()
-                 if re.search(rf"__fish_seen_subcommand_from [a-z ]*\b{command}\b", l)]
+                 if re.search(rf"__claimcheck_command_is {command}\b", l)]
         return "\n".join(lines)
     else:  # bash and zsh: a `case` arm `<command>)` up to its `;;`
         m = re.search(rf"^\s+{command}\)(.*?);;", text, re.S | re.M)
