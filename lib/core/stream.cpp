@@ -5,6 +5,7 @@
 
 #include <poll.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -34,11 +35,12 @@ void FdSink::write(const char* data, std::size_t size) {
 }
 
 void FdSink::wait_until_writable() {
-  // Only a pipe or a socket has room that a reader makes. A character
-  // device's poll is its driver's: /dev/random never says POLLOUT, and
-  // retrieve -o /dev/random waited for ever after its last byte.
+  // Only a pipe, a socket or a terminal (stopped by ^S) has room that a
+  // reader makes. Another character device's poll is its driver's:
+  // /dev/random never says POLLOUT, and retrieve -o /dev/random waited for
+  // ever after its last byte.
   struct stat st {};
-  if (::fstat(fd_, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode)) return;
+  if (::fstat(fd_, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) && !::isatty(fd_)) return;
   pollfd ready{.fd = fd_, .events = POLLOUT, .revents = 0};
   // An error or hang-up shows as readiness: the write that follows reports it.
   while (::poll(&ready, 1, -1) < 0 && errno == EINTR) {

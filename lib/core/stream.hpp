@@ -27,8 +27,8 @@ class ByteSink {
   virtual ~ByteSink() = default;
   virtual void write(const char* data, std::size_t size) = 0;
   virtual void flush() {}
-  /// Waits until a write of up to PIPE_BUF bytes would not block (a pipe's
-  /// or a socket's reader has made room). At once for anything else.
+  /// Waits until a write of up to PIPE_BUF bytes would not block (a pipe's,
+  /// a socket's or a terminal's reader has made room). At once for anything else.
   virtual void wait_until_writable() {}
 };
 
