@@ -60,6 +60,17 @@ std::string bash_completion(const CliDoc& cli, const std::string& template_text)
   for (const OptionDoc& o : cli.global.options) {
     if (!o.value_name.empty()) global_value_options.insert(global_value_options.end(), o.names.begin(), o.names.end());
   }
+  // Options one flag of which takes several files: each word after it, up
+  // to the next option, is one more.
+  std::vector<std::string> several_files;
+  for (const CommandDoc& c : cli.commands)
+    for (const OptionDoc& o : c.options)
+      if (o.several_values && o.hint == ValueHint::File) several_files.insert(several_files.end(), o.names.begin(), o.names.end());
+  std::string several_files_loop;
+  if (!several_files.empty())
+    several_files_loop = "  local j\n  for ((j = cword - 1; j > 0; j--)); do\n    [[ $cur == -* ]] && break\n"
+                         "    case ${words[j]} in\n      " +
+                         words(several_files, " | ") + ") _filedir; return ;;\n      -*) break ;;\n    esac\n  done\n";
   return replace_words(template_text, {
                                           {"COMMANDS", words(commands)},
                                           {"GLOBAL_OPTIONS", words(option_names(cli.global))},
@@ -67,6 +78,7 @@ std::string bash_completion(const CliDoc& cli, const std::string& template_text)
                                           {"VALUE_CASES", value_cases(cli)},
                                           {"COMMAND_OPTIONS", command_options},
                                           {"FILE_COMMANDS", words(file_commands, " | ")},
+                                          {"SEVERAL_FILES_LOOP", several_files_loop},
                                       });
 }
 

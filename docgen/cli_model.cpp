@@ -41,8 +41,8 @@ OptionDoc describe_option(CLI::Option& option) {
   if (option.get_type_size() != 0) doc.value_name = bare_type_name(option);
   doc.help = cli::option_help(option);
   doc.default_text = option.get_default_str();
-  doc.repeatable = option.get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll ||
-                   option.get_items_expected_max() > 1;
+  doc.several_values = !doc.positional && option.get_items_expected_max() > 1;
+  doc.repeatable = option.get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll || doc.several_values;
   doc.setting = setting_for(option);
   if (doc.setting) {
     doc.hint = doc.setting->hint;

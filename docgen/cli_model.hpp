@@ -18,6 +18,7 @@ struct OptionDoc {
   std::vector<std::string> choices;  // values a shell may offer
   ValueHint hint = ValueHint::None;
   bool repeatable = false;
+  bool several_values = false;  // one flag takes several (--keep-referenced FILE ...)
   bool positional = false;
   const Setting* setting = nullptr;  // the table row behind the flag, if any
 

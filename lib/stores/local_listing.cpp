@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "core/error.hpp"
+#include "reference/keys.hpp"
 #include "stores/local_path.hpp"
 #include "core/posix_file.hpp"
 
@@ -34,9 +35,12 @@ enum class Want { Objects, TempFiles };
 
 }  // namespace
 
-bool is_orphan_sidecar(int dir_fd, std::string_view name) {
+bool is_orphan_sidecar(int dir_fd, std::string_view directory_key, std::string_view name) {
   if (!name.ends_with(kSidecarSuffix) || name.size() == kSidecarSuffix.size()) return false;
   const std::string object(name.substr(0, name.size() - kSidecarSuffix.size()));
+  // Only beside a key of claimcheck's layout, the only objects this store
+  // writes sidecars for: a user's notes.meta.json is not ours to remove.
+  if (!expiry_from_key(std::string(directory_key) + object)) return false;
   struct stat st {};
   return ::fstatat(dir_fd, object.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT;
 }
@@ -46,7 +50,7 @@ namespace {
 /// One directory's entries, sorted; only this directory's names are held.
 /// Among the temp files: a sidecar whose object is not there, which a write
 /// that failed or was killed between its two renames left.
-std::vector<Entry> read_entries(int dir_fd, Want want) {
+std::vector<Entry> read_entries(int dir_fd, const std::string& path, Want want) {
   const int fd = ::dup(dir_fd);
   DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
   if (dir == nullptr) {
@@ -57,7 +61,8 @@ std::vector<Entry> read_entries(int dir_fd, Want want) {
   while (const dirent* d = ::readdir(dir)) {
     const std::string name = d->d_name;
     if (name == "." || name == "..") continue;
-    const bool temp = name.starts_with(kTempPrefix) || (want == Want::TempFiles && is_orphan_sidecar(dir_fd, name));
+    const bool temp =
+        name.starts_with(kTempPrefix) || (want == Want::TempFiles && is_orphan_sidecar(dir_fd, path, name));
     struct stat st {};
     if ((is_reserved_name(name) && !temp) || ::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
       continue;  // a sidecar, or raced away
@@ -81,7 +86,7 @@ class Walker {
 
   /// False once the caller asked to stop.
   bool walk(int dir_fd, const std::string& path) {
-    for (const Entry& entry : read_entries(dir_fd, want_)) {
+    for (const Entry& entry : read_entries(dir_fd, path, want_)) {
       const std::string key = path + entry.sort_key;
       if (entry.directory) {
         if (!key.starts_with(prefix_) && !prefix_.starts_with(key)) continue;

@@ -21,7 +21,9 @@ void list_local_tree(int base_fd, const std::string& prefix,
 /// the same order: key "<directory>/<name>", their mtime.
 std::vector<ObjectInfo> list_local_temp_files(int base_fd, const std::string& prefix);
 
-/// `name` in the directory `dir_fd` is a sidecar (kSidecarSuffix) whose object is not there.
-bool is_orphan_sidecar(int dir_fd, std::string_view name);
+/// `name` in the directory `dir_fd` (the keys under it start with
+/// `directory_key`, "" or ending in '/') is the sidecar (kSidecarSuffix) of a
+/// key of claimcheck's layout whose object is not there.
+bool is_orphan_sidecar(int dir_fd, std::string_view directory_key, std::string_view name);
 
 }  // namespace claimcheck

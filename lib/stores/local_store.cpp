@@ -259,7 +259,8 @@ class LocalStore final : public Store {
     if (!base.valid()) return;
     const UniqueFd dir = open_parent(base.get(), base_, segments, false, upload.key);
     if (!dir.valid()) return;
-    if (sidecar && !is_orphan_sidecar(dir.get(), name)) return;  // its object is there now: it stays
+    if (sidecar && !is_orphan_sidecar(dir.get(), directory.empty() ? "" : directory + "/", name))
+      return;  // not ours, or its object is there now: it stays
     if (::unlinkat(dir.get(), name.c_str(), 0) != 0 && errno != ENOENT)
       throw Error(ErrorKind::Store, "abort upload " + url(upload.key), std::strerror(errno));
     prune_empty_directories(base.get(), segments);

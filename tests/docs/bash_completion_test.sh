@@ -15,6 +15,7 @@ complete_words() {
   COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
   COMP_LINE="$*"
   COMP_LINE=${COMP_LINE// = /=}  # "--name = value": readline's words of --name=value
+  COMP_LINE=${COMP_LINE// : /:}  # "s3 : //b": readline's words of s3://b
   COMP_POINT=${#COMP_LINE}
   COMPREPLY=()
   local spec fn
@@ -62,6 +63,18 @@ expect "claimcheck -v --store=st <TAB>" "$got" offload gc
 got=$(complete_words claimcheck offload --compress = "")
 expect "claimcheck offload --compress=<TAB>" "$got" auto always never
 
+# a URL or s3://bucket, which readline splits at ':', is one option value
+got=$(complete_words claimcheck --store s3 : //b offload --le)
+expect "claimcheck --store s3://b offload --le<TAB>" "$got" --level
+got=$(complete_words claimcheck --endpoint = http : //x offload --le)
+expect "claimcheck --endpoint=http://x offload --le<TAB>" "$got" --level
+
+# gc --keep-referenced FILE ...: each word after it is one more file
+got=$(cd "$(dirname "$0")" && complete_words claimcheck gc --keep-referenced a.json "")
+expect "claimcheck gc --keep-referenced a.json <TAB>" "$got" "$(basename "$0")"
+got=$(complete_words claimcheck gc --keep-referenced a.json --dr)
+expect "claimcheck gc --keep-referenced a.json --dr<TAB>" "$got" --dry-run
+
 for command in offload retrieve inspect gc stats serve; do
   got=$(complete_words claimcheck "$command" --)
   expect "claimcheck $command --<TAB>" "$got" --help --store
@@ -69,5 +82,5 @@ for command in offload retrieve inspect gc stats serve; do
   [ -z "$dups" ] || { echo "FAIL: claimcheck $command --<TAB>: offered twice: $(tr '\n' ' ' <<<"$dups")"; fail=1; }
 done
 
-[ $fail -eq 0 ] && echo "bash completion: 13 completions checked, all as expected"
+[ $fail -eq 0 ] && echo "bash completion: 17 completions checked, all as expected"
 exit $fail

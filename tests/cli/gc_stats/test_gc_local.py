@@ -119,12 +119,18 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         orphan = self.prefix + "2026-01-01/101010Z-11111111-2222-4333-8444-555555555555.meta.json"
         kept = self.offload(b"kept", "30d")["key"]
         self.backend.put_foreign(orphan, b"{}", age=2 * DAY)
+        # a file of that name beside no key of claimcheck's is a user's: never touched
+        users = [self.prefix + "notes.meta.json", self.prefix + "2026-01-01/notes.meta.json"]
+        for name in users:
+            self.backend.put_foreign(name, b"my notes", age=30 * DAY)
         self.backend.set_age(kept + ".meta.json", 2 * DAY)
         dry = self.gc("--dry-run")
         self.assertIn("incomplete upload 101010Z-11111111-2222-4333-8444-555555555555.meta.json", dry.out)
         self.assertNotIn(kept, dry.out)
         self.assertEqual(self.gc("--json").json()["uploads_aborted"], 1)
-        self.assertEqual(self.backend.all_files(), {kept, kept + ".meta.json"})
+        at_root = self.run_cc("gc", "--prefix", "", "--json")
+        self.assertEqual((at_root.code, at_root.json()["uploads_aborted"]), (0, 0), at_root.err)
+        self.assertEqual(self.backend.all_files(), {kept, kept + ".meta.json", *users})
 
     def test_runs_at_once_count_what_the_other_removed_first_as_already_gone(self):
         # One gc's listed keys that another removed first were reported as

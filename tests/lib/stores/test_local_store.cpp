@@ -360,20 +360,28 @@ TEST_CASE("a write whose object cannot be renamed into place leaves no sidecar, 
   fs::create_directories(dir / "d/k/inside");  // the object's rename fails: EISDIR
   CHECK(error_kind([&] { put(*store, "d/k", "value"); }) == ErrorKind::Store);
   CHECK_FALSE(fs::exists(dir / "d/k.meta.json"));
-  // One a killed write left (between its two renames) is an incomplete
-  // upload; a sidecar beside its object is not.
-  put(*store, "d/kept", "value");
-  write_file(dir / "d/orphan.meta.json", "{}");
+  // One a killed write left (between its two renames) beside a key of
+  // claimcheck's layout is an incomplete upload; a sidecar beside its
+  // object is not, nor a file of that name beside no key of ours.
+  const std::string day = "claimcheck/2026-01-01/";
+  const std::string orphan = day + "101010Z-11111111-2222-4333-8444-555555555555";
+  const std::string kept = day + "101010Z-11111111-2222-4333-8444-666666666666";
+  put(*store, kept, "value");
+  write_file(dir / (orphan + ".meta.json"), "{}");
+  write_file(dir / "notes.meta.json", "a user's file");
+  write_file(dir / (day + "notes.meta.json"), "a user's file");
   const auto uploads = store->list_incomplete_uploads("");
   REQUIRE(uploads.size() == 1);
-  CHECK(uploads[0].key == "d/orphan.meta.json");
+  CHECK(uploads[0].key == orphan + ".meta.json");
   store->abort_incomplete_upload(uploads[0]);
-  CHECK_FALSE(fs::exists(dir / "d/orphan.meta.json"));
-  CHECK(fs::exists(dir / "d/kept.meta.json"));
-  // Refused for a sidecar whose object is there (it came back meanwhile).
-  claimcheck::IncompleteUpload kept{"d/kept.meta.json", "kept.meta.json", {}, true};
-  store->abort_incomplete_upload(kept);
-  CHECK(fs::exists(dir / "d/kept.meta.json"));
+  CHECK_FALSE(fs::exists(dir / (orphan + ".meta.json")));
+  CHECK(fs::exists(dir / (kept + ".meta.json")));
+  // Refused for a sidecar whose object is there (it came back meanwhile), and for one not ours.
+  for (const std::string& key : {kept + ".meta.json", std::string("notes.meta.json"), day + "notes.meta.json"}) {
+    const std::string name = key.substr(key.rfind('/') == std::string::npos ? 0 : key.rfind('/') + 1);
+    store->abort_incomplete_upload(claimcheck::IncompleteUpload{key, name, {}, true});
+    CHECK(fs::exists(dir / key));
+  }
 }
 
 TEST_CASE("remove takes the directories it leaves empty with it, and only those") {
