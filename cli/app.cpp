@@ -104,8 +104,11 @@ void define_app(CLI::App& app, GlobalOptions& global, CommandRunner& run, const 
     CLI::App* sub = app.add_subcommand(command.name, command.summary);
     // CLI11 runs a command only when its name is a word of the command line.
     // Defining the flags of all six took 0.2 ms of a 13 ms retrieve.
-    if (words == nullptr || std::find(words->begin(), words->end(), command.name) != words->end())
+    if (words == nullptr || std::find(words->begin(), words->end(), command.name) != words->end()) {
       command.define(*sub, global, run);
+      // The settings of one command only (serve's, read_buckets) are resolved for it alone.
+      sub->preparse_callback([&global, name = command.name](std::size_t) { global.overrides.command = name; });
+    }
   }
 }
 

@@ -64,8 +64,10 @@ std::unique_ptr<ServedStore> serve_store(const Config& config, serve::ObjectCach
   served->buckets = open_bucket_stores(config);
   served->temporal_resolver = std::make_unique<temporal::Resolver>(*served->manager, *served->buckets);
   served->resolver = std::make_unique<serve::ReferenceResolver>(*served->temporal_resolver, cache);
-  if (config.serve.offload)
+  if (config.serve.offload) {
+    served->manager->require_nameable_store();  // at start: not a 500 for every large /encode
     served->offloader = std::make_unique<serve::ClaimCheckOffloader>(*served->manager, OffloadOptions::from(config));
+  }
   serve::CodecLimits limits;
   limits.display_limit = config.serve.display_limit;
   served->routes = std::make_unique<serve::CodecRoutes>(*served->resolver, served->offloader.get(), limits);

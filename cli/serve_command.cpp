@@ -8,10 +8,7 @@ namespace claimcheck::cli {
 
 void define_serve_command(CLI::App& sub, GlobalOptions& global, CommandRunner& run) {
   add_setting_options(sub, "serve", global.overrides);
-  sub.callback([&global, &run] {
-    global.overrides.command = "serve";
-    run = [&global] { return run_serve(global); };
-  });
+  sub.callback([&global, &run] { run = [&global] { return run_serve(global); }; });
 }
 
 }  // namespace claimcheck::cli

@@ -293,6 +293,22 @@ bool is_namespace_character(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-' || c == '@';
 }
 
+namespace {
+
+/// Buckets to read references from count only for the commands that read
+/// references (those of the read_buckets row): a CLAIMCHECK_READ_BUCKETS
+/// kept for serve must not make a local offload, gc or stats read the AWS
+/// settings, and fail on a profile it never needed.
+void forget_buckets_not_read(std::span<const Setting> table, Config& config, const std::string& command) {
+  const auto row = std::find_if(table.begin(), table.end(), [](const Setting& s) { return s.key == "read_buckets"; });
+  if (command.empty() || row == table.end() || row->on_command(command)) return;
+  config.s3.read_buckets.clear();
+  config.origin.erase("read_buckets");
+  config.unused_origins.erase("read_buckets");
+}
+
+}  // namespace
+
 bool uses_s3(const Config& config) {
   // A bucket to read Temporal's references from needs the endpoint and
   // credentials whatever the store is.
@@ -317,6 +333,7 @@ Config load_config_from(std::span<const Setting> table, const ConfigOverrides& f
   check_flag_values(table, sources);
   resolve_stage(table, Stage::General, config, sources);
   resolve_stage(table, Stage::Command, config, sources);
+  forget_buckets_not_read(table, config, flags.command);
   if (uses_s3(config)) {
     resolve_stage(table, Stage::AwsProfile, config, sources);
     const AwsSharedFiles files = read_aws_shared_files(env);

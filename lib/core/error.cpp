@@ -35,7 +35,7 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "local store's directory (or one inside it this user may not write in; a full "
          "disk or a file-size limit there is 6), also one that is not there when a reference is read "
          "from it (an unmounted volume), or whose path no reference can name (a control character, a "
-         "byte that is not UTF-8: offload refuses it before storing); and a malformed endpoint or store URL"},
+         "byte that is not UTF-8: offload refuses it before storing, serve --offload at start); and a malformed endpoint or store URL"},
         {code(ErrorKind::InvalidInput), "invalid input (malformed reference or document)",
          "content that cannot be read as what it claims to be; never a path"},
         {code(ErrorKind::NotFound), "object not found in the store",

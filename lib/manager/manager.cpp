@@ -281,6 +281,14 @@ OffloadOutcome Manager::maybe_offload(ByteSource& input, ByteSink& passthrough,
   });
 }
 
+// Its reference could not be read back, or not even written: refused
+// before anything is stored.
+void Manager::require_nameable_store() const {
+  const std::string location = store_.location();
+  if (auto problem = printable_text_problem(location, "its location"))
+    throw Error(ErrorKind::Usage, location, "a reference cannot name this store: " + *problem);
+}
+
 Reference Manager::offload(std::string_view payload, const OffloadOptions& options) {
   return journaled("offload", [&](JournalRecord& entry) {
     StringSource source{std::string(payload)};
@@ -290,12 +298,7 @@ Reference Manager::offload(std::string_view payload, const OffloadOptions& optio
 
 Reference Manager::store_payload(ByteSource& payload, std::string_view prefix, bool small,
                                  const OffloadOptions& options, JournalRecord& entry) {
-  // A store a reference cannot name (a control character or a byte that is
-  // not UTF-8 in a local directory's path) is refused before anything is
-  // stored: its reference could not be read back, or not even written.
-  const std::string location = store_.location();
-  if (auto problem = printable_text_problem(location, "its location"))
-    throw Error(ErrorKind::Usage, location, "a reference cannot name this store: " + *problem);
+  require_nameable_store();
   Reference ref;
   // A small payload is all in `prefix`; when auto's trial would compress all
   // of it, that trial is the stored object (compressing it again while

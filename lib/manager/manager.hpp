@@ -82,6 +82,11 @@ class Manager {
   /// Offloads a whole in-memory payload unconditionally (--json-fields).
   Reference offload(std::string_view payload, const OffloadOptions& options);
 
+  /// Error(Usage) when no reference could name the store (a control
+  /// character or a byte that is not UTF-8 in a local directory's path):
+  /// every offload refuses it before storing; serve --offload at start.
+  void require_nameable_store() const;
+
   /// Fetches `ref`, gunzips when flagged (magic checked), verifies size and
   /// sha256 (capped at size_bytes), then commits `out`. On any failure `out`
   /// is aborted and Error is thrown (NotFound, Integrity, Store...); NotFound

@@ -706,6 +706,17 @@ class LocalStoreTests(CliTestCase):
             self.assertIn(": a reference cannot name this store: its location ", lines[0])
             self.assertEqual([f for _, _, files in os.walk(store) for f in files], [], name)
 
+    def test_a_bucket_to_read_is_resolved_only_for_the_commands_that_read_references(self):
+        # CLAIMCHECK_READ_BUCKETS kept for serve made a local offload, gc or
+        # stats read the AWS settings and fail on a profile it never needed.
+        env = dict(self.env, CLAIMCHECK_READ_BUCKETS="bars", AWS_PROFILE="nope")
+        ref = self.ok("offload", "--force", stdin=b"payload", env=env).out
+        self.ok("gc", "--dry-run", env=env)
+        self.ok("stats", env=env)
+        # inspect and retrieve may read the bucket: its settings must hold.
+        self.assertIn("AWS_PROFILE: profile 'nope' not found", self.fails(2, "inspect", stdin=ref, env=env))
+        self.assertEqual(self.ok("retrieve", stdin=ref, env=dict(env, AWS_PROFILE="")).out, b"payload")
+
     def test_silent_server_is_given_up_on_after_the_read_timeout_and_the_attempts(self):
         # Accepts connections (the kernel completes the handshake for a
         # listening socket) but never answers.

@@ -769,6 +769,17 @@ class ServeExecutable(ServeTestCase):
         self.assertEqual(status, 200)
         self.assertEqual(server.stop(), 0)
 
+    def test_offload_to_a_store_no_reference_can_name_stops_serve_at_start(self):
+        # It started, then answered every large /encode with 500 "internal error".
+        store = self.path("odd\tstore")
+        os.makedirs(store)
+        proc = subprocess.run([servetest.BINARY, "--store", store, "serve", "--listen", "127.0.0.1:0", "--offload"],
+                              env=self.env, capture_output=True, timeout=60)
+        self.assertEqual(proc.returncode, 2, proc.stderr)
+        lines = proc.stderr.decode().splitlines()
+        self.assertEqual(len(lines), 1, lines)
+        self.assertIn("a reference cannot name this store: its location holds control character U+0009", lines[0])
+
     def test_without_claimcheck_serve_one_line_and_exit_1(self):
         installed = os.path.join(LIBEXEC_DIR, "claimcheck-serve")
         if os.path.exists(installed):
