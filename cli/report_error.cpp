@@ -69,13 +69,18 @@ void print_details(const std::string& detail) {
 }
 
 // pthread_create says EAGAIN both at the limit on threads and when the new
-// thread's stack cannot be mapped; the second can only be the address-space
-// limit's doing when there is one, so it is named only then.
+// thread's stack cannot be mapped; the second can only be a memory limit's
+// doing when one is set (the address space, or since Linux 4.7 the data
+// segment, which counts stacks too), so those set are named.
 std::string thread_limit_hint() {
   std::string hint = " (the limit on processes and threads: ulimit -u, or a container's pids.max";
-  rlimit address_space{};
-  if (getrlimit(RLIMIT_AS, &address_space) == 0 && address_space.rlim_cur != RLIM_INFINITY)
-    hint += "; or on address space, for its stack: ulimit -v";
+  std::string memory;
+  for (const auto& [resource, flag] : {std::pair{RLIMIT_AS, "ulimit -v"}, std::pair{RLIMIT_DATA, "ulimit -d"}}) {
+    rlimit limit{};
+    if (getrlimit(resource, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+      memory += (memory.empty() ? "" : ", ") + std::string(flag);
+  }
+  if (!memory.empty()) hint += "; or on memory, for its stack: " + memory;
   return hint + ")";
 }
 

@@ -24,7 +24,7 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
         {code(ErrorKind::Internal), "unexpected internal error",
          "also a local write that fails (disk full, a file-size limit (ulimit -f), I/O error), to standard "
          "output and -o alike; a thread that cannot be started (the limit on processes and threads: "
-         "ulimit -u, a container's pids.max; or on address space for its stack: ulimit -v) where the work needs it (gc, stats and inspect make do "
+         "ulimit -u, a container's pids.max; or on memory for its stack: ulimit -v, ulimit -d) where the work needs it (gc, stats and inspect make do "
          "with the threads that start); a socket that cannot be opened (the limit on open files: ulimit -n), which is not retried; and `serve` without its claimcheck-serve (an incomplete installation)"},
         {code(ErrorKind::Usage), "usage error (bad flag or configuration value)",
          "also a path the user named, by argument, flag, variable or setting, that cannot be used: a "

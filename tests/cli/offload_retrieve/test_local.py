@@ -656,11 +656,20 @@ class LocalStoreTests(CliTestCase):
             self.assertEqual(proc.stdout, b"")
             if lines[0].startswith("claimcheck: cannot start a thread:"):
                 thread_lines += 1
-                self.assertTrue(lines[0].endswith("; or on address space, for its stack: ulimit -v)"), lines[0])
+                self.assertTrue(lines[0].endswith("; or on memory, for its stack: ulimit -v)"), lines[0])
             else:
                 self.assertEqual(lines[0], "claimcheck: out of memory", kib)
             self.assertEqual([f for _, _, files in os.walk(store) for f in files], [], kib)
         self.assertGreaterEqual(thread_lines, 1)
+        # Since Linux 4.7 the data segment's limit counts thread stacks too:
+        # 100 MB stacks under a 60 MB `ulimit -d` cannot be had.
+        def limit_data():
+            resource.setrlimit(resource.RLIMIT_STACK, (100_000 << 10, 100_000 << 10))
+            resource.setrlimit(resource.RLIMIT_DATA, (60_000 << 10, 60_000 << 10))
+        proc = subprocess.run([clitest.BINARY, "offload", "--store", self.path("store-data"), payload],
+                              capture_output=True, env=self.env, timeout=120, preexec_fn=limit_data)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertTrue(proc.stderr.decode().endswith("; or on memory, for its stack: ulimit -d)\n"), proc.stderr)
 
     def test_s3_flags_beside_a_local_store_are_named_as_unused(self):
         # `--endpoint` without `--store s3://...` had stored the payload in the
