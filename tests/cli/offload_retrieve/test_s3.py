@@ -111,6 +111,11 @@ class S3Tests(CliTestCase):
         # Under `ulimit -n` curl's socket() fails with EMFILE, which it
         # reported as "Couldn't connect to server" (exit 6 after five
         # attempts): the store was blamed for the process's own limit.
+        if clitest.is_sanitized(clitest.BINARY):
+            # UBSan's vptr check proves memory readable by writing it to a
+            # pipe; with no descriptor left for one it reports every
+            # virtual call as on an invalid object.
+            self.skipTest("the sanitizers need descriptors of their own")
         payload = self.write("in.bin", os.urandom(20 << 20))  # multipart: several connections
         socket_refused = stored = 0
         # Which limit meets the sockets depends on what else is open then
