@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <random>
 
+#include "sigv4/s3_client.hpp"
+
 namespace sigv4 {
 
 std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int failures,
@@ -90,7 +92,7 @@ bool retryable_transport(CURLcode code, long os_errno) {
 }
 
 std::string_view transport_error_code(CURLcode code, long os_errno) {
-  if (out_of_descriptors(os_errno)) return "TooManyOpenFiles";
+  if (out_of_descriptors(os_errno)) return kTooManyOpenFiles;
   switch (code) {
     case CURLE_COULDNT_CONNECT:
     case CURLE_COULDNT_RESOLVE_HOST:

@@ -14,7 +14,7 @@ Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
   if (error.code() == "NoSuchBucket") return Error(ErrorKind::Store, what, "no such bucket");
   if (error.not_found() && error.code() != "NoSuchUpload") return Error(ErrorKind::NotFound, what, "no such object");
   // The limit is this process's (ulimit -n), as for a thread that cannot start: the store is not at fault.
-  if (error.code() == "TooManyOpenFiles") return Error(ErrorKind::Internal, what, error.message());
+  if (error.code() == sigv4::kTooManyOpenFiles) return Error(ErrorKind::Internal, what, error.message());
   // A transport failure has no status, and its reason (libcurl's) says what
   // happened: "Failed to connect", or "transfer closed with 14473 bytes
   // remaining to read" after an answer began. "(no response)" had been added

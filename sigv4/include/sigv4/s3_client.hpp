@@ -22,6 +22,10 @@
 
 namespace sigv4 {
 
+/// The transport code of a request that found this process out of file
+/// descriptors (EMFILE, ENFILE): its own limit, not the store's failure.
+inline constexpr std::string_view kTooManyOpenFiles = "TooManyOpenFiles";
+
 /// A failed S3 request after retries. `code` is the S3 error code
 /// ("NoSuchKey", "SignatureDoesNotMatch"...) or a transport code
 /// ("ConnectionFailed", "Timeout", "TlsError"); http_status is 0 when no
