@@ -75,6 +75,16 @@ expect "claimcheck gc --keep-referenced a.json <TAB>" "$got" "$(basename "$0")"
 got=$(complete_words claimcheck gc --keep-referenced a.json --dr)
 expect "claimcheck gc --keep-referenced a.json --dr<TAB>" "$got" --dry-run
 
+# a file name with ':' in it (readline replaces only what follows the last ':',
+# so the candidate is what completes the word from there)
+colon_dir=$(mktemp -d)
+trap 'rm -rf "$colon_dir"' EXIT
+touch "$colon_dir/run:7.json"
+got=$(cd "$colon_dir" && complete_words claimcheck retrieve run : 7)
+expect "claimcheck retrieve run:7<TAB>" "$got" 7.json
+got=$(cd "$colon_dir" && complete_words claimcheck --store s3 : //b retrieve ru)
+expect "claimcheck --store s3://b retrieve ru<TAB>" "$got" run:7.json
+
 for command in offload retrieve inspect gc stats serve; do
   got=$(complete_words claimcheck "$command" --)
   expect "claimcheck $command --<TAB>" "$got" --help --store
