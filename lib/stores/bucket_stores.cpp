@@ -32,13 +32,12 @@ void refuse_bucket(const std::string& bucket, const std::string& allowed_list) {
   // No --store or --read-bucket could name it: no advice to use one.
   if (!is_bucket_name(bucket))
     throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"", "not a bucket name, so not contacted");
+  // With no bucket configured there is no endpoint either, which it needs too.
   throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"",
               "not configured, so not contacted (configured: " +
-                  (allowed_list.empty()
-                       ? "no S3 bucket; use --store " + base::shell_word("s3://" + shown) + " or --read-bucket " +
-                             base::shell_word(shown) + " with its endpoint)"
-                       : allowed_list + "; use --store " + base::shell_word("s3://" + shown) + " or --read-bucket " +
-                             base::shell_word(shown) + ")"));
+                  (allowed_list.empty() ? "no S3 bucket" : allowed_list) + "; use --store " +
+                  base::shell_word("s3://" + shown) + " or --read-bucket " + base::shell_word(shown) +
+                  (allowed_list.empty() ? " with its endpoint)" : ")"));
 }
 
 }  // namespace claimcheck

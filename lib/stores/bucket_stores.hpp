@@ -49,9 +49,9 @@ class ConfiguredBuckets : public BucketStores {
   std::map<std::string, std::unique_ptr<Store>> opened_;
 };
 
-/// The buckets of this configuration: the --store bucket and the
-/// --read-bucket ones when the store is S3, each opened on the configured endpoint with the configured credentials
-/// (see open_store). A local store configures none.
+/// The buckets of this configuration: the --store bucket when the store is
+/// S3, and the --read-bucket ones beside any store, each opened on the
+/// configured endpoint with the configured credentials (see open_store).
 std::unique_ptr<BucketStores> open_bucket_stores(const Config& config,
                                                  std::function<void(std::string_view)> trace = {});
 
