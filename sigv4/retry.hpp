@@ -86,4 +86,7 @@ std::string_view transport_error_code(CURLcode code, long os_errno);
 /// EMFILE or ENFILE: no socket could be opened, so nothing was sent.
 bool out_of_descriptors(long os_errno);
 
+/// " (the limit on open files: ulimit -n)" for EMFILE or ENFILE, else "".
+std::string_view open_files_limit_hint(long os_errno);
+
 }  // namespace sigv4

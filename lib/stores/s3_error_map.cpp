@@ -31,8 +31,11 @@ Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
 }
 
 Error map_credentials_error(const sigv4::CredentialsError& error) {
-  const ErrorKind kind = error.cause() == sigv4::CredentialsError::Cause::Configuration ? ErrorKind::Usage
-                                                                                          : ErrorKind::Store;
+  using Cause = sigv4::CredentialsError::Cause;
+  // A local limit is this process's, as for S3's own TooManyOpenFiles above.
+  const ErrorKind kind = error.cause() == Cause::Configuration ? ErrorKind::Usage
+                         : error.cause() == Cause::LocalLimit  ? ErrorKind::Internal
+                                                               : ErrorKind::Store;
   const bool nothing_found = error.provider() == kNoCredentials;
   return Error(kind, nothing_found ? error.provider() : "credentials from " + error.provider(), error.reason());
 }

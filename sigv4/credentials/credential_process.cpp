@@ -27,6 +27,7 @@
 #include "sigv4/credential_providers.hpp"
 #include "credential_fields.hpp"
 #include "provider_base.hpp"
+#include "../retry.hpp"
 
 extern char** environ;
 
@@ -129,9 +130,13 @@ std::optional<std::vector<std::string>> split_words(const std::string& command) 
 
 struct Pipe {
   int read_end = -1, write_end = -1;
+  int error = 0;  // pipe2's errno when it failed
   Pipe() {
     int ends[2];
-    if (pipe2(ends, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
+    if (pipe2(ends, O_CLOEXEC) != 0) {
+      error = errno;
+      return;
+    }
     read_end = ends[0];
     write_end = ends[1];
   }
@@ -181,6 +186,16 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
  private:
   [[noreturn]] void fail(const std::string& why) const { ProviderBase::fail(CredentialsError::Cause::Provider, why); }
 
+  /// The command could not be started because of `error`: this process's
+  /// limit (open files, processes), which the line names, or else the
+  /// setting's fault (no such program, not executable).
+  [[noreturn]] void fail_to_start(int error, std::string why) const {
+    why += error == EAGAIN ? " (the limit on processes: ulimit -u)" : open_files_limit_hint(error);
+    const bool local_limit = out_of_descriptors(error) || error == EAGAIN || error == ENOMEM;
+    ProviderBase::fail(local_limit ? CredentialsError::Cause::LocalLimit : CredentialsError::Cause::Configuration,
+                       why);
+  }
+
   std::vector<std::string> words() const {
     auto split = split_words(options_.command);
     if (!split || split->empty())
@@ -195,6 +210,8 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     for (const std::string& word : argv_words) argv.push_back(const_cast<char*>(word.c_str()));
     argv.push_back(nullptr);
     Pipe out;
+    if (out.error)
+      fail_to_start(out.error, "no pipe could be opened: " + std::string(std::strerror(out.error)));
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
@@ -225,9 +242,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     posix_spawnattr_destroy(&attributes);
     posix_spawn_file_actions_destroy(&actions);
     if (spawned == ECANCELED) fail("not started: the program is exiting");
-    if (spawned != 0)
-      ProviderBase::fail(CredentialsError::Cause::Configuration,
-                         "cannot run '" + argv_words[0] + "': " + std::strerror(spawned));
+    if (spawned != 0) fail_to_start(spawned, "cannot run '" + argv_words[0] + "': " + std::strerror(spawned));
     out.close_write();
     const SteadyClock::time_point deadline = SteadyClock::now() + options_.timeout;
     const int pidfd = open_pidfd(pid);

@@ -106,6 +106,9 @@ ProviderResponse provider_exchange(const ProviderHttp& http, const ProviderReque
     std::this_thread::sleep_for(wait);
   }
   if (outcome.curl_code != CURLE_OK) {
+    // Nothing was sent: the limit is ours (ulimit -n), which the line names.
+    if (out_of_descriptors(outcome.os_errno))
+      throw CredentialsError(CredentialsError::Cause::LocalLimit, provider, outcome.curl_message);
     // Its own bound is named; a stall or the deadline is told in curl's words, as for S3.
     const bool own_bound = outcome.curl_code == CURLE_OPERATION_TIMEDOUT && !outcome.stalled &&
                            http.timeout.count() > 0 && settings.total_timeout == http.timeout;

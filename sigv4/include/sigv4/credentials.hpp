@@ -36,6 +36,7 @@ class CredentialsError : public std::runtime_error {
   enum class Cause {
     Configuration,  // the provider's settings are incomplete or wrong: the user must fix them
     Provider,       // the provider was unreachable, refused or answered nonsense
+    LocalLimit,     // this process met its own limit (open files, processes): neither's fault
   };
   CredentialsError(Cause cause, std::string provider, std::string reason);
   Cause cause() const { return cause_; }

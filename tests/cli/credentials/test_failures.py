@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import select
 import signal
 import subprocess
@@ -187,6 +188,38 @@ class Failures(CredentialTestCase):
         os.mkfifo(fifo)
         self.env["AWS_SHARED_CREDENTIALS_FILE"] = fifo
         self.one_error_line(self.offload(timeout=30), 2, "no credentials: tried")
+
+    def assert_file_limit_named(self, provider):
+        """Offloads under every RLIMIT_NOFILE from nearly none to enough: a fetch that meets the
+        limit is this process's (exit 1, the limit named, not retried), never the provider's
+        failure (exit 6, as it was) nor a missing credential."""
+        if credtest.is_sanitized(credtest.BINARY):
+            self.skipTest("the sanitizers need descriptors of their own")  # as in test_s3
+        named = 0
+        for limit in range(4, 16):
+            def limit_files(limit=limit):
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+            proc = subprocess.run([credtest.BINARY, "-vv", "offload", "--force"], input=PAYLOAD,
+                                  capture_output=True, env=self.env, timeout=120, preexec_fn=limit_files)
+            last = proc.stderr.decode().splitlines()[-1]
+            self.assertNotIn("no credentials", last, limit)
+            if provider in last and "Too many open files" in last:
+                named += 1
+                self.assertEqual(proc.returncode, 1, (limit, last))
+                self.assertTrue(last.endswith("(the limit on open files: ulimit -n)"), last)
+                self.assertNotIn("attempt 2/", proc.stderr.decode())
+        self.assertGreaterEqual(named, 1)
+
+    def test_a_file_limit_met_by_a_container_credentials_fetch_is_named(self):
+        agent = self.server()
+        self.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = agent.url + "/container/c"
+        self.assert_file_limit_named("credentials from container credentials: ")
+
+    def test_a_file_limit_met_starting_a_credential_process_is_named(self):
+        script = self.write("creds.sh", "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"AK\", "
+                                        "\"SecretAccessKey\": \"sk\"}'\n", mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
+        self.assert_file_limit_named("credentials from credential_process of aws profile default: ")
 
     def test_container_full_uri_to_another_host_over_http_is_refused(self):
         self.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://198.51.100.7/creds"
