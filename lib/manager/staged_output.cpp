@@ -41,6 +41,23 @@ mode_t final_mode(const std::string& path) {
   return 0666 & ~mask;
 }
 
+/// The kernel's rule for links in a shared directory (fs.protected_symlinks):
+/// in a sticky directory anyone may write in (/tmp), a link is followed only
+/// when it is the caller's or the directory owner's. We follow links
+/// ourselves, so the kernel never applies it: without this, a link another
+/// user plants in /tmp chooses the file a root `-o /tmp/out` replaces.
+void refuse_link_of_another_user(const std::string& path, const std::string& link, const struct stat& entry) {
+  struct stat directory {};
+  if (::stat(split_path(link).directory.c_str(), &directory) != 0) throw path_error("write " + path);
+  const bool shared = (directory.st_mode & S_ISVTX) && (directory.st_mode & S_IWOTH);
+  if (!shared || entry.st_uid == ::geteuid() || entry.st_uid == directory.st_uid) return;
+  throw Error(ErrorKind::Usage, "write " + path,
+              (link == path ? std::string() : "it leads to " + link + ", ") + "a symbolic link another user (uid " +
+                  std::to_string(entry.st_uid) +
+                  ") made in a shared directory (sticky, writable by all): not followed, as the kernel "
+                  "would not (fs.protected_symlinks)");
+}
+
 /// The file a symbolic link leads to, followed link by link (it may not
 /// exist yet): the rename then replaces that file and the link stays, as
 /// `cat > link` would leave it.
@@ -49,6 +66,7 @@ std::string follow_links(const std::string& path) {
   for (int hops = 0; hops < kMaxLinkHops; ++hops) {
     struct stat entry {};
     if (::lstat(current.c_str(), &entry) != 0 || !S_ISLNK(entry.st_mode)) return current;
+    refuse_link_of_another_user(path, current, entry);
     std::vector<char> target(static_cast<std::size_t>(entry.st_size > 0 ? entry.st_size : PATH_MAX) + 1);
     const ssize_t length = ::readlink(current.c_str(), target.data(), target.size());
     if (length < 0 || static_cast<std::size_t>(length) >= target.size()) throw path_error("write " + path);

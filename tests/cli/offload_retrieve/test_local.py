@@ -552,6 +552,50 @@ class LocalStoreTests(CliTestCase):
         self.assertTrue(os.path.islink(link))
         self.assertEqual(self.read(target), payload)
 
+    def test_a_link_another_user_planted_in_a_shared_directory_is_not_followed(self):
+        # The kernel refuses such a link (fs.protected_symlinks): claimcheck
+        # follows links itself, and root's `-o /tmp/out` replaced the file a
+        # link planted by another user chose, or created the one a dangling
+        # link named.
+        payload = compressible(100_000)
+        ref = json.dumps(self.offload(payload)).encode()
+        shared = self.path("shared")
+        os.mkdir(shared)
+        os.chmod(shared, 0o1777)
+        victim = self.write("victim.txt", b"root's own")
+        planted, dangling = os.path.join(shared, "out"), os.path.join(shared, "new")
+        os.symlink(victim, planted)
+        os.symlink(self.path("created-by-root"), dangling)
+        for link in (planted, dangling):
+            os.lchown(link, clitest.SPARE_UID, clitest.SPARE_UID)
+        def stored():
+            return sorted(os.path.join(d, n) for d, _, names in os.walk(self.store_dir) for n in names)
+        before = stored()
+        for link in (planted, dangling):
+            line = self.fails(2, "retrieve", "-o", link, stdin=ref)
+            self.assertIn("a symbolic link another user (uid {}) made in a shared directory".format(clitest.SPARE_UID),
+                          line)
+            line = self.fails(2, "offload", "-o", link, stdin=payload)
+            self.assertIn("not followed, as the kernel would not (fs.protected_symlinks)", line)
+        # A link reaching one of them is refused too, at the planted link.
+        chained = self.path("chained")
+        os.symlink(planted, chained)
+        self.assertIn("it leads to {}, a symbolic link another user".format(planted),
+                      self.fails(2, "retrieve", "-o", chained, stdin=ref))
+        self.assertEqual(self.read(victim), b"root's own")
+        self.assertFalse(os.path.lexists(self.path("created-by-root")))
+        self.assertEqual(sorted(os.listdir(shared)), ["new", "out"])  # no staging file left
+        self.assertEqual(stored(), before)  # no object stored for a refused -o
+        # The caller's own link there, and another user's link where the
+        # directory is not shared, are followed.
+        own = os.path.join(shared, "own")
+        os.symlink(self.path("own-target"), own)
+        self.ok("retrieve", "-o", own, stdin=ref)
+        self.assertEqual(self.read(self.path("own-target")), payload)
+        os.chmod(shared, 0o755)
+        self.ok("retrieve", "-o", planted, stdin=ref)
+        self.assertEqual(self.read(victim), payload)
+
     def test_exit_codes_follow_one_rule_per_class(self):
         # A path named by a variable or setting that cannot be used: 2.
         big = json.dumps(self.offload(compressible(9 << 20))).encode()  # stdout spools past 8 MiB
