@@ -139,6 +139,8 @@ int run_serve(const GlobalOptions& global) {
   serve::CodecServerOptions options;
   options.cors = {s.allowed_origins, s.allow_credentials, 600};
   options.token = s.token_file.empty() ? "" : serve::read_token_file(s.token_file);
+  if (!s.token_file.empty() && !config.quiet)
+    if (const auto exposed = serve::token_file_exposure(s.token_file)) print_error_line(*exposed);
   options.body_limit = s.body_limit;
   serve::CodecServer codec(options, routes);
   serve::HttpServerOptions http;

@@ -1,10 +1,13 @@
 #include "serve/bearer_token.hpp"
 
 #include <openssl/crypto.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "base/io.hpp"
 #include "base/sha256.hpp"
@@ -44,6 +47,13 @@ std::string read_token_file(const std::string& path) {
   const std::string token(trim(std::string_view(*content).substr(0, content->find('\n'))));
   if (token.empty()) throw Error(ErrorKind::Usage, "token file " + path, "holds no token on its first line");
   return token;
+}
+
+std::optional<std::string> token_file_exposure(const std::string& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !(info.st_mode & S_IROTH)) return std::nullopt;
+  return fmt::format("warning: token file {} is readable by every user (mode {:04o}): chmod 600 {}", path,
+                     info.st_mode & 07777, base::shell_word(path));
 }
 
 }  // namespace claimcheck::serve

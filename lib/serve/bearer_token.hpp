@@ -3,6 +3,7 @@
 // "Bearer <access token>" when passAccessToken is on.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +28,10 @@ class BearerToken {
 /// Reads the token file: the first line, surrounding whitespace removed.
 /// Throws Error(Usage) when the file cannot be read or holds no token.
 std::string read_token_file(const std::string& path);
+
+/// The warning to print when every user of the machine may read the token
+/// file (as ssh warns of a key file): "warning: token file F is readable by
+/// every user (mode 0644): chmod 600 F". nullopt when it is not.
+std::optional<std::string> token_file_exposure(const std::string& path);
 
 }  // namespace claimcheck::serve

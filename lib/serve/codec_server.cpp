@@ -84,6 +84,10 @@ std::optional<HttpResponse> CodecServer::check_before_body(const HttpRequest& re
   const Route route = parse_route(request.path);
   log.route = route_name(route.kind);
   log.ns = log_safe_namespace(request_namespace(request, route));
+  // Which of two origins counts is not for a server to guess either: the
+  // answer would depend on their order (RFC 6454 7: one Origin).
+  if (request.header_count("Origin") > 1)
+    return finish(request, failure(HttpError(400, "more than one Origin header"), log), log);
   if (request.method == "OPTIONS") {
     log.route = "preflight";
     const bool allowed = cors_.allows(request.header("Origin"));
@@ -171,7 +175,9 @@ HttpResponse CodecServer::reject(const HttpRequest& request, int status, const s
 }
 
 HttpResponse CodecServer::finish(const HttpRequest& request, HttpResponse response, RequestLog& log) const {
-  for (auto& header : cors_.response_headers(request.header("Origin"))) response.headers.push_back(std::move(header));
+  // Two origins allow none (the request is refused above).
+  const std::string origin = request.header_count("Origin") == 1 ? request.header("Origin") : "";
+  for (auto& header : cors_.response_headers(origin)) response.headers.push_back(std::move(header));
   log.status = response.status;
   log.bytes_out = response.body.size();
   return response;

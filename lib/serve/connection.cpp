@@ -83,6 +83,10 @@ bool Connection::sent_plain_http() const {
 void Connection::refuse_in_plain_text(std::string_view response, Deadline deadline) {
   std::string_view parts[2] = {response, {}};
   if (send_tcp(parts, static_cast<ssize_t>(response.size()), deadline) < 0) return;
+  close_after_discarding(deadline);
+}
+
+void Connection::close_after_discarding(Deadline deadline) {
   ::shutdown(fd_, SHUT_WR);
   char discard[4096];
   for (;;) {

@@ -38,6 +38,11 @@ class Connection {
   /// client could lose the answer).
   void refuse_in_plain_text(std::string_view response, Deadline deadline);
 
+  /// After an answer sent with the request not read in full: ends the
+  /// sending side and reads, unread, what the client sends until it closes
+  /// or `deadline`, for the reason above.
+  void close_after_discarding(Deadline deadline);
+
   /// Whether the next bytes from the client (a request, or a TLS
   /// handshake) are here, not yet (by `deadline`), or will never come.
   enum class Readiness { Ready, NotYet, Closed };

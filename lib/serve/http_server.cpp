@@ -38,6 +38,17 @@ using Clock = std::chrono::steady_clock;
 /// Allocations up to this size come from the heap (see HttpServer::run).
 constexpr int kHeapResponseLimit = 64 << 20;
 
+/// What a request's line and headers may take. httplib 0.11 bounds each line
+/// (8 KiB) but not their number: 400 MB of headers took the server to 636 MB,
+/// before any token was checked. The UI's largest (an ID token in
+/// Authorization-Extras) fits many times over; Node allows 16 KiB, nginx 32.
+constexpr std::size_t kMaxRequestHeadBytes = 64 * 1024;
+
+/// "request headers larger than 65536 bytes", for answers and log lines.
+std::string larger_than_head_limit(std::string_view what) {
+  return std::string(what) + " larger than " + std::to_string(kMaxRequestHeadBytes) + " bytes";
+}
+
 /// Writes up to this size wait to go out with the next one (see RequestStream::write).
 constexpr std::size_t kCoalesceBytes = 16 * 1024;
 
@@ -72,6 +83,13 @@ class RequestStream : public httplib::Stream {
       buffer_.end = static_cast<std::size_t>(n);
     }
     const std::size_t n = std::min(size, buffer_.end - buffer_.begin);
+    if (!head_received_) {  // httplib reads the head a byte at a time: counted exactly
+      head_bytes_ += n;
+      if (head_bytes_ > kMaxRequestHeadBytes) {
+        head_too_large_ = true;
+        return -1;
+      }
+    }
     std::memcpy(ptr, buffer_.data + buffer_.begin, n);
     buffer_.begin += n;
     return static_cast<ssize_t>(n);
@@ -119,6 +137,10 @@ class RequestStream : public httplib::Stream {
   bool failed() const { return failed_; }
   /// The request did not arrive whole within the request timeout.
   bool timed_out() const { return timed_out_; }
+  /// The request line and headers are all read: what follows is the body.
+  void head_received() { head_received_ = true; }
+  /// They ran past kMaxRequestHeadBytes, and were read no further.
+  bool head_too_large() const { return head_too_large_; }
 
  private:
   using NameFunction = int (*)(int, sockaddr*, socklen_t*);
@@ -150,6 +172,9 @@ class RequestStream : public httplib::Stream {
   bool writing_ = false;
   bool failed_ = false;
   bool timed_out_ = false;
+  std::size_t head_bytes_ = 0;
+  bool head_received_ = false;
+  bool head_too_large_ = false;
 };
 
 /// The request being served on this worker thread.
@@ -241,7 +266,7 @@ std::optional<std::string> certificate_validity_warning(SSL_CTX* ctx, const std:
 HttpRequest translate(const httplib::Request& req) {
   HttpRequest request;
   request.method = req.method;
-  request.path = req.path;
+  request.path = std::string(origin_form(req.path));
   for (const auto& [name, value] : req.params) request.query.emplace(name, value);
   for (const auto& [name, value] : req.headers)
     if (name != "REMOTE_ADDR" && name != "REMOTE_PORT" && name != "LOCAL_ADDR" && name != "LOCAL_PORT")
@@ -441,8 +466,10 @@ class HttpServer::Impl : public httplib::Server {
       const bool sent = stream.flush();
       // httplib closes a connection whose request line never ended as one its
       // client closed, with no answer and no log line: the line says why.
-      if (!ok && !exchange.logged && stream.timed_out()) log_unanswered(exchange);
+      if (!ok && !exchange.logged && (stream.timed_out() || stream.head_too_large())) log_unanswered(exchange);
       current_exchange = nullptr;
+      // The rest of the headers would reset the connection, and the 431 with it.
+      if (stream.head_too_large()) return connection.close_after_discarding(stream.started() + options_.request_timeout);
       // Refused by httplib before any handler (a Range header that does
       // not parse, say): its body, if any, was not read, and would be
       // taken for the next request.
@@ -460,6 +487,7 @@ class HttpServer::Impl : public httplib::Server {
   /// Answers a request the codec server refuses on its headers alone.
   bool refuse_before_body(const httplib::Request& req, httplib::Response& res) {
     Exchange& exchange = *current_exchange;
+    exchange.stream->head_received();
     if (exchange.checked) return false;
     auto refused = codec_.check_before_body(translate(req), exchange.log);
     exchange.checked = !refused;
@@ -479,10 +507,12 @@ class HttpServer::Impl : public httplib::Server {
   void answer_parser_refusal(const httplib::Request& req, httplib::Response& res) {
     if (current_exchange != nullptr && current_exchange->handled) return;
     if (timed_out()) res.status = 408;  // httplib says 400 for any read that failed
-    const char* why = res.status == 408   ? kNotReceivedInTime
-                      : res.status == 414 ? "request target too long"
-                      : res.status == 416 ? "Range header does not parse"
-                                          : "malformed request";
+    if (head_too_large()) res.status = 431;
+    const std::string why = res.status == 408   ? kNotReceivedInTime
+                            : res.status == 414 ? "request target too long"
+                            : res.status == 416 ? "Range header does not parse"
+                            : res.status == 431 ? larger_than_head_limit("request headers")
+                                                : "malformed request";
     RequestLog unused;  // log_exchange logs it as refused by the HTTP parser
     send(codec_.reject(translate(req), res.status, why, unused), res);
     // httplib has counted the (empty) body already, and the connection ends
@@ -531,10 +561,18 @@ class HttpServer::Impl : public httplib::Server {
     return current_exchange != nullptr && current_exchange->stream != nullptr && current_exchange->stream->timed_out();
   }
 
+  /// Whether its line and headers ran past kMaxRequestHeadBytes.
+  bool head_too_large() const {
+    return current_exchange != nullptr && current_exchange->stream != nullptr &&
+           current_exchange->stream->head_too_large();
+  }
+
   /// status=0: closed without an answer.
   void log_unanswered(const Exchange& exchange) {
     log_connection(exchange.stream->started(),
-                   std::string(kNotReceivedInTime) + ": its first line cut short, closed without an answer");
+                   exchange.stream->head_too_large()
+                       ? larger_than_head_limit("request line") + ", closed without an answer"
+                       : std::string(kNotReceivedInTime) + ": its first line cut short, closed without an answer");
   }
 
   /// The line of a connection that carried no request httplib parsed: closed
@@ -569,7 +607,9 @@ class HttpServer::Impl : public httplib::Server {
     } else {
       log.route = route_name(parse_route(req.path).kind);
       log.ns = log_safe_namespace(req.get_header_value("X-Namespace"));
-      log.error = timed_out() ? kNotReceivedInTime : "refused by the HTTP parser";
+      log.error = timed_out()        ? kNotReceivedInTime
+                  : head_too_large() ? larger_than_head_limit("request headers")
+                                     : "refused by the HTTP parser";
     }
     log.status = res.status;
     if (current_exchange == nullptr || !current_exchange->handled) log.bytes_out = res.body.size();

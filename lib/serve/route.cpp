@@ -34,6 +34,14 @@ Route parse_route(std::string_view path) {
   return route;
 }
 
+std::string_view origin_form(std::string_view target) {
+  if (target.empty() || target.front() == '/') return target;
+  const auto scheme_end = target.find("://");
+  if (scheme_end == std::string_view::npos) return target;
+  const auto path = target.find('/', scheme_end + 3);
+  return path == std::string_view::npos ? std::string_view("/") : target.substr(path);
+}
+
 const char* route_name(RouteKind kind) {
   switch (kind) {
     case RouteKind::Decode: return "decode";

@@ -19,6 +19,13 @@ struct Route {
 
 Route parse_route(std::string_view path);
 
+/// The path of a request target: itself, or for one in absolute form
+/// ("http://host:8081/decode", RFC 9112 3.2.2, which a server must accept)
+/// what follows its authority ("/decode"; "/" when nothing does). The host
+/// it names is not ours to route by: it would otherwise be read as a
+/// namespace.
+std::string_view origin_form(std::string_view target);
+
 /// "decode", "encode", "download" or "unknown", for logs.
 const char* route_name(RouteKind kind);
 

@@ -136,6 +136,22 @@ class Server:
         self._reader.join(5)
         return code
 
+    def raw(self, data, timeout=20):
+        """Sends `data` as it is, ends the sending side and reads to the end: (status, or None for
+        no answer; the head; the body)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:
+            sock.sendall(data)
+            sock.shutdown(socket.SHUT_WR)
+            response = b""
+            while chunk := sock.recv(65536):
+                response += chunk
+        head, _, body = response.partition(b"\r\n\r\n")
+        return (int(head.split(b" ")[1]) if head else None), head, body
+
+    def peak_rss_kib(self):
+        with open("/proc/{}/status".format(self.proc.pid)) as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
     def request_lines(self):
         return [line for line in self.lines if line.startswith("claimcheck: serve ns=")]
 

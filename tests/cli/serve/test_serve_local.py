@@ -282,6 +282,62 @@ class ServeLocal(ServeTestCase):
                          r"closed without an answer\"$")
         self.assertEqual(server.stop(), 0)
 
+    def test_a_request_head_past_64_kib_is_refused_before_it_fills_memory(self):
+        """httplib bounds each header line, not their number: 400 MB of headers took the server to
+        636 MB, with no token needed. Past 64 KiB of request line and headers: 431 (headers) or a
+        close (a request line), each with its log line, and memory stays small."""
+        with open(self.path("token"), "w") as f:
+            f.write("s3cret\n")
+        server = self.serve("--token-file", self.path("token"))
+        filler = b"X-Filler: " + b"a" * 8000 + b"\r\n"  # each line within httplib's 8 KiB
+        flood = filler * ((128 << 20) // len(filler))
+        status, head, text = server.raw(b"POST /decode HTTP/1.1\r\nHost: x\r\n" + flood)
+        self.assertEqual((status, text), (431, b"claimcheck serve: request headers larger than 65536 bytes\n"))
+        self.assertIn(b"\r\nConnection: close", head)
+        # 9,000 small headers (about 100 KiB) are refused too; 100 are served.
+        many = b"".join(b"X-%d: a\r\n" % i for i in range(9000))
+        status, _, text = server.raw(b"POST /decode HTTP/1.1\r\nHost: x\r\n" + many + b"\r\n")
+        self.assertEqual((status, text), (431, b"claimcheck serve: request headers larger than 65536 bytes\n"))
+        few = b"".join(b"X-%d: a\r\n" % i for i in range(100))
+        status, _, text = server.raw(b"POST /decode HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\n"
+                                     b"Content-Type: application/json\r\nContent-Length: 2\r\n" + few + b"\r\n{}")
+        self.assertEqual((status, text), (200, b'{"payloads":[]}'))
+        # A request line past the bound: closed without an answer, as httplib does a cut one.
+        status, _, _ = server.raw(b"POST /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertIsNone(status)
+        wait_until(lambda: len(server.request_lines()) == 4, what="four log lines")
+        lines = server.request_lines()
+        for refused in (lines[0], lines[1]):
+            self.assertIn('status=431 ', refused)
+            self.assertIn('error="request headers larger than 65536 bytes"', refused)
+        self.assertIn("status=200 ", lines[2])
+        self.assertIn('status=0 ', lines[3])
+        self.assertIn('error="request line larger than 65536 bytes, closed without an answer"', lines[3])
+        self.assertLess(server.peak_rss_kib(), 100 * 1024)
+        self.assertEqual(server.stop(), 0)
+
+    def test_a_token_file_every_user_may_read_is_warned_about(self):
+        token = self.path("token")
+        with open(token, "w") as f:
+            f.write("s3cret\n")
+        warning = "claimcheck: warning: token file {} is readable by every user (mode 0644): chmod 600 {}".format(
+            token, token)
+        for mode, quiet, warned in ((0o644, False, True), (0o644, True, False), (0o600, False, False)):
+            os.chmod(token, mode)
+            server = self.serve("--token-file", token, *(["-q"] if quiet else []))
+            self.assertEqual(server.stop(), 0)
+            self.assertEqual(warning in server.lines, warned, (mode, quiet, server.lines))
+
+    def test_a_target_in_absolute_form_routes_by_its_path(self):
+        # Its host had been read as the namespace (ns=evil in the log line).
+        server = self.serve()
+        status, _, text = server.raw(b"POST http://evil/decode HTTP/1.1\r\nHost: x\r\n"
+                                     b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        self.assertEqual((status, text), (200, b'{"payloads":[]}'))
+        wait_until(lambda: len(server.request_lines()) == 1, what="a log line")
+        self.assertIn("serve ns=- route=decode status=200 ", server.request_lines()[0])
+        self.assertEqual(server.stop(), 0)
+
     def test_web_ui_flow_preserve_then_download(self):
         big = json.dumps({"text": "x" * 400_000}).encode()
         small = json.dumps({"text": "y" * 1000}).encode()
@@ -423,6 +479,7 @@ class ServeLocal(ServeTestCase):
         ca, cert, key = self.make_tls()
         with open(self.path("token"), "w") as f:
             f.write("ui-token\n")
+        os.chmod(self.path("token"), 0o600)  # no warning that every user may read it
         server = self.serve("--tls-cert", cert, "--tls-key", key, "--token-file", self.path("token"))
         self.assertEqual(server.scheme, "https")
         context = ssl.create_default_context(cafile=ca)

@@ -133,6 +133,15 @@ TEST_CASE("the rules in order: route, method, origin, token, content type, size,
   CHECK(twice.status == 400);
   CHECK(twice.body.str() == "claimcheck serve: more than one Authorization header\n");
   CHECK(f.post("/decode", kOnePayload, nullptr, {{"Authorization", "Bearer nope"}, auth}).status == 400);
+  // Two origins, in either order: refused, and no origin is allowed in the
+  // answer (the first, when allowed, had been served with 200).
+  for (const auto& [first, second] : {std::pair{kUi, "http://evil.example"},
+                                      std::pair{"http://evil.example", kUi}}) {
+    auto two = f.post("/decode", kOnePayload, &log, {auth, {"Origin", first}, {"Origin", second}});
+    CHECK(two.status == 400);
+    CHECK(two.body.str() == "claimcheck serve: more than one Origin header\n");
+    CHECK(header(two, "Access-Control-Allow-Origin").empty());
+  }
   HttpRequest text = {"POST", "/decode", {}, {{"Content-Type", "text/plain"}, auth}, kOnePayload};
   CHECK(f.server.handle(text, log).status == 415);
   CHECK(f.post("/decode", std::string(5000, ' '), nullptr, {auth}).status == 413);

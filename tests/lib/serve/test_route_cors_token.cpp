@@ -1,3 +1,5 @@
+#include <sys/stat.h>
+
 #include <doctest/doctest.h>
 
 #include "config/setting_values.hpp"
@@ -22,6 +24,16 @@ TEST_CASE("the last path segment decides the route; the one before it is the nam
   CHECK(parse_route("/").kind == RouteKind::Unknown);
   CHECK(parse_route("").kind == RouteKind::Unknown);
   CHECK(parse_route("/Decode").kind == RouteKind::Unknown);
+}
+
+TEST_CASE("a target in absolute form routes by its path; its host is no namespace") {
+  CHECK(origin_form("/team/decode") == "/team/decode");
+  CHECK(origin_form("http://evil/decode") == "/decode");
+  CHECK(origin_form("https://h:8081/team/decode") == "/team/decode");
+  CHECK(origin_form("http://evil") == "/");
+  CHECK(parse_route(origin_form("http://evil/decode")).namespace_segment.empty());
+  CHECK(origin_form("*") == "*");  // OPTIONS * and other forms: as they are (no route)
+  CHECK(origin_form("") == "");
 }
 
 TEST_CASE("preserveStorageRefs is compared as Go's EqualFold") {
@@ -74,6 +86,20 @@ TEST_CASE("token file: first line, trimmed; empty or missing is a usage error") 
   file.write("\n");
   CHECK_THROWS_AS(read_token_file(file.path), Error);
   CHECK_THROWS_AS(read_token_file("/nonexistent/token"), Error);
+}
+
+TEST_CASE("token file: one every user may read is warned about") {
+  testing::TempFile file;
+  file.write("tok-123\n");
+  ::chmod(file.path.c_str(), 0600);
+  CHECK_FALSE(token_file_exposure(file.path));
+  ::chmod(file.path.c_str(), 0640);
+  CHECK_FALSE(token_file_exposure(file.path));
+  ::chmod(file.path.c_str(), 0644);
+  const auto warning = token_file_exposure(file.path);
+  REQUIRE(warning);
+  CHECK(*warning == "warning: token file " + file.path + " is readable by every user (mode 0644): chmod 600 " +
+                        file.path);
 }
 
 TEST_CASE("listen address and the loopback rule") {
