@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -34,10 +35,13 @@ std::string without_url_credentials(std::string_view text) {
   std::size_t done = 0;
   for (std::size_t at = text.find(kSeparator); at != std::string_view::npos; at = text.find(kSeparator, at + 1)) {
     const std::size_t host = at + kSeparator.size();
-    const std::size_t stop = text.find_first_of("/@ \t\r\n\f\v", host);
-    if (at == 0 || !is_scheme_char(text[at - 1]) || stop == std::string_view::npos || text[stop] != '@') continue;
+    // The user part ends at the authority's last '@': a password may hold
+    // one ("user:p@ss@host" showed "@ss@host").
+    const std::size_t authority_end = std::min(text.find_first_of("/ \t\r\n\f\v", host), text.size());
+    const std::size_t user_end = text.substr(0, authority_end).rfind('@');
+    if (at == 0 || !is_scheme_char(text[at - 1]) || user_end == std::string_view::npos || user_end < host) continue;
     out.append(text.substr(done, host - done)).append("<redacted>");
-    done = stop;
+    done = user_end;
   }
   return out.append(text.substr(done));
 }

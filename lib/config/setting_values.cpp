@@ -24,6 +24,17 @@ namespace {
   throw Error(ErrorKind::Usage, label, fmt::format("'{}' is not {}", value, expected));
 }
 
+/// A URL setting as a message may show it: what may be a user and password
+/// (up to its last '@', from its "://" or, when it has none, from its start)
+/// is "<redacted>", also in a value that is no URL at all ("u:pw@host").
+std::string shown_url(const std::string& text) {
+  const auto user_end = text.rfind('@');
+  if (user_end == std::string::npos) return text;
+  const auto separator = text.find("://");
+  const auto user_start = separator == std::string::npos || separator > user_end ? 0 : separator + 3;
+  return text.substr(0, user_start) + "<redacted>" + text.substr(user_end);
+}
+
 }  // namespace
 
 std::optional<std::string> env_value(const Getenv& env, const std::string& name) {
@@ -103,7 +114,7 @@ int parse_attempts(const std::string& text, const std::string& label) {
 std::string parse_url(const std::string& text, const std::string& label) {
   const bool scheme = text.starts_with("http://") || text.starts_with("https://");
   if (!scheme || text.find_first_of(" \t\r\n") != std::string::npos)
-    bad_value(label, text, "an http:// or https:// URL");
+    bad_value(label, shown_url(text), "an http:// or https:// URL");
   return text;
 }
 
@@ -129,14 +140,14 @@ std::string parse_endpoint(const std::string& text, const std::string& label) {
   const auto separator = text.find("://");
   const std::string scheme = text.substr(0, separator);
   if (separator == std::string::npos || (scheme != "http" && scheme != "https")) {
-    bad_value(label, text, "an http:// or https:// URL");
+    bad_value(label, shown_url(text), "an http:// or https:// URL");
   }
   std::string endpoint = text;
   while (endpoint.size() > separator + 3 && endpoint.back() == '/') endpoint.pop_back();
   const std::string host = endpoint.substr(separator + 3);
   const bool open_ipv6 = host.starts_with('[') && host.find(']') == std::string::npos;
   if (host.empty() || open_ipv6 || host.find_first_of("/?#@ ") != std::string::npos) {
-    bad_value(label, text, "an endpoint of the form https://host[:port] (no path, query or user)");
+    bad_value(label, shown_url(text), "an endpoint of the form https://host[:port] (no path, query or user)");
   }
   // the port, after the last ':' that is not inside an IPv6 literal "[...]"
   const auto colon = host.rfind(':');

@@ -69,7 +69,8 @@ std::string url_origin(const std::string& url) {
   if (scheme_end == std::string::npos) return url;
   const auto path = url.find_first_of("/?#", scheme_end + 3);
   std::string origin = url.substr(0, path);
-  if (const auto at = origin.find('@', scheme_end); at != std::string::npos)
+  // The user part ends at the last '@': a password may hold one.
+  if (const auto at = origin.rfind('@'); at != std::string::npos && at > scheme_end)
     origin.erase(scheme_end + 3, at - scheme_end - 2);
   return origin;
 }
