@@ -159,7 +159,17 @@ class StagedFile : public StagedOutput {
  private:
   /// The path given cannot take a file (missing directory, no permission):
   /// a usage error, unlike a write failing later (disk full).
-  Error unusable_destination() const { return path_error("write " + path_); }
+  Error unusable_destination() const {
+    const int failure = errno;
+    struct stat directory {};
+    // /proc says ENOENT to any new file: the file staged beside the output is
+    // what failed, in a directory that is there.
+    if (failure == ENOENT && ::stat(directory_.c_str(), &directory) == 0 && S_ISDIR(directory.st_mode))
+      return Error(ErrorKind::Usage, "write " + path_,
+                   "no file can be created in " + directory_ + " (the output is written beside it, then renamed)");
+    errno = failure;
+    return path_error("write " + path_);
+  }
 
   /// A directory or socket cannot take the file (devices and pipes are
   /// written by StagedDevice instead).

@@ -596,6 +596,17 @@ class LocalStoreTests(CliTestCase):
         self.ok("retrieve", "-o", planted, stdin=ref)
         self.assertEqual(self.read(victim), payload)
 
+    def test_an_output_where_no_file_can_be_made_says_so(self):
+        # /proc answers ENOENT to a new file: 'No such file or directory' for
+        # a file that is there sent the reader to the wrong cause.
+        ref = json.dumps(self.offload(compressible(100_000))).encode()
+        line = self.fails(2, "retrieve", "-o", "/proc/version", stdin=ref)
+        self.assertEqual(line, "claimcheck: write /proc/version: no file can be created in /proc "
+                               "(the output is written beside it, then renamed)")
+        # A directory that is not there keeps the system's words.
+        self.assertEqual(self.fails(2, "retrieve", "-o", self.path("no-dir/out"), stdin=ref),
+                         "claimcheck: write {}: No such file or directory".format(self.path("no-dir/out")))
+
     def test_exit_codes_follow_one_rule_per_class(self):
         # A path named by a variable or setting that cannot be used: 2.
         big = json.dumps(self.offload(compressible(9 << 20))).encode()  # stdout spools past 8 MiB
