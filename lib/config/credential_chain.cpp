@@ -49,7 +49,7 @@ class Resolver {
     const AwsSection* active = files_.profile(settings_.profile);
     std::optional<Plan> plan;
     if (active != nullptr && assumes_role(*active)) plan = assume_role(settings_.profile, *active, {});
-    if (!plan) plan = web_identity(active, /*variables=*/true);
+    if (!plan) plan = web_identity(active, web_identity_variables());
     if (!plan && active != nullptr) plan = profile_credentials(settings_.profile, *active, false, {});
     if (!plan) plan = container();
     std::string tried = fmt::format("{}, web identity, {} ({}, {}), container credentials", key_sources(),
@@ -62,6 +62,12 @@ class Resolver {
   }
 
  private:
+  /// Whether AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN and
+  /// AWS_ROLE_SESSION_NAME count. A profile named by --profile turns them off,
+  /// as it does the environment's keys (botocore's disable_env_vars): every
+  /// EKS pod with IRSA has them set, and they would otherwise win over it.
+  bool web_identity_variables() const { return !settings_.profile_from_flag; }
+
   static bool assumes_role(const AwsSection& profile) {
     // A profile with a token file is for web identity, even with a role_arn.
     return profile.find("role_arn") != nullptr && profile.find("web_identity_token_file") == nullptr;
@@ -123,7 +129,7 @@ class Resolver {
   std::optional<Plan> profile_credentials(const std::string& name, const AwsSection& profile, bool source,
                                           std::vector<std::string> path) {
     if (source && assumes_role(profile) && !has_keys(profile)) return assume_role(name, profile, std::move(path));
-    if (auto plan = web_identity(&profile, /*variables=*/!source)) return plan;
+    if (auto plan = web_identity(&profile, /*variables=*/!source && web_identity_variables())) return plan;
     if (profile.find("sso_session") != nullptr || profile.find("sso_start_url") != nullptr ||
         profile.find("sso_account_id") != nullptr)
       return sso(name, profile);

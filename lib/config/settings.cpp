@@ -347,8 +347,8 @@ const std::vector<Setting>& table() {
                 t.config.s3.chain.profile_from_flag = v.source == Source::Flag;
               },
           .fallback = "default",
-          .help = "AWS profile (~/.aws) for region, endpoint and credentials; the flag outranks keys in "
-                  "the environment",
+          .help = "AWS profile (~/.aws) for region, endpoint and credentials; the flag outranks keys and "
+                  "web identity in the environment",
           .show = [](const Config& c) { return c.s3.chain.profile; },
           .stage = Stage::AwsProfile,
       },

@@ -469,7 +469,8 @@ class HttpServer::Impl : public httplib::Server {
       if (!ok && !exchange.logged && (stream.timed_out() || stream.head_too_large())) log_unanswered(exchange);
       current_exchange = nullptr;
       // The rest of the headers would reset the connection, and the 431 with it.
-      if (stream.head_too_large()) return connection.close_after_discarding(stream.started() + options_.request_timeout);
+      if (stream.head_too_large())
+        return connection.close_after_discarding(stream.started() + options_.request_timeout);
       // Refused by httplib before any handler (a Range header that does
       // not parse, say): its body, if any, was not read, and would be
       // taken for the next request.

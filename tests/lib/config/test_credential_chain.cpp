@@ -99,6 +99,26 @@ TEST_CASE("a profile's role wins over web identity, which wins over its keys") {
   CHECK(keys.fixed->access_key_id == "AKIDBASE");
 }
 
+TEST_CASE("--profile turns the web identity variables off, as botocore's disable_env_vars does") {
+  // Every EKS pod with IRSA has them: `--profile p1` there signed with the pod's role.
+  Chain chain;
+  chain.credentials("[p1]\naws_access_key_id = AKIDP1\naws_secret_access_key = p1-secret\n");
+  chain.settings.web_identity_token_file = "/var/run/token";
+  chain.settings.role_arn = "arn:aws:iam::123456789012:role/irsa";
+  chain.settings.profile = "p1";
+  // AWS_PROFILE=p1: the variables still count, over the profile's keys.
+  CHECK(chain.resolve().origin == "web identity arn:aws:iam::123456789012:role/irsa (env AWS_WEB_IDENTITY_TOKEN_FILE)");
+  chain.settings.profile_from_flag = true;
+  const ResolvedChain keys = chain.resolve();
+  REQUIRE(keys.fixed);
+  CHECK(keys.fixed->access_key_id == "AKIDP1");
+  // A profile of its own web identity uses its own role and token file, not the variables'.
+  chain.config(std::string("[profile p1]\nrole_arn = ") + kRole + "\nweb_identity_token_file = /p1/token\n");
+  chain.credentials("");
+  CHECK(chain.resolve().origin ==
+        std::string("web identity ") + kRole + " (aws profile p1 (" + chain.config_path() + ":3))");
+}
+
 TEST_CASE("keys in the credentials file beat credential_process, which beats keys in the config file") {
   Chain chain;
   chain.settings.profile = "p";
