@@ -23,7 +23,11 @@ std::shared_ptr<const Signer> RefreshingCredentials::signer() {
   std::lock_guard lock(mutex_);
   const TimePoint now = clock_();
   if (failure_ && now < failure_until_) std::rethrow_exception(failure_);
-  if (!signer_ || (due(now) && now >= retry_not_before_)) fetch_locked(now);
+  // Inside the margin a fetch waits kRetryAfterFailure after the last one;
+  // credentials that have expired are never used to sign while it waits
+  // (ones that arrived with 2 s left had signed an upload's parts for 10 s).
+  const bool expired = expiration_ && *expiration_ <= now;
+  if (!signer_ || expired || (due(now) && now >= retry_not_before_)) fetch_locked(now);
   return signer_;
 }
 

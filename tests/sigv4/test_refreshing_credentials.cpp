@@ -76,6 +76,30 @@ TEST_CASE("credentials are fetched on first use and refreshed only inside the 5-
   CHECK(trace[1].starts_with("credentials: refreshed from counting, valid until "));
 }
 
+TEST_CASE("credentials that arrive inside the margin are fetched again at most every 10 s, and at once when expired") {
+  // A container agent handing out credentials with 2 s left: they had signed
+  // an upload's parts for 10 s, 8 of them after they expired.
+  ManualClock clock;
+  auto provider = std::make_shared<CountingProvider>(clock, std::chrono::seconds(30));
+  RefreshingCredentials credentials(provider, {}, clock.function());
+  CHECK(key_of(credentials) == "KEY1");
+  clock.now += 5s;
+  CHECK(key_of(credentials) == "KEY1");  // 25 s left: inside the margin, but fetched 5 s ago
+  clock.now += RefreshingCredentials::kRetryAfterFailure;
+  CHECK(key_of(credentials) == "KEY2");  // 10 s after the last fetch
+  clock.now += 30s;  // KEY2 has expired
+  CHECK(key_of(credentials) == "KEY3");
+  auto short_lived = std::make_shared<CountingProvider>(clock, std::chrono::seconds(2));
+  RefreshingCredentials brief(short_lived, {}, clock.function());
+  CHECK(key_of(brief) == "KEY1");
+  clock.now += 2s;  // expired, though fetched only 2 s ago
+  CHECK(key_of(brief) == "KEY2");
+  CHECK(short_lived->fetches == 2);
+  short_lived->failing = true;
+  clock.now += 2s;  // expired again, and the provider fails: no signer with the expired KEY2
+  CHECK_THROWS_AS(brief.signer(), CredentialsError);
+}
+
 TEST_CASE("static credentials are fetched once and never refreshed") {
   ManualClock clock;
   int asked = 0;

@@ -62,7 +62,9 @@ using Trace = std::function<void(std::string_view)>;
 using Clock = std::function<TimePoint()>;
 
 /// The credentials a client signs with. Fetched on first use and fetched
-/// again once less than kRefreshMargin of their life is left, by one caller
+/// again once less than kRefreshMargin of their life is left (at most every
+/// kRetryAfterFailure while inside it, and always once they have expired:
+/// expired credentials never sign), by one caller
 /// at a time: concurrent callers wait for that one fetch instead of starting
 /// their own. A failed refresh keeps the old credentials while they are still
 /// valid (and tries again after kRetryAfterFailure). A failed fetch with none
