@@ -46,7 +46,9 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
         {code(ErrorKind::Integrity), "integrity failure (checksum, size or compressed stream wrong)", ""},
         {code(ErrorKind::Store), "store error after retries (network, authentication, permission, server)",
          "an offload whose store answered that the upload failed deletes the object the store may have "
-         "kept anyway; a store that never answered is not asked again (gc removes what it kept, at its TTL)"},
+         "kept anyway; a store that never answered is not asked again (gc removes what it kept, at its TTL); "
+         "a multipart upload whose abort the store refuses too (credentials refused mid-upload) is named "
+         "on the line, and gc aborts it once older than --uploads-older-than"},
         {signal_base + "+N",
          "stopped by signal N (" + std::to_string(kSignalExitBase + SIGINT) + ": Ctrl-C, " +
              std::to_string(kSignalExitBase + SIGTERM) + ": SIGTERM); nothing half-written is left",

@@ -329,6 +329,16 @@ class S3Store final : public Store {
         storing(key, [&] { client_.complete_multipart_upload(bucket_, key, upload_id, parts); });
         apply_final_meta(key, total, recorded, final_meta != nullptr);
       }
+    } catch (const Error& e) {
+      const auto not_aborted = abort_upload(key, upload_id);
+      if (!not_aborted) throw;
+      // Credentials refused mid-upload refuse the abort too: the upload
+      // stays, and the one line says so and what removes it.
+      Error left(e.kind(), e.what_failed(),
+                 e.why() + "; its multipart upload " + upload_id + " could not be aborted (" + *not_aborted +
+                     "): gc aborts it once older than --uploads-older-than");
+      left.detail = e.detail;
+      throw left;
     } catch (...) {
       abort_upload(key, upload_id);
       throw;
@@ -371,11 +381,18 @@ class S3Store final : public Store {
     }
   }
 
-  void abort_upload(const std::string& key, const std::string& upload_id) noexcept {
+  /// Aborts an upload that failed: nullopt when done (or gone), else why not.
+  std::optional<std::string> abort_upload(const std::string& key, const std::string& upload_id) noexcept {
     try {
       client_.abort_multipart_upload(bucket_, key, upload_id);
+      return std::nullopt;
+    } catch (const sigv4::S3Error& e) {
+      if (e.code() == "NoSuchUpload") return std::nullopt;
+      return e.code();
+    } catch (const sigv4::CredentialsError& e) {
+      return "credentials from " + e.provider() + " failed";
     } catch (...) {
-      // Already failing; the original error is the one to report.
+      return "an unexpected error";
     }
   }
 

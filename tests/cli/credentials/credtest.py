@@ -16,7 +16,8 @@ import urllib.parse
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-from claimcheck_test import S3, Result, is_sanitized, run_suite, s3_configured, sealed_env, skip_without_s3, with_faketime  # noqa: F401
+from claimcheck_test import (S3, Result, is_sanitized, run_suite, s3_client, s3_configured, sealed_env,  # noqa: F401
+                             skip_without_s3, with_faketime)
 
 TOOLS = os.path.join(HERE, "..", "..", "tools")
 PYTHON = "/usr/bin/python3"

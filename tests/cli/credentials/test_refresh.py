@@ -81,6 +81,38 @@ class Refresh(CredentialTestCase):
                 digest.update(block)
             self.assertEqual(digest.hexdigest(), hashlib.sha256(original.read()).hexdigest())
 
+    def test_credentials_refused_mid_upload_name_the_upload_they_could_not_abort(self):
+        """The first set (the user's keys) says it expires 2 s after it is handed out; the next
+        one is refused by the store. The parts after the 2 s fail, and so does the abort: the line
+        names the upload left open and what removes it, and that upload is the one open."""
+        script = self.write("creds.py", """#!/usr/bin/python3
+import datetime, json, os, sys
+count = sys.argv[1]
+first = not os.path.exists(count)
+open(count, "a").write("x")
+expires = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2 if first else 3600)
+print(json.dumps({"Version": 1, "AccessKeyId": %r if first else "AKIDREFUSED",
+                  "SecretAccessKey": %r if first else "refused-secret",
+                  "Expiration": expires.strftime("%%Y-%%m-%%dT%%H:%%M:%%SZ")}))
+""" % (S3["ACCESS_KEY"], S3["SECRET_KEY"]), mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {} {}\n".format(script, self.path("count")))
+        proxy = self.proxy(credtest.STS_ENDPOINT, "--throttle", str(THROTTLE))
+        self.env["AWS_ENDPOINT_URL_S3"] = proxy.url
+        payload = self.write("payload.bin", os.urandom(MIB) * 160)  # 4 s at the throttle: parts after the 2 s
+        offload = self.run_cc("offload", "--force", "--compress", "never", "--prefix", "refused-mid-upload/",
+                              payload)
+        self.assertEqual(offload.code, 6, offload.err)
+        self.assertEqual(offload.out, "")
+        line = offload.err_lines()[-1]
+        self.assertRegex(line, r"; its multipart upload \S+ could not be aborted \(\w+\): gc aborts it once older "
+                               r"than --uploads-older-than$")
+        upload_id = line.split("; its multipart upload ")[1].split(" ")[0]
+        client = credtest.s3_client()
+        open_uploads = client.list_multipart_uploads(Bucket=S3["BUCKET"], Prefix="refused-mid-upload/")
+        self.assertEqual([u["UploadId"] for u in open_uploads.get("Uploads", [])], [upload_id])
+        upload = open_uploads["Uploads"][0]
+        client.abort_multipart_upload(Bucket=S3["BUCKET"], Key=upload["Key"], UploadId=upload_id)
+
     def test_a_gc_outliving_its_credentials_refreshes_once(self):
         self.env["AWS_ENDPOINT_URL_S3"] = credtest.STS_ENDPOINT
         # Stored with the user's own keys (they outrank the agent), so the
