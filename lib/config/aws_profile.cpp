@@ -4,6 +4,7 @@
 #include <optional>
 #include <sstream>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -25,16 +26,61 @@ struct SectionName {
   std::string name;
 };
 
+/// The words of a header as Python's shlex.split gives them (botocore's
+/// reading of "[profile \"my p\"]"): split at blanks outside quotes, the
+/// quotes removed, a backslash outside single quotes escaping what follows.
+/// nullopt for an unterminated quote (botocore skips such a section).
+std::optional<std::vector<std::string>> shell_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote == 0 && (c == ' ' || c == '\t')) {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+      continue;
+    }
+    in_word = true;
+    if (c == '\\' && quote != '\'' && i + 1 < text.size()) {
+      word += text[++i];
+    } else if (quote == 0 && (c == '"' || c == '\'')) {
+      quote = c;
+    } else if (c == quote) {
+      quote = 0;
+    } else {
+      word += c;
+    }
+  }
+  if (quote != 0) return std::nullopt;
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
 SectionName section_for(std::string_view header, bool config_file, AwsSharedFiles& files) {
   if (!config_file) return {&files.profiles, std::string(header)};
   if (header == "default") return {&files.profiles, "default"};
+  // As botocore: "profile NAME", with NAME one shell word ("my p" quoted).
   for (const auto& [prefix, table] :
-       {std::pair<std::string_view, std::map<std::string, AwsSection>*>{"profile ", &files.profiles},
-        {"sso-session ", &files.sso_sessions},
-        {"services ", &files.services}}) {
-    if (header.starts_with(prefix)) return {table, std::string(trim(header.substr(prefix.size())))};
+       {std::pair<std::string_view, std::map<std::string, AwsSection>*>{"profile", &files.profiles},
+        {"sso-session", &files.sso_sessions},
+        {"services", &files.services}}) {
+    if (!header.starts_with(prefix)) continue;
+    const auto words = shell_words(header);
+    if (!words || words->size() != 2) return {};  // [profile x y]: botocore ignores it too
+    return {table, (*words)[1]};
   }
   return {};  // a section the AWS CLI ignores too
+}
+
+/// Two headers of one file naming one section ([default] and [profile
+/// default]): botocore keeps the later one whole, the earlier one's keys
+/// dropped. Keys from the credentials file stay.
+void drop_config_file_keys(AwsSection& section) {
+  std::erase_if(section.values, [](const auto& entry) { return !entry.second.in_credentials_file; });
+  section.nested.clear();
 }
 
 /// A line the AWS CLI's parser (Python's configparser) refuses: it stops
@@ -59,6 +105,10 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
   bool in_section = false;  // past a [header], whether we read that section or not
   bool key_seen = false;    // in this section
   std::string section_label, parent_key;
+  // configparser (strict) refuses a header or a key twice, and so does the AWS CLI.
+  std::map<std::string, int> header_lines;             // this file's headers, and where
+  std::map<const AwsSection*, std::string> named_by;   // the header that filled a section
+  std::map<std::string, int> key_lines;                // the current section's keys, and where
   std::string raw;
   int line = 0;
   while (std::getline(in, raw)) {
@@ -73,8 +123,23 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
       const auto close = text.find(']');
       if (close == std::string_view::npos || close == 1) unreadable_line(path, line, "a [section] header without its name or ']'");
       in_section = true;
-      const SectionName name = section_for(trim(text.substr(1, close - 1)), config_file, files);
+      const std::string header(trim(text.substr(1, close - 1)));
+      if (const auto seen = header_lines.find(header); seen != header_lines.end())
+        unreadable_line(path, line,
+                        fmt::format("a section header seen before, at line {} (the AWS CLI refuses a section twice)",
+                                    seen->second));
+      header_lines[header] = line;
+      key_lines.clear();
+      const SectionName name = section_for(header, config_file, files);
       section = name.table != nullptr ? &(*name.table)[name.name] : nullptr;
+      if (section != nullptr) {
+        const auto previous = named_by.find(section);
+        if (previous != named_by.end() && previous->second != header) {
+          drop_config_file_keys(*section);
+          section->origin.clear();
+        }
+        named_by[section] = header;
+      }
       if (section != nullptr && section->origin.empty()) section->origin = fmt::format("{}:{}", path, line);
       section_label = name.table == &files.profiles ? "aws profile " + name.name : std::string(text.substr(0, close + 1));
       parent_key.clear();
@@ -87,9 +152,17 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
     if (!indented && (equals == std::string_view::npos || equals == 0))
       unreadable_line(path, line, "neither a [section] header nor key = value");
     key_seen = true;
-    if (section == nullptr || equals == std::string_view::npos) continue;  // a continuation line
+    if (equals == std::string_view::npos) continue;  // a continuation line
     // Names in any case, as configparser lowers them: AWS_ACCESS_KEY_ID works.
     const std::string key = base::to_lower(trim(text.substr(0, equals)));
+    if (!indented) {
+      if (const auto seen = key_lines.find(key); seen != key_lines.end())
+        unreadable_line(path, line,
+                        fmt::format("a key seen before in its section, at line {} (the AWS CLI refuses a key twice)",
+                                    seen->second));
+      key_lines[key] = line;
+    }
+    if (section == nullptr) continue;
     const std::string value(trim(text.substr(equals + 1)));
     if (!indented) parent_key = value.empty() ? key : "";
     if (indented && parent_key.empty()) continue;

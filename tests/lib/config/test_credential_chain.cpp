@@ -263,3 +263,38 @@ TEST_CASE("the shared files as configparser reads them: names in any case, an in
   REQUIRE(chain.resolve().fixed);
   CHECK(chain.resolve().fixed->access_key_id == "AKIDTILDE");
 }
+
+TEST_CASE("the shared files as botocore reads them: a section named twice, a header or key repeated, quoted names") {
+  Chain chain;
+  // [default] and [profile default]: the later one counts, whole.
+  chain.config("[default]\naws_access_key_id = AKIDFIRST\naws_secret_access_key = first\n"
+               "[profile default]\naws_access_key_id = AKIDSECOND\naws_secret_access_key = second\n");
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDSECOND");
+  chain.config("[profile default]\naws_access_key_id = AKIDSECOND\naws_secret_access_key = second\n"
+               "[default]\naws_access_key_id = AKIDFIRST\naws_secret_access_key = first\n");
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDFIRST");
+  chain.config("[default]\naws_access_key_id = AKIDFIRST\naws_secret_access_key = first\n"
+               "[profile default]\nregion = eu-west-2\n");
+  CHECK_FALSE(chain.resolve().fixed);  // the earlier section's keys are not mixed in
+  // The credentials file's keys are its own, whatever the config file repeats.
+  chain.credentials("[default]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = creds\n");
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDCREDS");
+  chain.credentials("");
+
+  // configparser (strict), so the AWS CLI, refuses a header or a key twice in one file.
+  chain.config("[profile p]\nregion = eu-west-1\n\n[profile p]\nregion = eu-west-2\n");
+  CHECK(chain.error().why() == "line 4: a section header seen before, at line 1 (the AWS CLI refuses a section twice)");
+  chain.config("[default]\naws_access_key_id = AKID1\nAWS_ACCESS_KEY_ID = AKID2\n");
+  CHECK(chain.error().why() == "line 3: a key seen before in its section, at line 2 (the AWS CLI refuses a key twice)");
+  chain.credentials("[default]\naws_access_key_id = AKID1\n[default]\naws_access_key_id = AKID2\n");
+  CHECK(chain.error().what_failed() == chain.credentials_path());
+  chain.credentials("");
+
+  // A profile name is one shell word: quoted with a blank, found; two words, not a profile.
+  chain.config("[profile \"my p\"]\naws_access_key_id = AKIDQUOTED\naws_secret_access_key = q\n"
+               "[profile x y]\naws_access_key_id = AKIDTWO\naws_secret_access_key = t\n");
+  chain.settings.profile = "my p";
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDQUOTED");
+  chain.settings.profile = "x y";
+  CHECK_FALSE(chain.resolve().fixed);
+}
