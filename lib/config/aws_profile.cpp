@@ -152,7 +152,11 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
     if (!indented && (equals == std::string_view::npos || equals == 0))
       unreadable_line(path, line, "neither a [section] header nor key = value");
     key_seen = true;
-    if (equals == std::string_view::npos) continue;  // a continuation line
+    // configparser joins such a line to the value before it: a value of
+    // several lines, which no setting takes (the AWS CLI then fails on it).
+    if (indented && section != nullptr && parent_key.empty())
+      unreadable_line(path, line, "an indented line continues the value before it (a value of several lines)");
+    if (equals == std::string_view::npos) continue;  // a line of a nested block's value
     // Names in any case, as configparser lowers them: AWS_ACCESS_KEY_ID works.
     const std::string key = base::to_lower(trim(text.substr(0, equals)));
     if (!indented) {

@@ -176,8 +176,9 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     if (!document || !document->is_object())
       fail("it did not print a JSON object (" + std::to_string(result.output.size()) + " bytes on stdout)");
     const auto version = document->find("Version");
-    if (version == document->end() || !version->is_number_integer() || version->get<int>() != 1)
-      fail("its JSON has no \"Version\": 1");
+    if (version == document->end()) fail("its JSON has no \"Version\" (1 is the version read)");
+    if (!version->is_number_integer() || version->get<long long>() != 1)
+      fail("its JSON says \"Version\": " + version->dump().substr(0, 40) + ", not 1 (the version read)");
     CredentialFieldNames names;
     names.session_token = "SessionToken";
     return credentials_from_json(*document, names, name_);

@@ -69,7 +69,9 @@ class SsoProvider final : public ProviderBase<SsoOptions> {
       login_again("no SSO token is cached in " + path);
     }
     const auto document = parse_json_quietly(content);
-    if (!document || !document->is_object() || !document->contains("accessToken") ||
+    if (!document || !document->is_object())
+      login_again("the SSO token cache " + path + " is not a JSON object (cut short, or not written by aws sso login)");
+    if (!document->contains("accessToken") ||
         !(*document)["accessToken"].is_string() || !document->contains("expiresAt") ||
         !(*document)["expiresAt"].is_string())
       login_again("the SSO token cache " + path + " holds no accessToken and expiresAt");

@@ -241,6 +241,13 @@ TEST_CASE("SSO: a missing, expired or refused token says to log in again") {
   CHECK(expired.reason() == "the SSO token cached in " + file +
                                 " expired at 2020-01-01T00:00:00Z: run `aws sso login --sso-session my-session`");
 
+  write_file(file, R"({"accessToken":"cut-secret-token","expiresAt":"2200-01-01T00)");
+  auto cut = error_of([&] { sso_provider(options, "sso")->fetch(); });
+  CHECK(cut.reason() == "the SSO token cache " + file +
+                            " is not a JSON object (cut short, or not written by aws sso login): run `aws sso login "
+                            "--sso-session my-session`");
+  check_no_secret(cut.what(), {"cut-secret-token"});
+
   write_file(file, R"({"accessToken":"another-token","expiresAt":"2200-01-01T00:00:00Z"})");
   auto refused = error_of([&] { sso_provider(options, "sso")->fetch(); });
   CHECK(refused.reason() == "the SSO portal refused the cached token (HTTP 401): run `aws sso login --sso-session my-session`");
@@ -346,7 +353,9 @@ TEST_CASE("credential_process: non-zero exit, garbage, a wrong version, a missin
   check_no_secret(garbage.what(), {"garbage-secret"});
 
   const auto version = run("echo '{\"Version\": 2, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"v2-secret\"}'\n");
-  CHECK(version.reason() == "its JSON has no \"Version\": 1");
+  CHECK(version.reason() == "its JSON says \"Version\": 2, not 1 (the version read)");
+  const auto no_version = run("echo '{\"AccessKeyId\": \"A\", \"SecretAccessKey\": \"v-secret\"}'\n");
+  CHECK(no_version.reason() == "its JSON has no \"Version\" (1 is the version read)");
 
   const auto no_secret = run("echo '{\"Version\": 1, \"AccessKeyId\": \"A\"}'\n");
   CHECK(no_secret.reason() == "the answer has no SecretAccessKey");

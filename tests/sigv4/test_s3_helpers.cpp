@@ -160,6 +160,9 @@ TEST_CASE("an S3Error says what failed and why, even when the server's message i
         "match; check the secret access key (request id tx-1)");
   CHECK(signature.reason() == "the request signature does not match; check the secret access key");
   CHECK(S3Error(500, "InternalError", "boom", "", "op").reason() == "boom");
+  // STS's codes, which radosgw sends without a Message.
+  CHECK(S3Error(400, "ExpiredToken", "", "", "op").reason() == "the session token has expired");
+  CHECK(S3Error(400, "InvalidArgument", "", "", "op").reason().starts_with("an argument of the request is not valid"));
   CHECK_FALSE(signature.not_found());
   CHECK_FALSE(signature.transport());
   const S3Error missing(404, "NotFound", "", "", "HeadObject b/k");

@@ -357,13 +357,17 @@ TEST_CASE("an AWS file line the AWS CLI cannot parse stops with its file and lin
     CHECK(e.why().starts_with("line " + std::to_string(line) + ": "));
     CHECK(std::string(e.what()).find("SECRETVALUE") == std::string::npos);
   }
-  // What configparser accepts: ':' as the delimiter, comments, continuation lines.
-  write_file(credentials,
-             "; comment\n[default]\naws_access_key_id: COLONKEY\naws_secret_access_key = s:e=c\n"
-             "  continued value\n");
+  // What configparser accepts: ':' as the delimiter, comments.
+  write_file(credentials, "; comment\n[default]\naws_access_key_id: COLONKEY\naws_secret_access_key = s:e=c\n");
   const Config c = box.load();
   CHECK(c.s3.access_key_id == "COLONKEY");
   CHECK(c.s3.secret_access_key == "s:e=c");
+  // A continuation line makes a secret of two lines there, which no store
+  // accepts: the line is named (it had been dropped, and the first line used).
+  write_file(credentials, "[default]\naws_access_key_id = KEY\naws_secret_access_key = s:e=c\n  SECRETVALUE\n");
+  const Error e = usage_error(box);
+  CHECK(e.why() == "line 4: an indented line continues the value before it (a value of several lines)");
+  CHECK(std::string(e.what()).find("SECRETVALUE") == std::string::npos);
 }
 
 TEST_CASE("a prefix no key can have is the setting's usage error, wherever it comes from") {

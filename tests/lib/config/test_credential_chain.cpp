@@ -288,6 +288,9 @@ TEST_CASE("the shared files as botocore reads them: a section named twice, a hea
   CHECK(chain.error().why() == "line 3: a key seen before in its section, at line 2 (the AWS CLI refuses a key twice)");
   chain.credentials("[default]\naws_access_key_id = AKID1\n[default]\naws_access_key_id = AKID2\n");
   CHECK(chain.error().what_failed() == chain.credentials_path());
+  // An indented line after a value continues it (a key of several lines): said, not dropped.
+  chain.credentials("[default]\naws_access_key_id = AKIDCONT\n  continued\naws_secret_access_key = s\n");
+  CHECK(chain.error().why() == "line 3: an indented line continues the value before it (a value of several lines)");
   chain.credentials("");
 
   // A profile name is one shell word: quoted with a blank, found; two words, not a profile.
