@@ -25,9 +25,19 @@ struct Plan {
   std::string name;
   std::string detail;  // appended to the name in -v: what signs it, where it was configured
   std::optional<sigv4::Credentials> fixed;  // static keys, also given to S3Settings
+  std::vector<std::string> losers = {};     // what was configured too and lost to it, for -v
 };
 
 std::string profile_label(const std::string& name) { return "aws profile " + name; }
+
+/// Where a profile's own credentials are configured ("aws profile dev
+/// (/home/u/.aws/config:7)"), for -v's list of what lost; nullopt: none.
+std::optional<std::string> own_credentials_origin(const AwsSection& profile) {
+  for (const char* key : {"role_arn", "web_identity_token_file", "sso_session", "sso_start_url", "aws_access_key_id",
+                          "credential_process", "aws_secret_access_key"})
+    if (const AwsProfileValue* value = profile.find(key)) return value->origin;
+  return std::nullopt;
+}
 
 /// "R2_ACCESS_KEY_ID, AWS_ACCESS_KEY_ID, the config file": where keys were
 /// looked for before the chain, as the settings table says.
@@ -49,16 +59,21 @@ class Resolver {
     const AwsSection* active = files_.profile(settings_.profile);
     std::optional<Plan> plan;
     if (active != nullptr && assumes_role(*active)) plan = assume_role(settings_.profile, *active, {});
-    if (!plan) plan = web_identity(active, web_identity_variables());
+    if (!plan) {
+      plan = web_identity(active, web_identity_variables());
+      // The environment's web identity over the profile's own keys or process.
+      if (plan && active != nullptr && active->find("web_identity_token_file") == nullptr)
+        if (auto own = own_credentials_origin(*active)) plan->losers.push_back(*own);
+    }
     if (!plan && active != nullptr) plan = profile_credentials(settings_.profile, *active, false, {});
     if (!plan) plan = container();
     std::string tried = fmt::format("{}, web identity, {} ({}, {}), container credentials", key_sources(),
                                     profile_label(settings_.profile), files_.credentials_path, files_.config_path);
     if (!plan) {
-      if (settings_.imds_disabled) return {nullptr, "", tried + "; EC2 instance metadata is disabled", std::nullopt};
+      if (settings_.imds_disabled) return {nullptr, "", tried + "; EC2 instance metadata is disabled", std::nullopt, {}};
       plan = imds(tried);
     }
-    return {plan->make, plan->name + plan->detail, tried, plan->fixed};
+    return {plan->make, plan->name + plan->detail, tried, plan->fixed, plan->losers};
   }
 
  private:
@@ -133,7 +148,11 @@ class Resolver {
     if (profile.find("sso_session") != nullptr || profile.find("sso_start_url") != nullptr ||
         profile.find("sso_account_id") != nullptr)
       return sso(name, profile);
-    if (auto keys = static_keys(name, profile, true)) return keys;
+    if (auto keys = static_keys(name, profile, true)) {
+      if (const AwsProfileValue* command = profile.find("credential_process"))
+        keys->losers.push_back("credential_process of " + command->origin);
+      return keys;
+    }
     if (const AwsProfileValue* command = profile.find("credential_process")) {
       const std::string provider = "credential_process of " + profile_label(name);
       // Its origin names the profile and where: "credential_process of aws
@@ -396,15 +415,28 @@ ResolvedChain resolve_credential_chain(const S3Settings& s3, const AwsSharedFile
 
 void apply_credential_chain(Config& config, const AwsSharedFiles& files, const Getenv& env) {
   S3Settings& s3 = config.s3;
+  // -v's "also set, not used" for the credentials: the keys --profile
+  // outranked, and what lost within the chain.
+  std::vector<std::string> losers;
   if (s3.chain.profile_from_flag && config.origin.count("credentials") != 0) {
     // --profile outranks keys from the environment and the config file.
+    losers.push_back(config.origin["credentials"]);
+    for (std::string& loser : config.unused_origins["credentials"]) losers.push_back(std::move(loser));
     s3.access_key_id.clear();
     s3.secret_access_key.clear();
     s3.session_token.clear();
     config.origin.erase("credentials");
   }
-  if (config.origin.count("credentials") != 0) return;
+  if (config.origin.count("credentials") != 0) {
+    // Keys given outrank the profile's own (AWS_PROFILE's, or default's).
+    if (const AwsSection* active = files.profile(s3.chain.profile))
+      if (auto own = own_credentials_origin(*active)) config.unused_origins["credentials"].push_back(*own);
+    return;
+  }
   ResolvedChain chain = resolve_credential_chain(s3, files, env);
+  for (std::string& loser : chain.losers) losers.push_back(std::move(loser));
+  if (losers.empty()) config.unused_origins.erase("credentials");
+  else config.unused_origins["credentials"] = std::move(losers);
   s3.credentials_tried = chain.tried;
   if (chain.fixed) {
     s3.access_key_id = chain.fixed->access_key_id;

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/aws_profile.hpp"
 #include "sigv4/credential_providers.hpp"
@@ -36,6 +37,9 @@ struct ResolvedChain {
   std::string tried;        // what was looked at, for "no credentials" messages
   /// Static keys from a profile: the caller's S3 settings carry them too.
   std::optional<sigv4::Credentials> fixed;
+  /// What was configured too and lost to it ("credential_process of aws
+  /// profile dev (...)"), for -v.
+  std::vector<std::string> losers;
 };
 
 /// Decides the provider from `s3.chain` (STS is signed for `s3.region`,

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "config/config.hpp"
 #include "config/setting_values.hpp"
@@ -301,12 +302,14 @@ TEST_CASE("S3 settings: R2 variables over AWS ones over the file over the AWS pr
   CHECK(c.s3.region == "auto");
   CHECK(c.s3.endpoint == "https://acct.r2.cloudflarestorage.com");
   CHECK(c.origin.at("credentials") == "env R2_ACCESS_KEY_ID");
-  // -v names the sources that lost, in order: the AWS variables, the file.
+  // -v names the sources that lost, in order: the AWS variables, the file,
+  // the default profile's own keys.
   REQUIRE(c.unused_origins.count("credentials") == 1);
   const auto& lost = c.unused_origins.at("credentials");
-  REQUIRE(lost.size() == 2);
+  REQUIRE(lost.size() == 3);
   CHECK(lost[0] == "env AWS_ACCESS_KEY_ID");
   CHECK(lost[1].starts_with("file "));
+  CHECK(lost[2].starts_with("aws profile default ("));
 
   ConfigOverrides flags;
   flags.set("region", "flag-region");
@@ -314,6 +317,42 @@ TEST_CASE("S3 settings: R2 variables over AWS ones over the file over the AWS pr
   c = box.load(flags);
   CHECK(c.s3.region == "flag-region");
   CHECK(c.s3.endpoint == "http://flag:3");
+}
+
+TEST_CASE("-v names every credential source that lost: to --profile, to keys given, within the profile") {
+  Sandbox box;
+  box.env["R2_BUCKET"] = "bkt";
+  write_file(box.home / ".aws/credentials", "[default]\naws_access_key_id = DEFKEY\naws_secret_access_key = d\n"
+                                            "[p1]\naws_access_key_id = P1KEY\naws_secret_access_key = p\n");
+  write_file(box.home / ".aws/config", "[profile p1]\ncredential_process = /bin/creds\n");
+  box.env["R2_ACCESS_KEY_ID"] = "R2KEY";
+  box.env["R2_SECRET_ACCESS_KEY"] = "r2secret";
+  box.env["AWS_ACCESS_KEY_ID"] = "AWSKEY";
+  box.env["AWS_SECRET_ACCESS_KEY"] = "awssecret";
+  // Keys given win over the default profile's own: it is named as unused.
+  Config c = box.load();
+  CHECK(c.origin.at("credentials") == "env R2_ACCESS_KEY_ID");
+  CHECK(c.unused_origins.at("credentials") ==
+        std::vector<std::string>{"env AWS_ACCESS_KEY_ID", "aws profile default (" + box.home / ".aws/credentials:2)"});
+  // --profile outranks both variables (R2's was not named), and within p1
+  // its keys beat its credential_process.
+  ConfigOverrides flags;
+  flags.set("profile", "p1");
+  c = box.load(flags);
+  CHECK(c.s3.access_key_id == "P1KEY");
+  CHECK(c.unused_origins.at("credentials") ==
+        std::vector<std::string>{"env R2_ACCESS_KEY_ID", "env AWS_ACCESS_KEY_ID",
+                                 "credential_process of aws profile p1 (" + box.home / ".aws/config:2)"});
+  // The environment's web identity over AWS_PROFILE's keys.
+  for (const char* name : {"R2_ACCESS_KEY_ID", "R2_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"})
+    box.env.erase(name);
+  box.env["AWS_PROFILE"] = "default";
+  box.env["AWS_WEB_IDENTITY_TOKEN_FILE"] = box.home / "token";
+  box.env["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/irsa";
+  c = box.load();
+  CHECK(c.origin.at("credentials").starts_with("web identity arn:aws:iam::123456789012:role/irsa"));
+  CHECK(c.unused_origins.at("credentials") ==
+        std::vector<std::string>{"aws profile default (" + box.home / ".aws/credentials:2)"});
 }
 
 TEST_CASE("region defaults: auto with an endpoint, us-east-1 for AWS itself") {
