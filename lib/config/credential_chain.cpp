@@ -435,6 +435,9 @@ void apply_credential_chain(Config& config, const AwsSharedFiles& files, const G
   }
   ResolvedChain chain = resolve_credential_chain(s3, files, env);
   for (std::string& loser : chain.losers) losers.push_back(std::move(loser));
+  // Keys --profile outranked may still sign its role (credential_source
+  // Environment: "..., signed with env AWS_ACCESS_KEY_ID"): used, not lost.
+  std::erase_if(losers, [&](const std::string& loser) { return chain.origin.find(loser) != std::string::npos; });
   if (losers.empty()) config.unused_origins.erase("credentials");
   else config.unused_origins["credentials"] = std::move(losers);
   s3.credentials_tried = chain.tried;

@@ -70,8 +70,10 @@ class AssumeRole(CredentialTestCase):
         self.assertEqual(retrieve.out.encode(), payload)
         # Named by AWS_PROFILE instead, the profile comes after the
         # environment's keys, which are then used as they are (AWS CLI order).
+        # -v names the profile's role as set and not used.
         self.env["AWS_PROFILE"] = "ci"
-        self.assertEqual(self.credentials_origin(self.roundtrip()), "env AWS_ACCESS_KEY_ID")
+        self.assertRegex(self.credentials_origin(self.roundtrip()),
+                         r"^env AWS_ACCESS_KEY_ID; also set, not used: aws profile ci \(.*/\.aws/config:2\)$")
 
     def test_credential_source_instance_metadata_and_container(self):
         """The source keys come from the loopback IMDS or container agent (the
