@@ -313,7 +313,8 @@ class ServeLocal(ServeTestCase):
         self.assertIn("status=200 ", lines[2])
         self.assertIn('status=0 ', lines[3])
         self.assertIn('error="request line larger than 65536 bytes, closed without an answer"', lines[3])
-        self.assertLess(server.peak_rss_kib(), 100 * 1024)
+        if not sanitized():  # AddressSanitizer's shadow memory and quarantine: peak memory says nothing
+            self.assertLess(server.peak_rss_kib(), 100 * 1024)
         self.assertEqual(server.stop(), 0)
 
     def test_a_token_file_every_user_may_read_is_warned_about(self):
