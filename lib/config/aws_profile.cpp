@@ -26,39 +26,6 @@ struct SectionName {
   std::string name;
 };
 
-/// The words of a header as Python's shlex.split gives them (botocore's
-/// reading of "[profile \"my p\"]"): split at blanks outside quotes, the
-/// quotes removed, a backslash outside single quotes escaping what follows.
-/// nullopt for an unterminated quote (botocore skips such a section).
-std::optional<std::vector<std::string>> shell_words(std::string_view text) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  char quote = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quote == 0 && (c == ' ' || c == '\t')) {
-      if (in_word) words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-      continue;
-    }
-    in_word = true;
-    if (c == '\\' && quote != '\'' && i + 1 < text.size()) {
-      word += text[++i];
-    } else if (quote == 0 && (c == '"' || c == '\'')) {
-      quote = c;
-    } else if (c == quote) {
-      quote = 0;
-    } else {
-      word += c;
-    }
-  }
-  if (quote != 0) return std::nullopt;
-  if (in_word) words.push_back(std::move(word));
-  return words;
-}
-
 SectionName section_for(std::string_view header, bool config_file, AwsSharedFiles& files) {
   if (!config_file) return {&files.profiles, std::string(header)};
   if (header == "default") return {&files.profiles, "default"};
@@ -68,7 +35,7 @@ SectionName section_for(std::string_view header, bool config_file, AwsSharedFile
         {"sso-session", &files.sso_sessions},
         {"services", &files.services}}) {
     if (!header.starts_with(prefix)) continue;
-    const auto words = shell_words(header);
+    const auto words = base::split_shell_words(header);
     if (!words || words->size() != 2) return {};  // [profile x y]: botocore ignores it too
     return {table, (*words)[1]};
   }

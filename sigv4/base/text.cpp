@@ -56,4 +56,45 @@ std::string clipped_message(std::string text) {
   return text + "... (" + std::to_string(left_out) + " more bytes)";
 }
 
+/// POSIX word splitting of `command`: blanks separate words; '...' keeps
+/// everything; "..." keeps everything but \" \\ \$ \`; a backslash outside
+/// quotes escapes the next character. nullopt on an unterminated quote.
+std::optional<std::vector<std::string>> split_shell_words(std::string_view command) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  for (std::size_t i = 0; i < command.size(); ++i) {
+    const char c = command[i];
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (in_word) words.push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else if (c == '\'') {
+      const auto close = command.find('\'', i + 1);
+      if (close == std::string::npos) return std::nullopt;
+      word += std::string(command.substr(i + 1, close - i - 1));
+      i = close;
+      in_word = true;
+    } else if (c == '"') {
+      for (++i;; ++i) {
+        if (i >= command.size()) return std::nullopt;
+        if (command[i] == '"') break;
+        if (command[i] == '\\' && i + 1 < command.size() &&
+            std::string_view("\"\\$`\n").find(command[i + 1]) != std::string_view::npos)
+          ++i;
+        word += command[i];
+      }
+      in_word = true;
+    } else if (c == '\\' && i + 1 < command.size()) {
+      word += command[++i];
+      in_word = true;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (in_word) words.push_back(std::move(word));
+  return words;
+}
+
 }  // namespace base

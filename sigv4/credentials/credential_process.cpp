@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "base/io.hpp"
+#include "base/text.hpp"
 #include "sigv4/credential_providers.hpp"
 #include "credential_fields.hpp"
 #include "provider_base.hpp"
@@ -87,46 +88,6 @@ std::string duration_text(std::chrono::milliseconds duration) {
 /// the kernel has none (before Linux 5.3).
 int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
-/// POSIX word splitting of `command`: blanks separate words; '...' keeps
-/// everything; "..." keeps everything but \" \\ \$ \`; a backslash outside
-/// quotes escapes the next character. nullopt on an unterminated quote.
-std::optional<std::vector<std::string>> split_words(const std::string& command) {
-  std::vector<std::string> words;
-  std::string word;
-  bool in_word = false;
-  for (std::size_t i = 0; i < command.size(); ++i) {
-    const char c = command[i];
-    if (c == ' ' || c == '\t' || c == '\n') {
-      if (in_word) words.push_back(std::move(word));
-      word.clear();
-      in_word = false;
-    } else if (c == '\'') {
-      const auto close = command.find('\'', i + 1);
-      if (close == std::string::npos) return std::nullopt;
-      word += command.substr(i + 1, close - i - 1);
-      i = close;
-      in_word = true;
-    } else if (c == '"') {
-      for (++i;; ++i) {
-        if (i >= command.size()) return std::nullopt;
-        if (command[i] == '"') break;
-        if (command[i] == '\\' && i + 1 < command.size() &&
-            std::string_view("\"\\$`\n").find(command[i + 1]) != std::string_view::npos)
-          ++i;
-        word += command[i];
-      }
-      in_word = true;
-    } else if (c == '\\' && i + 1 < command.size()) {
-      word += command[++i];
-      in_word = true;
-    } else {
-      word += c;
-      in_word = true;
-    }
-  }
-  if (in_word) words.push_back(std::move(word));
-  return words;
-}
 
 struct Pipe {
   int read_end = -1, write_end = -1;
@@ -198,7 +159,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
   }
 
   std::vector<std::string> words() const {
-    auto split = split_words(options_.command);
+    auto split = base::split_shell_words(options_.command);
     if (!split || split->empty())
       ProviderBase::fail(CredentialsError::Cause::Configuration,
                          split ? "the command is empty" : "the command has an unterminated quote");

@@ -2,8 +2,10 @@
 // lines, unit suffixes and booleans are ASCII whatever the user's locale.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace base {
 
@@ -24,6 +26,12 @@ bool equals_ignoring_case(std::string_view a, std::string_view b);
 /// holds only characters no shell treats specially, else in single quotes
 /// (so that a trailing blank in advice such as "use --read-bucket X" shows).
 std::string shell_word(std::string_view text);
+
+/// POSIX word splitting of `command` (a credential_process command; an AWS
+/// profile header, as botocore's shlex.split): blanks separate words; '...'
+/// keeps everything; "..." keeps everything but \" \\ \$ \`; a backslash
+/// outside quotes escapes the next character. nullopt on an unterminated quote.
+std::optional<std::vector<std::string>> split_shell_words(std::string_view command);
 
 /// The length of `text`'s longest prefix of at most `max` bytes that does not
 /// end inside a UTF-8 character: where a long message can be cut.
