@@ -46,11 +46,10 @@ std::string without_url_credentials(std::string_view text) {
   return out.append(text.substr(done));
 }
 
-/// One line, whatever the message holds: control characters become spaces.
+/// One line, whatever the message holds: control characters become spaces
+/// and bytes that are not UTF-8 \xNN (a value from a file or variable).
 std::string single_line(const std::string& text) {
-  std::string line = base::clipped_message(without_url_credentials(text));
-  for (char& c : line)
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  std::string line = base::clipped_message(base::printable_line(without_url_credentials(text)));
   while (!line.empty() && line.back() == ' ') line.pop_back();
   return line;
 }

@@ -9,58 +9,18 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "core/error.hpp"
 #include "reference/reference.hpp"
 
 namespace claimcheck {
 
-namespace {
-
-struct CodePoint {
-  char32_t value = 0;
-  std::size_t length = 0;  // 0: not well-formed UTF-8
-};
-
-/// Decodes the UTF-8 sequence starting at text[i], refusing overlong forms,
-/// surrogates and values beyond U+10FFFF.
-CodePoint decode_utf8(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  if (lead < 0x80) return {lead, 1};
-  CodePoint cp;
-  char32_t minimum = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    cp = {static_cast<char32_t>(lead & 0x1F), 2};
-    minimum = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    cp = {static_cast<char32_t>(lead & 0x0F), 3};
-    minimum = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    cp = {static_cast<char32_t>(lead & 0x07), 4};
-    minimum = 0x10000;
-  } else {
-    return {};
-  }
-  if (i + cp.length > text.size()) return {};
-  for (std::size_t k = 1; k < cp.length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return {};
-    cp.value = (cp.value << 6) | (byte(i + k) & 0x3F);
-  }
-  const bool surrogate = cp.value >= 0xD800 && cp.value <= 0xDFFF;
-  if (cp.value < minimum || cp.value > 0x10FFFF || surrogate) return {};
-  return cp;
-}
-
-bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
-
-}  // namespace
-
 std::optional<std::string> printable_text_problem(std::string_view text, std::string_view what) {
   for (std::size_t i = 0; i < text.size();) {
-    const CodePoint cp = decode_utf8(text, i);
+    const base::CodePoint cp = base::decode_utf8(text, i);
     if (cp.length == 0) return fmt::format("{} is not valid UTF-8 (at byte {})", what, i);
     if (cp.value == 0) return fmt::format("{} holds a NUL character (at byte {})", what, i);
-    if (is_control(cp.value))
+    if (base::is_control(cp.value))
       return fmt::format("{} holds control character U+{:04X} (at byte {})", what, static_cast<unsigned>(cp.value), i);
     i += cp.length;
   }

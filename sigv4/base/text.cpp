@@ -39,6 +39,56 @@ std::string shell_word(std::string_view text) {
   return quoted + "'";
 }
 
+CodePoint decode_utf8(std::string_view text, std::size_t at) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(at);
+  if (lead < 0x80) return {lead, 1};
+  CodePoint cp;
+  char32_t minimum = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    cp = {static_cast<char32_t>(lead & 0x1F), 2};
+    minimum = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    cp = {static_cast<char32_t>(lead & 0x0F), 3};
+    minimum = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    cp = {static_cast<char32_t>(lead & 0x07), 4};
+    minimum = 0x10000;
+  } else {
+    return {};
+  }
+  if (at + cp.length > text.size()) return {};
+  for (std::size_t k = 1; k < cp.length; ++k) {
+    if ((byte(at + k) & 0xC0) != 0x80) return {};
+    cp.value = (cp.value << 6) | (byte(at + k) & 0x3F);
+  }
+  const bool surrogate = cp.value >= 0xD800 && cp.value <= 0xDFFF;
+  if (cp.value < minimum || cp.value > 0x10FFFF || surrogate) return {};
+  return cp;
+}
+
+bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
+
+std::string printable_line(std::string_view text) {
+  constexpr char kHex[] = "0123456789ABCDEF";
+  std::string line;
+  line.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const CodePoint cp = decode_utf8(text, at);
+    if (cp.length == 0) {
+      const auto byte = static_cast<unsigned char>(text[at++]);
+      line += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xF]};
+      continue;
+    }
+    if (is_control(cp.value))
+      line += ' ';
+    else
+      line.append(text.substr(at, cp.length));
+    at += cp.length;
+  }
+  return line;
+}
+
 std::size_t utf8_prefix_length(std::string_view text, std::size_t max) {
   if (text.size() <= max) return text.size();
   std::size_t cut = max;

@@ -97,3 +97,14 @@ TEST_CASE("clipped_message: at most kMaxMessageBytes, its count of what was cut 
   CHECK(cut.size() <= base::kMaxMessageBytes);
   CHECK(cut.find("...") % 2 == 0);
 }
+
+TEST_CASE("printable_line: controls become spaces, bytes that are not UTF-8 become \\xNN, the rest stays") {
+  CHECK(base::printable_line("plain ascii") == "plain ascii");
+  CHECK(base::printable_line("caf\xC3\xA9 \xE2\x82\xAC") == "caf\xC3\xA9 \xE2\x82\xAC");  // é and €
+  CHECK(base::printable_line(std::string("a\nb\tc\x1b[2Jd\x7f" "e\0f", 14)) == "a b c [2Jd e f");
+  CHECK(base::printable_line("C1 \xC2\x9B here") == "C1   here");  // U+009B, a terminal's CSI
+  CHECK(base::printable_line("bad \xFF byte") == "bad \\xFF byte");
+  CHECK(base::printable_line("cut \xC3") == "cut \\xC3");              // a sequence cut short
+  CHECK(base::printable_line("overlong \xC0\xAF") == "overlong \\xC0\\xAF");
+  CHECK(base::printable_line("surrogate \xED\xA0\x80") == "surrogate \\xED\\xA0\\x80");
+}

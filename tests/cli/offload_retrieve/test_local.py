@@ -1110,6 +1110,18 @@ class LocalStoreTests(CliTestCase):
         for line in r.err_lines():
             self.assertTrue(line.startswith("claimcheck: "), r.err)
 
+    def test_an_error_line_shows_bytes_that_are_not_utf8_escaped(self):
+        # A value from the environment or a file is echoed in its error line:
+        # a byte that is not UTF-8 is written \xNN, a control character is a
+        # space, and UTF-8 stays as typed.
+        env = dict(self.env, AWS_REGION=os.fsdecode(b"eu\x01west\xff\xc3\xa9"),
+                   CLAIMCHECK_STORE="s3://bucket", R2_ENDPOINT="http://127.0.0.1:9",
+                   AWS_ACCESS_KEY_ID="id", AWS_SECRET_ACCESS_KEY="secret")
+        r = self.run_cc("offload", "--force", stdin=b"x", env=env)
+        self.assertEqual(r.code, 2, r.err)
+        self.assertEqual(r.err, "claimcheck: AWS_REGION: 'eu west\\xFF\u00e9' is not a region name "
+                                "(letters, digits and '-', e.g. us-east-1 or auto)\n")
+
     def test_journal_records_operations(self):
         self.ok("offload", stdin=b"small")
         self.offload(compressible(100_000))

@@ -37,6 +37,26 @@ std::optional<std::vector<std::string>> split_shell_words(std::string_view comma
 /// end inside a UTF-8 character: where a long message can be cut.
 std::size_t utf8_prefix_length(std::string_view text, std::size_t max);
 
+/// One code point decoded from UTF-8: its value and how many bytes it took.
+struct CodePoint {
+  char32_t value = 0;
+  std::size_t length = 0;  // 0: not well-formed UTF-8
+};
+
+/// Decodes the UTF-8 sequence starting at text[at], refusing overlong forms,
+/// surrogates and values beyond U+10FFFF (length 0).
+CodePoint decode_utf8(std::string_view text, std::size_t at);
+
+/// A C0 or C1 control character or DEL: what a terminal may act on.
+bool is_control(char32_t c);
+
+/// `text` as a terminal or log line may show it: each control character
+/// (C0, DEL, C1) becomes a space, and each byte that is not part of
+/// well-formed UTF-8 is written \xNN. Every other character stays: a path
+/// or value in an error line reads as the user typed it, and no byte of
+/// it can act on a terminal.
+std::string printable_line(std::string_view text);
+
 /// The longest message line a terminal or log is given (an error line, a
 /// serve log line's error): a store's error text can be long, and the cause
 /// is often at its end.
