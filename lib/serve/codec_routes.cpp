@@ -6,6 +6,7 @@
 #include <functional>
 #include <mutex>
 #include <numeric>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include "serve/http_error.hpp"
 #include "serve/payloads_json.hpp"
 #include "temporal/external_storage_reference.hpp"
+#include "temporal/payload_codecs.hpp"
 
 namespace claimcheck::serve {
 namespace {
@@ -81,6 +83,24 @@ void check_fits_a_response(std::uint64_t size, std::uint64_t limit) {
   if (size > limit) throw too_large_for_a_response(std::to_string(size) + " bytes", limit);
 }
 
+/// A binary/zlib payload (the SDKs' ZlibCodec) as the worker's converter
+/// wrote it, as any codec server of such a worker shows it. All of one
+/// request's inflate to at most `budget` bytes between them, one after the
+/// other: a zlib bomb of 64 KB inflates to 64 MiB, and 16 MiB of them to 16 GiB.
+Payload inflate_inline(std::size_t index, const Payload& payload, std::uint64_t& budget) {
+  const std::string at = "payloads[" + std::to_string(index) + "]: ";
+  const std::uint64_t limit = budget;
+  try {
+    Payload inner = temporal::undo_known_codecs(payload, budget);
+    budget -= std::min<std::uint64_t>(budget, inner.data.size());
+    return inner;
+  } catch (const temporal::InflatesBeyond&) {
+    throw too_large_for_a_response(at + "binary/zlib data inflating", limit);
+  } catch (const Error& e) {
+    throw HttpError(400, at + "binary/zlib data that does not inflate to a payload: " + e.why());
+  }
+}
+
 std::vector<Payload> decoded(const std::vector<OutgoingPayload>& outgoing) {
   std::vector<Payload> out;
   out.reserve(outgoing.size());
@@ -131,18 +151,24 @@ bool CodecRoutes::may_refer(const Payload& payload) const {
 }
 
 std::vector<OutgoingPayload> CodecRoutes::decode_for_response(const std::vector<Payload>& payloads, bool preserve) {
-  // Only payloads that refer to something may wait on the store; the others
+  // binary/zlib comes off first: what it holds may be a reference. Only
+  // payloads that refer to something may wait on the store; the others
   // (most of a history's) pass through here, without starting a thread.
   std::vector<OutgoingPayload> out(payloads.size());
+  std::vector<std::optional<Payload>> inflated(payloads.size());
+  const auto current = [&](std::size_t i) -> const Payload& { return inflated[i] ? *inflated[i] : payloads[i]; };
+  std::uint64_t inflate_budget = limits_.inline_limit;
   std::vector<std::size_t> referring;
   for (std::size_t i = 0; i < payloads.size(); ++i) {
-    if (may_refer(payloads[i]))
+    if (payloads[i].encoding() == temporal::kZlibEncoding)
+      inflated[i] = inflate_inline(i, payloads[i], inflate_budget);
+    if (may_refer(current(i)))
       referring.push_back(i);
     else
-      out[i] = {payloads[i], nullptr};
+      out[i] = {current(i), nullptr};
   }
   for_each_concurrently(referring, limits_.concurrency,
-                        [&](std::size_t i) { out[i] = decode_one(payloads[i], preserve); });
+                        [&](std::size_t i) { out[i] = decode_one(current(i), preserve); });
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The three codec-server operations on parsed payloads, independent of HTTP.
-//  decode:   references become the original payloads; with
+//  decode:   binary/zlib payloads are inflated (all of a request's to at
+//            most the inline limit); references become the original payloads; with
 //            preserveStorageRefs (the Web UI) those over the display limit
 //            become a native-shaped ExternalStorageReference instead, so the
 //            UI shows its "stored externally" badge and Download button.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -105,6 +106,17 @@ inline std::string system_gunzip(const std::string& compressed, bool& ok) {
   const std::string command = "gzip -dc < '" + in.path + "' > '" + out.path + "'";
   ok = std::system(command.c_str()) == 0;
   return out.read();
+}
+
+/// zlib format (RFC 1950), as the SDKs' ZlibCodec writes binary/zlib data.
+inline std::string zlib_compress(const std::string& bytes, int level = 6) {
+  uLongf size = compressBound(static_cast<uLong>(bytes.size()));
+  std::string out(size, '\0');
+  if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
+                static_cast<uLong>(bytes.size()), level) != Z_OK)
+    throw std::runtime_error("compress2 failed");
+  out.resize(size);
+  return out;
 }
 
 }  // namespace claimcheck::testing

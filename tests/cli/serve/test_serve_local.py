@@ -81,6 +81,23 @@ class ServeLocal(ServeTestCase):
         self.assertNotIn(b64(big)[:40], log)
         self.assertNotIn("row 1", log)
 
+    def test_an_inline_binary_zlib_payload_is_decoded_as_stored_ones_are(self):
+        # The design notes' Example 1: Python's zlib over the serialised
+        # Payload {encoding: json/plain, data: {"hello":"world"}}, as the
+        # SDKs' ZlibCodec writes a payload under the External Storage threshold.
+        server = self.serve()
+        example = {"metadata": {"encoding": b64(b"binary/zlib")},
+                   "data": "eJzjEuPiSM1Lzk/JzEsX4soqzs/TL8hJzMwTEqxWykjNyclXslIqzy/KSVGqBQAZtQ2s"}
+        for query in ("", "?preserveStorageRefs=true"):
+            status, _, content = server.post("/decode" + query, {"payloads": [example]})
+            self.assertEqual((status, json.loads(content)),
+                             (200, {"payloads": [{"metadata": {"encoding": "anNvbi9wbGFpbg=="},
+                                                  "data": "eyJoZWxsbyI6IndvcmxkIn0="}]}))
+        broken = dict(example, data=example["data"][:40])
+        status, _, content = server.post("/decode", {"payloads": [example, broken]})
+        self.assertEqual((status, content), (400, b"claimcheck serve: payloads[1]: binary/zlib data that does not "
+                                                  b"inflate to a payload: zlib stream: truncated\n"))
+
     def test_a_thread_limit_stops_serve_before_it_says_it_listens(self):
         # httplib's pool started its workers after serve said it listened;
         # one that could not be started (ulimit -u, a container's pids.max)

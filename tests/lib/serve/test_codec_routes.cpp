@@ -7,6 +7,7 @@
 #include "manager/json_fields.hpp"
 #include "serve/http_error.hpp"
 #include "serve/payloads_json.hpp"
+#include "temporal/payload_wire.hpp"
 #include "serve_fixture.hpp"
 
 using namespace claimcheck;
@@ -15,6 +16,7 @@ using namespace claimcheck::serve::testing;
 using claimcheck::testing::random_bytes;
 using claimcheck::testing::text_bytes;
 using claimcheck::testing::write_file;
+using claimcheck::testing::zlib_compress;
 
 namespace {
 
@@ -125,6 +127,46 @@ TEST_CASE("decode: a payload larger than one response is 413 without preserveSto
                        " bytes is more than serve returns in one response (4096)");
   // The Web UI asked to keep large ones as references: it gets one.
   CHECK(routes.decode({big_ref}, true)[0].encoding() == "json/protobuf");
+}
+
+Payload zlib_payload(const Payload& inner, int level = 6) {
+  return make_payload("binary/zlib", zlib_compress(temporal::encode_payload_wire(inner), level));
+}
+
+TEST_CASE("decode: a binary/zlib payload is inflated, and a reference inside it resolved") {
+  ServeFixture f;
+  const Payload hello = make_payload("json/plain", R"({"hello":"world"})");
+  const std::string json = json_document(5000);
+  auto out = f.routes.decode({zlib_payload(hello), zlib_payload(f.reference_payload(f.offload(json))),
+                              zlib_payload(zlib_payload(hello))},
+                             true);
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].metadata == hello.metadata);
+  CHECK(out[0].data == hello.data);
+  CHECK(out[1].encoding() == "json/plain");
+  CHECK(out[1].data == json);
+  CHECK(out[2].data == hello.data);  // one layer after the other
+  std::string message;
+  Payload cut = zlib_payload(hello);
+  cut.data.resize(cut.data.size() - 3);
+  CHECK(status_of([&] { f.routes.decode({hello, cut}, false); }, &message) == 400);
+  CHECK(message == "payloads[1]: binary/zlib data that does not inflate to a payload: zlib stream: truncated");
+  const Payload not_a_payload = make_payload("binary/zlib", zlib_compress("\xff\xff\xff"));
+  CHECK(status_of([&] { f.routes.decode({not_a_payload}, false); }) == 400);
+}
+
+TEST_CASE("decode: the binary/zlib payloads of one request inflate to at most the inline limit between them") {
+  ServeFixture f;
+  CodecRoutes routes(f.resolver, nullptr, CodecLimits{1'000, 100'000, 8});
+  const Payload sixty_k = zlib_payload(make_payload("binary/plain", std::string(60'000, 'z')), 9);
+  CHECK(sixty_k.data.size() < 1'000);
+  CHECK(routes.decode({sixty_k}, false)[0].data.size() == 60'000);
+  std::string message;
+  CHECK(status_of([&] { routes.decode({sixty_k, sixty_k}, false); }, &message) == 413);
+  CHECK(message == "payloads[1]: binary/zlib data inflating is more than serve returns in one response (40000)");
+  const Payload bomb = zlib_payload(make_payload("binary/plain", std::string(1'000'000, 'z')), 9);
+  CHECK(status_of([&] { routes.decode({bomb}, false); }, &message) == 413);
+  CHECK(message == "payloads[0]: binary/zlib data inflating is more than serve returns in one response (100000)");
 }
 
 /// Offloads as ClaimCheckOffloader does, but fails for payloads whose data

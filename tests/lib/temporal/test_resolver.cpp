@@ -3,8 +3,6 @@
 // claimcheck / TypeScript payloads.
 #include <doctest/doctest.h>
 
-#include <zlib.h>
-
 #include <atomic>
 #include <filesystem>
 
@@ -20,6 +18,7 @@
 
 using namespace claimcheck;
 using base::base64_encode;
+using claimcheck::testing::zlib_compress;
 using namespace claimcheck::temporal;
 using namespace temporal_test;
 
@@ -51,15 +50,6 @@ Payload reference_to(LocalBuckets& buckets, const std::string& body) {
                {"claimData", {{"bucket", "tb"}, {"key", key}, {"hash_algorithm", "sha256"}, {"hash_value", hash}}}};
   return Payload{{{"encoding", "json/protobuf"}, {"messageType", std::string(kExternalStorageReferenceType)}},
                  data.dump(), {body.size()}};
-}
-
-std::string zlib_compress(const std::string& bytes) {
-  uLongf size = compressBound(static_cast<uLong>(bytes.size()));
-  std::string out(size, '\0');
-  REQUIRE(compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(bytes.data()),
-                    static_cast<uLong>(bytes.size()), 6) == Z_OK);
-  out.resize(size);
-  return out;
 }
 
 ErrorKind error_of(const std::function<void()>& work, std::string& why) {
