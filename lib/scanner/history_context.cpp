@@ -9,11 +9,20 @@ namespace {
 
 constexpr std::string_view kNewPrefix = "EVENT_TYPE_";
 
-const Json* find_member(const Json& object, std::string_view name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
+/// "eventId" -> "event_id": the proto field name of a JSON name.
+std::string proto_name(std::string_view json_name) {
+  std::string name;
+  for (char c : json_name) {
+    if (c >= 'A' && c <= 'Z') {
+      name += '_';
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+    name += c;
+  }
+  return name;
 }
+
+const Json* find_member(const Json& object, std::string_view name) { return proto_member(object, name); }
 
 std::string nested_name(const Json& attributes, std::string_view type_field) {
   const Json* type = find_member(attributes, type_field);
@@ -52,6 +61,27 @@ std::string own_type_name(const Json& attributes) {
 
 }  // namespace
 
+const Json* proto_member(const Json& object, std::string_view json_name) {
+  if (!object.is_object()) return nullptr;
+  if (auto it = object.find(json_name); it != object.end()) return &*it;
+  if (auto it = object.find(proto_name(json_name)); it != object.end()) return &*it;
+  return nullptr;
+}
+
+std::string json_name(std::string_view name) {
+  std::string camel;
+  bool upper = false;
+  for (char c : name) {
+    if (c == '_' && !camel.empty()) {
+      upper = true;
+      continue;
+    }
+    camel += upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    upper = false;
+  }
+  return camel;
+}
+
 std::string canonical_event_type(std::string_view event_type) {
   if (event_type.substr(0, kNewPrefix.size()) != kNewPrefix) return std::string(event_type);
   std::string camel;
@@ -77,7 +107,8 @@ std::string id_text(const Json& value) {
 const Json* event_attributes(const Json& event) {
   if (!event.is_object()) return nullptr;
   for (const auto& [key, value] : event.items())
-    if (key.size() > 10 && key.ends_with("Attributes") && value.is_object()) return &value;
+    if (key.size() > 11 && (key.ends_with("Attributes") || key.ends_with("_attributes")) && value.is_object())
+      return &value;
   return nullptr;
 }
 
@@ -96,7 +127,7 @@ TypeNames collect_type_names(const Json& events) {
 }
 
 bool is_event(const Json& value) {
-  return value.is_object() && value.contains("eventType") && event_attributes(value) != nullptr;
+  return proto_member(value, "eventType") != nullptr && event_attributes(value) != nullptr;
 }
 
 std::string event_type_name(const Json& attributes, const TypeNames& names) {

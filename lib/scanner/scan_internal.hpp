@@ -41,11 +41,19 @@ Finding claim_check_finding(const Json& object);
 /// True when decoded text might hold a reference, so it is worth parsing.
 bool may_hold_reference(std::string_view text);
 
+/// A member of a protobuf message in JSON by its JSON name ("eventId"), or
+/// else by its proto name ("event_id"): protojson writes the latter when
+/// asked to (Go's UseProtoNames, Python's preserving_proto_field_name).
+const Json* proto_member(const Json& object, std::string_view json_name);
+
+/// "last_completion_result" -> "lastCompletionResult"; a JSON name stays.
+std::string json_name(std::string_view name);
+
 /// "EVENT_TYPE_ACTIVITY_TASK_COMPLETED" -> "ActivityTaskCompleted"; the old
 /// spelling is returned unchanged.
 std::string canonical_event_type(std::string_view event_type);
 
-/// The `...EventAttributes` object of an event, or null.
+/// The `...EventAttributes` (or `..._event_attributes`) object of an event, or null.
 const Json* event_attributes(const Json& event);
 
 /// Event id -> activity or workflow type name, from one pass over `events`.
@@ -55,7 +63,7 @@ TypeNames collect_type_names(const Json& events);
 /// Records one event's type name (for histories read one event per line).
 void add_type_name(const Json& event, TypeNames& names);
 
-/// An object with an eventType and an `...EventAttributes` member.
+/// An object with an eventType (event_type) and an `...EventAttributes` member.
 bool is_event(const Json& value);
 
 /// An id written as a number or a string, as a string ("" when absent).

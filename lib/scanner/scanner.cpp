@@ -231,8 +231,7 @@ class Walker {
   }
 
   static bool is_history(const Json& events) {
-    return events.is_array() && !events.empty() && events[0].is_object() &&
-           events[0].contains("eventType");
+    return events.is_array() && !events.empty() && scan::proto_member(events[0], "eventType") != nullptr;
   }
 
   void walk_history(const Json& events) {
@@ -247,8 +246,8 @@ class Walker {
   void walk_event(const Json& event, const scan::TypeNames& names) {
     event_ = {};
     if (!event.is_object()) return walk(event);
-    if (auto id = event.find("eventId"); id != event.end()) event_.id = scan::id_text(*id);
-    if (auto type = event.find("eventType"); type != event.end() && type->is_string())
+    if (const Json* id = scan::proto_member(event, "eventId")) event_.id = scan::id_text(*id);
+    if (const Json* type = scan::proto_member(event, "eventType"); type && type->is_string())
       event_.type = scan::canonical_event_type(type->get_ref<const std::string&>());
     const Json* attributes = scan::event_attributes(event);
     if (attributes) event_.type_name = scan::event_type_name(*attributes, names);
@@ -309,8 +308,9 @@ class Walker {
     static constexpr std::string_view kFields[] = {
         "input", "result", "details", "lastHeartbeatDetails", "heartbeatDetails",
         "lastCompletionResult", "args", "success", "encodedAttributes", "payloads"};
+    const std::string name = scan::json_name(key);
     for (auto field : kFields)
-      if (key == field) return true;
+      if (name == field) return true;
     return false;
   }
 
@@ -323,7 +323,9 @@ class Walker {
   }
 
   static std::string map_member(const Json& value) {
-    return value.contains("indexedFields") ? "indexedFields" : "fields";
+    for (const char* member : {"indexedFields", "indexed_fields"})
+      if (value.contains(member)) return member;
+    return "fields";
   }
 
   /// memo / header / searchAttributes: {"fields":{name: payload}} (search
@@ -332,7 +334,7 @@ class Walker {
   static const Json* payload_map(std::string_view key, const Json& value) {
     if (!value.is_object()) return nullptr;
     if (value.size() == 1) {
-      for (const char* member : {"fields", "indexedFields"}) {
+      for (const char* member : {"fields", "indexedFields", "indexed_fields"}) {
         auto it = value.find(member);
         if (it != value.end() && it->is_object()) return &*it;
       }

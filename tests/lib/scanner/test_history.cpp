@@ -192,6 +192,55 @@ TEST_CASE("shorthand payloads give the same findings and pointers") {
   check_history(Spelling::Old, Form::Shorthand);
 }
 
+Json with_proto_names(const Json& value);
+
+/// A map's entries (metadata, memo fields, marker details): names kept, values converted.
+Json entries_with_proto_names(const Json& map) {
+  if (!map.is_object()) return with_proto_names(map);
+  Json out = Json::object();
+  for (const auto& [name, entry] : map.items()) out[name] = with_proto_names(entry);
+  return out;
+}
+
+/// protojson's other spelling (Go's UseProtoNames, Python's
+/// preserving_proto_field_name): every message field by its proto name.
+Json with_proto_names(const Json& value) {
+  if (value.is_array()) {
+    Json out = Json::array();
+    for (const Json& item : value) out.push_back(with_proto_names(item));
+    return out;
+  }
+  if (!value.is_object()) return value;
+  Json out = Json::object();
+  for (const auto& [key, child] : value.items()) {
+    std::string name;
+    for (char c : key) name += c >= 'A' && c <= 'Z' ? std::string{'_', static_cast<char>(c - 'A' + 'a')} : std::string{c};
+    const bool map = key == "metadata" || key == "fields" || key == "details";
+    out[name] = map ? entries_with_proto_names(child) : with_proto_names(child);
+  }
+  return out;
+}
+
+TEST_CASE("a history written with proto field names gives the same findings") {
+  for (Spelling spelling : {Spelling::New, Spelling::Old}) {
+    const Json history = with_proto_names(build_history(spelling, Form::Base64));
+    REQUIRE(history["events"][0].contains("event_type"));
+    auto findings = scan(history);
+    REQUIRE(findings.size() == std::size(kExpected));
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      const Expected& want = kExpected[i];
+      CAPTURE(want.key);
+      CHECK(findings[i].key == want.key);
+      CHECK(findings[i].format == want.format);
+      CHECK(findings[i].pointer.find("_event_attributes/") != std::string::npos);
+      CHECK(findings[i].event_id == want.event_id);
+      CHECK(findings[i].event_type == want.event_type);
+      CHECK(findings[i].type_name == want.type_name);
+      CHECK(findings[i].field == want.field);
+    }
+  }
+}
+
 TEST_CASE("a history wrapped in another object and a large history are read in one pass") {
   Json wrapped = {{"history", build_history(Spelling::New, Form::Base64)}};
   auto findings = scan(wrapped);
