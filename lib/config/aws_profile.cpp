@@ -138,8 +138,13 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
     if (!indented) parent_key = value.empty() ? key : "";
     if (indented && parent_key.empty()) continue;
     AwsValues& values = indented ? section->nested[parent_key] : section->values;
-    if (value.empty() || values.count(key) != 0) continue;
-    values[key] = AwsProfileValue{value, fmt::format("{} ({}:{})", section_label, path, line), !config_file};
+    if (value.empty()) continue;
+    const std::string origin = fmt::format("{} ({}:{})", section_label, path, line);
+    if (const auto present = values.find(key); present != values.end()) {
+      if (present->second.in_credentials_file && config_file) present->second.shadowed_origin = origin;
+      continue;
+    }
+    values[key] = AwsProfileValue{value, origin, !config_file};
   }
 }
 

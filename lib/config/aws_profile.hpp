@@ -14,6 +14,9 @@ struct AwsProfileValue {
   std::string value;
   std::string origin;  // "aws profile dev (/home/u/.aws/config:7)"
   bool in_credentials_file = false;
+  /// The same key of the same profile in the config file, which this one
+  /// outranks ("" when there is none): -v names it as not used.
+  std::string shadowed_origin = {};
 };
 
 using AwsValues = std::map<std::string, AwsProfileValue>;

@@ -166,21 +166,37 @@ class Resolver {
   }
 
   /// aws_access_key_id + aws_secret_access_key (+ aws_session_token) from
-  /// one of the two files.
+  /// one of the two files, all three from that file: the AWS CLI reads each
+  /// file as a provider of its own, and never signs with a key of one and a
+  /// secret or token of the other.
   static std::optional<Plan> static_keys(const std::string& name, const AwsSection& profile,
                                          bool credentials_file) {
-    const AwsProfileValue* id = profile.find("aws_access_key_id");
-    const AwsProfileValue* secret = profile.find("aws_secret_access_key");
+    const auto in_this_file = [&](const char* key) -> const AwsProfileValue* {
+      const AwsProfileValue* value = profile.find(key);
+      return value != nullptr && value->in_credentials_file == credentials_file ? value : nullptr;
+    };
+    const AwsProfileValue* id = in_this_file("aws_access_key_id");
+    const AwsProfileValue* secret = in_this_file("aws_secret_access_key");
     const AwsProfileValue* present = id != nullptr ? id : secret;
-    if (present == nullptr || present->in_credentials_file != credentials_file) return std::nullopt;
+    if (present == nullptr) return std::nullopt;
     if (id == nullptr || secret == nullptr)
       throw Error(ErrorKind::Usage, present->origin,
-                  fmt::format("is set but {} is not", id == nullptr ? "aws_access_key_id" : "aws_secret_access_key"));
-    const AwsProfileValue* token = profile.find("aws_session_token");
+                  fmt::format("is set but {} is not, in the same file", id == nullptr ? "aws_access_key_id" : "aws_secret_access_key"));
+    const AwsProfileValue* token = in_this_file("aws_session_token");
     sigv4::Credentials keys{id->value, secret->value, token != nullptr ? token->value : ""};
     const std::string provider = "keys of " + profile_label(name);
-    return Plan{[keys, provider](const Trace&) { return sigv4::static_provider(keys, provider); }, id->origin, "",
-                keys};
+    Plan plan{[keys, provider](const Trace&) { return sigv4::static_provider(keys, provider); }, id->origin, "",
+              keys};
+    // -v names the config file's keys of this profile that the credentials
+    // file's outranked (or its token, not used with them); once, as a
+    // profile's other sources are.
+    std::string outranked;
+    for (const AwsProfileValue* key : {id, secret, token})
+      if (key != nullptr && outranked.empty()) outranked = key->shadowed_origin;
+    const AwsProfileValue* any_token = profile.find("aws_session_token");
+    if (outranked.empty() && any_token != nullptr && any_token != token) outranked = any_token->origin;
+    if (!outranked.empty()) plan.losers.push_back(outranked);
+    return plan;
   }
 
   std::optional<int> duration(const std::string& name, const AwsSection& profile) const {

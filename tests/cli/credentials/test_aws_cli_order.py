@@ -16,6 +16,7 @@ import os
 import sys
 import unittest.mock
 
+import botocore.exceptions
 import botocore.session
 
 import credtest
@@ -83,6 +84,26 @@ class ChainOrder(CredentialTestCase):
         self.aws_file("credentials", "")
         self.aws_file("config", "[default]\naws_access_key_id = AKIDCONFIGFILE\naws_secret_access_key = s\n")
         self.same_pick("AKIDCONFIGFILE")
+
+    def test_keys_come_from_one_file_as_botocore_reads_them(self):
+        # A session token in the config file does not go with the credentials
+        # file's keys (botocore's; claimcheck's: config_credential_chain).
+        self.aws_file("credentials", "[default]\naws_access_key_id = AKIDCREDSFILE\naws_secret_access_key = s\n")
+        self.aws_file("config", "[default]\naws_session_token = config-token\n")
+        with unittest.mock.patch.dict(os.environ, self.env, clear=True):
+            self.assertIsNone(botocore.session.Session().get_credentials().get_frozen_credentials().token)
+        self.same_pick("AKIDCREDSFILE")
+        r = self.run_cc("-v", "offload", "--force", stdin=b"k" * 100000)
+        self.assertIn("also set, not used: aws profile default (%s:2)" % self.path("home/.aws/config"), r.err)
+        # The key in one file and its secret in the other: both refuse.
+        self.aws_file("credentials", "[default]\naws_access_key_id = AKIDCREDSFILE\n")
+        self.aws_file("config", "[default]\naws_access_key_id = AKIDCONFIGFILE\naws_secret_access_key = s\n")
+        with unittest.mock.patch.dict(os.environ, self.env, clear=True):
+            with self.assertRaises(botocore.exceptions.PartialCredentialsError):
+                botocore.session.Session().get_credentials()
+        r = self.run_cc("offload", "--force", stdin=b"k" * 100000)
+        self.assertEqual(r.code, 2, r.err)
+        self.assertIn("is set but aws_secret_access_key is not, in the same file", r.err)
 
     def test_environment_before_the_profile_named_by_aws_profile(self):
         self.aws_file("credentials", "[named]\naws_access_key_id = AKIDCREDSFILE\naws_secret_access_key = s\n")

@@ -132,6 +132,26 @@ TEST_CASE("keys in the credentials file beat credential_process, which beats key
   CHECK(chain.resolve().fixed->access_key_id == "AKIDCONFIG");
 }
 
+TEST_CASE("a profile's keys come from one file: the credentials file's outrank the config file's, named by -v") {
+  Chain chain;
+  chain.settings.profile = "p";
+  chain.credentials("[p]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = creds-secret\n");
+  chain.config("[profile p]\nregion = eu-west-1\naws_access_key_id = AKIDCONFIG\n"
+               "aws_secret_access_key = config-secret\naws_session_token = config-token\n");
+  const ResolvedChain keys = chain.resolve();
+  REQUIRE(keys.fixed);
+  CHECK(keys.fixed->access_key_id == "AKIDCREDS");
+  CHECK(keys.fixed->session_token.empty());  // the config file's token never goes with the other file's keys
+  CHECK(keys.losers == std::vector<std::string>{"aws profile p (" + chain.config_path() + ":3)"});
+  chain.config("[profile p]\naws_session_token = config-token\n");
+  CHECK(chain.resolve().losers == std::vector<std::string>{"aws profile p (" + chain.config_path() + ":2)"});
+  // A key in one file and its secret in the other: the AWS CLI refuses the
+  // credentials file's half (PartialCredentialsError), and so does claimcheck.
+  chain.credentials("[p]\naws_access_key_id = AKIDCREDS\n");
+  chain.config("[profile p]\naws_secret_access_key = config-secret\n");
+  CHECK(chain.error().why() == "is set but aws_secret_access_key is not, in the same file");
+}
+
 TEST_CASE("chained roles: each source_profile followed; a profile with keys is a source as it is") {
   Chain chain;
   chain.settings.profile = "top";
@@ -187,7 +207,7 @@ TEST_CASE("profiles that cannot work say what they use") {
   chain.config("[profile p]\nweb_identity_token_file = /t\n");
   CHECK(chain.error().why() == "is set but no role ARN is (AWS_ROLE_ARN or role_arn)");
   chain.config("[profile p]\naws_access_key_id = A\n");
-  CHECK(chain.error().why() == "is set but aws_secret_access_key is not");
+  CHECK(chain.error().why() == "is set but aws_secret_access_key is not, in the same file");
 }
 
 TEST_CASE("credential_source: the environment's keys, the container or instance metadata") {
