@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "base/text.hpp"
 #include "core/units.hpp"
 #include "inspect_output.hpp"
 #include "temporal/sdk_key.hpp"
@@ -28,12 +29,9 @@ using Row = std::array<std::string, kHeader.size()>;
 
 std::string or_dash(std::string text) { return text.empty() ? "-" : text; }
 
-/// Keys of foreign references are unchecked input: no escape sequences.
-std::string printable(std::string text) {
-  for (char& c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
-  return text;
-}
+/// Keys of foreign references are unchecked input: no escape sequences
+/// (C0, DEL, C1: '?'), no bytes that are not UTF-8 (\xNN).
+std::string printable(const std::string& text) { return base::printable_line(text, '?'); }
 
 std::string stored_size_text(const Inspection& item) {
   const auto& ref = item.finding.reference;

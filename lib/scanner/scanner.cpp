@@ -272,7 +272,9 @@ class Walker {
     if (guard.too_deep()) return skip_too_deep();
     for (const auto& [key, child] : object.items()) {
       Descend into(pointer_, key);
-      const std::string field = path.empty() ? key : path + "." + key;
+      // By its JSON name, whichever spelling the history has: one name per field.
+      const std::string name = scan::json_name(key);
+      const std::string field = path.empty() ? name : path + "." + name;
       if (const Json* map = payload_map(key, child)) {
         walk_map(*map, map == &child ? "" : map_member(child), field);
       } else if (child.is_object() && !holds_payloads(key, child)) {

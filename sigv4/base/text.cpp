@@ -69,7 +69,7 @@ CodePoint decode_utf8(std::string_view text, std::size_t at) {
 
 bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
-std::string printable_line(std::string_view text) {
+std::string printable_line(std::string_view text, char control) {
   constexpr char kHex[] = "0123456789ABCDEF";
   std::string line;
   line.reserve(text.size());
@@ -81,7 +81,7 @@ std::string printable_line(std::string_view text) {
       continue;
     }
     if (is_control(cp.value))
-      line += ' ';
+      line += control;
     else
       line.append(text.substr(at, cp.length));
     at += cp.length;

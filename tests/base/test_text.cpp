@@ -107,4 +107,5 @@ TEST_CASE("printable_line: controls become spaces, bytes that are not UTF-8 beco
   CHECK(base::printable_line("cut \xC3") == "cut \\xC3");              // a sequence cut short
   CHECK(base::printable_line("overlong \xC0\xAF") == "overlong \\xC0\\xAF");
   CHECK(base::printable_line("surrogate \xED\xA0\x80") == "surrogate \\xED\\xA0\\x80");
+  CHECK(base::printable_line("cell\x1b[2J\xC2\x85\xFF", '?') == "cell?[2J?\\xFF");  // a table cell's marker
 }

@@ -294,16 +294,21 @@ TEST_CASE("references inside failure details and heartbeat details are found too
         {{"failure", {{"timeoutFailureInfo",
                        {{"lastHeartbeatDetails", payloads(h.plain(go_ref("heartbeat")))}}}}},
          {"scheduledEventId", h.id(scheduled)}});
-  auto findings = scan(Json{{"events", h.events}});
-  REQUIRE(findings.size() == 2);
-  CHECK(findings[0].key == "failure-details");
-  CHECK(findings[0].event_type == "ActivityTaskFailed");
-  CHECK(findings[0].type_name == "Upload");
-  CHECK(findings[0].field == "failure.applicationFailureInfo.details");
-  CHECK(findings[1].key == "heartbeat");
-  CHECK(findings[1].event_type == "ActivityTaskTimedOut");
-  CHECK(findings[1].field == "failure.timeoutFailureInfo.lastHeartbeatDetails");
-  CHECK(findings[1].pointer ==
-        "/events/2/activityTaskTimedOutEventAttributes/failure/timeoutFailureInfo/"
-        "lastHeartbeatDetails/payloads/0");
+  // Field names by their JSON names also where the history has proto names.
+  for (const Json& history : {Json{{"events", h.events}}, with_proto_names(Json{{"events", h.events}})}) {
+    const bool proto_names = history["events"][0].contains("event_id");
+    auto findings = scan(history);
+    REQUIRE(findings.size() == 2);
+    CHECK(findings[0].key == "failure-details");
+    CHECK(findings[0].event_type == "ActivityTaskFailed");
+    CHECK(findings[0].type_name == "Upload");
+    CHECK(findings[0].field == "failure.applicationFailureInfo.details");
+    CHECK(findings[1].key == "heartbeat");
+    CHECK(findings[1].event_type == "ActivityTaskTimedOut");
+    CHECK(findings[1].field == "failure.timeoutFailureInfo.lastHeartbeatDetails");
+    CHECK(findings[1].pointer == (proto_names ? "/events/2/activity_task_timed_out_event_attributes/failure/"
+                                                "timeout_failure_info/last_heartbeat_details/payloads/0"
+                                              : "/events/2/activityTaskTimedOutEventAttributes/failure/"
+                                                "timeoutFailureInfo/lastHeartbeatDetails/payloads/0"));
+  }
 }
