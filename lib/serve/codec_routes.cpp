@@ -87,15 +87,15 @@ void check_fits_a_response(std::uint64_t size, std::uint64_t limit) {
 /// wrote it, as any codec server of such a worker shows it. All of one
 /// request's inflate to at most `budget` bytes between them, one after the
 /// other: a zlib bomb of 64 KB inflates to 64 MiB, and 16 MiB of them to 16 GiB.
-Payload inflate_inline(std::size_t index, const Payload& payload, std::uint64_t& budget) {
+Payload inflate_inline(std::size_t index, const Payload& payload, std::uint64_t& budget, std::uint64_t limit) {
   const std::string at = "payloads[" + std::to_string(index) + "]: ";
-  const std::uint64_t limit = budget;
   try {
     Payload inner = temporal::undo_known_codecs(payload, budget);
     budget -= std::min<std::uint64_t>(budget, inner.data.size());
     return inner;
   } catch (const temporal::InflatesBeyond&) {
-    throw too_large_for_a_response(at + "binary/zlib data inflating", limit);
+    // The limit is the request's, not what its earlier payloads left of it.
+    throw too_large_for_a_response(at + "what the request's binary/zlib payloads inflate to", limit);
   } catch (const Error& e) {
     throw HttpError(400, at + "binary/zlib data that does not inflate to a payload: " + e.why());
   }
@@ -161,7 +161,7 @@ std::vector<OutgoingPayload> CodecRoutes::decode_for_response(const std::vector<
   std::vector<std::size_t> referring;
   for (std::size_t i = 0; i < payloads.size(); ++i) {
     if (payloads[i].encoding() == temporal::kZlibEncoding)
-      inflated[i] = inflate_inline(i, payloads[i], inflate_budget);
+      inflated[i] = inflate_inline(i, payloads[i], inflate_budget, limits_.inline_limit);
     if (may_refer(current(i)))
       referring.push_back(i);
     else

@@ -163,10 +163,12 @@ TEST_CASE("decode: the binary/zlib payloads of one request inflate to at most th
   CHECK(routes.decode({sixty_k}, false)[0].data.size() == 60'000);
   std::string message;
   CHECK(status_of([&] { routes.decode({sixty_k, sixty_k}, false); }, &message) == 413);
-  CHECK(message == "payloads[1]: binary/zlib data inflating is more than serve returns in one response (40000)");
+  CHECK(message == "payloads[1]: what the request's binary/zlib payloads inflate to is more than serve returns "
+                   "in one response (100000)");
   const Payload bomb = zlib_payload(make_payload("binary/plain", std::string(1'000'000, 'z')), 9);
   CHECK(status_of([&] { routes.decode({bomb}, false); }, &message) == 413);
-  CHECK(message == "payloads[0]: binary/zlib data inflating is more than serve returns in one response (100000)");
+  CHECK(message == "payloads[0]: what the request's binary/zlib payloads inflate to is more than serve returns "
+                   "in one response (100000)");
 }
 
 /// Offloads as ClaimCheckOffloader does, but fails for payloads whose data
