@@ -68,12 +68,6 @@ bool Deadline::passed_after(std::chrono::milliseconds wait) const {
   return limit_.count() != 0 && elapsed() + wait + kShortestAttempt >= limit_;
 }
 
-bool out_of_descriptors(long os_errno) { return os_errno == EMFILE || os_errno == ENFILE; }
-
-std::string_view open_files_limit_hint(long os_errno) {
-  return out_of_descriptors(os_errno) ? " (the limit on open files: ulimit -n)" : "";
-}
-
 bool retryable_transport(CURLcode code, long os_errno) {
   // The limit is the process's own (ulimit -n): another try a moment later
   // meets it again, so the one line says so at once.

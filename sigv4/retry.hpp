@@ -8,6 +8,8 @@
 #include <mutex>
 #include <string_view>
 
+#include "base/io.hpp"
+
 namespace sigv4 {
 
 struct BackoffPolicy {
@@ -83,10 +85,8 @@ bool retryable_transport(CURLcode code, long os_errno);
 /// "TlsError", "TooManyOpenFiles" or "TransportError".
 std::string_view transport_error_code(CURLcode code, long os_errno);
 
-/// EMFILE or ENFILE: no socket could be opened, so nothing was sent.
-bool out_of_descriptors(long os_errno);
-
-/// " (the limit on open files: ulimit -n)" for EMFILE or ENFILE, else "".
-std::string_view open_files_limit_hint(long os_errno);
+/// EMFILE or ENFILE (base/io.hpp): no socket could be opened, so nothing was sent.
+using base::open_files_limit_hint;
+using base::out_of_descriptors;
 
 }  // namespace sigv4

@@ -1,6 +1,7 @@
 #include "config/aws_profile.hpp"
 
 #include <cerrno>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -64,7 +65,13 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
   // CLI skips it; one that never ends (/dev/zero) is refused, not read.
   const auto content = base::read_small_file(path, base::kSmallFileLimit);
   if (!content) {
-    if (errno == EFBIG) throw Error(ErrorKind::Usage, path, fmt::format("larger than {} bytes", base::kSmallFileLimit));
+    const int error = errno;
+    if (error == EFBIG) throw Error(ErrorKind::Usage, path, fmt::format("larger than {} bytes", base::kSmallFileLimit));
+    // Skipped, the profile's keys would be missed without a word and
+    // another source (instance metadata) sign instead.
+    if (base::out_of_descriptors(error))
+      throw Error(ErrorKind::Internal, path,
+                  fmt::format("cannot be read: {}{}", std::strerror(error), base::open_files_limit_hint(error)));
     return;
   }
   std::istringstream in(*content);

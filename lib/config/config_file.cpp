@@ -94,6 +94,11 @@ std::optional<ConfigFile> read_config_file(const std::string& path, bool require
   if (!content) {
     const int error = errno;
     if (!required && is_absent(path, error)) return std::nullopt;
+    // Out of descriptors: this process's limit, not a path to change (exit 1).
+    if (base::out_of_descriptors(error))
+      throw Error(ErrorKind::Internal, named_by,
+                  fmt::format("cannot read config file '{}': {}{}", path, std::strerror(error),
+                              base::open_files_limit_hint(error)));
     throw Error(ErrorKind::Usage, named_by,
                 error == EFBIG ? fmt::format("config file '{}' is larger than {} bytes", path, base::kSmallFileLimit)
                                : fmt::format("cannot read config file '{}': {}", path, std::strerror(error)));

@@ -19,6 +19,12 @@ bool wait_until_ready(int fd, short events) {
 
 }  // namespace
 
+bool out_of_descriptors(long error_number) { return error_number == EMFILE || error_number == ENFILE; }
+
+std::string_view open_files_limit_hint(long error_number) {
+  return out_of_descriptors(error_number) ? " (the limit on open files: ulimit -n)" : "";
+}
+
 ssize_t read_some(int fd, char* buffer, std::size_t capacity) {
   for (;;) {
     const ssize_t got = retry_on_eintr([&] { return ::read(fd, buffer, capacity); });

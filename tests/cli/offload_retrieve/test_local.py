@@ -1110,6 +1110,20 @@ class LocalStoreTests(CliTestCase):
         for line in r.err_lines():
             self.assertTrue(line.startswith("claimcheck: "), r.err)
 
+    def test_a_config_file_met_at_the_open_file_limit_is_exit_1_naming_the_limit(self):
+        # The limit is this process's: not a path to change (exit 2, as it was).
+        if clitest.is_sanitized(clitest.BINARY):
+            self.skipTest("the sanitizers need descriptors of their own")
+        config = os.path.join(self.tmp, "cc.toml")
+        with open(config, "w") as f:
+            f.write("threshold = 1KiB\n")
+        proc = subprocess.run([clitest.BINARY, "--config", config, "offload"], input=b"x", capture_output=True,
+                              env=self.env, timeout=60,
+                              preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (4, 4)))
+        self.assertEqual((proc.returncode, proc.stderr.decode()),
+                         (1, "claimcheck: --config: cannot read config file '%s': Too many open files "
+                             "(the limit on open files: ulimit -n)\n" % config))
+
     def test_an_error_line_shows_bytes_that_are_not_utf8_escaped(self):
         # A value from the environment or a file is echoed in its error line:
         # a byte that is not UTF-8 is written \xNN, a control character is a

@@ -5,7 +5,10 @@
 // are tested in tests/sigv4, the whole chain end to end in tests/cli).
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
 #include <map>
+#include <optional>
 #include <string>
 
 #include "config/credential_chain.hpp"
@@ -320,4 +323,26 @@ TEST_CASE("the shared files as botocore reads them: a section named twice, a hea
   CHECK(chain.resolve().fixed->access_key_id == "AKIDQUOTED");
   chain.settings.profile = "x y";
   CHECK_FALSE(chain.resolve().fixed);
+}
+
+TEST_CASE("an AWS file this process has no descriptor left to open stops the chain: not skipped, exit 1") {
+  // Skipped, the profile's keys would be missed and another source sign instead.
+  Chain chain;
+  chain.credentials("[default]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = creds-secret\n");
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit none = saved;
+  none.rlim_cur = 0;  // no new descriptor: every open() is EMFILE
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &none) == 0);
+  std::optional<Error> error;
+  try {
+    read_aws_shared_files(chain.getenv());
+  } catch (const Error& e) {
+    error = e;
+  }
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  REQUIRE(error);
+  CHECK(error->kind() == ErrorKind::Internal);
+  CHECK(error->what_failed() == chain.credentials_path());
+  CHECK(error->why() == "cannot be read: Too many open files (the limit on open files: ulimit -n)");
 }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace base {
 
@@ -24,6 +25,13 @@ auto retry_on_eintr(Call&& call) {
     if (result >= 0 || errno != EINTR) return result;
   }
 }
+
+/// EMFILE or ENFILE: this process (or the system) is out of file
+/// descriptors. The limit is ours, not the file's or the server's fault.
+bool out_of_descriptors(long error_number);
+
+/// " (the limit on open files: ulimit -n)" for EMFILE or ENFILE, else "".
+std::string_view open_files_limit_hint(long error_number);
 
 /// Up to `capacity` bytes; 0 at end of file; -1 with errno on failure.
 ssize_t read_some(int fd, char* buffer, std::size_t capacity);
