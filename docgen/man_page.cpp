@@ -48,6 +48,7 @@ std::string joined(const std::vector<std::string>& items, const std::string& sep
 std::string env_names(const Setting& row) {
   std::vector<std::string> names;
   for (const EnvVar& var : row.env) {
+    if (!var.older_name.empty()) names.push_back(bold(std::string(var.older_name)));
     if (!var.name.empty()) names.push_back(bold(std::string(var.name)));
   }
   return joined(names, ", ");

@@ -29,6 +29,7 @@ std::string env_cell(const Setting& row) {
   std::string text;
   for (const EnvVar& var : row.env) {
     if (var.name.empty()) continue;
+    if (!var.older_name.empty()) text += (text.empty() ? "" : ", ") + code(var.older_name);
     text += (text.empty() ? "" : ", ") + code(var.name);
     if (!var.doc.empty()) text += " (" + cell(var.doc) + ")";
   }

@@ -74,6 +74,10 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
                   fmt::format("cannot be read: {}{}", std::strerror(error), base::open_files_limit_hint(error)));
     return;
   }
+  // configparser, so the AWS CLI, fails on it too, as a line before any header.
+  if (content->starts_with("\xEF\xBB\xBF"))
+    unreadable_line(path, 1, "it begins with a UTF-8 byte order mark, which the AWS CLI cannot read either "
+                             "(save the file without it)");
   std::istringstream in(*content);
   AwsSection* section = nullptr;
   bool in_section = false;  // past a [header], whether we read that section or not
@@ -97,7 +101,8 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
       const auto close = text.find(']');
       if (close == std::string_view::npos || close == 1) unreadable_line(path, line, "a [section] header without its name or ']'");
       in_section = true;
-      const std::string header(trim(text.substr(1, close - 1)));
+      // As written: configparser keeps the blanks inside the brackets.
+      const std::string header(text.substr(1, close - 1));
       if (const auto seen = header_lines.find(header); seen != header_lines.end())
         unreadable_line(path, line,
                         fmt::format("a section header seen before, at line {} (the AWS CLI refuses a section twice)",
@@ -146,12 +151,13 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
     if (indented && parent_key.empty()) continue;
     AwsValues& values = indented ? section->nested[parent_key] : section->values;
     if (value.empty()) continue;
-    const std::string origin = fmt::format("{} ({}:{})", section_label, path, line);
+    AwsProfileValue read{value, fmt::format("{} ({}:{})", section_label, path, line), !config_file};
     if (const auto present = values.find(key); present != values.end()) {
-      if (present->second.in_credentials_file && config_file) present->second.shadowed_origin = origin;
+      if (present->second.in_credentials_file && config_file)
+        present->second.shadowed = std::make_shared<const AwsProfileValue>(std::move(read));
       continue;
     }
-    values[key] = AwsProfileValue{value, origin, !config_file};
+    values[key] = std::move(read);
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "config/config.hpp"
@@ -15,8 +16,9 @@ struct AwsProfileValue {
   std::string origin;  // "aws profile dev (/home/u/.aws/config:7)"
   bool in_credentials_file = false;
   /// The same key of the same profile in the config file, which this one
-  /// outranks ("" when there is none): -v names it as not used.
-  std::string shadowed_origin = {};
+  /// outranks (null when there is none): that file's keys are read as a
+  /// source of their own, and -v names it when it is not used.
+  std::shared_ptr<const AwsProfileValue> shadowed = nullptr;
 };
 
 using AwsValues = std::map<std::string, AwsProfileValue>;

@@ -66,11 +66,13 @@ std::optional<SettingValue> from_flag(const Setting& row, const Sources& s) {
 }
 
 std::optional<SettingValue> from_env(const Setting& row, const EnvVar& var, const Sources& s) {
-  if (var.name.empty()) return std::nullopt;
-  const std::string name(var.name);
-  std::optional<std::string> text = env_value(s.env, name);
-  if (!text) return std::nullopt;
-  return make_value(row, *text, Source::Env, "env " + name, name);
+  for (const std::string_view name_view : {var.older_name, var.name}) {
+    if (name_view.empty()) continue;
+    const std::string name(name_view);
+    if (std::optional<std::string> text = env_value(s.env, name))
+      return make_value(row, *text, Source::Env, "env " + name, name);
+  }
+  return std::nullopt;
 }
 
 SettingValue file_value(const Setting& row, const ConfigFile& file, const std::string& key, const std::string& text) {

@@ -168,21 +168,23 @@ class Resolver {
   /// aws_access_key_id + aws_secret_access_key (+ aws_session_token) from
   /// one of the two files, all three from that file: the AWS CLI reads each
   /// file as a provider of its own, and never signs with a key of one and a
-  /// secret or token of the other.
+  /// secret or token of the other. As there, the key makes the file's keys
+  /// count: a secret without it is passed over.
   static std::optional<Plan> static_keys(const std::string& name, const AwsSection& profile,
                                          bool credentials_file) {
     const auto in_this_file = [&](const char* key) -> const AwsProfileValue* {
       const AwsProfileValue* value = profile.find(key);
+      if (value != nullptr && value->in_credentials_file != credentials_file) value = value->shadowed.get();
       return value != nullptr && value->in_credentials_file == credentials_file ? value : nullptr;
     };
     const AwsProfileValue* id = in_this_file("aws_access_key_id");
     const AwsProfileValue* secret = in_this_file("aws_secret_access_key");
-    const AwsProfileValue* present = id != nullptr ? id : secret;
-    if (present == nullptr) return std::nullopt;
-    if (id == nullptr || secret == nullptr)
-      throw Error(ErrorKind::Usage, present->origin,
-                  fmt::format("is set but {} is not, in the same file", id == nullptr ? "aws_access_key_id" : "aws_secret_access_key"));
-    const AwsProfileValue* token = in_this_file("aws_session_token");
+    if (id == nullptr) return std::nullopt;
+    if (secret == nullptr)
+      throw Error(ErrorKind::Usage, id->origin, "aws_access_key_id is set but aws_secret_access_key is not, in the same file");
+    // The older name first, as botocore reads it.
+    const AwsProfileValue* token = in_this_file("aws_security_token");
+    if (token == nullptr) token = in_this_file("aws_session_token");
     sigv4::Credentials keys{id->value, secret->value, token != nullptr ? token->value : ""};
     const std::string provider = "keys of " + profile_label(name);
     Plan plan{[keys, provider](const Trace&) { return sigv4::static_provider(keys, provider); }, id->origin, "",
@@ -192,9 +194,11 @@ class Resolver {
     // profile's other sources are.
     std::string outranked;
     for (const AwsProfileValue* key : {id, secret, token})
-      if (key != nullptr && outranked.empty()) outranked = key->shadowed_origin;
-    const AwsProfileValue* any_token = profile.find("aws_session_token");
-    if (outranked.empty() && any_token != nullptr && any_token != token) outranked = any_token->origin;
+      if (key != nullptr && key->shadowed && outranked.empty()) outranked = key->shadowed->origin;
+    for (const char* name : {"aws_security_token", "aws_session_token"}) {
+      const AwsProfileValue* any_token = profile.find(name);
+      if (outranked.empty() && any_token != nullptr && any_token != token) outranked = any_token->origin;
+    }
     if (!outranked.empty()) plan.losers.push_back(outranked);
     return plan;
   }

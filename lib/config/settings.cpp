@@ -325,7 +325,7 @@ const std::vector<Setting>& table() {
       },
       {
           .key = "session_token",
-          .env = {{""}, {"AWS_SESSION_TOKEN"}},  // R2 keys have no token
+          .env = {{""}, {.name = "AWS_SESSION_TOKEN", .older_name = "AWS_SECURITY_TOKEN"}},  // R2 keys have no token
           .file_key = "session_token",
           .value_name = "TOKEN",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.session_token = v.text; },

@@ -65,6 +65,9 @@ struct EnvVar {
   std::string_view name = {};  // "" in a unit: this source has no such member
   ConvertEnv convert = nullptr;
   std::string_view doc = {};   // for the man page, when its syntax differs from the flag's
+  /// An older name of the same variable, read first, as botocore reads
+  /// AWS_SECURITY_TOKEN before AWS_SESSION_TOKEN; "" none.
+  std::string_view older_name = {};
 };
 
 /// A command that carries the flag, with its own help line if the setting

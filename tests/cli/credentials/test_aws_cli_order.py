@@ -103,7 +103,10 @@ class ChainOrder(CredentialTestCase):
                 botocore.session.Session().get_credentials()
         r = self.run_cc("offload", "--force", stdin=b"k" * 100000)
         self.assertEqual(r.code, 2, r.err)
-        self.assertIn("is set but aws_secret_access_key is not, in the same file", r.err)
+        self.assertIn("aws_access_key_id is set but aws_secret_access_key is not, in the same file", r.err)
+        # A secret without its key: the file is passed over, the next source signs.
+        self.aws_file("credentials", "[default]\naws_secret_access_key = s\n")
+        self.same_pick("AKIDCONFIGFILE")
 
     def test_environment_before_the_profile_named_by_aws_profile(self):
         self.aws_file("credentials", "[named]\naws_access_key_id = AKIDCREDSFILE\naws_secret_access_key = s\n")

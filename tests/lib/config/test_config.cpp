@@ -282,6 +282,12 @@ TEST_CASE("S3 settings: R2 variables over AWS ones over the file over the AWS pr
   c = box.load();
   CHECK(c.s3.access_key_id == "AWSKEY");
   CHECK(c.s3.session_token == "awstoken");
+  box.env["AWS_SECURITY_TOKEN"] = "oldertoken";  // its older name, read first as botocore reads it
+  CHECK(box.load().s3.session_token == "oldertoken");
+  box.env.erase("AWS_SESSION_TOKEN");
+  CHECK(box.load().s3.session_token == "oldertoken");
+  box.env.erase("AWS_SECURITY_TOKEN");
+  box.env["AWS_SESSION_TOKEN"] = "awstoken";
   CHECK(c.s3.region == "aws-default");
   CHECK(c.s3.endpoint == "http://aws-endpoint:1");
 

@@ -148,11 +148,26 @@ TEST_CASE("a profile's keys come from one file: the credentials file's outrank t
   CHECK(keys.losers == std::vector<std::string>{"aws profile p (" + chain.config_path() + ":3)"});
   chain.config("[profile p]\naws_session_token = config-token\n");
   CHECK(chain.resolve().losers == std::vector<std::string>{"aws profile p (" + chain.config_path() + ":2)"});
+  // The token's older name, read first as botocore reads it.
+  chain.credentials("[p]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = creds-secret\n"
+                    "aws_security_token = older-token\naws_session_token = newer-token\n");
+  CHECK(chain.resolve().fixed->session_token == "older-token");
+  chain.credentials("[p]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = creds-secret\n"
+                    "aws_security_token = older-token\n");
+  CHECK(chain.resolve().fixed->session_token == "older-token");
   // A key in one file and its secret in the other: the AWS CLI refuses the
   // credentials file's half (PartialCredentialsError), and so does claimcheck.
   chain.credentials("[p]\naws_access_key_id = AKIDCREDS\n");
   chain.config("[profile p]\naws_secret_access_key = config-secret\n");
-  CHECK(chain.error().why() == "is set but aws_secret_access_key is not, in the same file");
+  CHECK(chain.error().why() == "aws_access_key_id is set but aws_secret_access_key is not, in the same file");
+  // The key makes a file's keys count: a secret alone is passed over, as
+  // the AWS CLI passes it over, for the next source (or the same key's
+  // file missing its secret: the config file named).
+  chain.credentials("[p]\naws_secret_access_key = creds-secret\n");
+  chain.config("[profile p]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = config-secret\n");
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDCONFIG");
+  chain.config("[profile p]\naws_access_key_id = AKIDCONFIG\n");
+  CHECK(chain.error().what_failed() == "aws profile p (" + chain.config_path() + ":2)");
 }
 
 TEST_CASE("chained roles: each source_profile followed; a profile with keys is a source as it is") {
@@ -210,7 +225,7 @@ TEST_CASE("profiles that cannot work say what they use") {
   chain.config("[profile p]\nweb_identity_token_file = /t\n");
   CHECK(chain.error().why() == "is set but no role ARN is (AWS_ROLE_ARN or role_arn)");
   chain.config("[profile p]\naws_access_key_id = A\n");
-  CHECK(chain.error().why() == "is set but aws_secret_access_key is not, in the same file");
+  CHECK(chain.error().why() == "aws_access_key_id is set but aws_secret_access_key is not, in the same file");
 }
 
 TEST_CASE("credential_source: the environment's keys, the container or instance metadata") {
@@ -311,6 +326,15 @@ TEST_CASE("the shared files as botocore reads them: a section named twice, a hea
   CHECK(chain.error().why() == "line 3: a key seen before in its section, at line 2 (the AWS CLI refuses a key twice)");
   chain.credentials("[default]\naws_access_key_id = AKID1\n[default]\naws_access_key_id = AKID2\n");
   CHECK(chain.error().what_failed() == chain.credentials_path());
+  chain.credentials("\xEF\xBB\xBF[default]\naws_access_key_id = AKIDBOM\naws_secret_access_key = s\n");
+  CHECK(chain.error().why() == "line 1: it begins with a UTF-8 byte order mark, which the AWS CLI cannot read "
+                               "either (save the file without it)");
+  // The name in the brackets as written, blanks included: [ default ] is another section.
+  chain.config("");
+  chain.credentials("[ default ]\naws_access_key_id = AKIDSPACED\naws_secret_access_key = s\n");
+  CHECK_FALSE(chain.resolve().fixed);
+  chain.credentials("[default]\naws_access_key_id = AKIDPLAIN\naws_secret_access_key = s\n[ default ]\nregion = x\n");
+  CHECK(chain.resolve().fixed->access_key_id == "AKIDPLAIN");
   // An indented line after a value continues it (a key of several lines): said, not dropped.
   chain.credentials("[default]\naws_access_key_id = AKIDCONT\n  continued\naws_secret_access_key = s\n");
   CHECK(chain.error().why() == "line 3: an indented line continues the value before it (a value of several lines)");
