@@ -69,6 +69,18 @@ CodePoint decode_utf8(std::string_view text, std::size_t at) {
 
 bool is_control(char32_t c) { return c < 0x20 || (c >= 0x7F && c <= 0x9F); }
 
+namespace {
+
+/// Marks that reorder or break the text around them on a terminal: the
+/// bidirectional overrides and isolates (a name that reads as another, as
+/// in "Trojan Source") and the line and paragraph separators.
+bool moves_text(char32_t c) {
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
+}
+
+}  // namespace
+
 std::string printable_line(std::string_view text, char control) {
   constexpr char kHex[] = "0123456789ABCDEF";
   std::string line;
@@ -80,7 +92,7 @@ std::string printable_line(std::string_view text, char control) {
       line += {'\\', 'x', kHex[byte >> 4], kHex[byte & 0xF]};
       continue;
     }
-    if (is_control(cp.value))
+    if (is_control(cp.value) || moves_text(cp.value))
       line += control;
     else
       line.append(text.substr(at, cp.length));

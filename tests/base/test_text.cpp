@@ -108,4 +108,7 @@ TEST_CASE("printable_line: controls become spaces, bytes that are not UTF-8 beco
   CHECK(base::printable_line("overlong \xC0\xAF") == "overlong \\xC0\\xAF");
   CHECK(base::printable_line("surrogate \xED\xA0\x80") == "surrogate \\xED\\xA0\\x80");
   CHECK(base::printable_line("cell\x1b[2J\xC2\x85\xFF", '?') == "cell?[2J?\\xFF");  // a table cell's marker
+  // Right-to-left override, an isolate, a line separator: they move the text around them.
+  CHECK(base::printable_line("a\xE2\x80\xAE" "b\xE2\x81\xA6" "c\xE2\x80\xA8" "d", '?') == "a?b?c?d");
+  CHECK(base::printable_line("\xE2\x80\x8B zero width space stays") == "\xE2\x80\x8B zero width space stays");
 }

@@ -220,13 +220,13 @@ class LocalInspect(InspectTestCase):
         # unchecked input: ESC, DEL and U+009B (a terminal's CSI in UTF-8)
         # become '?', and UTF-8 text stays.
         ref = self.offload(compressible(60_000), *self.store)
-        document = {"\x1b[2J\u009b31m\u00e9\u65e5": ref,
+        document = {"\x1b[2J\u009b31m\u00e9\u65e5\u202e": ref,
                     "b": {"_type": "claim_check_ref", "key": "k/\x7f\u0085x", "size_bytes": 3,
                           "compressed": False, "stored_at": "2026-01-09T13:24:00Z"}}
         r = self.inspect(*self.store, "inspect", self.write_json("odd.json", document), expect=3)
-        self.assertIn("/?[2J?31m\u00e9\u65e5 ", r.out)
+        self.assertIn("/?[2J?31m\u00e9\u65e5? ", r.out)  # U+202E, right-to-left override, too
         self.assertIn("k/??x ", r.out)
-        for control in ("\x1b", "\x7f", "\u0085", "\u009b"):
+        for control in ("\x1b", "\x7f", "\u0085", "\u009b", "\u202e"):
             self.assertNotIn(control, r.out)
 
     def test_expired_reference_is_reported_not_an_error(self):

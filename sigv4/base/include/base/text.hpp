@@ -51,8 +51,8 @@ CodePoint decode_utf8(std::string_view text, std::size_t at);
 bool is_control(char32_t c);
 
 /// `text` as a terminal or log line may show it: each control character
-/// (C0, DEL, C1) becomes `control` (a space in a message, '?' in a table
-/// cell), and each byte that is not part of well-formed UTF-8 is written
+/// (C0, DEL, C1) and each bidirectional or line-separating mark becomes
+/// `control` (a space in a message, '?' in a table cell), and each byte that is not part of well-formed UTF-8 is written
 /// \xNN. Every other character stays: a path or value in an error line
 /// reads as the user typed it, and no byte of it can act on a terminal.
 std::string printable_line(std::string_view text, char control = ' ');
