@@ -55,7 +55,7 @@ std::vector<Entry> read_entries(int dir_fd, const std::string& path, Want want) 
   DIR* dir = fd >= 0 ? ::fdopendir(fd) : nullptr;
   if (dir == nullptr) {
     if (fd >= 0) ::close(fd);
-    throw Error(ErrorKind::Store, "list", std::strerror(errno));
+    throw local_store_error("list", errno);
   }
   std::vector<Entry> entries;
   while (const dirent* d = ::readdir(dir)) {
@@ -96,7 +96,7 @@ class Walker {
           // objects. Any other failure (a folder this user may not read) is
           // the listing's: skipping it had made gc and stats undercount, exit 0.
           if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP) continue;
-          throw Error(ErrorKind::Store, "list " + key, std::strerror(errno));
+          throw local_store_error("list " + key, errno);
         }
         if (!walk(sub.get(), key)) return false;
       } else if (key.starts_with(prefix_)) {

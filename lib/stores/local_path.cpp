@@ -1,5 +1,7 @@
 #include "stores/local_path.hpp"
 
+#include "base/io.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,12 +65,19 @@ std::vector<std::string> key_segments(std::string_view key) {
   return segments;
 }
 
+Error local_store_error(std::string what, int error_number) {
+  const bool our_limit = base::out_of_descriptors(error_number);
+  return Error(our_limit ? ErrorKind::Internal : ErrorKind::Store, std::move(what),
+               std::string(std::strerror(error_number)) + std::string(base::open_files_limit_hint(error_number)));
+}
+
 /// The store's directory is a path the user named (or the default one): one
 /// that cannot be used, such as a file, is a usage error (exit 2) as the
 /// journal directory's is; anything else (EIO...) stays a store error.
 [[noreturn]] void base_failed(const std::string& base, int error_number) {
   const ErrorKind kind = path_error_kind(error_number);
-  throw Error(kind == ErrorKind::Usage ? kind : ErrorKind::Store, "file://" + base, std::strerror(error_number));
+  if (kind == ErrorKind::Usage) throw Error(kind, "file://" + base, std::strerror(error_number));
+  throw local_store_error("file://" + base, error_number);
 }
 
 void store_path_failed(const std::string& base, std::string_view action, std::string_view path,
@@ -76,7 +85,7 @@ void store_path_failed(const std::string& base, std::string_view action, std::st
   if (error_number == EACCES || error_number == EPERM || error_number == EROFS)
     throw Error(ErrorKind::Usage, "file://" + base,
                 fmt::format("{} '{}': {}", action, path, std::strerror(error_number)));
-  throw Error(ErrorKind::Store, fmt::format("{} 'file://{}/{}'", action, base, path), std::strerror(error_number));
+  throw local_store_error(fmt::format("{} 'file://{}/{}'", action, base, path), error_number);
 }
 
 UniqueFd open_base(const std::string& base, bool create) {

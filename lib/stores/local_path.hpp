@@ -4,6 +4,8 @@
 // holds) can reach outside the base.
 #pragma once
 
+#include "core/error.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +27,11 @@ std::vector<std::string> key_segments(std::string_view key);
 /// Opens the base directory; with `create`, makes it (and its parents) with
 /// mode 0700. Returns an invalid fd when it is absent and not created.
 UniqueFd open_base(const std::string& base, bool create);
+
+/// A failed system call on the store's files: Error(Store), or, when this
+/// process is out of descriptors, Error(Internal) naming the limit (exit 1,
+/// as a socket at that limit): the store is not at fault.
+Error local_store_error(std::string what, int error_number);
 
 /// Making or opening `path` (under the store's directory `base`) failed with
 /// `error_number`. A permission this user lacks, or a read-only file system,

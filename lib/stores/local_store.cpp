@@ -71,7 +71,7 @@ std::string percent_encode_path(std::string_view path) {
 class TempFile {
  public:
   TempFile(int dir_fd, const std::string& what) : TempFile(dir_fd) {
-    if (!fd_.valid()) throw Error(ErrorKind::Store, what, std::strerror(error_));
+    if (!fd_.valid()) throw local_store_error(what, error_);
   }
   /// Does not throw: valid() says whether it was created, error() why not.
   explicit TempFile(int dir_fd) : dir_fd_(dir_fd) {
@@ -101,14 +101,14 @@ class TempFile {
   TempFile& operator=(const TempFile&) = delete;
 
   void write(const char* data, std::size_t size, const std::string& what) {
-    if (!base::write_all(fd_.get(), data, size)) throw Error(ErrorKind::Store, what, std::strerror(errno));
+    if (!base::write_all(fd_.get(), data, size)) throw local_store_error(what, errno);
   }
   void sync_and_close(const std::string& what) {
-    if (::fsync(fd_.get()) != 0 || !fd_.reset()) throw Error(ErrorKind::Store, what, std::strerror(errno));
+    if (::fsync(fd_.get()) != 0 || !fd_.reset()) throw local_store_error(what, errno);
   }
   void rename_to(const std::string& name, const std::string& what) {
     if (::renameat(dir_fd_, name_.c_str(), dir_fd_, name.c_str()) != 0) {
-      throw Error(ErrorKind::Store, what, std::strerror(errno));
+      throw local_store_error(what, errno);
     }
     committed_ = true;
   }
@@ -177,7 +177,7 @@ class LocalStore final : public Store {
     const UniqueFd file = open_object(key);
     const auto read = [&](char* buffer, std::size_t capacity) {
       const ssize_t n = base::read_some(file.get(), buffer, capacity);
-      if (n < 0) throw Error(ErrorKind::Store, "get " + url(key), std::strerror(errno));
+      if (n < 0) throw local_store_error("get " + url(key), errno);
       return static_cast<std::size_t>(n);
     };
     base::copy_all(read, [&](const char* data, std::size_t size) { sink.write(data, size); }, kChunk);
@@ -192,7 +192,7 @@ class LocalStore final : public Store {
     struct stat st {};
     if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
-      throw Error(ErrorKind::Store, "head " + url(key), std::strerror(errno));
+      throw local_store_error("head " + url(key), errno);
     }
     if (S_ISLNK(st.st_mode)) symlink_refused(key);
     if (!S_ISREG(st.st_mode)) return std::nullopt;
@@ -262,7 +262,7 @@ class LocalStore final : public Store {
     if (sidecar && !is_orphan_sidecar(dir.get(), directory.empty() ? "" : directory + "/", name))
       return;  // not ours, or its object is there now: it stays
     if (::unlinkat(dir.get(), name.c_str(), 0) != 0 && errno != ENOENT)
-      throw Error(ErrorKind::Store, "abort upload " + url(upload.key), std::strerror(errno));
+      throw local_store_error("abort upload " + url(upload.key), errno);
     prune_empty_directories(base.get(), segments);
   }
 
@@ -327,7 +327,7 @@ class LocalStore final : public Store {
   bool unlink_if_there(int dir_fd, const std::string& file, const std::string& key) const {
     if (::unlinkat(dir_fd, file.c_str(), 0) == 0) return true;
     if (errno == ENOENT) return false;
-    throw Error(ErrorKind::Store, "remove " + url(key), std::strerror(errno));
+    throw local_store_error("remove " + url(key), errno);
   }
 
   /// The store's directory, which must be there to hold an object: without
@@ -356,7 +356,7 @@ class LocalStore final : public Store {
     if (errno == ENOENT || errno == ENOTDIR) {
       throw Error(ErrorKind::NotFound, "get " + url(key), "no such object");
     }
-    throw Error(ErrorKind::Store, "get " + url(key), std::strerror(errno));
+    throw local_store_error("get " + url(key), errno);
   }
 
   std::optional<Sidecar> read_sidecar(int dir_fd, const std::string& name, const std::string& key) const {

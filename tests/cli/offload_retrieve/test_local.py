@@ -1124,6 +1124,23 @@ class LocalStoreTests(CliTestCase):
                          (1, "claimcheck: --config: cannot read config file '%s': Too many open files "
                              "(the limit on open files: ulimit -n)\n" % config))
 
+    def test_the_local_store_met_at_the_open_file_limit_is_exit_1_naming_the_limit(self):
+        # As a socket at that limit: the limit is this process's, not the store failing (exit 6, as it was).
+        if clitest.is_sanitized(clitest.BINARY):
+            self.skipTest("the sanitizers need descriptors of their own")
+        named = 0
+        for limit in range(5, 12):
+            proc = subprocess.run([clitest.BINARY, "offload", "--force"], input=compressible(100_000),
+                                  capture_output=True, env=self.env, timeout=60,
+                                  preexec_fn=lambda limit=limit: resource.setrlimit(resource.RLIMIT_NOFILE,
+                                                                                    (limit, limit)))
+            last = proc.stderr.decode().splitlines()[-1] if proc.stderr else ""
+            if proc.returncode != 0:
+                self.assertEqual(proc.returncode, 1, (limit, proc.stderr))
+                self.assertTrue(last.endswith("Too many open files (the limit on open files: ulimit -n)"), last)
+                named += 1
+        self.assertGreaterEqual(named, 1)
+
     def test_an_error_line_shows_bytes_that_are_not_utf8_escaped(self):
         # A value from the environment or a file is echoed in its error line:
         # a byte that is not UTF-8 is written \xNN, a control character is a
