@@ -94,6 +94,18 @@ class Resolver {
     return value;
   }
 
+  /// Setting `key` from its AWS_* variable (the settings table's last tier,
+  /// an older name first, as the settings read it): what botocore's
+  /// environment provider reads for credential_source Environment.
+  std::optional<std::string> aws_variable(std::string_view key) const {
+    const Setting* row = find_setting(key);
+    if (row == nullptr || row->env.empty()) return std::nullopt;
+    for (const std::string_view name : {row->env.back().older_name, row->env.back().name})
+      if (!name.empty())
+        if (auto value = env_value(std::string(name).c_str())) return value;
+    return std::nullopt;
+  }
+
   [[noreturn]] static void unusable(const std::string& profile, const std::string& why) {
     throw Error(ErrorKind::Usage, profile_label(profile), why);
   }
@@ -273,11 +285,11 @@ class Resolver {
 
   Plan from_credential_source(const std::string& name, const std::string& source) {
     if (source == "Environment") {
-      const auto id = env_value("AWS_ACCESS_KEY_ID");
-      const auto secret = env_value("AWS_SECRET_ACCESS_KEY");
+      const auto id = aws_variable("access_key_id");
+      const auto secret = aws_variable("secret_access_key");
       if (!id || !secret)
         unusable(name, "credential_source Environment needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
-      sigv4::Credentials keys{*id, *secret, env_value("AWS_SESSION_TOKEN").value_or("")};
+      sigv4::Credentials keys{*id, *secret, aws_variable("session_token").value_or("")};
       return Plan{[keys](const Trace&) { return sigv4::static_provider(keys, "environment"); },
                   "env AWS_ACCESS_KEY_ID", "", std::nullopt};
     }

@@ -75,6 +75,22 @@ class AssumeRole(CredentialTestCase):
         self.assertRegex(self.credentials_origin(self.roundtrip()),
                          r"^env AWS_ACCESS_KEY_ID; also set, not used: aws profile ci \(.*/\.aws/config:2\)$")
 
+    def test_credential_source_environment_sends_the_token_by_its_older_name_too(self):
+        # Temporary keys in the environment, their token as AWS_SECURITY_TOKEN
+        # (botocore's older name, read first): without it STS refuses them.
+        import botocore.session
+        sts = botocore.session.get_session().create_client(
+            "sts", endpoint_url=credtest.STS_ENDPOINT, region_name="us-east-1",
+            aws_access_key_id=S3["ACCESS_KEY"], aws_secret_access_key=S3["SECRET_KEY"])
+        temporary = sts.assume_role(RoleArn=credtest.ROLE_ARN, RoleSessionName="older-token")["Credentials"]
+        self.aws_file("config", "[profile ci]\nrole_arn = {}\ncredential_source = Environment\n".format(
+            credtest.ROLE_ARN))
+        self.env.update({"AWS_ACCESS_KEY_ID": temporary["AccessKeyId"],
+                         "AWS_SECRET_ACCESS_KEY": temporary["SecretAccessKey"],
+                         "AWS_SECURITY_TOKEN": temporary["SessionToken"]})
+        offload = self.run_cc("--profile", "ci", "offload", "--force", stdin=b"older token " * 10000)
+        self.assertEqual(offload.code, 0, offload.err)
+
     def test_credential_source_instance_metadata_and_container(self):
         """The source keys come from the loopback IMDS or container agent (the
         test user's keys); the role is radosgw's."""
