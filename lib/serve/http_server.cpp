@@ -5,10 +5,8 @@
 #include "serve/http_server.hpp"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <httplib.h>
@@ -17,17 +15,15 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <optional>
 
 #include <fmt/format.h>
-#include <openssl/x509.h>
 
-#include "base/time.hpp"
 #include "core/error.hpp"
 #include "serve/connection.hpp"
 #include "serve/idle_connections.hpp"
 #include "serve/route.hpp"
+#include "serve/tls_context.hpp"
 #include "serve/worker_pool.hpp"
 
 namespace claimcheck::serve {
@@ -210,59 +206,6 @@ struct ConnectionState : IdleConnection {
   std::size_t served = 0;  // requests
 };
 
-/// A file that cannot be read says why ("No such file or directory", "is a
-/// directory"), which OpenSSL's PEM error does not.
-void check_openable(const std::string& what, const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error(ErrorKind::Usage, what, std::strerror(errno));
-  struct stat info {};
-  const bool directory = ::fstat(fd, &info) == 0 && S_ISDIR(info.st_mode);
-  ::close(fd);
-  if (directory) throw Error(ErrorKind::Usage, what, "is a directory");
-}
-
-SSL_CTX* load_tls(const HttpServerOptions& options) {
-  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) return nullptr;
-  if (options.tls_cert_file.empty() || options.tls_key_file.empty())
-    throw Error(ErrorKind::Usage, "TLS", "both a certificate and a key file are needed");
-  check_openable("TLS certificate " + options.tls_cert_file, options.tls_cert_file);
-  check_openable("TLS key " + options.tls_key_file, options.tls_key_file);
-  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
-  if (ctx == nullptr) throw Error(ErrorKind::Internal, "TLS", "cannot create an OpenSSL context");
-  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-  if (SSL_CTX_use_certificate_chain_file(ctx, options.tls_cert_file.c_str()) != 1) {
-    SSL_CTX_free(ctx);
-    throw Error(ErrorKind::Usage, "TLS certificate " + options.tls_cert_file, "cannot be loaded (PEM expected)");
-  }
-  if (SSL_CTX_use_PrivateKey_file(ctx, options.tls_key_file.c_str(), SSL_FILETYPE_PEM) != 1 ||
-      SSL_CTX_check_private_key(ctx) != 1) {
-    SSL_CTX_free(ctx);
-    throw Error(ErrorKind::Usage, "TLS key " + options.tls_key_file,
-                "cannot be loaded or does not match the certificate");
-  }
-  return ctx;
-}
-
-/// A certificate outside its validity period still serves, but browsers and
-/// the temporal CLI refuse it with an error that does not name the cause:
-/// say it at start.
-std::optional<std::string> certificate_validity_warning(SSL_CTX* ctx, const std::string& file) {
-  X509* cert = SSL_CTX_get0_certificate(ctx);
-  if (cert == nullptr) return std::nullopt;
-  const auto when = [](const ASN1_TIME* t) {
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(t, &tm) != 1) return std::string("an unreadable time");
-    return base::format_rfc3339(std::chrono::system_clock::from_time_t(timegm(&tm)));
-  };
-  if (X509_cmp_current_time(X509_get0_notAfter(cert)) < 0)
-    return fmt::format("warning: TLS certificate {} expired at {}: browsers and the temporal CLI refuse it", file,
-                       when(X509_get0_notAfter(cert)));
-  if (X509_cmp_current_time(X509_get0_notBefore(cert)) > 0)
-    return fmt::format("warning: TLS certificate {} is not valid before {}: browsers and the temporal CLI refuse it",
-                       file, when(X509_get0_notBefore(cert)));
-  return std::nullopt;
-}
-
 HttpRequest translate(const httplib::Request& req) {
   HttpRequest request;
   request.method = req.method;
@@ -323,7 +266,7 @@ class HttpServer::Impl : public httplib::Server {
       : options_(options), codec_(codec), log_(std::move(log)), tls_(load_tls(options)),
         idle_([this](std::unique_ptr<IdleConnection> connection) { resume(std::move(connection)); }) {
     if (tls_ && log_)
-      if (auto warning = certificate_validity_warning(tls_, options.tls_cert_file)) log_(*warning);
+      for (const std::string& warning : certificate_warnings(tls_, options.tls_cert_file, options.host)) log_(warning);
     // Made here, before serve says it listens: a thread limit fails it now.
     pool_ = std::make_unique<WorkerPool>(options.workers, [this] { idle_.stop(); });
     workers_ = pool_.get();

@@ -551,6 +551,40 @@ class ServeLocal(ServeTestCase):
             self.assertIn(f"claimcheck: warning: TLS certificate {cert_file} {said}: browsers and the temporal CLI "
                           "refuse it", server.lines)
 
+    def test_a_certificate_for_another_name_and_an_encrypted_key_are_said_at_start(self):
+        ca, cert, key = self.make_tls()  # IP:127.0.0.1, DNS:localhost
+        server = self.serve("--tls-cert", cert, "--tls-key", key)
+        self.assertFalse([line for line in server.lines if "warning" in line], server.lines)
+        server.stop()
+        # Browsers refuse https://127.0.0.1:PORT with a certificate for example.com, and do not say why.
+        tls = os.path.dirname(cert)
+        run = lambda *a: subprocess.run(["openssl", *a], cwd=tls, check=True, capture_output=True)
+        with open(os.path.join(tls, "other.cnf"), "w") as f:
+            f.write("subjectAltName=DNS:example.com\n")
+        run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "other.pem", "-days", "2", "-extfile", "other.cnf")
+        other = os.path.join(tls, "other.pem")
+        server = self.serve("--tls-cert", other, "--tls-key", key)
+        self.assertIn(f"claimcheck: warning: TLS certificate {other} names neither 127.0.0.1 nor localhost: browsers "
+                      "and the temporal CLI refuse it (make one with subjectAltName IP:127.0.0.1,DNS:localhost)",
+                      server.lines)
+        server.stop()
+        # An encrypted key: one line, never a passphrase prompt (stdin is a terminal for a person, a
+        # service has none).
+        run("pkey", "-in", "server.key", "-aes256", "-passout", "pass:pw", "-out", "encrypted.key")
+        encrypted = os.path.join(tls, "encrypted.key")
+        r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", encrypted)
+        self.assertEqual((r.code, r.err_lines()),
+                         (2, [f"claimcheck: TLS key {encrypted}: is encrypted, and serve takes no passphrase: give "
+                              "it the key decrypted (openssl pkey -in KEY -out KEY.plain), readable only by its user"]))
+        self.assertNotIn("pass phrase", r.err)
+        # Another certificate's key: said as such.
+        run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "stranger.key")
+        stranger = os.path.join(tls, "stranger.key")
+        r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", stranger)
+        self.assertEqual((r.code, r.err_lines()),
+                         (2, [f"claimcheck: TLS key {stranger}: does not match the certificate"]))
+
     def test_relative_paths_in_the_config_file_are_under_its_directory(self):
         _, cert, key = self.make_tls()
         conf_dir = os.path.dirname(cert)
