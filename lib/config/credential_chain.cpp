@@ -169,10 +169,15 @@ class Resolver {
       const std::string provider = "credential_process of " + profile_label(name);
       // Its origin names the profile and where: "credential_process of aws
       // profile dev (/home/u/.aws/config:7)", the profile said once.
-      return Plan{[command = command->value, provider](const Trace&) {
-                    return sigv4::process_provider(command, provider);
-                  },
-                  "credential_process of " + command->origin, "", std::nullopt};
+      Plan plan{[command = command->value, provider](const Trace&) {
+                  return sigv4::process_provider(command, provider);
+                },
+                "credential_process of " + command->origin, "", std::nullopt};
+      // The config file's keys come after it: -v names them as not used.
+      const AwsProfileValue* key = profile.find("aws_access_key_id");
+      if (key != nullptr && key->in_credentials_file) key = key->shadowed.get();
+      if (key != nullptr) plan.losers.push_back(key->origin);
+      return plan;
     }
     return static_keys(name, profile, false);
   }

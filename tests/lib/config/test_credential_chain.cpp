@@ -127,7 +127,9 @@ TEST_CASE("keys in the credentials file beat credential_process, which beats key
   chain.settings.profile = "p";
   chain.config("[profile p]\ncredential_process = /bin/creds --x\naws_access_key_id = AKIDCONFIG\n"
                "aws_secret_access_key = config-secret\n");
-  CHECK(chain.resolve().origin == "credential_process of aws profile p (" + chain.config_path() + ":2)");
+  const ResolvedChain process = chain.resolve();
+  CHECK(process.origin == "credential_process of aws profile p (" + chain.config_path() + ":2)");
+  CHECK(process.losers == std::vector<std::string>{"aws profile p (" + chain.config_path() + ":3)"});
   chain.credentials("[p]\naws_access_key_id = AKIDCREDS\naws_secret_access_key = creds-secret\n");
   CHECK(chain.resolve().fixed->access_key_id == "AKIDCREDS");
   chain.credentials("");
