@@ -212,8 +212,8 @@ class Resolver {
     std::string outranked;
     for (const AwsProfileValue* key : {id, secret, token})
       if (key != nullptr && key->shadowed && outranked.empty()) outranked = key->shadowed->origin;
-    for (const char* name : {"aws_security_token", "aws_session_token"}) {
-      const AwsProfileValue* any_token = profile.find(name);
+    for (const char* token_name : {"aws_security_token", "aws_session_token"}) {
+      const AwsProfileValue* any_token = profile.find(token_name);
       if (outranked.empty() && any_token != nullptr && any_token != token) outranked = any_token->origin;
     }
     if (!outranked.empty()) plan.losers.push_back(outranked);
