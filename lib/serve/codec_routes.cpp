@@ -90,8 +90,9 @@ void check_fits_a_response(std::uint64_t size, std::uint64_t limit) {
 Payload inflate_inline(std::size_t index, const Payload& payload, std::uint64_t& budget, std::uint64_t limit) {
   const std::string at = "payloads[" + std::to_string(index) + "]: ";
   try {
-    Payload inner = temporal::undo_known_codecs(payload, budget);
-    budget -= std::min<std::uint64_t>(budget, inner.data.size());
+    std::uint64_t inflated = 0;  // every layer's
+    Payload inner = temporal::undo_known_codecs(payload, budget, &inflated);
+    budget -= inflated;
     return inner;
   } catch (const temporal::InflatesBeyond&) {
     // The limit is the request's, not what its earlier payloads left of it.

@@ -52,13 +52,23 @@ InflatesBeyond::InflatesBeyond(std::uint64_t limit)
     : Error(ErrorKind::Integrity, "binary/zlib payload", fmt::format("inflates beyond {} bytes", limit)),
       limit_(limit) {}
 
-Payload undo_known_codecs(Payload payload, std::uint64_t max_bytes) {
+Payload undo_known_codecs(Payload payload, std::uint64_t max_bytes, std::uint64_t* inflated) {
   max_bytes = std::min(max_bytes, kMaxPayloadBytes);
-  // Each round removes one layer; a payload cannot nest deeper than its size allows.
+  // Each round removes one layer, inflating what the rounds before left of
+  // the bound: layers nested thousands deep inflate no more than one.
+  std::uint64_t left = max_bytes;
   while (payload.encoding() == kZlibEncoding) {
     if (payload.data.size() > kMaxPayloadBytes) corrupt("larger than any payload");
-    payload = decode_payload_wire(inflate_zlib(payload.data, max_bytes));
+    std::string layer;
+    try {
+      layer = inflate_zlib(payload.data, left);
+    } catch (const InflatesBeyond&) {
+      throw InflatesBeyond(max_bytes);
+    }
+    left -= layer.size();
+    payload = decode_payload_wire(layer);
   }
+  if (inflated != nullptr) *inflated = max_bytes - left;
   return payload;
 }
 

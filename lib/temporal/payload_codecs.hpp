@@ -28,12 +28,14 @@ class InflatesBeyond : public Error {
 };
 
 /// While the payload is binary/zlib: inflate and decode the payload inside,
-/// holding at most `max_bytes` of inflated data (a zlib bomb of 1 MB
-/// inflates to 1 GB). A zlib stream that is corrupt or truncated, or an
-/// inner payload that is not a protobuf Payload, is Error(Integrity); one
-/// that inflates beyond `max_bytes` is InflatesBeyond. Other payloads come
-/// back as is.
-Payload undo_known_codecs(Payload payload, std::uint64_t max_bytes = kMaxPayloadBytes);
+/// inflating at most `max_bytes` in all, every layer counted (a zlib bomb
+/// of 1 MB inflates to 1 GB; thousands of nested layers to as much each).
+/// A zlib stream that is corrupt or truncated, or an inner payload that is
+/// not a protobuf Payload, is Error(Integrity); layers that inflate beyond
+/// `max_bytes` together are InflatesBeyond. Other payloads come back as is.
+/// `inflated`, when given, gets the bytes inflated.
+Payload undo_known_codecs(Payload payload, std::uint64_t max_bytes = kMaxPayloadBytes,
+                          std::uint64_t* inflated = nullptr);
 
 /// True for the converters' own encodings, whose data is the value itself:
 /// json/plain, binary/plain, json/protobuf, binary/protobuf, binary/null.
