@@ -11,6 +11,7 @@
 #include <optional>
 
 #include <fmt/format.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -46,24 +47,29 @@ SSL_CTX* load_tls(const HttpServerOptions& options) {
     SSL_CTX_free(ctx);
     throw Error(ErrorKind::Usage, "TLS certificate " + options.tls_cert_file, "cannot be loaded (PEM expected)");
   }
-  // OpenSSL would prompt on the terminal for an encrypted key's passphrase
-  // (and block a service's start): asked for one, say so instead.
+  // Read here, not by SSL_CTX_use_PrivateKey_file: OpenSSL would prompt on
+  // the terminal for an encrypted key's passphrase (and block a service's
+  // start), and a key of another certificate would fail as unreadable.
   bool asked_for_passphrase = false;
-  SSL_CTX_set_default_passwd_cb_userdata(ctx, &asked_for_passphrase);
-  SSL_CTX_set_default_passwd_cb(ctx, [](char*, int, int, void* asked) {
-    *static_cast<bool*>(asked) = true;
-    return 0;
-  });
-  const bool loaded = SSL_CTX_use_PrivateKey_file(ctx, options.tls_key_file.c_str(), SSL_FILETYPE_PEM) == 1;
-  SSL_CTX_set_default_passwd_cb(ctx, nullptr);  // the flag it points to ends here
-  SSL_CTX_set_default_passwd_cb_userdata(ctx, nullptr);
-  if (!loaded || SSL_CTX_check_private_key(ctx) != 1) {
+  BIO* file = BIO_new_file(options.tls_key_file.c_str(), "r");
+  EVP_PKEY* key = file == nullptr ? nullptr
+                                  : PEM_read_bio_PrivateKey(file, nullptr,
+                                                            [](char*, int, int, void* asked) {
+                                                              *static_cast<bool*>(asked) = true;
+                                                              return 0;
+                                                            },
+                                                            &asked_for_passphrase);
+  BIO_free(file);
+  const bool loaded = key != nullptr;
+  const bool matches = loaded && SSL_CTX_use_PrivateKey(ctx, key) == 1 && SSL_CTX_check_private_key(ctx) == 1;
+  EVP_PKEY_free(key);
+  if (!matches) {
     SSL_CTX_free(ctx);
     throw Error(ErrorKind::Usage, "TLS key " + options.tls_key_file,
                 asked_for_passphrase ? "is encrypted, and serve takes no passphrase: give it the key decrypted "
                                        "(openssl pkey -in KEY -out KEY.plain), readable only by its user"
                 : loaded ? "does not match the certificate"
-                         : "cannot be loaded (PEM expected)");
+                                 : "cannot be loaded (PEM expected)");
   }
   return ctx;
 }
@@ -108,10 +114,14 @@ std::optional<std::string> name_warning(X509* cert, const std::string& file, con
                                          : X509_check_host(cert, host.c_str(), host.size(), 0, nullptr) == 1;
   const bool localhost = is_loopback(host) && X509_check_host(cert, "localhost", 9, 0, nullptr) == 1;
   if (named || localhost) return std::nullopt;
-  return fmt::format("warning: TLS certificate {} names neither {}{}: browsers and the temporal CLI refuse it "
-                     "(make one with subjectAltName {}:{}{})",
-                     file, host, is_loopback(host) ? " nor localhost" : "", is_ip_address(host) ? "IP" : "DNS", host,
-                     is_loopback(host) ? ",DNS:localhost" : "");
+  const std::string entry = std::string(is_ip_address(host) ? "IP:" : "DNS:") + host;
+  if (is_loopback(host) && host != "localhost")
+    return fmt::format("warning: TLS certificate {} names neither {} nor localhost: browsers and the temporal CLI "
+                       "refuse it (make one with subjectAltName {},DNS:localhost)",
+                       file, host, entry);
+  return fmt::format("warning: TLS certificate {} does not name {}: browsers and the temporal CLI refuse it (make "
+                     "one with subjectAltName {})",
+                     file, host, entry);
 }
 
 }  // namespace

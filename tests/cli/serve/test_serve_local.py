@@ -578,12 +578,17 @@ class ServeLocal(ServeTestCase):
                          (2, [f"claimcheck: TLS key {encrypted}: is encrypted, and serve takes no passphrase: give "
                               "it the key decrypted (openssl pkey -in KEY -out KEY.plain), readable only by its user"]))
         self.assertNotIn("pass phrase", r.err)
-        # Another certificate's key: said as such.
-        run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "stranger.key")
-        stranger = os.path.join(tls, "stranger.key")
-        r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", stranger)
-        self.assertEqual((r.code, r.err_lines()),
-                         (2, [f"claimcheck: TLS key {stranger}: does not match the certificate"]))
+        # Another certificate's key, of the same type or not: said as such.
+        run("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "stranger-rsa.key")
+        run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "stranger-ec.key")
+        for name in ("stranger-rsa.key", "stranger-ec.key"):
+            stranger = os.path.join(tls, name)
+            r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", stranger)
+            self.assertEqual((r.code, r.err_lines()),
+                             (2, [f"claimcheck: TLS key {stranger}: does not match the certificate"]))
+        # Not a key at all.
+        r = self.run_cc("serve", "--listen", "127.0.0.1:0", "--tls-cert", cert, "--tls-key", cert)
+        self.assertEqual((r.code, r.err_lines()), (2, [f"claimcheck: TLS key {cert}: cannot be loaded (PEM expected)"]))
 
     def test_relative_paths_in_the_config_file_are_under_its_directory(self):
         _, cert, key = self.make_tls()
