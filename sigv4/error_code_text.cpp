@@ -21,8 +21,7 @@ constexpr std::pair<std::string_view, std::string_view> kExplained[] = {
     {"NotFound", "no such key or bucket"},
     // STS's, which radosgw answers without a Message.
     {"ExpiredToken", "the session token has expired"},
-    {"InvalidArgument", "an argument of the request is not valid (a role_session_name, duration_seconds or "
-                        "external_id the server refuses, say)"},
+    {"InvalidArgument", "an argument of the request is not valid"},
 };
 
 }  // namespace

@@ -66,6 +66,9 @@ TimedCredentials parse_answer(const ProviderResponse& response, const std::strin
     const std::string message = parsed ? scrubbed(text_of(document, "Message"), secrets) : "";
     std::string why = where + ": " + (code.empty() ? "error" : code);
     if (const std::string_view reason = error_reason(code, message); !reason.empty()) why += ": " + std::string(reason);
+    // The arguments of an STS call are the profile's, which the user can change.
+    if (code == "InvalidArgument" && message.empty())
+      why += " (a role_session_name, duration_seconds or external_id the server refuses, say)";
     throw CredentialsError(CredentialsError::Cause::Provider, provider,
                            why + " (HTTP " + std::to_string(response.status) + ")");
   }

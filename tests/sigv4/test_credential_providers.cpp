@@ -291,6 +291,12 @@ TEST_CASE("web identity: the token file's token, unsigned, to AssumeRoleWithWebI
   auto skewed = error_of([&] { web_identity_provider(options, "web identity")->fetch(); });
   CHECK(skewed.reason() == "STS AssumeRoleWithWebIdentity at " + base_url(server) +
                                ": RequestTimeTooSkewed: the local clock differs too much from the server's (HTTP 403)");
+  // An STS call's arguments are the profile's: named (an S3 request's are not).
+  write_file(folder / "token", "bad-argument");
+  auto argument = error_of([&] { web_identity_provider(options, "web identity")->fetch(); });
+  CHECK(argument.reason() == "STS AssumeRoleWithWebIdentity at " + base_url(server) +
+                                 ": InvalidArgument: an argument of the request is not valid (a role_session_name, "
+                                 "duration_seconds or external_id the server refuses, say) (HTTP 400)");
 
   std::filesystem::remove(folder / "token");
   auto missing = error_of([&] { web_identity_provider(options, "web identity")->fetch(); });

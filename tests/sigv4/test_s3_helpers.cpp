@@ -162,7 +162,7 @@ TEST_CASE("an S3Error says what failed and why, even when the server's message i
   CHECK(S3Error(500, "InternalError", "boom", "", "op").reason() == "boom");
   // STS's codes, which radosgw sends without a Message.
   CHECK(S3Error(400, "ExpiredToken", "", "", "op").reason() == "the session token has expired");
-  CHECK(S3Error(400, "InvalidArgument", "", "", "op").reason().starts_with("an argument of the request is not valid"));
+  CHECK(S3Error(400, "InvalidArgument", "", "", "op").reason() == "an argument of the request is not valid");
   CHECK_FALSE(signature.not_found());
   CHECK_FALSE(signature.transport());
   const S3Error missing(404, "NotFound", "", "", "HeadObject b/k");

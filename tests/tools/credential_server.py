@@ -192,6 +192,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.sts_error(400, "ExpiredTokenException", "Token expired: current date/time is after exp")
         if token == "skewed":  # as radosgw refuses: a code and an empty Message
             return self.sts_error(403, "RequestTimeTooSkewed", "")
+        if token == "bad-argument":  # radosgw's answer to an argument it refuses
+            return self.sts_error(400, "InvalidArgument", "")
         if token != self.server.args.web_identity_token:
             return self.sts_error(400, "InvalidIdentityToken", "The token could not be validated")
         if not form.get("RoleArn") or not form.get("RoleSessionName"):
