@@ -26,8 +26,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "output and -o alike; a thread that cannot be started (the limit on processes and threads: "
          "ulimit -u, a container's pids.max; or on memory for its stack: ulimit -v, ulimit -d) where the work needs it (gc, stats and inspect make do "
          "with the threads that start); a socket that cannot be opened (the limit on open files: ulimit -n), which is not retried, to the "
-         "store or to a credential provider, a config file, AWS shared file or file of the local store that cannot be "
-         "opened for that limit, and a credential_process that cannot be started for a limit "
+         "store or to a credential provider, a file that cannot be opened for that limit (a config, AWS shared "
+         "or CA bundle file, an input or -o file, the journal, the local store's), and a credential_process that cannot be started for a limit "
          "(a pipe: ulimit -n; a process: ulimit -u); and `serve` without its claimcheck-serve (an incomplete installation)"},
         {code(ErrorKind::Usage), "usage error (bad flag or configuration value)",
          "also a path the user named, by argument, flag, variable or setting, that cannot be used: a "

@@ -1141,6 +1141,31 @@ class LocalStoreTests(CliTestCase):
                 named += 1
         self.assertGreaterEqual(named, 1)
 
+    def test_every_line_at_the_open_file_limit_names_it(self):
+        # retrieve -o, stats' journal and offload from a file, under every limit from nearly none to
+        # enough: a run that meets it is exit 1, and each line that says so names the limit.
+        if clitest.is_sanitized(clitest.BINARY):
+            self.skipTest("the sanitizers need descriptors of their own")
+        ref = self.offload(compressible(100_000))
+        source = os.path.join(self.tmp, "in.bin")
+        with open(source, "wb") as f:
+            f.write(compressible(100_000))
+        commands = [["retrieve", "-o", os.path.join(self.tmp, "out.bin"), json.dumps(ref)], ["stats"],
+                    ["offload", "--force", source]]
+        met = 0
+        for command in commands:
+            for limit in range(4, 12):
+                proc = subprocess.run([clitest.BINARY, *command], capture_output=True, env=self.env, timeout=60,
+                                      preexec_fn=lambda limit=limit: resource.setrlimit(resource.RLIMIT_NOFILE,
+                                                                                        (limit, limit)))
+                for line in proc.stderr.decode().splitlines():
+                    if "Too many open files" in line:
+                        self.assertIn("(the limit on open files: ulimit -n)", line, (command, limit))
+                if proc.returncode != 0:
+                    self.assertEqual(proc.returncode, 1, (command, limit, proc.stderr))
+                    met += 1
+        self.assertGreaterEqual(met, 3)
+
     def test_an_error_line_shows_bytes_that_are_not_utf8_escaped(self):
         # A value from the environment or a file is echoed in its error line:
         # a byte that is not UTF-8 is written \xNN, a control character is a
