@@ -134,8 +134,9 @@ void check_guarded(Inspection& item, Store& store, BucketStores& buckets, const 
     check_one(item, store, buckets, options, now);
   } catch (const Error& e) {
     // A setting that cannot be used (a CA bundle that is not there) is no
-    // one reference's: inspect stops with it (exit 2), as other commands do.
-    if (e.kind() == ErrorKind::Usage) throw;
+    // one reference's: inspect stops with it (exit 2), as other commands do;
+    // so does a limit of this process's (open files: exit 1).
+    if (e.kind() == ErrorKind::Usage || e.kind() == ErrorKind::Internal) throw;
     // A key the store refuses (a local store's reserved name or symbolic
     // link) is the reference's fault, as retrieve says (exit 3), not the
     // store's; what the store holds for it being damaged (a local store's
@@ -266,7 +267,7 @@ void presign_inspections(std::vector<Inspection>& inspections, Store& store, Buc
       // As online: a setting that cannot be used stops inspect (exit 2); a
       // credential provider that fails is the store failing to answer (6),
       // not a fine reference without its link.
-      if (e.kind() == ErrorKind::Usage) throw;
+      if (e.kind() == ErrorKind::Usage || e.kind() == ErrorKind::Internal) throw;
       item.status = CheckStatus::StoreError;
       item.problems.push_back("no URL: " + e.why());
     }

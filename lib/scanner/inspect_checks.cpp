@@ -50,6 +50,7 @@ ContentCheck checked(Fetch&& fetch) {
   try {
     check.how = fetch() ? "sha256" : "size";
   } catch (const Error& e) {
+    if (e.kind() == ErrorKind::Internal) throw;  // this process's (a limit met): inspect stops, exit 1
     check.error = e.why();
     if (e.kind() == ErrorKind::NotFound) check.outcome = ContentCheck::Outcome::Missing;
     else if (e.kind() == ErrorKind::Integrity) check.outcome = ContentCheck::Outcome::Corrupt;

@@ -229,6 +229,28 @@ class LocalInspect(InspectTestCase):
         for control in ("\x1b", "\x7f", "\u0085", "\u009b", "\u202e"):
             self.assertNotIn(control, r.out)
 
+    def test_the_open_file_limit_stops_inspect_with_exit_1_not_a_store_error(self):
+        # The limit is this process's, no reference's: one line naming it, exit 1 (it was 6,
+        # "not checked (store error)").
+        import resource
+        from claimcheck_test import is_sanitized
+        if is_sanitized(inspecttest.BINARY):
+            self.skipTest("the sanitizers need descriptors of their own")
+        ref = self.offload(compressible(60_000), *self.store)
+        document = self.write_json("one.json", {"data": ref})
+        met = 0
+        for limit in range(4, 12):
+            proc = subprocess.run([inspecttest.BINARY, *self.store, "inspect", "--verify", document],
+                                  capture_output=True, env=self.env, timeout=60,
+                                  preexec_fn=lambda limit=limit: resource.setrlimit(resource.RLIMIT_NOFILE,
+                                                                                    (limit, limit)))
+            if proc.returncode != 0:
+                met += 1
+                self.assertEqual(proc.returncode, 1, (limit, proc.stdout, proc.stderr))
+                self.assertTrue(proc.stderr.decode().rstrip("\n").endswith("(the limit on open files: ulimit -n)"),
+                                (limit, proc.stderr))
+        self.assertGreaterEqual(met, 1)
+
     def test_expired_reference_is_reported_not_an_error(self):
         ref = self.offload(compressible(60_000), *self.store)
         old = copy.deepcopy(ref)
