@@ -17,6 +17,7 @@
 
 #include "base/time.hpp"
 #include "core/error.hpp"
+#include "serve/listen_address.hpp"
 
 namespace claimcheck::serve {
 namespace {
@@ -98,21 +99,18 @@ bool is_ip_address(const std::string& host) {
   return ::inet_pton(AF_INET, host.c_str(), &address) == 1 || ::inet_pton(AF_INET6, host.c_str(), &address) == 1;
 }
 
-bool is_loopback(const std::string& host) {
-  in_addr v4{};
-  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  return host == "::1" || host == "localhost";
-}
-
 /// Browsers and the temporal CLI check the name in the URL against the
 /// certificate's: for https://127.0.0.1:8081 an IP address entry, for
-/// https://localhost:8081 a DNS one. A wildcard address (0.0.0.0, ::) is
+/// https://localhost:8081 a DNS one, never the subject's common name (which
+/// OpenSSL falls back to by default). A wildcard address (0.0.0.0, ::) is
 /// reached by other names: not checked.
 std::optional<std::string> name_warning(X509* cert, const std::string& file, const std::string& host) {
   if (host.empty() || host == "0.0.0.0" || host == "::") return std::nullopt;
-  const bool named = is_ip_address(host) ? X509_check_ip_asc(cert, host.c_str(), 0) == 1
-                                         : X509_check_host(cert, host.c_str(), host.size(), 0, nullptr) == 1;
-  const bool localhost = is_loopback(host) && X509_check_host(cert, "localhost", 9, 0, nullptr) == 1;
+  const auto names_host = [cert](const std::string& name) {
+    return X509_check_host(cert, name.c_str(), name.size(), X509_CHECK_FLAG_NEVER_CHECK_SUBJECT, nullptr) == 1;
+  };
+  const bool named = is_ip_address(host) ? X509_check_ip_asc(cert, host.c_str(), 0) == 1 : names_host(host);
+  const bool localhost = is_loopback(host) && names_host("localhost");
   if (named || localhost) return std::nullopt;
   const std::string entry = std::string(is_ip_address(host) ? "IP:" : "DNS:") + host;
   if (is_loopback(host) && host != "localhost")

@@ -569,6 +569,17 @@ class ServeLocal(ServeTestCase):
                       "and the temporal CLI refuse it (make one with subjectAltName IP:127.0.0.1,DNS:localhost)",
                       server.lines)
         server.stop()
+        # IP:127.0.0.1 only (its subject's CN is localhost, which browsers do not read): not for
+        # https://localhost:PORT.
+        with open(os.path.join(tls, "ip-only.cnf"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1\n")
+        run("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "ip-only.pem", "-days", "2", "-extfile", "ip-only.cnf")
+        ip_only = os.path.join(tls, "ip-only.pem")
+        server = self.serve("--listen", "localhost:0", "--tls-cert", ip_only, "--tls-key", key)
+        self.assertIn(f"claimcheck: warning: TLS certificate {ip_only} does not name localhost: browsers and the "
+                      "temporal CLI refuse it (make one with subjectAltName DNS:localhost)", server.lines)
+        server.stop()
         # An encrypted key: one line, never a passphrase prompt (stdin is a terminal for a person, a
         # service has none).
         run("pkey", "-in", "server.key", "-aes256", "-passout", "pass:pw", "-out", "encrypted.key")
