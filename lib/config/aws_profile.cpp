@@ -1,7 +1,6 @@
 #include "config/aws_profile.hpp"
 
 #include <cerrno>
-#include <cstring>
 #include <optional>
 #include <sstream>
 #include <string_view>
@@ -71,7 +70,7 @@ void read_file(const std::string& path, bool config_file, AwsSharedFiles& files)
     // another source (instance metadata) sign instead.
     if (base::out_of_descriptors(error))
       throw Error(ErrorKind::Internal, path,
-                  fmt::format("cannot be read: {}{}", std::strerror(error), base::open_files_limit_hint(error)));
+                  "cannot be read: " + base::errno_text(error));
     return;
   }
   // configparser, so the AWS CLI, fails on it too, as a line before any header.

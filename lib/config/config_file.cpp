@@ -97,8 +97,7 @@ std::optional<ConfigFile> read_config_file(const std::string& path, bool require
     // Out of descriptors: this process's limit, not a path to change (exit 1).
     if (base::out_of_descriptors(error))
       throw Error(ErrorKind::Internal, named_by,
-                  fmt::format("cannot read config file '{}': {}{}", path, std::strerror(error),
-                              base::open_files_limit_hint(error)));
+                  fmt::format("cannot read config file '{}': {}", path, base::errno_text(error)));
     throw Error(ErrorKind::Usage, named_by,
                 error == EFBIG ? fmt::format("config file '{}' is larger than {} bytes", path, base::kSmallFileLimit)
                                : fmt::format("cannot read config file '{}': {}", path, std::strerror(error)));

@@ -33,18 +33,9 @@ bool UniqueFd::reset() noexcept {
   return rc == 0;
 }
 
-namespace {
-
-/// strerror, and at the open-file limit which limit it is (ulimit -n).
-std::string errno_text(int error_number) {
-  return std::string(std::strerror(error_number)) + std::string(base::open_files_limit_hint(error_number));
-}
-
-}  // namespace
-
 Error errno_error(const std::string& what) {
   const int error_number = errno;
-  return Error(ErrorKind::Internal, what, errno_text(error_number));
+  return Error(ErrorKind::Internal, what, base::errno_text(error_number));
 }
 
 ErrorKind path_error_kind(int error_number) {
@@ -67,7 +58,7 @@ ErrorKind path_error_kind(int error_number) {
 
 Error path_error(const std::string& what) {
   const int error_number = errno;
-  return Error(path_error_kind(error_number), what, errno_text(error_number));
+  return Error(path_error_kind(error_number), what, base::errno_text(error_number));
 }
 
 void write_all(int fd, const char* data, std::size_t size, const std::string& what) {

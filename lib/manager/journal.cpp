@@ -42,7 +42,7 @@ constexpr int kVersion = 1;
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
   const int error_number = errno;
   throw Error(path_error_kind(error_number), fmt::format("journal {}", path),
-              fmt::format("{}: {}{}", what, std::strerror(error_number), base::open_files_limit_hint(error_number)));
+              fmt::format("{}: {}", what, base::errno_text(error_number)));
 }
 
 /// Closing the descriptor releases any flock held through it.

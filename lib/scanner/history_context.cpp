@@ -22,16 +22,15 @@ std::string proto_name(std::string_view json_name) {
   return name;
 }
 
-const Json* find_member(const Json& object, std::string_view name) { return proto_member(object, name); }
 
 std::string nested_name(const Json& attributes, std::string_view type_field) {
-  const Json* type = find_member(attributes, type_field);
-  const Json* name = type ? find_member(*type, "name") : nullptr;
+  const Json* type = proto_member(attributes, type_field);
+  const Json* name = type ? proto_member(*type, "name") : nullptr;
   return name && name->is_string() ? name->get<std::string>() : std::string();
 }
 
 std::string string_member(const Json& object, std::string_view name) {
-  const Json* value = find_member(object, name);
+  const Json* value = proto_member(object, name);
   return value && value->is_string() ? value->get<std::string>() : std::string();
 }
 
@@ -43,8 +42,8 @@ std::string operation_name(const Json& attributes) {
     return service.empty() ? operation : service + "/" + operation;
   }
   for (auto request : {"acceptedRequest", "request"}) {
-    const Json* found = find_member(attributes, request);
-    const Json* input = found ? find_member(*found, "input") : nullptr;
+    const Json* found = proto_member(attributes, request);
+    const Json* input = found ? proto_member(*found, "input") : nullptr;
     if (input) return string_member(*input, "name");
   }
   return {};
@@ -114,7 +113,7 @@ const Json* event_attributes(const Json& event) {
 
 void add_type_name(const Json& event, TypeNames& names) {
   const Json* attributes = event_attributes(event);
-  const Json* id = find_member(event, "eventId");
+  const Json* id = proto_member(event, "eventId");
   if (!attributes || !id) return;
   std::string name = own_type_name(*attributes);
   if (!name.empty()) names.emplace(id_text(*id), std::move(name));
@@ -134,7 +133,7 @@ std::string event_type_name(const Json& attributes, const TypeNames& names) {
   std::string own = own_type_name(attributes);
   if (!own.empty()) return own;
   for (auto link : {"scheduledEventId", "initiatedEventId", "startedEventId", "acceptedEventId"}) {
-    const Json* id = find_member(attributes, link);
+    const Json* id = proto_member(attributes, link);
     if (!id) continue;
     auto it = names.find(id_text(*id));
     if (it != names.end()) return it->second;

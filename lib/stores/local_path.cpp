@@ -68,7 +68,7 @@ std::vector<std::string> key_segments(std::string_view key) {
 Error local_store_error(std::string what, int error_number) {
   const bool our_limit = base::out_of_descriptors(error_number);
   return Error(our_limit ? ErrorKind::Internal : ErrorKind::Store, std::move(what),
-               std::string(std::strerror(error_number)) + std::string(base::open_files_limit_hint(error_number)));
+               base::errno_text(error_number));
 }
 
 /// The store's directory is a path the user named (or the default one): one

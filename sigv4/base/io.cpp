@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstring>
+
 namespace base {
 namespace {
 
@@ -23,6 +25,10 @@ bool out_of_descriptors(long error_number) { return error_number == EMFILE || er
 
 std::string_view open_files_limit_hint(long error_number) {
   return out_of_descriptors(error_number) ? " (the limit on open files: ulimit -n)" : "";
+}
+
+std::string errno_text(int error_number) {
+  return std::string(std::strerror(error_number)) + std::string(open_files_limit_hint(error_number));
 }
 
 ssize_t read_some(int fd, char* buffer, std::size_t capacity) {

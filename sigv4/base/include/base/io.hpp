@@ -33,6 +33,10 @@ bool out_of_descriptors(long error_number);
 /// " (the limit on open files: ulimit -n)" for EMFILE or ENFILE, else "".
 std::string_view open_files_limit_hint(long error_number);
 
+/// strerror(error_number), and at the open-file limit which limit it is:
+/// "Too many open files (the limit on open files: ulimit -n)".
+std::string errno_text(int error_number);
+
 /// Up to `capacity` bytes; 0 at end of file; -1 with errno on failure.
 ssize_t read_some(int fd, char* buffer, std::size_t capacity);
 
