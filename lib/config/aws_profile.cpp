@@ -180,6 +180,12 @@ const AwsProfileValue* AwsSection::find(const std::string& key) const {
   return it == values.end() ? nullptr : &it->second;
 }
 
+const AwsProfileValue* AwsSection::find_in_file(const std::string& key, bool credentials_file) const {
+  const AwsProfileValue* value = find(key);
+  if (value != nullptr && value->in_credentials_file != credentials_file) value = value->shadowed.get();
+  return value != nullptr && value->in_credentials_file == credentials_file ? value : nullptr;
+}
+
 const AwsSection* AwsSharedFiles::profile(const std::string& name) const {
   const auto it = profiles.find(name);
   return it == profiles.end() ? nullptr : &it->second;

@@ -31,6 +31,10 @@ struct AwsSection {
   std::string origin;  // where its header is: "/home/u/.aws/config:3"
 
   const AwsProfileValue* find(const std::string& key) const;
+  /// The key as one of the two files sets it (the credentials file's when
+  /// `credentials_file`, else the config file's, outranked or not); null when
+  /// that file does not.
+  const AwsProfileValue* find_in_file(const std::string& key, bool credentials_file) const;
 };
 
 struct AwsSharedFiles {

@@ -174,9 +174,8 @@ class Resolver {
                 },
                 "credential_process of " + command->origin, "", std::nullopt};
       // The config file's keys come after it: -v names them as not used.
-      const AwsProfileValue* key = profile.find("aws_access_key_id");
-      if (key != nullptr && key->in_credentials_file) key = key->shadowed.get();
-      if (key != nullptr) plan.losers.push_back(key->origin);
+      if (const AwsProfileValue* key = profile.find_in_file("aws_access_key_id", false))
+        plan.losers.push_back(key->origin);
       return plan;
     }
     return static_keys(name, profile, false);
@@ -189,11 +188,7 @@ class Resolver {
   /// count: a secret without it is passed over.
   static std::optional<Plan> static_keys(const std::string& name, const AwsSection& profile,
                                          bool credentials_file) {
-    const auto in_this_file = [&](const char* key) -> const AwsProfileValue* {
-      const AwsProfileValue* value = profile.find(key);
-      if (value != nullptr && value->in_credentials_file != credentials_file) value = value->shadowed.get();
-      return value != nullptr && value->in_credentials_file == credentials_file ? value : nullptr;
-    };
+    const auto in_this_file = [&](const char* key) { return profile.find_in_file(key, credentials_file); };
     const AwsProfileValue* id = in_this_file("aws_access_key_id");
     const AwsProfileValue* secret = in_this_file("aws_secret_access_key");
     if (id == nullptr) return std::nullopt;
