@@ -28,7 +28,7 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "with the threads that start); a socket that cannot be opened (the limit on open files: ulimit -n), which is not retried, to the "
          "store or to a credential provider, a file that cannot be opened for that limit (a config, AWS shared "
          "or CA bundle file, an input or -o file, the journal, the local store's), and a credential_process that cannot be started for a limit "
-         "(a pipe: ulimit -n; a process: ulimit -u); and `serve` without its claimcheck-serve (an incomplete installation)"},
+         "(a pipe: ulimit -n; a process: ulimit -u); `serve` under an open-file limit that leaves it too few descriptors to answer a request; and `serve` without its claimcheck-serve (an incomplete installation)"},
         {code(ErrorKind::Usage), "usage error (bad flag or configuration value)",
          "also a path the user named, by argument, flag, variable or setting, that cannot be used: a "
          "missing input file, an -o directory that is missing or unwritable, TMPDIR, the journal "

@@ -1,7 +1,8 @@
 // The binding to cpp-httplib (Debian's libcpp-httplib-dev 0.11). The
 // library parses requests, routes, reads bodies and writes responses; this
-// file replaces its per-connection loop (process_and_close_socket) so that
-// reads and writes go through Connection, with deadlines and TLS.
+// file replaces its accept loop (Listener) and its per-connection loop
+// (serve_connection) so that reads and writes go through Connection, with
+// deadlines and TLS.
 #include "serve/http_server.hpp"
 
 #include <arpa/inet.h>
@@ -22,6 +23,7 @@
 #include "core/error.hpp"
 #include "serve/connection.hpp"
 #include "serve/idle_connections.hpp"
+#include "serve/listener.hpp"
 #include "serve/route.hpp"
 #include "serve/tls_context.hpp"
 #include "serve/worker_pool.hpp"
@@ -269,8 +271,6 @@ class HttpServer::Impl : public httplib::Server {
       for (const std::string& warning : certificate_warnings(tls_, options.tls_cert_file, options.host)) log_(warning);
     // Made here, before serve says it listens: a thread limit fails it now.
     pool_ = std::make_unique<WorkerPool>(options.workers, [this] { idle_.stop(); });
-    workers_ = pool_.get();
-    new_task_queue = [this] { return pool_.release(); };  // httplib's from then on
     set_payload_max_length(codec.body_limit());
     set_keep_alive_timeout(std::max<time_t>(1, options.keep_alive_timeout.count() / 1000));
     set_keep_alive_max_count(kRequestsPerConnection);
@@ -340,41 +340,58 @@ class HttpServer::Impl : public httplib::Server {
     // page's six, or hundreds) beyond it has SYNs dropped and retried a
     // second later and more. Listening again sets the kernel's maximum.
     ::listen(svr_sock_, SOMAXCONN);
+    try {
+      listener_ = std::make_unique<Listener>(svr_sock_, log_);
+    } catch (...) {
+      close_sockets();
+      throw;
+    }
   }
 
   ~Impl() override {
     idle_.stop();  // before the TLS context its connections use
-    if (tls_ != nullptr) SSL_CTX_free(tls_);
-    if (listening_ >= 0) ::close(listening_);
+    close_sockets();
   }
 
   int port() const { return port_; }
 
+  /// Accepts connections until shutdown(), then waits for the requests in
+  /// flight to be answered.
+  void run() {
+    listener_->run([this](int fd) { resume(std::make_unique<ConnectionState>(fd, tls_)); });
+    pool_->shutdown();
+  }
+
   void shutdown() {
     stopping_ = true;
     idle_.stop();  // idle connections close; requests in flight are answered
-    // Shutting the listening socket down fails httplib's accept, which
-    // ends run() once the requests in flight are answered, and works as
-    // well just before run() (when httplib's stop() would do nothing).
-    // httplib's stop() also marks the socket closed, and httplib ends a
-    // response streamed from the object cache (send()) early when it sees
-    // that mark. The socket is shut down through a duplicate of our own,
-    // so its number is never one the kernel has handed out again.
+    listener_->stop();  // works as well just before run()
+    // Connections waiting to be accepted are reset, and new ones refused,
+    // now rather than when the server is destroyed. Not httplib's stop():
+    // it marks the socket closed, and httplib ends a response streamed from
+    // the object cache (send()) early when it sees that mark. Shut down
+    // through a duplicate of our own, so its number is never one the kernel
+    // has handed out again.
     if (listening_ >= 0) ::shutdown(listening_, SHUT_RDWR);
   }
 
  private:
-  bool process_and_close_socket(socket_t sock) override {
-    serve_connection(std::make_unique<ConnectionState>(sock, tls_));
-    return true;
+  void close_sockets() {
+    if (tls_ != nullptr) SSL_CTX_free(tls_);
+    tls_ = nullptr;
+    if (listening_ >= 0) ::close(listening_);
+    listening_ = -1;
+    const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+    if (sock != INVALID_SOCKET) ::close(sock);
   }
 
-  /// A parked connection whose bytes have arrived: back to a worker. (Only
-  /// ConnectionStates are parked.) A task the pool never runs, at a stop,
-  /// closes its connection as it is destroyed.
+  /// A connection with bytes to read: a new one, or a parked one whose
+  /// bytes have arrived, to a worker. (Only ConnectionStates are parked.) A
+  /// task the pool never runs, at a stop, closes its connection as it is
+  /// destroyed.
   void resume(std::unique_ptr<IdleConnection> idle) {
     auto handoff = std::make_shared<std::unique_ptr<ConnectionState>>(static_cast<ConnectionState*>(idle.release()));
-    workers_->enqueue([this, handoff] { serve_connection(std::move(*handoff)); });
+    pool_->enqueue([this, handoff] { serve_connection(std::move(*handoff)); });
   }
 
   /// Serves the requests that have arrived on a connection; when none is
@@ -460,7 +477,7 @@ class HttpServer::Impl : public httplib::Server {
     RequestLog unused;  // log_exchange logs it as refused by the HTTP parser
     send(codec_.reject(translate(req), res.status, why, unused), res);
     // httplib has counted the (empty) body already, and the connection ends
-    // after it (process_and_close_socket): say both.
+    // after it (serve_connection): say both.
     res.set_header("Content-Length", std::to_string(res.body.size()));
     res.set_header("Connection", "close");
   }
@@ -567,15 +584,15 @@ class HttpServer::Impl : public httplib::Server {
   LogSink log_;
   SSL_CTX* tls_;
   IdleConnections idle_;
-  std::unique_ptr<WorkerPool> pool_;  // until httplib's listen takes it
-  WorkerPool* workers_ = nullptr;      // alive while run() is
+  std::unique_ptr<WorkerPool> pool_;
   int listening_ = -1;  // a duplicate of httplib's listening socket
+  std::unique_ptr<Listener> listener_;
   int port_ = -1;
   std::atomic<bool> stopping_{false};
 };
 
 HttpServer::HttpServer(const HttpServerOptions& options, const CodecServer& codec, LogSink log)
-    : impl_(std::make_unique<Impl>(options, codec, std::move(log))) {}
+    : impl_((require_descriptors_to_serve(), std::make_unique<Impl>(options, codec, std::move(log)))) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -588,7 +605,7 @@ void HttpServer::run() {
   // next response reuses the pages. Peak memory is unchanged.
   mallopt(M_MMAP_THRESHOLD, kHeapResponseLimit);
   mallopt(M_TRIM_THRESHOLD, 2 * kHeapResponseLimit);
-  impl_->listen_after_bind();
+  impl_->run();
 }
 
 void HttpServer::stop() { impl_->shutdown(); }

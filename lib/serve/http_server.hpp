@@ -32,7 +32,8 @@ using LogSink = std::function<void(const std::string& line)>;
 class HttpServer {
  public:
   /// Binds the socket. Throws Error(Usage) when the address cannot be bound
-  /// or the certificate and key cannot be loaded.
+  /// or the certificate and key cannot be loaded, Error(Internal) when the
+  /// open-file limit leaves too few descriptors to answer a request.
   HttpServer(const HttpServerOptions& options, const CodecServer& codec, LogSink log);
   ~HttpServer();
 

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <vector>
 
+#include "base/io.hpp"
 #include "core/error.hpp"
 
 namespace claimcheck::serve {
@@ -17,9 +18,10 @@ IdleConnections::IdleConnections(std::function<void(std::unique_ptr<IdleConnecti
       epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
       wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   if (epoll_fd_ < 0 || wake_fd_ < 0) {
+    const int error = errno;
     if (epoll_fd_ >= 0) ::close(epoll_fd_);
     if (wake_fd_ >= 0) ::close(wake_fd_);
-    throw Error(ErrorKind::Internal, "serve", "cannot create the idle connections' epoll");
+    throw Error(ErrorKind::Internal, "serve", "cannot create the idle connections' epoll: " + base::errno_text(error));
   }
   epoll_event wake{};
   wake.events = EPOLLIN;

@@ -1,4 +1,4 @@
-// serve's workers, as httplib's TaskQueue. httplib's own ThreadPool starts
+// serve's workers, in place of httplib's ThreadPool, which starts
 // its threads in its constructor, and one that cannot be started (a limit on
 // processes and threads: ulimit -u, a container's pids.max) unwinds past the
 // ones already running, which ends the program (under some limits it hung
@@ -15,22 +15,20 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
-
 namespace claimcheck::serve {
 
-class WorkerPool : public httplib::TaskQueue {
+class WorkerPool {
  public:
   /// `before_shutdown` runs first in shutdown() (serve stops taking idle
   /// connections back, so none is queued to a pool that is going).
   WorkerPool(std::size_t workers, std::function<void()> before_shutdown);
-  ~WorkerPool() override;
+  ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
-  void enqueue(std::function<void()> task) override;
+  void enqueue(std::function<void()> task);
   /// Runs the tasks queued so far, then joins the workers.
-  void shutdown() override;
+  void shutdown();
 
  private:
   void work();

@@ -133,6 +133,49 @@ class ServeLocal(ServeTestCase):
             for connection in idle:
                 connection.close()
 
+    def test_an_open_file_limit_that_leaves_no_room_for_a_connection_stops_serve_at_start(self):
+        # At 7 or 8 descriptors serve said it listened, and answered nothing
+        # (every accept failed) nor stopped on SIGTERM; at 6 it blamed the address.
+        if sanitized():
+            self.skipTest("the sanitizer runtime needs descriptors of its own")
+        def eight_descriptors():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (8, 8))
+        server = self.serve(expect_start=False, preexec_fn=eight_descriptors)
+        self.assertEqual(server.wait_exit(), 1, server.lines)
+        self.assertEqual(len(server.lines), 1, server.lines)
+        self.assertRegex(server.lines[0], r"^claimcheck: serve: the open-file limit \(ulimit -n 8\) leaves [0-6] "
+                                          r"descriptors free, and serve needs 7 to listen and answer a request$")
+
+    def test_at_the_open_file_limit_serve_says_so_once_waits_and_still_stops(self):
+        # httplib retried the failing accept every millisecond without a word,
+        # and a SIGTERM meanwhile was never acted on.
+        if sanitized():
+            self.skipTest("the sanitizer runtime needs descriptors of its own")
+        def twenty_descriptors():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (20, 20))
+        server = self.serve(preexec_fn=twenty_descriptors)
+        shortage = ("claimcheck: serve: cannot accept a connection: Too many open files (the limit on open files: "
+                    "ulimit -n); new connections wait until others close")
+        again = "claimcheck: serve: accepting connections again"
+        def episodes():  # each shortage said once, until a connection is accepted again
+            return [line for line in server.lines if line in (shortage, again)]
+        idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(30)]
+        servetest.wait_until(lambda: shortage in server.lines, what="the shortage's line")
+        for connection in idle:
+            connection.close()
+        status, _, _ = server.post("/decode", {"payloads": []})
+        self.assertEqual(status, 200)
+        idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(30)]
+        try:
+            servetest.wait_until(lambda: episodes()[-1] == shortage, what="a shortage after the request")
+            self.assertEqual(server.stop(timeout=10), 0)
+        finally:
+            for connection in idle:
+                connection.close()
+        said = episodes()
+        self.assertEqual(said, [shortage, again] * (len(said) // 2) + [shortage], server.lines)
+        self.assertEqual(server.lines[-1], "claimcheck: serve: stopped")
+
     def test_a_range_header_never_cuts_the_answer(self):
         """RFC 9110: Range is for GET only. A well-formed one is ignored (the whole Payloads body,
         200); one that does not parse gets 416 and the connection closes, its body unread and never
