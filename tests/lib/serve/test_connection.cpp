@@ -2,6 +2,8 @@
 // whole within its deadline, however it is trickled.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +15,9 @@
 
 #include "serve/connection.hpp"
 #include "serve/idle_connections.hpp"
+#include "serve/listener.hpp"
+
+#include "core/error.hpp"
 
 using namespace claimcheck::serve;
 using Clock = std::chrono::steady_clock;
@@ -119,4 +124,94 @@ TEST_CASE("a write that the peer never reads fails at its deadline") {
   CHECK(connection.write_all(big.data(), big.size(), deadline) == -1);
   CHECK(Clock::now() >= deadline);
   ::close(fds[1]);
+}
+
+namespace {
+
+/// A socket listening on a free loopback port; returns (fd, port).
+std::pair<int, int> listen_on_loopback() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), length) == 0);
+  REQUIRE(::listen(fd, 16) == 0);
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  return {fd, ntohs(address.sin_port)};
+}
+
+int connect_to(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  return fd;
+}
+
+}  // namespace
+
+TEST_CASE("the listener hands over each connection, non-blocking, until its stop") {
+  const auto [listening, port] = listen_on_loopback();
+  std::vector<std::string> log;
+  Listener listener(listening, [&](const std::string& line) { log.push_back(line); });
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<int> accepted;
+  std::thread running([&] {
+    listener.run([&](int fd) {
+      std::lock_guard lock(mutex);
+      accepted.push_back(fd);
+      changed.notify_all();
+    });
+  });
+  const int clients[] = {connect_to(port), connect_to(port)};
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return accepted.size() == 2; }));
+  }
+  listener.stop();
+  running.join();
+  for (int fd : accepted) {
+    CHECK((::fcntl(fd, F_GETFL) & O_NONBLOCK) != 0);
+    CHECK((::fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+    ::close(fd);
+  }
+  CHECK(log.empty());
+  for (int fd : clients) ::close(fd);
+  ::close(listening);
+}
+
+TEST_CASE("a listener stopped before it runs returns at once, accepting nothing") {
+  const auto [listening, port] = listen_on_loopback();
+  const int client = connect_to(port);  // waiting in the kernel's queue
+  Listener listener(listening, nullptr);
+  listener.stop();
+  int accepted = 0;
+  listener.run([&](int fd) {
+    ++accepted;
+    ::close(fd);
+  });
+  CHECK(accepted == 0);
+  ::close(client);
+  ::close(listening);
+}
+
+TEST_CASE("a listening socket that fails for good is an error, not the end of serving") {
+  // httplib took any failure but EMFILE for a stop: serve said "stopped" and exited 0.
+  int pipe_fds[2];
+  REQUIRE(::pipe2(pipe_fds, O_CLOEXEC) == 0);
+  [[maybe_unused]] auto n = ::write(pipe_fds[1], "x", 1);  // readable, and not a socket
+  Listener listener(pipe_fds[0], nullptr);
+  std::string what;
+  try {
+    listener.run([](int fd) { ::close(fd); });
+  } catch (const claimcheck::Error& e) {
+    what = e.what();
+  }
+  CHECK(what.find("accepting connections failed: Socket operation on non-socket") != std::string::npos);
+  ::close(pipe_fds[0]);
+  ::close(pipe_fds[1]);
 }
