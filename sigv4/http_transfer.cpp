@@ -239,8 +239,7 @@ HttpOutcome perform_http(CurlEasy& easy, const HttpCall& call,
     // server; the cause is this process's limit.
     if (out_of_descriptors(exchange.outcome.os_errno))
       exchange.outcome.curl_message =
-          "no socket could be opened: " + std::string(std::strerror(static_cast<int>(exchange.outcome.os_errno))) +
-          std::string(open_files_limit_hint(exchange.outcome.os_errno));
+          "no socket could be opened: " + base::errno_text(static_cast<int>(exchange.outcome.os_errno));
   }
   // The handle goes back to the pool: it must not point at this stack frame.
   easy.set(CURLOPT_ERRORBUFFER, static_cast<char*>(nullptr));

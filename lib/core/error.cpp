@@ -25,7 +25,7 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "also a local write that fails (disk full, a file-size limit (ulimit -f), I/O error), to standard "
          "output and -o alike; a thread that cannot be started (the limit on processes and threads: "
          "ulimit -u, a container's pids.max; or on memory for its stack: ulimit -v, ulimit -d) where the work needs it (gc, stats and inspect make do "
-         "with the threads that start); a socket that cannot be opened (the limit on open files: ulimit -n), which is not retried, to the "
+         "with the threads that start); a socket that cannot be opened (the limit on open files: ulimit -n, whose value the line gives; or the system's, fs.file-max), which is not retried, to the "
          "store or to a credential provider, a file that cannot be opened for that limit (a config, AWS shared "
          "or CA bundle file, an input or -o file, the journal, the local store's), and a credential_process that cannot be started for a limit "
          "(a pipe: ulimit -n; a process: ulimit -u); `serve` under an open-file limit that leaves it too few descriptors to answer a request; and `serve` without its claimcheck-serve (an incomplete installation)"},

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,12 +24,17 @@ bool wait_until_ready(int fd, short events) {
 
 bool out_of_descriptors(long error_number) { return error_number == EMFILE || error_number == ENFILE; }
 
-std::string_view open_files_limit_hint(long error_number) {
-  return out_of_descriptors(error_number) ? " (the limit on open files: ulimit -n)" : "";
+std::string open_files_limit_hint(long error_number) {
+  if (error_number == ENFILE) return " (the system's limit on open files: sysctl fs.file-max)";
+  if (error_number != EMFILE) return "";
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return " (the limit on open files: ulimit -n)";
+  return " (the limit on open files: ulimit -n " + std::to_string(limit.rlim_cur) + ")";
 }
 
 std::string errno_text(int error_number) {
-  return std::string(std::strerror(error_number)) + std::string(open_files_limit_hint(error_number));
+  return std::string(std::strerror(error_number)) + open_files_limit_hint(error_number);
 }
 
 ssize_t read_some(int fd, char* buffer, std::size_t capacity) {

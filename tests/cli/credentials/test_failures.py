@@ -206,7 +206,7 @@ class Failures(CredentialTestCase):
             if provider in last and "Too many open files" in last:
                 named += 1
                 self.assertEqual(proc.returncode, 1, (limit, last))
-                self.assertTrue(last.endswith("(the limit on open files: ulimit -n)"), last)
+                self.assertTrue(last.endswith("(the limit on open files: ulimit -n %d)" % limit), last)
                 self.assertNotIn("attempt 2/", proc.stderr.decode())
         self.assertGreaterEqual(named, 1)
 

@@ -247,7 +247,7 @@ class LocalInspect(InspectTestCase):
             if proc.returncode != 0:
                 met += 1
                 self.assertEqual(proc.returncode, 1, (limit, proc.stdout, proc.stderr))
-                self.assertTrue(proc.stderr.decode().rstrip("\n").endswith("(the limit on open files: ulimit -n)"),
+                self.assertTrue(proc.stderr.decode().rstrip("\n").endswith("(the limit on open files: ulimit -n %d)" % limit),
                                 (limit, proc.stderr))
         self.assertGreaterEqual(met, 1)
 

@@ -1122,7 +1122,7 @@ class LocalStoreTests(CliTestCase):
                               preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (4, 4)))
         self.assertEqual((proc.returncode, proc.stderr.decode()),
                          (1, "claimcheck: --config: cannot read config file '%s': Too many open files "
-                             "(the limit on open files: ulimit -n)\n" % config))
+                             "(the limit on open files: ulimit -n 4)\n" % config))
 
     def test_the_local_store_met_at_the_open_file_limit_is_exit_1_naming_the_limit(self):
         # As a socket at that limit: the limit is this process's, not the store failing (exit 6, as it was).
@@ -1137,7 +1137,7 @@ class LocalStoreTests(CliTestCase):
             last = proc.stderr.decode().splitlines()[-1] if proc.stderr else ""
             if proc.returncode != 0:
                 self.assertEqual(proc.returncode, 1, (limit, proc.stderr))
-                self.assertTrue(last.endswith("Too many open files (the limit on open files: ulimit -n)"), last)
+                self.assertTrue(last.endswith("Too many open files (the limit on open files: ulimit -n %d)" % limit), last)
                 named += 1
         self.assertGreaterEqual(named, 1)
 
@@ -1160,7 +1160,7 @@ class LocalStoreTests(CliTestCase):
                                                                                         (limit, limit)))
                 for line in proc.stderr.decode().splitlines():
                     if "Too many open files" in line:
-                        self.assertIn("(the limit on open files: ulimit -n)", line, (command, limit))
+                        self.assertIn("(the limit on open files: ulimit -n %d)" % limit, line, (command, limit))
                 if proc.returncode != 0:
                     self.assertEqual(proc.returncode, 1, (command, limit, proc.stderr))
                     met += 1

@@ -140,7 +140,7 @@ class S3Tests(CliTestCase):
             if "no socket could be opened" in last:
                 socket_refused += 1
                 self.assertEqual(proc.returncode, 1)
-                self.assertTrue(last.endswith("(the limit on open files: ulimit -n)"), last)
+                self.assertTrue(last.endswith("(the limit on open files: ulimit -n %d)" % limit), last)
                 # Not retried: the limit would meet the next attempt too.
                 self.assertIn("-> TooManyOpenFiles (", err)
                 self.assertNotIn("attempt 2/", err)

@@ -155,7 +155,7 @@ class ServeLocal(ServeTestCase):
             resource.setrlimit(resource.RLIMIT_NOFILE, (20, 20))
         server = self.serve(preexec_fn=twenty_descriptors)
         shortage = ("claimcheck: serve: cannot accept a connection: Too many open files (the limit on open files: "
-                    "ulimit -n); new connections wait until others close")
+                    "ulimit -n 20); new connections wait until others close")
         again = "claimcheck: serve: accepting connections again"
         def episodes():  # each shortage said once, until a connection is accepted again
             return [line for line in server.lines if line in (shortage, again)]

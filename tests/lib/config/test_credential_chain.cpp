@@ -370,5 +370,5 @@ TEST_CASE("an AWS file this process has no descriptor left to open stops the cha
   REQUIRE(error);
   CHECK(error->kind() == ErrorKind::Internal);
   CHECK(error->what_failed() == chain.credentials_path());
-  CHECK(error->why() == "cannot be read: Too many open files (the limit on open files: ulimit -n)");
+  CHECK(error->why() == "cannot be read: Too many open files (the limit on open files: ulimit -n 0)");
 }

@@ -30,11 +30,13 @@ auto retry_on_eintr(Call&& call) {
 /// descriptors. The limit is ours, not the file's or the server's fault.
 bool out_of_descriptors(long error_number);
 
-/// " (the limit on open files: ulimit -n)" for EMFILE or ENFILE, else "".
-std::string_view open_files_limit_hint(long error_number);
+/// Which limit EMFILE or ENFILE met, with its value: " (the limit on open
+/// files: ulimit -n 1024)", " (the system's limit on open files: sysctl
+/// fs.file-max)"; else "".
+std::string open_files_limit_hint(long error_number);
 
 /// strerror(error_number), and at the open-file limit which limit it is:
-/// "Too many open files (the limit on open files: ulimit -n)".
+/// "Too many open files (the limit on open files: ulimit -n 1024)".
 std::string errno_text(int error_number);
 
 /// Up to `capacity` bytes; 0 at end of file; -1 with errno on failure.
