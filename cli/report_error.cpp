@@ -71,22 +71,6 @@ void print_details(const std::string& detail) {
     if (!line.empty()) write_line("claimcheck:   " + single_line(line));
 }
 
-// pthread_create says EAGAIN both at the limit on threads and when the new
-// thread's stack cannot be mapped; the second can only be a memory limit's
-// doing when one is set (the address space, or since Linux 4.7 the data
-// segment, which counts stacks too), so those set are named.
-std::string thread_limit_hint() {
-  std::string hint = " (the limit on processes and threads: ulimit -u, or a container's pids.max";
-  std::string memory;
-  for (const auto& [resource, flag] : {std::pair{RLIMIT_AS, "ulimit -v"}, std::pair{RLIMIT_DATA, "ulimit -d"}}) {
-    rlimit limit{};
-    if (getrlimit(resource, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
-      memory += (memory.empty() ? "" : ", ") + std::string(flag);
-  }
-  if (!memory.empty()) hint += "; or on memory, for its stack: " + memory;
-  return hint + ")";
-}
-
 int report_library_error(const Error& error, int verbosity) {
   if (error.kind() == ErrorKind::ReaderGone && verbosity == 0) return exit_code(error.kind());
   std::string message = error.what_failed().empty()

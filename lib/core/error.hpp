@@ -3,6 +3,7 @@
 // `claimcheck: <what>: <why>`.
 #pragma once
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ class Error : public std::runtime_error {
   const std::string& why() const { return why_; }
   /// Optional extra lines shown with -v (never secrets).
   std::string detail;
+  /// This process met a limit of its own (open files, threads, memory): not
+  /// the store's fault, and the same work may succeed once others finish.
+  bool local_limit = false;
 
  private:
   ErrorKind kind_;
@@ -51,5 +55,16 @@ class Error : public std::runtime_error {
 };
 
 inline int exit_code(ErrorKind kind) { return static_cast<int>(kind); }
+
+/// How long cleanup after a failure (removing objects no reference names,
+/// aborting an upload) is tried again while this process is at a limit of
+/// its own (Error::local_limit), and how often: others' work finishing frees
+/// what it needs.
+inline constexpr std::chrono::seconds kCleanupRetryTime{5};
+inline constexpr std::chrono::milliseconds kCleanupRetryDelay{50};
+
+/// " (the limit on processes and threads: ulimit -u, ...)": which limits
+/// a thread that cannot be started (EAGAIN) may have met.
+std::string thread_limit_hint();
 
 }  // namespace claimcheck

@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <functional>
 #include <mutex>
 #include <numeric>
+#include <new>
 #include <optional>
+#include <system_error>
 
 #include <nlohmann/json.hpp>
 
@@ -28,12 +32,25 @@ using Json = nlohmann::json;
 /// locations or endpoints).
 HttpError describe_failure(std::size_t index, std::exception_ptr failure) {
   const std::string at = "payloads[" + std::to_string(index) + "]: ";
+  // Out of descriptors, threads or memory: 503, which clients retry, since
+  // the same request may succeed once others are answered.
+  const auto at_a_limit = [&](std::string detail) {
+    return HttpError(503, at + "serve is at a limit of its own (open files, threads or memory): try again",
+                     std::move(detail));
+  };
   try {
     std::rethrow_exception(failure);
   } catch (const HttpError& e) {
     return HttpError(e.status(), at + e.what(), e.detail());
+  } catch (const std::bad_alloc&) {
+    return at_a_limit("out of memory");
+  } catch (const std::system_error& e) {
+    if (e.code() == std::errc::resource_unavailable_try_again)  // what std::thread throws
+      return at_a_limit(std::string("cannot start a thread: ") + std::strerror(EAGAIN) + thread_limit_hint());
+    return HttpError(500, at + "internal error", e.what());
   } catch (const Error& e) {
     const std::string detail = e.what_failed() + ": " + e.why();
+    if (e.local_limit) return at_a_limit(detail);
     switch (e.kind()) {
       case ErrorKind::InvalidInput: return HttpError(400, at + "malformed reference: " + e.why(), detail);
       case ErrorKind::NotFound: return HttpError(404, at + "object not found in the store", detail);

@@ -106,11 +106,13 @@ class RequestStream : public httplib::Stream {
       return static_cast<ssize_t>(size);
     }
     const ssize_t n = connection_.write_all(pending_, std::string_view(ptr, size), write_deadline_);
-    pending_.clear();
     if (n < 0) {
-      failed_ = true;
+      pending_.clear();
+      failed_ = write_failed_ = true;
       return -1;
     }
+    bytes_sent_ += pending_.size() + size;
+    pending_.clear();
     return static_cast<ssize_t>(size);
   }
 
@@ -118,8 +120,9 @@ class RequestStream : public httplib::Stream {
   bool flush() {
     if (pending_.empty()) return !failed_;  // pending_ holds writes: the write deadline is set
     const bool sent = connection_.write_all(pending_.data(), pending_.size(), write_deadline_) >= 0;
+    if (sent) bytes_sent_ += pending_.size();
     pending_.clear();
-    if (!sent) failed_ = true;
+    if (!sent) failed_ = write_failed_ = true;
     return sent;
   }
 
@@ -135,6 +138,11 @@ class RequestStream : public httplib::Stream {
   bool failed() const { return failed_; }
   /// The request did not arrive whole within the request timeout.
   bool timed_out() const { return timed_out_; }
+  /// The response was not sent whole: the client went away, or did not
+  /// read it within the request timeout.
+  bool write_failed() const { return write_failed_; }
+  /// What went out: status line, headers and body.
+  std::uint64_t bytes_sent() const { return bytes_sent_; }
   /// The request line and headers are all read: what follows is the body.
   void head_received() { head_received_ = true; }
   /// They ran past kMaxRequestHeadBytes, and were read no further.
@@ -169,6 +177,8 @@ class RequestStream : public httplib::Stream {
   std::string pending_;  // written, not yet sent
   bool writing_ = false;
   bool failed_ = false;
+  bool write_failed_ = false;
+  std::uint64_t bytes_sent_ = 0;
   bool timed_out_ = false;
   std::size_t head_bytes_ = 0;
   bool head_received_ = false;
@@ -182,7 +192,8 @@ struct Exchange {
   bool handled = false;      // log was filled by the codec server
   bool checked = false;      // its headers passed check_before_body
   bool close_after = false;  // the body was not read: the connection cannot go on
-  bool logged = false;       // its log line is written
+  bool logged = false;       // its log line is made
+  std::optional<RequestLog> line;  // made, written once the response is out
 };
 thread_local Exchange* current_exchange = nullptr;
 
@@ -200,12 +211,20 @@ constexpr std::chrono::milliseconds kLingerForRequest{2};
 
 /// A connection between its requests: what a worker picks up again.
 struct ConnectionState : IdleConnection {
-  ConnectionState(int fd, SSL_CTX* tls) : connection(fd, tls) {}
+  /// `open`: the server's count of open connections, which this one is in
+  /// from here until it closes.
+  ConnectionState(int fd, SSL_CTX* tls, std::atomic<std::size_t>& open) : connection(fd, tls), open_(open) { ++open_; }
+  ~ConnectionState() override { --open_; }
+  ConnectionState(const ConnectionState&) = delete;
+  ConnectionState& operator=(const ConnectionState&) = delete;
   int fd() const override { return connection.fd(); }
   Connection connection;
   ReadBuffer buffer;
   bool handshake_done = false;
   std::size_t served = 0;  // requests
+
+ private:
+  std::atomic<std::size_t>& open_;
 };
 
 HttpRequest translate(const httplib::Request& req) {
@@ -264,7 +283,7 @@ bool has_body(const httplib::Request& req) {
 
 class HttpServer::Impl : public httplib::Server {
  public:
-  Impl(const HttpServerOptions& options, const CodecServer& codec, LogSink log)
+  Impl(const HttpServerOptions& options, const CodecServer& codec, LogSink log, std::size_t max_connections)
       : options_(options), codec_(codec), log_(std::move(log)), tls_(load_tls(options)),
         idle_([this](std::unique_ptr<IdleConnection> connection) { resume(std::move(connection)); }) {
     if (tls_ && log_)
@@ -341,7 +360,7 @@ class HttpServer::Impl : public httplib::Server {
     // second later and more. Listening again sets the kernel's maximum.
     ::listen(svr_sock_, SOMAXCONN);
     try {
-      listener_ = std::make_unique<Listener>(svr_sock_, log_);
+      listener_ = std::make_unique<Listener>(svr_sock_, max_connections, open_connections_, log_);
     } catch (...) {
       close_sockets();
       throw;
@@ -358,7 +377,7 @@ class HttpServer::Impl : public httplib::Server {
   /// Accepts connections until shutdown(), then waits for the requests in
   /// flight to be answered.
   void run() {
-    listener_->run([this](int fd) { resume(std::make_unique<ConnectionState>(fd, tls_)); });
+    listener_->run([this](int fd) { resume(std::make_unique<ConnectionState>(fd, tls_, open_connections_)); });
     pool_->shutdown();
   }
 
@@ -424,6 +443,7 @@ class HttpServer::Impl : public httplib::Server {
       const bool last = stopping_ || ++state->served == kRequestsPerConnection;
       const bool ok = process_request(stream, last, connection_closed, nullptr);
       const bool sent = stream.flush();
+      if (exchange.line) log_answered(*exchange.line, stream);
       // httplib closes a connection whose request line never ended as one its
       // client closed, with no answer and no log line: the line says why.
       if (!ok && !exchange.logged && (stream.timed_out() || stream.head_too_large())) log_unanswered(exchange);
@@ -560,6 +580,19 @@ class HttpServer::Impl : public httplib::Server {
     log_connection(started, "plain http sent to the https server", 400, body.size());
   }
 
+  /// An exchange's line, once its response is out or has failed: a
+  /// response cut short (a client that stopped reading) is not logged as
+  /// delivered.
+  void log_answered(RequestLog log, const RequestStream& stream) {
+    log.ms = std::chrono::duration<double, std::milli>(Clock::now() - stream.started()).count();
+    if (stream.write_failed()) {
+      const std::string cut = "response cut short after " + std::to_string(stream.bytes_sent()) +
+                              " bytes: the client went away, or did not read it within --request-timeout";
+      log.error = log.error.empty() ? cut : log.error + "; " + cut;
+    }
+    if (log_) log_(format_log_line(log));
+  }
+
   void log_exchange(const httplib::Request& req, const httplib::Response& res) {
     if (current_exchange != nullptr) current_exchange->logged = true;
     RequestLog log;
@@ -576,6 +609,10 @@ class HttpServer::Impl : public httplib::Server {
     if (current_exchange == nullptr || !current_exchange->handled) log.bytes_out = res.body.size();
     if (current_exchange != nullptr && current_exchange->stream != nullptr)
       log.ms = std::chrono::duration<double, std::milli>(Clock::now() - current_exchange->stream->started()).count();
+    if (current_exchange != nullptr) {
+      current_exchange->line = std::move(log);  // written once the response is out (log_answered)
+      return;
+    }
     if (log_) log_(format_log_line(log));
   }
 
@@ -583,6 +620,7 @@ class HttpServer::Impl : public httplib::Server {
   const CodecServer& codec_;
   LogSink log_;
   SSL_CTX* tls_;
+  std::atomic<std::size_t> open_connections_{0};  // ConnectionStates, parked ones too
   IdleConnections idle_;
   std::unique_ptr<WorkerPool> pool_;
   int listening_ = -1;  // a duplicate of httplib's listening socket
@@ -592,7 +630,7 @@ class HttpServer::Impl : public httplib::Server {
 };
 
 HttpServer::HttpServer(const HttpServerOptions& options, const CodecServer& codec, LogSink log)
-    : impl_((require_descriptors_to_serve(), std::make_unique<Impl>(options, codec, std::move(log)))) {}
+    : impl_(std::make_unique<Impl>(options, codec, std::move(log), connections_the_open_file_limit_allows())) {}
 
 HttpServer::~HttpServer() = default;
 

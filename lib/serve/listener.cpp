@@ -1,5 +1,6 @@
 #include "serve/listener.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -9,7 +10,10 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "base/io.hpp"
 #include "core/error.hpp"
@@ -17,15 +21,22 @@
 namespace claimcheck::serve {
 namespace {
 
-/// What serve opens from binding on (its listening socket and a duplicate,
-/// the listener's and the idle connections' wake-ups and epoll: 5), and the
-/// least one request takes (its connection, and a file or socket of the
-/// store: 2).
-constexpr std::size_t kDescriptorsToServe = 7;
+/// What serve opens once it listens: its listening socket and a duplicate,
+/// the listener's wake-up, the idle connections' epoll and wake-up.
+constexpr std::size_t kServerDescriptors = 5;
+
+/// What the store needs at once for one payload at least: a local store's
+/// directories as it walks down to the object, the object and its sidecar
+/// (an S3 store: a socket).
+constexpr std::size_t kOnePayloadDescriptors = 4;
 
 /// How often a shortage is tried again: connections wait in the kernel's
 /// queue meanwhile, and a stop ends the wait at once.
 constexpr int kShortageRetryMs = 100;
+
+/// A shortage is said at most this often (else a server at its limit
+/// could log ten lines a second).
+constexpr std::chrono::minutes kShortageLogInterval{1};
 
 /// Out of descriptors or memory: the process's or the system's, for now.
 bool is_shortage(int error) {
@@ -45,10 +56,30 @@ bool is_connection_failure(int error) {
   }
 }
 
+/// Descriptors below the soft limit `limit` not in use: counted in
+/// /proc/self/fd (0 when even that cannot be opened).
+std::size_t free_descriptors(rlim_t limit) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return 0;
+  std::size_t in_use = 0;
+  while (const dirent* entry = ::readdir(dir)) {
+    char* end = nullptr;
+    const unsigned long fd = std::strtoul(entry->d_name, &end, 10);
+    if (end != entry->d_name && *end == '\0' && fd < limit && static_cast<int>(fd) != ::dirfd(dir)) ++in_use;
+  }
+  ::closedir(dir);
+  return limit > in_use ? static_cast<std::size_t>(limit - in_use) : 0;
+}
+
 }  // namespace
 
-Listener::Listener(int listening_fd, LogSink log)
-    : listening_fd_(listening_fd), stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)), log_(std::move(log)) {
+Listener::Listener(int listening_fd, std::size_t max_connections, const std::atomic<std::size_t>& open_connections,
+                   LogSink log)
+    : listening_fd_(listening_fd),
+      max_connections_(max_connections),
+      open_connections_(open_connections),
+      stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      log_(std::move(log)) {
   if (stop_fd_ < 0)
     throw Error(ErrorKind::Internal, "serve", "cannot create its stop's eventfd: " + base::errno_text(errno));
 }
@@ -67,23 +98,46 @@ bool Listener::wait(int fd, int timeout_ms) const {
   return (fds[0].revents & POLLIN) == 0;
 }
 
+void Listener::short_of(const std::string& why) {
+  if (in_shortage_) return;
+  in_shortage_ = true;
+  const auto now = std::chrono::steady_clock::now();
+  shortage_said_ = !last_said_ || now - *last_said_ >= kShortageLogInterval;
+  if (!shortage_said_) {
+    ++shortages_unsaid_;
+    return;
+  }
+  last_said_ = now;
+  const std::string unsaid =
+      shortages_unsaid_ == 0 ? "" : fmt::format(" ({} more since the last such line)", shortages_unsaid_);
+  shortages_unsaid_ = 0;
+  if (log_) log_("serve: " + why + "; new connections wait until others close" + unsaid);
+}
+
+void Listener::accepting() {
+  if (in_shortage_ && shortage_said_ && log_) log_("serve: accepting connections again");
+  in_shortage_ = false;
+}
+
 void Listener::run(const Accepted& accepted) {
-  bool short_of_resources = false;  // said once for each shortage
   while (wait(listening_fd_, -1)) {
+    if (open_connections_.load() >= max_connections_) {
+      short_of(fmt::format("the open connections ({}) are the most that leave half the descriptors the "
+                           "open-file limit allows to their store requests",
+                           max_connections_));
+      if (!wait(-1, kShortageRetryMs)) return;
+      continue;
+    }
     const int fd = ::accept4(listening_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd >= 0) {
-      if (short_of_resources && log_) log_("serve: accepting connections again");
-      short_of_resources = false;
+      accepting();
       accepted(fd);
       continue;
     }
     const int error = errno;
     if (is_connection_failure(error)) continue;
     if (is_shortage(error)) {
-      if (!short_of_resources && log_)
-        log_("serve: cannot accept a connection: " + base::errno_text(error) +
-             "; new connections wait until others close");
-      short_of_resources = true;
+      short_of("cannot accept a connection: " + base::errno_text(error));
       if (!wait(-1, kShortageRetryMs)) return;
       continue;
     }
@@ -92,23 +146,18 @@ void Listener::run(const Accepted& accepted) {
   }
 }
 
-void require_descriptors_to_serve() {
-  std::vector<int> opened;
-  while (opened.size() < kDescriptorsToServe) {
-    const int fd = ::open("/", O_PATH | O_CLOEXEC);
-    if (fd < 0) break;
-    opened.push_back(fd);
-  }
-  const int error = errno;
-  for (int fd : opened) ::close(fd);
-  if (opened.size() == kDescriptorsToServe) return;
+std::size_t connections_the_open_file_limit_allows() {
   rlimit limit{};
-  ::getrlimit(RLIMIT_NOFILE, &limit);
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return SIZE_MAX;
+  const std::size_t free = free_descriptors(limit.rlim_cur);
+  const std::size_t after_listening = free > kServerDescriptors ? free - kServerDescriptors : 0;
+  // At the least, connections for one payload's store needs, and those needs.
+  const std::size_t needed = kServerDescriptors + 2 * kOnePayloadDescriptors;
+  if (free >= needed) return after_listening / 2;
   throw Error(ErrorKind::Internal, "serve",
-              "the open-file limit (ulimit -n " + std::to_string(limit.rlim_cur) + ") leaves " +
-                  std::to_string(opened.size()) + " descriptors free, and serve needs " +
-                  std::to_string(kDescriptorsToServe) + " to listen and answer a request" +
-                  (base::out_of_descriptors(error) ? "" : ": " + base::errno_text(error)));
+              fmt::format("the open-file limit (ulimit -n {}) leaves {} descriptor{} free, and serve needs {} to "
+                          "listen and answer a request",
+                          limit.rlim_cur, free, free == 1 ? "" : "s", needed));
 }
 
 }  // namespace claimcheck::serve

@@ -2,12 +2,19 @@
 // accept that fails with EMFILE every millisecond, for ever and without a
 // word, and takes any other failure (ENFILE, ENOBUFS, a connection aborted
 // before it was accepted) for the end of the server: serve then said
-// "stopped" and exited 0. Here a descriptor or memory shortage is said once,
-// in the log, and waited out; a connection's own failure is passed over; and
-// a stop ends the loop whatever accept is doing.
+// "stopped" and exited 0. Here connections are accepted only while they
+// leave half the free descriptors to the store requests they make (else
+// their own opens and sockets failed with 500s, and a failed /encode could
+// not remove what it had stored); a shortage is said in the log, at most
+// once a minute, and waited out; a connection's own failure is passed over;
+// and a stop ends the loop whatever accept is doing.
 #pragma once
 
+#include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace claimcheck::serve {
@@ -17,8 +24,11 @@ class Listener {
   using Accepted = std::function<void(int fd)>;
   using LogSink = std::function<void(const std::string& line)>;
 
-  /// Accepts on `listening_fd` (not owned); says each shortage to `log`.
-  Listener(int listening_fd, LogSink log);
+  /// Accepts on `listening_fd` (not owned) while fewer than
+  /// `max_connections` are open (`open_connections`, counted by the
+  /// server); says each shortage to `log`.
+  Listener(int listening_fd, std::size_t max_connections, const std::atomic<std::size_t>& open_connections,
+           LogSink log);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -35,15 +45,28 @@ class Listener {
   /// Waits until `fd` is readable, the stop, or `timeout_ms` (-1: none);
   /// false at the stop.
   bool wait(int fd, int timeout_ms) const;
+  /// A shortage begins (`why`) or goes on: said unless one was said in the
+  /// last minute, with how many were not.
+  void short_of(const std::string& why);
+  /// A connection was accepted: the end of a shortage that was said.
+  void accepting();
 
   int listening_fd_;
+  std::size_t max_connections_;
+  const std::atomic<std::size_t>& open_connections_;
   int stop_fd_;  // an eventfd, written by stop()
   LogSink log_;
+  bool in_shortage_ = false;
+  bool shortage_said_ = false;
+  std::size_t shortages_unsaid_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> last_said_;
 };
 
-/// Throws Error(Internal), naming the limit, when fewer than
-/// kDescriptorsToServe descriptors are left under the open-file limit: with
-/// none left for a connection, serve would say it listens and answer nothing.
-void require_descriptors_to_serve();
+/// How many connections serve may hold open: half the descriptors free
+/// under the open-file limit once it listens, the other half being for the
+/// store requests of those connections. Throws Error(Internal), naming the
+/// limit, when too few are free to listen and answer one request (with
+/// none left for a connection, serve said it listened and answered nothing).
+std::size_t connections_the_open_file_limit_allows();
 
 }  // namespace claimcheck::serve

@@ -67,8 +67,9 @@ std::vector<std::string> key_segments(std::string_view key) {
 
 Error local_store_error(std::string what, int error_number) {
   const bool our_limit = base::out_of_descriptors(error_number);
-  return Error(our_limit ? ErrorKind::Internal : ErrorKind::Store, std::move(what),
-               base::errno_text(error_number));
+  Error error(our_limit ? ErrorKind::Internal : ErrorKind::Store, std::move(what), base::errno_text(error_number));
+  error.local_limit = our_limit;
+  return error;
 }
 
 /// The store's directory is a path the user named (or the default one): one

@@ -14,7 +14,11 @@ Error map_s3_error(const sigv4::S3Error& error, const std::string& operation,
   if (error.code() == "NoSuchBucket") return Error(ErrorKind::Store, what, "no such bucket");
   if (error.not_found() && error.code() != "NoSuchUpload") return Error(ErrorKind::NotFound, what, "no such object");
   // The limit is this process's (ulimit -n), as for a thread that cannot start: the store is not at fault.
-  if (error.code() == sigv4::kTooManyOpenFiles) return Error(ErrorKind::Internal, what, error.message());
+  if (error.code() == sigv4::kTooManyOpenFiles) {
+    Error ours(ErrorKind::Internal, what, error.message());
+    ours.local_limit = true;
+    return ours;
+  }
   // A transport failure has no status, and its reason (libcurl's) says what
   // happened: "Failed to connect", or "transfer closed with 14473 bytes
   // remaining to read" after an answer began. "(no response)" had been added
@@ -37,7 +41,9 @@ Error map_credentials_error(const sigv4::CredentialsError& error) {
                          : error.cause() == Cause::LocalLimit  ? ErrorKind::Internal
                                                                : ErrorKind::Store;
   const bool nothing_found = error.provider() == kNoCredentials;
-  return Error(kind, nothing_found ? error.provider() : "credentials from " + error.provider(), error.reason());
+  Error mapped(kind, nothing_found ? error.provider() : "credentials from " + error.provider(), error.reason());
+  mapped.local_limit = error.cause() == Cause::LocalLimit;
+  return mapped;
 }
 
 }  // namespace claimcheck

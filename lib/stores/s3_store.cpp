@@ -19,9 +19,11 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -383,12 +385,22 @@ class S3Store final : public Store {
 
   /// Aborts an upload that failed: nullopt when done (or gone), else why not.
   std::optional<std::string> abort_upload(const std::string& key, const std::string& upload_id) noexcept {
+    // At this process's open-file limit (serve answering many requests),
+    // tried again for a while as other requests finish.
+    const auto give_up_at = std::chrono::steady_clock::now() + kCleanupRetryTime;
     try {
-      client_.abort_multipart_upload(bucket_, key, upload_id);
-      return std::nullopt;
+      while (true) {
+        try {
+          client_.abort_multipart_upload(bucket_, key, upload_id);
+          return std::nullopt;
+        } catch (const sigv4::S3Error& e) {
+          if (e.code() != sigv4::kTooManyOpenFiles || std::chrono::steady_clock::now() >= give_up_at) throw;
+          std::this_thread::sleep_for(kCleanupRetryDelay);
+        }
+      }
     } catch (const sigv4::S3Error& e) {
       if (e.code() == "NoSuchUpload") return std::nullopt;
-      return e.code();
+      return e.code() == sigv4::kTooManyOpenFiles ? e.message() : e.code();
     } catch (const sigv4::CredentialsError& e) {
       return "credentials from " + e.provider() + " failed";
     } catch (...) {

@@ -65,6 +65,18 @@ def unread_bytes(server_port, client_port):
     return None
 
 
+def pending_connections(server_port):
+    """Connections waiting in the kernel's queue to be accepted on `server_port` (the listening
+    socket's receive queue, from /proc/net/tcp)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for row in f.readlines()[1:]:
+                fields = row.split()
+                if int(fields[1].split(":")[1], 16) == server_port and fields[3] == "0A":  # LISTEN
+                    return int(fields[4].split(":")[1], 16)
+    return 0
+
+
 def refuses_connections(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=2).close()

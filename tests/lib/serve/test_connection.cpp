@@ -156,7 +156,8 @@ int connect_to(int port) {
 TEST_CASE("the listener hands over each connection, non-blocking, until its stop") {
   const auto [listening, port] = listen_on_loopback();
   std::vector<std::string> log;
-  Listener listener(listening, [&](const std::string& line) { log.push_back(line); });
+  const std::atomic<std::size_t> open{0};
+  Listener listener(listening, SIZE_MAX, open, [&](const std::string& line) { log.push_back(line); });
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<int> accepted;
@@ -187,7 +188,8 @@ TEST_CASE("the listener hands over each connection, non-blocking, until its stop
 TEST_CASE("a listener stopped before it runs returns at once, accepting nothing") {
   const auto [listening, port] = listen_on_loopback();
   const int client = connect_to(port);  // waiting in the kernel's queue
-  Listener listener(listening, nullptr);
+  const std::atomic<std::size_t> open{0};
+  Listener listener(listening, SIZE_MAX, open, nullptr);
   listener.stop();
   int accepted = 0;
   listener.run([&](int fd) {
@@ -204,7 +206,8 @@ TEST_CASE("a listening socket that fails for good is an error, not the end of se
   int pipe_fds[2];
   REQUIRE(::pipe2(pipe_fds, O_CLOEXEC) == 0);
   [[maybe_unused]] auto n = ::write(pipe_fds[1], "x", 1);  // readable, and not a socket
-  Listener listener(pipe_fds[0], nullptr);
+  const std::atomic<std::size_t> open{0};
+  Listener listener(pipe_fds[0], SIZE_MAX, open, nullptr);
   std::string what;
   try {
     listener.run([](int fd) { ::close(fd); });
@@ -214,4 +217,45 @@ TEST_CASE("a listening socket that fails for good is an error, not the end of se
   CHECK(what.find("accepting connections failed: Socket operation on non-socket") != std::string::npos);
   ::close(pipe_fds[0]);
   ::close(pipe_fds[1]);
+}
+
+TEST_CASE("at its most connections the listener accepts no more, says so once, and goes on when one closes") {
+  const auto [listening, port] = listen_on_loopback();
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> log;
+  std::vector<int> accepted;
+  std::atomic<std::size_t> open{2};
+  Listener listener(listening, 2, open, [&](const std::string& line) {
+    std::lock_guard lock(mutex);
+    log.push_back(line);
+    changed.notify_all();
+  });
+  std::thread running([&] {
+    listener.run([&](int fd) {
+      std::lock_guard lock(mutex);
+      accepted.push_back(fd);
+      changed.notify_all();
+    });
+  });
+  const int client = connect_to(port);
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return !log.empty(); }));
+    CHECK(log.front() ==
+          "serve: the open connections (2) are the most that leave half the descriptors the open-file limit allows to "
+          "their store requests; new connections wait until others close");
+    CHECK(accepted.empty());
+  }
+  --open;  // one closes
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return accepted.size() == 1; }));
+  }
+  listener.stop();
+  running.join();
+  CHECK(log == std::vector<std::string>{log.front(), "serve: accepting connections again"});
+  ::close(accepted.front());
+  ::close(client);
+  ::close(listening);
 }
