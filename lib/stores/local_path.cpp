@@ -86,7 +86,10 @@ void store_path_failed(const std::string& base, std::string_view action, std::st
   if (error_number == EACCES || error_number == EPERM || error_number == EROFS)
     throw Error(ErrorKind::Usage, "file://" + base,
                 fmt::format("{} '{}': {}", action, path, std::strerror(error_number)));
-  throw local_store_error(fmt::format("{} 'file://{}/{}'", action, base, path), error_number);
+  // "." is the store's directory itself: 'file:///dir', not 'file:///dir/.'.
+  throw local_store_error(path == "." ? fmt::format("{} 'file://{}'", action, base)
+                                      : fmt::format("{} 'file://{}/{}'", action, base, path),
+                          error_number);
 }
 
 UniqueFd open_base(const std::string& base, bool create) {

@@ -2,6 +2,7 @@
 // atomic writes, keys that try to escape, paged listing.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <filesystem>
 #include <thread>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -502,4 +504,29 @@ TEST_CASE("concurrent writers into the same new directories all succeed") {
   });
   CHECK(listed == 80);
   CHECK(get(*store, "claimcheck/2026-01-01/w7-4") == "7-4");
+}
+
+TEST_CASE("at the open-file limit an error names the store's directory as it is, and the limit as this process's") {
+  TempDir dir;
+  auto store = claimcheck::make_local_store(dir / "s");
+  put(*store, "a/b", "x");
+  const int lowest_free = ::dup(0);
+  REQUIRE(lowest_free >= 0);
+  ::close(lowest_free);
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit one_more = saved;
+  one_more.rlim_cur = static_cast<rlim_t>(lowest_free) + 1;  // the store's directory opens; nothing after it
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &one_more) == 0);
+  std::optional<Error> error;
+  try {
+    get(*store, "a/b");
+  } catch (const Error& e) {
+    error = e;
+  }
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  REQUIRE(error);
+  CHECK(error->kind() == ErrorKind::Internal);
+  CHECK(error->local_limit);  // serve answers it 503, and cleanup tries again
+  CHECK(error->what_failed() == "open '" + store->location() + "'");  // not '.../s/.'
 }
