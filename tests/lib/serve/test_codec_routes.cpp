@@ -1,5 +1,9 @@
 #include <algorithm>
 #include <filesystem>
+#include <functional>
+#include <new>
+#include <stdexcept>
+#include <system_error>
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
@@ -220,6 +224,44 @@ TEST_CASE("encode --offload: a request that fails leaves none of its objects beh
   auto encoded = routes.encode({first, second});
   CHECK(files_under(f.dir / "store") > before);
   CHECK(f.routes.decode(encoded, false)[1].data == second.data);
+}
+
+/// Fails every offload with what `failure` throws.
+class ThrowingOffloader : public PayloadOffloader {
+ public:
+  explicit ThrowingOffloader(std::function<void()> failure) : failure_(std::move(failure)) {}
+  bool wants(const Payload&) const override { return true; }
+  OffloadedPayload offload(const Payload&) override {
+    failure_();
+    return {};
+  }
+  std::string remove_undelivered(const std::vector<std::string>&) override { return ""; }
+
+ private:
+  std::function<void()> failure_;
+};
+
+TEST_CASE("a limit of serve's own (open files, threads, memory) is 503, which clients retry; anything else 500") {
+  ServeFixture f;
+  const std::string at_a_limit =
+      "payloads[0]: serve is at a limit of its own (open files, threads or memory): try again";
+  Error open_files(ErrorKind::Internal, "open 'file:///s'", "Too many open files (the limit on open files: ulimit -n 40)");
+  open_files.local_limit = true;
+  const std::vector<std::pair<std::function<void()>, std::pair<int, std::string>>> cases{
+      {[&] { throw open_files; }, {503, at_a_limit}},
+      {[] { throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again)); },
+       {503, at_a_limit}},
+      {[] { throw std::bad_alloc(); }, {503, at_a_limit}},
+      {[] { throw Error(ErrorKind::Internal, "x", "a bug"); }, {500, "payloads[0]: internal error"}},
+      {[] { throw std::runtime_error("a bug"); }, {500, "payloads[0]: internal error"}},
+  };
+  for (const auto& [failure, expected] : cases) {
+    ThrowingOffloader throwing(failure);
+    CodecRoutes routes(f.resolver, &throwing, f.limits);
+    std::string message;
+    CHECK(status_of([&] { routes.encode({make_payload("binary/plain", "x")}); }, &message) == expected.first);
+    CHECK(message == expected.second);
+  }
 }
 
 TEST_CASE("download: every payload must be a reference") {
