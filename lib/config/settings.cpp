@@ -386,7 +386,7 @@ const std::vector<Setting>& table() {
           .env = {{"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"}},
           .value_name = "PATH",
           .apply = [](const SettingValue& v, SettingTarget& t) { t.config.s3.chain.container_relative_uri = v.text; },
-          .help = "ECS task role: credentials from the agent at 169.254.170.2 and this path",
+          .help = "ECS task role: credentials from the agent at 169.254.170.2 and this path (beginning with /)",
           .show = [](const Config& c) { return c.s3.chain.container_relative_uri; },
           .stage = Stage::S3,
       },

@@ -82,7 +82,17 @@ class ContainerProvider final : public ProviderBase<ContainerOptions> {
 
  private:
   std::string checked_url() const {
-    if (options_.full_uri.empty()) return kEcsAgent + options_.relative_uri;
+    if (options_.full_uri.empty()) {
+      // Pasted after the agent's address, "@10.0.0.1/x" or ".evil/x" would
+      // name another host, and the token would go there.
+      const std::string url = kEcsAgent + options_.relative_uri;
+      const auto parts = split_url(url);
+      if (!options_.relative_uri.starts_with('/') || !parts || "http://" + parts->host != kEcsAgent)
+        fail(CredentialsError::Cause::Configuration,
+             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path beginning with '/' (on the ECS agent at "
+             "169.254.170.2)");
+      return url;
+    }
     const auto parts = split_url(options_.full_uri);
     if (!parts || (parts->scheme != "http" && parts->scheme != "https"))
       fail(CredentialsError::Cause::Configuration,

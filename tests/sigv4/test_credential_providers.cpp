@@ -183,6 +183,19 @@ TEST_CASE("container: the authorization token from the variable or the file, whi
   check_no_secret(refused.what(), {"not-the-one", "container-secret"});
 }
 
+TEST_CASE("container: a relative URI stays on the ECS agent: one that would name another host is refused") {
+  // Pasted after http://169.254.170.2, "@10.255.255.1/creds" was that host, token and all.
+  for (const char* relative : {"@10.255.255.1/creds", ".evil/creds", "creds", ":1@127.0.0.1/x"}) {
+    ContainerOptions options;
+    options.relative_uri = relative;
+    options.authorization_token = "Bearer container-secret";
+    const auto error = error_of([&] { container_provider(options, "container")->fetch(); });
+    CHECK(error.cause() == CredentialsError::Cause::Configuration);
+    CHECK(error.reason() == "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path beginning with '/' (on the ECS "
+                            "agent at 169.254.170.2)");
+  }
+}
+
 TEST_CASE("container: plain http only to loopback or the agents' addresses") {
   ContainerOptions options;
   options.full_uri = "http://203.0.113.7/creds";

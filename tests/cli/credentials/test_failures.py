@@ -221,6 +221,14 @@ class Failures(CredentialTestCase):
         self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
         self.assert_file_limit_named("credentials from credential_process of aws profile default: ")
 
+    def test_container_relative_uri_naming_another_host_is_refused(self):
+        # Pasted after the agent's address, it sent the request and the token to 10.255.255.1.
+        self.env["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] = "@10.255.255.1/creds"
+        self.env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = "Bearer token-secret"
+        result = self.offload()
+        self.one_error_line(result, 2, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path beginning with '/'")
+        self.assertNotIn("token-secret", result.err)
+
     def test_container_full_uri_to_another_host_over_http_is_refused(self):
         self.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = "http://198.51.100.7/creds"
         self.one_error_line(self.offload(), 2, "must name a loopback address or the container agent")
