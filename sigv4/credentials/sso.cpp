@@ -24,12 +24,18 @@ class SsoProvider final : public ProviderBase<SsoOptions> {
     ProviderRequest request{"GET", url, {"x-amz-sso_bearer_token: " + token}, {}};
     const std::string service = "SSO portal at " + url_origin(url);
     const ProviderResponse response = provider_exchange(options_.http, request, name_, service);
-    if (response.status == 401 || response.status == 403)
-      login_again("the SSO portal refused the cached token (HTTP " + std::to_string(response.status) + ")");
+    // 401: the token is no longer good, which a login mends. 403
+    // (ForbiddenException): the role is not the user's, which it does not.
+    if (response.status == 401)
+      login_again("the SSO portal refused the cached token (HTTP 401" + service_error(response) + ")");
+    if (response.status == 403)
+      provider_error(service + " refused role " + options_.role_name + " of account " + options_.account_id +
+                     " (HTTP 403" + service_error(response) + ")");
     if (response.status != 200)
-      provider_error(service + " answered HTTP " + std::to_string(response.status) + error_type(response));
+      provider_error(service + " answered HTTP " + std::to_string(response.status) + service_error(response));
     const auto document = parse_json_quietly(response.body);
-    if (!document || !document->contains("roleCredentials") || !(*document)["roleCredentials"].is_object())
+    if (!document) provider_error(service + " answered something that is not JSON");
+    if (!document->contains("roleCredentials") || !(*document)["roleCredentials"].is_object())
       provider_error(service + " answered without roleCredentials");
     return by_our_clock(role_credentials((*document)["roleCredentials"]), response);
   }
@@ -50,9 +56,21 @@ class SsoProvider final : public ProviderBase<SsoOptions> {
     return url;
   }
 
-  static std::string error_type(const ProviderResponse& response) {
-    const std::string type = response.header("x-amzn-errortype");
-    return type.empty() ? "" : " (" + type.substr(0, type.find(':')) + ")";
+  /// ", ForbiddenException: No access to role": the error's type (its
+  /// header, else the body's __type) and the body's message, as the AWS CLI
+  /// shows them; "" when the answer has neither.
+  static std::string service_error(const ProviderResponse& response) {
+    std::string type = response.header("x-amzn-errortype");
+    std::string message;
+    if (const auto body = parse_json_quietly(response.body); body && body->is_object()) {
+      if (type.empty() && body->contains("__type") && (*body)["__type"].is_string()) type = (*body)["__type"];
+      for (const char* key : {"message", "Message"})
+        if (message.empty() && body->contains(key) && (*body)[key].is_string()) message = (*body)[key];
+    }
+    type = type.substr(0, type.find(':'));          // "ForbiddenException:http://..." in the header
+    type = type.substr(type.rfind('#') + 1);        // "com.amazonaws.sso#ForbiddenException" in the body
+    const std::string both = type.empty() || message.empty() ? type + message : type + ": " + message;
+    return both.empty() ? "" : ", " + both;
   }
 
   std::string cache_file() const {
@@ -71,11 +89,14 @@ class SsoProvider final : public ProviderBase<SsoOptions> {
     const auto document = parse_json_quietly(content);
     if (!document || !document->is_object())
       login_again("the SSO token cache " + path + " is not a JSON object (cut short, or not written by aws sso login)");
-    if (!document->contains("accessToken") ||
-        !(*document)["accessToken"].is_string() || !document->contains("expiresAt") ||
-        !(*document)["expiresAt"].is_string())
-      login_again("the SSO token cache " + path + " holds no accessToken and expiresAt");
-    const auto expires = parse_rfc3339((*document)["expiresAt"].get<std::string>());
+    for (const char* field : {"accessToken", "expiresAt"})
+      if (!document->contains(field) || !(*document)[field].is_string() ||
+          (*document)[field].get<std::string>().empty())
+        login_again("the SSO token cache " + path + " holds no " + field);
+    std::string expires_at = (*document)["expiresAt"].get<std::string>();
+    // The AWS CLI v1 wrote "2030-01-01T00:00:00UTC"; botocore reads it still.
+    if (expires_at.ends_with("UTC")) expires_at.replace(expires_at.size() - 3, 3, "Z");
+    const auto expires = parse_rfc3339(expires_at);
     if (!expires) login_again("the SSO token cache " + path + " has an unreadable expiresAt");
     if (*expires <= std::chrono::system_clock::now())
       login_again("the SSO token cached in " + path + " expired at " + format_rfc3339(*expires));

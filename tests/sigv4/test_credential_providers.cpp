@@ -263,9 +263,36 @@ TEST_CASE("SSO: a missing, expired or refused token says to log in again") {
 
   write_file(file, R"({"accessToken":"another-token","expiresAt":"2200-01-01T00:00:00Z"})");
   auto refused = error_of([&] { sso_provider(options, "sso")->fetch(); });
-  CHECK(refused.reason() == "the SSO portal refused the cached token (HTTP 401): run `aws sso login --sso-session my-session`");
+  CHECK(refused.reason() == "the SSO portal refused the cached token (HTTP 401, UnauthorizedException: Session token "
+                            "not found or invalid): run `aws sso login --sso-session my-session`");
   check_no_secret(refused.what(), {"another-token", "sso-secret-token"});
   CHECK(stats(server)["requests"].size() == 1);  // only the refused one reached the portal
+
+  // An empty token is none (it was sent, in an empty header).
+  write_file(file, R"({"accessToken":"","expiresAt":"2200-01-01T00:00:00Z"})");
+  CHECK(error_of([&] { sso_provider(options, "sso")->fetch(); }).reason() ==
+        "the SSO token cache " + file + " holds no accessToken: run `aws sso login --sso-session my-session`");
+  write_file(file, R"({"accessToken":"sso-secret-token"})");
+  CHECK(error_of([&] { sso_provider(options, "sso")->fetch(); }).reason() ==
+        "the SSO token cache " + file + " holds no expiresAt: run `aws sso login --sso-session my-session`");
+  CHECK(stats(server)["requests"].size() == 1);
+}
+
+TEST_CASE("SSO: a role that is not the user's is the portal's refusal, with its message, not a stale login") {
+  s3test::ScriptServer server(server_command({"--sso-token", "sso-secret-token"}));
+  TempDir cache;
+  SsoOptions options = sso_options(server, cache);
+  // The AWS CLI v1 wrote its expiry so; botocore reads it still.
+  write_file(cache / (sha1_hex("my-session") + ".json"),
+             R"({"accessToken":"sso-secret-token","expiresAt":"2200-01-01T00:00:00UTC"})");
+  CHECK(sso_provider(options, "sso")->fetch().credentials.access_key_id == "AKIDSSO0001");
+  options.role_name = "NotYours";
+  const auto forbidden = error_of([&] { sso_provider(options, "sso")->fetch(); });
+  CHECK(forbidden.cause() == CredentialsError::Cause::Provider);  // exit 6: no login mends it
+  CHECK(forbidden.reason() == "SSO portal at " + base_url(server) +
+                                  " refused role NotYours of account 123456789012 (HTTP 403, ForbiddenException: No "
+                                  "access to role)");
+  check_no_secret(forbidden.what(), {"sso-secret-token"});
 }
 
 TEST_CASE("web identity: the token file's token, unsigned, to AssumeRoleWithWebIdentity") {

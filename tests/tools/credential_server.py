@@ -260,6 +260,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if not query.get("account_id") or not query.get("role_name"):
             return self.answer(400, json.dumps({"message": "account_id and role_name are required"}),
                                headers={"x-amzn-ErrorType": "InvalidRequestException"})
+        if query.get("role_name") == ["NotYours"]:  # the token is good, the role is not the user's
+            return self.answer(403, json.dumps({"message": "No access to role",
+                                                "__type": "com.amazonaws.switchboard.portal#ForbiddenException"}))
         if self.failing():
             return self.answer(500, json.dumps({"message": "failing"}))
         issued = self.server.issuer.next("sso")
