@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
@@ -54,6 +55,13 @@ bool is_connection_failure(int error) {
     default:
       return false;
   }
+}
+
+/// "ulimit -n 1024", or "none" when there is no limit.
+std::string open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return "none";
+  return "ulimit -n " + std::to_string(limit.rlim_cur);
 }
 
 /// Descriptors below the soft limit `limit` not in use: counted in
@@ -122,9 +130,9 @@ void Listener::accepting() {
 void Listener::run(const Accepted& accepted) {
   while (wait(listening_fd_, -1)) {
     if (open_connections_.load() >= max_connections_) {
-      short_of(fmt::format("the open connections ({}) are the most that leave half the descriptors the "
-                           "open-file limit allows to their store requests",
-                           max_connections_));
+      short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for their "
+                           "store requests",
+                           max_connections_, open_file_limit()));
       if (!wait(-1, kShortageRetryMs)) return;
       continue;
     }
@@ -155,9 +163,9 @@ std::size_t connections_the_open_file_limit_allows() {
   const std::size_t needed = kServerDescriptors + 2 * kOnePayloadDescriptors;
   if (free >= needed) return after_listening / 2;
   throw Error(ErrorKind::Internal, "serve",
-              fmt::format("the open-file limit (ulimit -n {}) leaves {} descriptor{} free, and serve needs {} to "
+              fmt::format("the open-file limit ({}) leaves {} descriptor{} free, and serve needs {} to "
                           "listen and answer a request",
-                          limit.rlim_cur, free, free == 1 ? "" : "s", needed));
+                          open_file_limit(), free, free == 1 ? "" : "s", needed));
 }
 
 }  // namespace claimcheck::serve

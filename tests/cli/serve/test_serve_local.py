@@ -160,9 +160,8 @@ class ServeLocal(ServeTestCase):
         def twenty_descriptors():
             resource.setrlimit(resource.RLIMIT_NOFILE, (20, 20))
         server = self.serve(preexec_fn=twenty_descriptors)
-        most = re.compile(r"^claimcheck: serve: the open connections \((\d+)\) are the most that leave half the "
-                          r"descriptors the open-file limit allows to their store requests; new connections wait "
-                          r"until others close$")
+        most = re.compile(r"^claimcheck: serve: connections open: (\d+), the most the open-file limit \(ulimit -n 20\) "
+                          r"allows with room for their store requests; new connections wait until others close$")
         def most_said():
             return [line for line in server.lines if most.match(line)]
         idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(30)]
