@@ -35,7 +35,10 @@ class GcRun {
       list_partitioned(store_, options_.prefix, options_.list_concurrency,
                        [this](const std::vector<ObjectInfo>& page) { return on_page(page); });
     } catch (const Error& e) {
-      summary_.listing_error = e;
+      // After a stop, the listing's failure is the stop's doing (the
+      // credential_process it ended, a request cut short): the run was
+      // interrupted, and says so.
+      if (!stop_requested()) summary_.listing_error = e;
     }
     note_stop();
     finish_deleting();
@@ -99,7 +102,7 @@ class GcRun {
     try {
       uploads = store_.list_incomplete_uploads(options_.prefix);
     } catch (const Error& e) {
-      summary_.listing_error = e;
+      if (!note_stop()) summary_.listing_error = e;  // as above
       return;
     }
     const TimePoint cutoff = by_store_clock(options_.now) - *options_.uploads_older_than;

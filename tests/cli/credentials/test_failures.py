@@ -297,6 +297,26 @@ class Failures(CredentialTestCase):
         # claimcheck waited for its end: 300 s.
         self.interrupt_while_the_credential_process_runs(signal.SIGTERM, os.kill, exec_sleep=False)
 
+    def test_gc_interrupted_while_its_credential_process_runs_says_interrupted_not_a_listing_failure(self):
+        # The stop ends the credential_process, whose "ended: the program is
+        # exiting" was reported as the listing failing.
+        script = self.write("hang.sh", "#!/bin/sh\necho $$ >&2\nexec sleep 300\n", mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
+        proc = subprocess.Popen([credtest.BINARY, "--store", "s3://bucket", "--endpoint", "http://127.0.0.1:9",
+                                 "--region", "us-east-1", "gc"], stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env, start_new_session=True)
+        try:
+            int(proc.stderr.readline())  # the credential_process runs
+            os.kill(proc.pid, signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+            self.assertEqual(proc.returncode, 130, err)
+            self.assertIn("interrupted: stopped after the batches in flight", out.decode())
+            self.assertNotIn("listing failed", out.decode())
+            self.assertEqual(err.decode(), "")
+        finally:
+            proc.kill()
+            proc.wait()
+
     def test_credential_process_garbage_and_expired_output(self):
         garbage = self.write("garbage.sh", "#!/bin/sh\necho 'AccessKeyId=AKID SecretAccessKey=garbage-secret'\n",
                              mode=0o700)
