@@ -2,6 +2,7 @@
 // 5 minutes are left, one refresh however many threads ask at once, the old
 // credentials kept while a refresh fails and they still work.
 #include <doctest/doctest.h>
+#include <algorithm>
 
 #include <atomic>
 #include <condition_variable>
@@ -121,41 +122,99 @@ TEST_CASE("static credentials are fetched once and never refreshed") {
   CHECK(asked == 1);
 }
 
-TEST_CASE("threads that find the credentials due at the same moment cause one refresh") {
+TEST_CASE("threads that find the credentials due at the same moment cause one refresh, and the others sign on") {
+  // A refresh (inside the 5-minute margin, the current credentials still
+  // valid) held every caller for as long as the provider took: a
+  // credential_process that hung for 25 s held every serve request 25 s.
   constexpr int kThreads = 8;
   ManualClock clock;
-  // The provider's fetch waits until every thread has asked for a signer,
-  // so that without the single flight each of them would fetch.
-  std::latch all_asked(kThreads);
+  std::mutex mutex;
+  std::condition_variable changed;
+  int returned = 0;  // callers that have their signer
   class GatedProvider final : public CredentialsProvider {
    public:
-    GatedProvider(ManualClock& clock, std::latch& gate) : clock_(clock), gate_(gate) {}
+    GatedProvider(ManualClock& clock, std::mutex& mutex, std::condition_variable& changed, int& returned)
+        : clock_(clock), mutex_(mutex), changed_(changed), returned_(returned) {}
     std::string name() const override { return "gated"; }
     TimedCredentials fetch() override {
       const int number = ++fetches;
-      if (number > 1) gate_.wait();
+      if (number > 1) {  // the refresh: waits until the other callers have signed, at most 10 s
+        std::unique_lock lock(mutex_);
+        others_went_on = changed_.wait_for(lock, 10s, [&] { return returned_ == kThreads - 1; });
+      }
+      return {{"KEY" + std::to_string(number), "secret", "token"}, clock_.now + 3600s};
+    }
+    std::atomic<int> fetches{0};
+    bool others_went_on = false;
+
+   private:
+    ManualClock& clock_;
+    std::mutex& mutex_;
+    std::condition_variable& changed_;
+    int& returned_;
+  };
+  auto provider = std::make_shared<GatedProvider>(clock, mutex, changed, returned);
+  RefreshingCredentials credentials(provider, {}, clock.function());
+  REQUIRE(key_of(credentials) == "KEY1");
+  clock.now += 3600s - 1min;  // due, and valid for a minute more
+  std::vector<std::string> keys(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.emplace_back([&, i] {
+      keys[i] = key_of(credentials);
+      std::lock_guard lock(mutex);
+      ++returned;
+      changed.notify_all();
+    });
+  for (auto& thread : threads) thread.join();
+  CHECK(provider->fetches == 2);
+  CHECK(provider->others_went_on);
+  CHECK(std::count(keys.begin(), keys.end(), "KEY1") == kThreads - 1);
+  CHECK(std::count(keys.begin(), keys.end(), "KEY2") == 1);  // the caller that refreshed
+  CHECK(key_of(credentials) == "KEY2");
+  CHECK(provider->fetches == 2);
+}
+
+TEST_CASE("callers that find nothing valid while a refresh is under way wait for it, and fetch no more") {
+  ManualClock clock;
+  std::latch refresh_started(1);
+  std::latch release(1);
+  class SlowProvider final : public CredentialsProvider {
+   public:
+    SlowProvider(ManualClock& clock, std::latch& started, std::latch& release)
+        : clock_(clock), started_(started), release_(release) {}
+    std::string name() const override { return "slow"; }
+    TimedCredentials fetch() override {
+      const int number = ++fetches;
+      if (number == 2) {
+        started_.count_down();
+        release_.wait();
+      }
       return {{"KEY" + std::to_string(number), "secret", "token"}, clock_.now + 3600s};
     }
     std::atomic<int> fetches{0};
 
    private:
     ManualClock& clock_;
-    std::latch& gate_;
+    std::latch& started_;
+    std::latch& release_;
   };
-  auto provider = std::make_shared<GatedProvider>(clock, all_asked);
+  auto provider = std::make_shared<SlowProvider>(clock, refresh_started, release);
   RefreshingCredentials credentials(provider, {}, clock.function());
-  REQUIRE(key_of(credentials) == "KEY1");
-  clock.now += 3600s - 1min;  // due
-  std::vector<std::string> keys(kThreads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i)
-    threads.emplace_back([&, i] {
-      all_asked.count_down();
-      keys[i] = key_of(credentials);
-    });
-  for (auto& thread : threads) thread.join();
+  const auto first = credentials.signer();
+  clock.now += 3600s - 1min;
+  std::string refresher_key;
+  std::thread refresher([&] { refresher_key = key_of(credentials); });
+  refresh_started.wait();
+  credentials.expired(*first);  // the server calls the current ones expired meanwhile
+  std::string waiter_key;
+  std::thread waiter([&] { waiter_key = key_of(credentials); });
+  release.count_down();
+  refresher.join();
+  waiter.join();
+  CHECK(refresher_key == "KEY2");
+  CHECK(waiter_key == "KEY2");
   CHECK(provider->fetches == 2);
-  for (const auto& key : keys) CHECK(key == "KEY2");
 }
 
 TEST_CASE("a failed refresh keeps credentials that still work, and fails once they have expired") {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -92,12 +93,24 @@ class RefreshingCredentials {
 
  private:
   bool due(TimePoint now) const;
-  void fetch_locked(TimePoint now);
+  /// There are credentials, and they have not expired at `now`.
+  bool valid(TimePoint now) const;
+  /// The provider's credentials, refused when they have expired already.
+  TimedCredentials fetch_checked();
+  /// Takes `fresh` as the current credentials (under the lock).
+  void accept(TimedCredentials fresh, bool refresh);
+  /// A fetch while nothing valid is left: every caller waits for it.
+  void fetch_locked();
+  /// A fetch while the current credentials are still valid: made by this
+  /// caller without the lock, while the others go on signing with them.
+  std::shared_ptr<const Signer> refresh_unlocked(std::unique_lock<std::mutex>& lock);
 
   std::shared_ptr<CredentialsProvider> provider_;
   Trace trace_;
   Clock clock_;
-  mutable std::mutex mutex_;  // held during a fetch: that is what makes it single-flight
+  mutable std::mutex mutex_;
+  std::condition_variable refreshed_;  // a refresh made without the lock has ended
+  bool refreshing_ = false;            // one is under way: at most one fetch at a time
   std::shared_ptr<const Signer> signer_;
   std::optional<TimePoint> expiration_;
   TimePoint retry_not_before_{};
