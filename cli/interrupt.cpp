@@ -102,10 +102,12 @@ void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& 
       take_default_action(number);
     }
     shared->stopped = true;
-    // A credential_process that hangs (a login prompt) would hold the work in
-    // flight, and so the stop, for as long as it runs.
-    sigv4::end_credential_processes();
     shared->stop(number);
+    // A credential_process that hangs (a login prompt) would hold the work in
+    // flight, and so the stop, for as long as it runs. Ended after the stop
+    // is asked for, so that the work it fails knows why (gc: interrupted,
+    // not a listing that failed).
+    sigv4::end_credential_processes();
   }
 }
 
