@@ -17,6 +17,12 @@ HandlePool::Lease HandlePool::acquire() {
   return Lease(*this, CurlEasy());
 }
 
+void HandlePool::close_idle() {
+  std::vector<CurlEasy> closing;  // closed outside the lock
+  std::lock_guard lock(mutex_);
+  closing.swap(idle_);
+}
+
 void HandlePool::give_back(CurlEasy handle) noexcept {
   if (handle.get() == nullptr) return;
   std::lock_guard lock(mutex_);

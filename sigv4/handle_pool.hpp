@@ -32,6 +32,9 @@ class HandlePool {
   /// An idle handle with its options reset, or a new one.
   Lease acquire();
 
+  /// Closes the idle handles and their connections.
+  void close_idle();
+
  private:
   void give_back(CurlEasy handle) noexcept;
 

@@ -181,6 +181,11 @@ HttpOutcome RequestExecutor::attempt(const S3Request& request, const std::string
   TransferSettings transfer = transfer_;
   transfer.total_timeout = deadline.remaining();  // 0: no deadline
   HttpOutcome outcome = perform_http(lease.handle(), call, transfer);
+  // At this process's open-file limit, the idle connections give their
+  // descriptors back: what follows (an upload's abort, a removal) may then
+  // open the socket it needs, where the pool's LIFO would hand it this
+  // handle, which has none.
+  if (out_of_descriptors(outcome.os_errno)) pool_.close_idle();
   trace_attempt(request, address, outcome, attempt_number,
                 std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - started));

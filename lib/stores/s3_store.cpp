@@ -336,9 +336,11 @@ class S3Store final : public Store {
       if (!not_aborted) throw;
       // Credentials refused mid-upload refuse the abort too: the upload
       // stays, and the one line says so and what removes it.
+      const std::string why_not = *not_aborted == e.why() ? " for the same reason" : " (" + *not_aborted + ")";
       Error left(e.kind(), e.what_failed(),
-                 e.why() + "; its multipart upload " + upload_id + " could not be aborted (" + *not_aborted +
-                     "): gc aborts it once older than --uploads-older-than");
+                 e.why() + "; its multipart upload " + upload_id + " could not be aborted" + why_not +
+                     ": gc aborts it once older than --uploads-older-than");
+      left.local_limit = e.local_limit;
       left.detail = e.detail;
       throw left;
     } catch (...) {

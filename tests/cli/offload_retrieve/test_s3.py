@@ -135,7 +135,7 @@ class S3Tests(CliTestCase):
             last = err.splitlines()[-1]
             self.assertIn(proc.returncode, (1, 2), (limit, err))
             self.assertEqual(proc.stdout, b"")
-            self.assertIn("Too many open files", last)
+            self.assertIn("Too many open files (the limit on open files: ulimit -n %d)" % limit, last)
             self.assertNotIn("ConnectionFailed", err)
             if "no socket could be opened" in last:
                 socket_refused += 1
