@@ -57,13 +57,6 @@ bool is_connection_failure(int error) {
   }
 }
 
-/// "ulimit -n 1024", or "none" when there is no limit.
-std::string open_file_limit() {
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return "none";
-  return "ulimit -n " + std::to_string(limit.rlim_cur);
-}
-
 /// Descriptors below the soft limit `limit` not in use: counted in
 /// /proc/self/fd (0 when even that cannot be opened).
 std::size_t free_descriptors(rlim_t limit) {
@@ -132,7 +125,7 @@ void Listener::run(const Accepted& accepted) {
     if (open_connections_.load() >= max_connections_) {
       short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for their "
                            "store requests",
-                           max_connections_, open_file_limit()));
+                           max_connections_, base::open_file_limit()));
       if (!wait(-1, kShortageRetryMs)) return;
       continue;
     }
@@ -165,7 +158,7 @@ std::size_t connections_the_open_file_limit_allows() {
   throw Error(ErrorKind::Internal, "serve",
               fmt::format("the open-file limit ({}) leaves {} descriptor{} free, and serve needs {} to "
                           "listen and answer a request",
-                          open_file_limit(), free, free == 1 ? "" : "s", needed));
+                          base::open_file_limit(), free, free == 1 ? "" : "s", needed));
 }
 
 }  // namespace claimcheck::serve

@@ -24,13 +24,16 @@ bool wait_until_ready(int fd, short events) {
 
 bool out_of_descriptors(long error_number) { return error_number == EMFILE || error_number == ENFILE; }
 
+std::string open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return "ulimit -n";
+  return "ulimit -n " + std::to_string(limit.rlim_cur);
+}
+
 std::string open_files_limit_hint(long error_number) {
   if (error_number == ENFILE) return " (the system's limit on open files: sysctl fs.file-max)";
   if (error_number != EMFILE) return "";
-  rlimit limit{};
-  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
-    return " (the limit on open files: ulimit -n)";
-  return " (the limit on open files: ulimit -n " + std::to_string(limit.rlim_cur) + ")";
+  return " (the limit on open files: " + open_file_limit() + ")";
 }
 
 std::string errno_text(int error_number) {

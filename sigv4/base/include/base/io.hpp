@@ -30,6 +30,10 @@ auto retry_on_eintr(Call&& call) {
 /// descriptors. The limit is ours, not the file's or the server's fault.
 bool out_of_descriptors(long error_number);
 
+/// This process's limit on open files as `ulimit -n` sets it: "ulimit -n
+/// 1024", or "ulimit -n" when it cannot be read or there is none.
+std::string open_file_limit();
+
 /// Which limit EMFILE or ENFILE met, with its value: " (the limit on open
 /// files: ulimit -n 1024)", " (the system's limit on open files: sysctl
 /// fs.file-max)"; else "".
