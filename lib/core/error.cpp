@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <csignal>
+#include <thread>
 #include <utility>
 
 namespace claimcheck {
@@ -93,6 +94,12 @@ std::string thread_limit_hint() {
   }
   if (!memory.empty()) hint += "; or on memory, for its stack: " + memory;
   return hint + ")";
+}
+
+bool CleanupRetry::again(bool at_local_limit) const {
+  if (!at_local_limit || std::chrono::steady_clock::now() >= give_up_at_) return false;
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  return true;
 }
 
 }  // namespace claimcheck

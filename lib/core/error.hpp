@@ -56,12 +56,19 @@ class Error : public std::runtime_error {
 
 inline int exit_code(ErrorKind kind) { return static_cast<int>(kind); }
 
-/// How long cleanup after a failure (removing objects no reference names,
-/// aborting an upload) is tried again while this process is at a limit of
-/// its own (Error::local_limit), and how often: others' work finishing frees
-/// what it needs.
-inline constexpr std::chrono::seconds kCleanupRetryTime{5};
-inline constexpr std::chrono::milliseconds kCleanupRetryDelay{50};
+/// Cleanup after a failure (removing objects no reference names, aborting
+/// an upload) that failed at a limit of this process's own
+/// (Error::local_limit) is tried again: others' work finishing frees what it
+/// needs. One CleanupRetry covers one cleanup, however many steps it has.
+class CleanupRetry {
+ public:
+  /// After a failed step: whether to try it again. True (once a short pause
+  /// has passed) while `at_local_limit` and within 5 s of construction.
+  bool again(bool at_local_limit) const;
+
+ private:
+  std::chrono::steady_clock::time_point give_up_at_ = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+};
 
 /// " (the limit on processes and threads: ulimit -u, ...)": which limits
 /// a thread that cannot be started (EAGAIN) may have met.

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -426,21 +425,18 @@ void Manager::offload_then_deliver(const std::function<void()>& work) {
 std::string Manager::remove_undelivered(const std::vector<std::string>& keys) {
   std::vector<std::string> remaining;
   std::string last_reason;
-  const auto give_up_at = std::chrono::steady_clock::now() + kCleanupRetryTime;
+  // At a limit of this process's (open files, most often while serve
+  // answers many requests) a removal is tried again as others finish: an
+  // object left behind is one no reference names.
+  const CleanupRetry retry;
   for (const std::string& key : keys) {
-    // At a limit of this process's (open files, most often while serve
-    // answers many requests) the removal is tried again as others finish:
-    // an object left behind is one no reference names.
     while (true) {
       try {
         store_.remove(key);
         break;
       } catch (const std::exception& e) {
         const auto* ours = dynamic_cast<const Error*>(&e);
-        if (ours != nullptr && ours->local_limit && std::chrono::steady_clock::now() < give_up_at) {
-          std::this_thread::sleep_for(kCleanupRetryDelay);
-          continue;
-        }
+        if (retry.again(ours != nullptr && ours->local_limit)) continue;
         remaining.push_back(store_.location() + "/" + key);
         last_reason = e.what();
         break;

@@ -23,7 +23,6 @@
 #include <cerrno>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -389,15 +388,14 @@ class S3Store final : public Store {
   std::optional<std::string> abort_upload(const std::string& key, const std::string& upload_id) noexcept {
     // At this process's open-file limit (serve answering many requests),
     // tried again for a while as other requests finish.
-    const auto give_up_at = std::chrono::steady_clock::now() + kCleanupRetryTime;
+    const CleanupRetry retry;
     try {
       while (true) {
         try {
           client_.abort_multipart_upload(bucket_, key, upload_id);
           return std::nullopt;
         } catch (const sigv4::S3Error& e) {
-          if (e.code() != sigv4::kTooManyOpenFiles || std::chrono::steady_clock::now() >= give_up_at) throw;
-          std::this_thread::sleep_for(kCleanupRetryDelay);
+          if (!retry.again(e.code() == sigv4::kTooManyOpenFiles)) throw;
         }
       }
     } catch (const sigv4::S3Error& e) {
