@@ -66,15 +66,20 @@ Config load_config_for(const GlobalOptions& global) {
 
 namespace {
 
-/// With -vv, each store request is one stderr line.
-std::function<void(std::string_view)> request_trace(const Config& config) {
-  if (config.verbosity < kRequestTraceVerbosity) return {};
-  return [](std::string_view line) { print_error_line(std::string(line)); };
+/// With -vv, each store request is one stderr line; a warning (a
+/// credential refresh failing while the current ones last) is one unless
+/// --quiet.
+StoreLines store_lines(const Config& config) {
+  StoreLines lines;
+  if (config.verbosity >= kRequestTraceVerbosity)
+    lines.trace = [](std::string_view line) { print_error_line(std::string(line)); };
+  if (!config.quiet) lines.warn = [](std::string_view line) { print_error_line("warning: " + std::string(line)); };
+  return lines;
 }
 
 }  // namespace
 
-std::unique_ptr<Store> open_store_for(const Config& config) { return open_store(config, request_trace(config)); }
+std::unique_ptr<Store> open_store_for(const Config& config) { return open_store(config, store_lines(config)); }
 
 void require_store_directory(const Config& config, const std::string& what) {
   std::error_code error;
@@ -90,7 +95,7 @@ std::unique_ptr<Store> open_listed_store_for(const Config& config) {
 }
 
 std::unique_ptr<BucketStores> open_bucket_stores_for(const Config& config) {
-  return open_bucket_stores(config, request_trace(config));
+  return open_bucket_stores(config, store_lines(config));
 }
 
 }  // namespace claimcheck::cli

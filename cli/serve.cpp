@@ -61,7 +61,7 @@ std::unique_ptr<ServedStore> serve_store(const Config& config, serve::ObjectCach
   auto served = std::make_unique<ServedStore>();
   served->store = open_store_for(config);
   served->manager = std::make_unique<Manager>(*served->store, nullptr);
-  served->buckets = open_bucket_stores(config);
+  served->buckets = open_bucket_stores_for(config);
   served->temporal_resolver = std::make_unique<temporal::Resolver>(*served->manager, *served->buckets);
   served->resolver = std::make_unique<serve::ReferenceResolver>(*served->temporal_resolver, cache);
   if (config.serve.offload) {

@@ -77,10 +77,12 @@ class RequestExecutor {
 
   S3Config config_;
   Endpoint endpoint_;
+  // Before credentials_: a refresh under way may release the idle handles
+  // until credentials_'s end has waited for it.
+  HandlePool pool_;
   mutable RefreshingCredentials credentials_;
   TransferSettings transfer_;
   RetryQuota retry_quota_;
-  HandlePool pool_;
   std::atomic<std::int64_t> clock_offset_seconds_{0};  // server time minus ours
   std::atomic<std::uint64_t> requests_{0};
   std::once_flag first_request_;  // config_.before_first_request

@@ -181,11 +181,10 @@ Config load_config(const ConfigOverrides& flags, const Getenv& env = process_env
 /// level, ttl, prefix...): what library option structs start from.
 const Config& default_config();
 
-/// Opens the configured store (LocalStore or S3Store). `trace` gets verbose
-/// request lines when verbosity > 0. An S3 store without credentials is
-/// Error(Usage) naming the variables to set; nothing is contacted here.
-std::unique_ptr<Store> open_store(const Config& config,
-                                  std::function<void(std::string_view)> trace = {});
+/// Opens the configured store (LocalStore or S3Store). An S3 store without
+/// credentials is Error(Usage) naming the variables to set; nothing is
+/// contacted here.
+std::unique_ptr<Store> open_store(const Config& config, StoreLines lines = {});
 
 /// The location() of the store open_store would open, without opening it (no
 /// credentials read, no directory made); "" when there is none to open.

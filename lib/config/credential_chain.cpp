@@ -1,6 +1,7 @@
 #include "config/credential_chain.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <optional>
 #include <vector>
 
@@ -67,8 +68,12 @@ class Resolver {
     }
     if (!plan && active != nullptr) plan = profile_credentials(settings_.profile, *active, false, {});
     if (!plan) plan = container();
-    std::string tried = fmt::format("{}, web identity, {} ({}, {}), container credentials", key_sources(),
-                                    profile_label(settings_.profile), files_.credentials_path, files_.config_path);
+    // The two files once when both variables name one.
+    const std::string files = files_.credentials_path == files_.config_path
+                                  ? files_.config_path
+                                  : files_.credentials_path + ", " + files_.config_path;
+    std::string tried = fmt::format("{}, web identity, {} ({}), container credentials", key_sources(),
+                                    profile_label(settings_.profile), files);
     if (!plan) {
       if (settings_.imds_disabled) return {nullptr, "", tried + "; EC2 instance metadata is disabled", std::nullopt, {}};
       plan = imds(tried);
@@ -403,35 +408,11 @@ class Resolver {
                   traced.http.trace = trace;
                   auto imds = sigv4::imds_provider(traced, provider);
                   if (tried.empty()) return imds;
-                  return last_resort(std::move(imds), tried);
+                  return last_resort_provider(std::move(imds), tried);
                 },
                 provider, tried.empty() ? "" : " (nothing found before it)", std::nullopt};
   }
 
-  /// IMDS as the end of the chain: its failure means there were no
-  /// credentials anywhere, which is what the message then says first.
-  static std::shared_ptr<CredentialsProvider> last_resort(std::shared_ptr<CredentialsProvider> imds,
-                                                          std::string tried) {
-    class LastResort final : public CredentialsProvider {
-     public:
-      LastResort(std::shared_ptr<CredentialsProvider> inner, std::string tried)
-          : inner_(std::move(inner)), tried_(std::move(tried)) {}
-      std::string name() const override { return inner_->name(); }
-      sigv4::TimedCredentials fetch() override {
-        try {
-          return inner_->fetch();
-        } catch (const sigv4::CredentialsError& error) {
-          throw sigv4::CredentialsError(error.cause(), std::string(kNoCredentials),
-                                        "tried " + tried_ + "; " + error.reason());
-        }
-      }
-
-     private:
-      std::shared_ptr<CredentialsProvider> inner_;
-      std::string tried_;
-    };
-    return std::make_shared<LastResort>(std::move(imds), std::move(tried));
-  }
 
   const S3Settings& s3_;
   const CredentialChainSettings& settings_;
@@ -439,7 +420,38 @@ class Resolver {
   const Getenv& env_;
 };
 
+/// IMDS as the end of the chain: its failure before it ever answered means
+/// there were no credentials anywhere, which is what the message then says
+/// first. Once it has answered, a refresh that fails is its own.
+class LastResort final : public sigv4::CredentialsProvider {
+ public:
+  LastResort(std::shared_ptr<sigv4::CredentialsProvider> inner, std::string tried)
+      : inner_(std::move(inner)), tried_(std::move(tried)) {}
+  std::string name() const override { return inner_->name(); }
+  sigv4::TimedCredentials fetch() override {
+    try {
+      sigv4::TimedCredentials fetched = inner_->fetch();
+      answered_ = true;
+      return fetched;
+    } catch (const sigv4::CredentialsError& error) {
+      if (answered_) throw;
+      throw sigv4::CredentialsError(error.cause(), std::string(kNoCredentials),
+                                    "tried " + tried_ + "; " + error.reason());
+    }
+  }
+
+ private:
+  std::shared_ptr<sigv4::CredentialsProvider> inner_;
+  std::string tried_;
+  std::atomic<bool> answered_{false};
+};
+
 }  // namespace
+
+std::shared_ptr<sigv4::CredentialsProvider> last_resort_provider(std::shared_ptr<sigv4::CredentialsProvider> imds,
+                                                          std::string tried) {
+  return std::make_shared<LastResort>(std::move(imds), std::move(tried));
+}
 
 ResolvedChain resolve_credential_chain(const S3Settings& s3, const AwsSharedFiles& files, const Getenv& env) {
   return Resolver(s3, files, env).resolve();

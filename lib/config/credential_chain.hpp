@@ -48,6 +48,11 @@ struct ResolvedChain {
 /// sso or role configuration), naming the profile and the key.
 ResolvedChain resolve_credential_chain(const S3Settings& s3, const AwsSharedFiles& files, const Getenv& env);
 
+/// `imds` as the chain's last resort: a failure before it ever answered is
+/// "no credentials: tried `tried`; ...", a later one (a refresh) its own.
+std::shared_ptr<sigv4::CredentialsProvider> last_resort_provider(std::shared_ptr<sigv4::CredentialsProvider> imds,
+                                                                 std::string tried);
+
 /// Fills `config.s3` from the chain when no key was given: its keys, or its
 /// provider, the -v origin "credentials" and what was tried.
 void apply_credential_chain(Config& config, const AwsSharedFiles& files, const Getenv& env);

@@ -52,8 +52,7 @@ class ConfiguredBuckets : public BucketStores {
 /// The buckets of this configuration: the --store bucket when the store is
 /// S3, and the --read-bucket ones beside any store, each opened on the
 /// configured endpoint with the configured credentials (see open_store).
-std::unique_ptr<BucketStores> open_bucket_stores(const Config& config,
-                                                 std::function<void(std::string_view)> trace = {});
+std::unique_ptr<BucketStores> open_bucket_stores(const Config& config, StoreLines lines = {});
 
 /// The refusal for a bucket that is not configured, Error(InvalidInput).
 [[noreturn]] void refuse_bucket(const std::string& bucket, const std::string& allowed_list);

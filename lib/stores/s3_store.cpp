@@ -57,13 +57,12 @@ void check_ca_bundle(const std::string& path, const std::string& label) {
   }
 }
 
-sigv4::S3Config client_config(const S3Settings& settings,
-                              std::function<void(std::string_view)> trace) {
+sigv4::S3Config client_config(const S3Settings& settings, StoreLines lines) {
   sigv4::S3Config config;
   config.endpoint = settings.endpoint;
   config.region = settings.region;
   config.credentials = {settings.access_key_id, settings.secret_access_key, settings.session_token};
-  if (settings.credentials_provider) config.credentials_provider = settings.credentials_provider(trace);
+  if (settings.credentials_provider) config.credentials_provider = settings.credentials_provider(lines.trace);
   config.virtual_hosted = settings.virtual_hosted;
   config.ca_bundle = settings.ca_bundle;
   if (!settings.ca_bundle.empty())
@@ -74,7 +73,8 @@ sigv4::S3Config client_config(const S3Settings& settings,
   if (settings.read_timeout.count() > 0) config.stall_timeout = settings.read_timeout;
   config.deadline = settings.deadline;
   if (settings.max_attempts > 0) config.max_attempts = settings.max_attempts;
-  config.trace = std::move(trace);
+  config.trace = std::move(lines.trace);
+  config.warn = std::move(lines.warn);
   return config;
 }
 
@@ -100,11 +100,11 @@ std::string read_part(ByteSource& source, std::size_t size) {
 
 class S3Store final : public Store {
  public:
-  S3Store(const S3Settings& settings, std::function<void(std::string_view)> trace, S3StoreTuning tuning)
+  S3Store(const S3Settings& settings, StoreLines lines, S3StoreTuning tuning)
       : bucket_(settings.bucket),
-        trace_(trace),
+        trace_(lines.trace),
         tuning_(tuning),
-        client_(client_config(settings, std::move(trace))) {}
+        client_(client_config(settings, std::move(lines))) {}
 
   std::string location() const override { return s3_store_location(bucket_); }
 
@@ -453,15 +453,13 @@ class S3Store final : public Store {
 
 std::string s3_store_location(const std::string& bucket) { return "s3://" + bucket; }
 
-std::unique_ptr<Store> make_s3_store(const S3Settings& settings,
-                                     std::function<void(std::string_view)> trace,
-                                     S3StoreTuning tuning) {
+std::unique_ptr<Store> make_s3_store(const S3Settings& settings, StoreLines lines, S3StoreTuning tuning) {
   if (settings.bucket.empty()) throw Error(ErrorKind::Usage, "store", "no S3 bucket given");
   if (tuning.part_size < (5u << 20)) {
     throw Error(ErrorKind::Usage, "part size", "S3 needs parts of at least 5 MiB");
   }
   try {
-    return std::make_unique<S3Store>(settings, std::move(trace), tuning);
+    return std::make_unique<S3Store>(settings, std::move(lines), tuning);
   } catch (const std::invalid_argument& e) {  // endpoint, region or credentials unusable
     throw Error(ErrorKind::Usage, "s3://" + settings.bucket, e.what());
   }

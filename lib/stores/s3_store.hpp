@@ -21,8 +21,7 @@ struct S3StoreTuning {
 /// An S3 store's location(): "s3://bucket".
 std::string s3_store_location(const std::string& bucket);
 
-std::unique_ptr<Store> make_s3_store(const S3Settings& settings,
-                                     std::function<void(std::string_view)> trace = {},
+std::unique_ptr<Store> make_s3_store(const S3Settings& settings, StoreLines lines = {},
                                      S3StoreTuning tuning = {});
 
 }  // namespace claimcheck

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reference/reference.hpp"
@@ -55,6 +56,14 @@ struct BatchDeleteResult {
   std::vector<std::string> deleted;
   std::vector<std::pair<std::string, std::string>> failed;  // key, reason
   std::vector<std::string> gone;  // not there to delete (another run removed it first); S3 cannot tell
+};
+
+/// What an S3 store says beside its results: `trace` gets the verbose
+/// request lines; `warn` what any verbosity shows (a credential refresh that
+/// failed while the current credentials still work, and its recovery).
+struct StoreLines {
+  std::function<void(std::string_view)> trace;
+  std::function<void(std::string_view)> warn;
 };
 
 /// Every method that takes a key refuses one that validate_key refuses

@@ -12,8 +12,12 @@ CredentialsError::CredentialsError(Cause cause, std::string provider, std::strin
       reason_(std::move(reason)) {}
 
 RefreshingCredentials::RefreshingCredentials(std::shared_ptr<CredentialsProvider> provider,
-                                             Trace trace, Clock clock)
-    : provider_(std::move(provider)), trace_(std::move(trace)), clock_(std::move(clock)) {}
+                                             RefreshHooks hooks, Clock clock)
+    : provider_(std::move(provider)), hooks_(std::move(hooks)), clock_(std::move(clock)) {}
+
+RefreshingCredentials::~RefreshingCredentials() {
+  if (refresher_.joinable()) refresher_.join();
+}
 
 bool RefreshingCredentials::due(TimePoint now) const {
   return expiration_ && *expiration_ - now < kRefreshMargin;
@@ -37,8 +41,8 @@ std::shared_ptr<const Signer> RefreshingCredentials::signer() {
     return signer_;
   }
   // Inside the margin a fetch waits kRetryAfterFailure after the last one.
-  if (refreshing_ || !due(now) || now < retry_not_before_) return signer_;
-  return refresh_unlocked(lock);
+  if (!refreshing_ && due(now) && now >= retry_not_before_) start_refresh(lock);
+  return signer_;
 }
 
 void RefreshingCredentials::expired(const Signer& used) {
@@ -53,8 +57,23 @@ int RefreshingCredentials::fetches() const {
   return fetches_;
 }
 
+void RefreshingCredentials::wait_for_refresh() {
+  std::unique_lock lock(mutex_);
+  refreshed_.wait(lock, [&] { return !refreshing_; });
+}
+
 TimedCredentials RefreshingCredentials::fetch_checked() {
-  TimedCredentials fresh = provider_->fetch();
+  TimedCredentials fresh;
+  try {
+    fresh = provider_->fetch();
+  } catch (const CredentialsError& e) {
+    // At the open-file limit (serve's connections and the store's pooled
+    // connections holding the rest) a credential_process had no pipe: the
+    // client's idle connections give theirs back for one more try.
+    if (e.cause() != CredentialsError::Cause::LocalLimit || !hooks_.release_idle) throw;
+    hooks_.release_idle();
+    fresh = provider_->fetch();
+  }
   if (fresh.expiration && *fresh.expiration <= clock_())
     throw CredentialsError(CredentialsError::Cause::Provider, provider_->name(),
                            "it gave credentials that expired at " + format_rfc3339(*fresh.expiration));
@@ -68,10 +87,15 @@ void RefreshingCredentials::accept(TimedCredentials fresh, bool refresh) {
   expiration_ = fresh.expiration;
   // Credentials already inside the margin are used, not fetched for every request.
   retry_not_before_ = due(after) ? after + kRetryAfterFailure : TimePoint{};
+  const std::string until = expiration_ ? ", valid until " + format_rfc3339(*expiration_) : ", no expiry";
+  if (failed_refreshes_ > 0 && hooks_.warn)
+    hooks_.warn("credentials: refreshed from " + provider_->name() + " after " + std::to_string(failed_refreshes_) +
+                " failed attempt" + (failed_refreshes_ == 1 ? "" : "s") + until);
+  failed_refreshes_ = 0;
   // Credentials that never expire were named by -v already; the rest get a line.
-  if (trace_ && (refresh || expiration_))
-    trace_("credentials: " + std::string(refresh ? "refreshed" : "fetched") + " from " + provider_->name() +
-           (expiration_ ? ", valid until " + format_rfc3339(*expiration_) : ", no expiry"));
+  if (hooks_.trace && (refresh || expiration_))
+    hooks_.trace("credentials: " + std::string(refresh ? "refreshed" : "fetched") + " from " + provider_->name() +
+                 until);
 }
 
 void RefreshingCredentials::fetch_locked() {
@@ -86,10 +110,24 @@ void RefreshingCredentials::fetch_locked() {
   }
 }
 
-std::shared_ptr<const Signer> RefreshingCredentials::refresh_unlocked(std::unique_lock<std::mutex>& lock) {
+void RefreshingCredentials::start_refresh(std::unique_lock<std::mutex>& lock) {
   refreshing_ = true;
   ++fetches_;
-  lock.unlock();
+  // The last refresh's thread has ended its work (refreshing_ was false):
+  // joining it takes no time.
+  if (refresher_.joinable()) refresher_.join();
+  try {
+    refresher_ = std::thread([this] { refresh(); });
+  } catch (const std::system_error&) {
+    // No thread to be had (this process's limit on threads): this caller
+    // refreshes, and signs with the outcome.
+    lock.unlock();
+    refresh();
+    lock.lock();
+  }
+}
+
+void RefreshingCredentials::refresh() {
   std::optional<TimedCredentials> fresh;
   std::exception_ptr error;
   std::string reason;
@@ -98,29 +136,34 @@ std::shared_ptr<const Signer> RefreshingCredentials::refresh_unlocked(std::uniqu
   } catch (const CredentialsError& e) {
     error = std::current_exception();
     reason = e.reason();
+  } catch (const std::exception& e) {  // not the provider's failure: memory, or a bug
+    error = std::current_exception();
+    reason = e.what();
   } catch (...) {
     error = std::current_exception();
+    reason = "an unexpected error";
   }
-  lock.lock();
+  std::lock_guard lock(mutex_);
   refreshing_ = false;
   refreshed_.notify_all();
   const TimePoint now = clock_();
   if (fresh) {
     accept(std::move(*fresh), true);
-    return signer_;
+    return;
   }
-  if (reason.empty()) std::rethrow_exception(error);  // not the provider's failure: a bug, or memory
   if (!valid(now)) {  // the current ones expired meanwhile: nothing to sign with
     failure_ = error;
     failure_until_ = now + kRetryAfterFailure;
-    std::rethrow_exception(error);
+    return;
   }
   // The current credentials still work: keep them, try again a little later.
   retry_not_before_ = now + kRetryAfterFailure;
-  if (trace_)
-    trace_("credentials: refreshing failed (" + reason + "); the current ones are valid until " +
-           format_rfc3339(*expiration_));
-  return signer_;
+  ++failed_refreshes_;
+  const std::string line = "credentials: refreshing from " + provider_->name() + " failed (" + reason +
+                           "); the current ones are valid until " + format_rfc3339(*expiration_) +
+                           ", tried again in " + std::to_string(kRetryAfterFailure.count()) + " s";
+  if (hooks_.warn) hooks_.warn(line);
+  else if (hooks_.trace) hooks_.trace(line);
 }
 
 }  // namespace sigv4

@@ -1,6 +1,7 @@
 // RefreshingCredentials: first fetch on first use, a refresh once less than
-// 5 minutes are left, one refresh however many threads ask at once, the old
-// credentials kept while a refresh fails and they still work.
+// 5 minutes are left (on a thread of its own, while every caller signs on),
+// one refresh however many threads ask at once, the old credentials kept
+// while a refresh fails and they still work, and said so at any verbosity.
 #include <doctest/doctest.h>
 #include <algorithm>
 
@@ -46,12 +47,16 @@ class CountingProvider final : public CredentialsProvider {
   std::chrono::seconds lifetime_;
 };
 
-// The provider and the refresher over it, with the trace collected.
+// The provider and the refresher over it, with the trace and the warnings
+// collected (a refresh's thread adds to them: read after wait_for_refresh).
 struct Refresher {
   ManualClock clock;
   std::shared_ptr<CountingProvider> provider = std::make_shared<CountingProvider>(clock, std::chrono::seconds(3600));
   std::vector<std::string> trace;
-  RefreshingCredentials credentials{provider, [this](std::string_view line) { trace.emplace_back(line); },
+  std::vector<std::string> warnings;
+  RefreshingCredentials credentials{provider,
+                                    {.trace = [this](std::string_view line) { trace.emplace_back(line); },
+                                     .warn = [this](std::string_view line) { warnings.emplace_back(line); }},
                                     clock.function()};
 };
 
@@ -63,15 +68,18 @@ std::string key_of(RefreshingCredentials& credentials) {
 
 TEST_CASE("credentials are fetched on first use and refreshed only inside the 5-minute margin") {
   Refresher refresher;
-  auto& [clock, provider, trace, credentials] = refresher;
+  auto& [clock, provider, trace, warnings, credentials] = refresher;
   CHECK(provider->fetches == 0);  // nothing before the first request
   CHECK(key_of(credentials) == "KEY1");
   clock.now += 3600s - 5min - 1s;  // 5 min 1 s left
   CHECK(key_of(credentials) == "KEY1");
-  clock.now += 2s;  // 4 min 59 s left
+  clock.now += 2s;  // 4 min 59 s left: the refresh starts, and this caller signs on with KEY1
+  CHECK(key_of(credentials) == "KEY1");
+  credentials.wait_for_refresh();
   CHECK(key_of(credentials) == "KEY2");
   CHECK(key_of(credentials) == "KEY2");
   CHECK(provider->fetches == 2);
+  CHECK(warnings.empty());
   REQUIRE(trace.size() == 2);
   CHECK(trace[0].starts_with("credentials: fetched from counting, valid until "));
   CHECK(trace[1].starts_with("credentials: refreshed from counting, valid until "));
@@ -87,7 +95,9 @@ TEST_CASE("credentials that arrive inside the margin are fetched again at most e
   clock.now += 5s;
   CHECK(key_of(credentials) == "KEY1");  // 25 s left: inside the margin, but fetched 5 s ago
   clock.now += RefreshingCredentials::kRetryAfterFailure;
-  CHECK(key_of(credentials) == "KEY2");  // 10 s after the last fetch
+  CHECK(key_of(credentials) == "KEY1");  // 10 s after the last fetch: a refresh starts
+  credentials.wait_for_refresh();
+  CHECK(key_of(credentials) == "KEY2");
   clock.now += 30s;  // KEY2 has expired
   CHECK(key_of(credentials) == "KEY3");
   auto short_lived = std::make_shared<CountingProvider>(clock, std::chrono::seconds(2));
@@ -122,10 +132,12 @@ TEST_CASE("static credentials are fetched once and never refreshed") {
   CHECK(asked == 1);
 }
 
-TEST_CASE("threads that find the credentials due at the same moment cause one refresh, and the others sign on") {
+TEST_CASE("threads that find the credentials due at the same moment cause one refresh, and all of them sign on") {
   // A refresh (inside the 5-minute margin, the current credentials still
   // valid) held every caller for as long as the provider took: a
   // credential_process that hung for 25 s held every serve request 25 s.
+  // Then it held the caller that made it: a hung one cost that serve
+  // request 60 s and a 503, its credentials valid for 50 s more.
   constexpr int kThreads = 8;
   ManualClock clock;
   std::mutex mutex;
@@ -138,9 +150,9 @@ TEST_CASE("threads that find the credentials due at the same moment cause one re
     std::string name() const override { return "gated"; }
     TimedCredentials fetch() override {
       const int number = ++fetches;
-      if (number > 1) {  // the refresh: waits until the other callers have signed, at most 10 s
+      if (number > 1) {  // the refresh: waits until every caller has signed, at most 10 s
         std::unique_lock lock(mutex_);
-        others_went_on = changed_.wait_for(lock, 10s, [&] { return returned_ == kThreads - 1; });
+        others_went_on = changed_.wait_for(lock, 10s, [&] { return returned_ == kThreads; });
       }
       return {{"KEY" + std::to_string(number), "secret", "token"}, clock_.now + 3600s};
     }
@@ -167,10 +179,10 @@ TEST_CASE("threads that find the credentials due at the same moment cause one re
       changed.notify_all();
     });
   for (auto& thread : threads) thread.join();
+  credentials.wait_for_refresh();
   CHECK(provider->fetches == 2);
   CHECK(provider->others_went_on);
-  CHECK(std::count(keys.begin(), keys.end(), "KEY1") == kThreads - 1);
-  CHECK(std::count(keys.begin(), keys.end(), "KEY2") == 1);  // the caller that refreshed
+  CHECK(std::count(keys.begin(), keys.end(), "KEY1") == kThreads);
   CHECK(key_of(credentials) == "KEY2");
   CHECK(provider->fetches == 2);
 }
@@ -203,29 +215,31 @@ TEST_CASE("callers that find nothing valid while a refresh is under way wait for
   RefreshingCredentials credentials(provider, {}, clock.function());
   const auto first = credentials.signer();
   clock.now += 3600s - 1min;
-  std::string refresher_key;
-  std::thread refresher([&] { refresher_key = key_of(credentials); });
+  CHECK(key_of(credentials) == "KEY1");  // the refresh starts
   refresh_started.wait();
   credentials.expired(*first);  // the server calls the current ones expired meanwhile
   std::string waiter_key;
   std::thread waiter([&] { waiter_key = key_of(credentials); });
   release.count_down();
-  refresher.join();
   waiter.join();
-  CHECK(refresher_key == "KEY2");
   CHECK(waiter_key == "KEY2");
   CHECK(provider->fetches == 2);
 }
 
 TEST_CASE("a failed refresh keeps credentials that still work, and fails once they have expired") {
   Refresher refresher;
-  auto& [clock, provider, trace, credentials] = refresher;
+  auto& [clock, provider, trace, warnings, credentials] = refresher;
   REQUIRE(key_of(credentials) == "KEY1");
   provider->failing = true;
   clock.now += 3600s - 4min;
-  CHECK(key_of(credentials) == "KEY1");  // refresh failed, 4 minutes left
+  CHECK(key_of(credentials) == "KEY1");
+  credentials.wait_for_refresh();  // it failed, 4 minutes left
   CHECK(provider->fetches == 2);
-  CHECK(trace.back().find("refreshing failed (failing as asked)") != std::string::npos);
+  // A warning at any verbosity: the line before an outage.
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].starts_with("credentials: refreshing from counting failed (failing as asked); the current "
+                                "ones are valid until "));
+  CHECK(warnings[0].ends_with(", tried again in 10 s"));
   clock.now += RefreshingCredentials::kRetryAfterFailure - 1s;
   CHECK(key_of(credentials) == "KEY1");
   CHECK(provider->fetches == 2);  // not tried again so soon
@@ -238,7 +252,7 @@ TEST_CASE("a failed refresh keeps credentials that still work, and fails once th
 
 TEST_CASE("a failed fetch with nothing to fall back on is the answer for a while, to every caller") {
   Refresher refresher;
-  auto& [clock, provider, trace, credentials] = refresher;
+  auto& [clock, provider, trace, warnings, credentials] = refresher;
   provider->failing = true;
   CHECK_THROWS_WITH_AS(credentials.signer(), "counting: failing as asked", CredentialsError);
   provider->failing = false;  // the provider is back, but the error stands for a while
@@ -321,4 +335,50 @@ TEST_CASE("static_provider hands back what it was given, without expiry") {
   const TimedCredentials timed = provider->fetch();
   CHECK(timed.credentials.session_token == "token");
   CHECK_FALSE(timed.expiration);
+}
+
+TEST_CASE("a refresh that succeeds after failing says so at any verbosity") {
+  Refresher refresher;
+  auto& [clock, provider, trace, warnings, credentials] = refresher;
+  REQUIRE(key_of(credentials) == "KEY1");
+  provider->failing = true;
+  clock.now += 3600s - 4min;
+  key_of(credentials);
+  credentials.wait_for_refresh();
+  clock.now += RefreshingCredentials::kRetryAfterFailure;
+  key_of(credentials);
+  credentials.wait_for_refresh();
+  provider->failing = false;
+  clock.now += RefreshingCredentials::kRetryAfterFailure;
+  CHECK(key_of(credentials) == "KEY1");
+  credentials.wait_for_refresh();
+  CHECK(key_of(credentials) == "KEY4");
+  REQUIRE(warnings.size() == 3);
+  CHECK(warnings[2].starts_with("credentials: refreshed from counting after 2 failed attempts, valid until "));
+}
+
+TEST_CASE("a fetch at this process's own limit is made once more after the idle connections are released") {
+  // serve at its connection cap: the store's idle connections held the
+  // descriptors a credential_process needed for its pipe.
+  ManualClock clock;
+  class AtLimitOnce final : public CredentialsProvider {
+   public:
+    std::string name() const override { return "at the limit"; }
+    TimedCredentials fetch() override {
+      if (++fetches == 1)
+        throw CredentialsError(CredentialsError::Cause::LocalLimit, "at the limit", "no pipe could be opened");
+      return {{"KEY", "secret", ""}, std::nullopt};
+    }
+    std::atomic<int> fetches{0};
+  };
+  auto provider = std::make_shared<AtLimitOnce>();
+  int released = 0;
+  RefreshingCredentials credentials(provider, {.release_idle = [&] { ++released; }}, clock.function());
+  CHECK(key_of(credentials) == "KEY");
+  CHECK(released == 1);
+  CHECK(provider->fetches == 2);
+  // Without anything to release, the limit is the answer.
+  auto again = std::make_shared<AtLimitOnce>();
+  RefreshingCredentials nothing_to_release(again, {}, clock.function());
+  CHECK_THROWS_WITH_AS(nothing_to_release.signer(), "at the limit: no pipe could be opened", CredentialsError);
 }

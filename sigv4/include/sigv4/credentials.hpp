@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "sigv4/signer.hpp"
 
@@ -62,14 +63,28 @@ class CredentialsProvider {
 using Trace = std::function<void(std::string_view)>;
 using Clock = std::function<TimePoint()>;
 
+/// What RefreshingCredentials tells, and asks of, the client that owns it.
+struct RefreshHooks {
+  Trace trace;  // -vv: each fetch, each failed refresh
+  /// Lines for any verbosity: a refresh that failed while the current
+  /// credentials still work (the warning before an outage), and the refresh
+  /// that succeeded after such failures.
+  Trace warn;
+  /// A fetch met this process's own limit (open files): free what the client
+  /// holds idle, before the fetch is tried once more.
+  std::function<void()> release_idle;
+};
+
 /// The credentials a client signs with. Fetched on first use and fetched
 /// again once less than kRefreshMargin of their life is left (at most every
 /// kRetryAfterFailure while inside it, and always once they have expired:
-/// expired credentials never sign), by one caller
-/// at a time: concurrent callers wait for that one fetch instead of starting
-/// their own. A failed refresh keeps the old credentials while they are still
-/// valid (and tries again after kRetryAfterFailure). A failed fetch with none
-/// to fall back on is the answer for kRetryAfterFailure: the callers that
+/// expired credentials never sign). A refresh while the current credentials
+/// are valid runs on a thread of its own, and every caller, the one that
+/// found it due included, signs with the current ones meanwhile. A fetch
+/// with nothing valid left is made by one caller while the others wait for
+/// it. A failed refresh keeps the old credentials while they are still valid
+/// (and tries again after kRetryAfterFailure). A failed fetch with none to
+/// fall back on is the answer for kRetryAfterFailure: the callers that
 /// waited for it, and those after, get its error without asking again (a
 /// provider that hangs costs its timeout once, not once per caller in turn).
 /// Thread-safe.
@@ -78,8 +93,12 @@ class RefreshingCredentials {
   static constexpr std::chrono::minutes kRefreshMargin{5};
   static constexpr std::chrono::seconds kRetryAfterFailure{10};
 
-  explicit RefreshingCredentials(std::shared_ptr<CredentialsProvider> provider, Trace trace = {},
+  explicit RefreshingCredentials(std::shared_ptr<CredentialsProvider> provider, RefreshHooks hooks = {},
                                  Clock clock = &std::chrono::system_clock::now);
+  /// Waits for a refresh under way.
+  ~RefreshingCredentials();
+  RefreshingCredentials(const RefreshingCredentials&) = delete;
+  RefreshingCredentials& operator=(const RefreshingCredentials&) = delete;
 
   /// A signer over the current credentials. Throws CredentialsError when
   /// there are none and the provider fails.
@@ -90,27 +109,34 @@ class RefreshingCredentials {
   std::string provider_name() const { return provider_->name(); }
   /// Fetches so far (the first one included), for tests and traces.
   int fetches() const;
+  /// Returns once no refresh is under way (for tests).
+  void wait_for_refresh();
 
  private:
   bool due(TimePoint now) const;
   /// There are credentials, and they have not expired at `now`.
   bool valid(TimePoint now) const;
-  /// The provider's credentials, refused when they have expired already.
+  /// The provider's credentials, refused when they have expired already;
+  /// at this process's own limit, tried once more after release_idle.
   TimedCredentials fetch_checked();
   /// Takes `fresh` as the current credentials (under the lock).
   void accept(TimedCredentials fresh, bool refresh);
   /// A fetch while nothing valid is left: every caller waits for it.
   void fetch_locked();
-  /// A fetch while the current credentials are still valid: made by this
-  /// caller without the lock, while the others go on signing with them.
-  std::shared_ptr<const Signer> refresh_unlocked(std::unique_lock<std::mutex>& lock);
+  /// Starts a refresh while the current credentials are still valid, on a
+  /// thread of its own (or, with no thread to be had, on this caller's).
+  void start_refresh(std::unique_lock<std::mutex>& lock);
+  /// The refresh itself, made without the lock.
+  void refresh();
 
   std::shared_ptr<CredentialsProvider> provider_;
-  Trace trace_;
+  RefreshHooks hooks_;
   Clock clock_;
   mutable std::mutex mutex_;
   std::condition_variable refreshed_;  // a refresh made without the lock has ended
   bool refreshing_ = false;            // one is under way: at most one fetch at a time
+  std::thread refresher_;              // the last refresh's thread, joined before the next
+  int failed_refreshes_ = 0;           // since the last success, for the line that reports it
   std::shared_ptr<const Signer> signer_;
   std::optional<TimePoint> expiration_;
   TimePoint retry_not_before_{};

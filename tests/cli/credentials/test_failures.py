@@ -43,6 +43,13 @@ class Failures(CredentialTestCase):
         self.one_error_line(self.offload(), 2, "no credentials: tried R2_ACCESS_KEY_ID, AWS_ACCESS_KEY_ID",
                             "EC2 instance metadata is disabled")
 
+    def test_one_file_named_by_both_variables_is_listed_once(self):
+        self.env["AWS_EC2_METADATA_DISABLED"] = "true"
+        shared = self.write("aws-shared", "")
+        self.env.update({"AWS_CONFIG_FILE": shared, "AWS_SHARED_CREDENTIALS_FILE": shared})
+        line = self.one_error_line(self.offload(), 2, "aws profile default ({}), container credentials".format(shared))
+        self.assertEqual(line.count(shared), 1, line)
+
     def test_nothing_anywhere_and_instance_metadata_unreachable_is_exit_6(self):
         line = self.one_error_line(self.offload(), 6, "no credentials: tried ", "aws profile default (",
                                    "container credentials; EC2 instance metadata at http://127.0.0.1:1 not reachable")

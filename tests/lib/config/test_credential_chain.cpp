@@ -81,6 +81,35 @@ TEST_CASE("nothing configured: EC2 instance metadata, named as the last resort")
   CHECK(disabled.tried.ends_with("; EC2 instance metadata is disabled"));
 }
 
+TEST_CASE("instance metadata failing before it ever answered is 'no credentials'; a refresh failing is its own") {
+  // A refresh that failed said "no credentials: tried R2_ACCESS_KEY_ID, ...",
+  // as if the whole chain had been read again.
+  struct Metadata final : sigv4::CredentialsProvider {
+    bool failing = true;
+    std::string name() const override { return "EC2 instance metadata"; }
+    sigv4::TimedCredentials fetch() override {
+      if (failing)
+        throw sigv4::CredentialsError(sigv4::CredentialsError::Cause::Provider, name(), "answered HTTP 500");
+      return {{"AKID", "secret", "token"}, std::nullopt};
+    }
+  };
+  auto metadata = std::make_shared<Metadata>();
+  const auto provider = last_resort_provider(metadata, "AWS_ACCESS_KEY_ID, container credentials");
+  auto reason_of = [&] {
+    try {
+      provider->fetch();
+    } catch (const sigv4::CredentialsError& e) {
+      return e.provider() + ": " + e.reason();
+    }
+    return std::string("no error");
+  };
+  CHECK(reason_of() == "no credentials: tried AWS_ACCESS_KEY_ID, container credentials; answered HTTP 500");
+  metadata->failing = false;
+  CHECK(reason_of() == "no error");
+  metadata->failing = true;
+  CHECK(reason_of() == "EC2 instance metadata: answered HTTP 500");
+}
+
 TEST_CASE("a profile's role wins over web identity, which wins over its keys") {
   Chain chain;
   chain.credentials("[default]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n");

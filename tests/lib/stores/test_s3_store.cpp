@@ -168,10 +168,10 @@ TEST_CASE("small payload: one PutObject carrying the final metadata") {
 TEST_CASE("20 MiB: multipart with parallel parts, final metadata applied after completion") {
   std::vector<std::pair<long long, std::string>> trace;
   std::mutex trace_mutex;
-  auto store = claimcheck::make_s3_store(settings(), [&](std::string_view line) {
-    std::lock_guard lock(trace_mutex);
-    trace.emplace_back(now_ms(), std::string(line));
-  });
+  auto store = claimcheck::make_s3_store(settings(), {.trace = [&](std::string_view line) {
+                                                         std::lock_guard lock(trace_mutex);
+                                                         trace.emplace_back(now_ms(), std::string(line));
+                                                       }});
   const std::string key = unique_prefix("multipart") + "big";
   const std::string data = random_bytes(20u << 20, 2);
   StringSource source(data);
@@ -233,11 +233,12 @@ TEST_CASE("multipart memory stays within part size x (concurrency + 1)") {
   const std::size_t part_size = 5u << 20;
   auto store = claimcheck::make_s3_store(
       settings(),
-      [&](std::string_view line) {
-        if (line.find("partNumber=") != std::string_view::npos && line.find(" -> 200") != std::string_view::npos) {
-          ++uploaded;
-        }
-      },
+      {.trace =
+           [&](std::string_view line) {
+             if (line.find("partNumber=") != std::string_view::npos && line.find(" -> 200") != std::string_view::npos) {
+               ++uploaded;
+             }
+           }},
       {part_size, concurrency});
   const std::string key = unique_prefix("bounded") + "obj";
   const std::string data = random_bytes(8 * part_size + 1000, 5);
