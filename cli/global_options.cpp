@@ -66,14 +66,14 @@ Config load_config_for(const GlobalOptions& global) {
 
 namespace {
 
-/// With -vv, each store request is one stderr line; a warning (a
-/// credential refresh failing while the current ones last) is one unless
-/// --quiet.
+/// With -vv, each store request is one stderr line; what any verbosity
+/// shows (a credential refresh failing while the current ones last) is one
+/// unless --quiet.
 StoreLines store_lines(const Config& config) {
   StoreLines lines;
   if (config.verbosity >= kRequestTraceVerbosity)
     lines.trace = [](std::string_view line) { print_error_line(std::string(line)); };
-  if (!config.quiet) lines.warn = [](std::string_view line) { print_error_line("warning: " + std::string(line)); };
+  if (!config.quiet) lines.notify = [](std::string_view line) { print_error_line(std::string(line)); };
   return lines;
 }
 

@@ -21,6 +21,7 @@
 #include "interrupt.hpp"
 #include "parse_error_text.hpp"
 #include "report_error.hpp"
+#include "sigv4/credential_providers.hpp"
 #include "standard_streams.hpp"
 #include "stdout_text.hpp"
 
@@ -74,6 +75,10 @@ int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
 /// straight to its descriptor (FdSink); stdio is flushed here. Builds with
 /// AddressSanitizer exit normally, so that its leak check at exit runs.
 [[noreturn]] void exit_without_teardown(int code) {
+  // A credential refresh abandoned at the command's end may still be running
+  // its credential_process: ended, so that it neither outlives the command
+  // nor holds its stderr open (`claimcheck gc 2>&1 | tee` would wait for it).
+  sigv4::end_credential_processes();
   std::fflush(nullptr);
 #if defined(__SANITIZE_ADDRESS__)
   std::exit(code);

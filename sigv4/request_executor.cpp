@@ -99,7 +99,7 @@ std::string S3Response::header(std::string_view lower_name) const {
 RequestExecutor::RequestExecutor(S3Config config)
     : config_(std::move(config)),
       endpoint_(parse_endpoint(config_.endpoint, config_.region)),
-      credentials_(provider_of(config_), {config_.trace, config_.warn, [this] { pool_.close_idle(); }}),
+      credentials_(provider_of(config_), {config_.trace, config_.notify, [this] { pool_.close_idle(); }}),
       transfer_{config_.connect_timeout, config_.stall_timeout, config_.ca_bundle},
       retry_quota_(config_.retry_budget) {
   if (config_.max_attempts < 1) config_.max_attempts = 1;

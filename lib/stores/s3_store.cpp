@@ -74,7 +74,7 @@ sigv4::S3Config client_config(const S3Settings& settings, StoreLines lines) {
   config.deadline = settings.deadline;
   if (settings.max_attempts > 0) config.max_attempts = settings.max_attempts;
   config.trace = std::move(lines.trace);
-  config.warn = std::move(lines.warn);
+  config.notify = std::move(lines.notify);
   return config;
 }
 

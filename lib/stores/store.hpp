@@ -59,11 +59,12 @@ struct BatchDeleteResult {
 };
 
 /// What an S3 store says beside its results: `trace` gets the verbose
-/// request lines; `warn` what any verbosity shows (a credential refresh that
-/// failed while the current credentials still work, and its recovery).
+/// request lines; `notify` what any verbosity shows ("warning: ..." for a
+/// credential refresh that failed while the current credentials still work,
+/// and the fetch that succeeded after failures).
 struct StoreLines {
   std::function<void(std::string_view)> trace;
-  std::function<void(std::string_view)> warn;
+  std::function<void(std::string_view)> notify;
 };
 
 /// Every method that takes a key refuses one that validate_key refuses

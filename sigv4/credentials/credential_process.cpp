@@ -284,4 +284,6 @@ void end_credential_processes() {
   }
 }
 
+bool credential_processes_ended() { return running_commands().ended; }
+
 }  // namespace sigv4

@@ -1,7 +1,10 @@
 // The current credentials of one client, fetched again before they expire.
 #include "sigv4/credentials.hpp"
 
+#include <thread>
+
 #include "credential_fields.hpp"
+#include "sigv4/credential_providers.hpp"
 
 namespace sigv4 {
 
@@ -11,159 +14,192 @@ CredentialsError::CredentialsError(Cause cause, std::string provider, std::strin
       provider_(std::move(provider)),
       reason_(std::move(reason)) {}
 
+struct RefreshingCredentials::State {
+  State(std::shared_ptr<CredentialsProvider> provider, RefreshHooks hooks, Clock clock)
+      : provider(std::move(provider)), hooks(std::move(hooks)), clock(std::move(clock)) {}
+
+  bool due(TimePoint now) const { return expiration && *expiration - now < kRefreshMargin; }
+  /// There are credentials, and they have not expired at `now`.
+  bool valid(TimePoint now) const { return signer && !(expiration && *expiration <= now); }
+
+  /// The provider's credentials, refused when they have expired already;
+  /// at this process's own limit, tried once more after `release_idle`.
+  TimedCredentials fetch_checked(const std::function<void()>& release_idle) {
+    TimedCredentials fresh;
+    try {
+      fresh = provider->fetch();
+    } catch (const CredentialsError& e) {
+      // At the open-file limit (serve's connections and the store's pooled
+      // connections holding the rest) a credential_process had no pipe: the
+      // client's idle connections give theirs back for one more try.
+      if (e.cause() != CredentialsError::Cause::LocalLimit || !hooks.release_idle) throw;
+      release_idle();
+      fresh = provider->fetch();
+    }
+    if (fresh.expiration && *fresh.expiration <= clock())
+      throw CredentialsError(CredentialsError::Cause::Provider, provider->name(),
+                             "it gave credentials that expired at " + format_rfc3339(*fresh.expiration));
+    return fresh;
+  }
+
+  /// Takes `fresh` as the current credentials (under the lock).
+  void accept(TimedCredentials fresh, bool refresh) {
+    const TimePoint after = clock();
+    failure = nullptr;
+    signer = std::make_shared<const Signer>(std::move(fresh.credentials));
+    expiration = fresh.expiration;
+    // Credentials already inside the margin are used, not fetched for every request.
+    retry_not_before = due(after) ? after + kRetryAfterFailure : TimePoint{};
+    const std::string until = expiration ? ", valid until " + format_rfc3339(*expiration) : ", no expiry";
+    const std::string from = "credentials: " + std::string(refresh ? "refreshed" : "fetched") + " from " +
+                             provider->name();
+    if (failed_fetches > 0 && hooks.notify) {  // said at any verbosity, so -vv's line would repeat it
+      hooks.notify(from + " after " + std::to_string(failed_fetches) + " failed attempt" +
+                   (failed_fetches == 1 ? "" : "s") + until);
+    } else if (hooks.trace && (refresh || expiration)) {
+      // Credentials that never expire were named by -v already; the rest get a line.
+      hooks.trace(from + until);
+    }
+    failed_fetches = 0;
+  }
+
+  /// A fetch while nothing valid is left (under the lock): every caller waits for it.
+  void fetch_locked() {
+    const bool refresh = signer != nullptr;
+    ++fetches;
+    try {
+      accept(fetch_checked([this] { hooks.release_idle(); }), refresh);
+    } catch (const CredentialsError&) {
+      failure = std::current_exception();
+      failure_until = clock() + kRetryAfterFailure;
+      ++failed_fetches;
+      throw;
+    }
+  }
+
+  /// A refresh while the current credentials are still valid, made without
+  /// the lock (on its own thread): its outcome is taken unless the owner is
+  /// gone by then.
+  static void refresh(const std::shared_ptr<State>& self) {
+    State& state = *self;
+    std::optional<TimedCredentials> fresh;
+    std::exception_ptr error;
+    std::string reason;
+    try {
+      fresh = state.fetch_checked([&state] {
+        std::lock_guard lock(state.mutex);
+        if (!state.abandoned) state.hooks.release_idle();
+      });
+    } catch (const CredentialsError& e) {
+      error = std::current_exception();
+      reason = e.reason();
+    } catch (const std::exception& e) {  // not the provider's failure: memory, or a bug
+      error = std::current_exception();
+      reason = e.what();
+    } catch (...) {
+      error = std::current_exception();
+      reason = "an unexpected error";
+    }
+    std::lock_guard lock(state.mutex);
+    state.refreshing = false;
+    state.refreshed.notify_all();
+    if (state.abandoned) return;
+    const TimePoint now = state.clock();
+    if (fresh) {
+      state.accept(std::move(*fresh), true);
+      return;
+    }
+    ++state.failed_fetches;
+    if (!state.valid(now)) {  // the current ones expired meanwhile: nothing to sign with
+      state.failure = error;
+      state.failure_until = now + kRetryAfterFailure;
+      return;
+    }
+    // The current credentials still work: keep them, try again a little later.
+    state.retry_not_before = now + kRetryAfterFailure;
+    if (credential_processes_ended()) return;  // the program is exiting: no warning about that
+    const std::string line = "credentials: refreshing from " + state.provider->name() + " failed (" + reason +
+                             "); the current ones are valid until " + format_rfc3339(*state.expiration) +
+                             ", tried again in " + std::to_string(kRetryAfterFailure.count()) + " s";
+    if (state.hooks.notify) state.hooks.notify("warning: " + line);
+    else if (state.hooks.trace) state.hooks.trace(line);
+  }
+
+  const std::shared_ptr<CredentialsProvider> provider;
+  const RefreshHooks hooks;
+  const Clock clock;
+  std::mutex mutex;
+  std::condition_variable refreshed;  // a refresh made without the lock has ended
+  bool refreshing = false;            // one is under way: at most one fetch at a time
+  bool abandoned = false;             // the owner is gone: a refresh's outcome is dropped
+  int failed_fetches = 0;             // since the last success, for the line that reports it
+  std::shared_ptr<const Signer> signer;
+  std::optional<TimePoint> expiration;
+  TimePoint retry_not_before{};
+  std::exception_ptr failure;  // the last fetch's error, while there are no credentials to use
+  TimePoint failure_until{};
+  int fetches = 0;
+};
+
 RefreshingCredentials::RefreshingCredentials(std::shared_ptr<CredentialsProvider> provider,
                                              RefreshHooks hooks, Clock clock)
-    : provider_(std::move(provider)), hooks_(std::move(hooks)), clock_(std::move(clock)) {}
+    : state_(std::make_shared<State>(std::move(provider), std::move(hooks), std::move(clock))) {}
 
 RefreshingCredentials::~RefreshingCredentials() {
-  if (refresher_.joinable()) refresher_.join();
-}
-
-bool RefreshingCredentials::due(TimePoint now) const {
-  return expiration_ && *expiration_ - now < kRefreshMargin;
-}
-
-bool RefreshingCredentials::valid(TimePoint now) const {
-  return signer_ && !(expiration_ && *expiration_ <= now);
+  std::lock_guard lock(state_->mutex);
+  state_->abandoned = true;
 }
 
 std::shared_ptr<const Signer> RefreshingCredentials::signer() {
-  std::unique_lock lock(mutex_);
+  State& state = *state_;
+  std::unique_lock lock(state.mutex);
   // A refresh under way while nothing valid is left: its outcome is the answer.
-  refreshed_.wait(lock, [&] { return !refreshing_ || valid(clock_()); });
-  const TimePoint now = clock_();
-  if (failure_ && now < failure_until_) std::rethrow_exception(failure_);
+  state.refreshed.wait(lock, [&] { return !state.refreshing || state.valid(state.clock()); });
+  const TimePoint now = state.clock();
+  if (state.failure && now < state.failure_until) std::rethrow_exception(state.failure);
   // Credentials that have expired are never used to sign, also while a
   // refresh waits (ones that arrived with 2 s left had signed an upload's
   // parts for 10 s).
-  if (!valid(now)) {
-    fetch_locked();
-    return signer_;
+  if (!state.valid(now)) {
+    state.fetch_locked();
+    return state.signer;
   }
   // Inside the margin a fetch waits kRetryAfterFailure after the last one.
-  if (!refreshing_ && due(now) && now >= retry_not_before_) start_refresh(lock);
-  return signer_;
-}
-
-void RefreshingCredentials::expired(const Signer& used) {
-  std::lock_guard lock(mutex_);
-  if (signer_.get() != &used) return;  // already replaced since
-  expiration_ = clock_();
-  retry_not_before_ = {};
-}
-
-int RefreshingCredentials::fetches() const {
-  std::lock_guard lock(mutex_);
-  return fetches_;
-}
-
-void RefreshingCredentials::wait_for_refresh() {
-  std::unique_lock lock(mutex_);
-  refreshed_.wait(lock, [&] { return !refreshing_; });
-}
-
-TimedCredentials RefreshingCredentials::fetch_checked() {
-  TimedCredentials fresh;
+  if (state.refreshing || !state.due(now) || now < state.retry_not_before) return state.signer;
+  state.refreshing = true;
+  ++state.fetches;
+  const std::shared_ptr<const Signer> current = state.signer;
   try {
-    fresh = provider_->fetch();
-  } catch (const CredentialsError& e) {
-    // At the open-file limit (serve's connections and the store's pooled
-    // connections holding the rest) a credential_process had no pipe: the
-    // client's idle connections give theirs back for one more try.
-    if (e.cause() != CredentialsError::Cause::LocalLimit || !hooks_.release_idle) throw;
-    hooks_.release_idle();
-    fresh = provider_->fetch();
-  }
-  if (fresh.expiration && *fresh.expiration <= clock_())
-    throw CredentialsError(CredentialsError::Cause::Provider, provider_->name(),
-                           "it gave credentials that expired at " + format_rfc3339(*fresh.expiration));
-  return fresh;
-}
-
-void RefreshingCredentials::accept(TimedCredentials fresh, bool refresh) {
-  const TimePoint after = clock_();
-  failure_ = nullptr;
-  signer_ = std::make_shared<const Signer>(std::move(fresh.credentials));
-  expiration_ = fresh.expiration;
-  // Credentials already inside the margin are used, not fetched for every request.
-  retry_not_before_ = due(after) ? after + kRetryAfterFailure : TimePoint{};
-  const std::string until = expiration_ ? ", valid until " + format_rfc3339(*expiration_) : ", no expiry";
-  if (failed_refreshes_ > 0 && hooks_.warn)
-    hooks_.warn("credentials: refreshed from " + provider_->name() + " after " + std::to_string(failed_refreshes_) +
-                " failed attempt" + (failed_refreshes_ == 1 ? "" : "s") + until);
-  failed_refreshes_ = 0;
-  // Credentials that never expire were named by -v already; the rest get a line.
-  if (hooks_.trace && (refresh || expiration_))
-    hooks_.trace("credentials: " + std::string(refresh ? "refreshed" : "fetched") + " from " + provider_->name() +
-                 until);
-}
-
-void RefreshingCredentials::fetch_locked() {
-  const bool refresh = signer_ != nullptr;
-  ++fetches_;
-  try {
-    accept(fetch_checked(), refresh);
-  } catch (const CredentialsError&) {
-    failure_ = std::current_exception();
-    failure_until_ = clock_() + kRetryAfterFailure;
-    throw;
-  }
-}
-
-void RefreshingCredentials::start_refresh(std::unique_lock<std::mutex>& lock) {
-  refreshing_ = true;
-  ++fetches_;
-  // The last refresh's thread has ended its work (refreshing_ was false):
-  // joining it takes no time.
-  if (refresher_.joinable()) refresher_.join();
-  try {
-    refresher_ = std::thread([this] { refresh(); });
+    std::thread([self = state_] { State::refresh(self); }).detach();
   } catch (const std::system_error&) {
     // No thread to be had (this process's limit on threads): this caller
     // refreshes, and signs with the outcome.
     lock.unlock();
-    refresh();
+    State::refresh(state_);
     lock.lock();
+    if (state.valid(state.clock())) return state.signer;
+    std::rethrow_exception(state.failure);  // expired meanwhile, and the refresh failed
   }
+  return current;
 }
 
-void RefreshingCredentials::refresh() {
-  std::optional<TimedCredentials> fresh;
-  std::exception_ptr error;
-  std::string reason;
-  try {
-    fresh = fetch_checked();
-  } catch (const CredentialsError& e) {
-    error = std::current_exception();
-    reason = e.reason();
-  } catch (const std::exception& e) {  // not the provider's failure: memory, or a bug
-    error = std::current_exception();
-    reason = e.what();
-  } catch (...) {
-    error = std::current_exception();
-    reason = "an unexpected error";
-  }
-  std::lock_guard lock(mutex_);
-  refreshing_ = false;
-  refreshed_.notify_all();
-  const TimePoint now = clock_();
-  if (fresh) {
-    accept(std::move(*fresh), true);
-    return;
-  }
-  if (!valid(now)) {  // the current ones expired meanwhile: nothing to sign with
-    failure_ = error;
-    failure_until_ = now + kRetryAfterFailure;
-    return;
-  }
-  // The current credentials still work: keep them, try again a little later.
-  retry_not_before_ = now + kRetryAfterFailure;
-  ++failed_refreshes_;
-  const std::string line = "credentials: refreshing from " + provider_->name() + " failed (" + reason +
-                           "); the current ones are valid until " + format_rfc3339(*expiration_) +
-                           ", tried again in " + std::to_string(kRetryAfterFailure.count()) + " s";
-  if (hooks_.warn) hooks_.warn(line);
-  else if (hooks_.trace) hooks_.trace(line);
+void RefreshingCredentials::expired(const Signer& used) {
+  std::lock_guard lock(state_->mutex);
+  if (state_->signer.get() != &used) return;  // already replaced since
+  state_->expiration = state_->clock();
+  state_->retry_not_before = {};
+}
+
+std::string RefreshingCredentials::provider_name() const { return state_->provider->name(); }
+
+int RefreshingCredentials::fetches() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->fetches;
+}
+
+void RefreshingCredentials::wait_for_refresh() {
+  std::unique_lock lock(state_->mutex);
+  state_->refreshed.wait(lock, [&] { return !state_->refreshing; });
 }
 
 }  // namespace sigv4

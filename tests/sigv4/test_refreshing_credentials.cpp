@@ -56,7 +56,7 @@ struct Refresher {
   std::vector<std::string> warnings;
   RefreshingCredentials credentials{provider,
                                     {.trace = [this](std::string_view line) { trace.emplace_back(line); },
-                                     .warn = [this](std::string_view line) { warnings.emplace_back(line); }},
+                                     .notify = [this](std::string_view line) { warnings.emplace_back(line); }},
                                     clock.function()};
 };
 
@@ -237,8 +237,8 @@ TEST_CASE("a failed refresh keeps credentials that still work, and fails once th
   CHECK(provider->fetches == 2);
   // A warning at any verbosity: the line before an outage.
   REQUIRE(warnings.size() == 1);
-  CHECK(warnings[0].starts_with("credentials: refreshing from counting failed (failing as asked); the current "
-                                "ones are valid until "));
+  CHECK(warnings[0].starts_with("warning: credentials: refreshing from counting failed (failing as asked); the "
+                                "current ones are valid until "));
   CHECK(warnings[0].ends_with(", tried again in 10 s"));
   clock.now += RefreshingCredentials::kRetryAfterFailure - 1s;
   CHECK(key_of(credentials) == "KEY1");
@@ -337,7 +337,7 @@ TEST_CASE("static_provider hands back what it was given, without expiry") {
   CHECK_FALSE(timed.expiration);
 }
 
-TEST_CASE("a refresh that succeeds after failing says so at any verbosity") {
+TEST_CASE("a fetch that succeeds after failing says so at any verbosity, counting every failure") {
   Refresher refresher;
   auto& [clock, provider, trace, warnings, credentials] = refresher;
   REQUIRE(key_of(credentials) == "KEY1");
@@ -355,6 +355,59 @@ TEST_CASE("a refresh that succeeds after failing says so at any verbosity") {
   CHECK(key_of(credentials) == "KEY4");
   REQUIRE(warnings.size() == 3);
   CHECK(warnings[2].starts_with("credentials: refreshed from counting after 2 failed attempts, valid until "));
+  CHECK(trace.size() == 1);  // the fetch; the recovery is not said twice at -vv
+  // Failures after expiry count too: they are the outage.
+  provider->failing = true;
+  clock.now += 3600s - 4min;
+  key_of(credentials);
+  credentials.wait_for_refresh();  // 1: a refresh, the current ones valid
+  clock.now += 5min;
+  CHECK_THROWS_AS(credentials.signer(), CredentialsError);  // 2: expired
+  provider->failing = false;
+  clock.now += RefreshingCredentials::kRetryAfterFailure;
+  CHECK(key_of(credentials) == "KEY7");
+  CHECK(warnings.back().starts_with("credentials: refreshed from counting after 2 failed attempts"));
+}
+
+TEST_CASE("a refresh still under way when the credentials are destroyed is abandoned, not waited for") {
+  // A command that had its result waited up to 60 s for a credential_process
+  // that hung, then warned that it would try again in 10 s.
+  struct Gate {
+    std::latch started{1}, release{1}, finished{1};
+  };
+  auto gate = std::make_shared<Gate>();
+  class HangingProvider final : public CredentialsProvider {
+   public:
+    explicit HangingProvider(std::shared_ptr<Gate> gate) : gate_(std::move(gate)) {}
+    std::string name() const override { return "hanging"; }
+    TimedCredentials fetch() override {
+      if (++fetches_ == 2) {
+        gate_->started.count_down();
+        gate_->release.wait();
+        gate_->finished.count_down();
+        throw CredentialsError(CredentialsError::Cause::Provider, "hanging", "ended");
+      }
+      return {{"KEY", "secret", "token"}, TimePoint(std::chrono::hours(24 * 365 * 56)) + 3600s};
+    }
+
+   private:
+    std::shared_ptr<Gate> gate_;
+    int fetches_ = 0;
+  };
+  ManualClock clock;
+  auto said = std::make_shared<std::vector<std::string>>();
+  {
+    RefreshingCredentials credentials(std::make_shared<HangingProvider>(gate),
+                                      {.notify = [said](std::string_view line) { said->emplace_back(line); }},
+                                      clock.function());
+    REQUIRE(key_of(credentials) == "KEY");
+    clock.now += 3600s - 1min;
+    CHECK(key_of(credentials) == "KEY");  // the refresh starts, and hangs
+    gate->started.wait();
+  }  // returns while the provider hangs
+  gate->release.count_down();
+  gate->finished.wait();
+  CHECK(said->empty());
 }
 
 TEST_CASE("a fetch at this process's own limit is made once more after the idle connections are released") {

@@ -102,6 +102,10 @@ std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::
 /// handler.
 void end_credential_processes();
 
+/// Whether end_credential_processes has been called: the program is
+/// exiting, and a fetch that failed for that says nothing worth a warning.
+bool credential_processes_ended();
+
 struct SsoOptions {
   std::string token_cache_dir;  // ~/.aws/sso/cache
   /// sso_session; its name keys the cached token. Empty: the legacy form,

@@ -16,7 +16,6 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include "sigv4/signer.hpp"
 
@@ -65,11 +64,11 @@ using Clock = std::function<TimePoint()>;
 
 /// What RefreshingCredentials tells, and asks of, the client that owns it.
 struct RefreshHooks {
-  Trace trace;  // -vv: each fetch, each failed refresh
-  /// Lines for any verbosity: a refresh that failed while the current
-  /// credentials still work (the warning before an outage), and the refresh
-  /// that succeeded after such failures.
-  Trace warn;
+  Trace trace;  // -vv: each fetch
+  /// Lines for any verbosity: "warning: ..." for a refresh that failed while
+  /// the current credentials still work (the line before an outage), and the
+  /// fetch that succeeds after failures.
+  Trace notify;
   /// A fetch met this process's own limit (open files): free what the client
   /// holds idle, before the fetch is tried once more.
   std::function<void()> release_idle;
@@ -95,7 +94,9 @@ class RefreshingCredentials {
 
   explicit RefreshingCredentials(std::shared_ptr<CredentialsProvider> provider, RefreshHooks hooks = {},
                                  Clock clock = &std::chrono::system_clock::now);
-  /// Waits for a refresh under way.
+  /// A refresh still under way is abandoned, not waited for: nothing will
+  /// sign with its outcome (a command that has its result does not wait for
+  /// a provider that hangs), and its hooks are no longer called.
   ~RefreshingCredentials();
   RefreshingCredentials(const RefreshingCredentials&) = delete;
   RefreshingCredentials& operator=(const RefreshingCredentials&) = delete;
@@ -106,43 +107,17 @@ class RefreshingCredentials {
   /// The server refused `used` as expired: the next signer() fetches anew
   /// (once, however many callers report the same signer).
   void expired(const Signer& used);
-  std::string provider_name() const { return provider_->name(); }
+  std::string provider_name() const;
   /// Fetches so far (the first one included), for tests and traces.
   int fetches() const;
   /// Returns once no refresh is under way (for tests).
   void wait_for_refresh();
 
  private:
-  bool due(TimePoint now) const;
-  /// There are credentials, and they have not expired at `now`.
-  bool valid(TimePoint now) const;
-  /// The provider's credentials, refused when they have expired already;
-  /// at this process's own limit, tried once more after release_idle.
-  TimedCredentials fetch_checked();
-  /// Takes `fresh` as the current credentials (under the lock).
-  void accept(TimedCredentials fresh, bool refresh);
-  /// A fetch while nothing valid is left: every caller waits for it.
-  void fetch_locked();
-  /// Starts a refresh while the current credentials are still valid, on a
-  /// thread of its own (or, with no thread to be had, on this caller's).
-  void start_refresh(std::unique_lock<std::mutex>& lock);
-  /// The refresh itself, made without the lock.
-  void refresh();
-
-  std::shared_ptr<CredentialsProvider> provider_;
-  RefreshHooks hooks_;
-  Clock clock_;
-  mutable std::mutex mutex_;
-  std::condition_variable refreshed_;  // a refresh made without the lock has ended
-  bool refreshing_ = false;            // one is under way: at most one fetch at a time
-  std::thread refresher_;              // the last refresh's thread, joined before the next
-  int failed_refreshes_ = 0;           // since the last success, for the line that reports it
-  std::shared_ptr<const Signer> signer_;
-  std::optional<TimePoint> expiration_;
-  TimePoint retry_not_before_{};
-  std::exception_ptr failure_;  // the last fetch's error, while there are no credentials to use
-  TimePoint failure_until_{};
-  int fetches_ = 0;
+  /// Everything a refresh's thread uses: shared with it, so that an
+  /// abandoned refresh outlives this object safely.
+  struct State;
+  std::shared_ptr<State> state_;
 };
 
 }  // namespace sigv4

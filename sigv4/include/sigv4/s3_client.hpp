@@ -84,10 +84,10 @@ struct S3Config {
   bool unsigned_payload = false;
   /// Verbose trace, one line per call; secrets and signatures redacted.
   std::function<void(std::string_view)> trace;
-  /// Lines an operator should see at any verbosity: a credential refresh
-  /// that failed while the current credentials still work, and the refresh
-  /// that succeeded after it.
-  std::function<void(std::string_view)> warn;
+  /// Lines an operator should see at any verbosity: "warning: ..." for a
+  /// credential refresh that failed while the current credentials still
+  /// work, and the fetch that succeeded after failures.
+  std::function<void(std::string_view)> notify;
   /// Run before the first request is sent (not for presigning, which sends
   /// nothing): the caller's checks of what only a request needs. What it
   /// throws is thrown by that request; it runs again until it returns.
