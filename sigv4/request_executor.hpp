@@ -78,7 +78,7 @@ class RequestExecutor {
   S3Config config_;
   Endpoint endpoint_;
   // Before credentials_: a refresh under way may release the idle handles
-  // until credentials_'s end has waited for it.
+  // until credentials_'s end has marked it abandoned.
   HandlePool pool_;
   mutable RefreshingCredentials credentials_;
   TransferSettings transfer_;
