@@ -63,8 +63,8 @@ struct BatchDeleteResult {
 /// credential refresh that failed while the current credentials still work,
 /// and the fetch that succeeded after failures).
 struct StoreLines {
-  std::function<void(std::string_view)> trace;
-  std::function<void(std::string_view)> notify;
+  std::function<void(std::string_view)> trace{};
+  std::function<void(std::string_view)> notify{};
 };
 
 /// Every method that takes a key refuses one that validate_key refuses

@@ -63,24 +63,10 @@ struct RefreshingCredentials::State {
     failed_fetches = 0;
   }
 
-  /// A fetch while nothing valid is left (under the lock): every caller waits for it.
-  void fetch_locked() {
-    const bool refresh = signer != nullptr;
-    ++fetches;
-    try {
-      accept(fetch_checked([this] { hooks.release_idle(); }), refresh);
-    } catch (const CredentialsError&) {
-      failure = std::current_exception();
-      failure_until = clock() + kRetryAfterFailure;
-      ++failed_fetches;
-      throw;
-    }
-  }
-
-  /// A refresh while the current credentials are still valid, made without
-  /// the lock (on its own thread): its outcome is taken unless the owner is
-  /// gone by then.
-  static void refresh(const std::shared_ptr<State>& self) {
+  /// A fetch, made without the lock (on its own thread): its outcome is
+  /// taken unless the owner is gone by then. `refresh`: there were
+  /// credentials before it.
+  static void fetch(const std::shared_ptr<State>& self, bool refresh) {
     State& state = *self;
     std::optional<TimedCredentials> fresh;
     std::exception_ptr error;
@@ -106,7 +92,7 @@ struct RefreshingCredentials::State {
     if (state.abandoned) return;
     const TimePoint now = state.clock();
     if (fresh) {
-      state.accept(std::move(*fresh), true);
+      state.accept(std::move(*fresh), refresh);
       return;
     }
     ++state.failed_fetches;
@@ -125,6 +111,20 @@ struct RefreshingCredentials::State {
     else if (state.hooks.trace) state.hooks.trace(line);
   }
 
+  /// Waits for the fetch under way (under the lock); one line, once, when it
+  /// has taken hooks.say_waiting_after: the requests that need credentials
+  /// are waiting for it.
+  void wait_for_fetch(std::unique_lock<std::mutex>& lock) {
+    const int fetch = fetches;
+    while (!refreshed.wait_for(lock, hooks.say_waiting_after, [this] { return !refreshing; })) {
+      if (said_waiting == fetch || !hooks.notify) continue;
+      said_waiting = fetch;
+      const auto waited = std::chrono::ceil<std::chrono::seconds>(hooks.say_waiting_after).count();
+      hooks.notify("warning: credentials: still waiting for " + provider->name() + " after " +
+                   std::to_string(waited) + " s; what needs credentials waits for it");
+    }
+  }
+
   const std::shared_ptr<CredentialsProvider> provider;
   const RefreshHooks hooks;
   const Clock clock;
@@ -139,6 +139,7 @@ struct RefreshingCredentials::State {
   std::exception_ptr failure;  // the last fetch's error, while there are no credentials to use
   TimePoint failure_until{};
   int fetches = 0;
+  int said_waiting = 0;  // the fetch whose wait was said
 };
 
 RefreshingCredentials::RefreshingCredentials(std::shared_ptr<CredentialsProvider> provider,
@@ -153,34 +154,35 @@ RefreshingCredentials::~RefreshingCredentials() {
 std::shared_ptr<const Signer> RefreshingCredentials::signer() {
   State& state = *state_;
   std::unique_lock lock(state.mutex);
-  // A refresh under way while nothing valid is left: its outcome is the answer.
-  state.refreshed.wait(lock, [&] { return !state.refreshing || state.valid(state.clock()); });
-  const TimePoint now = state.clock();
-  if (state.failure && now < state.failure_until) std::rethrow_exception(state.failure);
-  // Credentials that have expired are never used to sign, also while a
-  // refresh waits (ones that arrived with 2 s left had signed an upload's
-  // parts for 10 s).
-  if (!state.valid(now)) {
-    state.fetch_locked();
-    return state.signer;
+  // Credentials that have expired are never used to sign (ones that arrived
+  // with 2 s left had signed an upload's parts for 10 s): with nothing valid,
+  // every caller waits for one fetch, and shares its error.
+  while (!state.valid(state.clock())) {
+    if (state.failure && state.clock() < state.failure_until) std::rethrow_exception(state.failure);
+    if (!state.refreshing) start_fetch(lock);
+    state.wait_for_fetch(lock);
   }
   // Inside the margin a fetch waits kRetryAfterFailure after the last one.
+  const TimePoint now = state.clock();
   if (state.refreshing || !state.due(now) || now < state.retry_not_before) return state.signer;
+  start_fetch(lock);
+  if (state.valid(state.clock())) return state.signer;
+  std::rethrow_exception(state.failure);  // made by this caller, it failed, and they expired meanwhile
+}
+
+void RefreshingCredentials::start_fetch(std::unique_lock<std::mutex>& lock) {
+  State& state = *state_;
   state.refreshing = true;
   ++state.fetches;
-  const std::shared_ptr<const Signer> current = state.signer;
+  const bool refresh = state.signer != nullptr;
   try {
-    std::thread([self = state_] { State::refresh(self); }).detach();
+    std::thread([self = state_, refresh] { State::fetch(self, refresh); }).detach();
   } catch (const std::system_error&) {
-    // No thread to be had (this process's limit on threads): this caller
-    // refreshes, and signs with the outcome.
+    // No thread to be had (this process's limit on threads): this caller fetches.
     lock.unlock();
-    State::refresh(state_);
+    State::fetch(state_, refresh);
     lock.lock();
-    if (state.valid(state.clock())) return state.signer;
-    std::rethrow_exception(state.failure);  // expired meanwhile, and the refresh failed
   }
-  return current;
 }
 
 void RefreshingCredentials::expired(const Signer& used) {

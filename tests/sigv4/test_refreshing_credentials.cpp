@@ -435,3 +435,47 @@ TEST_CASE("a fetch at this process's own limit is made once more after the idle 
   RefreshingCredentials nothing_to_release(again, {}, clock.function());
   CHECK_THROWS_WITH_AS(nothing_to_release.signer(), "at the limit: no pipe could be opened", CredentialsError);
 }
+
+TEST_CASE("a fetch that callers wait for is said once when it takes long") {
+  // serve said nothing while a first fetch hung: every request waited up to
+  // the provider's bound (60 s for a credential_process) with no line.
+  auto gate = std::make_shared<std::latch>(1);
+  class SlowProvider final : public CredentialsProvider {
+   public:
+    explicit SlowProvider(std::shared_ptr<std::latch> gate) : gate_(std::move(gate)) {}
+    std::string name() const override { return "slow"; }
+    TimedCredentials fetch() override {
+      gate_->wait();
+      return {{"KEY", "secret", ""}, std::nullopt};
+    }
+
+   private:
+    std::shared_ptr<std::latch> gate_;
+  };
+  ManualClock clock;
+  std::mutex mutex;
+  std::condition_variable said_one;
+  std::vector<std::string> said;
+  RefreshingCredentials credentials(std::make_shared<SlowProvider>(gate),
+                                    {.notify =
+                                         [&](std::string_view line) {
+                                           std::lock_guard lock(mutex);
+                                           said.emplace_back(line);
+                                           said_one.notify_all();
+                                         },
+                                     .say_waiting_after = 20ms},
+                                    clock.function());
+  std::vector<std::thread> callers;
+  std::vector<std::string> keys(3);
+  for (int i = 0; i < 3; ++i) callers.emplace_back([&, i] { keys[i] = key_of(credentials); });
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(said_one.wait_for(lock, 10s, [&] { return !said.empty(); }));
+  }
+  gate->count_down();
+  for (auto& caller : callers) caller.join();
+  CHECK(keys == std::vector<std::string>(3, "KEY"));
+  REQUIRE(said.size() == 1);  // once, not once per caller or per interval
+  CHECK(said[0] == "warning: credentials: still waiting for slow after 1 s; what needs credentials waits for it");
+  CHECK(credentials.fetches() == 1);
+}

@@ -64,24 +64,27 @@ using Clock = std::function<TimePoint()>;
 
 /// What RefreshingCredentials tells, and asks of, the client that owns it.
 struct RefreshHooks {
-  Trace trace;  // -vv: each fetch
+  Trace trace{};  // -vv: each fetch
   /// Lines for any verbosity: "warning: ..." for a refresh that failed while
   /// the current credentials still work (the line before an outage), and the
   /// fetch that succeeds after failures.
-  Trace notify;
+  Trace notify{};
   /// A fetch met this process's own limit (open files): free what the client
   /// holds idle, before the fetch is tried once more.
-  std::function<void()> release_idle;
+  std::function<void()> release_idle{};
+  /// A fetch that callers wait for (nothing valid to sign with) is said,
+  /// once, after this long (tests shorten it).
+  std::chrono::milliseconds say_waiting_after{10'000};
 };
 
 /// The credentials a client signs with. Fetched on first use and fetched
 /// again once less than kRefreshMargin of their life is left (at most every
 /// kRetryAfterFailure while inside it, and always once they have expired:
-/// expired credentials never sign). A refresh while the current credentials
-/// are valid runs on a thread of its own, and every caller, the one that
-/// found it due included, signs with the current ones meanwhile. A fetch
-/// with nothing valid left is made by one caller while the others wait for
-/// it. A failed refresh keeps the old credentials while they are still valid
+/// expired credentials never sign). Every fetch runs on a thread of its
+/// own: during a refresh while the current credentials are valid, every
+/// caller, the one that found it due included, signs with the current ones;
+/// with nothing valid left, every caller waits for the one fetch (said once
+/// when it takes long). A failed refresh keeps the old credentials while they are still valid
 /// (and tries again after kRetryAfterFailure). A failed fetch with none to
 /// fall back on is the answer for kRetryAfterFailure: the callers that
 /// waited for it, and those after, get its error without asking again (a
@@ -114,9 +117,12 @@ class RefreshingCredentials {
   void wait_for_refresh();
 
  private:
-  /// Everything a refresh's thread uses: shared with it, so that an
-  /// abandoned refresh outlives this object safely.
+  /// Everything a fetch's thread uses: shared with it, so that an abandoned
+  /// refresh outlives this object safely.
   struct State;
+  /// Starts a fetch on a thread of its own (or, with no thread to be had,
+  /// makes it on this caller's, the lock released meanwhile).
+  void start_fetch(std::unique_lock<std::mutex>& lock);
   std::shared_ptr<State> state_;
 };
 
