@@ -23,8 +23,9 @@ struct RefreshingCredentials::State {
   bool valid(TimePoint now) const { return signer && !(expiration && *expiration <= now); }
 
   /// The provider's credentials, refused when they have expired already;
-  /// at this process's own limit, tried once more after `release_idle`.
-  TimedCredentials fetch_checked(const std::function<void()>& release_idle) {
+  /// at this process's own limit, tried once more after hooks.release_idle
+  /// (unless the owner, whose idle connections those are, is gone).
+  TimedCredentials fetch_checked() {
     TimedCredentials fresh;
     try {
       fresh = provider->fetch();
@@ -33,7 +34,10 @@ struct RefreshingCredentials::State {
       // connections holding the rest) a credential_process had no pipe: the
       // client's idle connections give theirs back for one more try.
       if (e.cause() != CredentialsError::Cause::LocalLimit || !hooks.release_idle) throw;
-      release_idle();
+      {
+        std::lock_guard lock(mutex);
+        if (!abandoned) hooks.release_idle();
+      }
       fresh = provider->fetch();
     }
     if (fresh.expiration && *fresh.expiration <= clock())
@@ -72,10 +76,7 @@ struct RefreshingCredentials::State {
     std::exception_ptr error;
     std::string reason;
     try {
-      fresh = state.fetch_checked([&state] {
-        std::lock_guard lock(state.mutex);
-        if (!state.abandoned) state.hooks.release_idle();
-      });
+      fresh = state.fetch_checked();
     } catch (const CredentialsError& e) {
       error = std::current_exception();
       reason = e.reason();
@@ -129,8 +130,8 @@ struct RefreshingCredentials::State {
   const RefreshHooks hooks;
   const Clock clock;
   std::mutex mutex;
-  std::condition_variable refreshed;  // a refresh made without the lock has ended
-  bool refreshing = false;            // one is under way: at most one fetch at a time
+  std::condition_variable refreshed;  // a fetch has ended
+  bool refreshing = false;            // a fetch is under way: at most one at a time
   bool abandoned = false;             // the owner is gone: a refresh's outcome is dropped
   int failed_fetches = 0;             // since the last success, for the line that reports it
   std::shared_ptr<const Signer> signer;
