@@ -70,10 +70,10 @@ namespace {
 /// shows (a credential refresh failing while the current ones last) is one
 /// unless --quiet.
 StoreLines store_lines(const Config& config) {
+  const auto to_stderr = [](std::string_view line) { print_error_line(std::string(line)); };
   StoreLines lines;
-  if (config.verbosity >= kRequestTraceVerbosity)
-    lines.trace = [](std::string_view line) { print_error_line(std::string(line)); };
-  if (!config.quiet) lines.notify = [](std::string_view line) { print_error_line(std::string(line)); };
+  if (config.verbosity >= kRequestTraceVerbosity) lines.trace = to_stderr;
+  if (!config.quiet) lines.notify = to_stderr;
   return lines;
 }
 

@@ -58,10 +58,22 @@ struct Refresher {
                                     {.trace = [this](std::string_view line) { trace.emplace_back(line); },
                                      .notify = [this](std::string_view line) { warnings.emplace_back(line); }},
                                     clock.function()};
+
+  // The refresh that starts 4 minutes before the current set expires fails;
+  // returns the key the caller that started it signed with.
+  std::string fail_a_refresh();
 };
 
 std::string key_of(RefreshingCredentials& credentials) {
   return credentials.signer()->credentials().access_key_id;
+}
+
+std::string Refresher::fail_a_refresh() {
+  provider->failing = true;
+  clock.now += 3600s - 4min;
+  std::string key = key_of(credentials);
+  credentials.wait_for_refresh();
+  return key;
 }
 
 }  // namespace
@@ -230,10 +242,7 @@ TEST_CASE("a failed refresh keeps credentials that still work, and fails once th
   Refresher refresher;
   auto& [clock, provider, trace, warnings, credentials] = refresher;
   REQUIRE(key_of(credentials) == "KEY1");
-  provider->failing = true;
-  clock.now += 3600s - 4min;
-  CHECK(key_of(credentials) == "KEY1");
-  credentials.wait_for_refresh();  // it failed, 4 minutes left
+  CHECK(refresher.fail_a_refresh() == "KEY1");  // 4 minutes left
   CHECK(provider->fetches == 2);
   // A warning at any verbosity: the line before an outage.
   REQUIRE(warnings.size() == 1);
@@ -341,10 +350,7 @@ TEST_CASE("a fetch that succeeds after failing says so at any verbosity, countin
   Refresher refresher;
   auto& [clock, provider, trace, warnings, credentials] = refresher;
   REQUIRE(key_of(credentials) == "KEY1");
-  provider->failing = true;
-  clock.now += 3600s - 4min;
-  key_of(credentials);
-  credentials.wait_for_refresh();
+  refresher.fail_a_refresh();
   clock.now += RefreshingCredentials::kRetryAfterFailure;
   key_of(credentials);
   credentials.wait_for_refresh();
@@ -357,10 +363,7 @@ TEST_CASE("a fetch that succeeds after failing says so at any verbosity, countin
   CHECK(warnings[2].starts_with("credentials: refreshed from counting after 2 failed attempts, valid until "));
   CHECK(trace.size() == 1);  // the fetch; the recovery is not said twice at -vv
   // Failures after expiry count too: they are the outage.
-  provider->failing = true;
-  clock.now += 3600s - 4min;
-  key_of(credentials);
-  credentials.wait_for_refresh();  // 1: a refresh, the current ones valid
+  refresher.fail_a_refresh();  // 1: a refresh, the current ones valid
   clock.now += 5min;
   CHECK_THROWS_AS(credentials.signer(), CredentialsError);  // 2: expired
   provider->failing = false;
