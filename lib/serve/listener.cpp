@@ -35,6 +35,12 @@ constexpr std::size_t kOnePayloadDescriptors = 4;
 /// queue meanwhile, and a stop ends the wait at once.
 constexpr int kShortageRetryMs = 100;
 
+/// How often the count of open connections is looked at again while others
+/// wait at the cap: connections give their place up within
+/// kTurnWhileOthersWait of the server, so places come free often, and a
+/// place left empty for long would cost their throughput.
+constexpr int kCapRetryMs = 1;
+
 /// A shortage is said at most this often (else a server at its limit
 /// could log ten lines a second).
 constexpr std::chrono::minutes kShortageLogInterval{1};
@@ -123,14 +129,16 @@ void Listener::accepting() {
 void Listener::run(const Accepted& accepted) {
   while (wait(listening_fd_, -1)) {
     if (open_connections_.load() >= max_connections_) {
+      others_wait_ = true;
       short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for their "
                            "store requests",
                            max_connections_, base::open_file_limit()));
-      if (!wait(-1, kShortageRetryMs)) return;
+      if (!wait(-1, kCapRetryMs)) return;
       continue;
     }
     const int fd = ::accept4(listening_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
     if (fd >= 0) {
+      others_wait_ = false;
       accepting();
       accepted(fd);
       continue;

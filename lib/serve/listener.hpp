@@ -41,6 +41,12 @@ class Listener {
   /// Ends run(), or the run() to come; safe from any thread.
   void stop();
 
+  /// Connections wait to be accepted because of the cap: one that has had
+  /// its turn should close after its answer rather than keep its place
+  /// (else clients that keep theirs busy hold the others off for as long as
+  /// they send). Safe from any thread.
+  bool others_wait() const { return others_wait_.load(std::memory_order_relaxed); }
+
  private:
   /// Waits until `fd` is readable, the stop, or `timeout_ms` (-1: none);
   /// false at the stop.
@@ -55,6 +61,7 @@ class Listener {
   std::size_t max_connections_;
   const std::atomic<std::size_t>& open_connections_;
   int stop_fd_;  // an eventfd, written by stop()
+  std::atomic<bool> others_wait_{false};
   LogSink log_;
   bool in_shortage_ = false;
   bool shortage_said_ = false;

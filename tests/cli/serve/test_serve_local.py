@@ -186,6 +186,56 @@ class ServeLocal(ServeTestCase):
         self.assertEqual([line for line in server.lines if "serve: " in line and "ns=" not in line][1:],
                          [most_said()[0], "claimcheck: serve: accepting connections again", "claimcheck: serve: stopped"])
 
+    def test_at_the_cap_connections_that_keep_sending_take_turns_with_those_waiting(self):
+        # Connections that got in kept their place for as long as their clients sent,
+        # up to a connection's most (1,000 answers): at ulimit -n 40 with 60 clients,
+        # requests waited 2-26 s to be accepted.
+        if sanitized():
+            self.skipTest("the sanitizer runtime needs descriptors of its own")
+        ref = self.offload(os.urandom(20000))
+        body = {"payloads": [payload("json/plain", ref)]}
+        def twenty_descriptors():
+            resource.setrlimit(resource.RLIMIT_NOFILE, (20, 20))
+        server = self.serve(preexec_fn=twenty_descriptors)
+        clients = 12
+        answered = [0] * clients
+        on_one_connection = [0] * clients  # answers since the client last connected
+        most_on_one_connection = [0]
+        statuses = []
+        done = threading.Event()
+        lock = threading.Lock()
+        def client(index):
+            conn = server.connection()  # http.client connects again after a Connection: close
+            try:
+                while not done.is_set():
+                    status, headers, _ = server.post("/decode", body, conn=conn)
+                    with lock:
+                        statuses.append(status)
+                        answered[index] += 1
+                        on_one_connection[index] += 1
+                        most_on_one_connection[0] = max(most_on_one_connection[0], on_one_connection[index])
+                        if headers.get("connection") == "close":
+                            on_one_connection[index] = 0
+            finally:
+                conn.close()
+        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+        for thread in threads:
+            thread.start()
+        try:
+            servetest.wait_until(lambda: min(answered) >= 1, what="an answer for every client")
+            with lock:
+                most = most_on_one_connection[0]
+        finally:
+            done.set()
+            for thread in threads:
+                thread.join(30)
+        # Before, the clients that waited were let in only as connections reached their most.
+        self.assertLess(most, 1000, answered)
+        self.assertEqual(set(statuses), {200})
+        self.assertTrue(any(re.match(r"^claimcheck: serve: connections open: \d+, the most", line)
+                            for line in server.lines), server.lines[-5:])
+        self.assertEqual(server.stop(), 0)
+
     def test_encode_at_the_open_file_limit_answers_200_or_503_and_leaves_no_object_unnamed(self):
         # Its own opens failed at the limit (500) and so did removing what it
         # had stored: objects no reference named stayed (45 of 1,234 requests).
