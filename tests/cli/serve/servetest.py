@@ -85,6 +85,44 @@ def refuses_connections(port):
         return True
 
 
+def clients_take_turns(server, body, clients):
+    """`clients` threads POST `body` to /decode back to back, each on a kept-alive
+    connection (opened again after a Connection: close), until every client
+    has had an answer. Returns (the most answers one connection carried
+    meanwhile, the set of statuses)."""
+    answered = [0] * clients
+    on_one_connection = [0] * clients  # answers since the client last connected
+    most = [0]
+    statuses = set()
+    done = threading.Event()
+    lock = threading.Lock()
+    def client(index):
+        conn = server.connection()
+        try:
+            while not done.is_set():
+                status, headers, _ = server.post("/decode", body, conn=conn)
+                with lock:
+                    statuses.add(status)
+                    answered[index] += 1
+                    on_one_connection[index] += 1
+                    most[0] = max(most[0], on_one_connection[index])
+                    if headers.get("connection") == "close":
+                        on_one_connection[index] = 0
+        finally:
+            conn.close()
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_until(lambda: min(answered) >= 1, what="an answer for every client")
+        with lock:
+            return most[0], set(statuses)
+    finally:
+        done.set()
+        for thread in threads:
+            thread.join(30)
+
+
 class Server:
     """One `claimcheck serve` process; stderr is collected line by line."""
 

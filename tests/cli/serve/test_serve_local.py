@@ -192,46 +192,14 @@ class ServeLocal(ServeTestCase):
         # requests waited 2-26 s to be accepted.
         if sanitized():
             self.skipTest("the sanitizer runtime needs descriptors of its own")
-        ref = self.offload(os.urandom(20000))
-        body = {"payloads": [payload("json/plain", ref)]}
+        body = {"payloads": [payload("json/plain", self.offload(os.urandom(20000)))]}
         def twenty_descriptors():
             resource.setrlimit(resource.RLIMIT_NOFILE, (20, 20))
         server = self.serve(preexec_fn=twenty_descriptors)
-        clients = 12
-        answered = [0] * clients
-        on_one_connection = [0] * clients  # answers since the client last connected
-        most_on_one_connection = [0]
-        statuses = []
-        done = threading.Event()
-        lock = threading.Lock()
-        def client(index):
-            conn = server.connection()  # http.client connects again after a Connection: close
-            try:
-                while not done.is_set():
-                    status, headers, _ = server.post("/decode", body, conn=conn)
-                    with lock:
-                        statuses.append(status)
-                        answered[index] += 1
-                        on_one_connection[index] += 1
-                        most_on_one_connection[0] = max(most_on_one_connection[0], on_one_connection[index])
-                        if headers.get("connection") == "close":
-                            on_one_connection[index] = 0
-            finally:
-                conn.close()
-        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(clients)]
-        for thread in threads:
-            thread.start()
-        try:
-            servetest.wait_until(lambda: min(answered) >= 1, what="an answer for every client")
-            with lock:
-                most = most_on_one_connection[0]
-        finally:
-            done.set()
-            for thread in threads:
-                thread.join(30)
+        most, statuses = servetest.clients_take_turns(server, body, clients=12)
         # Before, the clients that waited were let in only as connections reached their most.
-        self.assertLess(most, 1000, answered)
-        self.assertEqual(set(statuses), {200})
+        self.assertLess(most, 1000)
+        self.assertEqual(statuses, {200})
         self.assertTrue(any(re.match(r"^claimcheck: serve: connections open: \d+, the most", line)
                             for line in server.lines), server.lines[-5:])
         self.assertEqual(server.stop(), 0)

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -246,14 +247,72 @@ TEST_CASE("at its most connections the listener accepts no more, says so once, a
     CHECK(log.front().ends_with(") allows with room for their store requests; new connections wait until others close"));
     CHECK(accepted.empty());
   }
+  CHECK(listener.others_wait());  // the open connections should take turns with this one
   --open;  // one closes
   {
     std::unique_lock lock(mutex);
     REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return accepted.size() == 1; }));
   }
+  CHECK_FALSE(listener.others_wait());
   listener.stop();
   running.join();
   CHECK(log == std::vector<std::string>{log.front(), "serve: accepting connections again"});
+  ::close(accepted.front());
+  ::close(client);
+  ::close(listening);
+}
+
+TEST_CASE("out of descriptors the listener says so, has open connections take turns, and accepts once one is free") {
+  // Below the cap, an S3 store's sockets can take the descriptors: accept then
+  // failed with EMFILE, and connections that kept sending kept their place.
+  const auto [listening, port] = listen_on_loopback();
+  const int client = connect_to(port);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> log;
+  std::vector<int> accepted;
+  const std::atomic<std::size_t> open{0};
+  Listener listener(listening, SIZE_MAX, open, [&](const std::string& line) {
+    std::lock_guard lock(mutex);
+    log.push_back(line);
+    changed.notify_all();
+  });
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  const int highest = ::fcntl(listening, F_DUPFD_CLOEXEC, 0);
+  REQUIRE(highest >= 0);
+  ::close(highest);
+  rlimit low = saved;
+  low.rlim_cur = static_cast<rlim_t>(highest) + 16;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  std::vector<int> fillers;
+  for (int fd; (fd = ::fcntl(listening, F_DUPFD_CLOEXEC, 0)) >= 0;) fillers.push_back(fd);
+  REQUIRE(errno == EMFILE);
+  std::thread running([&] {
+    listener.run([&](int fd) {
+      std::lock_guard lock(mutex);
+      accepted.push_back(fd);
+      changed.notify_all();
+    });
+  });
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return !log.empty(); }));
+    CHECK(log.front().starts_with("serve: cannot accept a connection: Too many open files"));
+    CHECK(accepted.empty());
+  }
+  CHECK(listener.others_wait());
+  ::close(fillers.back());  // a connection gives its place up
+  fillers.pop_back();
+  {
+    std::unique_lock lock(mutex);
+    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return accepted.size() == 1; }));
+  }
+  CHECK_FALSE(listener.others_wait());
+  listener.stop();
+  running.join();
+  for (int fd : fillers) ::close(fd);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
   ::close(accepted.front());
   ::close(client);
   ::close(listening);
