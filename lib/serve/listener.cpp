@@ -131,9 +131,10 @@ void Listener::run(const Accepted& accepted) {
   while (wait(listening_fd_, -1)) {
     if (open_connections_.load() >= max_connections_) {
       others_wait_ = true;
-      short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for their "
-                           "store requests",
-                           max_connections_, base::open_file_limit()));
+      if (!in_shortage_)  // not made again every kCapRetryMs
+        short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for "
+                             "their store requests",
+                             max_connections_, base::open_file_limit()));
       if (!wait(-1, kCapRetryMs)) return;
       continue;
     }
@@ -148,7 +149,7 @@ void Listener::run(const Accepted& accepted) {
     if (is_connection_failure(error)) continue;
     if (is_shortage(error)) {
       others_wait_ = true;
-      short_of("cannot accept a connection: " + base::errno_text(error));
+      if (!in_shortage_) short_of("cannot accept a connection: " + base::errno_text(error));
       // Descriptors come free as connections take turns; memory, not so.
       if (!wait(-1, base::out_of_descriptors(error) ? kCapRetryMs : kShortageRetryMs)) return;
       continue;
