@@ -14,6 +14,7 @@
 #include "core/stream.hpp"
 #include "core/units.hpp"
 #include "command.hpp"
+#include "interrupt.hpp"
 #include "input.hpp"
 #include "lazy_store.hpp"
 #include "inspect_output.hpp"
@@ -113,6 +114,7 @@ void print(const std::string& text) {
 }
 
 int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
+  const SignalHandling signals(kEndAtOnceOnAnySignal);
   InspectOptions options = lookup_options(flags);  // bad --expires fails before any I/O
   // Read and checked as every command's, also offline: a bad flag or
   // configuration file is exit 2 whether or not anything is looked up.

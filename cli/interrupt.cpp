@@ -11,6 +11,7 @@
 #include <cstring>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <thread>
 
 #include "core/cleanup.hpp"
@@ -83,6 +84,10 @@ void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& 
   while (true) {
     const int number = take_next_signal(signal_fd);
     if (number == 0) return;
+    if (action_for(shared->policy, number) == OnSignal::EndAtOnce) {
+      print_error_line(std::string("interrupted: ") + sigabbrev_np(number));
+      take_default_action(number);
+    }
     if (action_for(shared->policy, number) == OnSignal::CleanUpAndExit) {
       const bool undone = run_cleanup_actions([number] {
         print_error_line(std::string("interrupted: ") + sigabbrev_np(number) + ", nothing kept");
@@ -138,7 +143,18 @@ SignalHandling::SignalHandling(SignalPolicy policy, std::function<void(int)> sto
   }
   // Detached: it lives until the process ends, so a signal after this object
   // is gone still takes its default action rather than staying pending.
-  std::thread([signal_fd, shared = shared_] { take_signals(signal_fd, shared); }).detach();
+  try {
+    std::thread([signal_fd, shared = shared_] { take_signals(signal_fd, shared); }).detach();
+  } catch (const std::system_error&) {
+    // No thread to be had (ulimit -u). A command that ends at once on every
+    // signal does without (default action, no line: nor could it start a
+    // credential_process to end); the others' work needs the thread.
+    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+    close(signal_fd);
+    const bool ends_at_once = policy.sigint == OnSignal::EndAtOnce && policy.sigterm == OnSignal::EndAtOnce &&
+                              policy.sighup == OnSignal::EndAtOnce;
+    if (!ends_at_once) throw;
+  }
 }
 
 SignalHandling::~SignalHandling() { end(); }

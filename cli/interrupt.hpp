@@ -16,8 +16,12 @@
 //                   ninja do on a second Ctrl-C: gc (SIGINT, SIGTERM, SIGHUP);
 //   StopOnce        the same, but a second such signal is ignored until the
 //                   command is done: serve (SIGINT, SIGTERM, SIGHUP), which
-//                   still answers the requests in flight.
-// Signals a command does not name keep their default action (inspect, stats).
+//                   still answers the requests in flight;
+//   EndAtOnce       print "interrupted: <signal>", end any credential_process
+//                   (else it outlived the command, holding its stderr), then
+//                   the signal's default action: inspect, stats, which write
+//                   nothing until their output.
+// Signals a command does not name keep their default action.
 #pragma once
 
 #include <csignal>
@@ -28,7 +32,7 @@
 
 namespace claimcheck::cli {
 
-enum class OnSignal { Default, CleanUpAndExit, Stop, StopOnce };
+enum class OnSignal { Default, CleanUpAndExit, Stop, StopOnce, EndAtOnce };
 
 struct SignalPolicy {
   OnSignal sigint = OnSignal::Default;
@@ -39,6 +43,10 @@ struct SignalPolicy {
 /// offload and retrieve: whatever the signal, nothing half-written is kept.
 constexpr SignalPolicy kCleanUpAndExitOnAnySignal{
     .sigint = OnSignal::CleanUpAndExit, .sigterm = OnSignal::CleanUpAndExit, .sighup = OnSignal::CleanUpAndExit};
+
+/// inspect and stats: whatever the signal, the command ends at once.
+constexpr SignalPolicy kEndAtOnceOnAnySignal{
+    .sigint = OnSignal::EndAtOnce, .sigterm = OnSignal::EndAtOnce, .sighup = OnSignal::EndAtOnce};
 
 /// Create it first thing in the command, before any other thread starts:
 /// threads inherit the blocked signals. For as long as it lives, `stop` may

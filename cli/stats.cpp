@@ -17,6 +17,7 @@
 #include "core/units.hpp"
 #include "as_of.hpp"
 #include "command.hpp"
+#include "interrupt.hpp"
 #include "setting_options.hpp"
 #include "report_error.hpp"
 #include "stats_text.hpp"
@@ -72,6 +73,7 @@ StatsReport build_report(const Config& config, const StatsFlags& flags, std::vec
 }
 
 int run_stats(const GlobalOptions& global, const StatsFlags& flags) {
+  const SignalHandling signals(kEndAtOnceOnAnySignal);
   const Config config = load_config_for(global);
   std::vector<Error> failures;
   const StatsReport report = build_report(config, flags, failures);

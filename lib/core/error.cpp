@@ -62,8 +62,10 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "once the output is out, renamed into place or its last write made, leaves it and its objects "
          "as they are, and the process ends with no line; a stream may hold part of a failed command's "
          "output); an interrupted gc (SIGINT, SIGTERM, SIGHUP) finishes the "
-         "delete batches in flight and prints its summary, and a second signal meanwhile ends it at "
-         "once; serve stopped by SIGTERM answers the requests in flight and exits 0 (SIGINT 130, SIGHUP "
+         "delete batches in flight, prints its summary and the line `interrupted: INT, stopped after the "
+         "batches in flight`, and a second signal meanwhile ends it at once; an interrupted inspect or "
+         "stats ends at once with the line `interrupted: INT`; a running credential_process is ended "
+         "in every case; serve stopped by SIGTERM answers the requests in flight and exits 0 (SIGINT 130, SIGHUP "
          "129)"},
         {code(ErrorKind::ReaderGone),
          "the reader of stdout went away (as in `claimcheck retrieve ref | head`); no message",

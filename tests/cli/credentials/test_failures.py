@@ -249,18 +249,20 @@ class Failures(CredentialTestCase):
             "token expired, run: corp-login",
             "claimcheck: credentials from credential_process of aws profile default: it exited with status 3"])
 
-    def interrupt_while_the_credential_process_runs(self, number, send, exec_sleep=True):
-        """Runs an offload whose credential_process never ends, sends `number`
-        with send(claimcheck's pid) once the command runs, and checks that
-        claimcheck exits 128 + number and the command ends too. Without
-        `exec_sleep` the script's own child, `sleep`, keeps its output open."""
+    def interrupt_while_the_credential_process_runs(self, number, send, exec_sleep=True, command=None,
+                                                    line="interrupted: {}, nothing kept", status=None):
+        """Runs `command` (an offload) whose credential_process never ends, sends
+        `number` with send(claimcheck's pid) once the command runs, and checks
+        that claimcheck exits `status` (128 + number), says `line` and ends the
+        credential_process too. Without `exec_sleep` the script's own child,
+        `sleep`, keeps its output open."""
         # The line on stderr says the command runs; without exec, only once
         # its `sleep` has started (and holds the output).
         body = "echo $$ >&2\nexec sleep 300\n" if exec_sleep else "sleep 300 &\necho $$ >&2\nwait\n"
         script = self.write("hang.sh", "#!/bin/sh\n" + body, mode=0o700)
         self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
-        payload = self.write("payload", PAYLOAD)
-        proc = subprocess.Popen([credtest.BINARY, "offload", "--force", payload], stdin=subprocess.DEVNULL,
+        command = command or ["offload", "--force", self.write("payload", PAYLOAD)]
+        proc = subprocess.Popen([credtest.BINARY, *command], stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env,
                                 start_new_session=True)
         try:
@@ -268,7 +270,7 @@ class Failures(CredentialTestCase):
             watch = os.pidfd_open(child)
             send(proc.pid, number)
             # Not communicate(): a `sleep` left by the script holds stderr open.
-            self.assertEqual(proc.wait(timeout=60), 128 + number)
+            self.assertEqual(proc.wait(timeout=60), 128 + number if status is None else status)
             # The descriptor becomes readable when the process has ended.
             ended = select.poll()
             ended.register(watch, select.POLLIN)
@@ -279,8 +281,7 @@ class Failures(CredentialTestCase):
             except ProcessLookupError:
                 pass
             _out, err = proc.communicate(timeout=60)
-            self.assertEqual(err.decode().splitlines(),
-                             ["claimcheck: interrupted: {}, nothing kept".format(signal.Signals(number).name[3:])])
+            self.assertEqual(err.decode().splitlines(), ["claimcheck: " + line.format(signal.Signals(number).name[3:])])
         finally:
             proc.kill()
             proc.wait()
@@ -304,6 +305,19 @@ class Failures(CredentialTestCase):
         # claimcheck waited for its end: 300 s.
         self.interrupt_while_the_credential_process_runs(signal.SIGTERM, os.kill, exec_sleep=False)
 
+    def test_inspect_and_stats_interrupted_end_their_credential_process_and_say_so(self):
+        # They took the signal's default action: no line, and the credential_process
+        # (a login prompt) outlived them, holding their stderr: `2>&1 | cat` waited
+        # for it, past the 60 s bound claimcheck was no longer there to enforce.
+        ref = self.write("ref.json", '{"_type":"claim_check_ref","key":"claimcheck/x","size_bytes":5,"compressed":false,'
+                                         '"stored_at":"2026-12-01T00:00:00Z"}')
+        for command, number in ((["inspect", ref], signal.SIGINT), (["stats", "--storage"], signal.SIGTERM),
+                                (["inspect", ref], signal.SIGHUP)):
+            with self.subTest(command=command[0], signal=number):
+                # The signal's default action: the shell reports 128 + N.
+                self.interrupt_while_the_credential_process_runs(number, os.kill, command=command,
+                                                                 line="interrupted: {}", status=-number)
+
     def test_gc_interrupted_while_its_credential_process_runs_says_interrupted_not_a_listing_failure(self):
         # The stop ends the credential_process, whose "ended: the program is
         # exiting" was reported as the listing failing.
@@ -319,7 +333,7 @@ class Failures(CredentialTestCase):
             self.assertEqual(proc.returncode, 130, err)
             self.assertIn("interrupted: stopped after the batches in flight", out.decode())
             self.assertNotIn("listing failed", out.decode())
-            self.assertEqual(err.decode(), "")
+            self.assertEqual(err.decode(), "claimcheck: interrupted: INT, stopped after the batches in flight\n")
         finally:
             proc.kill()
             proc.wait()
