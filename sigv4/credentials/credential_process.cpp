@@ -3,6 +3,7 @@
 // line is split like a POSIX shell splits words, nothing is expanded. Its
 // stdin is /dev/null (claimcheck's own stdin may be the payload), its
 // stderr is ours, so its messages reach the user as they are.
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -18,9 +19,11 @@
 #include <cstdint>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "base/io.hpp"
@@ -58,6 +61,28 @@ using SteadyClock = std::chrono::steady_clock;
 
 /// After SIGTERM, how long a command that ran out of time has to end before SIGKILL.
 constexpr std::chrono::seconds kGraceAfterTerm{2};
+
+/// Signals `pid` and every process below it, found through
+/// /proc/PID/task/TID/children before any is signalled (a child whose parent
+/// ends is moved to init, out of reach). A command is often a wrapper (`sh
+/// -c`, aws-vault), whose own children would otherwise outlive it, holding
+/// claimcheck's stderr open (`2>&1 | cat` then waits for them). Where /proc
+/// cannot be read (no descriptor left, say), `pid` alone is signalled.
+void signal_process_tree(pid_t pid, int number) {
+  std::vector<pid_t> tree{pid};
+  for (std::size_t next = 0; next < tree.size(); ++next) {
+    const std::string tasks = "/proc/" + std::to_string(tree[next]) + "/task";
+    DIR* dir = ::opendir(tasks.c_str());
+    if (dir == nullptr) continue;
+    while (const dirent* task = ::readdir(dir)) {
+      if (task->d_name[0] == '.') continue;
+      std::ifstream children(tasks + "/" + task->d_name + "/children");
+      for (pid_t child; children >> child;) tree.push_back(child);
+    }
+    ::closedir(dir);
+  }
+  for (const pid_t member : tree) ::kill(member, number);
+}
 
 enum class Waited { Ready, Ending, TimedOut, Failed };
 
@@ -259,8 +284,9 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
   /// reaped, and the fetch fails. (Its pid is not reaped until then, so it
   /// cannot have been reused.)
   [[noreturn]] void end_overdue(pid_t pid, int pidfd) const {
-    ::kill(pid, SIGTERM);
-    if (pidfd < 0 || wait_for(pidfd, SteadyClock::now() + kGraceAfterTerm) != Waited::Ready) ::kill(pid, SIGKILL);
+    signal_process_tree(pid, SIGTERM);
+    if (pidfd < 0 || wait_for(pidfd, SteadyClock::now() + kGraceAfterTerm) != Waited::Ready)
+      signal_process_tree(pid, SIGKILL);
     reap(pid);
     fail("it did not finish within " + duration_text(options_.timeout) + " (it was ended)");
   }
@@ -277,7 +303,7 @@ void end_credential_processes() {
   RunningCommands& running = running_commands();
   std::lock_guard lock(running.mutex);
   running.ended = true;
-  for (const pid_t pid : running.pids) ::kill(pid, SIGTERM);
+  for (const pid_t pid : running.pids) signal_process_tree(pid, SIGTERM);
   if (running.ending >= 0) {
     const std::uint64_t one = 1;
     [[maybe_unused]] const ssize_t written = ::write(running.ending, &one, sizeof one);

@@ -7,10 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "../integration/script_server.hpp"
@@ -431,6 +433,32 @@ TEST_CASE("credential_process: a command still running after its time is ended, 
   // The answer printed, stdout closed, the command lingering: the same bound.
   CHECK(run("printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\nexec >&-\nexec sleep 30\n")
             .reason() == "it did not finish within 300 ms (it was ended)");
+}
+
+TEST_CASE("credential_process: a wrapper's own children are ended with it") {
+  // A wrapper (`sh -c`, aws-vault) was ended and its child left running
+  // under init, holding claimcheck's stderr (forty-third audit).
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  const std::string child_pid_file = folder / "child.pid";
+  write_file(script, "#!/bin/sh\nsleep 30 &\necho $! > " + child_pid_file + "\nwait\n");
+  make_executable(script);
+  const auto hangs = error_of([&] { process_provider(script, "process", std::chrono::milliseconds(300))->fetch(); });
+  CHECK(hangs.reason() == "it did not finish within 300 ms (it was ended)");
+  std::ifstream pid_file(child_pid_file);
+  pid_t child = 0;
+  pid_file >> child;
+  REQUIRE(child > 0);
+  // Reparented to init (or a subreaper), which may not have reaped it yet.
+  const auto ended = [child] {
+    std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
+    std::string pid, command, state;
+    return !(stat >> pid >> command >> state) || state == "Z";
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!ended() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(ended());
 }
 
 TEST_CASE("credential_process: credentials already expired are refused by the refresher") {

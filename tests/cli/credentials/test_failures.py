@@ -258,7 +258,7 @@ class Failures(CredentialTestCase):
         `sleep`, keeps its output open."""
         # The line on stderr says the command runs; without exec, only once
         # its `sleep` has started (and holds the output).
-        body = "echo $$ >&2\nexec sleep 300\n" if exec_sleep else "sleep 300 &\necho $$ >&2\nwait\n"
+        body = "echo $$ >&2\nexec sleep 300\n" if exec_sleep else "sleep 300 &\necho $$ $! >&2\nwait\n"
         script = self.write("hang.sh", "#!/bin/sh\n" + body, mode=0o700)
         self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
         command = command or ["offload", "--force", self.write("payload", PAYLOAD)]
@@ -266,16 +266,16 @@ class Failures(CredentialTestCase):
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env,
                                 start_new_session=True)
         try:
-            child = int(proc.stderr.readline())  # the command is running
-            watch = os.pidfd_open(child)
+            # The command is running: its pid, and its `sleep`'s when that is its child.
+            watches = [os.pidfd_open(int(pid)) for pid in proc.stderr.readline().split()]
             send(proc.pid, number)
             # Not communicate(): a `sleep` left by the script holds stderr open.
             self.assertEqual(proc.wait(timeout=60), 128 + number if status is None else status)
-            # The descriptor becomes readable when the process has ended.
-            ended = select.poll()
-            ended.register(watch, select.POLLIN)
-            self.assertTrue(ended.poll(30000), "the credential process outlived claimcheck")
-            os.close(watch)
+            for watch in watches:  # a pidfd becomes readable when its process has ended
+                ended = select.poll()
+                ended.register(watch, select.POLLIN)
+                self.assertTrue(ended.poll(30000), "the credential process or its child outlived claimcheck")
+                os.close(watch)
             try:
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -302,7 +302,8 @@ class Failures(CredentialTestCase):
 
     def test_an_interrupt_does_not_wait_for_the_output_a_command_s_child_holds_open(self):
         # The script ends; its `sleep` still holds the output pipe, and
-        # claimcheck waited for its end: 300 s.
+        # claimcheck waited for its end: 300 s. The `sleep` is ended too: it
+        # outlived claimcheck, holding its stderr (forty-third audit).
         self.interrupt_while_the_credential_process_runs(signal.SIGTERM, os.kill, exec_sleep=False)
 
     def test_inspect_and_stats_interrupted_end_their_credential_process_and_say_so(self):
@@ -315,7 +316,7 @@ class Failures(CredentialTestCase):
                                 (["inspect", ref], signal.SIGHUP)):
             with self.subTest(command=command[0], signal=number):
                 # The signal's default action: the shell reports 128 + N.
-                self.interrupt_while_the_credential_process_runs(number, os.kill, command=command,
+                self.interrupt_while_the_credential_process_runs(number, os.kill, exec_sleep=False, command=command,
                                                                  line="interrupted: {}", status=-number)
 
     def test_gc_interrupted_while_its_credential_process_runs_says_interrupted_not_a_listing_failure(self):
