@@ -222,10 +222,12 @@ constexpr std::chrono::milliseconds kLingerForRequest{2};
 
 /// A connection between its requests: what a worker picks up again.
 struct ConnectionState : IdleConnection {
-  /// `open`: the server's count of open connections, which this one is in
-  /// from here until it closes.
-  ConnectionState(int fd, SSL_CTX* tls, std::atomic<std::size_t>& open) : connection(fd, tls), open_(open) { ++open_; }
-  ~ConnectionState() override { --open_; }
+  /// `connections`: the server's count of open connections, which this one
+  /// is in from here until it closes.
+  ConnectionState(int fd, SSL_CTX* tls, ConnectionCount& connections) : connection(fd, tls), connections_(connections) {
+    connections_.opened();
+  }
+  ~ConnectionState() override { connections_.closed(); }
   ConnectionState(const ConnectionState&) = delete;
   ConnectionState& operator=(const ConnectionState&) = delete;
   int fd() const override { return connection.fd(); }
@@ -236,7 +238,7 @@ struct ConnectionState : IdleConnection {
   const Clock::time_point opened = Clock::now();
 
  private:
-  std::atomic<std::size_t>& open_;
+  ConnectionCount& connections_;
 };
 
 HttpRequest translate(const httplib::Request& req) {
@@ -372,7 +374,7 @@ class HttpServer::Impl : public httplib::Server {
     // second later and more. Listening again sets the kernel's maximum.
     ::listen(svr_sock_, SOMAXCONN);
     try {
-      listener_ = std::make_unique<Listener>(svr_sock_, max_connections, open_connections_, log_);
+      listener_ = std::make_unique<Listener>(svr_sock_, max_connections, connections_, log_);
     } catch (...) {
       close_sockets();
       throw;
@@ -389,7 +391,7 @@ class HttpServer::Impl : public httplib::Server {
   /// Accepts connections until shutdown(), then waits for the requests in
   /// flight to be answered.
   void run() {
-    listener_->run([this](int fd) { resume(std::make_unique<ConnectionState>(fd, tls_, open_connections_)); });
+    listener_->run([this](int fd) { resume(std::make_unique<ConnectionState>(fd, tls_, connections_)); });
     pool_->shutdown();
   }
 
@@ -453,7 +455,7 @@ class HttpServer::Impl : public httplib::Server {
       current_exchange = &exchange;
       bool connection_closed = false;
       const bool last = stopping_ || ++state->served == kRequestsPerConnection ||
-                        (listener_->others_wait() &&
+                        (connections_.others_wait() &&
                          Clock::now() - state->opened >= (tls_ ? kTlsTurnWhileOthersWait : kTurnWhileOthersWait));
       const bool ok = process_request(stream, last, connection_closed, nullptr);
       const bool sent = stream.flush();
@@ -634,7 +636,7 @@ class HttpServer::Impl : public httplib::Server {
   const CodecServer& codec_;
   LogSink log_;
   SSL_CTX* tls_;
-  std::atomic<std::size_t> open_connections_{0};  // ConnectionStates, parked ones too
+  ConnectionCount connections_;  // ConnectionStates, parked ones too: declared before what holds them
   IdleConnections idle_;
   std::unique_ptr<WorkerPool> pool_;
   int listening_ = -1;  // a duplicate of httplib's listening socket

@@ -31,16 +31,10 @@ constexpr std::size_t kServerDescriptors = 5;
 /// (an S3 store: a socket).
 constexpr std::size_t kOnePayloadDescriptors = 4;
 
-/// How often a shortage is tried again: connections wait in the kernel's
-/// queue meanwhile, and a stop ends the wait at once.
+/// How often a shortage is tried again when nothing says a place came free
+/// (a connection's close does): connections wait in the kernel's queue
+/// meanwhile, and a stop ends the wait at once.
 constexpr int kShortageRetryMs = 100;
-
-/// How often the cap (or accept's lack of descriptors) is tried again while
-/// connections wait: those open give their place up within
-/// kTurnWhileOthersWait of the server, so places come free often, and one
-/// left empty for long would cost throughput (a 100 ms retry cost 43% of
-/// the answers against radosgw at ulimit -n 40).
-constexpr int kCapRetryMs = 1;
 
 /// A shortage is said at most this often (else a server at its limit
 /// could log ten lines a second).
@@ -81,11 +75,31 @@ std::size_t free_descriptors(rlim_t limit) {
 
 }  // namespace
 
-Listener::Listener(int listening_fd, std::size_t max_connections, const std::atomic<std::size_t>& open_connections,
-                   LogSink log)
+ConnectionCount::ConnectionCount() : closed_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  if (closed_fd_ < 0)
+    throw Error(ErrorKind::Internal, "serve", "cannot create its connections' eventfd: " + base::errno_text(errno));
+}
+
+ConnectionCount::~ConnectionCount() { ::close(closed_fd_); }
+
+void ConnectionCount::closed() {
+  --open_;
+  // After the count: a listener that saw the count before this close is
+  // woken; one that sees it after does not wait.
+  if (!others_wait_) return;
+  const std::uint64_t one = 1;
+  [[maybe_unused]] auto written = ::write(closed_fd_, &one, sizeof one);
+}
+
+void ConnectionCount::read_closed() const {
+  std::uint64_t count = 0;
+  [[maybe_unused]] auto read = ::read(closed_fd_, &count, sizeof count);
+}
+
+Listener::Listener(int listening_fd, std::size_t max_connections, ConnectionCount& connections, LogSink log)
     : listening_fd_(listening_fd),
       max_connections_(max_connections),
-      open_connections_(open_connections),
+      connections_(connections),
       stop_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       log_(std::move(log)) {
   if (stop_fd_ < 0)
@@ -104,6 +118,12 @@ bool Listener::wait(int fd, int timeout_ms) const {
   const int count = fd < 0 ? 1 : 2;
   if (::poll(fds, count, timeout_ms) < 0 && errno != EINTR) return true;  // the accept that follows says why
   return (fds[0].revents & POLLIN) == 0;
+}
+
+bool Listener::wait_for_a_place() const {
+  const bool going_on = wait(connections_.closed_fd(), kShortageRetryMs);
+  connections_.read_closed();
+  return going_on;
 }
 
 void Listener::short_of(const std::string& why) {
@@ -129,29 +149,33 @@ void Listener::accepting() {
 
 void Listener::run(const Accepted& accepted) {
   while (wait(listening_fd_, -1)) {
-    if (open_connections_.load() >= max_connections_) {
-      others_wait_ = true;
-      if (!in_shortage_)  // not made again every kCapRetryMs
-        short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for "
-                             "their store requests",
-                             max_connections_, base::open_file_limit()));
-      if (!wait(-1, kCapRetryMs)) return;
+    if (connections_.open() >= max_connections_) {
+      connections_.set_others_wait(true);
+      // Read again once that is said: a close since the first read did not
+      // wake the wait below, and one after this read will.
+      if (connections_.open() >= max_connections_) {
+        if (!in_shortage_)
+          short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for "
+                               "their store requests",
+                               max_connections_, base::open_file_limit()));
+        if (!wait_for_a_place()) return;
+      }
       continue;
     }
     const int fd = ::accept4(listening_fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    const int error = errno;
+    // Waiting ends with an accept, or a connection gone before it.
+    if (fd >= 0 || is_connection_failure(error)) connections_.set_others_wait(false);
     if (fd >= 0) {
-      others_wait_ = false;
       accepting();
       accepted(fd);
       continue;
     }
-    const int error = errno;
     if (is_connection_failure(error)) continue;
     if (is_shortage(error)) {
-      others_wait_ = true;
+      connections_.set_others_wait(true);
       if (!in_shortage_) short_of("cannot accept a connection: " + base::errno_text(error));
-      // Descriptors come free as connections take turns; memory, not so.
-      if (!wait(-1, base::out_of_descriptors(error) ? kCapRetryMs : kShortageRetryMs)) return;
+      if (!wait_for_a_place()) return;
       continue;
     }
     if (!wait(-1, 0)) return;  // the stop shut the socket down

@@ -19,16 +19,49 @@
 
 namespace claimcheck::serve {
 
+/// The connections serve holds open, parked ones too, counted as they open
+/// and close. While connections wait to be accepted (others_wait), a close
+/// wakes the listener through closed_fd(), and those open take turns with
+/// the waiting. Safe from any thread.
+class ConnectionCount {
+ public:
+  /// Throws Error(Internal) when its eventfd cannot be made.
+  ConnectionCount();
+  ~ConnectionCount();
+  ConnectionCount(const ConnectionCount&) = delete;
+  ConnectionCount& operator=(const ConnectionCount&) = delete;
+
+  void opened() { ++open_; }
+  void closed();
+  std::size_t open() const { return open_.load(); }
+
+  /// Connections wait to be accepted for want of a place (the cap, or
+  /// descriptors): one that has had its turn should close after its answer
+  /// rather than keep its place (else clients that keep theirs busy hold the
+  /// others off for as long as they send).
+  bool others_wait() const { return others_wait_.load(); }
+  void set_others_wait(bool wait) { others_wait_ = wait; }
+
+  /// Readable once a connection has closed while others wait; read_closed()
+  /// makes it unreadable again.
+  int closed_fd() const { return closed_fd_; }
+  void read_closed() const;
+
+ private:
+  std::atomic<std::size_t> open_{0};
+  std::atomic<bool> others_wait_{false};
+  int closed_fd_;  // an eventfd
+};
+
 class Listener {
  public:
   using Accepted = std::function<void(int fd)>;
   using LogSink = std::function<void(const std::string& line)>;
 
   /// Accepts on `listening_fd` (not owned) while fewer than
-  /// `max_connections` are open (`open_connections`, counted by the
-  /// server); says each shortage to `log`.
-  Listener(int listening_fd, std::size_t max_connections, const std::atomic<std::size_t>& open_connections,
-           LogSink log);
+  /// `max_connections` are open (`connections`, counted by the server);
+  /// says each shortage to `log`.
+  Listener(int listening_fd, std::size_t max_connections, ConnectionCount& connections, LogSink log);
   ~Listener();
   Listener(const Listener&) = delete;
   Listener& operator=(const Listener&) = delete;
@@ -41,16 +74,14 @@ class Listener {
   /// Ends run(), or the run() to come; safe from any thread.
   void stop();
 
-  /// Connections wait to be accepted because of the cap: one that has had
-  /// its turn should close after its answer rather than keep its place
-  /// (else clients that keep theirs busy hold the others off for as long as
-  /// they send). Safe from any thread.
-  bool others_wait() const { return others_wait_.load(std::memory_order_relaxed); }
-
  private:
   /// Waits until `fd` is readable, the stop, or `timeout_ms` (-1: none);
   /// false at the stop.
   bool wait(int fd, int timeout_ms) const;
+  /// Until a connection closes (a place, and a descriptor, come free),
+  /// kShortageRetryMs at most (descriptors freed elsewhere, memory); false
+  /// at the stop.
+  bool wait_for_a_place() const;
   /// A shortage begins (`why`) or goes on: said unless one was said in the
   /// last minute, with how many were not.
   void short_of(const std::string& why);
@@ -59,9 +90,8 @@ class Listener {
 
   int listening_fd_;
   std::size_t max_connections_;
-  const std::atomic<std::size_t>& open_connections_;
+  ConnectionCount& connections_;
   int stop_fd_;  // an eventfd, written by stop()
-  std::atomic<bool> others_wait_{false};
   LogSink log_;
   bool in_shortage_ = false;
   bool shortage_said_ = false;

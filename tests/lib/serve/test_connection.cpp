@@ -157,7 +157,7 @@ int connect_to(int port) {
 TEST_CASE("the listener hands over each connection, non-blocking, until its stop") {
   const auto [listening, port] = listen_on_loopback();
   std::vector<std::string> log;
-  const std::atomic<std::size_t> open{0};
+  ConnectionCount open;
   Listener listener(listening, SIZE_MAX, open, [&](const std::string& line) { log.push_back(line); });
   std::mutex mutex;
   std::condition_variable changed;
@@ -189,7 +189,7 @@ TEST_CASE("the listener hands over each connection, non-blocking, until its stop
 TEST_CASE("a listener stopped before it runs returns at once, accepting nothing") {
   const auto [listening, port] = listen_on_loopback();
   const int client = connect_to(port);  // waiting in the kernel's queue
-  const std::atomic<std::size_t> open{0};
+  ConnectionCount open;
   Listener listener(listening, SIZE_MAX, open, nullptr);
   listener.stop();
   int accepted = 0;
@@ -207,7 +207,7 @@ TEST_CASE("a listening socket that fails for good is an error, not the end of se
   int pipe_fds[2];
   REQUIRE(::pipe2(pipe_fds, O_CLOEXEC) == 0);
   [[maybe_unused]] auto n = ::write(pipe_fds[1], "x", 1);  // readable, and not a socket
-  const std::atomic<std::size_t> open{0};
+  ConnectionCount open;
   Listener listener(pipe_fds[0], SIZE_MAX, open, nullptr);
   std::string what;
   try {
@@ -226,7 +226,9 @@ TEST_CASE("at its most connections the listener accepts no more, says so once, a
   std::condition_variable changed;
   std::vector<std::string> log;
   std::vector<int> accepted;
-  std::atomic<std::size_t> open{2};
+  ConnectionCount open;
+  open.opened();
+  open.opened();
   Listener listener(listening, 2, open, [&](const std::string& line) {
     std::lock_guard lock(mutex);
     log.push_back(line);
@@ -247,13 +249,13 @@ TEST_CASE("at its most connections the listener accepts no more, says so once, a
     CHECK(log.front().ends_with(") allows with room for their store requests; new connections wait until others close"));
     CHECK(accepted.empty());
   }
-  CHECK(listener.others_wait());  // the open connections should take turns with this one
-  --open;  // one closes
+  CHECK(open.others_wait());  // the open connections should take turns with this one
+  open.closed();  // one closes, which wakes the listener
   {
     std::unique_lock lock(mutex);
     REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return accepted.size() == 1; }));
   }
-  CHECK_FALSE(listener.others_wait());
+  CHECK_FALSE(open.others_wait());
   listener.stop();
   running.join();
   CHECK(log == std::vector<std::string>{log.front(), "serve: accepting connections again"});
@@ -271,7 +273,7 @@ TEST_CASE("out of descriptors the listener says so, has open connections take tu
   std::condition_variable changed;
   std::vector<std::string> log;
   std::vector<int> accepted;
-  const std::atomic<std::size_t> open{0};
+  ConnectionCount open;
   Listener listener(listening, SIZE_MAX, open, [&](const std::string& line) {
     std::lock_guard lock(mutex);
     log.push_back(line);
@@ -301,14 +303,14 @@ TEST_CASE("out of descriptors the listener says so, has open connections take tu
     CHECK(log.front().starts_with("serve: cannot accept a connection: Too many open files"));
     CHECK(accepted.empty());
   }
-  CHECK(listener.others_wait());
+  CHECK(open.others_wait());
   ::close(fillers.back());  // a connection gives its place up
   fillers.pop_back();
   {
     std::unique_lock lock(mutex);
     REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return accepted.size() == 1; }));
   }
-  CHECK_FALSE(listener.others_wait());
+  CHECK_FALSE(open.others_wait());
   listener.stop();
   running.join();
   for (int fd : fillers) ::close(fd);
@@ -316,4 +318,26 @@ TEST_CASE("out of descriptors the listener says so, has open connections take tu
   ::close(accepted.front());
   ::close(client);
   ::close(listening);
+}
+
+TEST_CASE("a connection's close wakes the listener only while others wait for a place") {
+  // The listener looked at the count again every millisecond while
+  // connections waited: 0.14-0.15 s of CPU in 5 s while idle connections
+  // held every place (forty-third audit).
+  ConnectionCount connections;
+  const auto readable = [&] {
+    pollfd ready{.fd = connections.closed_fd(), .events = POLLIN, .revents = 0};
+    return ::poll(&ready, 1, 0) == 1;
+  };
+  connections.opened();
+  connections.opened();
+  connections.closed();
+  CHECK(connections.open() == 1);
+  CHECK_FALSE(readable());  // no one waits: no wake-up to make
+  connections.set_others_wait(true);
+  connections.closed();
+  CHECK(connections.open() == 0);
+  CHECK(readable());
+  connections.read_closed();
+  CHECK_FALSE(readable());
 }
