@@ -137,6 +137,7 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
     presign_inspections(report.items, *store, *buckets, options);
   }
   report.summary = summarize(report.items);
+  wait_if_interrupted();  // lookups an interrupt failed are not the result
   print(flags.json ? inspect_json(report) : inspect_table(report, use_color(), terminal_columns()));
   const int code = inspect_exit_code(report.summary);
   // Like every failing command: one line on stderr says why.

@@ -128,7 +128,8 @@ SignalHandling::SignalHandling(SignalPolicy policy, std::function<void(int)> sto
   sigemptyset(&ending);
   for (int number : {SIGINT, SIGTERM, SIGHUP}) {
     if (action_for(policy, number) != OnSignal::Default) sigaddset(&signals, number);
-    if (action_for(policy, number) == OnSignal::CleanUpAndExit) sigaddset(&ending, number);
+    if (action_for(policy, number) == OnSignal::CleanUpAndExit || action_for(policy, number) == OnSignal::EndAtOnce)
+      sigaddset(&ending, number);
   }
   const int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
   if (signal_fd < 0) return;  // default handling stays

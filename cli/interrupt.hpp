@@ -20,7 +20,8 @@
 //   EndAtOnce       print "interrupted: <signal>", end any credential_process
 //                   (else it outlived the command, holding its stderr), then
 //                   the signal's default action: inspect, stats, which write
-//                   nothing until their output.
+//                   nothing until their output, and call wait_if_interrupted
+//                   first (a credential_process so ended fails their lookups).
 // Signals a command does not name keep their default action.
 #pragma once
 
@@ -68,8 +69,8 @@ class SignalHandling {
   std::shared_ptr<Shared> shared_;
 };
 
-/// Returns at once, unless a signal the command cleans up and exits on has
-/// arrived (pending, or taken by the signal thread): then the process exits
+/// Returns at once, unless a signal the command cleans up and exits on (or
+/// ends at once on) has arrived (pending, or taken by the signal thread): then the process exits
 /// with that signal's status and this never returns. The command's own end
 /// (an error line, an exit code) must not race it: a signal to the process
 /// group (Ctrl-C, `timeout`) also ends a credential_process, whose error

@@ -77,6 +77,7 @@ int run_stats(const GlobalOptions& global, const StatsFlags& flags) {
   const Config config = load_config_for(global);
   std::vector<Error> failures;
   const StatsReport report = build_report(config, flags, failures);
+  wait_if_interrupted();  // a listing an interrupt failed is not the result
   std::string out;
   if (flags.json) out = dump_json_text(stats_to_json(report), 2) + "\n";
   else if (flags.prometheus) out = stats_to_prometheus(report);
