@@ -154,10 +154,9 @@ void Listener::run(const Accepted& accepted) {
       // Read again once that is said: a close since the first read did not
       // wake the wait below, and one after this read will.
       if (connections_.open() >= max_connections_) {
-        if (!in_shortage_)
-          short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for "
-                               "their store requests",
-                               max_connections_, base::open_file_limit()));
+        short_of(fmt::format("connections open: {}, the most the open-file limit ({}) allows with room for "
+                             "their store requests",
+                             max_connections_, base::open_file_limit()));
         if (!wait_for_a_place()) return;
       }
       continue;
@@ -174,7 +173,7 @@ void Listener::run(const Accepted& accepted) {
     if (is_connection_failure(error)) continue;
     if (is_shortage(error)) {
       connections_.set_others_wait(true);
-      if (!in_shortage_) short_of("cannot accept a connection: " + base::errno_text(error));
+      short_of("cannot accept a connection: " + base::errno_text(error));
       if (!wait_for_a_place()) return;
       continue;
     }
