@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "serve/connection.hpp"
@@ -220,46 +221,72 @@ TEST_CASE("a listening socket that fails for good is an error, not the end of se
   ::close(pipe_fds[1]);
 }
 
-TEST_CASE("at its most connections the listener accepts no more, says so once, and goes on when one closes") {
-  const auto [listening, port] = listen_on_loopback();
+/// A listener running on a thread of its own, with what it logs and accepts,
+/// under one lock. The thread is running once this is made: clang's UBSan
+/// checks a new thread's vptr through a pipe as it starts, and takes the lack
+/// of one (a test that fills the descriptors) for a bad object.
+struct RunningListener {
+  RunningListener(int listening, std::size_t max_connections, ConnectionCount& connections)
+      : listener(listening, max_connections, connections, [this](const std::string& line) { add(log, line); }),
+        thread([this] {
+          add(started, true);
+          listener.run([this](int fd) { add(accepted, fd); });
+        }) {
+    REQUIRE(wait_until([&] { return started; }));
+  }
+  ~RunningListener() {
+    if (thread.joinable()) stop();
+  }
+  void stop() {
+    listener.stop();
+    thread.join();
+  }
+  /// Whether `condition` holds, under the lock, within 10 s.
+  template <class Condition>
+  bool wait_until(Condition condition) {
+    std::unique_lock lock(mutex);
+    return changed.wait_for(lock, std::chrono::seconds(10), condition);
+  }
+
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<std::string> log;
   std::vector<int> accepted;
+  bool started = false;
+  Listener listener;
+  std::thread thread;
+
+ private:
+  template <class To, class Value>
+  void add(To& to, Value value) {
+    std::lock_guard lock(mutex);
+    if constexpr (std::is_same_v<To, bool>) to = value;
+    else to.push_back(std::move(value));
+    changed.notify_all();
+  }
+};
+
+TEST_CASE("at its most connections the listener accepts no more, says so once, and goes on when one closes") {
+  const auto [listening, port] = listen_on_loopback();
   ConnectionCount open;
   open.opened();
   open.opened();
-  Listener listener(listening, 2, open, [&](const std::string& line) {
-    std::lock_guard lock(mutex);
-    log.push_back(line);
-    changed.notify_all();
-  });
-  std::thread running([&] {
-    listener.run([&](int fd) {
-      std::lock_guard lock(mutex);
-      accepted.push_back(fd);
-      changed.notify_all();
-    });
-  });
+  RunningListener running(listening, 2, open);
   const int client = connect_to(port);
   {
-    std::unique_lock lock(mutex);
-    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return !log.empty(); }));
-    CHECK(log.front().starts_with("serve: connections open: 2, the most the open-file limit (ulimit -n "));
-    CHECK(log.front().ends_with(") allows with room for their store requests; new connections wait until others close"));
-    CHECK(accepted.empty());
+    std::unique_lock lock(running.mutex);
+    REQUIRE(running.changed.wait_for(lock, std::chrono::seconds(10), [&] { return !running.log.empty(); }));
+    CHECK(running.log.front().starts_with("serve: connections open: 2, the most the open-file limit (ulimit -n "));
+    CHECK(running.log.front().ends_with(") allows with room for their store requests; new connections wait until others close"));
+    CHECK(running.accepted.empty());
   }
   CHECK(open.others_wait());  // the open connections should take turns with this one
   open.closed();  // one closes, which wakes the listener
-  {
-    std::unique_lock lock(mutex);
-    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return accepted.size() == 1; }));
-  }
+  REQUIRE(running.wait_until([&] { return running.accepted.size() == 1; }));
   CHECK_FALSE(open.others_wait());
-  listener.stop();
-  running.join();
-  CHECK(log == std::vector<std::string>{log.front(), "serve: accepting connections again"});
-  ::close(accepted.front());
+  running.stop();
+  CHECK(running.log == std::vector<std::string>{running.log.front(), "serve: accepting connections again"});
+  ::close(running.accepted.front());
   ::close(client);
   ::close(listening);
 }
@@ -268,36 +295,8 @@ TEST_CASE("out of descriptors the listener says so, has open connections take tu
   // Below the cap, an S3 store's sockets can take the descriptors: accept then
   // failed with EMFILE, and connections that kept sending kept their place.
   const auto [listening, port] = listen_on_loopback();
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<std::string> log;
-  std::vector<int> accepted;
   ConnectionCount open;
-  Listener listener(listening, SIZE_MAX, open, [&](const std::string& line) {
-    std::lock_guard lock(mutex);
-    log.push_back(line);
-    changed.notify_all();
-  });
-  // Running before descriptors run out: clang's UBSan checks the new
-  // thread's vptr through a pipe as it starts, and took the lack of one for a
-  // bad object.
-  bool started = false;
-  std::thread running([&] {
-    {
-      std::lock_guard lock(mutex);
-      started = true;
-      changed.notify_all();
-    }
-    listener.run([&](int fd) {
-      std::lock_guard lock(mutex);
-      accepted.push_back(fd);
-      changed.notify_all();
-    });
-  });
-  {
-    std::unique_lock lock(mutex);
-    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return started; }));
-  }
+  RunningListener running(listening, SIZE_MAX, open);  // running before descriptors run out
   rlimit saved{};
   REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
   const int highest = ::fcntl(listening, F_DUPFD_CLOEXEC, 0);
@@ -313,24 +312,20 @@ TEST_CASE("out of descriptors the listener says so, has open connections take tu
   fillers.pop_back();
   const int client = connect_to(port);
   {
-    std::unique_lock lock(mutex);
-    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return !log.empty(); }));
-    CHECK(log.front().starts_with("serve: cannot accept a connection: Too many open files"));
-    CHECK(accepted.empty());
+    std::unique_lock lock(running.mutex);
+    REQUIRE(running.changed.wait_for(lock, std::chrono::seconds(10), [&] { return !running.log.empty(); }));
+    CHECK(running.log.front().starts_with("serve: cannot accept a connection: Too many open files"));
+    CHECK(running.accepted.empty());
   }
   CHECK(open.others_wait());
   ::close(fillers.back());  // a connection gives its place up
   fillers.pop_back();
-  {
-    std::unique_lock lock(mutex);
-    REQUIRE(changed.wait_for(lock, std::chrono::seconds(10), [&] { return accepted.size() == 1; }));
-  }
+  REQUIRE(running.wait_until([&] { return running.accepted.size() == 1; }));
   CHECK_FALSE(open.others_wait());
-  listener.stop();
-  running.join();
+  running.stop();
   for (int fd : fillers) ::close(fd);
   REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
-  ::close(accepted.front());
+  ::close(running.accepted.front());
   ::close(client);
   ::close(listening);
 }
