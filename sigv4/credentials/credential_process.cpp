@@ -3,12 +3,10 @@
 // line is split like a POSIX shell splits words, nothing is expanded. Its
 // stdin is /dev/null (claimcheck's own stdin may be the payload), its
 // stderr is ours, so its messages reach the user as they are.
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
 #include <sys/eventfd.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +17,6 @@
 #include <cstdint>
 #include <csignal>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -30,6 +27,7 @@
 #include "base/text.hpp"
 #include "sigv4/credential_providers.hpp"
 #include "credential_fields.hpp"
+#include "process_tree.hpp"
 #include "provider_base.hpp"
 #include "../retry.hpp"
 
@@ -62,28 +60,6 @@ using SteadyClock = std::chrono::steady_clock;
 /// After SIGTERM, how long a command that ran out of time has to end before SIGKILL.
 constexpr std::chrono::seconds kGraceAfterTerm{2};
 
-/// Signals `pid` and every process below it, found through
-/// /proc/PID/task/TID/children before any is signalled (a child whose parent
-/// ends is moved to init, out of reach). A command is often a wrapper (`sh
-/// -c`, aws-vault), whose own children would otherwise outlive it, holding
-/// claimcheck's stderr open (`2>&1 | cat` then waits for them). Where /proc
-/// cannot be read (no descriptor left, say), `pid` alone is signalled.
-void signal_process_tree(pid_t pid, int number) {
-  std::vector<pid_t> tree{pid};
-  for (std::size_t next = 0; next < tree.size(); ++next) {
-    const std::string tasks = "/proc/" + std::to_string(tree[next]) + "/task";
-    DIR* dir = ::opendir(tasks.c_str());
-    if (dir == nullptr) continue;
-    while (const dirent* task = ::readdir(dir)) {
-      if (task->d_name[0] == '.') continue;
-      std::ifstream children(tasks + "/" + task->d_name + "/children");
-      for (pid_t child; children >> child;) tree.push_back(child);
-    }
-    ::closedir(dir);
-  }
-  for (const pid_t member : tree) ::kill(member, number);
-}
-
 enum class Waited { Ready, Ending, TimedOut, Failed };
 
 /// Until `fd` is readable (output, or a pidfd's process has ended),
@@ -108,10 +84,6 @@ std::string duration_text(std::chrono::milliseconds duration) {
   if (duration.count() % 1000 == 0) return std::to_string(duration.count() / 1000) + " s";
   return std::to_string(duration.count()) + " ms";
 }
-
-/// A handle on the process that polls readable once it has ended; -1 where
-/// the kernel has none (before Linux 5.3).
-int open_pidfd(pid_t pid) { return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)); }
 
 
 struct Pipe {
@@ -222,6 +194,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
       // it, or it is never started.
       RunningCommands& running = running_commands();
       std::lock_guard lock(running.mutex);
+      if (!running.ended) process_tree::adopt_orphans();
       spawned = running.ended ? ECANCELED
                               : posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
       if (spawned == 0) running.pids.insert(pid);
@@ -232,7 +205,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     if (spawned != 0) fail_to_start(spawned, "cannot run '" + argv_words[0] + "': " + std::strerror(spawned));
     out.close_write();
     const SteadyClock::time_point deadline = SteadyClock::now() + options_.timeout;
-    const int pidfd = open_pidfd(pid);
+    const int pidfd = process_tree::open_pidfd(pid);
     struct ClosePidfd {
       int fd;
       ~ClosePidfd() {
@@ -246,7 +219,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
       // Ended by end_credential_processes: the program is exiting; the
       // command, sent SIGTERM, is not waited for.
       if (waited == Waited::Ending) fail("ended: the program is exiting");
-      if (waited == Waited::TimedOut) end_overdue(pid, pidfd);
+      if (waited == Waited::TimedOut) end_overdue(pid);
       const ssize_t n = waited == Waited::Ready ? base::read_some(out.read_end, buffer, sizeof buffer) : -1;
       if (n <= 0) break;
       if (result.output.size() + static_cast<std::size_t>(n) > kMaxOutput) {
@@ -260,7 +233,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     if (pidfd >= 0) {
       const Waited waited = wait_for(pidfd, deadline);
       if (waited == Waited::Ending) fail("ended: the program is exiting");
-      if (waited == Waited::TimedOut) end_overdue(pid, pidfd);
+      if (waited == Waited::TimedOut) end_overdue(pid);
     }
     result.status = reap(pid);
     return result;
@@ -276,17 +249,22 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     int status = 0;
     base::retry_on_eintr([&] { return waitpid(pid, &status, 0); });
     running.pids.erase(pid);
+    process_tree::reap_adopted(running.pids);
     return status;
   }
 
-  /// The command ran out of time: SIGTERM, SIGKILL if it has not ended
-  /// kGraceAfterTerm later (at once where there is no pidfd to wait on),
+  /// The command ran out of time: it, its tree and the orphans it left are
+  /// sent SIGTERM, then SIGKILL if they have not ended kGraceAfterTerm later;
   /// reaped, and the fetch fails. (Its pid is not reaped until then, so it
   /// cannot have been reused.)
-  [[noreturn]] void end_overdue(pid_t pid, int pidfd) const {
-    signal_process_tree(pid, SIGTERM);
-    if (pidfd < 0 || wait_for(pidfd, SteadyClock::now() + kGraceAfterTerm) != Waited::Ready)
-      signal_process_tree(pid, SIGKILL);
+  [[noreturn]] void end_overdue(pid_t pid) const {
+    process_tree::end(
+        [pid] {
+          RunningCommands& running = running_commands();
+          std::lock_guard lock(running.mutex);
+          return process_tree::commands_and_orphans({pid}, running.pids);
+        },
+        kGraceAfterTerm);
     reap(pid);
     fail("it did not finish within " + duration_text(options_.timeout) + " (it was ended)");
   }
@@ -301,13 +279,24 @@ std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::
 
 void end_credential_processes() {
   RunningCommands& running = running_commands();
-  std::lock_guard lock(running.mutex);
-  running.ended = true;
-  for (const pid_t pid : running.pids) signal_process_tree(pid, SIGTERM);
-  if (running.ending >= 0) {
-    const std::uint64_t one = 1;
-    [[maybe_unused]] const ssize_t written = ::write(running.ending, &one, sizeof one);
+  {
+    std::lock_guard lock(running.mutex);
+    running.ended = true;
+    // The orphans of commands that finished are left alone, as they were
+    // when init adopted them (a browser a login opened, say).
+    if (running.pids.empty()) return;
+    if (running.ending >= 0) {
+      const std::uint64_t one = 1;
+      [[maybe_unused]] const ssize_t written = ::write(running.ending, &one, sizeof one);
+    }
   }
+  // Not under the lock: a command that ignores SIGTERM is waited for.
+  process_tree::end(
+      [&running] {
+        std::lock_guard lock(running.mutex);
+        return process_tree::commands_and_orphans(running.pids, running.pids);
+      },
+      kGraceAfterTerm);
 }
 
 bool credential_processes_ended() { return running_commands().ended; }

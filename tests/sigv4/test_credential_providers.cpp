@@ -7,6 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +22,7 @@
 #include "../integration/script_server.hpp"
 #include "../support/test_support.hpp"
 #include "credentials/credential_fields.hpp"
+#include "credentials/process_tree.hpp"
 #include "crypto.hpp"
 #include "http_transfer.hpp"
 #include "sigv4/credential_providers.hpp"
@@ -435,6 +440,40 @@ TEST_CASE("credential_process: a command still running after its time is ended, 
             .reason() == "it did not finish within 300 ms (it was ended)");
 }
 
+namespace {
+
+/// The pid a script wrote to `file`.
+pid_t pid_in(const std::string& file) {
+  std::ifstream in(file);
+  pid_t pid = 0;
+  in >> pid;
+  REQUIRE(pid > 0);
+  return pid;
+}
+
+/// The state letter /proc gives `pid` (Z: ended, not yet reaped), and its
+/// parent; "" where there is no such process.
+std::pair<std::string, pid_t> state_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string read_pid, command, state;
+  pid_t parent = 0;
+  if (!(stat >> read_pid >> command >> state >> parent)) return {"", 0};
+  return {state, parent};
+}
+
+/// Whether `pid` ends within `bound` (its pidfd polls readable): one that
+/// never existed or is gone counts as ended.
+bool ends_within(pid_t pid, std::chrono::seconds bound) {
+  const int pidfd = sigv4::process_tree::open_pidfd(pid);
+  if (pidfd < 0) return true;
+  pollfd ended{pidfd, POLLIN, 0};
+  const int polled = ::poll(&ended, 1, static_cast<int>(std::chrono::milliseconds(bound).count()));
+  ::close(pidfd);
+  return polled == 1;
+}
+
+}  // namespace
+
 TEST_CASE("credential_process: a wrapper's own children are ended with it") {
   // A wrapper (`sh -c`, aws-vault) was ended and its child left running
   // under init, holding claimcheck's stderr (forty-third audit).
@@ -445,20 +484,65 @@ TEST_CASE("credential_process: a wrapper's own children are ended with it") {
   make_executable(script);
   const auto hangs = error_of([&] { process_provider(script, "process", std::chrono::milliseconds(300))->fetch(); });
   CHECK(hangs.reason() == "it did not finish within 300 ms (it was ended)");
-  std::ifstream pid_file(child_pid_file);
-  pid_t child = 0;
-  pid_file >> child;
-  REQUIRE(child > 0);
-  // Reparented to init (or a subreaper), which may not have reaped it yet.
-  const auto ended = [child] {
-    std::ifstream stat("/proc/" + std::to_string(child) + "/stat");
-    std::string pid, command, state;
-    return !(stat >> pid >> command >> state) || state == "Z";
-  };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!ended() && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  CHECK(ended());
+  CHECK(ends_within(pid_in(child_pid_file), std::chrono::seconds(20)));
+}
+
+TEST_CASE("credential_process: a child left holding the output by a wrapper that exited is ended at the bound") {
+  // The wrapper exits; its `&` child, still holding the output, moved to
+  // init, out of the reach of the tree's walk, and outlived the bound
+  // (forty-fourth audit). Now this process adopts it, and ends it.
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  const std::string child_pid_file = folder / "child.pid";
+  write_file(script, "#!/bin/sh\nsleep 30 &\necho $! > " + child_pid_file + "\nexit 0\n");
+  make_executable(script);
+  const auto hangs = error_of([&] { process_provider(script, "process", std::chrono::milliseconds(300))->fetch(); });
+  CHECK(hangs.reason() == "it did not finish within 300 ms (it was ended)");
+  CHECK(ends_within(pid_in(child_pid_file), std::chrono::seconds(20)));
+}
+
+TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the next fetch") {
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  const std::string orphan_pid_file = folder / "orphan.pid";
+  // A subshell starts `sleep` and exits at once: the sleep is an orphan.
+  write_file(script, "#!/bin/sh\n"
+                     "( sleep 0.3 </dev/null >/dev/null 2>&1 & echo $! > " + orphan_pid_file + " )\n"
+                     "printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n");
+  make_executable(script);
+  const auto provider = process_provider(script, "process");
+  CHECK(provider->fetch().credentials.access_key_id == "A");
+  const pid_t orphan = pid_in(orphan_pid_file);
+  REQUIRE(ends_within(orphan, std::chrono::seconds(20)));
+  // Ended, and a zombie of this process's until a fetch reaps it: a
+  // long-running serve would otherwise gather them.
+  CHECK(state_of(orphan) == std::pair<std::string, pid_t>{"Z", ::getpid()});
+  CHECK(provider->fetch().credentials.access_key_id == "A");
+  CHECK(state_of(orphan).first.empty());
+}
+
+TEST_CASE("credential_process: a daemon it starts, in a process group of its own, runs on when the command is ended") {
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  const std::string adopted_pid_file = folder / "adopted.pid";
+  const std::string attached_pid_file = folder / "attached.pid";
+  // One daemon is left by a subshell (adopted by this process), the other
+  // stays the command's child.
+  write_file(script, "#!/bin/sh\n"
+                     "( setsid sleep 30 </dev/null >/dev/null 2>&1 & echo $! > " + adopted_pid_file + " )\n"
+                     "setsid sleep 30 </dev/null >/dev/null 2>&1 &\necho $! > " + attached_pid_file + "\n"
+                     "exec sleep 30\n");
+  make_executable(script);
+  const auto hangs = error_of([&] { process_provider(script, "process", std::chrono::milliseconds(300))->fetch(); });
+  CHECK(hangs.reason() == "it did not finish within 300 ms (it was ended)");
+  const pid_t adopted = pid_in(adopted_pid_file);
+  const pid_t attached = pid_in(attached_pid_file);
+  CHECK(state_of(adopted) == std::pair<std::string, pid_t>{"S", ::getpid()});
+  CHECK(state_of(attached).first == "S");
+  ::kill(adopted, SIGKILL);
+  ::kill(attached, SIGKILL);
+  CHECK(ends_within(adopted, std::chrono::seconds(20)));
+  CHECK(ends_within(attached, std::chrono::seconds(20)));
 }
 
 TEST_CASE("credential_process: credentials already expired are refused by the refresher") {

@@ -95,11 +95,13 @@ constexpr std::chrono::seconds kCredentialProcessTimeout{60};
 std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name,
                                                       std::chrono::milliseconds timeout = kCredentialProcessTimeout);
 
-/// For an interrupted program: sends SIGTERM to every credential_process
-/// command running now (their fetch fails) and makes later ones fail
-/// without starting, so that neither waits for a command that may never
-/// end (a login prompt) nor leaves it behind. Any thread; not a signal
-/// handler.
+/// For an interrupted or exiting program: sends SIGTERM to every
+/// credential_process command running now (their fetch fails), to the
+/// processes below them and, while one runs, to the orphans in this
+/// process's group (a wrapper's children whose parent ended first),
+/// SIGKILL to any still running a grace later, and makes later commands fail
+/// without starting, so that neither waits for a command that may never end
+/// (a login prompt) nor leaves it behind. Any thread; not a signal handler.
 void end_credential_processes();
 
 /// Whether end_credential_processes has been called: the program is

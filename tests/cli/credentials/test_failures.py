@@ -250,15 +250,18 @@ class Failures(CredentialTestCase):
             "claimcheck: credentials from credential_process of aws profile default: it exited with status 3"])
 
     def interrupt_while_the_credential_process_runs(self, number, send, exec_sleep=True, command=None,
-                                                    line="interrupted: {}, nothing kept", status=None):
+                                                    line="interrupted: {}, nothing kept", status=None,
+                                                    body=None, script_exits=False):
         """Runs `command` (an offload) whose credential_process never ends, sends
         `number` with send(claimcheck's pid) once the command runs, and checks
         that claimcheck exits `status` (128 + number), says `line` and ends the
         credential_process too. Without `exec_sleep` the script's own child,
-        `sleep`, keeps its output open."""
+        `sleep`, keeps its output open. A `body` of the script's own says its
+        pid and its child's on stderr; with `script_exits`, the signal waits
+        until the script has exited, leaving its child an orphan."""
         # The line on stderr says the command runs; without exec, only once
         # its `sleep` has started (and holds the output).
-        body = "echo $$ >&2\nexec sleep 300\n" if exec_sleep else "sleep 300 &\necho $$ $! >&2\nwait\n"
+        body = body or ("echo $$ >&2\nexec sleep 300\n" if exec_sleep else "sleep 300 &\necho $$ $! >&2\nwait\n")
         script = self.write("hang.sh", "#!/bin/sh\n" + body, mode=0o700)
         self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
         command = command or ["offload", "--force", self.write("payload", PAYLOAD)]
@@ -268,6 +271,10 @@ class Failures(CredentialTestCase):
         try:
             # The command is running: its pid, and its `sleep`'s when that is its child.
             watches = [os.pidfd_open(int(pid)) for pid in proc.stderr.readline().split()]
+            if script_exits:  # its pidfd polls readable once it has
+                exited = select.poll()
+                exited.register(watches[0], select.POLLIN)
+                self.assertTrue(exited.poll(30000), "the credential process did not exit")
             send(proc.pid, number)
             # Not communicate(): a `sleep` left by the script holds stderr open.
             self.assertEqual(proc.wait(timeout=60), 128 + number if status is None else status)
@@ -305,6 +312,40 @@ class Failures(CredentialTestCase):
         # claimcheck waited for its end: 300 s. The `sleep` is ended too: it
         # outlived claimcheck, holding its stderr (forty-third audit).
         self.interrupt_while_the_credential_process_runs(signal.SIGTERM, os.kill, exec_sleep=False)
+
+    def test_a_ctrl_c_ends_the_children_a_credential_process_started_in_the_background(self):
+        # Ctrl-C signals the whole group: the script ends at once, and its `&`
+        # child, which a shell starts with SIGINT ignored, moved to init
+        # before claimcheck looked for it, and outlived it (forty-fourth audit).
+        self.interrupt_while_the_credential_process_runs(signal.SIGINT, os.killpg, exec_sleep=False)
+
+    def test_an_interrupt_ends_the_child_a_credential_process_left_holding_its_output(self):
+        # The script exited; its child holds the output, and was init's.
+        self.interrupt_while_the_credential_process_runs(signal.SIGTERM, os.kill, script_exits=True,
+                                                         body="sleep 300 &\necho $$ $! >&2\n")
+
+    def test_an_interrupt_kills_a_credential_process_that_ignores_sigterm(self):
+        # It, and the child that inherits the ignored signal, ran on for ever.
+        self.interrupt_while_the_credential_process_runs(signal.SIGINT, os.kill,
+                                                         body="trap '' TERM\nsleep 300 &\necho $$ $! >&2\nwait\n")
+
+    def test_what_a_credential_process_that_finished_left_running_outlives_claimcheck(self):
+        # A browser a login opened, say: as when it was init's, it is not
+        # claimcheck's to end once the command is done.
+        pid_file = self.write("orphan.pid", "")
+        script = self.write("creds.sh", "#!/bin/sh\n( sleep 300 </dev/null >/dev/null 2>&1 & echo $! > {} )\n"
+                            "printf '{{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}}'\n"
+                            .format(pid_file), mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
+        result = self.offload()
+        self.assertEqual(result.code, 6, result.err)  # the store is a closed port
+        with open(pid_file) as f:
+            orphan = int(f.read())
+        try:
+            with open("/proc/{}/stat".format(orphan)) as f:
+                self.assertEqual(f.read().split()[2], "S")
+        finally:
+            os.kill(orphan, signal.SIGKILL)
 
     def test_inspect_and_stats_interrupted_end_their_credential_process_and_say_so(self):
         # They took the signal's default action: no line, and the credential_process
