@@ -1,7 +1,6 @@
 // `claimcheck gc`: parses its flags, judges and deletes through lib's run_gc,
 // prints the dry-run list and the summary. Exit: 0; 6 when any key could not
 // be deleted; the error's code when the listing failed; 130 on SIGINT.
-#include <string.h>  // sigabbrev_np
 
 #include <algorithm>
 #include <atomic>
@@ -112,7 +111,7 @@ int run_gc_command(const GlobalOptions& global, const GcFlags& flags) {
   print_failures(summary);
   // The summary went to stdout, perhaps a file: stderr says why the run is short.
   if (summary.interrupted)
-    print_error_line(std::string("interrupted: ") + sigabbrev_np(stopped_by) + ", stopped after the batches in flight");
+    print_error_line(interrupted_line(stopped_by, "stopped after the batches in flight"));
   if (summary.listing_error) report_exception(std::make_exception_ptr(*summary.listing_error), global.verbosity);
   return exit_status(summary, stopped_by);
 }

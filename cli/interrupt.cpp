@@ -85,12 +85,12 @@ void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& 
     const int number = take_next_signal(signal_fd);
     if (number == 0) return;
     if (action_for(shared->policy, number) == OnSignal::EndAtOnce) {
-      print_error_line(std::string("interrupted: ") + sigabbrev_np(number));
+      print_error_line(interrupted_line(number));
       take_default_action(number);
     }
     if (action_for(shared->policy, number) == OnSignal::CleanUpAndExit) {
       const bool undone = run_cleanup_actions([number] {
-        print_error_line(std::string("interrupted: ") + sigabbrev_np(number) + ", nothing kept");
+        print_error_line(interrupted_line(number, "nothing kept"));
         // A credential_process still running (a login prompt, say) would hold
         // the command, and the cleanup's own requests, for as long as it
         // runs. Ended here, once the cleanup has begun: the command's own
@@ -163,6 +163,12 @@ SignalHandling::~SignalHandling() { end(); }
 void SignalHandling::end() {
   std::lock_guard lock(shared_->mutex);
   shared_->stop = nullptr;
+}
+
+std::string interrupted_line(int number, std::string_view what_became) {
+  std::string line = std::string("interrupted: ") + sigabbrev_np(number);
+  if (!what_became.empty()) line.append(", ").append(what_became);
+  return line;
 }
 
 void wait_if_interrupted() {

@@ -28,6 +28,8 @@
 #include <csignal>
 #include <functional>
 #include <memory>
+#include <string>
+#include <string_view>
 
 #include "core/error.hpp"
 
@@ -68,6 +70,10 @@ class SignalHandling {
  private:
   std::shared_ptr<Shared> shared_;
 };
+
+/// The line a command says on signal `number`: "interrupted: INT", and
+/// ", " + `what_became` where it says what became of the work.
+std::string interrupted_line(int number, std::string_view what_became = {});
 
 /// Returns at once, unless a signal the command cleans up and exits on (or
 /// ends at once on) has arrived (pending, or taken by the signal thread): then the process exits
