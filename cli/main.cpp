@@ -120,6 +120,10 @@ int run_main(int argc, char** argv) {
   // files are removed, instead of a death (exit 153) that leaves them.
   std::signal(SIGXFSZ, SIG_IGN);
   mallopt(M_MMAP_THRESHOLD, kMappedBufferBytes);
+  // claimcheck starts no process but a credential_process: the orphans its
+  // wrapper leaves (a Ctrl-C ends a shell before its `&` children) are
+  // adopted, and so ended with it.
+  sigv4::adopt_credential_process_orphans();
   GlobalOptions global;
   try {
     auto app = make_app();

@@ -46,6 +46,7 @@ constexpr std::size_t kMaxOutput = 1u << 20;
 struct RunningCommands {
   std::mutex mutex;
   std::set<pid_t> pids;
+  bool adopting = false;  // adopt_credential_process_orphans was called
   std::atomic<bool> ended{false};  // the program is exiting: start no more
   int ending = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 };
@@ -53,6 +54,14 @@ struct RunningCommands {
 RunningCommands& running_commands() {
   static RunningCommands instance;
   return instance;
+}
+
+/// What ending the commands `roots` reaches: their trees and, where orphans
+/// are adopted, those. Under running.mutex.
+std::vector<pid_t> to_end(const RunningCommands& running, const std::set<pid_t>& roots) {
+  std::vector<pid_t> found = process_tree::trees_of(roots);
+  if (running.adopting) process_tree::add_adopted_orphans(found, running.pids);
+  return found;
 }
 
 using SteadyClock = std::chrono::steady_clock;
@@ -194,7 +203,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
       // it, or it is never started.
       RunningCommands& running = running_commands();
       std::lock_guard lock(running.mutex);
-      if (!running.ended) process_tree::adopt_orphans();
+      if (running.adopting && !running.ended) process_tree::adopt_orphans();
       spawned = running.ended ? ECANCELED
                               : posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
       if (spawned == 0) running.pids.insert(pid);
@@ -249,7 +258,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     int status = 0;
     base::retry_on_eintr([&] { return waitpid(pid, &status, 0); });
     running.pids.erase(pid);
-    process_tree::reap_adopted(running.pids);
+    if (running.adopting) process_tree::reap_adopted(running.pids);
     return status;
   }
 
@@ -262,7 +271,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
         [pid] {
           RunningCommands& running = running_commands();
           std::lock_guard lock(running.mutex);
-          return process_tree::commands_and_orphans({pid}, running.pids);
+          return to_end(running, {pid});
         },
         kGraceAfterTerm);
     reap(pid);
@@ -275,6 +284,12 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
 std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name,
                                                       std::chrono::milliseconds timeout) {
   return std::make_shared<ProcessProvider>(ProcessOptions{std::move(command), timeout}, std::move(name));
+}
+
+void adopt_credential_process_orphans() {
+  RunningCommands& running = running_commands();
+  std::lock_guard lock(running.mutex);
+  running.adopting = true;
 }
 
 void end_credential_processes() {
@@ -294,7 +309,7 @@ void end_credential_processes() {
   process_tree::end(
       [&running] {
         std::lock_guard lock(running.mutex);
-        return process_tree::commands_and_orphans(running.pids, running.pids);
+        return to_end(running, running.pids);
       },
       kGraceAfterTerm);
 }

@@ -32,10 +32,7 @@ bool read_children(pid_t pid, std::vector<pid_t>& into) {
   return true;
 }
 
-/// Whether `pid` is in this process's group, where a Ctrl-C at the terminal
-/// reaches it too: one that moved to a group of its own (`setsid`, a
-/// daemon, a shell's job) chose not to end with the command that started
-/// it, and is left alone with everything below it.
+/// Whether `pid` is in this process's group (see trees_of).
 bool in_this_group(pid_t pid) { return ::getpgid(pid) == ::getpgrp(); }
 
 /// Appends every process below the ones in `tree` from `next` on, but for
@@ -58,21 +55,21 @@ void adopt_orphans() {
   std::call_once(once, [] { ::prctl(PR_SET_CHILD_SUBREAPER, 1); });
 }
 
-std::vector<pid_t> commands_and_orphans(const std::set<pid_t>& roots, const std::set<pid_t>& commands) {
+std::vector<pid_t> trees_of(const std::set<pid_t>& roots) {
   std::vector<pid_t> found(roots.begin(), roots.end());
-  // The commands' trees first: a command that ends while this reads hands
-  // its children to this process, where the read of its own children, after,
-  // finds them.
   add_descendants(found, 0);
+  return found;
+}
+
+void add_adopted_orphans(std::vector<pid_t>& found, const std::set<pid_t>& commands) {
   std::vector<pid_t> own;
-  if (!read_children(::getpid(), own)) return found;
+  if (!read_children(::getpid(), own)) return;
   const std::size_t orphans_from = found.size();
   for (const pid_t child : own)
     if (!commands.contains(child) && in_this_group(child) &&
         std::find(found.begin(), found.end(), child) == found.end())
       found.push_back(child);
   add_descendants(found, orphans_from);
-  return found;
 }
 
 Ending::Ending(const std::vector<pid_t>& processes) {

@@ -24,12 +24,18 @@ void adopt_orphans();
 /// the kernel has none (before Linux 5.3).
 int open_pidfd(pid_t pid);
 
-/// `roots`, every process below them, and the adopted orphans (children of
-/// this process not in `commands`) with theirs: those in this process's
-/// group, which a Ctrl-C at the terminal would reach too; not those that
-/// moved to a group of their own (`setsid`, a daemon, a shell's job). Read from /proc/PID/task/TID/children, parents before children;
-/// where /proc cannot be read (no descriptor left), `roots` alone.
-std::vector<pid_t> commands_and_orphans(const std::set<pid_t>& roots, const std::set<pid_t>& commands);
+/// `roots` and every process below them that is in this process's group,
+/// where a Ctrl-C at the terminal reaches it too: one that moved to a group
+/// of its own (`setsid`, a daemon, a shell's job) chose not to end with the
+/// command that started it, and is left alone with everything below it.
+/// Read from /proc/PID/task/TID/children, parents before children; where
+/// /proc cannot be read (no descriptor left), `roots` alone.
+std::vector<pid_t> trees_of(const std::set<pid_t>& roots);
+
+/// Adds to `found` (read before: a command that ends meanwhile hands its
+/// children here) the adopted orphans, children of this process not in
+/// `commands`, that are in its group, with the processes below them.
+void add_adopted_orphans(std::vector<pid_t>& found, const std::set<pid_t>& commands);
 
 /// The processes `processes` names, each held by a pidfd where one can be
 /// had (a pid freed meanwhile is then never signalled in another's place).

@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include <poll.h>
+#include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -366,6 +369,61 @@ TEST_CASE("providers retry a 500 from their service") {
   CHECK(stats(server)["requests"].size() == 3);
 }
 
+namespace {
+
+/// The pid a script wrote to `file`.
+pid_t pid_in(const std::string& file) {
+  std::ifstream in(file);
+  pid_t pid = 0;
+  in >> pid;
+  REQUIRE(pid > 0);
+  return pid;
+}
+
+/// The state letter /proc gives `pid` (Z: ended, not yet reaped), and its
+/// parent; "" where there is no such process.
+std::pair<std::string, pid_t> state_of(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string read_pid, command, state;
+  pid_t parent = 0;
+  if (!(stat >> read_pid >> command >> state >> parent)) return {"", 0};
+  return {state, parent};
+}
+
+/// Whether `pid` ends within `bound` (its pidfd polls readable): one that
+/// never existed or is gone counts as ended.
+bool ends_within(pid_t pid, std::chrono::seconds bound) {
+  const int pidfd = sigv4::process_tree::open_pidfd(pid);
+  if (pidfd < 0) return true;
+  pollfd ended{pidfd, POLLIN, 0};
+  const int polled = ::poll(&ended, 1, static_cast<int>(std::chrono::milliseconds(bound).count()));
+  ::close(pidfd);
+  return polled == 1;
+}
+
+}  // namespace
+
+TEST_CASE("credential_process: a library user's own children are not adopted or reaped unless it asks") {
+  // Before any test that asks (doctest runs a file's cases in order): a
+  // program with children of its own keeps their exit statuses.
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  write_file(script, "#!/bin/sh\nprintf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n");
+  make_executable(script);
+  pid_t own = -1;
+  char true_program[] = "true";
+  char* argv[] = {true_program, nullptr};
+  REQUIRE(posix_spawnp(&own, "true", nullptr, nullptr, argv, environ) == 0);
+  REQUIRE(ends_within(own, std::chrono::seconds(20)));
+  CHECK(process_provider(script, "process")->fetch().credentials.access_key_id == "A");
+  int subreaper = -1;
+  CHECK(::prctl(PR_GET_CHILD_SUBREAPER, &subreaper) == 0);
+  CHECK(subreaper == 0);
+  int status = -1;
+  CHECK(::waitpid(own, &status, WNOHANG) == own);
+  CHECK(WIFEXITED(status));
+}
+
 TEST_CASE("credential_process: the JSON on stdout, split like a shell, stdin closed") {
   TempDir folder;
   const std::string script = folder / "creds with space.sh";
@@ -440,40 +498,6 @@ TEST_CASE("credential_process: a command still running after its time is ended, 
             .reason() == "it did not finish within 300 ms (it was ended)");
 }
 
-namespace {
-
-/// The pid a script wrote to `file`.
-pid_t pid_in(const std::string& file) {
-  std::ifstream in(file);
-  pid_t pid = 0;
-  in >> pid;
-  REQUIRE(pid > 0);
-  return pid;
-}
-
-/// The state letter /proc gives `pid` (Z: ended, not yet reaped), and its
-/// parent; "" where there is no such process.
-std::pair<std::string, pid_t> state_of(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string read_pid, command, state;
-  pid_t parent = 0;
-  if (!(stat >> read_pid >> command >> state >> parent)) return {"", 0};
-  return {state, parent};
-}
-
-/// Whether `pid` ends within `bound` (its pidfd polls readable): one that
-/// never existed or is gone counts as ended.
-bool ends_within(pid_t pid, std::chrono::seconds bound) {
-  const int pidfd = sigv4::process_tree::open_pidfd(pid);
-  if (pidfd < 0) return true;
-  pollfd ended{pidfd, POLLIN, 0};
-  const int polled = ::poll(&ended, 1, static_cast<int>(std::chrono::milliseconds(bound).count()));
-  ::close(pidfd);
-  return polled == 1;
-}
-
-}  // namespace
-
 TEST_CASE("credential_process: a wrapper's own children are ended with it") {
   // A wrapper (`sh -c`, aws-vault) was ended and its child left running
   // under init, holding claimcheck's stderr (forty-third audit).
@@ -488,6 +512,7 @@ TEST_CASE("credential_process: a wrapper's own children are ended with it") {
 }
 
 TEST_CASE("credential_process: a child left holding the output by a wrapper that exited is ended at the bound") {
+  adopt_credential_process_orphans();
   // The wrapper exits; its `&` child, still holding the output, moved to
   // init, out of the reach of the tree's walk, and outlived the bound
   // (forty-fourth audit). Now this process adopts it, and ends it.
@@ -502,6 +527,7 @@ TEST_CASE("credential_process: a child left holding the output by a wrapper that
 }
 
 TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the next fetch") {
+  adopt_credential_process_orphans();
   TempDir folder;
   const std::string script = folder / "creds.sh";
   const std::string orphan_pid_file = folder / "orphan.pid";
@@ -522,6 +548,7 @@ TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the 
 }
 
 TEST_CASE("credential_process: a daemon it starts, in a process group of its own, runs on when the command is ended") {
+  adopt_credential_process_orphans();
   TempDir folder;
   const std::string script = folder / "creds.sh";
   const std::string adopted_pid_file = folder / "adopted.pid";

@@ -95,9 +95,16 @@ constexpr std::chrono::seconds kCredentialProcessTimeout{60};
 std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name,
                                                       std::chrono::milliseconds timeout = kCredentialProcessTimeout);
 
+/// For a program that starts no processes but credential_process commands
+/// (claimcheck): from the first command on, it adopts the orphans below it
+/// (a child subreaper), so that ending a command reaches what a wrapper left
+/// behind, and each fetch reaps those that have ended. Off by default: a
+/// program with children of its own would lose their exit statuses.
+void adopt_credential_process_orphans();
+
 /// For an interrupted or exiting program: sends SIGTERM to every
 /// credential_process command running now (their fetch fails), to the
-/// processes below them and, while one runs, to the orphans in this
+/// processes below them and, while one runs, to the orphans adopted in this
 /// process's group (a wrapper's children whose parent ended first),
 /// SIGKILL to any still running a grace later, and makes later commands fail
 /// without starting, so that neither waits for a command that may never end
