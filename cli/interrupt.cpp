@@ -100,18 +100,21 @@ void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& 
       if (!undone) take_default_action(number);  // the result is already out: it stays
       ::_exit(kSignalExitBase + number);
     }
-    std::lock_guard lock(shared->mutex);
-    if (!shared->stop) take_default_action(number);  // the command is done
-    if (shared->stopped) {
-      if (action_for(shared->policy, number) == OnSignal::StopOnce) continue;  // still finishing
-      take_default_action(number);
+    {
+      std::lock_guard lock(shared->mutex);
+      if (!shared->stop) take_default_action(number);  // the command is done
+      if (shared->stopped) {
+        if (action_for(shared->policy, number) == OnSignal::StopOnce) continue;  // still finishing
+        take_default_action(number);
+      }
+      shared->stopped = true;
+      shared->stop(number);
     }
-    shared->stopped = true;
-    shared->stop(number);
     // A credential_process that hangs (a login prompt) would hold the work in
     // flight, and so the stop, for as long as it runs. Ended after the stop
     // is asked for, so that the work it fails knows why (gc: interrupted,
-    // not a listing that failed).
+    // not a listing that failed); not under the lock, since ending it may
+    // wait (for one that ignores SIGTERM) and the command's end must not.
     sigv4::end_credential_processes();
   }
 }
