@@ -46,10 +46,13 @@ constexpr std::size_t kMaxOutput = 1u << 20;
 struct RunningCommands {
   std::mutex mutex;
   std::set<pid_t> pids;
-  bool adopting = false;  // adopt_credential_process_orphans was called
   std::atomic<bool> ended{false};  // the program is exiting: start no more
   int ending = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 };
+
+/// adopt_credential_process_orphans was called. Apart from RunningCommands,
+/// whose eventfd a program that never runs a command need not open.
+std::atomic<bool> adopting{false};
 
 RunningCommands& running_commands() {
   static RunningCommands instance;
@@ -60,7 +63,7 @@ RunningCommands& running_commands() {
 /// are adopted, those. Under running.mutex.
 std::vector<pid_t> to_end(const RunningCommands& running, const std::set<pid_t>& roots) {
   std::vector<pid_t> found = process_tree::trees_of(roots);
-  if (running.adopting) process_tree::add_adopted_orphans(found, running.pids);
+  if (adopting) process_tree::add_adopted_orphans(found, running.pids);
   return found;
 }
 
@@ -203,7 +206,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
       // it, or it is never started.
       RunningCommands& running = running_commands();
       std::lock_guard lock(running.mutex);
-      if (running.adopting && !running.ended) process_tree::adopt_orphans();
+      if (adopting && !running.ended) process_tree::adopt_orphans();
       spawned = running.ended ? ECANCELED
                               : posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
       if (spawned == 0) running.pids.insert(pid);
@@ -258,7 +261,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     int status = 0;
     base::retry_on_eintr([&] { return waitpid(pid, &status, 0); });
     running.pids.erase(pid);
-    if (running.adopting) process_tree::reap_adopted(running.pids);
+    if (adopting) process_tree::reap_adopted(running.pids);
     return status;
   }
 
@@ -286,11 +289,7 @@ std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::
   return std::make_shared<ProcessProvider>(ProcessOptions{std::move(command), timeout}, std::move(name));
 }
 
-void adopt_credential_process_orphans() {
-  RunningCommands& running = running_commands();
-  std::lock_guard lock(running.mutex);
-  running.adopting = true;
-}
+void adopt_credential_process_orphans() { adopting = true; }
 
 void end_credential_processes() {
   RunningCommands& running = running_commands();
