@@ -46,6 +46,9 @@ constexpr std::size_t kMaxOutput = 1u << 20;
 struct RunningCommands {
   std::mutex mutex;
   std::set<pid_t> pids;
+  /// Adopted orphans of commands that had finished when the commands
+  /// running now began (a browser a login opened): not theirs to end.
+  std::set<pid_t> spared;
   std::atomic<bool> ended{false};  // the program is exiting: start no more
   int ending = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 };
@@ -63,7 +66,10 @@ RunningCommands& running_commands() {
 /// are adopted, those. Under running.mutex.
 std::vector<pid_t> to_end(const RunningCommands& running, const std::set<pid_t>& roots) {
   std::vector<pid_t> found = process_tree::trees_of(roots);
-  if (adopting) process_tree::add_adopted_orphans(found, running.pids);
+  if (!adopting) return found;
+  std::set<pid_t> not_theirs = running.spared;
+  not_theirs.insert(running.pids.begin(), running.pids.end());
+  process_tree::add_adopted_orphans(found, not_theirs);
   return found;
 }
 
@@ -206,7 +212,12 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
       // it, or it is never started.
       RunningCommands& running = running_commands();
       std::lock_guard lock(running.mutex);
-      if (adopting && !running.ended) process_tree::adopt_orphans();
+      if (adopting && !running.ended) {
+        process_tree::adopt_orphans();
+        // What the commands before left is theirs; the commands still
+        // running, if any, may have left some since they began.
+        if (running.pids.empty()) running.spared = process_tree::adopted_children({});
+      }
       spawned = running.ended ? ECANCELED
                               : posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
       if (spawned == 0) running.pids.insert(pid);
@@ -261,7 +272,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     int status = 0;
     base::retry_on_eintr([&] { return waitpid(pid, &status, 0); });
     running.pids.erase(pid);
-    if (adopting) process_tree::reap_adopted(running.pids);
+    if (adopting) process_tree::reap_adopted(running.pids, running.spared);
     return status;
   }
 

@@ -61,13 +61,19 @@ std::vector<pid_t> trees_of(const std::set<pid_t>& roots) {
   return found;
 }
 
-void add_adopted_orphans(std::vector<pid_t>& found, const std::set<pid_t>& commands) {
+std::set<pid_t> adopted_children(const std::set<pid_t>& commands) {
   std::vector<pid_t> own;
-  if (!read_children(::getpid(), own)) return;
-  const std::size_t orphans_from = found.size();
+  read_children(::getpid(), own);
+  std::set<pid_t> adopted;
   for (const pid_t child : own)
-    if (!commands.contains(child) && in_this_group(child) &&
-        std::find(found.begin(), found.end(), child) == found.end())
+    if (!commands.contains(child)) adopted.insert(child);
+  return adopted;
+}
+
+void add_adopted_orphans(std::vector<pid_t>& found, const std::set<pid_t>& not_theirs) {
+  const std::size_t orphans_from = found.size();
+  for (const pid_t child : adopted_children(not_theirs))
+    if (in_this_group(child) && std::find(found.begin(), found.end(), child) == found.end())
       found.push_back(child);
   add_descendants(found, orphans_from);
 }
@@ -125,11 +131,9 @@ void end(const std::function<std::vector<pid_t>()>& find, std::chrono::milliseco
   Ending(find()).signal(SIGKILL);
 }
 
-void reap_adopted(const std::set<pid_t>& commands) {
-  std::vector<pid_t> own;
-  if (!read_children(::getpid(), own)) return;
-  for (const pid_t child : own)
-    if (!commands.contains(child)) ::waitpid(child, nullptr, WNOHANG);
+void reap_adopted(const std::set<pid_t>& commands, std::set<pid_t>& spared) {
+  for (const pid_t child : adopted_children(commands))
+    if (::waitpid(child, nullptr, WNOHANG) == child) spared.erase(child);
 }
 
 }  // namespace sigv4::process_tree

@@ -32,10 +32,13 @@ int open_pidfd(pid_t pid);
 /// /proc cannot be read (no descriptor left), `roots` alone.
 std::vector<pid_t> trees_of(const std::set<pid_t>& roots);
 
+/// This process's children but for `commands`: the orphans it adopted.
+std::set<pid_t> adopted_children(const std::set<pid_t>& commands);
+
 /// Adds to `found` (read before: a command that ends meanwhile hands its
 /// children here) the adopted orphans, children of this process not in
-/// `commands`, that are in its group, with the processes below them.
-void add_adopted_orphans(std::vector<pid_t>& found, const std::set<pid_t>& commands);
+/// `not_theirs`, that are in its group, with the processes below them.
+void add_adopted_orphans(std::vector<pid_t>& found, const std::set<pid_t>& not_theirs);
 
 /// The processes `processes` names, each held by a pidfd where one can be
 /// had (a pid freed meanwhile is then never signalled in another's place).
@@ -66,7 +69,8 @@ class Ending {
 void end(const std::function<std::vector<pid_t>()>& find, std::chrono::milliseconds grace);
 
 /// Reaps the adopted children (not in `commands`) that have ended, so that
-/// orphans do not pile up as zombies in a long-running serve.
-void reap_adopted(const std::set<pid_t>& commands);
+/// orphans do not pile up as zombies in a long-running serve; each reaped
+/// leaves `spared` (its pid may be reused).
+void reap_adopted(const std::set<pid_t>& commands, std::set<pid_t>& spared);
 
 }  // namespace sigv4::process_tree

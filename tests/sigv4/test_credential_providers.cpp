@@ -539,6 +539,32 @@ TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the 
   CHECK(state_of(orphan).first.empty());
 }
 
+TEST_CASE("credential_process: what a finished command left running is not ended with a later command") {
+  // A login's browser, left by the first fetch, was killed when serve's
+  // next fetch ran out of time or serve was stopped (forty-fifth audit).
+  adopt_credential_process_orphans();
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  const std::string browser_pid_file = folder / "browser.pid";
+  const std::string ran_file = folder / "ran";
+  write_file(script, "#!/bin/sh\n"
+                     "if [ ! -e " + ran_file + " ]; then\n"
+                     "  touch " + ran_file + "\n"
+                     "  ( sleep 30 </dev/null >/dev/null 2>&1 & echo $! > " + browser_pid_file + " )\n"
+                     "  printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n"
+                     "  exit 0\n"
+                     "fi\n"
+                     "exec sleep 30\n");
+  make_executable(script);
+  const auto provider = process_provider(script, "process", std::chrono::milliseconds(300));
+  CHECK(provider->fetch().credentials.access_key_id == "A");
+  const pid_t browser = pid_in(browser_pid_file);
+  CHECK(error_of([&] { provider->fetch(); }).reason() == "it did not finish within 300 ms (it was ended)");
+  CHECK(state_of(browser) == std::pair<std::string, pid_t>{"S", ::getpid()});
+  ::kill(browser, SIGKILL);
+  CHECK(ends_within(browser, std::chrono::seconds(20)));
+}
+
 TEST_CASE("credential_process: a daemon it starts, in a process group of its own, runs on when the command is ended") {
   adopt_credential_process_orphans();
   TempDir folder;
