@@ -78,23 +78,32 @@ using SteadyClock = std::chrono::steady_clock;
 /// After SIGTERM, how long a command that ran out of time has to end before SIGKILL.
 constexpr std::chrono::seconds kGraceAfterTerm{2};
 
-enum class Waited { Ready, Ending, TimedOut, Failed };
+enum class Waited { Ready, Exited, Ending, TimedOut, Failed };
 
-/// Until `fd` is readable (output, or a pidfd's process has ended),
+/// Until `fd` is readable (output, or a pidfd's process has ended), the
+/// process `pidfd` holds has ended (Exited, where `fd` is not readable),
 /// end_credential_processes is called, or `deadline` passes.
-Waited wait_for(int fd, SteadyClock::time_point deadline) {
-  pollfd ready[2] = {{fd, POLLIN, 0}, {running_commands().ending, POLLIN, 0}};
-  const nfds_t count = running_commands().ending >= 0 ? 2 : 1;
+Waited wait_for(int fd, SteadyClock::time_point deadline, int pidfd = -1) {
+  pollfd ready[3] = {{fd, POLLIN, 0}, {running_commands().ending, POLLIN, 0}, {pidfd, POLLIN, 0}};
   for (;;) {
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - SteadyClock::now());
     if (left.count() <= 0) return Waited::TimedOut;
-    const int polled = ::poll(ready, count, static_cast<int>(std::min<std::int64_t>(left.count(), 1 << 30)));
+    // A negative descriptor is passed over by poll.
+    const int polled = ::poll(ready, 3, static_cast<int>(std::min<std::int64_t>(left.count(), 1 << 30)));
     if (polled < 0 && errno == EINTR) continue;
     if (polled < 0) return Waited::Failed;
     if (polled == 0) continue;  // the deadline, checked above
-    if (count == 2 && ready[1].revents != 0) return Waited::Ending;
-    return Waited::Ready;
+    if (ready[1].revents != 0) return Waited::Ending;
+    if (ready[0].revents != 0) return Waited::Ready;
+    return Waited::Exited;
   }
+}
+
+/// Whether the process `pid`, ended and not yet reaped, exited with status 0.
+bool exited_cleanly(pid_t pid) {
+  siginfo_t ended{};
+  if (waitid(P_PID, static_cast<id_t>(pid), &ended, WEXITED | WNOWAIT | WNOHANG) != 0) return false;
+  return ended.si_pid == pid && ended.si_code == CLD_EXITED && ended.si_status == 0;
 }
 
 /// "60 s", or "250 ms" for a bound that is not whole seconds.
@@ -236,20 +245,24 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
       }
     } close_pidfd{pidfd};
     ProcessResult result;
-    char buffer[8192];
     for (;;) {
-      const Waited waited = wait_for(out.read_end, deadline);
+      const Waited waited = wait_for(out.read_end, deadline, pidfd);
       // Ended by end_credential_processes: the program is exiting; the
       // command, sent SIGTERM, is not waited for.
       if (waited == Waited::Ending) fail("ended: the program is exiting");
       if (waited == Waited::TimedOut) end_overdue(pid);
-      const ssize_t n = waited == Waited::Ready ? base::read_some(out.read_end, buffer, sizeof buffer) : -1;
-      if (n <= 0) break;
-      if (result.output.size() + static_cast<std::size_t>(n) > kMaxOutput) {
-        result.too_long = true;
-        continue;  // keep draining so the process is not stuck on a full pipe
+      if (waited == Waited::Exited) {
+        // It ended, and a process it started holds its output open. Its
+        // answer is what it wrote before it exited: read, and what holds
+        // the output is left alone, as anything a finished command left.
+        // One that failed is done with, and so is what it left.
+        if (exited_cleanly(pid))
+          read_what_is_there(out.read_end, result);
+        else
+          end_tree_and_orphans(pid);
+        break;
       }
-      result.output.append(buffer, static_cast<std::size_t>(n));
+      if (waited != Waited::Ready || !read_into(out.read_end, result)) break;
     }
     // Its output may end before it does (a command that closes stdout and
     // lingers): that wait has the same bound.
@@ -260,6 +273,39 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     }
     result.status = reap(pid);
     return result;
+  }
+
+  /// Appends what one read of `fd` gives to the output; false at its end
+  /// or on an error. Past kMaxOutput it keeps reading, so that the command
+  /// is not stuck on a full pipe, and says the output was too long.
+  static bool read_into(int fd, ProcessResult& result) {
+    char buffer[8192];
+    const ssize_t n = base::read_some(fd, buffer, sizeof buffer);
+    if (n <= 0) return false;
+    if (result.output.size() + static_cast<std::size_t>(n) > kMaxOutput)
+      result.too_long = true;
+    else
+      result.output.append(buffer, static_cast<std::size_t>(n));
+    return true;
+  }
+
+  /// What `fd` holds now, without waiting for more.
+  static void read_what_is_there(int fd, ProcessResult& result) {
+    for (pollfd ready{fd, POLLIN, 0}; ::poll(&ready, 1, 0) == 1 && read_into(fd, result);) {
+    }
+  }
+
+  /// Ends the command `pid`, if it still runs, the processes below it and
+  /// the orphans it left in this process's group: SIGTERM, then SIGKILL to
+  /// what has not ended kGraceAfterTerm later.
+  static void end_tree_and_orphans(pid_t pid) {
+    process_tree::end(
+        [pid] {
+          RunningCommands& running = running_commands();
+          std::lock_guard lock(running.mutex);
+          return to_end(running, {pid});
+        },
+        kGraceAfterTerm);
   }
 
   /// Waited for without the lock (it may take long), reaped under it, so
@@ -276,18 +322,11 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     return status;
   }
 
-  /// The command ran out of time: it, its tree and the orphans it left are
-  /// sent SIGTERM, then SIGKILL if they have not ended kGraceAfterTerm later;
-  /// reaped, and the fetch fails. (Its pid is not reaped until then, so it
-  /// cannot have been reused.)
+  /// The command ran out of time: ended with what it started, reaped, and
+  /// the fetch fails. (Its pid is not reaped until then, so it cannot have
+  /// been reused.)
   [[noreturn]] void end_overdue(pid_t pid) const {
-    process_tree::end(
-        [pid] {
-          RunningCommands& running = running_commands();
-          std::lock_guard lock(running.mutex);
-          return to_end(running, {pid});
-        },
-        kGraceAfterTerm);
+    end_tree_and_orphans(pid);
     reap(pid);
     fail("it did not finish within " + duration_text(options_.timeout) + " (it was ended)");
   }

@@ -251,14 +251,13 @@ class Failures(CredentialTestCase):
 
     def interrupt_while_the_credential_process_runs(self, number, send, exec_sleep=True, command=None,
                                                     line="interrupted: {}, nothing kept", status=None,
-                                                    body=None, script_exits=False):
+                                                    body=None):
         """Runs `command` (an offload) whose credential_process never ends, sends
         `number` with send(claimcheck's pid) once the command runs, and checks
         that claimcheck exits `status` (128 + number), says `line` and ends the
         credential_process too. Without `exec_sleep` the script's own child,
         `sleep`, keeps its output open. A `body` of the script's own says its
-        pid and its child's on stderr; with `script_exits`, the signal waits
-        until the script has exited, leaving its child an orphan."""
+        pid and its child's on stderr."""
         # The line on stderr says the command runs; without exec, only once
         # its `sleep` has started (and holds the output).
         body = body or ("echo $$ >&2\nexec sleep 300\n" if exec_sleep else "sleep 300 &\necho $$ $! >&2\nwait\n")
@@ -271,10 +270,6 @@ class Failures(CredentialTestCase):
         try:
             # The command is running: its pid, and its `sleep`'s when that is its child.
             watches = [os.pidfd_open(int(pid)) for pid in proc.stderr.readline().split()]
-            if script_exits:  # its pidfd polls readable once it has
-                exited = select.poll()
-                exited.register(watches[0], select.POLLIN)
-                self.assertTrue(exited.poll(30000), "the credential process did not exit")
             send(proc.pid, number)
             # Not communicate(): a `sleep` left by the script holds stderr open.
             self.assertEqual(proc.wait(timeout=60), 128 + number if status is None else status)
@@ -319,11 +314,6 @@ class Failures(CredentialTestCase):
         # before claimcheck looked for it, and outlived it (forty-fourth audit).
         self.interrupt_while_the_credential_process_runs(signal.SIGINT, os.killpg, exec_sleep=False)
 
-    def test_an_interrupt_ends_the_child_a_credential_process_left_holding_its_output(self):
-        # The script exited; its child holds the output, and was init's.
-        self.interrupt_while_the_credential_process_runs(signal.SIGTERM, os.kill, script_exits=True,
-                                                         body="sleep 300 &\necho $$ $! >&2\n")
-
     def test_an_interrupt_kills_a_credential_process_that_ignores_sigterm(self):
         # It, and the child that inherits the ignored signal, ran on for ever.
         self.interrupt_while_the_credential_process_runs(signal.SIGINT, os.kill,
@@ -343,7 +333,7 @@ class Failures(CredentialTestCase):
             orphan = int(f.read())
         try:
             with open("/proc/{}/stat".format(orphan)) as f:
-                self.assertEqual(f.read().split()[2], "S")
+                self.assertNotEqual(f.read().split()[2], "Z")  # running, or asleep
         finally:
             os.kill(orphan, signal.SIGKILL)
 
