@@ -47,7 +47,8 @@ struct RunningCommands {
   std::mutex mutex;
   std::set<pid_t> pids;
   /// Adopted orphans of commands that had finished when the commands
-  /// running now began (a browser a login opened): not theirs to end.
+  /// running now began (a browser a login opened), and the processes below
+  /// them then: not theirs to end.
   std::set<pid_t> spared;
   std::atomic<bool> ended{false};  // the program is exiting: start no more
   int ending = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -223,9 +224,14 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
       std::lock_guard lock(running.mutex);
       if (adopting && !running.ended) {
         process_tree::adopt_orphans();
-        // What the commands before left is theirs; the commands still
-        // running, if any, may have left some since they began.
-        if (running.pids.empty()) running.spared = process_tree::adopted_children({});
+        // What the commands before left is theirs, and so is what is below
+        // it, which an end there may hand here later (a launcher's child);
+        // the commands still running, if any, may have left some since
+        // they began.
+        if (running.pids.empty()) {
+          const std::vector<pid_t> left = process_tree::trees_of(process_tree::adopted_children({}));
+          running.spared = std::set<pid_t>(left.begin(), left.end());
+        }
       }
       spawned = running.ended ? ECANCELED
                               : posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);

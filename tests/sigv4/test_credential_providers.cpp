@@ -567,28 +567,38 @@ TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the 
 
 TEST_CASE("credential_process: what a finished command left running is not ended with a later command") {
   // A login's browser, left by the first fetch, was killed when serve's
-  // next fetch ran out of time or serve was stopped (forty-fifth audit).
+  // next fetch ran out of time or serve was stopped (forty-fifth audit); so
+  // was a launcher's child that its parent's end handed over while the
+  // later fetch ran (forty-sixth audit).
   adopt_credential_process_orphans();
   TempDir folder;
   const std::string script = folder / "creds.sh";
   const std::string browser_pid_file = folder / "browser.pid";
+  const std::string launched_pid_file = folder / "launched.pid";
   const std::string ran_file = folder / "ran";
   write_file(script, "#!/bin/sh\n"
                      "if [ ! -e " + ran_file + " ]; then\n"
                      "  touch " + ran_file + "\n"
                      "  ( sleep 30 </dev/null >/dev/null 2>&1 & echo $! > " + browser_pid_file + " )\n"
+                     // A launcher that ends a second later, its child then an orphan.
+                     "  ( sh -c 'sleep 30 & echo $! > " + launched_pid_file + "; exec sleep 1' "
+                     "</dev/null >/dev/null 2>&1 & )\n"
                      "  printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n"
                      "  exit 0\n"
                      "fi\n"
                      "exec sleep 30\n");
   make_executable(script);
-  const auto provider = process_provider(script, "process", std::chrono::milliseconds(300));
+  const auto provider = process_provider(script, "process", std::chrono::seconds(4));
   CHECK(provider->fetch().credentials.access_key_id == "A");
+  CHECK(error_of([&] { provider->fetch(); }).reason() == "it did not finish within 4 s (it was ended)");
   const pid_t browser = pid_in(browser_pid_file);
-  CHECK(error_of([&] { provider->fetch(); }).reason() == "it did not finish within 300 ms (it was ended)");
+  const pid_t launched = pid_in(launched_pid_file);
   CHECK(runs_as_this_process_child(browser));
-  ::kill(browser, SIGKILL);
-  CHECK(ends_within(browser, std::chrono::seconds(20)));
+  CHECK(runs_as_this_process_child(launched));  // its launcher has ended
+  for (const pid_t left : {browser, launched}) {
+    ::kill(left, SIGKILL);
+    CHECK(ends_within(left, std::chrono::seconds(20)));
+  }
 }
 
 TEST_CASE("credential_process: a daemon it starts, in a process group of its own, runs on when the command is ended") {
