@@ -575,14 +575,17 @@ TEST_CASE("credential_process: what a finished command left running is not ended
   const std::string script = folder / "creds.sh";
   const std::string browser_pid_file = folder / "browser.pid";
   const std::string launched_pid_file = folder / "launched.pid";
+  const std::string started_fifo = folder / "started";
   const std::string ran_file = folder / "ran";
   write_file(script, "#!/bin/sh\n"
                      "if [ ! -e " + ran_file + " ]; then\n"
                      "  touch " + ran_file + "\n"
                      "  ( sleep 30 </dev/null >/dev/null 2>&1 & echo $! > " + browser_pid_file + " )\n"
-                     // A launcher that ends a second later, its child then an orphan.
-                     "  ( sh -c 'sleep 30 & echo $! > " + launched_pid_file + "; exec sleep 1' "
-                     "</dev/null >/dev/null 2>&1 & )\n"
+                     // A launcher that ends a second later, its child then an
+                     // orphan; the script goes on once the child has started.
+                     "  mkfifo " + started_fifo + "\n"
+                     "  ( sh -c 'sleep 30 & echo $! > " + launched_pid_file + "; echo > " + started_fifo +
+                     "; exec sleep 1' </dev/null >/dev/null 2>&1 & cat " + started_fifo + " >/dev/null )\n"
                      "  printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n"
                      "  exit 0\n"
                      "fi\n"
