@@ -407,6 +407,23 @@ bool ends_within(pid_t pid, std::chrono::seconds bound) {
   return polled == 1;
 }
 
+/// A folder for a credential_process script and the files it writes.
+struct ScriptFolder {
+  TempDir folder;
+  const std::string script = folder / "creds.sh";
+  std::string operator/(const std::string& name) const { return folder / name; }
+  void write_script(const std::string& body) const {
+    write_file(script, "#!/bin/sh\n" + body);
+    make_executable(script);
+  }
+};
+
+/// Ends a process a test left running, and waits until it has.
+void kill_left_running(pid_t pid) {
+  ::kill(pid, SIGKILL);
+  CHECK(ends_within(pid, std::chrono::seconds(20)));
+}
+
 }  // namespace
 
 TEST_CASE("credential_process: a library user's own children are not adopted or reaped unless it asks") {
@@ -507,12 +524,11 @@ TEST_CASE("credential_process: a command still running after its time is ended, 
 TEST_CASE("credential_process: a wrapper's own children are ended with it") {
   // A wrapper (`sh -c`, aws-vault) was ended and its child left running
   // under init, holding claimcheck's stderr (forty-third audit).
-  TempDir folder;
-  const std::string script = folder / "creds.sh";
+  const ScriptFolder folder;
   const std::string child_pid_file = folder / "child.pid";
-  write_file(script, "#!/bin/sh\nsleep 30 &\necho $! > " + child_pid_file + "\nwait\n");
-  make_executable(script);
-  const auto hangs = error_of([&] { process_provider(script, "process", std::chrono::milliseconds(300))->fetch(); });
+  folder.write_script("sleep 30 &\necho $! > " + child_pid_file + "\nwait\n");
+  const auto hangs =
+      error_of([&] { process_provider(folder.script, "process", std::chrono::milliseconds(300))->fetch(); });
   CHECK(hangs.reason() == "it did not finish within 300 ms (it was ended)");
   CHECK(ends_within(pid_in(child_pid_file), std::chrono::seconds(20)));
 }
@@ -523,21 +539,18 @@ TEST_CASE("credential_process: a command that exited while a child holds its out
   // forty-fifth audits). The child is left alone, as anything a finished
   // command left; what a failed command left is ended.
   adopt_credential_process_orphans();
-  TempDir folder;
-  const std::string script = folder / "creds.sh";
+  const ScriptFolder folder;
   const std::string child_pid_file = folder / "child.pid";
   const auto run = [&](const std::string& last_lines) {
-    write_file(script, "#!/bin/sh\nsleep 30 2>/dev/null &\necho $! > " + child_pid_file + "\n" + last_lines);
-    make_executable(script);
-    return process_provider(script, "process", std::chrono::seconds(5));
+    folder.write_script("sleep 30 2>/dev/null &\necho $! > " + child_pid_file + "\n" + last_lines);
+    return process_provider(folder.script, "process", std::chrono::seconds(5));
   };
   CHECK(run("printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\nexit 0\n")
             ->fetch()
             .credentials.access_key_id == "A");
   const pid_t left = pid_in(child_pid_file);
   CHECK(runs_as_this_process_child(left));
-  ::kill(left, SIGKILL);
-  CHECK(ends_within(left, std::chrono::seconds(20)));
+  kill_left_running(left);
 
   const auto provider = run("echo 'no credentials' >&2\nexit 3\n");
   CHECK(error_of([&] { provider->fetch(); }).reason() == "it exited with status 3");
@@ -546,15 +559,12 @@ TEST_CASE("credential_process: a command that exited while a child holds its out
 
 TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the next fetch") {
   adopt_credential_process_orphans();
-  TempDir folder;
-  const std::string script = folder / "creds.sh";
+  const ScriptFolder folder;
   const std::string orphan_pid_file = folder / "orphan.pid";
   // A subshell starts `sleep` and exits at once: the sleep is an orphan.
-  write_file(script, "#!/bin/sh\n"
-                     "( sleep 0.3 </dev/null >/dev/null 2>&1 & echo $! > " + orphan_pid_file + " )\n"
-                     "printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n");
-  make_executable(script);
-  const auto provider = process_provider(script, "process");
+  folder.write_script("( sleep 0.3 </dev/null >/dev/null 2>&1 & echo $! > " + orphan_pid_file + " )\n"
+                      "printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n");
+  const auto provider = process_provider(folder.script, "process");
   CHECK(provider->fetch().credentials.access_key_id == "A");
   const pid_t orphan = pid_in(orphan_pid_file);
   REQUIRE(ends_within(orphan, std::chrono::seconds(20)));
@@ -571,62 +581,53 @@ TEST_CASE("credential_process: what a finished command left running is not ended
   // was a launcher's child that its parent's end handed over while the
   // later fetch ran (forty-sixth audit).
   adopt_credential_process_orphans();
-  TempDir folder;
-  const std::string script = folder / "creds.sh";
+  const ScriptFolder folder;
   const std::string browser_pid_file = folder / "browser.pid";
   const std::string launched_pid_file = folder / "launched.pid";
   const std::string started_fifo = folder / "started";
   const std::string ran_file = folder / "ran";
-  write_file(script, "#!/bin/sh\n"
-                     "if [ ! -e " + ran_file + " ]; then\n"
-                     "  touch " + ran_file + "\n"
-                     "  ( sleep 30 </dev/null >/dev/null 2>&1 & echo $! > " + browser_pid_file + " )\n"
-                     // A launcher that ends a second later, its child then an
-                     // orphan; the script goes on once the child has started.
-                     "  mkfifo " + started_fifo + "\n"
-                     "  ( sh -c 'sleep 30 & echo $! > " + launched_pid_file + "; echo > " + started_fifo +
-                     "; exec sleep 1' </dev/null >/dev/null 2>&1 & cat " + started_fifo + " >/dev/null )\n"
-                     "  printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n"
-                     "  exit 0\n"
-                     "fi\n"
-                     "exec sleep 30\n");
-  make_executable(script);
-  const auto provider = process_provider(script, "process", std::chrono::seconds(4));
+  folder.write_script("if [ ! -e " + ran_file + " ]; then\n"
+                      "  touch " + ran_file + "\n"
+                      "  ( sleep 30 </dev/null >/dev/null 2>&1 & echo $! > " + browser_pid_file + " )\n"
+                      // A launcher that ends a second later, its child then an
+                      // orphan; the script goes on once the child has started.
+                      "  mkfifo " + started_fifo + "\n"
+                      "  ( sh -c 'sleep 30 & echo $! > " + launched_pid_file + "; echo > " + started_fifo +
+                      "; exec sleep 1' </dev/null >/dev/null 2>&1 & cat " + started_fifo + " >/dev/null )\n"
+                      "  printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n"
+                      "  exit 0\n"
+                      "fi\n"
+                      "exec sleep 30\n");
+  const auto provider = process_provider(folder.script, "process", std::chrono::seconds(4));
   CHECK(provider->fetch().credentials.access_key_id == "A");
   CHECK(error_of([&] { provider->fetch(); }).reason() == "it did not finish within 4 s (it was ended)");
   const pid_t browser = pid_in(browser_pid_file);
   const pid_t launched = pid_in(launched_pid_file);
   CHECK(runs_as_this_process_child(browser));
   CHECK(runs_as_this_process_child(launched));  // its launcher has ended
-  for (const pid_t left : {browser, launched}) {
-    ::kill(left, SIGKILL);
-    CHECK(ends_within(left, std::chrono::seconds(20)));
-  }
+  kill_left_running(browser);
+  kill_left_running(launched);
 }
 
 TEST_CASE("credential_process: a daemon it starts, in a process group of its own, runs on when the command is ended") {
   adopt_credential_process_orphans();
-  TempDir folder;
-  const std::string script = folder / "creds.sh";
+  const ScriptFolder folder;
   const std::string adopted_pid_file = folder / "adopted.pid";
   const std::string attached_pid_file = folder / "attached.pid";
   // One daemon is left by a subshell (adopted by this process), the other
   // stays the command's child.
-  write_file(script, "#!/bin/sh\n"
-                     "( setsid sleep 30 </dev/null >/dev/null 2>&1 & echo $! > " + adopted_pid_file + " )\n"
-                     "setsid sleep 30 </dev/null >/dev/null 2>&1 &\necho $! > " + attached_pid_file + "\n"
-                     "exec sleep 30\n");
-  make_executable(script);
-  const auto hangs = error_of([&] { process_provider(script, "process", std::chrono::milliseconds(300))->fetch(); });
+  folder.write_script("( setsid sleep 30 </dev/null >/dev/null 2>&1 & echo $! > " + adopted_pid_file + " )\n"
+                      "setsid sleep 30 </dev/null >/dev/null 2>&1 &\necho $! > " + attached_pid_file + "\n"
+                      "exec sleep 30\n");
+  const auto hangs =
+      error_of([&] { process_provider(folder.script, "process", std::chrono::milliseconds(300))->fetch(); });
   CHECK(hangs.reason() == "it did not finish within 300 ms (it was ended)");
   const pid_t adopted = pid_in(adopted_pid_file);
   const pid_t attached = pid_in(attached_pid_file);
   CHECK(runs_as_this_process_child(adopted));
   CHECK((!state_of(attached).first.empty() && state_of(attached).first != "Z"));
-  ::kill(adopted, SIGKILL);
-  ::kill(attached, SIGKILL);
-  CHECK(ends_within(adopted, std::chrono::seconds(20)));
-  CHECK(ends_within(attached, std::chrono::seconds(20)));
+  kill_left_running(adopted);
+  kill_left_running(attached);
 }
 
 TEST_CASE("credential_process: credentials already expired are refused by the refresher") {
