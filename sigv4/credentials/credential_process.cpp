@@ -79,6 +79,20 @@ using SteadyClock = std::chrono::steady_clock;
 /// After SIGTERM, how long a command that ran out of time has to end before SIGKILL.
 constexpr std::chrono::seconds kGraceAfterTerm{2};
 
+/// Ends the command `one`, or every one running where it is nullopt, the
+/// processes below them and the orphans they left in this process's group:
+/// SIGTERM, then SIGKILL to what has not ended kGraceAfterTerm later. Not
+/// under the lock, which each look at the processes takes.
+void end_commands(std::optional<pid_t> one) {
+  process_tree::end(
+      [one] {
+        RunningCommands& running = running_commands();
+        std::lock_guard lock(running.mutex);
+        return to_end(running, one ? std::set<pid_t>{*one} : running.pids);
+      },
+      kGraceAfterTerm);
+}
+
 enum class Waited { Ready, Exited, Ending, TimedOut, Failed };
 
 /// Until `fd` is readable (output, or a pidfd's process has ended), the
@@ -265,7 +279,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
         if (exited_cleanly(pid))
           read_what_is_there(out.read_end, result);
         else
-          end_tree_and_orphans(pid);
+          end_commands(pid);
         break;
       }
       if (waited != Waited::Ready || !read_into(out.read_end, result)) break;
@@ -301,19 +315,6 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     }
   }
 
-  /// Ends the command `pid`, if it still runs, the processes below it and
-  /// the orphans it left in this process's group: SIGTERM, then SIGKILL to
-  /// what has not ended kGraceAfterTerm later.
-  static void end_tree_and_orphans(pid_t pid) {
-    process_tree::end(
-        [pid] {
-          RunningCommands& running = running_commands();
-          std::lock_guard lock(running.mutex);
-          return to_end(running, {pid});
-        },
-        kGraceAfterTerm);
-  }
-
   /// Waited for without the lock (it may take long), reaped under it, so
   /// that end_credential_processes never signals a process reusing the pid.
   static int reap(pid_t pid) {
@@ -332,7 +333,7 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
   /// the fetch fails. (Its pid is not reaped until then, so it cannot have
   /// been reused.)
   [[noreturn]] void end_overdue(pid_t pid) const {
-    end_tree_and_orphans(pid);
+    end_commands(pid);
     reap(pid);
     fail("it did not finish within " + duration_text(options_.timeout) + " (it was ended)");
   }
@@ -360,13 +361,7 @@ void end_credential_processes() {
       [[maybe_unused]] const ssize_t written = ::write(running.ending, &one, sizeof one);
     }
   }
-  // Not under the lock: a command that ignores SIGTERM is waited for.
-  process_tree::end(
-      [&running] {
-        std::lock_guard lock(running.mutex);
-        return to_end(running, running.pids);
-      },
-      kGraceAfterTerm);
+  end_commands(std::nullopt);  // a command that ignores SIGTERM is waited for
 }
 
 bool credential_processes_ended() { return running_commands().ended; }
