@@ -84,6 +84,10 @@ void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& 
   while (true) {
     const int number = take_next_signal(signal_fd);
     if (number == 0) return;
+    if (number == SIGCHLD) {
+      sigv4::reap_credential_process_orphans();
+      continue;
+    }
     if (action_for(shared->policy, number) == OnSignal::EndAtOnce) {
       print_error_line(interrupted_line(number));
       take_default_action(number);
@@ -134,6 +138,9 @@ SignalHandling::SignalHandling(SignalPolicy policy, std::function<void(int)> sto
     if (action_for(policy, number) == OnSignal::CleanUpAndExit || action_for(policy, number) == OnSignal::EndAtOnce)
       sigaddset(&ending, number);
   }
+  // An orphan a credential_process left, adopted, is reaped as it ends, not
+  // at the next fetch (serve's may be an hour away).
+  sigaddset(&signals, SIGCHLD);
   const int signal_fd = signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
   if (signal_fd < 0) return;  // default handling stays
   if (pthread_sigmask(SIG_BLOCK, &signals, nullptr) != 0) {

@@ -348,6 +348,13 @@ std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::
 
 void adopt_credential_process_orphans() { adopting = true; }
 
+void reap_credential_process_orphans() {
+  if (!adopting) return;
+  RunningCommands& running = running_commands();
+  std::lock_guard lock(running.mutex);
+  process_tree::reap_adopted(running.pids, running.spared);
+}
+
 void end_credential_processes() {
   RunningCommands& running = running_commands();
   {

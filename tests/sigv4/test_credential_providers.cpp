@@ -557,7 +557,7 @@ TEST_CASE("credential_process: a command that exited while a child holds its out
   CHECK(ends_within(pid_in(child_pid_file), std::chrono::seconds(20)));
 }
 
-TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the next fetch") {
+TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the next fetch or on request") {
   adopt_credential_process_orphans();
   const ScriptFolder folder;
   const std::string orphan_pid_file = folder / "orphan.pid";
@@ -565,14 +565,22 @@ TEST_CASE("credential_process: orphans it leaves are adopted, and reaped by the 
   folder.write_script("( sleep 0.3 </dev/null >/dev/null 2>&1 & echo $! > " + orphan_pid_file + " )\n"
                       "printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n");
   const auto provider = process_provider(folder.script, "process");
+  // Ended, and a zombie of this process's until a fetch reaps it, or the
+  // program asks (on SIGCHLD): a long-running serve would otherwise gather
+  // them.
+  const auto leave_a_zombie = [&] {
+    CHECK(provider->fetch().credentials.access_key_id == "A");
+    const pid_t orphan = pid_in(orphan_pid_file);
+    REQUIRE(ends_within(orphan, std::chrono::seconds(20)));
+    CHECK(state_of(orphan) == std::pair<std::string, pid_t>{"Z", ::getpid()});
+    return orphan;
+  };
+  const pid_t reaped_by_a_fetch = leave_a_zombie();
   CHECK(provider->fetch().credentials.access_key_id == "A");
-  const pid_t orphan = pid_in(orphan_pid_file);
-  REQUIRE(ends_within(orphan, std::chrono::seconds(20)));
-  // Ended, and a zombie of this process's until a fetch reaps it: a
-  // long-running serve would otherwise gather them.
-  CHECK(state_of(orphan) == std::pair<std::string, pid_t>{"Z", ::getpid()});
-  CHECK(provider->fetch().credentials.access_key_id == "A");
-  CHECK(state_of(orphan).first.empty());
+  CHECK(state_of(reaped_by_a_fetch).first.empty());
+  const pid_t reaped_on_request = leave_a_zombie();
+  reap_credential_process_orphans();
+  CHECK(state_of(reaped_on_request).first.empty());
 }
 
 TEST_CASE("credential_process: what a finished command left running is not ended with a later command") {

@@ -102,6 +102,12 @@ std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::
 /// program with children of its own would lose their exit statuses.
 void adopt_credential_process_orphans();
 
+/// Reaps the adopted orphans that have ended. For a long-running program
+/// to call on SIGCHLD: between fetches (an hour apart, say) they would
+/// otherwise wait as zombies. Any thread; not a signal handler. Does nothing
+/// unless adopt_credential_process_orphans was called.
+void reap_credential_process_orphans();
+
 /// For an interrupted or exiting program: sends SIGTERM to every
 /// credential_process command running now (their fetch fails), to the
 /// processes below them and, while one runs, to the orphans adopted in this

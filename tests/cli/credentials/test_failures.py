@@ -8,6 +8,7 @@ the S3 endpoint is a closed port, the stand-ins hand out made-up credentials.
 
 usage: test_failures.py CLAIMCHECK_EXE
 """
+import base64
 import hashlib
 import json
 import os
@@ -18,6 +19,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 
 import credtest
 from credtest import CredentialTestCase, run_suite
@@ -336,6 +339,49 @@ class Failures(CredentialTestCase):
                 self.assertNotEqual(f.read().split()[2], "Z")  # running, or asleep
         finally:
             os.kill(orphan, signal.SIGKILL)
+
+    def test_serve_reaps_an_orphan_its_credential_process_left_as_soon_as_it_ends(self):
+        # It waited as a zombie of serve's until the next fetch: with
+        # credentials that last an hour, an hour (forty-sixth audit).
+        pid_file = self.write("orphan.pid", "")
+        script = self.write("creds.sh", "#!/bin/sh\n( sleep 300 </dev/null >/dev/null 2>&1 & echo $! > {} )\n"
+                            "printf '{{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}}'\n"
+                            .format(pid_file), mode=0o700)
+        self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
+        serve = subprocess.Popen([credtest.BINARY, "--max-attempts", "1", "serve", "--offload", "--listen",
+                                  "127.0.0.1:0"], env=self.env, stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            port = int(re.search(r"listening on http://\S+:(\d+) ", serve.stderr.readline()).group(1))
+            # An offload needs the credentials; the store is a closed port.
+            payload = base64.b64encode(PAYLOAD * 10).decode()
+            body = json.dumps({"payloads": [{"metadata": {"encoding": base64.b64encode(b"json/plain").decode()},
+                                             "data": payload}]}).encode()
+            request = urllib.request.Request("http://127.0.0.1:%d/encode" % port, data=body,
+                                             headers={"Content-Type": "application/json"})
+            with self.assertRaises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(request, timeout=60)
+            self.assertEqual(answer.exception.code, 503)
+            with open(pid_file) as f:
+                orphan = int(f.read())
+
+            def state():  # (state, parent), or None once reaped
+                try:
+                    with open("/proc/{}/stat".format(orphan)) as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    return fields[0], int(fields[1])
+                except FileNotFoundError:
+                    return None
+            self.assertEqual(state()[1], serve.pid)  # adopted
+            os.kill(orphan, signal.SIGKILL)
+            deadline = time.monotonic() + 20
+            while state() is not None and time.monotonic() < deadline:
+                time.sleep(0.05)  # polling for the reap, which has no event to wait on
+            self.assertIsNone(state(), "still serve's zombie")
+        finally:
+            serve.terminate()
+            self.assertEqual(serve.wait(30), 0)
+            serve.stderr.close()
 
     def test_inspect_and_stats_interrupted_end_their_credential_process_and_say_so(self):
         # They took the signal's default action: no line, and the credential_process
