@@ -57,6 +57,11 @@ HttpError describe_failure(std::size_t index, std::exception_ptr failure) {
       case ErrorKind::Integrity:
         return HttpError(502, at + "object failed verification (size, sha256 or payload form); not returned", detail);
       case ErrorKind::Store: return HttpError(503, at + "store unavailable", detail);
+      // What the command line calls a usage error (exit 2) is, here, serve's
+      // own setup: "internal error" sent engineers looking for a bug.
+      case ErrorKind::Usage:
+        return HttpError(500, at + "serve cannot use its store as configured (credentials, or a store directory "
+                                   "that is not there): its log says why", detail);
       default: return HttpError(500, at + "internal error", detail);
     }
   } catch (const std::exception& e) {

@@ -963,6 +963,23 @@ class ServeLocal(ServeTestCase):
         self.assertNotIn(b"127.0.0.1", content)
         self.assertNotIn("secret-for-test", "\n".join(server.lines))
 
+    def test_a_store_serve_cannot_use_as_configured_is_500_and_says_so(self):
+        # A store directory gone (an unmounted volume) answered "internal
+        # error", which sent engineers looking for a bug (so did credentials
+        # that turn out missing only at the request: instance metadata's 403).
+        # The body names no path; the log line says which.
+        said = b"claimcheck serve: payloads[0]: serve cannot use its store as configured (credentials, or a " \
+               b"store directory that is not there): its log says why\n"
+        store = self.path("store")
+        stored = self.run_cc("offload", "--store", store, "--force", stdin=b"a payload behind a reference " * 100)
+        self.assertEqual(stored.code, 0, stored.err)
+        server = self.serve("--store", store)
+        os.rename(store, store + ".gone")
+        status, _, content = server.post("/decode", {"payloads": [payload("json/plain", stored.out)]})
+        self.assertEqual((status, content), (500, said))
+        self.assertIn("status=500", server.request_lines()[-1])
+        self.assertIn("no such directory", server.request_lines()[-1])
+
     def test_allowed_origins_are_configurable(self):
         server = self.serve("--allow-origin", "https://cloud.temporal.io")
         status, headers, _ = server.request("OPTIONS", "/decode", headers={

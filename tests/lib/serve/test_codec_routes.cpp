@@ -241,7 +241,7 @@ class ThrowingOffloader : public PayloadOffloader {
   std::function<void()> failure_;
 };
 
-TEST_CASE("a limit of serve's own (open files, threads, memory) is 503, which clients retry; anything else 500") {
+TEST_CASE("a limit of serve's own (open files, threads, memory) is 503, which clients retry; its setup or anything else 500") {
   ServeFixture f;
   const std::string at_a_limit =
       "payloads[0]: serve is at a limit of its own (open files, threads or memory): try again";
@@ -252,6 +252,9 @@ TEST_CASE("a limit of serve's own (open files, threads, memory) is 503, which cl
       {[] { throw std::system_error(std::make_error_code(std::errc::resource_unavailable_try_again)); },
        {503, at_a_limit}},
       {[] { throw std::bad_alloc(); }, {503, at_a_limit}},
+      {[] { throw Error(ErrorKind::Usage, "file:///s", "no such directory"); },
+       {500, "payloads[0]: serve cannot use its store as configured (credentials, or a store directory that is "
+             "not there): its log says why"}},
       {[] { throw Error(ErrorKind::Internal, "x", "a bug"); }, {500, "payloads[0]: internal error"}},
       {[] { throw std::runtime_error("a bug"); }, {500, "payloads[0]: internal error"}},
   };
