@@ -45,6 +45,13 @@ Arrival& arrival() {
   return instance;
 }
 
+/// Ignored when the program started: nohup's SIGHUP, SIGINT in a script's
+/// `&` job. Whoever started it chose that the signal not end it.
+bool ignored_at_start(int number) {
+  struct sigaction current {};
+  return sigaction(number, nullptr, &current) == 0 && current.sa_handler == SIG_IGN;
+}
+
 OnSignal action_for(const SignalPolicy& policy, int number) {
   if (number == SIGINT) return policy.sigint;
   if (number == SIGTERM) return policy.sigterm;
@@ -93,15 +100,20 @@ void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& 
       take_default_action(number);
     }
     if (action_for(shared->policy, number) == OnSignal::CleanUpAndExit) {
-      const bool undone = run_cleanup_actions([number] {
-        print_error_line(interrupted_line(number, "nothing kept"));
+      // A second signal during the cleanup ends the process at once (its
+      // default action, here): what is not undone yet is left for gc.
+      pthread_sigmask(SIG_UNBLOCK, &arrival().ending_signals, nullptr);
+      const CleanupOutcome cleanup = run_cleanup_actions([] {
         // A credential_process still running (a login prompt, say) would hold
         // the command, and the cleanup's own requests, for as long as it
         // runs. Ended here, once the cleanup has begun: the command's own
         // error then waits for the exit instead of racing it.
         sigv4::end_credential_processes();
       });
-      if (!undone) take_default_action(number);  // the result is already out: it stays
+      if (!cleanup.ran) take_default_action(number);  // the result is already out: it stays
+      print_error_line(interrupted_line(
+          number, cleanup.failure ? "cleanup incomplete: " + *cleanup.failure + "; gc removes what is left"
+                                  : "nothing kept"));
       ::_exit(kSignalExitBase + number);
     }
     {
@@ -134,6 +146,7 @@ SignalHandling::SignalHandling(SignalPolicy policy, std::function<void(int)> sto
   sigemptyset(&signals);
   sigemptyset(&ending);
   for (int number : {SIGINT, SIGTERM, SIGHUP}) {
+    if (ignored_at_start(number)) continue;  // a blocked signal is never discarded: it would be taken
     if (action_for(policy, number) != OnSignal::Default) sigaddset(&signals, number);
     if (action_for(policy, number) == OnSignal::CleanUpAndExit || action_for(policy, number) == OnSignal::EndAtOnce)
       sigaddset(&ending, number);

@@ -22,7 +22,8 @@
 //                   the signal's default action: inspect, stats, which write
 //                   nothing until their output, and call wait_if_interrupted
 //                   first (a credential_process so ended fails their lookups).
-// Signals a command does not name keep their default action. The thread also
+// Signals a command does not name keep their default action, and one ignored
+// when claimcheck started (nohup's SIGHUP) stays ignored. The thread also
 // takes SIGCHLD, to reap a credential_process's adopted orphans as they end.
 #pragma once
 

@@ -105,6 +105,20 @@ RequestExecutor::RequestExecutor(S3Config config)
   if (config_.max_attempts < 1) config_.max_attempts = 1;
 }
 
+void RequestExecutor::end_requests_by(std::chrono::steady_clock::time_point end) {
+  end_of_requests_ = end.time_since_epoch().count();
+}
+
+std::chrono::milliseconds RequestExecutor::time_limit() const {
+  const auto end_ticks = end_of_requests_.load();
+  if (end_ticks == 0) return config_.deadline;
+  const std::chrono::steady_clock::time_point end{std::chrono::steady_clock::duration(end_ticks)};
+  // At least 1 ms: a limit of 0 would mean none.
+  const auto left = std::max(std::chrono::ceil<std::chrono::milliseconds>(end - std::chrono::steady_clock::now()),
+                             std::chrono::milliseconds(1));
+  return config_.deadline.count() == 0 ? left : std::min(left, config_.deadline);
+}
+
 std::chrono::system_clock::time_point RequestExecutor::now() const {
   return std::chrono::system_clock::now() + std::chrono::seconds(clock_offset_seconds_.load());
 }
@@ -120,7 +134,7 @@ S3Response RequestExecutor::execute(S3Request& request) {
   HttpOutcome outcome;
   bool clock_corrected = false, token_renewed = false;
   int quota_taken = 0;  // given back when the request succeeds
-  const Deadline deadline(config_.deadline);
+  const Deadline deadline(time_limit());
   for (int attempt_number = 1;; ++attempt_number) {
     if (request.before_attempt)
       request.before_attempt(request, attempt_number == 1 ? nullptr : &outcome);

@@ -60,6 +60,8 @@ class RequestExecutor {
   std::uint64_t request_count() const { return requests_.load(); }
   /// The server's clock minus ours, once a refusal taught it (0 before).
   std::chrono::seconds clock_offset() const { return std::chrono::seconds(clock_offset_seconds_.load()); }
+  /// S3Client::end_requests_by.
+  void end_requests_by(std::chrono::steady_clock::time_point end);
 
  private:
   HttpOutcome attempt(const S3Request& request, const std::string& payload_hash,
@@ -70,6 +72,8 @@ class RequestExecutor {
                                                const std::string& payload_hash,
                                                const Signer& signer) const;
   bool adopt_server_clock(const HttpOutcome& outcome, const std::string& code);
+  /// config_.deadline, or less where end_requests_by was called.
+  std::chrono::milliseconds time_limit() const;
   std::chrono::system_clock::time_point now() const;
   void trace_attempt(const S3Request& request, const Address& address,
                      const HttpOutcome& outcome, int attempt_number,
@@ -85,6 +89,8 @@ class RequestExecutor {
   RetryQuota retry_quota_;
   std::atomic<std::int64_t> clock_offset_seconds_{0};  // server time minus ours
   std::atomic<std::uint64_t> requests_{0};
+  // end_requests_by's end on the steady clock, in its ticks; 0: none.
+  std::atomic<std::chrono::steady_clock::rep> end_of_requests_{0};
   std::once_flag first_request_;  // config_.before_first_request
   mutable std::mutex trace_mutex_;  // parallel parts trace through one callback
 };

@@ -286,4 +286,6 @@ std::uint64_t S3Client::request_count() const { return impl_->executor.request_c
 
 std::chrono::seconds S3Client::clock_offset() const { return impl_->executor.clock_offset(); }
 
+void S3Client::end_requests_by(std::chrono::steady_clock::time_point end) { impl_->executor.end_requests_by(end); }
+
 }  // namespace sigv4

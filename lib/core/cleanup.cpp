@@ -1,6 +1,8 @@
 #include "core/cleanup.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -22,6 +24,9 @@ Registry& registry() {
   static Registry instance;
   return instance;
 }
+
+/// Registry::cleaning, to be read without the lock (by every store request).
+std::atomic<bool> cleanup_begun{false};
 
 /// The cleanup has begun and the process exits when it ends: whatever the
 /// caller was about to do must not happen.
@@ -99,29 +104,35 @@ void wait_if_exiting() {
   if (r.cleaning) wait_for_exit(lock);
 }
 
-bool run_cleanup_actions(const std::function<void()>& before) noexcept {
+bool cleanup_has_begun() { return cleanup_begun; }
+
+CleanupOutcome run_cleanup_actions(const std::function<void()>& before) noexcept {
   std::map<std::uint64_t, std::function<void()>> actions;
   {
     Registry& r = registry();
     std::lock_guard lock(r.mutex);
-    if (r.published) return false;
+    if (r.published) return {};
     r.cleaning = true;
     r.cleaner = std::this_thread::get_id();
     actions.swap(r.actions);
+    cleanup_begun = true;
   }
   try {
     if (before) before();
   } catch (...) {
-    // saying so is best effort; the cleanup itself matters more
+    // best effort; the cleanup itself matters more
   }
+  CleanupOutcome outcome{.ran = true, .failure = std::nullopt};
   for (auto it = actions.rbegin(); it != actions.rend(); ++it) {
     try {
       it->second();
+    } catch (const std::exception& e) {
+      if (!outcome.failure) outcome.failure = e.what();
     } catch (...) {
-      // best effort: the process is going away; nothing else can be done
+      if (!outcome.failure) outcome.failure = "an unexpected error";
     }
   }
-  return true;
+  return outcome;
 }
 
 }  // namespace claimcheck

@@ -11,8 +11,11 @@
 // exiting and they wait for that instead.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <string>
 
 namespace claimcheck {
 
@@ -49,10 +52,27 @@ void publish_result(const std::function<void()>& publish);
 /// signal ended) must not race that exit.
 void wait_if_exiting();
 
-/// Unless the result is published: calls `before` (to say what happens),
-/// runs every registered action once (exceptions swallowed), newest first,
-/// unregisters them and returns true. Safe to call from any thread, not
-/// from a signal handler.
-bool run_cleanup_actions(const std::function<void()>& before = {}) noexcept;
+/// How long each of the cleanup's requests to a store may take, its retries
+/// included, rather than wait out retries and read timeouts while the user
+/// waits for Ctrl-C to work; once one has gone unanswered, the store is not
+/// asked again.
+constexpr std::chrono::seconds kCleanupRequestTimeLimit{5};
+
+/// Whether the cleanup has begun: the process is exiting, and what is asked
+/// of a store now is the cleanup's.
+bool cleanup_has_begun();
+
+/// What run_cleanup_actions did.
+struct CleanupOutcome {
+  bool ran = false;  // false: the result was already published
+  /// The first action that failed, as its error says; nullopt: all done.
+  std::optional<std::string> failure;
+};
+
+/// Unless the result is published: calls `before`, runs every registered
+/// action once (an exception ends that one alone), newest first, and
+/// unregisters them. Safe to call from any thread, not from a signal
+/// handler.
+CleanupOutcome run_cleanup_actions(const std::function<void()>& before = {}) noexcept;
 
 }  // namespace claimcheck

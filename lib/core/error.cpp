@@ -8,6 +8,8 @@
 #include <thread>
 #include <utility>
 
+#include "core/cleanup.hpp"
+
 namespace claimcheck {
 
 namespace {
@@ -58,7 +60,12 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
              std::to_string(kSignalExitBase + SIGTERM) + ": SIGTERM); nothing half-written is left",
          "an interrupted offload or retrieve first removes its temporary files, aborts its open "
          "multipart upload and removes the objects whose reference it had not yet delivered, after "
-         "their upload has ended, a PUT still sending stopped and one sent waited for (a signal "
+         "their upload has ended, a PUT still sending stopped and one sent waited for, and says "
+         "`interrupted: INT, nothing kept`; each of that cleanup's requests ends within " +
+             std::to_string(kCleanupRequestTimeLimit.count()) +
+             " s, retries included, and once one has gone unanswered the store is not asked again: the line "
+             "then says `interrupted: INT, cleanup incomplete: <what and why>; gc removes what is left`; a "
+             "second signal during the cleanup ends the process at once, its line unsaid (a signal "
          "once the output is out, renamed into place or its last write made, leaves it and its objects "
          "as they are, and the process ends with no line; a stream may hold part of a failed command's "
          "output); an interrupted gc (SIGINT, SIGTERM, SIGHUP) finishes the "
@@ -66,7 +73,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "batches in flight`, and a second signal meanwhile ends it at once; an interrupted inspect or "
          "stats ends at once with the line `interrupted: INT`; a running credential_process is ended "
          "in every case; serve stopped by SIGTERM answers the requests in flight and exits 0 (SIGINT 130, SIGHUP "
-         "129)"},
+         "129); a signal ignored when claimcheck started (nohup's SIGHUP, SIGINT in a script's `&` job) stays "
+         "ignored"},
         {code(ErrorKind::ReaderGone),
          "the reader of stdout went away (as in `claimcheck retrieve ref | head`); no message",
          "as for a filter killed by SIGPIPE (-v prints one); an offload removes the objects it stored, so "

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cerrno>
 #include <mutex>
@@ -120,7 +121,13 @@ class S3Store final : public Store {
       SettlingPutBody body(bytes);
       // Newer than the caller's removal of the object on interrupt, so it
       // runs first: the PUT has ended before the object is removed.
-      const CleanupRegistration settle_on_interrupt([&body] { body.settle(); });
+      const CleanupRegistration settle_on_interrupt([this, &body, &key] {
+        if (body.settle(std::chrono::steady_clock::now() + kCleanupRequestTimeLimit)) return;
+        cleanup_unanswered_ = true;
+        throw Error(ErrorKind::Store, "put " + url(key),
+                    fmt::format("no answer within {} s: the object may be stored after all",
+                                kCleanupRequestTimeLimit.count()));
+      });
       const PutEnded ended{body};
       storing(key, [&] { client_.put_object(bucket_, key, body, to_put_options(recorded)); });
       return first.size();
@@ -157,7 +164,8 @@ class S3Store final : public Store {
   void remove(const std::string& key) override {
     validate_key(key);
     try {
-      client_.delete_object(bucket_, key);
+      // In the cleanup: an undelivered object.
+      bounded_in_cleanup("delete", key, [&] { client_.delete_object(bucket_, key); });
     } catch (const sigv4::S3Error& e) {
       if (e.not_found() && e.code() != "NoSuchBucket") return;
       throw map_s3_error(e, "delete", url(key));
@@ -315,8 +323,12 @@ class S3Store final : public Store {
     // creates it finds it by its key (unique to this put): its id may not
     // have arrived yet.
     CleanupRegistration abort_on_interrupt([this, key] {
-      for (const sigv4::MultipartUpload& upload : client_.list_multipart_uploads(bucket_, key))
-        if (upload.key == key) client_.abort_multipart_upload(bucket_, key, upload.upload_id);
+      call("abort upload", key, [&] {
+        bounded_in_cleanup("abort upload", key, [&] {
+          for (const sigv4::MultipartUpload& upload : client_.list_multipart_uploads(bucket_, key))
+            if (upload.key == key) client_.abort_multipart_upload(bucket_, key, upload.upload_id);
+        });
+      });
     });
     const std::string upload_id =
         call("put", key, [&] { return client_.create_multipart_upload(bucket_, key, to_put_options(meta)); });
@@ -408,6 +420,28 @@ class S3Store final : public Store {
     }
   }
 
+  /// A request of an interrupt's cleanup, while the user waits for Ctrl-C to
+  /// work: kCleanupRequestTimeLimit at most, retries included, and none once
+  /// one has gone unanswered. A store that had stopped answering held Ctrl-C
+  /// for ten requests' read timeouts, 300 s (forty-seventh audit). Outside
+  /// the cleanup, `request` as it is. Where nothing was ever sent (the
+  /// credentials still to come), nothing can be stored, and nothing is asked.
+  template <typename F>
+  void bounded_in_cleanup(const char* operation, const std::string& key, F&& request) {
+    if (!cleanup_has_begun()) return request();
+    if (client_.request_count() == 0) return;
+    if (cleanup_unanswered_)
+      throw Error(ErrorKind::Store, fmt::format("{} {}", operation, url(key)),
+                  "not asked: the store left an earlier request of the cleanup unanswered");
+    client_.end_requests_by(std::chrono::steady_clock::now() + kCleanupRequestTimeLimit);
+    try {
+      request();
+    } catch (const sigv4::S3Error& e) {
+      if (e.transport()) cleanup_unanswered_ = true;
+      throw;
+    }
+  }
+
   void remove_quietly(const std::string& key) noexcept {
     try {
       client_.delete_object(bucket_, key);
@@ -447,6 +481,7 @@ class S3Store final : public Store {
   std::function<void(std::string_view)> trace_;
   S3StoreTuning tuning_;
   sigv4::S3Client client_;
+  std::atomic<bool> cleanup_unanswered_{false};  // bounded_in_cleanup
 };
 
 }  // namespace

@@ -23,11 +23,10 @@ void SettlingPutBody::put_ended() {
   ended_changed_.notify_all();
 }
 
-void SettlingPutBody::settle() {
+bool SettlingPutBody::settle(std::chrono::steady_clock::time_point end) {
   std::unique_lock lock(mutex_);
   stopping_ = true;
-  // The PUT's own time limits (stall and read timeouts, --deadline) bound this.
-  ended_changed_.wait(lock, [this] { return ended_; });
+  return ended_changed_.wait_until(lock, end, [this] { return ended_; });
 }
 
 }  // namespace claimcheck

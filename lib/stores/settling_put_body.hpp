@@ -7,6 +7,7 @@
 // the store may be storing it, and only its answer says it has.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -28,8 +29,9 @@ class SettlingPutBody final : public sigv4::BodySource {
 
   /// The PUT has ended (answered, failed or stopped): settle() returns.
   void put_ended();
-  /// On the cleanup's thread: stops the body and waits for put_ended().
-  void settle();
+  /// On the cleanup's thread: stops the body and waits for put_ended()
+  /// until `end`; whether the PUT has ended.
+  bool settle(std::chrono::steady_clock::time_point end);
 
  private:
   sigv4::BodySource& inner_;

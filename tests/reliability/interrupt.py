@@ -15,6 +15,7 @@ usage: interrupt.py CLAIMCHECK_EXE local|s3
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,7 +23,8 @@ import tempfile
 import time
 
 from claimcheck_test import (Claimcheck, FaultProxy, Failures, s3_client, keys_under,
-                        open_multipart_uploads, s3_env, s3_settings_or_skip, unique_prefix)
+                        open_multipart_uploads, s3_env, s3_settings_or_skip, send_signal_and_wait_taken,
+                        unique_prefix)
 
 MIB = 1 << 20
 WAIT_SECONDS = 30
@@ -87,6 +89,32 @@ def local_interrupt(failures, claimcheck, signal_number):
     failures.check(files_under(out_dir) == [], "{}: left in the -o directory: {}".format(
         label, files_under(out_dir)))
     failures.check(left_store == [], "{}: left in the local store: {}".format(label, left_store))
+
+
+def local_hangup_ignored_at_start(failures, claimcheck):
+    """`nohup claimcheck offload ... &`: a SIGHUP ignored when claimcheck started stays ignored.
+    claimcheck blocked it for its signal thread, so the kernel kept it instead of discarding it,
+    and the hang-up of the terminal interrupted the offload (forty-seventh audit's reading)."""
+    label = "local, SIGHUP ignored at start"
+    out_path = os.path.join(tempfile.mkdtemp(dir=claimcheck.root), "ref.json")
+    payload = os.urandom(3 * MIB)
+    process = subprocess.Popen([claimcheck.exe, "offload", "--force", "-o", out_path],
+                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env=claimcheck.env, cwd=claimcheck.root,
+                               preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    process.stdin.write(payload[:MIB])
+    process.stdin.flush()
+    send_signal_and_wait_taken(process, signal.SIGHUP)
+    process.stdin.write(payload[MIB:])
+    process.stdin.close()
+    process.wait(timeout=WAIT_SECONDS)
+    err = process.stderr.read().decode("utf-8", "replace").strip()
+    print("{}: exit {}, stderr {!r}".format(label, process.returncode, err[:120]), flush=True)
+    failures.check(process.returncode == 0 and err == "", "{}: exit {}: {}".format(label, process.returncode, err))
+    if process.returncode == 0:
+        back = subprocess.run([claimcheck.exe, "retrieve", out_path], capture_output=True, env=claimcheck.env,
+                              cwd=claimcheck.root, timeout=WAIT_SECONDS)
+        failures.check(back.stdout == payload, "{}: the reference does not give the payload back".format(label))
 
 
 def s3_interrupt(failures, claimcheck, settings, signal_number):
@@ -288,6 +316,50 @@ def s3_interrupt_while_the_cleanup_runs(failures, claimcheck, settings):
         label, files_under(out_dir)))
 
 
+def s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_signal):
+    """The store stops answering (the proxy holds every request for 600 s): each of the
+    cleanup's requests ends within 5 s, none is sent after one went unanswered, and the line says
+    what may be left. Ctrl-C took 300 s here: ten requests' retries and read timeouts
+    (forty-seventh audit). A second signal during that cleanup ends the process at once."""
+    label = "s3 silent store, " + ("a second SIGINT" if second_signal else "SIGINT")
+    prefix = unique_prefix("interrupt-silent")
+    source = os.path.join(claimcheck.root, "payload-17m")
+    with open(source, "wb") as f:
+        f.write(os.urandom(17 * MIB))
+    env = dict(claimcheck.env)
+    with FaultProxy(settings.endpoint, "--fault-rate", "1", "--faults", "slow", "--slow-seconds", "600-600",
+                    max_seconds=120) as proxy:
+        env.update(s3_env(settings, endpoint=proxy.url(), prefix=prefix))
+        process = subprocess.Popen([claimcheck.exe, "offload", "--force", source], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=claimcheck.root)
+        wait_until(lambda: proxy.stats()["faults"]["slow"] >= 1, "the upload's first request")
+        send_signal_and_wait_taken(process, signal.SIGINT)
+        if second_signal:
+            wait_until(lambda: proxy.stats()["faults"]["slow"] >= 2, "the cleanup's first request")
+            process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        out, err = process.communicate()
+        err = err.decode("utf-8", "replace").strip()
+        requests = proxy.stats()["requests"]
+    print("{}: exit {}, stderr {!r}".format(label, process.returncode, err[:160]), flush=True)
+    failures.check(out == b"", "{}: printed {!r}".format(label, out[:80]))
+    if second_signal:
+        # Its default action: the shell's 130, and no line.
+        failures.check(process.returncode == -signal.SIGINT and err == "",
+                       "{}: exit {}, stderr {!r}".format(label, process.returncode, err))
+    else:
+        failures.check(process.returncode == 128 + signal.SIGINT, "{}: exit {}".format(label, process.returncode))
+        failures.check(re.fullmatch(r"claimcheck: interrupted: INT, cleanup incomplete: abort upload s3://\S+: "
+                                    r"Timeout: .*; gc removes what is left", err),
+                       "{}: stderr {!r}".format(label, err))
+        # The upload's request, the cleanup's listing: the removal was not sent.
+        failures.check(requests == 2, "{}: {} requests".format(label, requests))
+
+
 def abort_leftovers(settings, uploads):
     """Whatever the outcome, do not leave open uploads in the shared bucket."""
     client = s3_client(settings)
@@ -310,7 +382,10 @@ def main():
                 s3_interrupt(failures, claimcheck, settings, signal_number)
         if settings is None:
             local_interrupt_while_delivering(failures, claimcheck)
+            local_hangup_ignored_at_start(failures, claimcheck)
         else:
+            for second_signal in (False, True):
+                s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_signal)
             s3_interrupt_while_upload_is_created(failures, claimcheck, settings, signal.SIGTERM)
             s3_interrupt_while_put_is_on_its_way(failures, claimcheck, settings, signal.SIGTERM)
             s3_interrupt_while_delivering(failures, claimcheck, settings)

@@ -2,6 +2,11 @@
 // endpoints and addressing, error messages, GetObject resumption.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <chrono>
 #include <ctime>
@@ -259,4 +264,37 @@ TEST_CASE("server_clock_offset: a Date read as seconds off ours; none for a brok
   // The year 9999 is past what a time point holds: it wrapped round to 2237
   // before (twenty-third audit); now it is no clock at all.
   CHECK_FALSE(sigv4::server_clock_offset("Fri, 31 Dec 9999 23:59:59 GMT").has_value());
+}
+
+TEST_CASE("end_requests_by: a request to a server that never answers ends by then, retries and all") {
+  // A listening socket that is never accepted from: the kernel completes the
+  // connection, and nothing is ever answered.
+  const int silent = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  REQUIRE(silent >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(silent, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(silent, 16) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(silent, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  S3Config config;
+  config.endpoint = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port));
+  config.credentials = {"AKIDEXAMPLE", "secret", ""};
+  config.max_attempts = 5;  // with the 30 s read timeout: minutes, unbounded
+  S3Client client(config);
+  const auto started = std::chrono::steady_clock::now();
+  client.end_requests_by(started + milliseconds(300));
+  std::string code;
+  try {
+    client.head_object("bucket", "key");
+  } catch (const S3Error& e) {
+    code = e.code();
+  }
+  const auto took = std::chrono::steady_clock::now() - started;
+  CHECK(code == "Timeout");
+  CHECK(took >= milliseconds(250));
+  CHECK(took < std::chrono::seconds(10));
+  CHECK(client.request_count() == 1);  // no time was left for another attempt
+  ::close(silent);
 }

@@ -219,6 +219,13 @@ class S3Client {
   /// Requests sent (attempts included), for tests and stats.
   std::uint64_t request_count() const;
 
+  /// Every request started from now on ends by `end`, its attempts and
+  /// waits included (S3Config::deadline still applies where sooner): an
+  /// interrupted program's last requests (aborting what it had begun) must
+  /// not wait out retries and read timeouts of a server that has stopped
+  /// answering. Any thread.
+  void end_requests_by(std::chrono::steady_clock::time_point end);
+
   /// The server's clock minus ours, as adopted after a request refused for
   /// a clock off by enough to correct (clock_skew.hpp; 0 until then).
   std::chrono::seconds clock_offset() const;

@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include <climits>
+#include <optional>
 #include <csignal>
 #include <functional>
 #include <string>
 
 #include "core/cleanup.hpp"
+#include "core/error.hpp"
 #include "core/stream.hpp"
 #include "manager/staged_output.hpp"
 
@@ -39,10 +41,26 @@ TEST_CASE("registered actions run once, newest first; a destroyed registration d
           CleanupRegistration gone([&] { order += "x"; });
           gone = CleanupRegistration();
           const CleanupRegistration second = CleanupRegistration::made_by([&] { return [&] { order += "2"; }; });
-          if (!run_cleanup_actions([&] { order += "b"; })) return 1;
+          if (!run_cleanup_actions([&] { order += "b"; }).ran) return 1;
           run_cleanup_actions();  // nothing left to run
           return order == "b21" ? 0 : 2;
         }) == 0);
+}
+
+TEST_CASE("an action that fails is said, and the ones after it still run") {
+  CHECK(in_child([] {
+          if (cleanup_has_begun()) return 1;
+          bool ran = false;
+          const CleanupRegistration older([&] { ran = true; });
+          const CleanupRegistration failing([] { throw Error(ErrorKind::Store, "delete s3://b/k", "Timeout"); });
+          const CleanupRegistration also_failing([] { throw Error(ErrorKind::Store, "put s3://b/k", "later"); });
+          const CleanupOutcome outcome = run_cleanup_actions();
+          if (!outcome.ran || !ran) return 2;
+          // The first to fail is the newest: the last registered runs first.
+          if (outcome.failure != std::optional<std::string>("put s3://b/k: later")) return 3;
+          return cleanup_has_begun() ? 0 : 4;
+        }) == 0);
+  CHECK(in_child([] { return run_cleanup_actions().failure ? 1 : 0; }) == 0);
 }
 
 TEST_CASE("once the result is published, nothing is undone") {
@@ -50,7 +68,7 @@ TEST_CASE("once the result is published, nothing is undone") {
           bool ran = false;
           const CleanupRegistration action([&] { ran = true; });
           publish_result([] {});
-          return !run_cleanup_actions() && !ran ? 0 : 1;
+          return !run_cleanup_actions().ran && !ran ? 0 : 1;
         }) == 0);
 }
 
@@ -61,7 +79,7 @@ TEST_CASE("only the command's output publishes: a buffer's commit leaves the cle
       auto staged = command_output ? stage_to_output_stream(sink) : stage_to_stream(sink);
       staged->write("payload", 7);
       staged->commit();
-      return run_cleanup_actions() ? 0 : 1;
+      return run_cleanup_actions().ran ? 0 : 1;
     });
   };
   CHECK(cleanup_runs_after_commit(false) == 0);  // a payload restored into a document, say
@@ -92,7 +110,7 @@ class InterruptedAroundWrites : public ByteSink {
   /// not answered in 10 s is taken to be waiting there.
   static bool cleanup_would_run() {
     const pid_t child = ::fork();
-    if (child == 0) ::_exit(run_cleanup_actions() ? 0 : 1);
+    if (child == 0) ::_exit(run_cleanup_actions().ran ? 0 : 1);
     const int handle = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
     pollfd ended{.fd = handle, .events = POLLIN, .revents = 0};
     const bool answered = ::poll(&ended, 1, 10'000) == 1;
