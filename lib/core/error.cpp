@@ -74,7 +74,7 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "stats ends at once with the line `interrupted: INT`; a running credential_process is ended "
          "in every case; serve stopped by SIGTERM answers the requests in flight and exits 0 (SIGINT 130, SIGHUP "
          "129); a signal ignored when claimcheck started (nohup's SIGHUP, SIGINT in a script's `&` job) stays "
-         "ignored. SIGKILL, which no program can catch, leaves what was under way: an open multipart upload "
+         "ignored, in claimcheck and in its credential_process. SIGKILL, which no program can catch, leaves what was under way: an open multipart upload "
          "or a local store's `.cctmp-*` file, which gc removes, and beside an -o file its hidden temporary "
          "`.NAME.claimcheck-XXXXXX`, which nothing removes"},
         {code(ErrorKind::ReaderGone),

@@ -217,17 +217,22 @@ class ProcessProvider final : public ProviderBase<ProcessOptions> {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, out.write_end, STDOUT_FILENO);
-    // The command starts with no signal blocked and none ignored: a program
-    // that blocks them while a thread waits for them (claimcheck does) would
-    // otherwise hand that mask down, and the command would outlive a Ctrl-C
-    // or `timeout`, which signal the whole process group.
+    // The command starts with no signal blocked: a program that blocks them
+    // while a thread waits for them (claimcheck does) would otherwise hand
+    // that mask down, and the command would outlive a Ctrl-C or `timeout`,
+    // which signal the whole process group. SIGPIPE and SIGXFSZ, which such a
+    // program ignores to see the errors instead, act again; any other signal
+    // ignored stays so, as the AWS CLI and Go leave it: under nohup, the
+    // hang-up must not end the command either.
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
-    sigset_t none, all;
+    sigset_t none, restored;
     sigemptyset(&none);
-    sigfillset(&all);
+    sigemptyset(&restored);
+    sigaddset(&restored, SIGPIPE);
+    sigaddset(&restored, SIGXFSZ);
     posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &all);
+    posix_spawnattr_setsigdefault(&attributes, &restored);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     pid_t pid = -1;
     int spawned = 0;

@@ -469,6 +469,41 @@ TEST_CASE("credential_process: the JSON on stdout, split like a shell, stdin clo
   CHECK_FALSE(process_provider("'" + script + "'", "process")->fetch().expiration);
 }
 
+TEST_CASE("credential_process: starts with no signal blocked, SIGPIPE acting, and what was ignored ignored") {
+  // Under nohup, SIGHUP is ignored: every signal was set to its default, and
+  // the terminal's hang-up ended the command, failing the fetch (the AWS CLI
+  // and Go leave an ignored signal ignored). SIGPIPE is ignored by claimcheck
+  // itself, and must act again in the command.
+  const ScriptFolder folder;
+  const std::string status_file = folder / "status";
+  folder.write_script("grep -E '^Sig(Blk|Ign):' /proc/$$/status > " + status_file + "\n"
+                      "printf '{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}'\n");
+  struct sigaction hup_before {}, pipe_before {}, ignore {};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGHUP, &ignore, &hup_before);
+  ::sigaction(SIGPIPE, &ignore, &pipe_before);
+  sigset_t blocked, mask_before;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGINT);
+  ::pthread_sigmask(SIG_BLOCK, &blocked, &mask_before);
+  const auto fetched = process_provider(folder.script, "process")->fetch();
+  ::pthread_sigmask(SIG_SETMASK, &mask_before, nullptr);
+  ::sigaction(SIGHUP, &hup_before, nullptr);
+  ::sigaction(SIGPIPE, &pipe_before, nullptr);
+  CHECK(fetched.credentials.access_key_id == "A");
+  std::ifstream status(status_file);
+  std::string line;
+  unsigned long long blocked_mask = 1, ignored_mask = 0;
+  while (std::getline(status, line)) {
+    if (line.starts_with("SigBlk:")) blocked_mask = std::stoull(line.substr(7), nullptr, 16);
+    if (line.starts_with("SigIgn:")) ignored_mask = std::stoull(line.substr(7), nullptr, 16);
+  }
+  const auto bit = [](int number) { return 1ULL << (number - 1); };
+  CHECK(blocked_mask == 0);
+  CHECK((ignored_mask & bit(SIGHUP)) != 0);
+  CHECK((ignored_mask & bit(SIGPIPE)) == 0);
+}
+
 TEST_CASE("credential_process: non-zero exit, garbage, a wrong version, a missing program") {
   TempDir folder;
   const std::string script = folder / "creds.sh";
