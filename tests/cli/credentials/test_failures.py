@@ -322,14 +322,20 @@ class Failures(CredentialTestCase):
         self.interrupt_while_the_credential_process_runs(signal.SIGINT, os.kill,
                                                          body="trap '' TERM\nsleep 300 &\necho $$ $! >&2\nwait\n")
 
-    def test_what_a_credential_process_that_finished_left_running_outlives_claimcheck(self):
-        # A browser a login opened, say: as when it was init's, it is not
-        # claimcheck's to end once the command is done.
+    def credential_process_leaving_an_orphan(self):
+        """Configures a credential_process that prints credentials and leaves a `sleep 300`
+        whose parent has ended; returns the file its pid is written to."""
         pid_file = self.write("orphan.pid", "")
         script = self.write("creds.sh", "#!/bin/sh\n( sleep 300 </dev/null >/dev/null 2>&1 & echo $! > {} )\n"
                             "printf '{{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}}'\n"
                             .format(pid_file), mode=0o700)
         self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
+        return pid_file
+
+    def test_what_a_credential_process_that_finished_left_running_outlives_claimcheck(self):
+        # A browser a login opened, say: as when it was init's, it is not
+        # claimcheck's to end once the command is done.
+        pid_file = self.credential_process_leaving_an_orphan()
         result = self.offload()
         self.assertEqual(result.code, 6, result.err)  # the store is a closed port
         with open(pid_file) as f:
@@ -343,11 +349,7 @@ class Failures(CredentialTestCase):
     def test_serve_reaps_an_orphan_its_credential_process_left_as_soon_as_it_ends(self):
         # It waited as a zombie of serve's until the next fetch: with
         # credentials that last an hour, an hour (forty-sixth audit).
-        pid_file = self.write("orphan.pid", "")
-        script = self.write("creds.sh", "#!/bin/sh\n( sleep 300 </dev/null >/dev/null 2>&1 & echo $! > {} )\n"
-                            "printf '{{\"Version\": 1, \"AccessKeyId\": \"A\", \"SecretAccessKey\": \"S\"}}'\n"
-                            .format(pid_file), mode=0o700)
-        self.aws_file("config", "[default]\ncredential_process = {}\n".format(script))
+        pid_file = self.credential_process_leaving_an_orphan()
         serve = subprocess.Popen([credtest.BINARY, "--max-attempts", "1", "serve", "--offload", "--listen",
                                   "127.0.0.1:0"], env=self.env, stdin=subprocess.DEVNULL,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
