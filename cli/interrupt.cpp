@@ -112,7 +112,7 @@ void take_signals(int signal_fd, const std::shared_ptr<SignalHandling::Shared>& 
       });
       if (!cleanup.ran) take_default_action(number);  // the result is already out: it stays
       print_error_line(interrupted_line(
-          number, cleanup.failure ? "cleanup incomplete: " + *cleanup.failure + "; gc removes what is left"
+          number, cleanup.failure ? "cleanup incomplete: " + *cleanup.failure + "; gc removes anything left"
                                   : "nothing kept"));
       ::_exit(kSignalExitBase + number);
     }

@@ -60,11 +60,11 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
              std::to_string(kSignalExitBase + SIGTERM) + ": SIGTERM); nothing half-written is left",
          "an interrupted offload or retrieve first removes its temporary files, aborts its open "
          "multipart upload and removes the objects whose reference it had not yet delivered, after "
-         "their upload has ended, a PUT still sending stopped and one sent waited for, and says "
-         "`interrupted: INT, nothing kept`; each of that cleanup's requests ends within " +
-             std::to_string(kCleanupRequestTimeLimit.count()) +
-             " s, retries included, and once one has gone unanswered the store is not asked again: the line "
-             "then says `interrupted: INT, cleanup incomplete: <what and why>; gc removes what is left`; a "
+         "their upload has ended (a PUT still sending stopped, a request sent waited for, no other "
+         "started), and says `interrupted: INT, nothing kept`; that wait ends within " +
+             std::to_string(kCleanupRequestTimeLimit.count()) + " s, so does each of the cleanup's requests, "
+             "retries included, and once one of them has gone unanswered the store is not asked again; "
+             "where something may be left the line says `interrupted: INT, cleanup incomplete: <what and why>; gc removes anything left`; a "
              "second signal during the cleanup ends the process at once, its line unsaid (a signal "
          "once the output is out, renamed into place or its last write made, leaves it and its objects "
          "as they are, and the process ends with no line; a stream may hold part of a failed command's "

@@ -2,9 +2,10 @@
 
 namespace claimcheck {
 
-ParallelPartUploader::ParallelPartUploader(sigv4::S3Client& client, std::string bucket,
+ParallelPartUploader::ParallelPartUploader(sigv4::S3Client& client, RequestGate& gate, std::string bucket,
                                            std::string key, std::string upload_id, int concurrency)
     : client_(client),
+      gate_(gate),
       bucket_(std::move(bucket)),
       key_(std::move(key)),
       upload_id_(std::move(upload_id)),
@@ -45,6 +46,7 @@ void ParallelPartUploader::work() {
     std::exception_ptr error;
     if (!skip) {
       try {
+        const RequestGate::Pass pass = gate_.pass();
         etag = client_.upload_part(bucket_, key_, upload_id_, part_number, data);
       } catch (...) {
         error = std::current_exception();

@@ -14,12 +14,15 @@
 #include <vector>
 
 #include "sigv4/s3_client.hpp"
+#include "stores/request_gate.hpp"
 
 namespace claimcheck {
 
 class ParallelPartUploader {
  public:
-  ParallelPartUploader(sigv4::S3Client& client, std::string bucket, std::string key,
+  /// Each part is uploaded through `gate` (an interrupt's cleanup waits for
+  /// those under way and lets no other start).
+  ParallelPartUploader(sigv4::S3Client& client, RequestGate& gate, std::string bucket, std::string key,
                        std::string upload_id, int concurrency);
   /// Drops queued parts and waits for the uploads still running.
   ~ParallelPartUploader();
@@ -40,6 +43,7 @@ class ParallelPartUploader {
   void stop_workers();
 
   sigv4::S3Client& client_;
+  RequestGate& gate_;
   std::string bucket_, key_, upload_id_;
   int concurrency_;
   std::mutex mutex_;

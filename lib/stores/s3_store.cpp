@@ -33,6 +33,7 @@
 #include "stores/multipart_upload.hpp"
 #include "stores/s3_error_map.hpp"
 #include "stores/s3_metadata.hpp"
+#include "stores/request_gate.hpp"
 #include "stores/settling_put_body.hpp"
 #include "sigv4/memory_body.hpp"
 #include "sigv4/s3_client.hpp"
@@ -121,13 +122,8 @@ class S3Store final : public Store {
       SettlingPutBody body(bytes);
       // Newer than the caller's removal of the object on interrupt, so it
       // runs first: the PUT has ended before the object is removed.
-      const CleanupRegistration settle_on_interrupt([this, &body, &key] {
-        if (body.settle(std::chrono::steady_clock::now() + kCleanupRequestTimeLimit)) return;
-        cleanup_unanswered_ = true;
-        throw Error(ErrorKind::Store, "put " + url(key),
-                    fmt::format("no answer within {} s: the object may be stored after all",
-                                kCleanupRequestTimeLimit.count()));
-      });
+      const CleanupRegistration settle_on_interrupt(
+          [this, &body, &key] { require_settled(body.settle(cleanup_request_end()), key); });
       const PutEnded ended{body};
       storing(key, [&] { client_.put_object(bucket_, key, body, to_put_options(recorded)); });
       return first.size();
@@ -324,22 +320,40 @@ class S3Store final : public Store {
     // have arrived yet.
     CleanupRegistration abort_on_interrupt([this, key] {
       call("abort upload", key, [&] {
-        bounded_in_cleanup("abort upload", key, [&] {
-          for (const sigv4::MultipartUpload& upload : client_.list_multipart_uploads(bucket_, key))
-            if (upload.key == key) client_.abort_multipart_upload(bucket_, key, upload.upload_id);
-        });
+        std::vector<sigv4::MultipartUpload> uploads;
+        bounded_in_cleanup("list uploads", key, [&] { uploads = client_.list_multipart_uploads(bucket_, key); });
+        for (const sigv4::MultipartUpload& upload : uploads)
+          if (upload.key == key)
+            bounded_in_cleanup("abort upload", key, [&] {
+              try {
+                client_.abort_multipart_upload(bucket_, key, upload.upload_id);
+              } catch (const sigv4::S3Error& e) {
+                // Gone meanwhile: the failing upload aborted it itself.
+                if (e.code() != "NoSuchUpload") throw;
+              }
+            });
       });
     });
-    const std::string upload_id =
-        call("put", key, [&] { return client_.create_multipart_upload(bucket_, key, to_put_options(meta)); });
+    // Newer, so it runs first: the upload's requests have ended, and no
+    // other starts, before it is looked for and aborted.
+    RequestGate gate;
+    const CleanupRegistration settle_on_interrupt(
+        [this, &gate, &key] { require_settled(gate.settle(cleanup_request_end()), key); });
+    const std::string upload_id = call("put", key, [&] {
+      const RequestGate::Pass pass = gate.pass();
+      return client_.create_multipart_upload(bucket_, key, to_put_options(meta));
+    });
     std::uint64_t total = 0;
     try {
       {
-        ParallelPartUploader uploader(client_, bucket_, key, upload_id, tuning_.upload_concurrency);
+        ParallelPartUploader uploader(client_, gate, bucket_, key, upload_id, tuning_.upload_concurrency);
         total = upload_parts(key, source, uploader, std::move(first), std::move(second));
         const ObjectMeta recorded = final_meta ? final_meta() : meta;
         const auto parts = call("put", key, [&] { return uploader.finish(); });
-        storing(key, [&] { client_.complete_multipart_upload(bucket_, key, upload_id, parts); });
+        storing(key, [&] {
+          const RequestGate::Pass pass = gate.pass();
+          client_.complete_multipart_upload(bucket_, key, upload_id, parts);
+        });
         apply_final_meta(key, total, recorded, final_meta != nullptr);
       }
     } catch (const Error& e) {
@@ -420,6 +434,22 @@ class S3Store final : public Store {
     }
   }
 
+  /// When a request of the cleanup, or its wait for a put's requests, must end.
+  static std::chrono::steady_clock::time_point cleanup_request_end() {
+    return std::chrono::steady_clock::now() + kCleanupRequestTimeLimit;
+  }
+
+  /// The cleanup waited for the put of `key` to end: `settled`, whether it
+  /// did in time. If not, it may still store the object or an upload: said,
+  /// and the cleanup's own requests go on (a slow answer, the upload's
+  /// creation's, say, may be all that is missing).
+  void require_settled(bool settled, const std::string& key) {
+    if (settled) return;
+    throw Error(ErrorKind::Store, "put " + url(key),
+                fmt::format("no answer within {} s: the object may be stored after all",
+                            kCleanupRequestTimeLimit.count()));
+  }
+
   /// A request of an interrupt's cleanup, while the user waits for Ctrl-C to
   /// work: kCleanupRequestTimeLimit at most, retries included, and none once
   /// one has gone unanswered. A store that had stopped answering held Ctrl-C
@@ -433,7 +463,7 @@ class S3Store final : public Store {
     if (cleanup_unanswered_)
       throw Error(ErrorKind::Store, fmt::format("{} {}", operation, url(key)),
                   "not asked: the store left an earlier request of the cleanup unanswered");
-    client_.end_requests_by(std::chrono::steady_clock::now() + kCleanupRequestTimeLimit);
+    client_.end_requests_by(cleanup_request_end());
     try {
       request();
     } catch (const sigv4::S3Error& e) {

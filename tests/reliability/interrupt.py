@@ -317,9 +317,9 @@ def s3_interrupt_while_the_cleanup_runs(failures, claimcheck, settings):
 
 
 def s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_signal):
-    """The store stops answering (the proxy holds every request for 600 s): each of the
-    cleanup's requests ends within 5 s, none is sent after one went unanswered, and the line says
-    what may be left. Ctrl-C took 300 s here: ten requests' retries and read timeouts
+    """The store stops answering (the proxy holds every request for 600 s): the cleanup waits
+    5 s for the upload's creation, then 5 s for its listing, sends nothing after that went
+    unanswered, and the line says what may be left. Ctrl-C took 300 s here: ten requests' retries and read timeouts
     (forty-seventh audit). A second signal during that cleanup ends the process at once."""
     label = "s3 silent store, " + ("a second SIGINT" if second_signal else "SIGINT")
     prefix = unique_prefix("interrupt-silent")
@@ -335,7 +335,7 @@ def s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_sign
         wait_until(lambda: proxy.stats()["faults"]["slow"] >= 1, "the upload's first request")
         send_signal_and_wait_taken(process, signal.SIGINT)
         if second_signal:
-            wait_until(lambda: proxy.stats()["faults"]["slow"] >= 2, "the cleanup's first request")
+            # Taken or still pending as the cleanup begins, it ends the process then.
             process.send_signal(signal.SIGINT)
         try:
             process.wait(timeout=WAIT_SECONDS)
@@ -353,11 +353,50 @@ def s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_sign
                        "{}: exit {}, stderr {!r}".format(label, process.returncode, err))
     else:
         failures.check(process.returncode == 128 + signal.SIGINT, "{}: exit {}".format(label, process.returncode))
-        failures.check(re.fullmatch(r"claimcheck: interrupted: INT, cleanup incomplete: abort upload s3://\S+: "
-                                    r"Timeout: .*; gc removes what is left", err),
+        failures.check(re.fullmatch(r"claimcheck: interrupted: INT, cleanup incomplete: put s3://\S+: no answer "
+                                    r"within 5 s: the object may be stored after all; gc removes anything left", err),
                        "{}: stderr {!r}".format(label, err))
-        # The upload's request, the cleanup's listing: the removal was not sent.
+        # The upload's creation, waited for in vain, then the cleanup's listing, unanswered:
+        # the removal was not sent.
         failures.check(requests == 2, "{}: {} requests".format(label, requests))
+
+
+def s3_interrupt_with_a_slow_store(failures, claimcheck, settings, stage):
+    """Every request waits 2 s at the proxy, and is answered: interrupted while a part is on its
+    way, or the upload's completion, the cleanup waits for the upload's requests under way, lets
+    no other start, aborts the upload or removes the object, and says "nothing kept". The upload
+    went on during the cleanup: the listing and the abort shared one 5 s bound (the abort timed
+    out), and a CompleteMultipartUpload sent after the signal stored the object after its removal
+    (forty-eighth audit, 6 of 7 runs)."""
+    label = "s3 slow store, interrupted at the " + stage
+    prefix = unique_prefix("interrupt-slow")
+    source = os.path.join(claimcheck.root, "payload-17m")
+    with open(source, "wb") as f:
+        f.write(os.urandom(17 * MIB))
+    env = dict(claimcheck.env)
+    with FaultProxy(settings.endpoint, "--fault-rate", "1", "--faults", "slow", "--slow-seconds", "2-2") as proxy:
+        env.update(s3_env(settings, endpoint=proxy.url(), prefix=prefix))
+        process = subprocess.Popen([claimcheck.exe, "offload", "--force", source], stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=claimcheck.root)
+        # POST: the upload's creation, then its completion.
+        sent = {"part": ("PUT", 1), "completion": ("POST", 2)}[stage]
+        wait_until(lambda: proxy.stats()["by_method"].get(sent[0], 0) >= sent[1], "the " + stage)
+        send_signal_and_wait_taken(process, signal.SIGINT)
+        try:
+            process.wait(timeout=WAIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        out, err = process.communicate()
+        err = err.decode("utf-8", "replace").strip()
+        # The requests the cleanup did not wait for (parts on their way) have been answered.
+        wait_until(lambda: proxy.stats()["forwarded"] >= proxy.stats()["requests"], "every request to be answered")
+    left = keys_under(settings, prefix)
+    uploads = check_exit_and_uploads(failures, label, settings, prefix, process.returncode, err, signal.SIGINT)
+    failures.check(out == b"" and err == "claimcheck: interrupted: INT, nothing kept",
+                   "{}: stdout {!r}, stderr {!r}".format(label, out[:80], err))
+    failures.check(left == [], "{}: objects left: {}".format(label, left))
+    abort_leftovers(settings, uploads)
 
 
 def abort_leftovers(settings, uploads):
@@ -386,6 +425,8 @@ def main():
         else:
             for second_signal in (False, True):
                 s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_signal)
+            for stage in ("part", "completion"):
+                s3_interrupt_with_a_slow_store(failures, claimcheck, settings, stage)
             s3_interrupt_while_upload_is_created(failures, claimcheck, settings, signal.SIGTERM)
             s3_interrupt_while_put_is_on_its_way(failures, claimcheck, settings, signal.SIGTERM)
             s3_interrupt_while_delivering(failures, claimcheck, settings)
