@@ -66,6 +66,7 @@ std::unique_ptr<ServedStore> serve_store(const Config& config, serve::ObjectCach
   served->resolver = std::make_unique<serve::ReferenceResolver>(*served->temporal_resolver, cache);
   if (config.serve.offload) {
     served->manager->require_nameable_store();  // at start: not a 500 for every large /encode
+    served->store->keep_location_as_it_is_now();
     served->offloader = std::make_unique<serve::ClaimCheckOffloader>(*served->manager, OffloadOptions::from(config));
   }
   serve::CodecLimits limits;

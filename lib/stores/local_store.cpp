@@ -126,13 +126,18 @@ class LocalStore final : public Store {
  public:
   explicit LocalStore(std::string base) : base_(std::move(base)) {}
 
+  void keep_location_as_it_is_now() override {
+    open_base(base_, true);
+    create_base_ = false;
+  }
+
   std::string location() const override { return file_location(base_); }
 
   std::uint64_t put(const std::string& key, ByteSource& source, const ObjectMeta& meta,
                     const FinalMeta& final_meta) override {
     const std::vector<std::string> segments = key_segments(key);
     const std::string what = "put " + url(key);
-    const UniqueFd base = open_base(base_, true);
+    const UniqueFd base = create_base_ ? open_base(base_, true) : existing_base();
     const std::string& name = segments.back();
     // remove() prunes a directory once it is empty: one may go between
     // being opened here and the temp file being made in it. Then both are
@@ -378,6 +383,7 @@ class LocalStore final : public Store {
   }
 
   std::string base_;
+  bool create_base_ = true;  // false after keep_location_as_it_is_now(), before any request
 };
 
 std::string absolute_base(const std::string& dir) {

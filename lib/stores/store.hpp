@@ -148,6 +148,13 @@ class Store {
   /// Throws Error(Store) with the reason when the store cannot be used.
   virtual void health() = 0;
 
+  /// For a long-running program (serve), at its start: the store's own
+  /// location (a local store's directory) is made now if it is missing, and
+  /// never again. If it goes later (an unmounted volume), a write fails as a
+  /// read does, rather than make it anew on what lay beneath. Nothing to do
+  /// for a bucket.
+  virtual void keep_location_as_it_is_now() {}
+
   /// A URL a colleague can fetch without credentials (S3: presigned GET;
   /// local: file:// URL). `lifetime` passes check_url_lifetime.
   virtual std::string fetch_url(const std::string& key, std::chrono::seconds lifetime) = 0;

@@ -967,20 +967,32 @@ class ServeLocal(ServeTestCase):
         # A store directory gone (an unmounted volume) answered "internal
         # error", which sent engineers looking for a bug (so did credentials
         # that turn out missing only at the request: instance metadata's 403).
-        # The body names no path; the log line says which.
+        # The body names no path; the log line says which. /encode made the
+        # directory anew and stored there, on what lay beneath the volume
+        # (forty-eighth audit): it is made at start, and never again.
         said = b"claimcheck serve: payloads[0]: serve cannot use its store as configured (credentials, or a " \
                b"store directory that is not there): its log says why\n"
         store = self.path("store")
         stored = self.run_cc("offload", "--store", store, "--force", stdin=b"a payload behind a reference " * 100)
         self.assertEqual(stored.code, 0, stored.err)
-        server = self.serve("--store", store)
+        server = self.serve("--store", store, "--offload", "--threshold", "10KiB")
         os.rename(store, store + ".gone")
         status, _, content = server.post("/decode", {"payloads": [payload("json/plain", stored.out)]})
         self.assertEqual((status, content), (500, said))
+        status, _, content = server.post("/encode", {"payloads": [payload("binary/plain", os.urandom(20000))]})
+        self.assertEqual((status, content), (500, said))
+        self.assertFalse(os.path.exists(store))
         self.assertEqual(server.stop(), 0)  # its log, whole
-        self.assertEqual(len(server.request_lines()), 1, server.lines)
-        self.assertIn("status=500", server.request_lines()[0])
-        self.assertIn("no such directory", server.request_lines()[0])
+        self.assertEqual(len(server.request_lines()), 2, server.lines)
+        for line in server.request_lines():
+            self.assertIn("status=500", line)
+            self.assertIn("no such directory", line)
+
+    def test_serve_offload_makes_its_store_directory_at_start(self):
+        store = os.path.join(self.path("fresh"), "store")
+        server = self.serve("--store", store, "--offload")
+        self.assertTrue(os.path.isdir(store))
+        self.assertEqual(server.stop(), 0)
 
     def test_allowed_origins_are_configurable(self):
         server = self.serve("--allow-origin", "https://cloud.temporal.io")
