@@ -8,7 +8,10 @@
 // object onto itself with REPLACE; S3 allows that copy up to 5 GiB, so a
 // larger object keeps the metadata known up front (the reference still
 // carries the sha256). S3 allows 10,000 parts: at the default 8 MiB part
-// size, payloads up to about 78 GiB.
+// size, payloads up to about 78 GiB. An interrupt's cleanup first settles
+// what is under way (a PUT's body stopped: SettlingPutBody; an upload's
+// requests: RequestGate), then aborts the upload, each of its requests
+// bounded (bounded_in_cleanup).
 //
 // Every key is checked with validate_key before a request is made, as the
 // local store checks it before touching a path: a key from a reference such
@@ -31,9 +34,9 @@
 #include "core/error.hpp"
 #include "core/posix_file.hpp"
 #include "stores/multipart_upload.hpp"
+#include "stores/request_gate.hpp"
 #include "stores/s3_error_map.hpp"
 #include "stores/s3_metadata.hpp"
-#include "stores/request_gate.hpp"
 #include "stores/settling_put_body.hpp"
 #include "sigv4/memory_body.hpp"
 #include "sigv4/s3_client.hpp"
