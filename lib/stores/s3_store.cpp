@@ -125,8 +125,9 @@ class S3Store final : public Store {
       SettlingPutBody body(bytes);
       // Newer than the caller's removal of the object on interrupt, so it
       // runs first: the PUT has ended before the object is removed.
-      const CleanupRegistration settle_on_interrupt(
-          [this, &body, &key] { require_settled(body.settle(cleanup_request_end()), key); });
+      const CleanupRegistration settle_on_interrupt([this, &body, &key] {
+        require_settled(body.settle(cleanup_request_end()), key, "the object may be stored after all");
+      });
       const PutEnded ended{body};
       storing(key, [&] { client_.put_object(bucket_, key, body, to_put_options(recorded)); });
       return first.size();
@@ -340,8 +341,9 @@ class S3Store final : public Store {
     // Newer, so it runs first: the upload's requests have ended, and no
     // other starts, before it is looked for and aborted.
     RequestGate gate;
-    const CleanupRegistration settle_on_interrupt(
-        [this, &gate, &key] { require_settled(gate.settle(cleanup_request_end()), key); });
+    const CleanupRegistration settle_on_interrupt([this, &gate, &key] {
+      require_settled(gate.settle(cleanup_request_end()), key, "its upload or the object may be left");
+    });
     const std::string upload_id = call("put", key, [&] {
       const RequestGate::Pass pass = gate.pass();
       return client_.create_multipart_upload(bucket_, key, to_put_options(meta));
@@ -357,6 +359,9 @@ class S3Store final : public Store {
           const RequestGate::Pass pass = gate.pass();
           client_.complete_multipart_upload(bucket_, key, upload_id, parts);
         });
+        // The copy onto itself too: begun after the cleanup's removal, it
+        // stored the object anew (forty-ninth audit).
+        const RequestGate::Pass pass = gate.pass();
         apply_final_meta(key, total, recorded, final_meta != nullptr);
       }
     } catch (const Error& e) {
@@ -443,14 +448,13 @@ class S3Store final : public Store {
   }
 
   /// The cleanup waited for the put of `key` to end: `settled`, whether it
-  /// did in time. If not, it may still store the object or an upload: said,
+  /// did in time. If not, it may still store what `what_may_be_left` says:
   /// and the cleanup's own requests go on (a slow answer, the upload's
   /// creation's, say, may be all that is missing).
-  void require_settled(bool settled, const std::string& key) {
+  void require_settled(bool settled, const std::string& key, std::string_view what_may_be_left) {
     if (settled) return;
     throw Error(ErrorKind::Store, "put " + url(key),
-                fmt::format("no answer within {} s: the object may be stored after all",
-                            kCleanupRequestTimeLimit.count()));
+                fmt::format("no answer within {} s: {}", kCleanupRequestTimeLimit.count(), what_may_be_left));
   }
 
   /// A request of an interrupt's cleanup, while the user waits for Ctrl-C to
