@@ -316,6 +316,25 @@ def s3_interrupt_while_the_cleanup_runs(failures, claimcheck, settings):
         label, files_under(out_dir)))
 
 
+def payload_17m(claimcheck):
+    """A file of 17 MiB of random bytes: a multipart upload of 3 parts (8, 8 and 1 MiB)."""
+    source = os.path.join(claimcheck.root, "payload-17m")
+    with open(source, "wb") as f:
+        f.write(os.urandom(17 * MIB))
+    return source
+
+
+def wait_or_kill(process):
+    """Its stdout and stderr (text) once it has ended, killed if still running after WAIT_SECONDS."""
+    try:
+        process.wait(timeout=WAIT_SECONDS)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    out, err = process.communicate()
+    return out, err.decode("utf-8", "replace").strip()
+
+
 def s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_signal):
     """The store stops answering (the proxy holds every request for 600 s): the cleanup waits
     5 s for the upload's creation, then 5 s for its listing, sends nothing after that went
@@ -323,9 +342,7 @@ def s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_sign
     (forty-seventh audit). A second signal during that cleanup ends the process at once."""
     label = "s3 silent store, " + ("a second SIGINT" if second_signal else "SIGINT")
     prefix = unique_prefix("interrupt-silent")
-    source = os.path.join(claimcheck.root, "payload-17m")
-    with open(source, "wb") as f:
-        f.write(os.urandom(17 * MIB))
+    source = payload_17m(claimcheck)
     env = dict(claimcheck.env)
     with FaultProxy(settings.endpoint, "--fault-rate", "1", "--faults", "slow", "--slow-seconds", "600-600",
                     max_seconds=120) as proxy:
@@ -337,13 +354,7 @@ def s3_interrupt_with_a_silent_store(failures, claimcheck, settings, second_sign
         if second_signal:
             # Taken or still pending as the cleanup begins, it ends the process then.
             process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=WAIT_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        out, err = process.communicate()
-        err = err.decode("utf-8", "replace").strip()
+        out, err = wait_or_kill(process)
         requests = proxy.stats()["requests"]
     print("{}: exit {}, stderr {!r}".format(label, process.returncode, err[:160]), flush=True)
     failures.check(out == b"", "{}: printed {!r}".format(label, out[:80]))
@@ -370,9 +381,7 @@ def s3_interrupt_with_a_slow_store(failures, claimcheck, settings, stage):
     (forty-eighth audit, 6 of 7 runs)."""
     label = "s3 slow store, interrupted at the " + stage
     prefix = unique_prefix("interrupt-slow")
-    source = os.path.join(claimcheck.root, "payload-17m")
-    with open(source, "wb") as f:
-        f.write(os.urandom(17 * MIB))
+    source = payload_17m(claimcheck)
     env = dict(claimcheck.env)
     with FaultProxy(settings.endpoint, "--fault-rate", "1", "--faults", "slow", "--slow-seconds", "2-2") as proxy:
         env.update(s3_env(settings, endpoint=proxy.url(), prefix=prefix))
@@ -382,13 +391,7 @@ def s3_interrupt_with_a_slow_store(failures, claimcheck, settings, stage):
         sent = {"part": ("PUT", 1), "completion": ("POST", 2)}[stage]
         wait_until(lambda: proxy.stats()["by_method"].get(sent[0], 0) >= sent[1], "the " + stage)
         send_signal_and_wait_taken(process, signal.SIGINT)
-        try:
-            process.wait(timeout=WAIT_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        out, err = process.communicate()
-        err = err.decode("utf-8", "replace").strip()
+        out, err = wait_or_kill(process)
         # The requests the cleanup did not wait for (parts on their way) have been answered.
         wait_until(lambda: proxy.stats()["forwarded"] >= proxy.stats()["requests"], "every request to be answered")
         puts = proxy.stats()["by_method"].get("PUT", 0)
