@@ -29,6 +29,13 @@ import urllib.request
 from dataclasses import dataclass
 
 SKIP = 77
+
+# The signals the tests send reach claimcheck as they would from a terminal.
+# One ignored by whatever started the suite (nohup's SIGHUP, SIGINT in a
+# script's `&` job) would stay ignored in claimcheck, as it rightly does.
+for _number in (signal.SIGHUP, signal.SIGINT, signal.SIGTERM):
+    if signal.getsignal(_number) == signal.SIG_IGN:
+        signal.signal(_number, signal.default_int_handler if _number == signal.SIGINT else signal.SIG_DFL)
 TOOLS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools")
 FAULT_PROXY = os.path.join(TOOLS, "fault_proxy.py")
 PYTHON = "/usr/bin/python3"
