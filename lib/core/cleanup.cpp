@@ -1,6 +1,5 @@
 #include "core/cleanup.hpp"
 
-#include <atomic>
 #include <chrono>
 #include <exception>
 #include <map>
@@ -24,9 +23,6 @@ Registry& registry() {
   static Registry instance;
   return instance;
 }
-
-/// Registry::cleaning, to be read without the lock (by every store request).
-std::atomic<bool> cleanup_begun{false};
 
 /// The cleanup has begun and the process exits when it ends: whatever the
 /// caller was about to do must not happen.
@@ -104,7 +100,11 @@ void wait_if_exiting() {
   if (r.cleaning) wait_for_exit(lock);
 }
 
-bool cleanup_has_begun() { return cleanup_begun; }
+bool cleanup_has_begun() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.cleaning;
+}
 
 CleanupOutcome run_cleanup_actions(const std::function<void()>& before) noexcept {
   std::map<std::uint64_t, std::function<void()>> actions;
@@ -115,7 +115,6 @@ CleanupOutcome run_cleanup_actions(const std::function<void()>& before) noexcept
     r.cleaning = true;
     r.cleaner = std::this_thread::get_id();
     actions.swap(r.actions);
-    cleanup_begun = true;
   }
   try {
     if (before) before();

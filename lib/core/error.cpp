@@ -64,8 +64,9 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "started), and says `interrupted: INT, nothing kept`; that wait ends within " +
              std::to_string(kCleanupRequestTimeLimit.count()) + " s, so does each of the cleanup's requests, "
              "retries included, and once one of them has gone unanswered the store is not asked again; "
-             "where something may be left the line says `interrupted: INT, cleanup incomplete: <what and why>; gc removes anything left`; a "
-             "second signal during the cleanup ends the process at once, its line unsaid (a signal "
+             "where something may be left the line says `interrupted: INT, cleanup incomplete: <what and "
+             "why>; gc removes anything left`; a second signal during the cleanup ends the process at once, "
+             "its line unsaid (a signal "
          "once the output is out, renamed into place or its last write made, leaves it and its objects "
          "as they are, and the process ends with no line; a stream may hold part of a failed command's "
          "output); an interrupted gc (SIGINT, SIGTERM, SIGHUP) finishes the "
@@ -74,8 +75,8 @@ const std::vector<ExitStatusDoc>& exit_statuses() {
          "stats ends at once with the line `interrupted: INT`; a running credential_process is ended "
          "in every case; serve stopped by SIGTERM answers the requests in flight and exits 0 (SIGINT 130, SIGHUP "
          "129); a signal ignored when claimcheck started (nohup's SIGHUP, SIGINT in a script's `&` job) stays "
-         "ignored, in claimcheck and in its credential_process. SIGKILL, which no program can catch, leaves what was under way: an open multipart upload "
-         "or a local store's `.cctmp-*` file, which gc removes, and beside an -o file its hidden temporary "
+         "ignored, in claimcheck and in its credential_process. SIGKILL, which no program can catch, "
+         "leaves what was under way: an open multipart upload or a local store's `.cctmp-*` file, which gc removes, and beside an -o file its hidden temporary "
          "`.NAME.claimcheck-XXXXXX`, which nothing removes"},
         {code(ErrorKind::ReaderGone),
          "the reader of stdout went away (as in `claimcheck retrieve ref | head`); no message",

@@ -90,9 +90,9 @@ constexpr std::chrono::seconds kCredentialProcessTimeout{60};
 /// credential_process: `command` is split like a POSIX shell would split
 /// it (quotes, backslashes; no expansion) and run without a shell, with
 /// stdin from /dev/null and stderr passed through, no signal blocked and
-/// SIGPIPE and SIGXFSZ at their default (others ignored stay ignored); stdout
-/// must be the JSON document of version 1. A command still running after `timeout` is sent
-/// SIGTERM (SIGKILL 2 s later) and the fetch fails.
+/// SIGPIPE and SIGXFSZ at their default (others ignored stay ignored);
+/// stdout must be the JSON document of version 1. A command still running
+/// after `timeout` is sent SIGTERM (SIGKILL 2 s later) and the fetch fails.
 std::shared_ptr<CredentialsProvider> process_provider(std::string command, std::string name,
                                                       std::chrono::milliseconds timeout = kCredentialProcessTimeout);
 
