@@ -476,7 +476,9 @@ RetrieveOutcome Manager::retrieve(const Reference& ref, StagedOutput& out,
     entry.key = ref.key;
     entry.compressed = ref.compressed;
     entry.original_bytes = ref.size_bytes;
-    const std::optional<TimePoint> expiry = ref.expires_at ? ref.expires_at : expiry_from_key(ref.key);
+    // As gc decides it: a reference that says it expired while its key keeps
+    // the object for longer is not why the object is missing.
+    const std::optional<TimePoint> expiry = collectable_after(ref);
     const bool expired = expiry && *expiry <= clock_();
     try {
       RetrieveOutcome outcome = fetch_verified(ref, out, progress, entry);

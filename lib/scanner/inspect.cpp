@@ -106,6 +106,10 @@ void check_one(Inspection& item, Store& store, BucketStores& buckets, const Insp
     if (options.verify && !corrupt) verify_content(item, store, corrupt, missing);
   }
   item.status = settle(item, corrupt, missing, now);
+  if (item.status == CheckStatus::Missing && ref.expires_at && *ref.expires_at <= now)
+    item.problems.push_back("the reference says it expired at " + format_rfc3339(*ref.expires_at) +
+                            ", but its key keeps the object until " + format_rfc3339(*item.expires_at) +
+                            ", and gc goes by the key");
 }
 
 /// What a lookup depends on: the reference as a whole (its fields decide the
@@ -171,9 +175,8 @@ std::string_view status_name(CheckStatus status) {
 Inspection prepare_inspection(Finding finding, std::string source, TimePoint now) {
   Inspection item;
   item.source = std::move(source);
-  if (finding.reference)
-    item.expires_at = finding.reference->expires_at ? finding.reference->expires_at
-                                                    : expiry_from_key(finding.reference->key);
+  // gc's own reading, so that "expired (object gone)" means gc could have taken it.
+  if (finding.reference) item.expires_at = collectable_after(*finding.reference);
   if (finding.error) {
     item.status = CheckStatus::Invalid;
     item.problems.push_back(*finding.error);

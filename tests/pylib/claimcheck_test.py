@@ -126,6 +126,17 @@ def compressible(size):
     return (line * (size // len(line) + 1))[:size]
 
 
+def expired_in_local_store(store_dir, ref, day="2020-01-01"):
+    """`ref` as if offloaded to expire at the start of `day`: its object and
+    sidecar moved under a key that says so (gc goes by the key, not by what a
+    reference claims), expires_at to match. Returns the new reference."""
+    key = re.sub(r"/\d{4}-\d\d-\d\d/\d{6}Z-", "/%s/000000Z-" % day, ref["key"])
+    os.makedirs(os.path.dirname(os.path.join(store_dir, key)), exist_ok=True)
+    for suffix in ("", ".meta.json"):
+        os.rename(os.path.join(store_dir, ref["key"] + suffix), os.path.join(store_dir, key + suffix))
+    return dict(ref, key=key, expires_at=day + "T00:00:00Z")
+
+
 def nonempty_lines(text):
     return [line for line in text.split("\n") if line]
 

@@ -1,7 +1,6 @@
 """End-to-end: `claimcheck inspect` with the built binary on the local store,
 plus the parts that need no server (offline, bad input, colour, schema)."""
 import base64
-import copy
 import fcntl
 import json
 import urllib.parse
@@ -14,6 +13,7 @@ import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import inspecttest  # noqa: E402
+from claimcheck_test import expired_in_local_store  # noqa: E402
 from inspecttest import InspectTestCase, compressible, order_history, unused_port  # noqa: E402
 
 SUMMARY_FIELDS = ["found", "ok", "missing", "corrupt", "expired", "foreign", "invalid",
@@ -253,10 +253,23 @@ class LocalInspect(InspectTestCase):
 
     def test_expired_reference_is_reported_not_an_error(self):
         ref = self.offload(compressible(60_000), *self.store)
-        old = copy.deepcopy(ref)
-        old["expires_at"] = "2020-01-01T00:00:00Z"
+        # A reference that only claims to have expired: gc goes by the key, so its object is not due.
+        claims = dict(ref, expires_at="2020-01-01T00:00:00Z")
+        r = self.inspect(*self.store, "inspect", json.dumps(claims))
+        self.assertIn("found 1, ok 1, missing 0, corrupt 0, expired 0", r.out)
+        os.rename(os.path.join(self.store_dir, ref["key"]), os.path.join(self.store_dir, "away"))
+        r = self.inspect(*self.store, "inspect", json.dumps(claims), expect=4)
+        self.assertIn("found 1, ok 0, missing 1, corrupt 0, expired 0", r.out)
+        self.assertIn("! the reference says it expired at 2020-01-01T00:00:00Z, but its key keeps the object until "
+                      + ref["expires_at"] + ", and gc goes by the key", r.out)
+        os.rename(os.path.join(self.store_dir, "away"), os.path.join(self.store_dir, ref["key"]))
+        old = expired_in_local_store(self.store_dir, ref)
         r = self.inspect(*self.store, "inspect", json.dumps(old))
         self.assertIn("expired (still stored)", r.out)
+        self.assertIn("found 1, ok 0, missing 0, corrupt 0, expired 1", r.out)
+        os.remove(os.path.join(self.store_dir, old["key"]))
+        r = self.inspect(*self.store, "inspect", json.dumps(old))
+        self.assertIn("expired (object gone)", r.out)
         self.assertIn("found 1, ok 0, missing 0, corrupt 0, expired 1", r.out)
 
     def test_a_key_the_local_store_refuses_is_invalid_as_retrieve_says(self):

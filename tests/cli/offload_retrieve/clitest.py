@@ -7,8 +7,8 @@ import shutil
 import subprocess
 import tempfile
 
-from claimcheck_test import (SPARE_UID, Result, TempHomeTestCase, compressible, is_sanitized,  # noqa: F401
-                             open_to_all, run_suite, with_thread_limit)
+from claimcheck_test import (SPARE_UID, Result, TempHomeTestCase, compressible, expired_in_local_store,  # noqa: F401
+                             is_sanitized, open_to_all, run_suite, with_thread_limit)
 
 BINARY = None  # set by the test script from argv[1]
 

@@ -17,7 +17,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import clitest  # noqa: E402
-from clitest import CliTestCase, compressible  # noqa: E402
+from clitest import CliTestCase, compressible, expired_in_local_store  # noqa: E402
 
 
 def read_terminal(master, until=None):
@@ -283,7 +283,13 @@ class LocalStoreTests(CliTestCase):
     def test_expired_reference_warns_while_present_and_says_so_once_gone(self):
         payload = compressible(60_000)
         ref = self.offload(payload)
-        ref["expires_at"] = "2020-01-01T00:00:00Z"
+        # Only the reference claiming it expired: gc goes by the key, so a missing object is missing.
+        claims = dict(ref, expires_at="2020-01-01T00:00:00Z")
+        os.rename(self.object_path(ref["key"]), self.object_path(ref["key"]) + ".away")
+        line = self.fails(4, "retrieve", stdin=json.dumps(claims).encode())
+        self.assertNotIn("expired", line)
+        os.rename(self.object_path(ref["key"]) + ".away", self.object_path(ref["key"]))
+        ref = expired_in_local_store(self.store_dir, ref)
         r = self.ok("retrieve", stdin=json.dumps(ref).encode())
         self.assertEqual(r.out, payload)
         self.assertEqual(r.err_lines(), [f"claimcheck: warning: reference {ref['key']} expired at "
@@ -299,8 +305,8 @@ class LocalStoreTests(CliTestCase):
         one, a count with the earliest for several; -q says nothing."""
         payloads = [compressible(60_000 + i) for i in range(4)]
         refs = [self.offload(p) for p in payloads]
-        refs[0]["expires_at"] = "2020-01-02T00:00:00Z"
-        refs[1]["expires_at"] = "2020-01-01T00:00:00Z"
+        refs[0] = expired_in_local_store(self.store_dir, refs[0], "2020-01-02")
+        refs[1] = expired_in_local_store(self.store_dir, refs[1])
         one = json.dumps({"data": {"a": refs[0], "c": refs[2]}}).encode()
         r = self.ok("retrieve", "--json-fields", stdin=one)
         self.assertEqual(json.loads(r.out), {"data": {"a": payloads[0].decode(), "c": payloads[2].decode()}})

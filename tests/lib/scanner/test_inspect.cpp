@@ -215,6 +215,27 @@ TEST_CASE("expired references stay expired whether or not gc removed the object"
   CHECK_FALSE(items[1].object.has_value());
 }
 
+TEST_CASE("the key's expiry, which gc goes by, decides over the reference's expires_at") {
+  // The key keeps the object until 2026-03-02; the reference claims an hour before kNow.
+  const std::string key = "claimcheck/2026-03-02/000000Z-0f8e2d3c-1111-4222-8333-444455556666";
+  MemoryStore store;
+  Reference claims_expired = put_plain(store, key, "z");
+  claims_expired.expires_at = kNow - 1h;
+  store.objects.erase(key);
+  auto gone = run(store, {claims_expired});
+  CHECK(gone[0].status == CheckStatus::Missing);  // gc would not have deleted it yet
+  CHECK(mentions(gone[0], "the reference says it expired at 2026-02-28T23:00:00Z, but its key keeps the object "
+                          "until 2026-03-02T00:00:00Z, and gc goes by the key"));
+  CHECK(inspect_exit_code(summarize(gone)) == 4);
+  REQUIRE(gone[0].expires_at.has_value());
+  CHECK(*gone[0].expires_at == kNow + 24h);
+
+  put_plain(store, key, "z");
+  auto kept = run(store, {claims_expired});
+  CHECK(kept[0].status == CheckStatus::Ok);
+  CHECK(kept[0].problems.empty());
+}
+
 TEST_CASE("without an expiry in reference or key, LastModified + TTL decides (as gc does)") {
   MemoryStore store;  // objects were last modified an hour before kNow
   Reference go = put_plain(store, "3f4a5b6c-7d8e-4f0a-9b2c-3d4e5f6a7b8c", "go", false);
