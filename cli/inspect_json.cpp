@@ -11,7 +11,8 @@
 //                             encoded Temporal payload it goes on into the decoded data
 //     "format":       string  claimcheck | go-runner | typescript | temporal-external-storage |
 //                             temporal-external-storage-legacy | datadog-remote-codec-v2 |
-//                             cookbook-claim-checked | aws-extended-client
+//                             cookbook-claim-checked | aws-extended-client | unreadable (what
+//                             could not be read: status invalid, "problems" says why)
 //     "status":       string  ok | missing | corrupt | expired | foreign | invalid | unchecked | error |
 //                             other-store (the reference names a store other than the configured one:
 //                             not looked up; "problems" says which and the --store that reaches it)

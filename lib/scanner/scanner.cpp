@@ -2,6 +2,8 @@
 // the history event being visited, reporting every reference it meets.
 #include "scanner/scanner.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 #include "scanner/scan_internal.hpp"
 #include "temporal/external_storage_reference.hpp"
 #include "temporal/payload.hpp"
+#include "temporal/payload_codecs.hpp"
 
 namespace claimcheck {
 
@@ -101,15 +104,19 @@ std::string duplicate_key(std::string_view text, const Json& document) {
   return duplicate;
 }
 
-/// The finding for a document with a key twice: reported as unreadable
-/// (invalid), so that neither inspect nor gc --keep-referenced takes the
-/// document for all its references.
-Finding duplicate_key_finding(const std::string& key) {
+/// What could not be read (invalid): neither inspect nor gc
+/// --keep-referenced takes the input for all its references.
+Finding unreadable(std::string why) {
   Finding finding;
   finding.format = FoundFormat::Unreadable;
-  finding.error = "an object has the key \"" + key.substr(0, 80) +
-                  "\" twice; only one of its values is read (retrieve --json-fields restores both)";
+  finding.error = std::move(why);
   return finding;
+}
+
+/// The finding for a document with a key twice.
+Finding duplicate_key_finding(const std::string& key) {
+  return unreadable("an object has the key \"" + key.substr(0, 80) +
+                    "\" twice; only one of its values is read (retrieve --json-fields restores both)");
 }
 
 /// JSON inside a payload or a string that nests deeper than the scanner
@@ -125,7 +132,9 @@ struct EventContext {
 
 class Walker {
  public:
-  Walker(const FindingHandler& emit, std::size_t line) : emit_(emit), line_(line) {}
+  /// `inflate_left`: what the input's binary/zlib payloads may still inflate to.
+  Walker(const FindingHandler& emit, std::size_t line, InflateLimits limits, std::uint64_t& inflate_left)
+      : emit_(emit), line_(line), limits_(limits), inflate_left_(inflate_left) {}
 
   /// A history printed one event per line: names gathered so far are kept
   /// by the caller across lines.
@@ -191,10 +200,7 @@ class Walker {
       isolated_ = outer;
     } catch (const NestedTooDeep& e) {
       isolated_ = outer;
-      Finding finding;
-      finding.format = FoundFormat::Unreadable;
-      finding.error = e.why();
-      report(std::move(finding));
+      report(unreadable(e.why()));
     }
   }
 
@@ -224,10 +230,32 @@ class Walker {
     // serve's wrapper, as a history the Web UI exports holds it: the payload it wraps.
     if (auto original = temporal::claimcheck_driver_payload(parsed.payload))
       return walk_payload(temporal::JsonPayload{std::move(*original), parsed.form, {}});
+    if (parsed.payload.encoding() == temporal::kZlibEncoding) return walk_inflated(parsed);
     if (auto finding = scan::payload_finding(parsed)) return report(std::move(*finding));
     if (!scan::may_hold_reference(parsed.payload.data)) return;
     if (auto data = parse_embedded(parsed.payload.data))
       walk_isolated(*data);  // the pointer goes on as if the payload were shown decoded
+  }
+
+  /// A binary/zlib payload holds a payload that may be a reference: serve
+  /// shows it so, and gc --keep-referenced must keep what it names.
+  void walk_inflated(const temporal::JsonPayload& parsed) {
+    const std::uint64_t bound = std::min(limits_.per_payload, inflate_left_);
+    temporal::Payload inner;
+    try {
+      std::uint64_t inflated = 0;  // every layer's
+      inner = temporal::undo_known_codecs(parsed.payload, bound, &inflated);
+      inflate_left_ -= inflated;
+    } catch (const temporal::InflatesBeyond&) {
+      return report(unreadable(
+          bound < limits_.per_payload
+              ? fmt::format("binary/zlib payload not read: the input's inflate to more than {} bytes together",
+                            limits_.per_input)
+              : fmt::format("binary/zlib payload not read: it inflates to more than {} bytes", bound)));
+    } catch (const Error& e) {
+      return report(unreadable("binary/zlib data that does not inflate to a payload: " + e.why()));
+    }
+    walk_payload(temporal::JsonPayload{std::move(inner), parsed.form, {}});
   }
 
   static bool is_history(const Json& events) {
@@ -406,10 +434,7 @@ class Walker {
     const std::string why = "nested deeper than " + std::to_string(kMaxDepth) + " levels at " +
                             pointer_.substr(0, shown) + (shown < pointer_.size() ? "..." : "");
     if (isolated_) throw NestedTooDeep(ErrorKind::InvalidInput, "input", why);
-    Finding finding;
-    finding.format = FoundFormat::Unreadable;
-    finding.error = why;
-    report(std::move(finding), short_pointer());
+    report(unreadable(why), short_pointer());
   }
 
   /// The pointer of the deepest ancestor of the value being walked whose
@@ -430,15 +455,19 @@ class Walker {
   bool isolated_ = false;  // walking a payload's or a string's JSON
   const FindingHandler& emit_;
   std::size_t line_;
+  InflateLimits limits_;
+  std::uint64_t& inflate_left_;
   std::string pointer_;
   EventContext event_;
 };
 
 /// Parses each JSON Lines line; blank lines are skipped. Lines that are
 /// history events keep their history context.
-void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines) {
+void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines,
+                InflateLimits limits) {
   std::size_t line_number = 0;
   scan::TypeNames event_names;
+  std::uint64_t inflate_left = limits.per_input;  // the whole input's, not each line's
   // Bad lines before the first good one wait: a text where no line is JSON
   // is not JSON Lines at all, and fails as a whole.
   std::vector<Finding> waiting;
@@ -457,10 +486,8 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLine
       const std::string why = "line " + std::to_string(line_number) + " is not JSON: " + json_error_reason(e);
       if (bad_lines == BadLines::Fail) throw Error(ErrorKind::InvalidInput, "input", why);
       if (!first_error) first_error.emplace(ErrorKind::InvalidInput, "input", why);
-      Finding finding;
-      finding.format = FoundFormat::Unreadable;
+      Finding finding = unreadable(why);
       finding.line = line_number;
-      finding.error = why;
       if (any_good)
         on_finding(std::move(finding));
       else
@@ -477,9 +504,9 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLine
     }
     if (scan::is_event(document)) {
       scan::add_type_name(document, event_names);
-      Walker(on_finding, line_number).walk_event_line(document, event_names);
+      Walker(on_finding, line_number, limits, inflate_left).walk_event_line(document, event_names);
     } else {
-      Walker(on_finding, line_number).walk_root(document);
+      Walker(on_finding, line_number, limits, inflate_left).walk_root(document);
     }
   }
   if (!any_good && first_error) throw *first_error;
@@ -494,21 +521,23 @@ bool has_several_lines(std::string_view text) {
 }  // namespace
 
 void scan_json(const nlohmann::ordered_json& document, const FindingHandler& on_finding,
-               std::size_t line) {
-  Walker(on_finding, line).walk_root(document);
+               std::size_t line, InflateLimits limits) {
+  std::uint64_t inflate_left = limits.per_input;
+  Walker(on_finding, line, limits, inflate_left).walk_root(document);
 }
 
-void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines) {
+void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines,
+               InflateLimits limits) {
   Json document;
   try {
     document = parse_json<Json>(text);
   } catch (const Json::exception& e) {  // parse_error, and out_of_range for 1e400
-    if (has_several_lines(text)) return scan_lines(text, on_finding, bad_lines);
+    if (has_several_lines(text)) return scan_lines(text, on_finding, bad_lines, limits);
     throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + json_error_reason(e));
   }
   if (const std::string duplicate = duplicate_key(text, document); !duplicate.empty())
     on_finding(duplicate_key_finding(duplicate));
-  scan_json(document, on_finding);
+  scan_json(document, on_finding, 0, limits);
 }
 
 }  // namespace claimcheck

@@ -72,12 +72,22 @@ enum class BadLines {
   Report,  // a Finding of format Unreadable, with the line and error; go on (inspect)
 };
 
+/// A binary/zlib payload (the SDKs' ZlibCodec) is inflated and what it holds
+/// read, within these bounds, every nested layer counted (a zlib bomb of
+/// 1 MB inflates to 1 GB). One that does not inflate to a Payload within
+/// them is an Unreadable finding.
+struct InflateLimits {
+  std::uint64_t per_payload = std::uint64_t{64} << 20;
+  std::uint64_t per_input = std::uint64_t{1} << 30;  // all of one input's together
+};
+
 /// Scans `text` (any of the accepted input kinds) and reports each finding in
 /// document order. Throws Error(InvalidInput) when the input is not JSON.
-void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines = BadLines::Fail);
+void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines bad_lines = BadLines::Fail,
+               InflateLimits limits = {});
 
 /// Scans an already parsed document; `line` is copied into each finding.
 void scan_json(const nlohmann::ordered_json& document, const FindingHandler& on_finding,
-               std::size_t line = 0);
+               std::size_t line = 0, InflateLimits limits = {});
 
 }  // namespace claimcheck

@@ -1,6 +1,7 @@
 """End-to-end `claimcheck gc` on the local directory store: the mixed-TTL
 scenario, LastModified = file mtime for foreign objects, sidecars removed with
 their objects, --older-than, per-key failures (exit 6) and bad input."""
+import base64
 import datetime
 import json
 import os
@@ -11,12 +12,14 @@ import subprocess
 import sys
 import unittest
 import uuid
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gc_cli  # noqa: E402
 from gc_cli import GcTestCase, LocalBackend, layout_key, utc_now  # noqa: E402
 from gc_scenario import MixedTtlScenario  # noqa: E402
 from claimcheck_test import with_thread_limit  # noqa: E402
+from temporal_wire import payload_wire  # noqa: E402
 
 DAY = datetime.timedelta(days=1)
 
@@ -92,6 +95,26 @@ class LocalGc(GcTestCase, MixedTtlScenario):
         self.assertIn("stdin ('-') given more than once",
                       self.fails(2, "gc", "--prefix", self.prefix, "--as-of", "+2d", "--keep-referenced", "-",
                                  "--keep-referenced", "-"))
+        self.assertEqual(self.backend.keys(self.prefix), {ref["key"]})
+
+    def test_keep_referenced_reads_inside_binary_zlib_payloads(self):
+        # The SDKs' ZlibCodec: a payload holding a serialised json/plain payload whose data is the
+        # reference. serve shows it so; gc had not seen it, and deleted the object.
+        ref = self.offload(b"x" * 100, "1d")
+        inner = payload_wire({"encoding": b"json/plain"}, json.dumps(ref).encode())
+        zipped = {"metadata": {"encoding": base64.b64encode(b"binary/zlib").decode()},
+                  "data": base64.b64encode(zlib.compress(inner)).decode()}
+        history = {"events": [{"eventId": "5", "eventType": "EVENT_TYPE_ACTIVITY_TASK_COMPLETED",
+                               "activityTaskCompletedEventAttributes": {"result": {"payloads": [zipped]}}}]}
+        r = self.run_cc("gc", "--prefix", self.prefix, "--as-of", "+2d", "--keep-referenced", "-", "--json",
+                        stdin=json.dumps(history).encode())
+        self.assertEqual(r.code, 0, r.err)
+        self.assertEqual((r.json()["kept_referenced"], r.json()["deleted"]), (1, 0))
+        # One that does not inflate might hold any reference: nothing is deleted.
+        zipped["data"] = base64.b64encode(zlib.compress(inner)[:-6]).decode()
+        line = self.fails(3, "gc", "--prefix", self.prefix, "--as-of", "+2d", "--keep-referenced", "-",
+                          stdin=json.dumps(history).encode())
+        self.assertIn("binary/zlib data that does not inflate to a payload", line)
         self.assertEqual(self.backend.keys(self.prefix), {ref["key"]})
 
     def test_go_runner_directory_at_the_root(self):

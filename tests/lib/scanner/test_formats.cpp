@@ -3,10 +3,25 @@
 
 #include "core/error.hpp"
 #include "scan_helpers.hpp"
+#include "temporal/payload_wire.hpp"
+#include "test_support.hpp"
 
 using namespace scanner_test;
 using claimcheck::ErrorKind;
 using claimcheck::FoundFormat;
+
+namespace {
+
+/// A binary/zlib payload's data, as the SDKs' ZlibCodec writes it: `inner` serialised, zlib-compressed.
+std::string zlib_of(const claimcheck::temporal::Payload& inner, int level = 6) {
+  return claimcheck::testing::zlib_compress(claimcheck::temporal::encode_payload_wire(inner), level);
+}
+
+Json zlib_payload(const claimcheck::temporal::Payload& inner, int level = 6) {
+  return payload(Form::Base64, {{"encoding", "binary/zlib"}}, zlib_of(inner, level));
+}
+
+}  // namespace
 
 TEST_CASE("a bare claimcheck reference is one finding with its fields") {
   auto findings = scan(claimcheck_ref("claimcheck/2026-02-08/132400Z-0f8e"));
@@ -151,6 +166,57 @@ TEST_CASE("references inside an ordinary json/plain payload are found under its 
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].pointer == "/result/payloads/0/data/fetchPhotos");
   CHECK(findings[0].key == "deep");
+}
+
+TEST_CASE("a binary/zlib payload is inflated and what it holds read, as serve decodes it") {
+  using claimcheck::temporal::Payload;
+  const Payload state{{{"encoding", "json/plain"}}, Json{{"report", go_ref("zipped")}}.dump(), {}};
+  const Payload reference{{{"encoding", "json/plain"}}, claimcheck_ref("twice").dump(), {}};
+  const Payload layer{{{"encoding", "binary/zlib"}}, zlib_of(reference), {}};
+  auto findings = scan(Json{{"result", payloads(zlib_payload(state), zlib_payload(layer))}});
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].key == "zipped");
+  CHECK(findings[0].pointer == "/result/payloads/0/report");  // as if shown decoded
+  CHECK(findings[1].key == "twice");
+  CHECK(findings[1].pointer == "/result/payloads/1");
+  CHECK_FALSE(findings[1].error.has_value());
+
+  // Data that does not inflate, and one that inflates too far: each unreadable, the rest still read.
+  Json cut = zlib_payload(state);
+  cut["data"] = base::base64_encode(zlib_of(state).substr(0, 20));
+  const Payload big{{{"encoding", "binary/plain"}}, std::string(5000, 'z'), {}};
+  const std::string document =
+      Json{{"a", payloads(cut)}, {"b", payloads(zlib_payload(big))}, {"c", payloads(zlib_payload(state))}}.dump();
+  findings.clear();
+  claimcheck::scan_text(document, [&](Finding&& f) { findings.push_back(std::move(f)); },
+                        claimcheck::BadLines::Fail, {.per_payload = 4000, .per_input = 1 << 20});
+  REQUIRE(findings.size() == 3);
+  CHECK(findings[0].format == FoundFormat::Unreadable);
+  CHECK(findings[0].pointer == "/a/payloads/0");
+  CHECK(findings[0].error.value_or("").starts_with("binary/zlib data that does not inflate to a payload: "));
+  CHECK(findings[1].format == FoundFormat::Unreadable);
+  CHECK(findings[1].error.value_or("") == "binary/zlib payload not read: it inflates to more than 4000 bytes");
+  CHECK(findings[2].key == "zipped");
+}
+
+TEST_CASE("the binary/zlib payloads of one input inflate to a bound together, also across JSON Lines") {
+  using claimcheck::temporal::Payload;
+  const Payload big{{{"encoding", "binary/plain"}}, std::string(3000, 'z'), {}};
+  const Payload state{{{"encoding", "json/plain"}}, Json{{"report", go_ref("after")}}.dump(), {}};
+  // Each line inflates about 3,000 bytes, within 4,000 per payload; the third line goes past 8,000.
+  std::string lines;
+  for (int i = 0; i < 3; ++i) lines += Json{{"result", payloads(zlib_payload(big))}}.dump() + "\n";
+  lines += Json{{"result", payloads(zlib_payload(state))}}.dump() + "\n";
+  std::vector<Finding> findings;
+  claimcheck::scan_text(lines, [&](Finding&& f) { findings.push_back(std::move(f)); }, claimcheck::BadLines::Fail,
+                        {.per_payload = 4000, .per_input = 8000});
+  REQUIRE(findings.size() == 2);
+  CHECK(findings[0].line == 3);
+  CHECK(findings[0].error.value_or("") ==
+        "binary/zlib payload not read: the input's inflate to more than 8000 bytes together");
+  CHECK(findings[1].key == "after");  // small enough for what is left
+  CHECK(claimcheck::InflateLimits{}.per_payload == 64 << 20);  // as the man page says
+  CHECK(claimcheck::InflateLimits{}.per_input == 1 << 30);
 }
 
 TEST_CASE("JSON Lines: each line scanned, findings carry their line number") {
