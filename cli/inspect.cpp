@@ -130,11 +130,14 @@ int run_inspect(const GlobalOptions& global, const InspectFlags& flags) {
     LazyStore store([&config] { return open_store_for(config); });
     auto buckets = open_bucket_stores_for(config);
     check_inspections(report.items, store, *buckets, options, report.now);
-  } else if (flags.offline && flags.url) {
-    // Presigning is computed here, not asked of the store: offline still holds.
-    auto store = open_store_for(config);
-    auto buckets = open_bucket_stores_for(config);
-    presign_inspections(report.items, *store, *buckets, options);
+  } else if (flags.offline) {
+    auto buckets = open_bucket_stores_for(config);  // opens nothing until a store is asked for
+    settle_offline(report.items, store_location(config), *buckets, report.now);
+    if (flags.url) {
+      // Presigning is computed here, not asked of the store: offline still holds.
+      auto store = open_store_for(config);
+      presign_inspections(report.items, *store, *buckets, options);
+    }
   }
   report.summary = summarize(report.items);
   wait_if_interrupted();  // lookups an interrupt failed are not the result
@@ -149,7 +152,7 @@ void add_inspect_options(CLI::App& sub, InspectFlags& flags) {
   sub.add_option("INPUT", flags.inputs,
                  "Files, '-' for stdin, or an inline reference '{...}' or JSON string (none: stdin)");
   auto* offline = sub.add_flag("--offline", flags.offline,
-                               "Only read the references: no store request at all");
+                               "Only read the references: no store request at all (other-store is still said)");
   sub.add_flag("--verify", flags.verify, "Download each object and check size and sha256")
       ->excludes(offline);
   auto* url = sub.add_flag("--url", flags.url,

@@ -48,20 +48,38 @@ void verify_content(Inspection& item, Store& store, bool& corrupt, bool& missing
   record_content_check(item, inspect::check_content(store, *item.finding.reference), corrupt, missing);
 }
 
+/// Why `item` is not where inspect may look, said without a request: a
+/// reference to a store other than `store_location` (when one is
+/// configured), an External Storage claim in a bucket not configured.
+std::optional<std::string> elsewhere(const Inspection& item, const std::string& store_location,
+                                     const BucketStores& buckets) {
+  if (item.finding.external) {
+    const std::string& bucket = item.finding.external->bucket;
+    if (buckets.allows(bucket)) return std::nullopt;
+    const Error refusal = bucket_refusal(bucket, buckets.allowed_list());
+    return refusal.what_failed() + ": " + refusal.why();
+  }
+  if (!item.finding.reference || store_location.empty()) return std::nullopt;
+  return store_mismatch(*item.finding.reference, store_location);
+}
+
+/// Not the reference's fault (retrieve still refuses it): reported, never
+/// contacted. True when `item` is elsewhere.
+bool settle_elsewhere(Inspection& item, const std::string& store_location, const BucketStores& buckets,
+                      TimePoint now) {
+  auto why = elsewhere(item, store_location, buckets);
+  if (!why) return false;
+  item.problems.push_back(*why);
+  if (!is_expired(item, now)) item.status = CheckStatus::OtherStore;
+  return true;
+}
+
 /// An External Storage reference: only in a configured bucket; its object is
 /// the stored Payload, whose size the reference gives.
 void check_external(Inspection& item, BucketStores& buckets, const InspectOptions& options, TimePoint now) {
   const temporal::ExternalStorageReference& ref = *item.finding.external;
-  Store* store = nullptr;
-  try {
-    store = &buckets.store_for(ref.bucket);
-  } catch (const Error& e) {  // not configured: reported, never contacted
-    // As a claimcheck reference to another store: not where inspect may
-    // look, which is not the reference's fault (retrieve still refuses it).
-    item.problems.push_back(e.what_failed() + ": " + e.why());
-    if (!is_expired(item, now)) item.status = CheckStatus::OtherStore;
-    return;
-  }
+  if (settle_elsewhere(item, {}, buckets, now)) return;
+  Store* store = &buckets.store_for(ref.bucket);
   item.object = store->head(ref.key);
   item.looked_up = true;
   if (options.url_lifetime && item.object) item.url = store->fetch_url(ref.key, *options.url_lifetime);
@@ -86,11 +104,7 @@ void check_one(Inspection& item, Store& store, BucketStores& buckets, const Insp
   if (item.finding.external) return check_external(item, buckets, options, now);
   const Reference& ref = *item.finding.reference;
   // Looking it up here would report it missing when it is not (retrieve refuses it the same way).
-  if (auto why = store_mismatch(ref, store.location())) {
-    item.problems.push_back(*why);
-    if (!is_expired(item, now)) item.status = CheckStatus::OtherStore;
-    return;
-  }
+  if (settle_elsewhere(item, store.location(), buckets, now)) return;
   item.object = store.head(ref.key);
   item.looked_up = true;
   // A link is only worth giving for an object that is there.
@@ -238,33 +252,27 @@ ResponseOverrides response_overrides(const Reference& ref) {
   return response;
 }
 
+void settle_offline(std::vector<Inspection>& inspections, const std::string& store_location,
+                    const BucketStores& buckets, TimePoint now) {
+  for (Inspection& item : inspections)
+    if (needs_lookup(item)) settle_elsewhere(item, store_location, buckets, now);
+}
+
 void presign_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
                          const InspectOptions& options) {
   if (!options.url_lifetime) return;
   for (Inspection& item : inspections) {
     if (!is_fetchable(item.finding.format) || item.finding.error) continue;
+    // Only where the user configured, as online: settle_offline said why not.
+    if (elsewhere(item, store.location(), buckets)) continue;
     try {
       if (item.finding.external) {
-        // Only in a bucket the user configured, as online; another gets no
-        // link, and the line online would give says why (store_for refuses it).
         const temporal::ExternalStorageReference& ref = *item.finding.external;
-        Store* bucket = nullptr;
-        try {
-          bucket = &buckets.store_for(ref.bucket);
-        } catch (const Error& e) {
-          if (e.kind() != ErrorKind::InvalidInput) throw;
-          item.problems.push_back("no URL: " + e.what_failed() + ": " + e.why());
-          continue;
-        }
-        item.url = bucket->fetch_url(ref.key, *options.url_lifetime);
+        item.url = buckets.store_for(ref.bucket).fetch_url(ref.key, *options.url_lifetime);
         continue;
       }
       if (!item.finding.reference) continue;
       const Reference& ref = *item.finding.reference;
-      if (auto why = store_mismatch(ref, store.location())) {
-        item.problems.push_back("no URL: " + *why);
-        continue;
-      }
       item.url = store.fetch_url(ref.key, *options.url_lifetime, response_overrides(ref));
     } catch (const Error& e) {
       // As online: a setting that cannot be used stops inspect (exit 2); a

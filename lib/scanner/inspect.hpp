@@ -82,10 +82,17 @@ std::size_t lookups_needed(const std::vector<Inspection>& inspections);
 void check_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,
                        const InspectOptions& options, TimePoint now);
 
-/// Offline: a presigned URL (options.url_lifetime) for every reference
-/// claimcheck can fetch (an External Storage one in a configured bucket),
-/// without looking anything up (presigning needs no request). One in another
-/// store or bucket gets a problem line saying why it has none. A URL that
+/// Offline: what needs no request is settled as online: a reference to a
+/// store other than `store_location` ("" when none is configured: not
+/// judged) or an External Storage claim in a bucket not configured is
+/// OtherStore (Expired stays), with the line saying which --store or
+/// --read-bucket reaches it.
+void settle_offline(std::vector<Inspection>& inspections, const std::string& store_location,
+                    const BucketStores& buckets, TimePoint now);
+
+/// Offline, after settle_offline: a presigned URL (options.url_lifetime) for
+/// every reference claimcheck can fetch in the configured store or buckets,
+/// without looking anything up (presigning needs no request). A URL that
 /// cannot be made (a credential provider that fails) makes the finding a
 /// StoreError with a problem line; a setting that cannot be used throws.
 void presign_inspections(std::vector<Inspection>& inspections, Store& store, BucketStores& buckets,

@@ -25,19 +25,23 @@ std::string ConfiguredBuckets::allowed_list() const {
   return list;
 }
 
-void refuse_bucket(const std::string& bucket, const std::string& allowed_list) {
+Error bucket_refusal(const std::string& bucket, const std::string& allowed_list) {
   std::string shown = bucket.substr(0, 80);
   for (char& c : shown)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = '?';
   // No --store or --read-bucket could name it: no advice to use one.
   if (!is_bucket_name(bucket))
-    throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"", "not a bucket name, so not contacted");
+    return Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"", "not a bucket name, so not contacted");
   // With no bucket configured there is no endpoint either, which it needs too.
-  throw Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"",
-              "not configured, so not contacted (configured: " +
-                  (allowed_list.empty() ? "no S3 bucket" : allowed_list) + "; use --store " +
-                  base::shell_word("s3://" + shown) + " or --read-bucket " + base::shell_word(shown) +
-                  (allowed_list.empty() ? " with its endpoint)" : ")"));
+  return Error(ErrorKind::InvalidInput, "bucket \"" + shown + "\"",
+               "not configured, so not contacted (configured: " +
+                   (allowed_list.empty() ? "no S3 bucket" : allowed_list) + "; use --store " +
+                   base::shell_word("s3://" + shown) + " or --read-bucket " + base::shell_word(shown) +
+                   (allowed_list.empty() ? " with its endpoint)" : ")"));
+}
+
+void refuse_bucket(const std::string& bucket, const std::string& allowed_list) {
+  throw bucket_refusal(bucket, allowed_list);
 }
 
 }  // namespace claimcheck

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/error.hpp"
 #include "stores/store.hpp"
 
 namespace claimcheck {
@@ -54,7 +55,9 @@ class ConfiguredBuckets : public BucketStores {
 /// configured endpoint with the configured credentials (see open_store).
 std::unique_ptr<BucketStores> open_bucket_stores(const Config& config, StoreLines lines = {});
 
-/// The refusal for a bucket that is not configured, Error(InvalidInput).
+/// The refusal for a bucket that is not configured, Error(InvalidInput),
+/// thrown or (bucket_refusal) returned.
+Error bucket_refusal(const std::string& bucket, const std::string& allowed_list);
 [[noreturn]] void refuse_bucket(const std::string& bucket, const std::string& allowed_list);
 
 }  // namespace claimcheck

@@ -331,6 +331,14 @@ class LocalInspect(InspectTestCase):
         # With the store it names, it is ok.
         self.assertIn("ok", self.inspect(*self.store, "inspect", "--json", json.dumps(ref)).json()
                       ["findings"][0]["status"])
+        # Offline too, where the question is just that: which store does it name? (It was unchecked.)
+        for flags in ([], ["--url"]):
+            offline = self.inspect(*other, "inspect", "--offline", "--json", *flags, json.dumps(ref)).json()
+            self.assertEqual([(f["status"], f["problems"], f["url"]) for f in offline["findings"]],
+                             [("other-store", finding["problems"], None)], flags)
+            self.assertEqual(offline["summary"]["other_store"], 1)
+        self.assertEqual(self.inspect(*self.store, "inspect", "--offline", "--json", json.dumps(ref)).json()
+                         ["findings"][0]["status"], "unchecked")
 
     def test_a_store_field_no_store_option_can_match_gets_no_advice_to_use_it(self):
         # Advice to use --store s3://bucket/prefix (or S3://, or nothing) could
@@ -351,11 +359,10 @@ class LocalInspect(InspectTestCase):
         dead = ["--store", "s3://nowhere", "--endpoint", f"http://127.0.0.1:{unused_port()}",
                 "--region", "us-east-1"]
         self.env.update(AWS_ACCESS_KEY_ID="AKIDEXAMPLE", AWS_SECRET_ACCESS_KEY="not-a-real-secret")
-        r = self.inspect(*dead, "inspect", "--offline", json.dumps(ref))
-        self.assertIn("unchecked", r.out)
-        self.assertIn("(offline: nothing looked up)", r.out)
-        # Presigning needs no request: --url works offline, even with nothing listening.
         ref_there = dict(ref, store="s3://nowhere")
+        r = self.inspect(*dead, "inspect", "--offline", json.dumps(ref_there))
+        self.assertIn("unchecked 1 (offline: nothing looked up)", r.out)
+        # Presigning needs no request: --url works offline, even with nothing listening.
         signed = self.inspect(*dead, "inspect", "--offline", "--url", "--json", json.dumps(ref_there)).json()
         url = signed["findings"][0]["url"]
         self.assertTrue(url.startswith(dead[3] + "/nowhere/" + ref["key"] + "?"), url)

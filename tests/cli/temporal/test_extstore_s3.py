@@ -111,8 +111,10 @@ class ExternalStorageS3(CliTestCase):
         findings = json.loads(self.expect(0, *dead, "inspect", "--offline", "--url", "--json", path).out)["findings"]
         self.assertEqual([f["bucket"] for f in findings], [BUCKET, "not-configured-bucket"])
         self.assertIsNone(findings[1]["url"])  # never presigned for a bucket the user did not configure
+        # Said offline as online: which --store or --read-bucket reaches it.
+        self.assertEqual((findings[0]["status"], findings[1]["status"]), ("unchecked", "other-store"))
         self.assertEqual(findings[1]["problems"],
-                         ['no URL: bucket "not-configured-bucket": not configured, so not contacted (configured: '
+                         ['bucket "not-configured-bucket": not configured, so not contacted (configured: '
                           'bars; use --store s3://not-configured-bucket or --read-bucket not-configured-bucket)'])
         self.assertTrue(findings[0]["url"].startswith("http://127.0.0.1:9/"))
         # The Host is signed: the link that works is made for the real endpoint, offline too.

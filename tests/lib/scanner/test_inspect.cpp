@@ -431,4 +431,25 @@ TEST_CASE("an External Storage reference to a bucket that is not configured is o
   CHECK(other.heads == 0);
   CHECK(main_store.heads == 0);
   CHECK(inspect_exit_code(summarize(items)) == 0);
+
+  // Offline, the same is said without a request; a claimcheck reference to another store too.
+  Reference elsewhere = put_plain(main_store, "k", "hello");
+  elsewhere.store = "s3://elsewhere";
+  Reference here = elsewhere;
+  here.store = "memory://";
+  std::vector<Inspection> offline;
+  offline.push_back(prepare_inspection(external_finding(other, "elsewhere", "v0/d/sha256/x", "x", 1), "t", kNow));
+  offline.push_back(prepare_inspection(external_finding(other, "configured", "v0/d/sha256/y", "y", 1), "t", kNow));
+  offline.push_back(prepare_inspection(finding_for(elsewhere), "t", kNow));
+  offline.push_back(prepare_inspection(finding_for(here), "t", kNow));
+  settle_offline(offline, main_store.location(), buckets, kNow);
+  CHECK(offline[0].status == CheckStatus::OtherStore);
+  CHECK(offline[0].problems == items[0].problems);
+  CHECK(offline[1].status == CheckStatus::Unchecked);
+  CHECK(offline[2].status == CheckStatus::OtherStore);
+  CHECK(mentions(offline[2], "reference is for store s3://elsewhere but the configured store is memory:// "
+                             "(use --store s3://elsewhere)"));
+  CHECK(offline[3].status == CheckStatus::Unchecked);
+  CHECK(other.heads == 0);
+  CHECK(main_store.heads == 0);
 }
