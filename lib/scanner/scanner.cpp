@@ -45,34 +45,76 @@ bool is_fetchable(FoundFormat format) {
 
 namespace {
 
+/// A key some object holds twice, and that object's JSON pointer.
+struct DuplicateKey {
+  std::string key, pointer;
+};
+
+/// One escaped JSON pointer token.
+void append_token(std::string& pointer, std::string_view token) {
+  pointer += '/';
+  for (char c : token) {
+    if (c == '~') pointer += "~0";
+    else if (c == '/') pointer += "~1";
+    else pointer += c;
+  }
+}
+
 /// parse_json, noting the first key that some object holds twice (slower
 /// than parse_json: for duplicate_key only). Throws as parse_json does.
-Json parse_noting_duplicate_keys(std::string_view text, std::string& duplicate) {
+Json parse_noting_duplicate_keys(std::string_view text, std::optional<DuplicateKey>& duplicate) {
   // The keys of the objects being parsed, innermost last: one list, each
   // object's keys after its start (kept allocated from one object to the next).
   std::vector<std::string> keys;
   std::vector<std::size_t> starts;
   std::size_t used = 0;
+  // The containers being parsed, outermost first: where each is, for the pointer.
+  struct Container {
+    bool array = false;
+    std::size_t elements = 0;  // an array's, begun so far
+    std::string key;           // an object's, the member being parsed
+  };
+  std::vector<Container> open;
+  const auto element_begins = [&open] {
+    if (!open.empty() && open.back().array) ++open.back().elements;
+  };
+  const auto pointer_of_innermost = [&open] {
+    std::string pointer;
+    for (std::size_t i = 0; i + 1 < open.size(); ++i)
+      append_token(pointer, open[i].array ? std::to_string(open[i].elements - 1) : open[i].key);
+    return pointer;
+  };
   return parse_json<Json>(text, [&](int, Json::parse_event_t event, Json& parsed) {
     switch (event) {
-      case Json::parse_event_t::object_start: starts.push_back(used); break;
+      case Json::parse_event_t::object_start:
+        element_begins();
+        open.push_back({false, 0, {}});
+        starts.push_back(used);
+        break;
+      case Json::parse_event_t::array_start:
+        element_begins();
+        open.push_back({true, 0, {}});
+        break;
+      case Json::parse_event_t::array_end: open.pop_back(); break;
+      case Json::parse_event_t::value: element_begins(); break;
       case Json::parse_event_t::object_end:
+        open.pop_back();
         used = starts.back();
         starts.pop_back();
         break;
       case Json::parse_event_t::key: {
         const auto& key = parsed.get_ref<const std::string&>();
+        if (!duplicate) open.back().key = key;
         const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(starts.back());
         const auto end = keys.begin() + static_cast<std::ptrdiff_t>(used);
         if (std::find(begin, end, key) != end) {
-          if (duplicate.empty()) duplicate = key;
+          if (!duplicate) duplicate = DuplicateKey{key, pointer_of_innermost()};
           break;
         }
         if (used == keys.size()) keys.emplace_back();
         keys[used++].assign(key);
         break;
       }
-      default: break;
     }
     return true;
   });
@@ -92,14 +134,13 @@ std::size_t members_in(const Json& document) {
   return members;
 }
 
-/// The key some object of `text` holds twice ("" when none): the parsed
-/// `document` keeps one of its values, so a reference under the other
-/// would never be seen (retrieve --json-fields, which works on the text,
-/// restores both). Counted first, cheaply; looked for only when the counts
-/// differ.
-std::string duplicate_key(std::string_view text, const Json& document) {
-  if (member_count(text) == members_in(document)) return {};
-  std::string duplicate;
+/// A key some object of `text` holds twice: the parsed `document` keeps one
+/// of its values, so a reference under the other would never be seen
+/// (retrieve --json-fields, which works on the text, restores both).
+/// Counted first, cheaply; looked for only when the counts differ.
+std::optional<DuplicateKey> duplicate_key(std::string_view text, const Json& document) {
+  if (member_count(text) == members_in(document)) return std::nullopt;
+  std::optional<DuplicateKey> duplicate;
   parse_noting_duplicate_keys(text, duplicate);
   return duplicate;
 }
@@ -113,10 +154,12 @@ Finding unreadable(std::string why) {
   return finding;
 }
 
-/// The finding for a document with a key twice.
-Finding duplicate_key_finding(const std::string& key) {
-  return unreadable("an object has the key \"" + key.substr(0, 80) +
-                    "\" twice; only one of its values is read (retrieve --json-fields restores both)");
+/// The finding for a document with a key twice, at the object that holds it.
+Finding duplicate_key_finding(const DuplicateKey& duplicate) {
+  Finding finding = unreadable("an object has the key \"" + duplicate.key.substr(0, 80) +
+                               "\" twice; only one of its values is read (retrieve --json-fields restores both)");
+  finding.pointer = duplicate.pointer;
+  return finding;
 }
 
 /// JSON inside a payload or a string that nests deeper than the scanner
@@ -213,8 +256,8 @@ class Walker {
     } catch (const Json::exception&) {
       return std::nullopt;
     }
-    if (const std::string duplicate = duplicate_key(text, *parsed); !duplicate.empty())
-      report(duplicate_key_finding(duplicate));
+    if (const auto duplicate = duplicate_key(text, *parsed))
+      report(duplicate_key_finding(*duplicate), pointer_ + duplicate->pointer);
     return parsed;
   }
 
@@ -393,12 +436,7 @@ class Walker {
         size_ = std::string::npos;
         return;
       }
-      pointer_ += '/';
-      for (char c : token) {
-        if (c == '~') pointer_ += "~0";
-        else if (c == '/') pointer_ += "~1";
-        else pointer_ += c;
-      }
+      append_token(pointer_, token);
     }
     ~Descend() {
       if (size_ != std::string::npos) pointer_.resize(size_);
@@ -497,8 +535,8 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLine
     any_good = true;
     for (Finding& finding : waiting) on_finding(std::move(finding));
     waiting.clear();
-    if (const std::string duplicate = duplicate_key(line, document); !duplicate.empty()) {
-      Finding finding = duplicate_key_finding(duplicate);
+    if (const auto duplicate = duplicate_key(line, document)) {
+      Finding finding = duplicate_key_finding(*duplicate);
       finding.line = line_number;
       on_finding(std::move(finding));
     }
@@ -535,8 +573,7 @@ void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines
     if (has_several_lines(text)) return scan_lines(text, on_finding, bad_lines, limits);
     throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + json_error_reason(e));
   }
-  if (const std::string duplicate = duplicate_key(text, document); !duplicate.empty())
-    on_finding(duplicate_key_finding(duplicate));
+  if (const auto duplicate = duplicate_key(text, document)) on_finding(duplicate_key_finding(*duplicate));
   scan_json(document, on_finding, 0, limits);
 }
 

@@ -407,7 +407,14 @@ TEST_CASE("a key twice in one object is an invalid finding: one of its values wo
   CHECK(findings[0].format == claimcheck::FoundFormat::Unreadable);
   CHECK(*findings[0].error ==
         "an object has the key \"a\" twice; only one of its values is read (retrieve --json-fields restores both)");
+  CHECK(findings[0].pointer == "/data");  // the object that holds it
   CHECK(findings[1].reference->key == "cc/k2");
+  // Deep in arrays and escaped keys: the pointer leads to it.
+  const std::string deep = R"({"x":[1,{"y":2},[{},{"a/b~":{"k":1,"k":2}}]],"z":{"n":1}})";
+  auto deep_findings = scan_str(deep);
+  REQUIRE(deep_findings.size() == 1);
+  CHECK(deep_findings[0].pointer == "/x/2/1/a~1b~0");
+  CHECK(scan_str(R"({"k":1,"k":2})").at(0).pointer.empty());  // the whole input
   // The same key in different objects is no duplicate.
   CHECK(scan_str(R"({"a":{"a":)" + ref + R"(},"b":{"a":1}})").size() == 1);
   // JSON Lines: the line is named.
@@ -421,5 +428,10 @@ TEST_CASE("a key twice in one object is an invalid finding: one of its values wo
   auto nested = scan(history);
   REQUIRE(nested.size() >= 1);
   CHECK(nested[0].format == claimcheck::FoundFormat::Unreadable);
-  CHECK(nested[0].pointer == "/result/payloads/0");
+  CHECK(nested[0].pointer == "/result/payloads/0");  // the payload's data is the object
+  // In JSON inside a string: where the string is, then into its JSON.
+  const std::string in_string = Json{{"msg", R"({"w":[{"k":1,"k":)" + ref + "}]}"}}.dump();
+  auto stringed = scan_str(in_string);
+  REQUIRE(stringed.size() >= 1);
+  CHECK(stringed[0].pointer == "/msg/w/0");
 }
