@@ -177,6 +177,16 @@ class LocalInspect(InspectTestCase):
         self.assertIn("1 invalid of 3 references", r.err)
         table = self.inspect(*self.store, "inspect", refs[0], garbage, expect=3).out
         self.assertIn("garbage.txt (whole input)", table)
+        # One byte that is not UTF-8 makes a document not JSON: said with where it is.
+        latin1 = self.path("latin1.json")
+        with open(latin1, "wb") as f:
+            f.write(b'{"note":"caf\xe9","ref":' + json.dumps(self.offload(compressible(60_000), *self.store)).encode()
+                    + b"}")
+        [finding] = self.inspect(*self.store, "inspect", "--json", latin1, expect=3).json()["findings"]
+        self.assertEqual(finding["format"], "unreadable")
+        self.assertTrue(finding["problems"][0].startswith("not JSON: parse error at line 1, column 14: "),
+                        finding["problems"])
+        self.assertIn("ill-formed UTF-8 byte", finding["problems"][0])
         # A file that cannot be read is no report's row: the usage error it always was.
         self.assertEqual(self.run_cc(*self.store, "inspect", refs[0], self.path("absent.json")).code, 2)
 
