@@ -50,6 +50,13 @@ struct DuplicateKey {
   std::string key, pointer;
 };
 
+/// The keys twice a document holds: the first kMaxListed, and how many in all.
+struct DuplicateKeys {
+  static constexpr std::size_t kMaxListed = 20;
+  std::vector<DuplicateKey> listed;
+  std::size_t total = 0;
+};
+
 /// One escaped JSON pointer token.
 void append_token(std::string& pointer, std::string_view token) {
   pointer += '/';
@@ -60,9 +67,9 @@ void append_token(std::string& pointer, std::string_view token) {
   }
 }
 
-/// parse_json, noting the first key that some object holds twice (slower
-/// than parse_json: for duplicate_key only). Throws as parse_json does.
-Json parse_noting_duplicate_keys(std::string_view text, std::optional<DuplicateKey>& duplicate) {
+/// parse_json, noting the keys that objects hold twice (slower than
+/// parse_json: for duplicate_keys only). Throws as parse_json does.
+Json parse_noting_duplicate_keys(std::string_view text, DuplicateKeys& duplicates) {
   // The keys of the objects being parsed, innermost last: one list, each
   // object's keys after its start (kept allocated from one object to the next).
   std::vector<std::string> keys;
@@ -104,11 +111,12 @@ Json parse_noting_duplicate_keys(std::string_view text, std::optional<DuplicateK
         break;
       case Json::parse_event_t::key: {
         const auto& key = parsed.get_ref<const std::string&>();
-        if (!duplicate) open.back().key = key;
+        open.back().key = key;
         const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(starts.back());
         const auto end = keys.begin() + static_cast<std::ptrdiff_t>(used);
         if (std::find(begin, end, key) != end) {
-          if (!duplicate) duplicate = DuplicateKey{key, pointer_of_innermost()};
+          if (duplicates.total++ < DuplicateKeys::kMaxListed)
+            duplicates.listed.push_back({key, pointer_of_innermost()});
           break;
         }
         if (used == keys.size()) keys.emplace_back();
@@ -138,11 +146,10 @@ std::size_t members_in(const Json& document) {
 /// of its values, so a reference under the other would never be seen
 /// (retrieve --json-fields, which works on the text, restores both).
 /// Counted first, cheaply; looked for only when the counts differ.
-std::optional<DuplicateKey> duplicate_key(std::string_view text, const Json& document) {
-  if (member_count(text) == members_in(document)) return std::nullopt;
-  std::optional<DuplicateKey> duplicate;
-  parse_noting_duplicate_keys(text, duplicate);
-  return duplicate;
+DuplicateKeys duplicate_keys(std::string_view text, const Json& document) {
+  DuplicateKeys duplicates;
+  if (member_count(text) != members_in(document)) parse_noting_duplicate_keys(text, duplicates);
+  return duplicates;
 }
 
 /// What could not be read (invalid): neither inspect nor gc
@@ -154,12 +161,19 @@ Finding unreadable(std::string why) {
   return finding;
 }
 
-/// The finding for a document with a key twice, at the object that holds it.
-Finding duplicate_key_finding(const DuplicateKey& duplicate) {
-  Finding finding = unreadable("an object has the key \"" + duplicate.key.substr(0, 80) +
-                               "\" twice; only one of its values is read (retrieve --json-fields restores both)");
-  finding.pointer = duplicate.pointer;
-  return finding;
+/// One finding for each key twice, at the object that holds it (the last
+/// one says how many more were not listed).
+std::vector<Finding> duplicate_key_findings(const DuplicateKeys& duplicates) {
+  std::vector<Finding> findings;
+  for (const DuplicateKey& duplicate : duplicates.listed) {
+    findings.push_back(unreadable("an object has the key \"" + duplicate.key.substr(0, 80) +
+                                  "\" twice; only one of its values is read (retrieve --json-fields restores both)"));
+    findings.back().pointer = duplicate.pointer;
+  }
+  if (duplicates.total > duplicates.listed.size())
+    *findings.back().error += fmt::format("; {} more keys twice in this document are not listed",
+                                          duplicates.total - duplicates.listed.size());
+  return findings;
 }
 
 /// JSON inside a payload or a string that nests deeper than the scanner
@@ -256,8 +270,10 @@ class Walker {
     } catch (const Json::exception&) {
       return std::nullopt;
     }
-    if (const auto duplicate = duplicate_key(text, *parsed))
-      report(duplicate_key_finding(*duplicate), pointer_ + duplicate->pointer);
+    for (Finding& finding : duplicate_key_findings(duplicate_keys(text, *parsed))) {
+      std::string pointer = pointer_ + finding.pointer;  // before the finding is moved
+      report(std::move(finding), std::move(pointer));
+    }
     return parsed;
   }
 
@@ -535,8 +551,7 @@ void scan_lines(std::string_view text, const FindingHandler& on_finding, BadLine
     any_good = true;
     for (Finding& finding : waiting) on_finding(std::move(finding));
     waiting.clear();
-    if (const auto duplicate = duplicate_key(line, document)) {
-      Finding finding = duplicate_key_finding(*duplicate);
+    for (Finding& finding : duplicate_key_findings(duplicate_keys(line, document))) {
       finding.line = line_number;
       on_finding(std::move(finding));
     }
@@ -573,7 +588,7 @@ void scan_text(std::string_view text, const FindingHandler& on_finding, BadLines
     if (has_several_lines(text)) return scan_lines(text, on_finding, bad_lines, limits);
     throw Error(ErrorKind::InvalidInput, "input", "not JSON: " + json_error_reason(e));
   }
-  if (const auto duplicate = duplicate_key(text, document)) on_finding(duplicate_key_finding(*duplicate));
+  for (Finding& finding : duplicate_key_findings(duplicate_keys(text, document))) on_finding(std::move(finding));
   scan_json(document, on_finding, 0, limits);
 }
 

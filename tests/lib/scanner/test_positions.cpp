@@ -415,6 +415,20 @@ TEST_CASE("a key twice in one object is an invalid finding: one of its values wo
   REQUIRE(deep_findings.size() == 1);
   CHECK(deep_findings[0].pointer == "/x/2/1/a~1b~0");
   CHECK(scan_str(R"({"k":1,"k":2})").at(0).pointer.empty());  // the whole input
+  // Every one is said, not just the first: fixing one does not reveal the next.
+  auto several = scan_str(R"({"a":[1,{"q":{"c":1,"c":2}}],"b":1,"b":2})");
+  REQUIRE(several.size() == 2);
+  CHECK(several[0].pointer == "/a/1/q");
+  CHECK(several[0].error->starts_with("an object has the key \"c\" twice"));
+  CHECK(several[1].pointer.empty());
+  CHECK(several[1].error->starts_with("an object has the key \"b\" twice"));
+  // Past 20, the last listed says how many more.
+  std::string many = "[";
+  for (int i = 0; i < 25; ++i) many += std::string(i ? "," : "") + R"({"k":1,"k":2})";
+  auto capped = scan_str(many + "]");
+  REQUIRE(capped.size() == 20);
+  CHECK(capped[19].pointer == "/19");
+  CHECK(capped[19].error->ends_with("; 5 more keys twice in this document are not listed"));
   // The same key in different objects is no duplicate.
   CHECK(scan_str(R"({"a":{"a":)" + ref + R"(},"b":{"a":1}})").size() == 1);
   // JSON Lines: the line is named.
