@@ -30,8 +30,8 @@
 //     "sha256":       string|null  hex digest of the original payload
 //     "stored_at":    string|null  RFC 3339
 //     "expires_at":   string|null  RFC 3339: when gc may delete the object: from the key layout,
-//                             else from the reference, else (once looked up) the object's
-//                             last-modified time + the TTL
+//                             else (once looked up) the object's last-modified time + the TTL
+//                             (a reference's own expires_at is only a claim)
 //     "seconds_left": int|null   until expires_at (negative once expired)
 //     "object":       object|null  the store's answer, null when not looked up:
 //        {"present": bool, "stored_size": int|null, "last_modified": string|null,

@@ -476,9 +476,10 @@ RetrieveOutcome Manager::retrieve(const Reference& ref, StagedOutput& out,
     entry.key = ref.key;
     entry.compressed = ref.compressed;
     entry.original_bytes = ref.size_bytes;
-    // As gc decides it: a reference that says it expired while its key keeps
-    // the object for longer is not why the object is missing.
-    const std::optional<TimePoint> expiry = collectable_after(ref);
+    // As gc decides it, by the key (a reference's expires_at is only a
+    // claim); a key without an expiry is judged by LastModified + TTL, which
+    // a retrieve does not ask for.
+    const std::optional<TimePoint> expiry = expiry_from_key(ref.key);
     const bool expired = expiry && *expiry <= clock_();
     try {
       RetrieveOutcome outcome = fetch_verified(ref, out, progress, entry);

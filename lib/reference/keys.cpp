@@ -97,9 +97,4 @@ std::optional<TimePoint> expiry_from_key(std::string_view key) {
   }
 }
 
-std::optional<TimePoint> collectable_after(const Reference& ref) {
-  if (auto from_key = expiry_from_key(ref.key)) return from_key;
-  return ref.expires_at;
-}
-
 }  // namespace claimcheck

@@ -24,12 +24,6 @@ void validate_key_prefix(std::string_view prefix);
 /// nullopt for foreign keys (e.g. the Go runner's bare UUIDs).
 std::optional<TimePoint> expiry_from_key(std::string_view key);
 
-/// When gc may delete a reference's object: the expiry its key carries (gc
-/// reads it from the listing, whatever a reference says), else the
-/// reference's expires_at (for a key without one gc goes by LastModified +
-/// TTL, which only the store knows). nullopt when neither says.
-std::optional<TimePoint> collectable_after(const Reference& ref);
-
 /// Whether a key at the root of a store (no prefix) is a runner's object: the
 /// Go runner's bare UUID, or claimcheck's layout written with an empty prefix
 /// (`<YYYY-MM-DD>/<HHMMSS>Z-<uuid>`). With an empty prefix gc and stats judge

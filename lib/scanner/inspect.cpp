@@ -121,9 +121,11 @@ void check_one(Inspection& item, Store& store, BucketStores& buckets, const Insp
   }
   item.status = settle(item, corrupt, missing, now);
   if (item.status == CheckStatus::Missing && ref.expires_at && *ref.expires_at <= now)
-    item.problems.push_back("the reference says it expired at " + format_rfc3339(*ref.expires_at) +
-                            ", but its key keeps the object until " + format_rfc3339(*item.expires_at) +
-                            ", and gc goes by the key");
+    item.problems.push_back("the reference says it expired at " + format_rfc3339(*ref.expires_at) + ", but " +
+                            (item.expires_at ? "its key keeps the object until " + format_rfc3339(*item.expires_at) +
+                                                   ", and gc goes by the key"
+                                             : std::string("gc goes by the object's last-modified time + the TTL "
+                                                           "for a key without an expiry")));
 }
 
 /// What a lookup depends on: the reference as a whole (its fields decide the
@@ -189,8 +191,10 @@ std::string_view status_name(CheckStatus status) {
 Inspection prepare_inspection(Finding finding, std::string source, TimePoint now) {
   Inspection item;
   item.source = std::move(source);
-  // gc's own reading, so that "expired (object gone)" means gc could have taken it.
-  if (finding.reference) item.expires_at = collectable_after(*finding.reference);
+  // gc's own reading, so that "expired (object gone)" means gc could have
+  // taken it: the key's expiry, else (once looked up) LastModified + TTL; a
+  // reference's expires_at is only a claim.
+  if (finding.reference) item.expires_at = expiry_from_key(finding.reference->key);
   if (finding.error) {
     item.status = CheckStatus::Invalid;
     item.problems.push_back(*finding.error);

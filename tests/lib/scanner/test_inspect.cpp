@@ -9,6 +9,7 @@
 
 #include "codec/digest.hpp"
 #include "core/error.hpp"
+#include "reference/keys.hpp"
 #include "scanner/inspect.hpp"
 
 using namespace claimcheck;
@@ -148,11 +149,13 @@ TEST_CASE("prepare: invalid, foreign, expired and fetchable findings") {
   MemoryStore store;
   Reference ref = put_plain(store, "k", "hello");
   CHECK(prepare_inspection(finding_for(ref), "s", kNow).status == CheckStatus::Unchecked);
+  // A reference's expires_at is only a claim: gc goes by the key, or by LastModified + TTL.
   ref.expires_at = kNow - 1s;
-  CHECK(prepare_inspection(finding_for(ref), "s", kNow).status == CheckStatus::Expired);
+  CHECK(prepare_inspection(finding_for(ref), "s", kNow).status == CheckStatus::Unchecked);
+  CHECK_FALSE(prepare_inspection(finding_for(ref), "s", kNow).expires_at.has_value());
 
-  Reference keyed = ref;  // no expires_at: the key layout tells
-  keyed.expires_at.reset();
+  Reference keyed = ref;
+  keyed.expires_at = kNow + 24h;
   keyed.key = "claimcheck/2026-02-01/120000Z-0f8e2d3c-1111-4222-8333-444455556666";
   auto item = prepare_inspection(finding_for(keyed), "s", kNow);
   REQUIRE(item.expires_at.has_value());
@@ -203,11 +206,10 @@ TEST_CASE("metadata that disagrees with the reference makes it corrupt, saying h
 
 TEST_CASE("expired references stay expired whether or not gc removed the object") {
   MemoryStore store;
-  Reference kept = put_plain(store, "kept", "x");
-  kept.expires_at = kNow - 1h;
-  Reference gone = put_plain(store, "gone", "y");
-  gone.expires_at = kNow - 1h;
-  store.objects.erase("gone");
+  const std::string kept_key = make_key("claimcheck/", kNow - 1h), gone_key = make_key("claimcheck/", kNow - 1h);
+  Reference kept = put_plain(store, kept_key, "x");
+  Reference gone = put_plain(store, gone_key, "y");
+  store.objects.erase(gone_key);
   auto items = run(store, {kept, gone});
   CHECK(items[0].status == CheckStatus::Expired);
   CHECK(items[0].object.has_value());
@@ -234,6 +236,23 @@ TEST_CASE("the key's expiry, which gc goes by, decides over the reference's expi
   auto kept = run(store, {claims_expired});
   CHECK(kept[0].status == CheckStatus::Ok);
   CHECK(kept[0].problems.empty());
+
+  // A key without an expiry (the Go runner's): LastModified + TTL, never the reference's claim.
+  MemoryStore runner;  // objects were last modified an hour before kNow
+  Reference undated = put_plain(runner, "3f4a5b6c-7d8e-4f0a-9b2c-3d4e5f6a7b8c", "u");
+  undated.expires_at = kNow + 400h;
+  InspectOptions short_ttl;
+  short_ttl.ttl = 30min;
+  auto due = run(runner, {undated}, short_ttl);
+  CHECK(due[0].status == CheckStatus::Expired);  // gc would delete it now
+  CHECK(*due[0].expires_at == kNow - 30min);
+  undated.expires_at = kNow - 1h;
+  runner.objects.clear();
+  auto lost = run(runner, {undated});
+  CHECK(lost[0].status == CheckStatus::Missing);
+  CHECK_FALSE(lost[0].expires_at.has_value());
+  CHECK(mentions(lost[0], "the reference says it expired at 2026-02-28T23:00:00Z, but gc goes by the object's "
+                          "last-modified time + the TTL for a key without an expiry"));
 }
 
 TEST_CASE("without an expiry in reference or key, LastModified + TTL decides (as gc does)") {
