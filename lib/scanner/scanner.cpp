@@ -80,6 +80,7 @@ Json parse_noting_duplicate_keys(std::string_view text, DuplicateKeys& duplicate
     bool array = false;
     std::size_t elements = 0;  // an array's, begun so far
     std::string key;           // an object's, the member being parsed
+    std::vector<std::string> reported;  // an object's keys already said to be there twice
   };
   std::vector<Container> open;
   const auto element_begins = [&open] {
@@ -95,12 +96,12 @@ Json parse_noting_duplicate_keys(std::string_view text, DuplicateKeys& duplicate
     switch (event) {
       case Json::parse_event_t::object_start:
         element_begins();
-        open.push_back({false, 0, {}});
+        open.push_back({false, 0, {}, {}});
         starts.push_back(used);
         break;
       case Json::parse_event_t::array_start:
         element_begins();
-        open.push_back({true, 0, {}});
+        open.push_back({true, 0, {}, {}});
         break;
       case Json::parse_event_t::array_end: open.pop_back(); break;
       case Json::parse_event_t::value: element_begins(); break;
@@ -115,6 +116,10 @@ Json parse_noting_duplicate_keys(std::string_view text, DuplicateKeys& duplicate
         const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(starts.back());
         const auto end = keys.begin() + static_cast<std::ptrdiff_t>(used);
         if (std::find(begin, end, key) != end) {
+          // Once per key and object: a key thrice is one key twice.
+          auto& reported = open.back().reported;
+          if (std::find(reported.begin(), reported.end(), key) != reported.end()) break;
+          reported.push_back(key);
           if (duplicates.total++ < DuplicateKeys::kMaxListed)
             duplicates.listed.push_back({key, pointer_of_innermost()});
           break;

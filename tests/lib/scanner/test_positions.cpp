@@ -429,6 +429,14 @@ TEST_CASE("a key twice in one object is an invalid finding: one of its values wo
   REQUIRE(capped.size() == 20);
   CHECK(capped[19].pointer == "/19");
   CHECK(capped[19].error->ends_with("; 5 more keys twice in this document are not listed"));
+  // A key many times in one object is one finding: it does not use up the 20 others need.
+  std::string thrice = R"({"o":{)";
+  for (int i = 0; i < 22; ++i) thrice += std::string(i ? "," : "") + R"("k":)" + std::to_string(i);
+  auto once = scan_str(thrice + R"(},"p":{"z":1,"z":2}})");
+  REQUIRE(once.size() == 2);
+  CHECK(once[0].pointer == "/o");
+  CHECK(once[1].pointer == "/p");
+  CHECK(once[1].error->find("; ") == once[1].error->find("; only"));  // no "more" note
   // The same key in different objects is no duplicate.
   CHECK(scan_str(R"({"a":{"a":)" + ref + R"(},"b":{"a":1}})").size() == 1);
   // JSON Lines: the line is named.
