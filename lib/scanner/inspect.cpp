@@ -27,6 +27,14 @@ bool is_expired(const Inspection& item, TimePoint now) {
   return item.expires_at && *item.expires_at <= now;
 }
 
+/// When gc would delete `object`: never for a key it never touches (at the
+/// root, one that is not a runner's; one no request may name), else by the
+/// key's expiry or LastModified + TTL.
+std::optional<TimePoint> gc_expiry(const ObjectInfo& object, std::chrono::seconds ttl) {
+  if (is_other_key(object.key, object.key.find('/') == std::string::npos)) return std::nullopt;
+  return object_expiry(object, ttl).expires_at;
+}
+
 /// Corrupt beats everything; an expired reference whose object is gone is
 /// expected (gc collected it), so it stays Expired rather than Missing.
 CheckStatus settle(const Inspection& item, bool corrupt, bool missing, TimePoint now) {
@@ -83,7 +91,7 @@ void check_external(Inspection& item, BucketStores& buckets, const InspectOption
   item.object = store->head(ref.key);
   item.looked_up = true;
   if (options.url_lifetime && item.object) item.url = store->fetch_url(ref.key, *options.url_lifetime);
-  if (item.object) item.expires_at = object_expiry(*item.object, options.ttl).expires_at;
+  if (item.object) item.expires_at = gc_expiry(*item.object, options.ttl);
   bool missing = !item.object;
   bool corrupt = false;
   if (item.object) {
@@ -110,7 +118,7 @@ void check_one(Inspection& item, Store& store, BucketStores& buckets, const Insp
   // A link is only worth giving for an object that is there.
   if (options.url_lifetime && item.object)
     item.url = store.fetch_url(ref.key, *options.url_lifetime, response_overrides(ref));
-  if (!item.expires_at && item.object) item.expires_at = object_expiry(*item.object, options.ttl).expires_at;
+  if (!item.expires_at && item.object) item.expires_at = gc_expiry(*item.object, options.ttl);
   bool missing = !item.object;
   bool corrupt = false;
   if (item.object) {

@@ -253,6 +253,12 @@ TEST_CASE("the key's expiry, which gc goes by, decides over the reference's expi
   CHECK_FALSE(lost[0].expires_at.has_value());
   CHECK(mentions(lost[0], "the reference says it expired at 2026-02-28T23:00:00Z, but gc goes by the object's "
                           "last-modified time + the TTL for a key without an expiry"));
+
+  // A key gc never touches (at the root, not a runner's) never expires, however old.
+  Reference other = put_plain(runner, "notes.bin", "n");
+  auto never = run(runner, {other}, short_ttl);
+  CHECK(never[0].status == CheckStatus::Ok);
+  CHECK_FALSE(never[0].expires_at.has_value());
 }
 
 TEST_CASE("without an expiry in reference or key, LastModified + TTL decides (as gc does)") {
